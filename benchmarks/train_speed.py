@@ -1,0 +1,93 @@
+"""Training speed: one epoch of train.py's loop vs pytorch/examples' VAE loop, in one run.
+
+    python benchmarks/train_speed.py [--data-root ../shared/data] [--repeats 2]
+
+The reference re-implements pytorch/examples `vae/main.py` faithfully: a
+DataLoader over torchvision MNIST with a per-item ToTensor transform, batch
+128, shuffled, num_workers=0 on CPU; the same 784-400-20 network with a
+sigmoid decoder and F.binary_cross_entropy. Ours slices batches from one
+preloaded tensor and computes the loss from logits. Prints the median epoch
+time of each and their ratio (the foundation issue's target is >= 2.5x).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from vae.data import DEFAULT_DATA_ROOT, load_mnist  # noqa: E402
+from vae.model import VAE, VAEConfig  # noqa: E402
+from vae.training import train_epoch  # noqa: E402
+
+
+class ExamplesVAE(nn.Module):
+    """pytorch/examples' VAE, as written there (fc21/fc22 heads, sigmoid output)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc21, self.fc22 = nn.Linear(784, 400), nn.Linear(400, 20), nn.Linear(400, 20)
+        self.fc3, self.fc4 = nn.Linear(20, 400), nn.Linear(400, 784)
+
+    def forward(self, x):
+        h1 = F.relu(self.fc1(x.view(-1, 784)))
+        mu, logvar = self.fc21(h1), self.fc22(h1)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        return torch.sigmoid(self.fc4(F.relu(self.fc3(z)))), mu, logvar
+
+
+def examples_epoch(data_root: str) -> float:
+    from torchvision import datasets, transforms
+
+    loader = torch.utils.data.DataLoader(
+        datasets.MNIST(data_root, train=True, download=False, transform=transforms.ToTensor()),
+        batch_size=128, shuffle=True,
+    )
+    model = ExamplesVAE()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    started = time.perf_counter()
+    model.train()
+    for data, _ in loader:
+        optimizer.zero_grad()
+        recon, mu, logvar = model(data)
+        bce = F.binary_cross_entropy(recon, data.view(-1, 784), reduction="sum")
+        kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        (bce + kld).backward()
+        optimizer.step()
+    return time.perf_counter() - started
+
+
+def ours_epoch(data_root: str) -> float:
+    started = time.perf_counter()  # loading the split counts against us
+    images = load_mnist(data_root, train=True).flat_float()
+    model = VAE(VAEConfig())
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    train_epoch(model, optimizer, images, 128, 1.0, torch.Generator().manual_seed(0))
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-root", default=DEFAULT_DATA_ROOT)
+    parser.add_argument("--repeats", type=int, default=2, help="epochs timed per loop, alternating")
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    ours, theirs = [], []
+    for _ in range(args.repeats):  # alternate so machine noise hits both alike
+        theirs.append(examples_epoch(args.data_root))
+        ours.append(ours_epoch(args.data_root))
+    t_ours, t_theirs = statistics.median(ours), statistics.median(theirs)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.repeats} epoch(s) each")
+    print(f"pytorch/examples loop (DataLoader + ToTensor): {t_theirs:6.2f} s/epoch  {[round(t, 2) for t in theirs]}")
+    print(f"train.py loop (preloaded tensor):             {t_ours:6.2f} s/epoch  {[round(t, 2) for t in ours]}")
+    print(f"speed-up: {t_theirs / t_ours:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Shared fixtures: the repo root, the offline MNIST folder, tiny models."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from vae.model import VAE, VAEConfig  # noqa: E402
+
+# Here MNIST sits beside the project (../shared/data); elsewhere point LATENT_EXPLORER_DATA at it.
+DATA_ROOT = Path(os.environ.get("LATENT_EXPLORER_DATA", ROOT.parent / "shared" / "data"))
+WEIGHTS = ROOT / "weights"
+
+
+@pytest.fixture
+def tiny_vae() -> VAE:
+    torch.manual_seed(0)
+    return VAE(VAEConfig(input_size=784, hidden_size=16, latent_size=3, beta=2.0))
+
+
+@pytest.fixture
+def data_root() -> Path:
+    if not (DATA_ROOT / "MNIST" / "raw" / "train-images-idx3-ubyte").exists():
+        pytest.fail(f"MNIST not found under {DATA_ROOT}/MNIST/raw; set LATENT_EXPLORER_DATA")
+    return DATA_ROOT

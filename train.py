@@ -1,0 +1,138 @@
+"""Trains the shipped VAE family and writes weights/: checkpoints, latent atlases, test set, model card.
+
+    python train.py                          # the whole family, as shipped
+    python train.py --variants z20-beta1 --epochs 10
+    python train.py --data-root /path/with/MNIST/raw --download
+
+Each variant is trained from a fixed seed; what was used is recorded in each
+checkpoint next to the metrics it scored, and in weights/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from vae.atlas import build_atlas, save_atlas, save_test_set
+from vae.card import write_model_card
+from vae.checkpoint import save_checkpoint, tensors_digest
+from vae.data import DEFAULT_DATA_ROOT, load_mnist
+from vae.family import SHIPPED, TEST_SET_FILE, Variant
+from vae.metrics import active_units, elbo_metrics, encode_all, iwae_nll
+from vae.model import VAE, VAEConfig
+from vae.training import cosine_schedule, train_epoch
+
+DEFAULTS = dict(
+    epochs=100,  # cosine-decayed Adam; z20-beta1 reaches its target ELBO here
+    batch_size=128,
+    lr=1e-3,
+    warmup_epochs=2,
+    seed=0,
+    hidden_size=400,
+    iwae_samples=1000,  # importance samples for the NLL estimate of beta=1 models
+)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add = parser.add_argument
+    add("--variants", default=",".join(v.name for v in SHIPPED), help="comma-separated, e.g. z20-beta1,z2-beta1 (default: all shipped)")
+    add("--epochs", type=int, default=DEFAULTS["epochs"], help="epochs per variant (default %(default)s)")
+    add("--batch-size", type=int, default=DEFAULTS["batch_size"], help="(default %(default)s)")
+    add("--lr", type=float, default=DEFAULTS["lr"], help="peak Adam learning rate (default %(default)s)")
+    add("--warmup-epochs", type=float, default=DEFAULTS["warmup_epochs"], help="linear LR warm-up (default %(default)s)")
+    add("--seed", type=int, default=DEFAULTS["seed"], help="(default %(default)s)")
+    add("--hidden-size", type=int, default=DEFAULTS["hidden_size"], help="(default %(default)s)")
+    add("--iwae-samples", type=int, default=DEFAULTS["iwae_samples"], help="0 skips the IWAE NLL (default %(default)s)")
+    add("--data-root", default=DEFAULT_DATA_ROOT, help="folder holding MNIST/raw (default %(default)s)")
+    add("--download", action="store_true", help="let torchvision download MNIST into --data-root")
+    add("--out", default="weights", help="output folder (default %(default)s)")
+    add("--device", default="cuda" if torch.cuda.is_available() else "cpu", help="(default %(default)s)")
+    add("--train-subset", type=int, default=0, help="use only the first N training digits (tests; 0 = all)")
+    add("--test-subset", type=int, default=0, help="use only the first N test digits (tests; 0 = all)")
+    return parser.parse_args(argv)
+
+
+def train_variant(variant: Variant, args, train_images, test_images, data_checksum: str) -> dict:
+    """Trains one variant, evaluates it, writes its checkpoint and atlas. Returns its record."""
+    torch.manual_seed(args.seed)
+    config = VAEConfig(hidden_size=args.hidden_size, latent_size=variant.latent_size, beta=variant.beta)
+    model = VAE(config).to(args.device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    steps_per_epoch = -(-len(train_images) // args.batch_size)
+    total_steps = args.epochs * steps_per_epoch
+    schedule = cosine_schedule(optimizer, total_steps, int(args.warmup_epochs * steps_per_epoch), floor=0.0)
+    generator = torch.Generator().manual_seed(args.seed)
+    x_train = train_images.to(args.device)
+
+    started = time.perf_counter()
+    with tqdm(total=total_steps, desc=variant.name, unit="batch", leave=True) as progress:
+        for epoch in range(args.epochs):
+            loss = train_epoch(model, optimizer, x_train, args.batch_size, variant.beta, generator, schedule, progress)
+            progress.set_postfix(epoch=epoch + 1, loss=f"{loss:.2f}")
+    wall_seconds = time.perf_counter() - started
+
+    model = model.cpu().eval()
+    metrics = elbo_metrics(model, test_images, seed=args.seed)
+    mu, logvar = encode_all(model, test_images)
+    metrics["active_units"] = active_units(mu)
+    metrics["train_neg_elbo_10k"] = elbo_metrics(model, train_images[:10_000].cpu(), seed=args.seed)["neg_elbo"]
+    if variant.beta == 1.0 and args.iwae_samples > 0:
+        metrics["iwae_nll"] = iwae_nll(model, test_images, samples=args.iwae_samples, seed=args.seed)
+        metrics["iwae_samples"] = args.iwae_samples
+    metrics["test_digits"] = len(test_images)
+    # the same call on the first 1000 digits, so tests can re-check a checkpoint quickly and exactly
+    metrics["neg_elbo_first_1000"] = elbo_metrics(model, test_images[:1000], seed=args.seed)["neg_elbo"]
+
+    info = {
+        "beta": variant.beta,
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "optimizer": f"Adam(lr={args.lr:g}), {args.warmup_epochs:g}-epoch warm-up, cosine decay to 0",
+        "seed": args.seed,
+        "wall_seconds": round(wall_seconds, 1),
+        "device": args.device,
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "train_digits": len(train_images),
+        "train_data_sha256": data_checksum,
+        "metrics": metrics,
+    }
+    path = save_checkpoint(variant.checkpoint_path(args.out), model, "vae", info)
+    atlas = build_atlas(mu.numpy(), logvar.numpy(), tensors_digest(model.state_dict()), seed=args.seed)
+    save_atlas(variant.atlas_path(args.out), atlas)
+    summary = ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items())
+    tqdm.write(f"{variant.name}: {summary}  ({wall_seconds:.0f} s) -> {path}")
+    return info
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    variants = [Variant.parse(name) for name in args.variants.split(",") if name.strip()]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    train = load_mnist(args.data_root, train=True, download=args.download)
+    test = load_mnist(args.data_root, train=False, download=args.download)
+    if args.train_subset:
+        train = train.subset(args.train_subset)
+    if args.test_subset:
+        test = test.subset(args.test_subset)
+    save_test_set(out / TEST_SET_FILE, test.images.numpy(), test.labels.numpy())
+    train_images, test_images = train.flat_float(), test.flat_float()  # (N, 784) float, once
+    checksum = train.checksum()
+
+    for variant in variants:
+        train_variant(variant, args, train_images, test_images, checksum)
+    card = write_model_card(out)
+    print(f"model card -> {card}")
+
+
+if __name__ == "__main__":
+    np.set_printoptions(precision=3)
+    main()

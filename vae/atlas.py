@@ -1,0 +1,144 @@
+"""The latent atlas: where every MNIST test digit sits, computed once at training time.
+
+For each model it stores mu and logvar of the 10,000 test digits and 2-D map
+coordinates. z=20 models get two maps:
+  * "pca"  - a linear projection; new points are placed exactly by its transform.
+  * "tsne" - t-SNE of mu; t-SNE has no transform, so a new point is placed at the
+             inverse-distance-weighted mean of the map positions of its k nearest
+             test digits in latent space (a documented approximation).
+A z=2 model's only map is its latent plane ("plane"), where placement is exact.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .checkpoint import CheckpointError
+
+MAP_LABELS = {"plane": "latent plane (exact)", "pca": "PCA", "tsne": "t-SNE"}
+NEIGHBOURS = 10
+
+
+@dataclass
+class Atlas:
+    mu: np.ndarray  # (N, z) float32, posterior means of the test digits
+    logvar: np.ndarray  # (N, z) float32
+    maps: dict[str, np.ndarray]  # name -> (N, 2) float32
+    pca_mean: np.ndarray | None  # (z,)
+    pca_components: np.ndarray | None  # (2, z)
+    model_sha256: str  # the checkpoint's tensor digest this atlas was computed from
+
+    @property
+    def map_names(self) -> list[str]:
+        return list(self.maps)
+
+    def place(self, z: np.ndarray, map_name: str) -> np.ndarray:
+        """Map coordinates (M, 2) of latent codes z (M, latent) on one of this atlas's maps."""
+        z = np.atleast_2d(np.asarray(z, dtype=np.float32))
+        if map_name == "plane":
+            return z[:, :2].copy()
+        if map_name == "pca":
+            return (z - self.pca_mean) @ self.pca_components.T
+        if map_name == "tsne":
+            return knn_place(z, self.mu, self.maps["tsne"])
+        raise KeyError(f"unknown map {map_name!r}; this atlas has {self.map_names}")
+
+    def nearest(self, z: np.ndarray, count: int = 5) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and latent distances of the `count` test digits nearest to one code z (latent,)."""
+        distances = np.linalg.norm(self.mu - np.asarray(z, dtype=np.float32)[None, :], axis=1)
+        order = np.argsort(distances, kind="stable")[:count]
+        return order, distances[order]
+
+
+def knn_place(z: np.ndarray, reference: np.ndarray, coordinates: np.ndarray, k: int = NEIGHBOURS) -> np.ndarray:
+    """Inverse-distance-weighted mean of the map coordinates of each row's k nearest references."""
+    squared = (z**2).sum(1)[:, None] - 2 * z @ reference.T + (reference**2).sum(1)[None, :]  # (M, N)
+    nearest = np.argpartition(squared, k - 1, axis=1)[:, :k]  # (M, k)
+    distances = np.sqrt(np.maximum(np.take_along_axis(squared, nearest, axis=1), 0.0))
+    weights = 1.0 / (distances + 1e-6)
+    weights /= weights.sum(1, keepdims=True)
+    return np.einsum("mk,mkd->md", weights, coordinates[nearest]).astype(np.float32)
+
+
+def build_atlas(mu: np.ndarray, logvar: np.ndarray, model_sha256: str, seed: int = 0) -> Atlas:
+    """PCA + t-SNE maps for z > 2; the plane itself for z = 2."""
+    mu = mu.astype(np.float32)
+    if mu.shape[1] == 2:
+        return Atlas(mu, logvar.astype(np.float32), {"plane": mu.copy()}, None, None, model_sha256)
+    from sklearn.decomposition import PCA
+    from sklearn.manifold import TSNE
+
+    pca = PCA(n_components=2, random_state=seed).fit(mu)
+    tsne = TSNE(n_components=2, init="pca", perplexity=30.0, random_state=seed).fit_transform(mu)
+    maps = {
+        "pca": pca.transform(mu).astype(np.float32),
+        "tsne": tsne.astype(np.float32),
+    }
+    return Atlas(
+        mu, logvar.astype(np.float32), maps,
+        pca.mean_.astype(np.float32), pca.components_.astype(np.float32), model_sha256,
+    )
+
+
+def save_atlas(path: str | Path, atlas: Atlas) -> Path:
+    arrays = {"mu": atlas.mu, "logvar": atlas.logvar, "model_sha256": np.array(atlas.model_sha256)}
+    arrays.update({f"map_{name}": coords for name, coords in atlas.maps.items()})
+    if atlas.pca_mean is not None:
+        arrays.update(pca_mean=atlas.pca_mean, pca_components=atlas.pca_components)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **arrays)
+    return path
+
+
+def load_atlas(path: str | Path, model_sha256: str | None = None) -> Atlas:
+    """Reads an atlas; raises CheckpointError if it is unreadable, inconsistent or for another model."""
+    arrays = _load_npz(path)
+    try:
+        mu, logvar = arrays["mu"], arrays["logvar"]
+        maps = {key[4:]: arrays[key] for key in arrays if key.startswith("map_")}
+        atlas = Atlas(
+            mu, logvar, maps, arrays.get("pca_mean"), arrays.get("pca_components"),
+            str(arrays["model_sha256"]),
+        )
+    except KeyError as error:
+        raise CheckpointError(path, f"atlas lacks {error}") from None
+    count, latent = mu.shape if mu.ndim == 2 else (-1, -1)
+    if logvar.shape != mu.shape or not maps or any(m.shape != (count, 2) for m in maps.values()):
+        raise CheckpointError(path, "atlas arrays have inconsistent shapes")
+    if "pca" in maps and (atlas.pca_mean is None or atlas.pca_components.shape != (2, latent)):
+        raise CheckpointError(path, "atlas PCA transform is missing or has the wrong shape")
+    if model_sha256 is not None and atlas.model_sha256 != model_sha256:
+        raise CheckpointError(path, "atlas was computed from a different checkpoint; re-run train.py")
+    return atlas
+
+
+def save_test_set(path: str | Path, images: np.ndarray, labels: np.ndarray) -> Path:
+    """The test digits the atlas indexes, uint8 and compressed (~2 MB for 10,000)."""
+    np.savez_compressed(path, images=images.astype(np.uint8), labels=labels.astype(np.uint8))
+    return Path(path)
+
+
+def load_test_set(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """(images (N, 28, 28) uint8, labels (N,) uint8); raises CheckpointError when unusable."""
+    arrays = _load_npz(path)
+    images, labels = arrays.get("images"), arrays.get("labels")
+    if images is None or labels is None or images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise CheckpointError(path, "test set must hold images (N, 28, 28) and labels (N,)")
+    if images.dtype != np.uint8 or len(labels) != len(images):
+        raise CheckpointError(path, "test set has the wrong dtype or mismatched lengths")
+    return images, labels
+
+
+def _load_npz(path: str | Path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {key: archive[key] for key in archive.files}
+    except FileNotFoundError:
+        raise CheckpointError(path, "file not found") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, io.UnsupportedOperation) as error:
+        raise CheckpointError(path, f"corrupt or truncated archive ({error})") from None

@@ -1,0 +1,154 @@
+"""Checkpoints: safetensors tensors + JSON metadata that rebuilds the model from the file alone.
+
+Metadata (under the safetensors header key "latent_explorer") holds the config,
+how the model was trained (beta, epochs, seed, wall time, a checksum of the
+training data) and its metrics, plus a SHA-256 of every tensor so that an edited
+file is caught. Nothing is ever unpickled: safetensors stores raw bytes only.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load as load_safetensors_bytes
+from safetensors.torch import save as save_safetensors_bytes
+
+from .model import VAE, VAEConfig
+
+FORMAT = "latent-explorer/1"
+METADATA_KEY = "latent_explorer"
+MAX_HEADER_BYTES = 1 << 20
+
+# kind -> (config class, model class); the classifier registers itself here too.
+MODEL_KINDS: dict[str, tuple[type, type]] = {"vae": (VAEConfig, VAE)}
+
+
+class CheckpointError(Exception):
+    """A checkpoint that cannot be trusted: the message names the file and the problem."""
+
+    def __init__(self, path: str | Path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+def tensors_digest(tensors: dict[str, torch.Tensor]) -> str:
+    """SHA-256 over names, dtypes, shapes and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(tensors):
+        tensor = tensors[name].detach().cpu().contiguous()
+        digest.update(f"{name}|{tensor.dtype}|{tuple(tensor.shape)}|".encode())
+        digest.update(tensor.view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
+    return digest.hexdigest()
+
+
+def save_checkpoint(path: str | Path, model: torch.nn.Module, kind: str, info: dict) -> Path:
+    """Writes model weights + {format, kind, config, info, sha256}; returns the path."""
+    tensors = {name: t.detach().cpu().contiguous() for name, t in model.state_dict().items()}
+    record = {
+        "format": FORMAT,
+        "kind": kind,
+        "config": model.config.to_dict(),
+        "info": info,
+        "sha256": tensors_digest(tensors),
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    blob = save_safetensors_bytes(tensors, metadata={METADATA_KEY: json.dumps(record, sort_keys=True)})
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    temporary.write_bytes(blob)
+    temporary.replace(path)  # never leave a half-written checkpoint behind
+    return path
+
+
+def read_record(path: str | Path) -> dict:
+    """The metadata record alone, without reading the tensors (for listings and the model card)."""
+    path = Path(path)
+    with _opened(path) as handle:
+        head = handle.read(8)
+        if len(head) < 8:
+            raise CheckpointError(path, "file is truncated (shorter than a safetensors header)")
+        (length,) = struct.unpack("<Q", head)
+        if length > MAX_HEADER_BYTES:
+            raise CheckpointError(path, "not a safetensors file (header length is implausible; a pickle?)")
+        header = handle.read(length)
+    return _parse_record(path, header, length)
+
+
+def load_checkpoint(path: str | Path, map_location: str = "cpu") -> tuple[torch.nn.Module, dict]:
+    """Rebuilds the model from the file alone. Returns (model in eval mode, metadata record).
+
+    Raises CheckpointError for a missing, truncated, corrupt, tampered or mismatched file.
+    """
+    path = Path(path)
+    with _opened(path) as handle:
+        blob = handle.read()
+    if len(blob) < 8:
+        raise CheckpointError(path, "file is truncated (shorter than a safetensors header)")
+    (length,) = struct.unpack("<Q", blob[:8])
+    if length > MAX_HEADER_BYTES or 8 + length > len(blob):
+        raise CheckpointError(path, "not a safetensors file, or truncated (header runs past the end)")
+    record = _parse_record(path, blob[8 : 8 + length], length)
+    try:
+        tensors = load_safetensors_bytes(blob)
+    except (SafetensorError, ValueError, RuntimeError) as error:
+        raise CheckpointError(path, f"corrupt or truncated tensor data ({error})") from error
+    if tensors_digest(tensors) != record["sha256"]:
+        raise CheckpointError(path, "tensor checksum does not match its metadata (file was modified)")
+
+    config_class, model_class = MODEL_KINDS[record["kind"]]
+    try:
+        config = config_class(**record["config"])
+        model = model_class(config)
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise CheckpointError(path, f"metadata config cannot build a model ({error})") from error
+    expected = {name: tuple(t.shape) for name, t in model.state_dict().items()}
+    found = {name: tuple(t.shape) for name, t in tensors.items()}
+    if expected != found:
+        wrong = sorted(set(expected.items()) ^ set(found.items()))
+        raise CheckpointError(path, f"tensors do not match the config {record['config']}: {wrong[:4]}")
+    model.load_state_dict(tensors)
+    return model.to(map_location).eval(), record
+
+
+class _opened:
+    """open() that turns a missing/unreadable file into CheckpointError."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        try:
+            self.handle = open(self.path, "rb")
+        except FileNotFoundError:
+            raise CheckpointError(self.path, "file not found") from None
+        except OSError as error:
+            raise CheckpointError(self.path, f"cannot be read ({error.strerror})") from None
+        return self.handle
+
+    def __exit__(self, *exc):
+        self.handle.close()
+        return False
+
+
+def _parse_record(path: Path, header: bytes, length: int) -> dict:
+    if len(header) < length:
+        raise CheckpointError(path, "file is truncated (header cut short)")
+    try:
+        record = json.loads(json.loads(header.decode("utf-8"))["__metadata__"][METADATA_KEY])
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
+        raise CheckpointError(path, f"missing or unreadable Latent Explorer metadata ({error!r})") from None
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        raise CheckpointError(path, f"metadata format is not {FORMAT!r}")
+    missing = {"kind", "config", "info", "sha256"} - set(record)
+    if missing:
+        raise CheckpointError(path, f"metadata lacks {sorted(missing)}")
+    if record["kind"] not in MODEL_KINDS:
+        raise CheckpointError(path, f"unknown model kind {record['kind']!r}")
+    if not isinstance(record["config"], dict):
+        raise CheckpointError(path, "metadata config is not a mapping")
+    return record
