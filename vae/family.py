@@ -3,6 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    import torch
+
+    from .atlas import Atlas
 
 
 @dataclass(frozen=True)
@@ -34,3 +41,57 @@ BETAS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
 SHIPPED = tuple(Variant(20, beta) for beta in BETAS) + (Variant(2, 1.0),)
 TEST_SET_FILE = "mnist-test.npz"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
+
+
+@dataclass
+class LoadedModel:
+    variant: Variant
+    model: "torch.nn.Module"
+    record: dict
+    atlas: "Atlas"
+
+    @property
+    def name(self) -> str:
+        return self.variant.name
+
+
+@dataclass
+class Family:
+    """Every shipped model with its atlas, and the test digits the atlases index."""
+
+    models: dict[str, LoadedModel]
+    images: "np.ndarray"  # (N, 28, 28) uint8
+    labels: "np.ndarray"  # (N,) uint8
+
+    def get(self, latent_size: int, beta: float) -> LoadedModel:
+        return self.models[Variant(latent_size, beta).name]
+
+    def betas(self, latent_size: int) -> list[float]:
+        return sorted(m.variant.beta for m in self.models.values() if m.variant.latent_size == latent_size)
+
+    def latent_sizes(self) -> list[int]:
+        return sorted({m.variant.latent_size for m in self.models.values()}, reverse=True)
+
+
+def load_family(folder: str | Path = DEFAULT_WEIGHTS) -> Family:
+    """Loads every vae-*.safetensors in `folder` with its atlas; raises CheckpointError or
+    FileNotFoundError (with what to do) when something is missing or damaged."""
+    from .atlas import load_atlas, load_test_set
+    from .checkpoint import CheckpointError, load_checkpoint, tensors_digest
+
+    folder = Path(folder)
+    paths = sorted(folder.glob("vae-*.safetensors")) if folder.is_dir() else []
+    if not paths:
+        raise FileNotFoundError(
+            f"No trained models in {folder}/. Run `python train.py` to train them (about 45 minutes on a CPU)."
+        )
+    images, labels = load_test_set(folder / TEST_SET_FILE)
+    models = {}
+    for path in paths:
+        model, record = load_checkpoint(path)
+        variant = Variant(record["config"]["latent_size"], record["config"]["beta"])
+        atlas = load_atlas(variant.atlas_path(folder), model_sha256=tensors_digest(model.state_dict()))
+        if len(atlas.mu) != len(images):
+            raise CheckpointError(variant.atlas_path(folder), f"atlas has {len(atlas.mu)} digits, test set {len(images)}")
+        models[variant.name] = LoadedModel(variant, model, record, atlas)
+    return Family(models, images, labels)

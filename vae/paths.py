@@ -44,3 +44,21 @@ def _slerp_with_linear_norm(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.n
         direction = (np.sin((1 - t) * omega) * unit_a + np.sin(t * omega) * unit_b) / np.sin(omega)
     direction /= np.linalg.norm(direction, axis=1, keepdims=True)
     return direction * ((1 - t) * norm_a + t * norm_b)
+
+
+def decode(model, codes: np.ndarray) -> np.ndarray:
+    """Decoded pixel means (F, 28, 28) float32 of latent codes (F, latent)."""
+    import torch
+
+    with torch.no_grad():
+        images = model.decode(torch.from_numpy(np.ascontiguousarray(codes, dtype=np.float32)))
+    return images.reshape(-1, 28, 28).numpy()
+
+
+def encode(model, images: np.ndarray) -> np.ndarray:
+    """Posterior means mu (B, latent) of images (B, 28, 28) in [0, 1]."""
+    import torch
+
+    with torch.no_grad():
+        mu, _ = model.encode(torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32)).reshape(-1, 784))
+    return mu.numpy()

@@ -1,0 +1,298 @@
+"""Latent Explorer: click two digits on a VAE's latent map and watch one morph into the other.
+
+    streamlit run app.py
+
+Reads top to bottom like the screen: sidebar controls, the map with its two
+endpoints, the morph strip (or one strip per beta), then "draw a digit".
+Everything it computes lives in vae/ (models, paths) and explorer/ (figures,
+images, endpoint state); this file only lays it out.
+"""
+from __future__ import annotations
+
+import os
+from functools import partial
+
+import numpy as np
+import streamlit as st
+
+from explorer import figures, images
+from explorer.state import Endpoints, drawn_digit, plane_point, test_digit
+from vae.atlas import MAP_LABELS
+from vae.checkpoint import CheckpointError
+from vae.drawing import DrawingError, read_upload, to_mnist
+from vae.family import DEFAULT_WEIGHTS, Family, LoadedModel, load_family
+from vae.paths import METHODS, decode, interpolate
+
+WEIGHTS = os.environ.get("LATENT_EXPLORER_WEIGHTS", str(DEFAULT_WEIGHTS))
+MAP_KEY = "latent_map"
+BACKDROP_STEPS = 20
+
+st.set_page_config(page_title="Latent Explorer", page_icon="🧭", layout="wide")
+
+
+@st.cache_resource(show_spinner="Loading the models...")
+def get_family(folder: str) -> Family:
+    return load_family(folder)
+
+
+@st.cache_resource(show_spinner=False)
+def base_figure(_family: Family, name: str, map_name: str, backdrop: bool):
+    """The 10,000-point map of one model, built once per (model, map, backdrop)."""
+    loaded = _family.models[name]
+    coords = loaded.atlas.maps[map_name]
+    extent = plane_extent(loaded) if map_name == "plane" else None
+    figure = figures.map_figure(
+        coords, _family.labels, f"{name}: {MAP_LABELS[map_name]}",
+        plane_grid=figures.plane_grid(extent) if extent else None,
+    )
+    if extent and backdrop:
+        x0, x1, y0, y1 = extent
+        xs = np.linspace(x0, x1, BACKDROP_STEPS)
+        ys = np.linspace(y1, y0, BACKDROP_STEPS)  # top row first
+        grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+        cell_x, cell_y = (x1 - x0) / (BACKDROP_STEPS - 1) / 2, (y1 - y0) / (BACKDROP_STEPS - 1) / 2
+        mosaic = images.manifold(decode(loaded.model, grid), BACKDROP_STEPS)
+        figures.add_backdrop(figure, mosaic, (x0 - cell_x, x1 + cell_x, y0 - cell_y, y1 + cell_y))
+    return figure
+
+
+def plane_extent(loaded: LoadedModel) -> tuple[float, float, float, float]:
+    low, high = np.percentile(loaded.atlas.maps["plane"], [0.5, 99.5], axis=0)
+    return float(low[0]) - 0.3, float(high[0]) + 0.3, float(low[1]) - 0.3, float(high[1]) + 0.3
+
+
+def status(name: str, text: str) -> None:
+    """A hidden marker that browser tests wait on (fast reruns never show "Running...")."""
+    st.html(f'<span class="le-status" data-name="{name}" style="display:none">{text}</span>')
+
+
+def endpoints() -> Endpoints:
+    if "endpoints" not in st.session_state:
+        st.session_state.endpoints = Endpoints()
+    return st.session_state.endpoints
+
+
+def take_click(family: Family, loaded: LoadedModel) -> None:
+    """Turns a map click into an endpoint, once.
+
+    Runs as the chart's on_select callback, so the new path shows in the same rerun
+    (the figure changes with the path, so its own selection is gone next rerun), and
+    again at the top of the map fragment for selections injected by AppTest; the
+    signature check makes the second call a no-op.
+    """
+    event = st.session_state.get(MAP_KEY)
+    points = event["selection"]["points"] if event else []
+    if not points:
+        return
+    point = points[0]
+    index = point.get("customdata")
+    index = index[0] if isinstance(index, (list, tuple)) else index
+    signature = (index, point.get("x"), point.get("y"))
+    if index is None or signature == st.session_state.get("last_click"):
+        return
+    st.session_state.last_click = signature
+    if int(index) == figures.GRID_INDEX:
+        x, y = float(point["x"]), float(point["y"])
+        image = decode(loaded.model, np.array([[x, y]], dtype=np.float32))[0]
+        endpoints().click(plane_point(loaded, image, x, y))
+    else:
+        endpoints().click(test_digit(family, int(index)))
+
+
+def sidebar(family: Family) -> dict:
+    st.sidebar.title("Latent Explorer")
+    with st.sidebar.expander("What am I looking at?", expanded=False):
+        st.markdown(
+            "Each dot is one handwritten test digit, placed where a **variational autoencoder** "
+            "encodes it. Click two dots: the page decodes the points on the path between them, "
+            "so you watch one digit morph into the other. A plain autoencoder (**β = 0**) leaves "
+            "holes between its codes, and the middle of a path decodes to smudges; the KL term "
+            "(**β ≥ 1**) packs the codes into a smooth cloud, so every point decodes to something "
+            "digit-like. Higher β is smoother but blurrier: switch on *compare all β* to see it."
+        )
+    latent = st.sidebar.radio(
+        "Latent size", family.latent_sizes(), format_func=lambda z: f"z = {z}", horizontal=True, key="latent"
+    )
+    betas = family.betas(latent)
+    if len(betas) > 1:
+        beta = st.sidebar.select_slider(
+            "β (weight of the KL term)", options=betas, value=1.0 if 1.0 in betas else betas[0],
+            format_func=lambda b: f"{b:g}", key=f"beta_z{latent}",
+        )
+    else:
+        beta = betas[0]
+        st.sidebar.caption(f"β = {beta:g} (the only model shipped with z = {latent})")
+    loaded = family.get(latent, beta)
+    map_names = loaded.atlas.map_names
+    map_name = st.sidebar.radio("Map", map_names, format_func=MAP_LABELS.get, key=f"map_z{latent}", horizontal=True)
+    method = st.sidebar.radio("Path", METHODS, horizontal=True, key="method")
+    frames = st.sidebar.slider("Frames", 4, 32, 10, key="frames")
+    compare = st.sidebar.toggle("Compare all β", key="compare", disabled=len(betas) < 2,
+                                help="Encode the same two digits with every β model; one row per β.")
+    backdrop = map_name == "plane" and st.sidebar.toggle(
+        "Decoded digits behind the plane", value=True, key="backdrop",
+        help="Tiles the plane with what the decoder draws at each point: the classic manifold picture.",
+    )
+    return dict(loaded=loaded, map_name=map_name, method=method, frames=frames,
+                compare=compare and len(betas) > 1, backdrop=backdrop)
+
+
+def endpoint_card(column, title: str, endpoint, loaded: LoadedModel) -> None:
+    with column:
+        st.markdown(f"**{title}**")
+        if endpoint is None:
+            st.caption("not chosen")
+            return
+        reconstruction = decode(loaded.model, endpoint.latent(loaded)[None])[0]
+        st.image(images.strip(np.stack([endpoint.image, reconstruction]), scale=3, end_gap=4),
+                 caption=f"{endpoint.label}: original | reconstruction")
+
+
+@st.fragment
+def explorer(family: Family, view: dict, drawn) -> None:
+    """Map, endpoints and morph: a click on the map reruns only this part of the page."""
+    loaded, map_name = view["loaded"], view["map_name"]
+    take_click(family, loaded)
+    chosen = endpoints()
+    figure = base_figure(family, loaded.name, map_name, view["backdrop"])
+    overlay = {}
+    path_codes = None
+    if chosen.complete:
+        path_codes = interpolate(chosen.a.latent(loaded), chosen.b.latent(loaded), view["frames"], view["method"])
+        figures_path = loaded.atlas.place(path_codes, map_name)
+    for name, endpoint in (("A", chosen.a), ("B", chosen.b)):
+        if endpoint is not None:
+            overlay[name] = loaded.atlas.place(endpoint.latent(loaded), map_name)[0]
+    if drawn is not None:
+        overlay["drawn"] = loaded.atlas.place(drawn.latent(loaded), map_name)[0]
+    if path_codes is not None or overlay:
+        figure = type(figure)(figure)  # a copy; the cached base stays clean
+        if path_codes is not None:
+            figures.add_path(figure, figures_path)
+        figures.add_endpoints(figure, overlay)
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.plotly_chart(
+            figure, key=MAP_KEY, on_select=partial(take_click, family, loaded),
+            selection_mode="points", config=figures.PLOT_CONFIG,
+        )
+    with right:
+        st.markdown(
+            "**Click a digit** to set **A**, another to set **B**; a third click starts a new pair."
+            + (" On this plane you can click **anywhere**: empty space decodes too." if map_name == "plane" else "")
+        )
+        card_a, card_b = st.columns(2)
+        endpoint_card(card_a, "A", chosen.a, loaded)
+        endpoint_card(card_b, "B", chosen.b, loaded)
+        swap, clear = st.columns(2)
+        swap.button("⇄ Swap A and B", on_click=chosen.swap, disabled=not chosen.complete, use_container_width=True)
+        clear.button("✕ Clear", on_click=chosen.clear, disabled=chosen.a is None, use_container_width=True)
+
+    if not chosen.complete:
+        st.info("Pick two endpoints on the map (or draw a digit below and use it as A or B) to see the morph.")
+        return
+    morph(loaded, chosen, path_codes, view)
+    if view["compare"]:
+        compare_betas(family, chosen, view)
+
+
+def morph(loaded: LoadedModel, chosen: Endpoints, path_codes: np.ndarray, view: dict) -> None:
+    frames = decode(loaded.model, path_codes)
+    st.subheader("The morph")
+    st.image(images.strip(np.concatenate([chosen.a.image[None], frames, chosen.b.image[None]])),
+             caption=f"original A | {len(frames)} decoded frames on a {view['method']} path | original B")
+    status("morph", f"{len(frames)} frames, {view['method']} path from {chosen.a.label} to "
+                    f"{chosen.b.label} under {loaded.name}")
+    gif = images.morph_gif(frames)
+    play, download = st.columns([1, 3])
+    play.image(gif, caption="looping A → B → A")
+    download.download_button("Download GIF", gif, file_name=f"morph-{loaded.name}.gif", mime="image/gif")
+
+
+def compare_betas(family: Family, chosen: Endpoints, view: dict) -> None:
+    st.subheader("The same two digits under every β")
+    st.caption("β = 0 is a plain autoencoder: look for smudges mid-path. High β: smooth but blurry.")
+    latent = view["loaded"].variant.latent_size
+    for beta in family.betas(latent):
+        loaded = family.get(latent, beta)
+        codes = interpolate(chosen.a.latent(loaded), chosen.b.latent(loaded), view["frames"], view["method"])
+        frames = decode(loaded.model, codes)
+        label, row = st.columns([1, 12], vertical_alignment="center")
+        label.markdown(f"**β = {beta:g}**")
+        row.image(images.strip(np.concatenate([chosen.a.image[None], frames, chosen.b.image[None]]), scale=2))
+    status("compare", f"{len(family.betas(latent))} rows")
+
+
+def draw_section(family: Family, loaded: LoadedModel):
+    """Canvas or upload -> the 28x28 the model sees. Returns an Endpoint, or None."""
+    st.subheader("Draw a digit")
+    source = st.radio("Input", ["Draw", "Upload a picture"], horizontal=True, label_visibility="collapsed")
+    pad, result = st.columns([1, 2], gap="large")
+    with pad:
+        picture = None
+        if source == "Draw":
+            from streamlit_drawable_canvas import st_canvas  # needs a running page; see FIELD-NOTES
+
+            canvas = st_canvas(
+                stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
+                height=280, width=280, drawing_mode="freedraw", return_image_data=True, key="canvas",
+            )
+            picture = canvas.image_data
+            st.caption("Draw one digit, large, in the middle. The bin icon clears the canvas.")
+        else:
+            upload = st.file_uploader("A PNG or JPG of one digit", type=["png", "jpg", "jpeg"])
+            if upload is not None:
+                try:
+                    picture = read_upload(upload.getvalue())
+                except DrawingError as error:
+                    st.warning(str(error))
+    with result:
+        if picture is None:
+            st.caption("Your digit will appear here, encoded and placed on the map as a ★.")
+            return None
+        try:
+            digit = to_mnist(picture)
+        except DrawingError as error:
+            st.info(str(error))
+            return None
+        endpoint = drawn_digit(digit.image)
+        code = endpoint.latent(loaded)
+        reconstruction = decode(loaded.model, code[None])[0]
+        st.image(images.strip(np.stack([digit.image, reconstruction]), scale=4, end_gap=6),
+                 caption="what the model sees (28×28) | its reconstruction"
+                 + (" — your picture was dark-on-light, so it was inverted" if digit.inverted else ""))
+        nearest, distances = loaded.atlas.nearest(code, 5)
+        tiles = [images.labelled_tile(family.images[i] / 255.0, f"{family.labels[i]} #{i}") for i in nearest]
+        st.image(np.concatenate(tiles, axis=1), caption="its 5 nearest test digits in latent space (label #index)")
+        use_a, use_b = st.columns(2)
+        chosen = endpoints()
+        if use_a.button("Use as A", use_container_width=True):
+            chosen.a = endpoint
+        if use_b.button("Use as B", use_container_width=True):
+            chosen.b = endpoint
+        status("drawn", f"nearest labels {[int(family.labels[i]) for i in nearest]}")
+        return endpoint
+
+
+def main() -> None:
+    try:
+        family = get_family(WEIGHTS)
+    except FileNotFoundError as error:
+        st.error(f"{error}")
+        st.stop()
+    except CheckpointError as error:
+        st.error(f"A shipped model file cannot be trusted: {error}. Restore it with `git checkout weights/` "
+                 "or retrain with `python train.py`.")
+        st.stop()
+    view = sidebar(family)
+    st.title("Latent Explorer")
+    st.caption("A VAE's latent space, made visible: 10,000 MNIST test digits, each where the encoder puts it.")
+    map_slot = st.container()
+    st.divider()
+    drawn = draw_section(family, view["loaded"])
+    with map_slot:
+        explorer(family, view, drawn)
+
+
+main()

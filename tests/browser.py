@@ -1,0 +1,145 @@
+"""Driving the page in headless Chromium (Playwright + Debian's /usr/bin/chromium).
+
+Shared by the end-to-end tests and benchmarks/click_latency.py. Plotly's WebGL
+markers draw no SVG nodes, so clicks go through the pixel route: data -> pixels
+with the axis's l2p() and the plot's offset, then page.mouse.click.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(env_extra: dict | None = None, timeout: float = 60.0):
+    """Starts `streamlit run app.py` on a free port; yields (url, seconds until healthy); stops it."""
+    port = free_port()
+    env = {**os.environ, **(env_extra or {})}
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+               "--server.headless", "true", "--server.address", "127.0.0.1"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited early:\n{process.stdout.read().decode()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.perf_counter() - started > timeout:
+                raise TimeoutError("streamlit did not become healthy")
+            time.sleep(0.1)
+        yield url, time.perf_counter() - started
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+
+
+def open_app(browser, url: str, width: int = 1500, height: int = 1100):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    page.wait_for_function(MAP_READY, timeout=60_000)
+    return page
+
+
+MAP_READY = """() => { const gd = document.querySelector('.js-plotly-plot');
+  return gd && gd._fullData && gd._fullData.length >= 10 && gd._fullLayout && gd._fullLayout.xaxis; }"""
+
+POINT_PIXELS = """([index, traceName]) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  for (const trace of gd._fullData) {
+    if (traceName !== null && trace.name !== traceName) continue;
+    const data = trace.customdata; if (!data) continue;
+    for (let i = 0; i < data.length; i++) {
+      const value = Array.isArray(data[i]) ? data[i][0] : data[i];
+      if (value === index) {
+        const box = gd.getBoundingClientRect(), L = gd._fullLayout;
+        return [box.left + L.xaxis._offset + L.xaxis.l2p(trace.x[i]),
+                box.top + L.yaxis._offset + L.yaxis.l2p(trace.y[i])];
+      }
+    }
+  }
+  return null; }"""
+
+DATA_PIXELS = """([x, y]) => { const gd = document.querySelector('.js-plotly-plot');
+  const box = gd.getBoundingClientRect(), L = gd._fullLayout;
+  return [box.left + L.xaxis._offset + L.xaxis.l2p(x), box.top + L.yaxis._offset + L.yaxis.l2p(y)]; }"""
+
+
+def click_test_digit(page, index: int) -> None:
+    """Clicks the marker of test digit `index` on the map."""
+    xy = page.evaluate(POINT_PIXELS, [index, None])
+    if xy is None:
+        raise LookupError(f"test digit {index} is not on the map")
+    page.mouse.click(*xy)
+
+
+def click_plane(page, x: float, y: float) -> None:
+    page.mouse.click(*page.evaluate(DATA_PIXELS, [x, y]))
+
+
+def status(page, name: str) -> str | None:
+    """Text of the page's hidden status marker `name` ("morph", "compare", "drawn"), or None."""
+    return page.evaluate(
+        """(name) => { const el = document.querySelector(`.le-status[data-name="${name}"]`);
+             return el ? el.textContent : null; }""",
+        name,
+    )
+
+
+def wait_for_status(page, name: str, previous: str | None = None, timeout: float = 30.0) -> str:
+    """Waits until status `name` exists and differs from `previous`; returns it."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        value = status(page, name)
+        if value is not None and value != previous:
+            return value
+        page.wait_for_timeout(10)
+    raise TimeoutError(f"status {name!r} did not change within {timeout} s (last: {previous!r})")
+
+
+def draw_stroke(page, points: list[tuple[float, float]]) -> None:
+    """Draws one stroke through canvas-relative points on the drawing canvas."""
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=15)
+    page.mouse.up()
