@@ -143,3 +143,19 @@ def draw_stroke(page, points: list[tuple[float, float]]) -> None:
     for x, y in points[1:]:
         page.mouse.move(box["x"] + x, box["y"] + y, steps=15)
     page.mouse.up()
+
+
+def settled(page, action) -> str:
+    """Does `action()` (a click, a key press) and waits for the map fragment's run to finish.
+
+    A click that lands while the previous rerun is still running can be dropped by
+    Streamlit, so tests (and careful benchmarks) wait for the run counter each time.
+    """
+    previous = status(page, "explorer")
+    action()
+    return wait_for_status(page, "explorer", previous=previous)
+
+
+def pick(page, index: int) -> str:
+    """Clicks test digit `index` on the map and waits for the page to settle."""
+    return settled(page, lambda: click_test_digit(page, index))

@@ -15,7 +15,7 @@ from vae.model import VAE, VAEConfig  # noqa: E402
 
 # Here MNIST sits beside the project (../shared/data); elsewhere point LATENT_EXPLORER_DATA at it.
 DATA_ROOT = Path(os.environ.get("LATENT_EXPLORER_DATA", ROOT.parent / "shared" / "data"))
-WEIGHTS = ROOT / "weights"
+WEIGHTS = Path(os.environ.get("LATENT_EXPLORER_WEIGHTS", ROOT / "weights"))
 
 
 @pytest.fixture

@@ -1,0 +1,142 @@
+"""The page in AppTest: it runs for every sidebar setting, clicks make paths, bad states get messages.
+
+Plotly charts are UnknownElements in AppTest, so a click is injected through the
+chart's session-state key (leans on Streamlit internals: kept in `click`).
+"""
+import itertools
+import shutil
+
+import pytest
+from streamlit.elements.plotly_chart import PlotlySelectionState, PlotlyState
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, WEIGHTS
+
+APP = str(ROOT / "app.py")
+
+
+def click(at: AppTest, index: int, x: float = 0.0, y: float = 0.0) -> AppTest:
+    """Injects one click on test digit `index` (or on the plane, index -1, at x, y) and reruns."""
+    point = {"customdata": index, "x": x, "y": y, "point_index": 0, "curve_number": 0}
+    at.session_state["latent_map"] = PlotlyState(
+        selection=PlotlySelectionState(points=[point], point_indices=[0], box=[], lasso=[])
+    )
+    return at.run()
+
+
+def status(at: AppTest, name: str) -> str | None:
+    """Text of the page's hidden status marker, as the browser tests read it."""
+    for element in at.get("html"):
+        if f'data-name="{name}"' in element.proto.body:
+            return element.proto.body.split(">", 1)[1].rsplit("<", 1)[0]
+    return None
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_first_page_invites_two_clicks(app):
+    assert not app.error
+    assert any("Click a digit" in m.value for m in app.markdown)
+    assert any("Pick two endpoints" in i.value for i in app.info)
+    assert status(app, "morph") is None
+
+
+def test_two_clicks_make_a_path_of_n_frames(app):
+    click(app, 3)
+    endpoints = app.session_state["endpoints"]
+    assert endpoints.a.index == 3 and endpoints.b is None
+    click(app, 7)
+    endpoints = app.session_state["endpoints"]
+    assert (endpoints.a.index, endpoints.b.index) == (3, 7)
+    assert status(app, "morph").startswith("10 frames, linear path from test #3")
+    app.sidebar.slider(key="frames").set_value(17).run()
+    assert status(app, "morph").startswith("17 frames")
+
+
+def test_third_click_starts_a_new_pair_and_swap_clear_work(app):
+    for index in (3, 7, 11):
+        click(app, index)
+    endpoints = app.session_state["endpoints"]
+    assert endpoints.a.index == 11 and endpoints.b is None
+    click(app, 12)
+    app.button[0].click().run()  # swap
+    endpoints = app.session_state["endpoints"]
+    assert (endpoints.a.index, endpoints.b.index) == (12, 11)
+    app.button[1].click().run()  # clear
+    assert app.session_state["endpoints"].a is None
+
+
+def test_compare_mode_gives_one_row_per_beta(app):
+    click(app, 3)
+    click(app, 7)
+    app.sidebar.toggle(key="compare").set_value(True).run()
+    assert not app.exception
+    betas = _shipped_betas(20)
+    assert status(app, "compare") == f"{len(betas)} rows"
+    assert [m.value for m in app.markdown if m.value.startswith("**β =")] == [f"**β = {b:g}**" for b in betas]
+
+
+def test_plane_click_anywhere_decodes_that_point(app):
+    app.sidebar.radio(key="latent").set_value(2).run()
+    click(app, -1, x=0.5, y=-1.0)
+    endpoint = app.session_state["endpoints"].a
+    assert endpoint.code == (0.5, -1.0) and endpoint.label == "plane (0.50, -1.00)"
+    assert endpoint.image.shape == (28, 28)
+    click(app, 5)
+    assert "from plane (0.50, -1.00) to test #5" in status(app, "morph")
+
+
+@pytest.mark.slow
+def test_every_sidebar_combination_runs(app):
+    click(app, 3)
+    click(app, 7)
+    runs = 0
+    for latent in (20, 2):
+        app.sidebar.radio(key="latent").set_value(latent).run()
+        betas = _shipped_betas(latent)
+        maps = {20: ["pca", "tsne"], 2: ["plane"]}[latent]
+        for beta, map_name, method, frames, flag in itertools.product(
+            betas, maps, ("linear", "spherical"), (4, 32), (False, True)
+        ):
+            if latent == 20:
+                app.sidebar.select_slider(key="beta_z20").set_value(beta)
+                app.sidebar.toggle(key="compare").set_value(flag)
+            else:
+                app.sidebar.toggle(key="backdrop").set_value(flag)
+            app.sidebar.radio(key=f"map_z{latent}").set_value(map_name)
+            app.sidebar.radio(key="method").set_value(method)
+            app.sidebar.slider(key="frames").set_value(frames)
+            app.run()
+            runs += 1
+            assert not app.exception, (latent, beta, map_name, method, frames, flag, app.exception)
+            assert not app.error
+            assert status(app, "morph").startswith(f"{frames} frames, {method} path")
+    assert runs >= 8
+
+
+def test_missing_weights_folder_says_how_to_train(tmp_path, monkeypatch):
+    monkeypatch.setenv("LATENT_EXPLORER_WEIGHTS", str(tmp_path / "nowhere"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "python train.py" in at.error[0].value
+
+
+def test_damaged_weights_file_is_reported(tmp_path, monkeypatch):
+    folder = tmp_path / "weights"
+    shutil.copytree(WEIGHTS, folder)
+    victim = sorted(folder.glob("vae-*.safetensors"))[0]
+    victim.write_bytes(victim.read_bytes()[:1000])
+    monkeypatch.setenv("LATENT_EXPLORER_WEIGHTS", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert victim.name in at.error[0].value and "truncated" in at.error[0].value
+
+
+def _shipped_betas(latent: int) -> list[float]:
+    names = [path.stem.removeprefix("vae-") for path in WEIGHTS.glob("vae-*.safetensors")]
+    return sorted(float(name.split("-beta")[1]) for name in names if name.startswith(f"z{latent}-"))
