@@ -285,6 +285,7 @@ def draw_section(family: Family, loaded: LoadedModel):
 
 
 def main() -> None:
+    started = time.perf_counter()
     try:
         family = get_family(WEIGHTS)
     except FileNotFoundError as error:
@@ -302,6 +303,7 @@ def main() -> None:
     drawn = draw_section(family, view["loaded"])
     with map_slot:
         explorer(family, view, drawn)
+    status("page", f"full run in {1000 * (time.perf_counter() - started):.1f} ms")
 
 
 main()

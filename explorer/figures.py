@@ -72,7 +72,7 @@ def add_path(figure: go.Figure, path_xy: np.ndarray, name: str = "path") -> None
         go.Scatter(
             x=path_xy[:, 0], y=path_xy[:, 1], mode="lines+markers", name=name,
             line=dict(color="black", width=2), marker=dict(size=6, color="white", line=dict(color="black", width=1.5)),
-            hovertemplate="frame %{pointNumber}<extra></extra>",
+            hoverinfo="skip",  # clicks fall through to the digits underneath
         )
     )
 

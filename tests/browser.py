@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -36,18 +37,20 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(env_extra: dict | None = None, timeout: float = 60.0):
-    """Starts `streamlit run app.py` on a free port; yields (url, seconds until healthy); stops it."""
+    """Starts `streamlit run app.py` on a free port; yields (url, process, seconds until healthy); stops it."""
     port = free_port()
     env = {**os.environ, **(env_extra or {})}
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
                "--server.headless", "true", "--server.address", "127.0.0.1"]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}"
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited early:\n{process.stdout.read().decode()}")
+                log.seek(0)
+                raise RuntimeError(f"streamlit exited early:\n{log.read().decode(errors='replace')}")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
                     if response.status == 200:
@@ -57,13 +60,22 @@ def streamlit_server(env_extra: dict | None = None, timeout: float = 60.0):
             if time.perf_counter() - started > timeout:
                 raise TimeoutError("streamlit did not become healthy")
             time.sleep(0.1)
-        yield url, time.perf_counter() - started
+        yield url, process, time.perf_counter() - started
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
+
+
+def resident_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise LookupError("no VmRSS")
 
 
 def launch(playwright):

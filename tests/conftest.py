@@ -24,8 +24,18 @@ def tiny_vae() -> VAE:
     return VAE(VAEConfig(input_size=784, hidden_size=16, latent_size=3, beta=2.0))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def data_root() -> Path:
-    if not (DATA_ROOT / "MNIST" / "raw" / "train-images-idx3-ubyte").exists():
-        pytest.fail(f"MNIST not found under {DATA_ROOT}/MNIST/raw; set LATENT_EXPLORER_DATA")
-    return DATA_ROOT
+    """MNIST in torchvision's layout: beside the project here, else downloaded once by torchvision."""
+    if (DATA_ROOT / "MNIST" / "raw" / "train-images-idx3-ubyte").exists():
+        return DATA_ROOT
+    cache = Path.home() / ".cache" / "latent-explorer"
+    try:
+        from vae.data import load_mnist
+
+        load_mnist(str(cache), train=True, download=True)
+        load_mnist(str(cache), train=False, download=True)
+    except Exception as error:  # no internet: say where the files are expected
+        pytest.fail(f"MNIST not found under {DATA_ROOT}/MNIST/raw and could not be downloaded ({error}); "
+                    "set LATENT_EXPLORER_DATA to a folder holding MNIST/raw")
+    return cache

@@ -36,11 +36,10 @@ def test_off_centre_oversized_stroke_is_centred_and_sized_like_mnist():
     assert cols[-1] - cols[0] + 1 < 10  # aspect ratio kept: a thin stroke stays thin
 
 
-def test_real_mnist_digit_survives_the_round_trip():
-    from conftest import DATA_ROOT
+def test_real_mnist_digit_survives_the_round_trip(data_root):
     from vae.data import load_mnist
 
-    original = load_mnist(str(DATA_ROOT), train=False).images[0].numpy()
+    original = load_mnist(str(data_root), train=False).images[0].numpy()
     big = np.zeros((300, 300), dtype=np.uint8)
     big[20:244, 60:284] = np.asarray(Image.fromarray(original).resize((224, 224), Image.Resampling.BILINEAR))
     digit = to_mnist(big).image

@@ -24,7 +24,7 @@ if chromium_path() is None:
 
 @pytest.fixture(scope="module")
 def server():
-    with streamlit_server() as (url, seconds):
+    with streamlit_server() as (url, _, _):
         yield url
 
 
