@@ -9,9 +9,10 @@ images, endpoint state); this file only lays it out.
 """
 from __future__ import annotations
 
+import logging
 import os
 import time
-from functools import partial
+from functools import partial, wraps
 
 import numpy as np
 import streamlit as st
@@ -29,6 +30,22 @@ MAP_KEY = "latent_map"
 BACKDROP_STEPS = 20
 
 st.set_page_config(page_title="Latent Explorer", page_icon="🧭", layout="wide")
+log = logging.getLogger("latent_explorer")
+
+
+def no_traceback(section):
+    """Last line of defence: an unexpected error becomes a message, and the rest of the page lives."""
+
+    @wraps(section)
+    def guarded(*args, **kwargs):
+        try:
+            return section(*args, **kwargs)
+        except Exception:  # st.stop()/reruns are BaseExceptions and pass through
+            log.exception("section %s failed", section.__name__)
+            st.error("Something went wrong in this part of the page. Try another setting or reload; "
+                     "the problem has been logged on the server.")
+
+    return guarded
 
 
 @st.cache_resource(show_spinner="Loading the models...")
@@ -102,15 +119,6 @@ def take_click(family: Family, loaded: LoadedModel) -> None:
 
 def sidebar(family: Family) -> dict:
     st.sidebar.title("Latent Explorer")
-    with st.sidebar.expander("What am I looking at?", expanded=False):
-        st.markdown(
-            "Each dot is one handwritten test digit, placed where a **variational autoencoder** "
-            "encodes it. Click two dots: the page decodes the points on the path between them, "
-            "so you watch one digit morph into the other. A plain autoencoder (**β = 0**) leaves "
-            "holes between its codes, and the middle of a path decodes to smudges; the KL term "
-            "(**β ≥ 1**) packs the codes into a smooth cloud, so every point decodes to something "
-            "digit-like. Higher β is smoother but blurrier: switch on *compare all β* to see it."
-        )
     latent = st.sidebar.radio(
         "Latent size", family.latent_sizes(), format_func=lambda z: f"z = {z}", horizontal=True, key="latent"
     )
@@ -134,6 +142,15 @@ def sidebar(family: Family) -> dict:
         "Decoded digits behind the plane", value=True, key="backdrop",
         help="Tiles the plane with what the decoder draws at each point: the classic manifold picture.",
     )
+    with st.sidebar.expander("What am I looking at?", expanded=True):
+        st.markdown(
+            "Each dot is one handwritten test digit, placed where a **variational autoencoder** "
+            "encodes it. Click two dots: the page decodes the points on the path between them, "
+            "so you watch one digit morph into the other. A plain autoencoder (**β = 0**) leaves "
+            "holes between its codes, and the middle of a path decodes to smudges; the KL term "
+            "(**β ≥ 1**) packs the codes into a smooth cloud, so every point decodes to something "
+            "digit-like. Higher β is smoother but blurrier: switch on *compare all β* to see it."
+        )
     return dict(loaded=loaded, map_name=map_name, method=method, frames=frames,
                 compare=compare and len(betas) > 1, backdrop=backdrop)
 
@@ -159,6 +176,7 @@ def explorer(family: Family, view: dict, drawn) -> None:
     status("explorer", f"run {st.session_state.explorer_runs} in {1000 * (time.perf_counter() - started):.1f} ms")
 
 
+@no_traceback
 def map_and_morph(family: Family, view: dict, drawn) -> None:
     loaded, map_name = view["loaded"], view["map_name"]
     take_click(family, loaded)
@@ -213,7 +231,7 @@ def morph(loaded: LoadedModel, chosen: Endpoints, path_codes: np.ndarray, view: 
              caption=f"original A | {len(frames)} decoded frames on a {view['method']} path | original B")
     status("morph", f"{len(frames)} frames, {view['method']} path from {chosen.a.label} to "
                     f"{chosen.b.label} under {loaded.name}")
-    gif = images.morph_gif(frames)
+    gif = images.morph_gif(frames, scale=5)
     play, download = st.columns([1, 3])
     play.image(gif, caption="looping A → B → A")
     download.download_button("Download GIF", gif, file_name=f"morph-{loaded.name}.gif", mime="image/gif")
@@ -233,6 +251,7 @@ def compare_betas(family: Family, chosen: Endpoints, view: dict) -> None:
     status("compare", f"{len(family.betas(latent))} rows")
 
 
+@no_traceback
 def draw_section(family: Family, loaded: LoadedModel):
     """Canvas or upload -> the 28x28 the model sees. Returns an Endpoint, or None."""
     st.subheader("Draw a digit")

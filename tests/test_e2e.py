@@ -125,3 +125,29 @@ def test_plane_click_anywhere(page):
     morph = wait_for_status(page, "morph")
     assert "from plane (" in morph and "to plane (" in morph and morph.endswith("z2-beta1")
     shot(page, "plane-backdrop")
+
+
+def test_upload_a_picture_and_a_fake_one(page, data_root):
+    import io
+
+    from PIL import Image
+
+    from vae.data import load_mnist
+
+    digit = load_mnist(str(data_root), train=False).images[1].numpy()  # a 2
+    paper = Image.fromarray(255 - digit).resize((140, 140))  # dark ink on light paper
+    buffer = io.BytesIO()
+    paper.save(buffer, format="PNG")
+
+    settled(page, lambda: page.get_by_text("Upload a picture").click())
+    upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    upload.set_input_files(files=[{"name": "two.png", "mimeType": "image/png", "buffer": buffer.getvalue()}])
+    drawn = wait_for_status(page, "drawn")
+    assert drawn.startswith("nearest labels")
+    page.get_by_text("was dark-on-light, so it was inverted").wait_for()
+    shot(page, "uploaded-digit")
+
+    upload.set_input_files(files=[{"name": "fake.png", "mimeType": "image/png", "buffer": b"not an image at all"}])
+    page.get_by_text("not a picture we can read").wait_for()
+    assert status(page, "drawn") is None
+    assert page.locator('[data-testid="stException"]').count() == 0
