@@ -24,6 +24,7 @@ from vae.checkpoint import CheckpointError
 from vae.drawing import DrawingError, read_upload, to_mnist
 from vae.family import DEFAULT_WEIGHTS, Family, LoadedModel, load_family
 from vae.paths import METHODS, decode, interpolate
+from widgets.latent_map import latent_map, load_plotly
 
 WEIGHTS = os.environ.get("LATENT_EXPLORER_WEIGHTS", str(DEFAULT_WEIGHTS))
 MAP_KEY = "latent_map"
@@ -54,8 +55,8 @@ def get_family(folder: str) -> Family:
 
 
 @st.cache_resource(show_spinner=False)
-def base_figure(_family: Family, name: str, map_name: str, backdrop: bool):
-    """The 10,000-point map of one model, built once per (model, map, backdrop)."""
+def base_figure(_family: Family, name: str, map_name: str, backdrop: bool) -> str:
+    """The 10,000-point map of one model as Plotly JSON, built once per (model, map, backdrop)."""
     loaded = _family.models[name]
     coords = loaded.atlas.maps[map_name]
     extent = plane_extent(loaded) if map_name == "plane" else None
@@ -71,7 +72,7 @@ def base_figure(_family: Family, name: str, map_name: str, backdrop: bool):
         cell_x, cell_y = (x1 - x0) / (BACKDROP_STEPS - 1) / 2, (y1 - y0) / (BACKDROP_STEPS - 1) / 2
         mosaic = images.manifold(decode(loaded.model, grid), BACKDROP_STEPS)
         figures.add_backdrop(figure, mosaic, (x0 - cell_x, x1 + cell_x, y0 - cell_y, y1 + cell_y))
-    return figure
+    return figure.to_json()
 
 
 def plane_extent(loaded: LoadedModel) -> tuple[float, float, float, float]:
@@ -93,28 +94,24 @@ def endpoints() -> Endpoints:
 def take_click(family: Family, loaded: LoadedModel) -> None:
     """Turns a map click into an endpoint, once.
 
-    Runs as the chart's on_select callback, so the new path shows in the same rerun
-    (the figure changes with the path, so its own selection is gone next rerun), and
-    again at the top of the map fragment for selections injected by AppTest; the
-    signature check makes the second call a no-op.
+    Runs as the map's on_click callback, so the new path shows in the same rerun, and
+    again at the top of the map fragment, for clicks injected by AppTest; the click's
+    serial number makes the second call a no-op.
     """
     event = st.session_state.get(MAP_KEY)
-    points = event["selection"]["points"] if event else []
-    if not points:
+    click = event.get("click") if event else None
+    if not click or click.get("index") is None:
         return
-    point = points[0]
-    index = point.get("customdata")
-    index = index[0] if isinstance(index, (list, tuple)) else index
-    signature = (index, point.get("x"), point.get("y"))
-    if index is None or signature == st.session_state.get("last_click"):
+    signature = (click["index"], click.get("x"), click.get("y"), click.get("serial"))
+    if signature == st.session_state.get("last_click"):
         return
     st.session_state.last_click = signature
-    if int(index) == figures.GRID_INDEX:
-        x, y = float(point["x"]), float(point["y"])
+    if int(click["index"]) == figures.GRID_INDEX:
+        x, y = float(click["x"]), float(click["y"])
         image = decode(loaded.model, np.array([[x, y]], dtype=np.float32))[0]
         endpoints().click(plane_point(loaded, image, x, y))
     else:
-        endpoints().click(test_digit(family, int(index)))
+        endpoints().click(test_digit(family, int(click["index"])))
 
 
 def sidebar(family: Family) -> dict:
@@ -181,28 +178,23 @@ def map_and_morph(family: Family, view: dict, drawn) -> None:
     loaded, map_name = view["loaded"], view["map_name"]
     take_click(family, loaded)
     chosen = endpoints()
-    figure = base_figure(family, loaded.name, map_name, view["backdrop"])
-    overlay = {}
-    path_codes = None
+    base = base_figure(family, loaded.name, map_name, view["backdrop"])
+    markers = {}
+    path_codes = path_xy = None
     if chosen.complete:
         path_codes = interpolate(chosen.a.latent(loaded), chosen.b.latent(loaded), view["frames"], view["method"])
-        figures_path = loaded.atlas.place(path_codes, map_name)
+        path_xy = loaded.atlas.place(path_codes, map_name)
     for name, endpoint in (("A", chosen.a), ("B", chosen.b)):
         if endpoint is not None:
-            overlay[name] = loaded.atlas.place(endpoint.latent(loaded), map_name)[0]
+            markers[name] = loaded.atlas.place(endpoint.latent(loaded), map_name)[0]
     if drawn is not None:
-        overlay["drawn"] = loaded.atlas.place(drawn.latent(loaded), map_name)[0]
-    if path_codes is not None or overlay:
-        figure = type(figure)(figure)  # a copy; the cached base stays clean
-        if path_codes is not None:
-            figures.add_path(figure, figures_path)
-        figures.add_endpoints(figure, overlay)
+        markers["drawn"] = loaded.atlas.place(drawn.latent(loaded), map_name)[0]
 
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.plotly_chart(
-            figure, key=MAP_KEY, on_select=partial(take_click, family, loaded),
-            selection_mode="points", config=figures.PLOT_CONFIG,
+        latent_map(
+            base, f"{loaded.name}/{map_name}/{view['backdrop']}", figures.overlay_json(path_xy, markers),
+            key=MAP_KEY, on_click=partial(take_click, family, loaded), config=figures.PLOT_CONFIG,
         )
     with right:
         st.markdown(
@@ -314,6 +306,7 @@ def main() -> None:
         st.error(f"A shipped model file cannot be trusted: {error}. Restore it with `git checkout weights/` "
                  "or retrain with `python train.py`.")
         st.stop()
+    load_plotly()
     view = sidebar(family)
     st.title("Latent Explorer")
     st.caption("A VAE's latent space, made visible: 10,000 MNIST test digits, each where the encoder puts it.")

@@ -19,7 +19,8 @@ GRID_INDEX = -1
 PLOT_CONFIG = {
     "doubleClickDelay": 100,  # two quick clicks would otherwise read as a double-click and be lost
     "displaylogo": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"],
+    "responsive": True,
     "scrollZoom": True,
 }
 
@@ -50,7 +51,7 @@ def map_figure(
         title=dict(text=title, x=0.01, font=dict(size=14)),
         height=560, margin=dict(l=10, r=10, t=40, b=10),
         legend=dict(title="digit (click to hide)", itemsizing="constant"),
-        dragmode="zoom", uirevision=title, clickmode="event+select", hovermode="closest",
+        dragmode="zoom", uirevision=title, clickmode="event", hovermode="closest",
         plot_bgcolor="#fafafa",
     )
     figure.update_xaxes(showgrid=False, zeroline=False)
@@ -67,30 +68,26 @@ def add_backdrop(figure: go.Figure, picture: Image.Image, extent: tuple[float, f
     )
 
 
-def add_path(figure: go.Figure, path_xy: np.ndarray, name: str = "path") -> None:
-    figure.add_trace(
-        go.Scatter(
-            x=path_xy[:, 0], y=path_xy[:, 1], mode="lines+markers", name=name,
+def overlay_json(path_xy: np.ndarray | None, points: dict[str, np.ndarray]) -> str:
+    """The small layer drawn over the base map, as Plotly JSON: the path (a line with frame
+    markers) and big labelled markers for A and B, and a star for a drawn digit. None of it
+    is clickable, so clicks fall through to the digits underneath."""
+    traces = []
+    if path_xy is not None:
+        traces.append(go.Scatter(
+            x=path_xy[:, 0], y=path_xy[:, 1], mode="lines+markers", name="path", hoverinfo="skip",
             line=dict(color="black", width=2), marker=dict(size=6, color="white", line=dict(color="black", width=1.5)),
-            hoverinfo="skip",  # clicks fall through to the digits underneath
-        )
-    )
-
-
-def add_endpoints(figure: go.Figure, points: dict[str, np.ndarray]) -> None:
-    """Big labelled markers for A and B (and a star for a drawn digit) on top of everything."""
-    styles = {"A": ("diamond", "#111111"), "B": ("square", "#111111"), "drawn": ("star", "#ffd400")}
+        ))
+    styles = {"A": ("diamond", "#111111", 18, "A"), "B": ("square", "#111111", 18, "B"),
+              "drawn": ("star", "#ffd400", 22, "★ you")}
     for name, xy in points.items():
-        symbol, colour = styles[name]
-        figure.add_trace(
-            go.Scatter(
-                x=[xy[0]], y=[xy[1]], mode="markers+text", name=name if name != "drawn" else "your drawing",
-                text=[name if name != "drawn" else "★ you"], textposition="top center",
-                textfont=dict(size=14, color="#111111"),
-                marker=dict(symbol=symbol, size=18 if name != "drawn" else 22, color=colour, line=dict(color="white", width=2)),
-                hoverinfo="skip",
-            )
-        )
+        symbol, colour, size, text = styles[name]
+        traces.append(go.Scatter(
+            x=[float(xy[0])], y=[float(xy[1])], mode="markers+text", name="your drawing" if name == "drawn" else name,
+            text=[text], textposition="top center", textfont=dict(size=14, color="#111111"), hoverinfo="skip",
+            marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="white", width=2)),
+        ))
+    return go.Figure(data=traces).to_json()
 
 
 def plane_grid(extent: tuple[float, float, float, float], steps: int = 60) -> np.ndarray:

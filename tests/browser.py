@@ -89,11 +89,11 @@ def open_app(browser, url: str, width: int = 1500, height: int = 1100):
     return page
 
 
-MAP_READY = """() => { const gd = document.querySelector('.js-plotly-plot');
+MAP_READY = """() => { const gd = document.querySelector('.le-map');
   return gd && gd._fullData && gd._fullData.length >= 10 && gd._fullLayout && gd._fullLayout.xaxis; }"""
 
 POINT_PIXELS = """([index, traceName]) => {
-  const gd = document.querySelector('.js-plotly-plot');
+  const gd = document.querySelector('.le-map');
   for (const trace of gd._fullData) {
     if (traceName !== null && trace.name !== traceName) continue;
     const data = trace.customdata; if (!data) continue;
@@ -108,7 +108,7 @@ POINT_PIXELS = """([index, traceName]) => {
   }
   return null; }"""
 
-DATA_PIXELS = """([x, y]) => { const gd = document.querySelector('.js-plotly-plot');
+DATA_PIXELS = """([x, y]) => { const gd = document.querySelector('.le-map');
   const box = gd.getBoundingClientRect(), L = gd._fullLayout;
   return [box.left + L.xaxis._offset + L.xaxis.l2p(x), box.top + L.yaxis._offset + L.yaxis.l2p(y)]; }"""
 

@@ -1,13 +1,13 @@
 """The page in AppTest: it runs for every sidebar setting, clicks make paths, bad states get messages.
 
-Plotly charts are UnknownElements in AppTest, so a click is injected through the
-chart's session-state key (leans on Streamlit internals: kept in `click`).
+The map is a custom component (an UnknownElement in AppTest), so a click is
+injected through its session-state key, shaped as the component sends it
+(kept in one helper, `click`).
 """
 import itertools
 import shutil
 
 import pytest
-from streamlit.elements.plotly_chart import PlotlySelectionState, PlotlyState
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, WEIGHTS
@@ -17,11 +17,12 @@ APP = str(ROOT / "app.py")
 
 def click(at: AppTest, index: int, x: float = 0.0, y: float = 0.0) -> AppTest:
     """Injects one click on test digit `index` (or on the plane, index -1, at x, y) and reruns."""
-    point = {"customdata": index, "x": x, "y": y, "point_index": 0, "curve_number": 0}
-    at.session_state["latent_map"] = PlotlyState(
-        selection=PlotlySelectionState(points=[point], point_indices=[0], box=[], lasso=[])
-    )
+    click.serial += 1
+    at.session_state["latent_map"] = {"click": {"index": index, "x": x, "y": y, "serial": click.serial}}
     return at.run()
+
+
+click.serial = 0
 
 
 def status(at: AppTest, name: str) -> str | None:

@@ -54,7 +54,7 @@ def shot(page, name: str) -> Path:
 
 
 EMPTIEST_GRID_POINTS = """() => {
-  const data = document.querySelector('.js-plotly-plot')._fullData;
+  const data = document.querySelector('.le-map')._fullData;
   const grid = data.find(t => t.name === 'plane'), digits = data.filter(t => /^[0-9]$/.test(t.name));
   const scored = [];
   for (let i = 0; i < grid.x.length; i += 7) {
@@ -69,7 +69,7 @@ EMPTIEST_GRID_POINTS = """() => {
 
 
 def trace_names(page) -> list[str]:
-    return page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.name)")
+    return page.evaluate("() => document.querySelector('.le-map')._fullData.map(t => t.name)")
 
 
 def test_click_two_points_draws_the_path_and_the_strip(page):
@@ -79,11 +79,11 @@ def test_click_two_points_draws_the_path_and_the_strip(page):
     pick(page, 7)
     morph = wait_for_status(page, "morph")
     assert morph.startswith("10 frames, linear path from test #3") and "to test #7" in morph
-    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData.some(t => t.name === 'path')")
+    page.wait_for_function("() => document.querySelector('.le-map')._fullData.some(t => t.name === 'path')")
     names = trace_names(page)
     assert {"A", "B", "path"} <= set(names)
     path_points = page.evaluate(
-        "() => document.querySelector('.js-plotly-plot')._fullData.find(t => t.name === 'path').x.length"
+        "() => document.querySelector('.le-map')._fullData.find(t => t.name === 'path').x.length"
     )
     assert path_points == 10
     shot(page, "map-with-path")
@@ -111,14 +111,14 @@ def test_draw_a_digit_is_encoded_and_placed(page):
     drawn = wait_for_status(page, "drawn")
     assert drawn.startswith("nearest labels")
     page.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot')._fullData.some(t => t.name === 'your drawing')"
+        "() => document.querySelector('.le-map')._fullData.some(t => t.name === 'your drawing')"
     )
     shot(page, "drawn-digit")
 
 
 def test_plane_click_anywhere(page):
     settled(page, lambda: page.get_by_test_id("stRadio").get_by_text("z = 2", exact=True).click())
-    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData.some(t => t.name === 'plane')")
+    page.wait_for_function("() => document.querySelector('.le-map')._fullData.some(t => t.name === 'plane')")
     empty = page.evaluate(EMPTIEST_GRID_POINTS)  # two grid points far from every digit marker
     settled(page, lambda: click_plane(page, *empty[0]))
     settled(page, lambda: click_plane(page, *empty[1]))
