@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from functools import partial, wraps
 
@@ -41,6 +42,9 @@ def no_traceback(section):
     def guarded(*args, **kwargs):
         try:
             return section(*args, **kwargs)
+        except CheckpointError as error:  # a model file that passed the first check but cannot be built
+            st.error(f"A shipped model file cannot be used: {error}. Restore it with `git checkout weights/` "
+                     "or retrain with `python train.py`.")
         except Exception:  # st.stop()/reruns are BaseExceptions and pass through
             log.exception("section %s failed", section.__name__)
             st.error("Something went wrong in this part of the page. Try another setting or reload; "
@@ -51,7 +55,17 @@ def no_traceback(section):
 
 @st.cache_resource(show_spinner="Loading the models...")
 def get_family(folder: str) -> Family:
-    return load_family(folder)
+    """Verified weights and atlases; the torch modules are built after the first paint."""
+    return load_family(folder, build=False)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up(_family: Family, folder: str) -> threading.Thread:
+    """Imports torch and builds every model in the background, once per server process, so the
+    map shows ~2 s sooner and the first click still finds the models ready."""
+    thread = threading.Thread(target=_family.build_all, name="build-models", daemon=True)
+    thread.start()
+    return thread
 
 
 @st.cache_resource(show_spinner=False)
@@ -315,6 +329,7 @@ def main() -> None:
     drawn = draw_section(family, view["loaded"])
     with map_slot:
         explorer(family, view, drawn)
+    warm_up(family, WEIGHTS)
     status("page", f"full run in {1000 * (time.perf_counter() - started):.1f} ms")
 
 

@@ -49,7 +49,7 @@ def map_figure(
         )
     figure.update_layout(
         title=dict(text=title, x=0.01, font=dict(size=14)),
-        height=560, margin=dict(l=10, r=10, t=40, b=10),
+        height=560, margin=dict(l=45, r=10, t=40, b=35),
         legend=dict(title="digit (click to hide)", itemsizing="constant"),
         dragmode="zoom", uirevision=title, clickmode="event", hovermode="closest",
         plot_bgcolor="#fafafa",

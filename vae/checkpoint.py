@@ -11,20 +11,19 @@ import hashlib
 import json
 import struct
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
+import numpy as np
 from safetensors import SafetensorError
-from safetensors.torch import load as load_safetensors_bytes
-from safetensors.torch import save as save_safetensors_bytes
+from safetensors.numpy import load as load_safetensors_bytes
 
-from .model import VAE, VAEConfig
+if TYPE_CHECKING:
+    import torch
 
 FORMAT = "latent-explorer/1"
 METADATA_KEY = "latent_explorer"
 MAX_HEADER_BYTES = 1 << 20
-
-# kind -> (config class, model class); the classifier registers itself here too.
-MODEL_KINDS: dict[str, tuple[type, type]] = {"vae": (VAEConfig, VAE)}
+MODEL_KINDS = ("vae",)  # what `build_model` can rebuild
 
 
 class CheckpointError(Exception):
@@ -36,18 +35,23 @@ class CheckpointError(Exception):
         super().__init__(f"{path}: {problem}")
 
 
-def tensors_digest(tensors: dict[str, torch.Tensor]) -> str:
-    """SHA-256 over names, dtypes, shapes and bytes, in name order."""
+def tensors_digest(tensors: dict) -> str:
+    """SHA-256 over names, dtypes, shapes and bytes, in name order; torch tensors or numpy arrays."""
     digest = hashlib.sha256()
     for name in sorted(tensors):
-        tensor = tensors[name].detach().cpu().contiguous()
-        digest.update(f"{name}|{tensor.dtype}|{tuple(tensor.shape)}|".encode())
-        digest.update(tensor.view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
+        array = tensors[name]
+        if not isinstance(array, np.ndarray):  # a torch tensor
+            array = array.detach().cpu().contiguous().numpy()
+        array = np.ascontiguousarray(array)
+        digest.update(f"{name}|torch.{array.dtype}|{tuple(array.shape)}|".encode())
+        digest.update(array.tobytes())
     return digest.hexdigest()
 
 
-def save_checkpoint(path: str | Path, model: torch.nn.Module, kind: str, info: dict) -> Path:
+def save_checkpoint(path: str | Path, model: "torch.nn.Module", kind: str, info: dict) -> Path:
     """Writes model weights + {format, kind, config, info, sha256}; returns the path."""
+    from safetensors.torch import save as save_safetensors_bytes
+
     tensors = {name: t.detach().cpu().contiguous() for name, t in model.state_dict().items()}
     record = {
         "format": FORMAT,
@@ -79,10 +83,10 @@ def read_record(path: str | Path) -> dict:
     return _parse_record(path, header, length)
 
 
-def load_checkpoint(path: str | Path, map_location: str = "cpu") -> tuple[torch.nn.Module, dict]:
-    """Rebuilds the model from the file alone. Returns (model in eval mode, metadata record).
+def read_checkpoint(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
+    """The verified tensors (as numpy arrays) and metadata record of a checkpoint, without torch.
 
-    Raises CheckpointError for a missing, truncated, corrupt, tampered or mismatched file.
+    Raises CheckpointError for a missing, truncated, corrupt or tampered file.
     """
     path = Path(path)
     with _opened(path) as handle:
@@ -94,25 +98,40 @@ def load_checkpoint(path: str | Path, map_location: str = "cpu") -> tuple[torch.
         raise CheckpointError(path, "not a safetensors file, or truncated (header runs past the end)")
     record = _parse_record(path, blob[8 : 8 + length], length)
     try:
-        tensors = load_safetensors_bytes(blob)
+        arrays = load_safetensors_bytes(blob)
     except (SafetensorError, ValueError, RuntimeError) as error:
         raise CheckpointError(path, f"corrupt or truncated tensor data ({error})") from error
-    if tensors_digest(tensors) != record["sha256"]:
+    if tensors_digest(arrays) != record["sha256"]:
         raise CheckpointError(path, "tensor checksum does not match its metadata (file was modified)")
+    return arrays, record
 
-    config_class, model_class = MODEL_KINDS[record["kind"]]
+
+def build_model(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -> "torch.nn.Module":
+    """Rebuilds the module a verified record describes and loads its tensors (eval mode, CPU)."""
+    import torch
+
+    from .model import VAE, VAEConfig
+
     try:
-        config = config_class(**record["config"])
-        model = model_class(config)
+        model = VAE(VAEConfig(**record["config"]))
     except (TypeError, ValueError, RuntimeError) as error:
         raise CheckpointError(path, f"metadata config cannot build a model ({error})") from error
     expected = {name: tuple(t.shape) for name, t in model.state_dict().items()}
-    found = {name: tuple(t.shape) for name, t in tensors.items()}
+    found = {name: tuple(a.shape) for name, a in arrays.items()}
     if expected != found:
         wrong = sorted(set(expected.items()) ^ set(found.items()))
         raise CheckpointError(path, f"tensors do not match the config {record['config']}: {wrong[:4]}")
-    model.load_state_dict(tensors)
-    return model.to(map_location).eval(), record
+    model.load_state_dict({name: torch.from_numpy(array.copy()) for name, array in arrays.items()})
+    return model.eval()
+
+
+def load_checkpoint(path: str | Path) -> tuple["torch.nn.Module", dict]:
+    """Rebuilds the model from the file alone. Returns (model in eval mode, metadata record).
+
+    Raises CheckpointError for a missing, truncated, corrupt, tampered or mismatched file.
+    """
+    arrays, record = read_checkpoint(path)
+    return build_model(path, arrays, record), record
 
 
 class _opened:

@@ -1,6 +1,7 @@
 """The shipped model family and where each file lives in weights/."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,16 +44,29 @@ TEST_SET_FILE = "mnist-test.npz"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
 
 
-@dataclass
 class LoadedModel:
-    variant: Variant
-    model: "torch.nn.Module"
-    record: dict
-    atlas: "Atlas"
+    """One shipped model: its verified tensors and record, its atlas, and the torch module,
+    built on first use so that the page can draw its map before torch is even imported."""
+
+    def __init__(self, variant: Variant, path: Path, arrays: dict, record: dict, atlas: "Atlas"):
+        self.variant, self.path, self.record, self.atlas = variant, path, record, atlas
+        self._arrays = arrays
+        self._model = None
+        self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
         return self.variant.name
+
+    @property
+    def model(self) -> "torch.nn.Module":
+        with self._lock:  # sessions share this object; build once
+            if self._model is None:
+                from .checkpoint import build_model
+
+                self._model = build_model(self.path, self._arrays, self.record)
+                self._arrays = None
+            return self._model
 
 
 @dataclass
@@ -72,26 +86,39 @@ class Family:
     def latent_sizes(self) -> list[int]:
         return sorted({m.variant.latent_size for m in self.models.values()}, reverse=True)
 
+    def build_all(self) -> None:
+        """Builds every torch module now (the page does this in the background after its first paint)."""
+        for loaded in self.models.values():
+            loaded.model
 
-def load_family(folder: str | Path = DEFAULT_WEIGHTS) -> Family:
-    """Loads every vae-*.safetensors in `folder` with its atlas; raises CheckpointError or
-    FileNotFoundError (with what to do) when something is missing or damaged."""
+
+def load_family(folder: str | Path = DEFAULT_WEIGHTS, build: bool = True) -> Family:
+    """Reads and verifies every vae-*.safetensors in `folder` with its atlas and the test digits.
+
+    Raises FileNotFoundError (saying how to train) or CheckpointError (naming the file and the
+    problem). With build=False the torch modules are built on first use instead of now.
+    """
     from .atlas import load_atlas, load_test_set
-    from .checkpoint import CheckpointError, load_checkpoint, tensors_digest
+    from .checkpoint import CheckpointError, read_checkpoint
 
     folder = Path(folder)
     paths = sorted(folder.glob("vae-*.safetensors")) if folder.is_dir() else []
     if not paths:
         raise FileNotFoundError(
-            f"No trained models in {folder}/. Run `python train.py` to train them (about 45 minutes on a CPU)."
+            f"No trained models in {folder}/. Run `python train.py` to train them (about an hour on a CPU)."
         )
     images, labels = load_test_set(folder / TEST_SET_FILE)
     models = {}
     for path in paths:
-        model, record = load_checkpoint(path)
+        arrays, record = read_checkpoint(path)
+        if record["kind"] != "vae":
+            continue
         variant = Variant(record["config"]["latent_size"], record["config"]["beta"])
-        atlas = load_atlas(variant.atlas_path(folder), model_sha256=tensors_digest(model.state_dict()))
+        atlas = load_atlas(variant.atlas_path(folder), model_sha256=record["sha256"])
         if len(atlas.mu) != len(images):
             raise CheckpointError(variant.atlas_path(folder), f"atlas has {len(atlas.mu)} digits, test set {len(images)}")
-        models[variant.name] = LoadedModel(variant, model, record, atlas)
-    return Family(models, images, labels)
+        models[variant.name] = LoadedModel(variant, path, arrays, record, atlas)
+    family = Family(models, images, labels)
+    if build:
+        family.build_all()
+    return family

@@ -26,6 +26,7 @@ export default function (component) {
     const overlay = JSON.parse(data.overlay).data || [];
     const traces = graph.leBase.data.concat(overlay);
     const layout = graph.leBase.layout;
+    graph.style.height = `${layout.height}px`; // reserve the space, so the page flows below the map
     if (graph.leVersion === data.version) {
       Plotly.react(graph, traces, layout, data.config);
     } else {
