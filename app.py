@@ -9,6 +9,7 @@ images, endpoint state); this file only lays it out.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -235,8 +236,9 @@ def morph(loaded: LoadedModel, chosen: Endpoints, path_codes: np.ndarray, view: 
     st.subheader("The morph")
     st.image(images.strip(np.concatenate([chosen.a.image[None], frames, chosen.b.image[None]])),
              caption=f"original A | {len(frames)} decoded frames on a {view['method']} path | original B")
+    fingerprint = hashlib.sha256(frames.tobytes()).hexdigest()[:16]  # tests check frames are bit-identical
     status("morph", f"{len(frames)} frames, {view['method']} path from {chosen.a.label} to "
-                    f"{chosen.b.label} under {loaded.name}")
+                    f"{chosen.b.label} under {loaded.name}; frames sha256 {fingerprint}")
     gif = images.morph_gif(frames, scale=5)
     play, download = st.columns([1, 3])
     play.image(gif, caption="looping A → B → A")
