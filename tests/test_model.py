@@ -81,3 +81,11 @@ def test_one_optimiser_step_lowers_the_loss():
     before.backward()
     optimizer.step()
     assert loss_at_fixed_noise().item() < before.item() - 1.0
+
+
+def test_torch_free_shape_table_matches_the_module():
+    from vae.config import parameter_shapes
+
+    for config in (VAEConfig(), VAEConfig(hidden_size=7, latent_size=2, input_size=30)):
+        module_shapes = {name: tuple(t.shape) for name, t in VAE(config).state_dict().items()}
+        assert parameter_shapes(config) == module_shapes

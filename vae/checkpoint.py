@@ -103,24 +103,33 @@ def read_checkpoint(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
         raise CheckpointError(path, f"corrupt or truncated tensor data ({error})") from error
     if tensors_digest(arrays) != record["sha256"]:
         raise CheckpointError(path, "tensor checksum does not match its metadata (file was modified)")
+    check_shapes(path, arrays, record)
     return arrays, record
+
+
+def check_shapes(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -> None:
+    """Raises CheckpointError unless the tensors are exactly what the record's config implies."""
+    from .config import VAEConfig, parameter_shapes
+
+    try:
+        expected = parameter_shapes(VAEConfig(**record["config"]))
+    except (TypeError, ValueError) as error:
+        raise CheckpointError(path, f"metadata config cannot build a model ({error})") from None
+    found = {name: tuple(array.shape) for name, array in arrays.items()}
+    if expected != found:
+        wrong = sorted(set(expected.items()) ^ set(found.items()))
+        raise CheckpointError(path, f"tensors do not match the config {record['config']}: {wrong[:4]}")
 
 
 def build_model(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -> "torch.nn.Module":
     """Rebuilds the module a verified record describes and loads its tensors (eval mode, CPU)."""
     import torch
 
-    from .model import VAE, VAEConfig
+    from .config import VAEConfig
+    from .model import VAE
 
-    try:
-        model = VAE(VAEConfig(**record["config"]))
-    except (TypeError, ValueError, RuntimeError) as error:
-        raise CheckpointError(path, f"metadata config cannot build a model ({error})") from error
-    expected = {name: tuple(t.shape) for name, t in model.state_dict().items()}
-    found = {name: tuple(a.shape) for name, a in arrays.items()}
-    if expected != found:
-        wrong = sorted(set(expected.items()) ^ set(found.items()))
-        raise CheckpointError(path, f"tensors do not match the config {record['config']}: {wrong[:4]}")
+    check_shapes(path, arrays, record)
+    model = VAE(VAEConfig(**record["config"]))
     model.load_state_dict({name: torch.from_numpy(array.copy()) for name, array in arrays.items()})
     return model.eval()
 

@@ -6,22 +6,13 @@ Bernoulli logits. The loss is the negative ELBO with a beta weight on the KL ter
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-
-@dataclass(frozen=True)
-class VAEConfig:
-    input_size: int = 784
-    hidden_size: int = 400
-    latent_size: int = 20
-    beta: float = 1.0
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+from .config import VAEConfig
 
 
 @dataclass
