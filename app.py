@@ -20,11 +20,12 @@ import numpy as np
 import streamlit as st
 
 from explorer import figures, images
+from explorer.share import FRAMES_RANGE, View, parse_query, to_query
 from explorer.state import Endpoints, drawn_digit, plane_point, test_digit
 from vae.atlas import MAP_LABELS
 from vae.checkpoint import CheckpointError
 from vae.drawing import DrawingError, read_upload, to_mnist
-from vae.family import DEFAULT_WEIGHTS, Family, LoadedModel, load_family
+from vae.family import DEFAULT_WEIGHTS, Family, LoadedModel, Variant, load_family
 from vae.paths import METHODS, decode, interpolate
 from widgets.latent_map import latent_map, load_plotly
 
@@ -129,16 +130,49 @@ def take_click(family: Family, loaded: LoadedModel) -> None:
         endpoints().click(test_digit(family, int(click["index"])))
 
 
+def restore_from_url(family: Family) -> None:
+    """On a session's first run, seeds the controls and endpoints from the URL's query parameters.
+    Values that cannot be used fall back to defaults and are listed in a warning."""
+    if "restored" in st.session_state:
+        return
+    st.session_state.restored = True
+    view = parse_query(st.query_params.to_dict(), family)
+    variant = Variant.parse(view.model)
+    st.session_state.latent = variant.latent_size
+    st.session_state[f"beta_z{variant.latent_size}"] = variant.beta
+    st.session_state[f"map_z{variant.latent_size}"] = view.map_name
+    st.session_state.method, st.session_state.frames, st.session_state.compare = view.method, view.frames, view.compare
+    for index in (view.a, view.b):
+        if index is not None:
+            endpoints().click(test_digit(family, index))
+    if view.warnings:
+        st.warning("Some of this link's settings could not be used, so defaults stand in for them: "
+                   + "; ".join(view.warnings) + ".")
+
+
+def share_in_url(view: dict, chosen: Endpoints) -> None:
+    """Keeps the URL in step with the view, so copying it shares exactly this morph."""
+    ends = {end: (point.index if point is not None else None) for end, point in (("a", chosen.a), ("b", chosen.b))}
+    query = to_query(View(model=view["loaded"].name, map_name=view["map_name"], method=view["method"],
+                          frames=view["frames"], compare=view["compare"], **ends))
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
 def sidebar(family: Family) -> dict:
     st.sidebar.title("Latent Explorer")
     latent = st.sidebar.radio(
         "Latent size", family.latent_sizes(), format_func=lambda z: f"z = {z}", horizontal=True, key="latent"
     )
     betas = family.betas(latent)
+    # Defaults live in session state (not in value=), so the URL can seed them and a control
+    # hidden for a while (beta when z = 2) comes back as it was left.
+    st.session_state.setdefault(f"beta_z{latent}", 1.0 if 1.0 in betas else betas[0])
+    st.session_state.setdefault("frames", 10)
+    st.session_state.setdefault("backdrop", True)
     if len(betas) > 1:
         beta = st.sidebar.select_slider(
-            "β (weight of the KL term)", options=betas, value=1.0 if 1.0 in betas else betas[0],
-            format_func=lambda b: f"{b:g}", key=f"beta_z{latent}",
+            "β (weight of the KL term)", options=betas, format_func=lambda b: f"{b:g}", key=f"beta_z{latent}",
         )
     else:
         beta = betas[0]
@@ -147,11 +181,11 @@ def sidebar(family: Family) -> dict:
     map_names = loaded.atlas.map_names
     map_name = st.sidebar.radio("Map", map_names, format_func=MAP_LABELS.get, key=f"map_z{latent}", horizontal=True)
     method = st.sidebar.radio("Path", METHODS, horizontal=True, key="method")
-    frames = st.sidebar.slider("Frames", 4, 32, 10, key="frames")
+    frames = st.sidebar.slider("Frames", *FRAMES_RANGE, key="frames")
     compare = st.sidebar.toggle("Compare all β", key="compare", disabled=len(betas) < 2,
                                 help="Encode the same two digits with every β model; one row per β.")
     backdrop = map_name == "plane" and st.sidebar.toggle(
-        "Decoded digits behind the plane", value=True, key="backdrop",
+        "Decoded digits behind the plane", key="backdrop",
         help="Tiles the plane with what the decoder draws at each point: the classic manifold picture.",
     )
     with st.sidebar.expander("What am I looking at?", expanded=True):
@@ -193,6 +227,7 @@ def map_and_morph(family: Family, view: dict, drawn) -> None:
     loaded, map_name = view["loaded"], view["map_name"]
     take_click(family, loaded)
     chosen = endpoints()
+    share_in_url(view, chosen)
     base = base_figure(family, loaded.name, map_name, view["backdrop"])
     markers = {}
     path_codes = path_xy = None
@@ -323,6 +358,7 @@ def main() -> None:
                  "or retrain with `python train.py`.")
         st.stop()
     load_plotly()
+    restore_from_url(family)
     view = sidebar(family)
     st.title("Latent Explorer")
     st.caption("A VAE's latent space, made visible: 10,000 MNIST test digits, each where the encoder puts it.")

@@ -174,3 +174,30 @@ def test_checkpoint_with_wrong_shapes_is_reported_at_start(tmp_path, monkeypatch
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert victim.name in at.error[0].value and "do not match the config" in at.error[0].value
+
+
+def test_shared_url_restores_the_view_and_the_url_follows_clicks():
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in {"model": "z20-beta2", "method": "spherical", "frames": "12", "a": "3", "b": "7",
+                       "map": "tsne"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception and not at.warning
+    assert status(at, "morph").startswith("12 frames, spherical path from test #3")
+    assert "under z20-beta2;" in status(at, "morph")
+    assert at.sidebar.radio(key="map_z20").value == "tsne"
+    click(at, 11)  # a new pair starts: the URL drops b and names a=11
+    assert at.query_params["a"] in ("11", ["11"]) and "b" not in at.query_params
+
+
+def test_bad_url_values_warn_and_fall_back():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["frames"] = "999"
+    at.query_params["a"] = "-4"
+    at.query_params["model"] = "z20-beta3"
+    at.run()
+    assert not at.exception
+    message = at.warning[0].value
+    assert "frames='999'" in message and "a='-4'" in message and "model='z20-beta3'" in message
+    assert at.sidebar.slider(key="frames").value == 10
+    assert at.session_state["endpoints"].a is None

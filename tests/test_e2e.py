@@ -151,3 +151,16 @@ def test_upload_a_picture_and_a_fake_one(page, data_root):
     page.get_by_text("not a picture we can read").wait_for()
     assert status(page, "drawn") is None
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_shared_url_shows_the_same_strip(page, browser):
+    pick(page, 5)
+    pick(page, 9)
+    morph = wait_for_status(page, "morph")
+    page.wait_for_function("() => location.search.includes('b=')")
+    shared = page.url
+    assert "a=" in shared and "b=" in shared and "model=z20-beta1" in shared
+    other = browser.new_page(viewport={"width": 1500, "height": 1100})
+    other.goto(shared)
+    assert wait_for_status(other, "morph") == morph  # same endpoints, same frames (sha256 included)
+    other.close()
