@@ -53,3 +53,16 @@ def labelled_tile(image: np.ndarray, caption: str, scale: int = 3) -> np.ndarray
     canvas.paste(Image.fromarray(to_uint8(image)).resize((size, size), Image.Resampling.NEAREST), (0, 0))
     ImageDraw.Draw(canvas).text((2, size + 1), caption, fill=0)
     return np.asarray(canvas)
+
+
+def labelled_rows(rows: np.ndarray, labels: list[str], scale: int = 2, label_width: int = 110) -> np.ndarray:
+    """A grid (R*H, label_width + C*W) uint8: one row of 28x28 images per label, label at the left."""
+    strips = [strip(row, scale=scale, end_gap=2) for row in rows]
+    height, width = strips[0].shape
+    canvas = Image.new("L", (label_width + width, len(strips) * (height + 2)), 255)
+    draw = ImageDraw.Draw(canvas)
+    for i, (row, label) in enumerate(zip(strips, labels)):
+        top = i * (height + 2)
+        canvas.paste(Image.fromarray(row), (label_width, top))
+        draw.text((4, top + height // 2 - 6), label, fill=0)
+    return np.asarray(canvas)

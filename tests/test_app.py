@@ -201,3 +201,18 @@ def test_bad_url_values_warn_and_fall_back():
     assert "frames='999'" in message and "a='-4'" in message and "model='z20-beta3'" in message
     assert at.sidebar.slider(key="frames").value == 10
     assert at.session_state["endpoints"].a is None
+
+
+def test_traversal_and_samples_panels(app):
+    assert status(app, "traversal") is None  # closed by default: the first paint needs no torch
+    app.toggle(key="inside").set_value(True).run()
+    assert status(app, "traversal").startswith("20 rows")
+    assert "under z20-beta1" in status(app, "traversal")
+    assert status(app, "samples") == "1 rows, seed 0"
+    app.number_input(key="traverse_index").set_value(42).run()
+    assert "test #42" in status(app, "traversal")
+    app.sidebar.toggle(key="compare").set_value(True).run()
+    assert status(app, "samples") == f"{len(_shipped_betas(20))} rows, seed 0"
+    app.sidebar.radio(key="latent").set_value(2).run()
+    assert status(app, "traversal").startswith("2 rows")
+    assert not app.exception and not app.error

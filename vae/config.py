@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+ACTIVE_UNIT_THRESHOLD = 0.01  # Burda et al. 2016: a latent dim is active when Cov_x(E_q[z]) > 0.01
+
 
 @dataclass(frozen=True)
 class VAEConfig:

@@ -11,9 +11,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from .config import ACTIVE_UNIT_THRESHOLD
 from .model import VAE, kl_divergence
-
-ACTIVE_UNIT_THRESHOLD = 0.01  # Burda et al. 2016: a dim is active when Cov_x(E_q[z]) > 0.01
 
 
 @torch.no_grad()
