@@ -102,7 +102,7 @@ def test_every_sidebar_combination_runs(app):
         betas = _shipped_betas(latent)
         maps = {20: ["pca", "tsne"], 2: ["plane"]}[latent]
         for beta, map_name, method, frames, flag in itertools.product(
-            betas, maps, ("linear", "spherical"), (4, 32), (False, True)
+            betas, maps, ("linear", "spherical", "geodesic"), (4, 32), (False, True)
         ):
             if latent == 20:
                 app.sidebar.select_slider(key="beta_z20").set_value(beta)
@@ -216,3 +216,13 @@ def test_traversal_and_samples_panels(app):
     app.sidebar.radio(key="latent").set_value(2).run()
     assert status(app, "traversal").startswith("2 rows")
     assert not app.exception and not app.error
+
+
+def test_geodesic_path_reports_its_energy_against_the_line(app):
+    click(app, 3)
+    click(app, 7)
+    app.sidebar.radio(key="method").set_value("geodesic").run()
+    assert not app.exception
+    assert status(app, "morph").startswith("10 frames, geodesic path from test #3")
+    note = next(c.value for c in app.caption if c.value.startswith("Geodesic"))
+    assert "curve energy" in note and "straight line" in note

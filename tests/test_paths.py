@@ -42,3 +42,8 @@ def test_bad_arguments():
         interpolate(np.zeros(2), np.ones(2), 1)
     with pytest.raises(ValueError):
         interpolate(np.zeros(2), np.ones(2), 5, "teleport")
+
+
+def test_geodesic_is_not_a_plain_interpolation():
+    with pytest.raises(ValueError, match="decoder"):
+        interpolate(np.zeros(2), np.ones(2), 5, "geodesic")

@@ -6,13 +6,15 @@ linear     z(t) = (1 - t) a + t b. Under a N(0, I) prior its middle has a smalle
 spherical  slerp of the directions with the norm interpolated linearly, so the
            norm profile runs monotonically from |a| to |b| (White, "Sampling
            Generative Networks", 2016, for the direction part).
-Both return exactly a and b as the first and last frames.
+geodesic   the path whose decoded images change least (vae/geodesic.py); it needs
+           the model, so `interpolate` leaves it to `vae.geodesic.geodesic_path`.
+All return exactly a and b as the first and last frames.
 """
 from __future__ import annotations
 
 import numpy as np
 
-METHODS = ("linear", "spherical")
+METHODS = ("linear", "spherical", "geodesic")
 
 
 def interpolate(a: np.ndarray, b: np.ndarray, frames: int, method: str = "linear") -> np.ndarray:
@@ -26,6 +28,8 @@ def interpolate(a: np.ndarray, b: np.ndarray, frames: int, method: str = "linear
         path = (1 - t) * a + t * b
     elif method == "spherical":
         path = _slerp_with_linear_norm(a, b, t)
+    elif method == "geodesic":
+        raise ValueError("a geodesic needs the decoder: use vae.geodesic.geodesic_path")
     else:
         raise ValueError(f"unknown path method {method!r}; choose from {METHODS}")
     path[0], path[-1] = a, b  # exact endpoints, whatever rounding did
