@@ -26,6 +26,7 @@ from vae.atlas import MAP_LABELS
 from vae.checkpoint import CheckpointError
 from vae.drawing import DrawingError, read_upload, to_mnist
 from vae.family import DEFAULT_WEIGHTS, Family, LoadedModel, Variant, load_family
+from vae.analytics import analyse_path
 from vae.geodesic import geodesic_path
 from vae.paths import METHODS, decode, interpolate
 from vae.traversals import active_dimensions, kl_per_dimension, prior_samples, traverse
@@ -299,6 +300,25 @@ def morph(loaded: LoadedModel, chosen: Endpoints, path_codes: np.ndarray, view: 
     play, download = st.columns([1, 3])
     play.image(gif, caption="looping A → B → A")
     download.download_button("Download GIF", gif, file_name=f"morph-{loaded.name}.gif", mime="image/gif")
+    path_analytics(path_codes, frames, loaded.name)
+
+
+def classifier(family: Family):
+    return family.classifier.get() if family.classifier is not None else None
+
+
+def path_analytics(path_codes: np.ndarray, frames: np.ndarray, name: str) -> None:
+    """Under the strip: where does A turn into B, and does the path cross things that are no digit?"""
+    family = get_family(WEIGHTS)
+    analytics = analyse_path(path_codes, frames, classifier(family))
+    if analytics.probabilities is None:
+        st.caption("No digit classifier is shipped in weights/, so frames are not labelled; "
+                   "`python train.py --variants ''` trains it.")
+    st.plotly_chart(figures.analytics_figure(analytics, f"Along the path ({name})"), key="analytics",
+                    config={"displaylogo": False})
+    if analytics.probabilities is not None:
+        reads = "".join(str(d) for d in analytics.predicted)
+        status("analytics", f"reads {reads}; lowest confidence {analytics.confidence.min():.2f}")
 
 
 def geodesic_note(report) -> None:
@@ -313,13 +333,18 @@ def compare_betas(family: Family, chosen: Endpoints, view: dict) -> None:
     st.subheader("The same two digits under every β")
     st.caption("β = 0 is a plain autoencoder: look for smudges mid-path. High β: smooth but blurry.")
     latent = view["loaded"].variant.latent_size
-    for beta in family.betas(latent):
+    betas, analytics = family.betas(latent), []
+    for beta in betas:
         loaded = family.get(latent, beta)
         codes, _ = path_codes_for(loaded, chosen, view)
         frames = decode(loaded.model, codes)
         label, row = st.columns([1, 12], vertical_alignment="center")
         label.markdown(f"**β = {beta:g}**")
         row.image(images.strip(np.concatenate([chosen.a.image[None], frames, chosen.b.image[None]]), scale=2))
+        analytics.append(analyse_path(codes, frames, classifier(family)))
+    if analytics[0].probabilities is not None:
+        st.plotly_chart(figures.compare_analytics_figure(betas, analytics), key="compare_analytics",
+                        config={"displaylogo": False})
     status("compare", f"{len(family.betas(latent))} rows")
 
 

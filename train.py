@@ -22,7 +22,7 @@ from vae.atlas import build_atlas, save_atlas, save_test_set
 from vae.card import write_model_card
 from vae.checkpoint import save_checkpoint, tensors_digest
 from vae.data import DEFAULT_DATA_ROOT, load_mnist
-from vae.family import SHIPPED, TEST_SET_FILE, Variant
+from vae.family import CLASSIFIER_FILE, SHIPPED, TEST_SET_FILE, Variant
 from vae.metrics import active_units, elbo_metrics, encode_all, iwae_nll
 from vae.model import VAE, VAEConfig
 from vae.training import cosine_schedule, train_epoch
@@ -35,19 +35,21 @@ DEFAULTS = dict(
     seed=0,
     hidden_size=400,
     iwae_samples=1000,  # importance samples for the NLL estimate of beta=1 models
+    classifier_epochs=4,  # the digit classifier that annotates paths (>= 99% test accuracy)
 )
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add = parser.add_argument
-    add("--variants", default=",".join(v.name for v in SHIPPED), help="comma-separated, e.g. z20-beta1,z2-beta1 (default: all shipped)")
+    add("--variants", default=",".join(v.name for v in SHIPPED), help="comma-separated VAEs, e.g. z20-beta1,z2-beta1; '' for none (default: all shipped)")
     add("--epochs", type=int, default=DEFAULTS["epochs"], help="epochs per variant (default %(default)s)")
     add("--batch-size", type=int, default=DEFAULTS["batch_size"], help="(default %(default)s)")
     add("--lr", type=float, default=DEFAULTS["lr"], help="peak Adam learning rate (default %(default)s)")
     add("--warmup-epochs", type=float, default=DEFAULTS["warmup_epochs"], help="linear LR warm-up (default %(default)s)")
     add("--seed", type=int, default=DEFAULTS["seed"], help="(default %(default)s)")
     add("--hidden-size", type=int, default=DEFAULTS["hidden_size"], help="(default %(default)s)")
+    add("--classifier-epochs", type=int, default=DEFAULTS["classifier_epochs"], help="0 skips the digit classifier (default %(default)s)")
     add("--iwae-samples", type=int, default=DEFAULTS["iwae_samples"], help="0 skips the IWAE NLL (default %(default)s)")
     add("--data-root", default=DEFAULT_DATA_ROOT, help="folder holding MNIST/raw (default %(default)s)")
     add("--download", action="store_true", help="let torchvision download MNIST into --data-root")
@@ -111,6 +113,34 @@ def train_variant(variant: Variant, args, train_images, test_images, data_checks
     return info
 
 
+def train_classifier(args, train, test) -> dict:
+    """The CNN that labels path frames; checkpointed like the VAEs, with its test accuracy."""
+    from vae.classifier import DigitClassifier, accuracy, train_classifier_epoch
+    from vae.config import ClassifierConfig
+
+    torch.manual_seed(args.seed)
+    model = DigitClassifier(ClassifierConfig()).to(args.device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    generator = torch.Generator().manual_seed(args.seed)
+    images, labels = train.flat_float().to(args.device), train.labels.to(args.device)
+    started = time.perf_counter()
+    steps = args.classifier_epochs * -(-len(images) // args.batch_size)
+    with tqdm(total=steps, desc="classifier", unit="batch") as progress:
+        for epoch in range(args.classifier_epochs):
+            loss = train_classifier_epoch(model, optimizer, images, labels, args.batch_size, generator, progress)
+            progress.set_postfix(epoch=epoch + 1, loss=f"{loss:.4f}")
+    model = model.cpu().eval()
+    info = {
+        "epochs": args.classifier_epochs, "batch_size": args.batch_size, "optimizer": "Adam(lr=0.001)",
+        "seed": args.seed, "wall_seconds": round(time.perf_counter() - started, 1), "device": args.device,
+        "torch": torch.__version__, "train_digits": len(images), "train_data_sha256": train.checksum(),
+        "metrics": {"test_accuracy": accuracy(model, test.flat_float(), test.labels), "test_digits": len(test)},
+    }
+    path = save_checkpoint(Path(args.out) / CLASSIFIER_FILE, model, "classifier", info)
+    tqdm.write(f"classifier: test accuracy {info['metrics']['test_accuracy']:.4f} -> {path}")
+    return info
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     variants = [Variant.parse(name) for name in args.variants.split(",") if name.strip()]
@@ -123,14 +153,16 @@ def main(argv=None) -> None:
         train = train.subset(args.train_subset)
     if args.test_subset:
         test = test.subset(args.test_subset)
-    save_test_set(out / TEST_SET_FILE, test.images.numpy(), test.labels.numpy())
-    train_images, test_images = train.flat_float(), test.flat_float()  # (N, 784) float, once
-    checksum = train.checksum()
-
-    for variant in variants:
-        train_variant(variant, args, train_images, test_images, checksum)
-    card = write_model_card(out)
-    print(f"model card -> {card}")
+    if variants:  # the atlases index these digits
+        save_test_set(out / TEST_SET_FILE, test.images.numpy(), test.labels.numpy())
+        train_images, test_images = train.flat_float(), test.flat_float()  # (N, 784) float, once
+        checksum = train.checksum()
+        for variant in variants:
+            train_variant(variant, args, train_images, test_images, checksum)
+    if args.classifier_epochs > 0:
+        train_classifier(args, train, test)
+    if any(out.glob("vae-*.safetensors")):
+        print(f"model card -> {write_model_card(out)}")
 
 
 if __name__ == "__main__":

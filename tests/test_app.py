@@ -226,3 +226,10 @@ def test_geodesic_path_reports_its_energy_against_the_line(app):
     assert status(app, "morph").startswith("10 frames, geodesic path from test #3")
     note = next(c.value for c in app.caption if c.value.startswith("Geodesic"))
     assert "curve energy" in note and "straight line" in note
+
+
+def test_path_analytics_label_every_frame(app):
+    click(app, 3)
+    click(app, 7)
+    reading = status(app, "analytics")
+    assert reading.startswith("reads ") and len(reading.split(";")[0].removeprefix("reads ")) == 10

@@ -45,6 +45,7 @@ FOOTER = """
   New points are placed on PCA by its transform and on t-SNE by an
   inverse-distance-weighted mean of their 10 nearest test digits in latent space.
 - `mnist-test.npz`: the MNIST test images (uint8) and labels the atlases index.
+- `classifier.safetensors`: the digit classifier, in the same format as the VAEs.
 
 MNIST is by Yann LeCun, Corinna Cortes and Christopher J.C. Burges (CC BY-SA 3.0).
 """
@@ -77,7 +78,25 @@ def render_model_card(folder: str | Path) -> str:
         **{k: first["info"][k] for k in ("train_digits", "batch_size", "optimizer", "epochs", "seed", "device", "torch")},
     )
     rows = [_row(name, record["config"], record["info"]) for *_, name, record in records]
-    return text + "\n".join(rows) + "\n" + FOOTER
+    return text + "\n".join(rows) + "\n" + _classifier_section(Path(folder)) + FOOTER
+
+
+def _classifier_section(folder: Path) -> str:
+    path = folder / "classifier.safetensors"
+    if not path.exists():
+        return ""
+    record = read_record(path)
+    info, config = record["info"], record["config"]
+    return f"""
+## Digit classifier
+`classifier.safetensors` labels the frames of a morph (class probabilities per frame).
+A small CNN: two 3x3 conv blocks ({config['channels'][0]} and {config['channels'][1]} channels, ReLU,
+2x2 max-pool), {config['hidden_size']} hidden units, dropout {config['dropout']}, 10 logits. Trained on the
+{info['train_digits']} MNIST training digits for {info['epochs']} epochs, batch {info['batch_size']},
+{info['optimizer']}, seed {info['seed']}, {info['wall_seconds']:.0f} s on {info['device']}.
+
+**Test accuracy: {100 * info['metrics']['test_accuracy']:.2f}%** on the {info['metrics']['test_digits']} MNIST test digits.
+"""
 
 
 def write_model_card(folder: str | Path) -> Path:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 FORMAT = "latent-explorer/1"
 METADATA_KEY = "latent_explorer"
 MAX_HEADER_BYTES = 1 << 20
-MODEL_KINDS = ("vae",)  # what `build_model` can rebuild
+MODEL_KINDS = ("vae", "classifier")  # what `build_model` can rebuild
 
 
 class CheckpointError(Exception):
@@ -108,9 +108,12 @@ def read_checkpoint(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
 
 
 def check_shapes(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -> None:
-    """Raises CheckpointError unless the tensors are exactly what the record's config implies."""
+    """Raises CheckpointError unless a VAE's tensors are exactly what its config implies
+    (a classifier's shapes are checked when `build_model` builds it)."""
     from .config import VAEConfig, parameter_shapes
 
+    if record["kind"] != "vae":
+        return
     try:
         expected = parameter_shapes(VAEConfig(**record["config"]))
     except (TypeError, ValueError) as error:
@@ -125,11 +128,25 @@ def build_model(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -
     """Rebuilds the module a verified record describes and loads its tensors (eval mode, CPU)."""
     import torch
 
-    from .config import VAEConfig
-    from .model import VAE
-
     check_shapes(path, arrays, record)
-    model = VAE(VAEConfig(**record["config"]))
+    try:
+        if record["kind"] == "classifier":
+            from .classifier import DigitClassifier
+            from .config import ClassifierConfig
+
+            model = DigitClassifier(ClassifierConfig.from_dict(record["config"]))
+        else:
+            from .config import VAEConfig
+            from .model import VAE
+
+            model = VAE(VAEConfig(**record["config"]))
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise CheckpointError(path, f"metadata config cannot build a model ({error})") from error
+    expected = {name: tuple(t.shape) for name, t in model.state_dict().items()}
+    found = {name: tuple(array.shape) for name, array in arrays.items()}
+    if expected != found:
+        wrong = sorted(set(expected.items()) ^ set(found.items()))
+        raise CheckpointError(path, f"tensors do not match the config {record['config']}: {wrong[:4]}")
     model.load_state_dict({name: torch.from_numpy(array.copy()) for name, array in arrays.items()})
     return model.eval()
 

@@ -31,3 +31,20 @@ def parameter_shapes(config: VAEConfig) -> dict[str, tuple[int, ...]]:
         "fc3.weight": (h, z), "fc3.bias": (h,),
         "fc4.weight": (i, h), "fc4.bias": (i,),
     }
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    channels: tuple[int, int] = (32, 64)
+    hidden_size: int = 128
+    dropout: float = 0.25
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "ClassifierConfig":
+        values = dict(values)
+        if "channels" in values:
+            values["channels"] = tuple(values["channels"])
+        return cls(**values)

@@ -41,18 +41,36 @@ class Variant:
 BETAS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
 SHIPPED = tuple(Variant(20, beta) for beta in BETAS) + (Variant(2, 1.0),)
 TEST_SET_FILE = "mnist-test.npz"
+CLASSIFIER_FILE = "classifier.safetensors"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
 
 
+class LazyModule:
+    """A verified checkpoint whose torch module is built on first use (once, shared by sessions),
+    so the page can draw its map before torch is even imported."""
+
+    def __init__(self, path: Path, arrays: dict, record: dict):
+        self.path, self.record = path, record
+        self._arrays = arrays
+        self._module = None
+        self._lock = threading.Lock()
+
+    def get(self) -> "torch.nn.Module":
+        with self._lock:
+            if self._module is None:
+                from .checkpoint import build_model
+
+                self._module = build_model(self.path, self._arrays, self.record)
+                self._arrays = None
+            return self._module
+
+
 class LoadedModel:
-    """One shipped model: its verified tensors and record, its atlas, and the torch module,
-    built on first use so that the page can draw its map before torch is even imported."""
+    """One shipped VAE: its record, its atlas, and its (lazily built) torch module."""
 
     def __init__(self, variant: Variant, path: Path, arrays: dict, record: dict, atlas: "Atlas"):
         self.variant, self.path, self.record, self.atlas = variant, path, record, atlas
-        self._arrays = arrays
-        self._model = None
-        self._lock = threading.Lock()
+        self._lazy = LazyModule(path, arrays, record)
 
     @property
     def name(self) -> str:
@@ -60,13 +78,7 @@ class LoadedModel:
 
     @property
     def model(self) -> "torch.nn.Module":
-        with self._lock:  # sessions share this object; build once
-            if self._model is None:
-                from .checkpoint import build_model
-
-                self._model = build_model(self.path, self._arrays, self.record)
-                self._arrays = None
-            return self._model
+        return self._lazy.get()
 
 
 @dataclass
@@ -76,6 +88,7 @@ class Family:
     models: dict[str, LoadedModel]
     images: "np.ndarray"  # (N, 28, 28) uint8
     labels: "np.ndarray"  # (N,) uint8
+    classifier: LazyModule | None = None  # the digit classifier, when shipped
 
     def get(self, latent_size: int, beta: float) -> LoadedModel:
         return self.models[Variant(latent_size, beta).name]
@@ -90,6 +103,8 @@ class Family:
         """Builds every torch module now (the page does this in the background after its first paint)."""
         for loaded in self.models.values():
             loaded.model
+        if self.classifier is not None:
+            self.classifier.get()
 
 
 def load_family(folder: str | Path = DEFAULT_WEIGHTS, build: bool = True) -> Family:
@@ -118,7 +133,11 @@ def load_family(folder: str | Path = DEFAULT_WEIGHTS, build: bool = True) -> Fam
         if len(atlas.mu) != len(images):
             raise CheckpointError(variant.atlas_path(folder), f"atlas has {len(atlas.mu)} digits, test set {len(images)}")
         models[variant.name] = LoadedModel(variant, path, arrays, record, atlas)
-    family = Family(models, images, labels)
+    classifier = None
+    if (folder / CLASSIFIER_FILE).exists():
+        arrays, record = read_checkpoint(folder / CLASSIFIER_FILE)
+        classifier = LazyModule(folder / CLASSIFIER_FILE, arrays, record)
+    family = Family(models, images, labels, classifier)
     if build:
         family.build_all()
     return family
