@@ -14,7 +14,7 @@ def test_log_prior_is_the_standard_normal_density():
 
 def test_steps_measure_pixel_change_between_frames():
     frames = np.zeros((3, 28, 28), dtype=np.float32)
-    frames[1, 0, :4] = 1.0  # 4 pixels switch on, then stay
+    frames[1:, 0, :4] = 1.0  # 4 pixels switch on, then stay on
     analytics = analyse_path(np.zeros((3, 2), np.float32), frames)
     assert np.allclose(analytics.step, [0.0, 2.0, 0.0]) and analytics.probabilities is None
 
