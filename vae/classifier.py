@@ -33,7 +33,7 @@ class DigitClassifier(nn.Module):
         return self.fc2(x)
 
 
-def train_classifier_epoch(model, optimizer, images, labels, batch_size, generator, progress=None) -> float:
+def train_classifier_epoch(model, optimizer, images, labels, batch_size, generator, progress=None, schedule=None) -> float:
     """One shuffled pass over (N, 784) float images; returns the mean cross-entropy."""
     model.train()
     order = torch.randperm(len(images), generator=generator)
@@ -44,6 +44,8 @@ def train_classifier_epoch(model, optimizer, images, labels, batch_size, generat
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
+        if schedule is not None:
+            schedule.step()
         total += loss.item() * len(index)
         if progress is not None:
             progress.update(1)
