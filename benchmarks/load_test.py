@@ -52,6 +52,8 @@ async def user(browser, url: str, seconds: float, seed: int, report: dict) -> No
                     continue
                 before = await page.evaluate(STATUS, "explorer")
                 morph_before = await page.evaluate(STATUS, "morph")
+                await page.mouse.move(*xy)  # rest on the point first, as a hand does (Plotly clicks its hover)
+                await asyncio.sleep(0.15)
                 clicked = time.perf_counter()
                 await page.mouse.click(*xy)
                 if second:

@@ -113,16 +113,56 @@ DATA_PIXELS = """([x, y]) => { const gd = document.querySelector('.le-map');
   return [box.left + L.xaxis._offset + L.xaxis.l2p(x), box.top + L.yaxis._offset + L.yaxis.l2p(y)]; }"""
 
 
+ISOLATED = """([count, gap]) => {
+  const gd = document.querySelector('.le-map'), L = gd._fullLayout, points = [];
+  for (const t of gd._fullData) { if (!/^[0-9]$/.test(t.name)) continue;
+    for (let i = 0; i < t.x.length; i++) points.push([L.xaxis.l2p(t.x[i]), L.yaxis.l2p(t.y[i]), t.customdata[i]]); }
+  const cells = new Map(), key = (x, y) => `${Math.floor(x / gap)},${Math.floor(y / gap)}`;
+  for (const p of points) { const k = key(p[0], p[1]); if (!cells.has(k)) cells.set(k, []); cells.get(k).push(p); }
+  const found = [];
+  for (const p of points) {
+    let alone = true; const cx = Math.floor(p[0] / gap), cy = Math.floor(p[1] / gap);
+    for (let dx = -1; dx <= 1 && alone; dx++) for (let dy = -1; dy <= 1 && alone; dy++)
+      for (const q of cells.get(`${cx + dx},${cy + dy}`) || [])
+        if (q !== p && (q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2 < gap * gap) { alone = false; break; }
+    if (alone) found.push(p[2]);
+  }
+  found.sort((a, b) => a - b);
+  return found.filter((_, i) => i % Math.max(1, Math.floor(found.length / count)) === 0).slice(0, count); }"""
+
+
+def isolated_digits(page, count: int, gap: float = 10.0) -> list[int]:
+    """Test indices of `count` markers with no other marker within `gap` pixels: a click on one
+    of them can only mean that digit (in a 10,000-point cloud many markers overlap)."""
+    return page.evaluate(ISOLATED, [count, gap])
+
+
+HOVERING = """(index) => { const h = document.querySelector('.le-map')._hoverdata;
+  return !!(h && h.length && (index === null || h[0].customdata === index)); }"""
+
+
+def hover_then_click(page, xy, index: int | None) -> None:
+    """Plotly reports the point under its last hover, so the pointer must rest on the target
+    before the click (a real hand always does; an instant jump-and-click would report the
+    previous point)."""
+    page.mouse.move(*xy)
+    try:
+        page.wait_for_function(HOVERING, arg=index, timeout=1500, polling=10)
+    except Exception:  # another marker covers this one: click what is on top, as a user would
+        pass
+    page.mouse.click(*xy)
+
+
 def click_test_digit(page, index: int) -> None:
     """Clicks the marker of test digit `index` on the map."""
     xy = page.evaluate(POINT_PIXELS, [index, None])
     if xy is None:
         raise LookupError(f"test digit {index} is not on the map")
-    page.mouse.click(*xy)
+    hover_then_click(page, xy, index)
 
 
 def click_plane(page, x: float, y: float) -> None:
-    page.mouse.click(*page.evaluate(DATA_PIXELS, [x, y]))
+    hover_then_click(page, page.evaluate(DATA_PIXELS, [x, y]), None)
 
 
 def status(page, name: str) -> str | None:

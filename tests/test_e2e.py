@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from browser import (chromium_path, click_plane, draw_stroke, launch, open_app, pick, settled, status,
-                     streamlit_server, wait_for_status)
+from browser import (chromium_path, click_plane, draw_stroke, isolated_digits, launch, open_app, pick, settled,
+                     status, streamlit_server, wait_for_status)
 from conftest import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -93,11 +93,12 @@ def trace_names(page) -> list[str]:
 
 def test_click_two_points_draws_the_path_and_the_strip(page):
     assert status(page, "morph") is None
-    pick(page, 3)
+    first, second = isolated_digits(page, 2)
+    pick(page, first)
     assert "A" in trace_names(page)
-    pick(page, 7)
+    pick(page, second)
     morph = wait_for_status(page, "morph")
-    assert morph.startswith("10 frames, linear path from test #3") and "to test #7" in morph
+    assert morph.startswith(f"10 frames, linear path from test #{first} (") and f"to test #{second} (" in morph
     page.wait_for_function("() => document.querySelector('.le-map')._fullData.some(t => t.name === 'path')")
     names = trace_names(page)
     assert {"A", "B", "path"} <= set(names)
