@@ -69,9 +69,18 @@ def get_family(folder: str) -> Family:
 def warm_up(_family: Family, folder: str) -> threading.Thread:
     """Imports torch and builds every model in the background, once per server process, so the
     map shows ~2 s sooner and the first click still finds the models ready."""
-    thread = threading.Thread(target=_family.build_all, name="build-models", daemon=True)
+    thread = threading.Thread(target=build_models, args=(_family,), name="build-models", daemon=True)
     thread.start()
     return thread
+
+
+def build_models(family: Family) -> None:
+    import torch
+
+    # One thread per operation: the models are tiny, sessions run side by side, and on a small
+    # machine torch's worker threads would otherwise fight the browser and each other for cores.
+    torch.set_num_threads(1)
+    family.build_all()
 
 
 @st.cache_resource(show_spinner=False)

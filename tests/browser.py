@@ -141,24 +141,31 @@ HOVERING = """(index) => { const h = document.querySelector('.le-map')._hoverdat
   return !!(h && h.length && (index === null || h[0].customdata === index)); }"""
 
 
-def hover_then_click(page, xy, index: int | None) -> None:
+def hover(page, xy, index: int | None) -> None:
     """Plotly reports the point under its last hover, so the pointer must rest on the target
-    before the click (a real hand always does; an instant jump-and-click would report the
-    previous point)."""
+    before a click (a real hand always does; an instant jump-and-click reports the previous point)."""
     page.mouse.move(*xy)
     try:
         page.wait_for_function(HOVERING, arg=index, timeout=1500, polling=10)
     except Exception:  # another marker covers this one: click what is on top, as a user would
         pass
+
+
+def hover_then_click(page, xy, index: int | None) -> None:
+    hover(page, xy, index)
     page.mouse.click(*xy)
+
+
+def digit_pixels(page, index: int) -> list[float]:
+    xy = page.evaluate(POINT_PIXELS, [index, None])
+    if xy is None:
+        raise LookupError(f"test digit {index} is not on the map")
+    return xy
 
 
 def click_test_digit(page, index: int) -> None:
     """Clicks the marker of test digit `index` on the map."""
-    xy = page.evaluate(POINT_PIXELS, [index, None])
-    if xy is None:
-        raise LookupError(f"test digit {index} is not on the map")
-    hover_then_click(page, xy, index)
+    hover_then_click(page, digit_pixels(page, index), index)
 
 
 def click_plane(page, x: float, y: float) -> None:

@@ -48,10 +48,14 @@ def page(browser, server):
     page.close()
 
 
-def shot(page, name: str) -> Path:
+def shot(page, name: str, heading: str | None = None) -> Path:
+    """A screenshot of the viewport (Streamlit scrolls inside the page), from `heading` down if given."""
     ARTIFACTS.mkdir(exist_ok=True)
+    if heading is not None:
+        page.get_by_role("heading", name=heading).evaluate("el => el.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(300)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))
     return path
 
 
@@ -123,7 +127,7 @@ def test_compare_all_betas(page):
     rows = wait_for_status(page, "compare")
     assert rows == "6 rows"
     page.wait_for_timeout(500)
-    shot(page, "beta-grid")
+    shot(page, "beta-grid", heading="The same two digits under every β")
 
 
 def test_draw_a_digit_is_encoded_and_placed(page):
@@ -133,7 +137,7 @@ def test_draw_a_digit_is_encoded_and_placed(page):
     page.wait_for_function(
         "() => document.querySelector('.le-map')._fullData.some(t => t.name === 'your drawing')"
     )
-    shot(page, "drawn-digit")
+    shot(page, "drawn-digit", heading="Draw a digit")
 
 
 def test_plane_click_anywhere(page):
@@ -167,7 +171,7 @@ def test_upload_a_picture_and_a_fake_one(page, data_root):
     assert drawn.startswith("nearest labels")
     assert written_copies(buffer.getvalue(), since=sent_at) == []  # uploads stay in memory
     page.get_by_text("was dark-on-light, so it was inverted").wait_for()
-    shot(page, "uploaded-digit")
+    shot(page, "uploaded-digit", heading="Draw a digit")
 
     upload.set_input_files(files=[{"name": "fake.png", "mimeType": "image/png", "buffer": b"not an image at all"}])
     page.get_by_text("not a picture we can read").wait_for()
