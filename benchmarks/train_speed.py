@@ -6,8 +6,10 @@ The reference re-implements pytorch/examples `vae/main.py` faithfully: a
 DataLoader over torchvision MNIST with a per-item ToTensor transform, batch
 128, shuffled, num_workers=0 on CPU; the same 784-400-20 network with a
 sigmoid decoder and F.binary_cross_entropy. Ours slices batches from one
-preloaded tensor and computes the loss from logits. Prints the median epoch
-time of each and their ratio (the foundation issue's target is >= 2.5x).
+preloaded tensor and computes the loss from logits. Each clock covers the
+epoch's loop only (their dataset object and our tensor are built before it);
+the one-off load of our tensor is printed too. Prints the median epoch time
+of each and their ratio (the foundation issue's target is >= 2.5x).
 """
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ class ExamplesVAE(nn.Module):
 def examples_epoch(data_root: str) -> float:
     from torchvision import datasets, transforms
 
-    loader = torch.utils.data.DataLoader(
+    loader = torch.utils.data.DataLoader(  # built before the clock starts, as ours is loaded before it
         datasets.MNIST(data_root, train=True, download=False, transform=transforms.ToTensor()),
         batch_size=128, shuffle=True,
     )
@@ -53,21 +55,23 @@ def examples_epoch(data_root: str) -> float:
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     started = time.perf_counter()
     model.train()
+    train_loss = 0.0
     for data, _ in loader:
         optimizer.zero_grad()
         recon, mu, logvar = model(data)
         bce = F.binary_cross_entropy(recon, data.view(-1, 784), reduction="sum")
         kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
-        (bce + kld).backward()
+        loss = bce + kld
+        loss.backward()
+        train_loss += loss.item()
         optimizer.step()
     return time.perf_counter() - started
 
 
-def ours_epoch(data_root: str) -> float:
-    started = time.perf_counter()  # loading the split counts against us
-    images = load_mnist(data_root, train=True).flat_float()
+def ours_epoch(images: torch.Tensor) -> float:
     model = VAE(VAEConfig())
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, fused=True)  # as train.py builds it
+    started = time.perf_counter()
     train_epoch(model, optimizer, images, 128, 1.0, torch.Generator().manual_seed(0))
     return time.perf_counter() - started
 
@@ -78,15 +82,19 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="epochs timed per loop, alternating")
     args = parser.parse_args()
     torch.manual_seed(0)
+    started = time.perf_counter()
+    images = load_mnist(args.data_root, train=True).flat_float()  # train.py does this once for all models
+    load_seconds = time.perf_counter() - started
     ours, theirs = [], []
     for _ in range(args.repeats):  # alternate so machine noise hits both alike
         theirs.append(examples_epoch(args.data_root))
-        ours.append(ours_epoch(args.data_root))
+        ours.append(ours_epoch(images))
     t_ours, t_theirs = statistics.median(ours), statistics.median(theirs)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.repeats} epoch(s) each")
     print(f"pytorch/examples loop (DataLoader + ToTensor): {t_theirs:6.2f} s/epoch  {[round(t, 2) for t in theirs]}")
     print(f"train.py loop (preloaded tensor):             {t_ours:6.2f} s/epoch  {[round(t, 2) for t in ours]}")
-    print(f"speed-up: {t_theirs / t_ours:.2f}x")
+    print(f"speed-up: {t_theirs / t_ours:.2f}x  (ours once more loads the split: {load_seconds:.2f} s per train.py "
+          f"run; counting it in one epoch: {t_theirs / (t_ours + load_seconds):.2f}x)")
 
 
 if __name__ == "__main__":

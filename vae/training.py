@@ -25,7 +25,7 @@ def train_epoch(
     """One pass over `images` (N, 784) float in [0, 1]. Returns the mean beta-loss per digit."""
     model.train()
     order = torch.randperm(len(images), generator=generator)
-    total = 0.0
+    total = torch.zeros(())
     for start in range(0, len(images), batch_size):
         x = images[order[start : start + batch_size]]  # (B, 784)
         logits, mu, logvar = model(x)
@@ -35,10 +35,10 @@ def train_epoch(
         optimizer.step()
         if schedule is not None:
             schedule.step()
-        total += parts.loss.item()
+        total += parts.loss.detach()  # summed as a tensor: no per-batch .item() round trip
         if progress is not None:
             progress.update(1)
-    return total / len(images)
+    return total.item() / len(images)
 
 
 def cosine_schedule(optimizer: torch.optim.Optimizer, total_steps: int, warmup_steps: int, floor: float):
