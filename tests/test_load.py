@@ -22,3 +22,4 @@ def test_four_sessions_click_pairs_without_errors():
     assert report["errors"] == []
     assert report["clicks"] >= 8 and len(report["latency"]) >= 4
     assert report["memory_after_mb"] < 1024  # every model loaded, four sessions' state
+    assert report["memory_after_mb"] - report["memory_first_session_mb"] < 150  # sessions are cheap
