@@ -1,0 +1,61 @@
+"""Inside the model: latent traversals with per-dimension KL, and samples from the prior."""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from explorer import images
+from explorer.state import Endpoints
+from vae.family import Family
+from vae.traversals import active_dimensions, kl_per_dimension, prior_samples, traverse
+
+from .common import endpoints, no_traceback, status
+
+
+@no_traceback
+def inside_the_model(family: Family, view: dict) -> None:
+    """Traversals with per-dimension KL, and samples from the prior: where β's effect shows."""
+    import plotly.graph_objects as go
+
+    st.subheader("Inside the model")
+    if not st.toggle("Show latent traversals and samples from the prior", key="inside"):
+        return
+    loaded = view["loaded"]
+    traversals, samples = st.tabs(["Latent traversals", "Samples from the prior"])
+    with traversals:
+        st.caption("Hold one digit's code fixed and sweep one latent dimension from −3σ to +3σ of the prior; "
+                   "rows are sorted by how much information the dimension carries (its KL). Inactive "
+                   "dimensions, which the model has switched off, leave the digit unchanged.")
+        st.session_state.setdefault("traverse_index", chosen_index(endpoints()))
+        index = st.number_input("Test digit (index)", 0, len(family.labels) - 1, key="traverse_index")
+        kl = kl_per_dimension(loaded.atlas.mu, loaded.atlas.logvar)
+        active = active_dimensions(loaded.atlas.mu)
+        order = np.argsort(-kl, kind="stable")
+        grid = traverse(loaded.model, loaded.atlas.mu[index])[order]
+        labels = [f"z{d}  KL {kl[d]:.2f}" + ("" if active[d] else "  off") for d in order]
+        picture, bars = st.columns([3, 2], gap="medium")
+        picture.image(images.labelled_rows(grid, labels), caption=f"{loaded.name}: test #{index} "
+                      f"(a {int(family.labels[index])}); columns run from −3 to +3")
+        figure = go.Figure(go.Bar(
+            x=[f"z{d}" for d in order], y=kl[order],
+            marker_color=["#d62728" if active[d] else "#bbbbbb" for d in order],
+            hovertemplate="%{x}: KL %{y:.2f} nats<extra></extra>",
+        ))
+        figure.update_layout(height=320, margin=dict(l=40, r=10, t=40, b=40), title=dict(
+            text=f"KL per dimension: {int(active.sum())} of {len(active)} active (grey = off)", font=dict(size=13)))
+        bars.plotly_chart(figure, key="kl_bars")
+        status("traversal", f"{len(grid)} rows, {int(active.sum())} active, test #{index} under {loaded.name}")
+    with samples:
+        st.caption("Decoded draws z ~ N(0, I). A good VAE's prior decodes to digits everywhere; "
+                   "β = 0 has no prior to speak of, so its samples are mostly noise.")
+        seed = st.number_input("Seed", 0, 10_000, 0, key="sample_seed")
+        latent = loaded.variant.latent_size
+        betas = family.betas(latent) if view["compare"] else [loaded.variant.beta]
+        rows = np.stack([prior_samples(family.get(latent, b).model, latent, 12, seed=int(seed)) for b in betas])
+        st.image(images.labelled_rows(rows, [f"β = {b:g}" for b in betas], scale=2, label_width=60),
+                 caption=f"12 samples per model, seed {seed}")
+        status("samples", f"{len(rows)} rows, seed {seed}")
+
+
+def chosen_index(chosen: Endpoints) -> int:
+    return chosen.a.index if chosen.a is not None and chosen.a.index is not None else 0

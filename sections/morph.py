@@ -1,0 +1,94 @@
+"""The morph: the strip of decoded frames, its GIF, the path analytics, and one row per beta."""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import streamlit as st
+
+from explorer import figures, images
+from explorer.state import Endpoints
+from vae.analytics import analyse_path
+from vae.family import Family, LoadedModel
+from vae.geodesic import geodesic_path
+from vae.paths import decode, interpolate
+
+from .common import status
+
+GEODESIC_POINTS = 16
+
+
+@st.cache_data(max_entries=512, show_spinner="Finding the geodesic: the path whose images change least...")
+def geodesic_codes(_loaded: LoadedModel, name: str, a: np.ndarray, b: np.ndarray, frames: int):
+    """Cached per (model, endpoints, frames); K = 16 optimised points."""
+    codes, report = geodesic_path(_loaded.model, a, b, frames, points=GEODESIC_POINTS)
+    return codes, report
+
+
+def path_codes_for(loaded: LoadedModel, chosen: Endpoints, view: dict):
+    """(frames, latent) codes from A to B under one model, and the geodesic's report (or None)."""
+    a, b = chosen.a.latent(loaded), chosen.b.latent(loaded)
+    if view["method"] == "geodesic":
+        return geodesic_codes(loaded, loaded.name, a, b, view["frames"])
+    return interpolate(a, b, view["frames"], view["method"]), None
+
+
+def morph(family: Family, loaded: LoadedModel, chosen: Endpoints, path_codes: np.ndarray, view: dict, report) -> None:
+    frames = decode(loaded.model, path_codes)
+    st.subheader("The morph")
+    if report is not None:
+        geodesic_note(report)
+    st.image(images.strip(np.concatenate([chosen.a.image[None], frames, chosen.b.image[None]])),
+             caption=f"original A | {len(frames)} decoded frames on a {view['method']} path | original B")
+    fingerprint = hashlib.sha256(frames.tobytes()).hexdigest()[:16]  # tests check frames are bit-identical
+    status("morph", f"{len(frames)} frames, {view['method']} path from {chosen.a.label} to "
+                    f"{chosen.b.label} under {loaded.name}; frames sha256 {fingerprint}")
+    gif = images.morph_gif(frames, scale=5)
+    play, download = st.columns([1, 3])
+    play.image(gif, caption="looping A → B → A")
+    download.download_button("Download GIF", gif, file_name=f"morph-{loaded.name}.gif", mime="image/gif")
+    path_analytics(family, path_codes, frames, loaded.name)
+
+
+def classifier(family: Family):
+    return family.classifier.get() if family.classifier is not None else None
+
+
+def path_analytics(family: Family, path_codes: np.ndarray, frames: np.ndarray, name: str) -> None:
+    """Under the strip: where does A turn into B, and does the path cross things that are no digit?"""
+    analytics = analyse_path(path_codes, frames, classifier(family))
+    if analytics.probabilities is None:
+        st.caption("No digit classifier is shipped in weights/, so frames are not labelled; "
+                   "`python train.py --variants ''` trains it.")
+    st.plotly_chart(figures.analytics_figure(analytics, f"Along the path ({name})"), key="analytics",
+                    config={"displaylogo": False})
+    if analytics.probabilities is not None:
+        reads = "".join(str(d) for d in analytics.predicted)
+        status("analytics", f"reads {reads}; lowest confidence {analytics.confidence.min():.2f}")
+
+
+def geodesic_note(report) -> None:
+    verdict = ("nearly the same as the straight line here: the decoder is already smooth between these two"
+               if report.energy_ratio > 0.97 else "a real detour around what the straight line crosses")
+    st.caption(f"Geodesic ({GEODESIC_POINTS} points, {report.steps} optimiser steps): curve energy "
+               f"{report.energy:.1f} vs {report.linear_energy:.1f} for the straight line "
+               f"(×{report.energy_ratio:.2f}), decoded length ×{report.length_ratio:.2f} — {verdict}.")
+
+
+def compare_betas(family: Family, chosen: Endpoints, view: dict) -> None:
+    st.subheader("The same two digits under every β")
+    st.caption("β = 0 is a plain autoencoder: look for smudges mid-path. High β: smooth but blurry.")
+    latent = view["loaded"].variant.latent_size
+    betas, analytics = family.betas(latent), []
+    for beta in betas:
+        loaded = family.get(latent, beta)
+        codes, _ = path_codes_for(loaded, chosen, view)
+        frames = decode(loaded.model, codes)
+        label, row = st.columns([1, 12], vertical_alignment="center")
+        label.markdown(f"**β = {beta:g}**")
+        row.image(images.strip(np.concatenate([chosen.a.image[None], frames, chosen.b.image[None]]), scale=2))
+        analytics.append(analyse_path(codes, frames, classifier(family)))
+    if analytics[0].probabilities is not None:
+        st.plotly_chart(figures.compare_analytics_figure(betas, analytics), key="compare_analytics",
+                        config={"displaylogo": False})
+    status("compare", f"{len(family.betas(latent))} rows")
