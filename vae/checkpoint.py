@@ -118,6 +118,10 @@ def check_shapes(path: str | Path, arrays: dict[str, np.ndarray], record: dict) 
         expected = parameter_shapes(VAEConfig(**record["config"]))
     except (TypeError, ValueError) as error:
         raise CheckpointError(path, f"metadata config cannot build a model ({error})") from None
+    _require_shapes(path, expected, arrays, record)
+
+
+def _require_shapes(path, expected: dict, arrays: dict, record: dict) -> None:
     found = {name: tuple(array.shape) for name, array in arrays.items()}
     if expected != found:
         wrong = sorted(set(expected.items()) ^ set(found.items()))
@@ -142,11 +146,7 @@ def build_model(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -
             model = VAE(VAEConfig(**record["config"]))
     except (TypeError, ValueError, RuntimeError) as error:
         raise CheckpointError(path, f"metadata config cannot build a model ({error})") from error
-    expected = {name: tuple(t.shape) for name, t in model.state_dict().items()}
-    found = {name: tuple(array.shape) for name, array in arrays.items()}
-    if expected != found:
-        wrong = sorted(set(expected.items()) ^ set(found.items()))
-        raise CheckpointError(path, f"tensors do not match the config {record['config']}: {wrong[:4]}")
+    _require_shapes(path, {name: tuple(t.shape) for name, t in model.state_dict().items()}, arrays, record)
     model.load_state_dict({name: torch.from_numpy(array.copy()) for name, array in arrays.items()})
     return model.eval()
 

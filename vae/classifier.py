@@ -6,6 +6,7 @@ as weights/classifier.safetensors, checkpointed like the VAEs.
 """
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -63,10 +64,8 @@ def accuracy(model, images, labels, batch_size: int = 2000) -> float:
 
 
 @torch.no_grad()
-def class_probabilities(model, images) -> "np.ndarray":
+def class_probabilities(model, images) -> np.ndarray:
     """(B, 10) softmax probabilities for images (B, 28, 28) or (B, 784) in [0, 1] (numpy in, numpy out)."""
-    import numpy as np
-
     model.eval()
     x = torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32))
     return F.softmax(model(x), dim=1).numpy()

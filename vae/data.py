@@ -50,13 +50,3 @@ def load_mnist(root: str = DEFAULT_DATA_ROOT, train: bool = True, download: bool
         ) from error
     return MNISTSplit(dataset.data.clone(), dataset.targets.clone())
 
-
-def iterate_batches(
-    split: MNISTSplit, batch_size: int, generator: torch.Generator | None = None, shuffle: bool = True
-):
-    """Yields (B, 784) float batches and their labels from a whole-split tensor."""
-    count = len(split)
-    order = torch.randperm(count, generator=generator) if shuffle else torch.arange(count)
-    for start in range(0, count, batch_size):
-        index = order[start : start + batch_size]
-        yield split.flat_float(index), split.labels[index]
