@@ -19,7 +19,8 @@ import streamlit as st
 from explorer import figures, images
 from explorer.share import FRAMES_RANGE, View, parse_query, to_query
 from explorer.state import Endpoints, plane_point, test_digit
-from sections.common import endpoints, get_family, no_traceback, status, warm_up, weights_folder
+from sections.common import (endpoints, get_family, no_traceback, status, warm_up, weights_error,
+                             weights_folder)
 from sections.draw import draw_section
 from sections.inside import inside_the_model
 from sections.morph import compare_betas, morph, path_codes_for
@@ -225,8 +226,7 @@ def main() -> None:
         st.error(f"{error}")
         st.stop()
     except CheckpointError as error:
-        st.error(f"A shipped model file cannot be trusted: {error}. Restore it with `git checkout weights/` "
-                 "or retrain with `python train.py`.")
+        weights_error(error)
         st.stop()
     load_plotly()
     restore_from_url(family)

@@ -12,13 +12,18 @@ from explorer.state import Endpoints
 from vae.checkpoint import CheckpointError
 from vae.family import DEFAULT_WEIGHTS, Family, load_family
 
+log = logging.getLogger("latent_explorer")
 
 
 def weights_folder() -> str:
     """weights/ beside the code, or $LATENT_EXPLORER_WEIGHTS (read on every run, so tests can point it elsewhere)."""
     return os.environ.get("LATENT_EXPLORER_WEIGHTS", str(DEFAULT_WEIGHTS))
 
-log = logging.getLogger("latent_explorer")
+
+def weights_error(error: CheckpointError) -> None:
+    """What to tell a user whose weights/ holds a file that cannot be trusted."""
+    st.error(f"A shipped model file cannot be trusted: {error}. Restore it with `git checkout weights/` "
+             "or retrain with `python train.py`.")
 
 
 def no_traceback(section):
@@ -29,8 +34,7 @@ def no_traceback(section):
         try:
             return section(*args, **kwargs)
         except CheckpointError as error:  # a model file that passed the first check but cannot be built
-            st.error(f"A shipped model file cannot be used: {error}. Restore it with `git checkout weights/` "
-                     "or retrain with `python train.py`.")
+            weights_error(error)
         except Exception:  # st.stop()/reruns are BaseExceptions and pass through
             log.exception("section %s failed", section.__name__)
             st.error("Something went wrong in this part of the page. Try another setting or reload; "

@@ -38,7 +38,7 @@ def morph(family: Family, loaded: LoadedModel, chosen: Endpoints, path_codes: np
     st.subheader("The morph")
     if report is not None:
         geodesic_note(report)
-    st.image(images.strip(np.concatenate([chosen.a.image[None], frames, chosen.b.image[None]])),
+    st.image(images.strip(with_originals(chosen, frames)),
              caption=f"original A | {len(frames)} decoded frames on a {view['method']} path | original B")
     fingerprint = hashlib.sha256(frames.tobytes()).hexdigest()[:16]  # tests check frames are bit-identical
     status("morph", f"{len(frames)} frames, {view['method']} path from {chosen.a.label} to "
@@ -48,6 +48,11 @@ def morph(family: Family, loaded: LoadedModel, chosen: Endpoints, path_codes: np
     play.image(gif, caption="looping A → B → A")
     download.download_button("Download GIF", gif, file_name=f"morph-{loaded.name}.gif", mime="image/gif")
     path_analytics(family, path_codes, frames, loaded.name)
+
+
+def with_originals(chosen: Endpoints, frames: np.ndarray) -> np.ndarray:
+    """(F + 2, 28, 28): A's original image, the decoded frames, B's original image."""
+    return np.concatenate([chosen.a.image[None], frames, chosen.b.image[None]])
 
 
 def classifier(family: Family):
@@ -86,7 +91,7 @@ def compare_betas(family: Family, chosen: Endpoints, view: dict) -> None:
         frames = decode(loaded.model, codes)
         label, row = st.columns([1, 12], vertical_alignment="center")
         label.markdown(f"**β = {beta:g}**")
-        row.image(images.strip(np.concatenate([chosen.a.image[None], frames, chosen.b.image[None]]), scale=2))
+        row.image(images.strip(with_originals(chosen, frames), scale=2))
         analytics.append(analyse_path(codes, frames, classifier(family)))
     if analytics[0].probabilities is not None:
         st.plotly_chart(figures.compare_analytics_figure(betas, analytics), key="compare_analytics",
