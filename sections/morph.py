@@ -6,7 +6,7 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from explorer import figures, images
+from explorer import charts, images
 from explorer.state import Endpoints
 from vae.analytics import analyse_path
 from vae.family import Family, LoadedModel
@@ -65,7 +65,7 @@ def path_analytics(family: Family, path_codes: np.ndarray, frames: np.ndarray, n
     if analytics.probabilities is None:
         st.caption("No digit classifier is shipped in weights/, so frames are not labelled; "
                    "`python train.py --variants ''` trains it.")
-    st.plotly_chart(figures.analytics_figure(analytics, f"Along the path ({name})"), key="analytics",
+    st.plotly_chart(charts.analytics_figure(analytics, f"Along the path ({name})"), key="analytics",
                     config={"displaylogo": False})
     if analytics.probabilities is not None:
         reads = "".join(str(d) for d in analytics.predicted)
@@ -94,6 +94,6 @@ def compare_betas(family: Family, chosen: Endpoints, view: dict) -> None:
         row.image(images.strip(with_originals(chosen, frames), scale=2))
         analytics.append(analyse_path(codes, frames, classifier(family)))
     if analytics[0].probabilities is not None:
-        st.plotly_chart(figures.compare_analytics_figure(betas, analytics), key="compare_analytics",
+        st.plotly_chart(charts.compare_analytics_figure(betas, analytics), key="compare_analytics",
                         config={"displaylogo": False})
     status("compare", f"{len(family.betas(latent))} rows")
