@@ -24,6 +24,22 @@ class Endpoint:
     source_model: str | None = None  # for plane points: the model whose plane it is
     code: tuple[float, ...] | None = None  # the exact latent code in source_model
 
+    @property
+    def ref(self) -> int | tuple[float, float] | None:
+        """How this endpoint travels in a URL: its test index, its plane point, or None (a drawing)."""
+        if self.index is not None:
+            return self.index
+        if self.code is not None and len(self.code) == 2:
+            return self.code
+        return None
+
+    @property
+    def kind(self) -> str:
+        """'test' (a test digit), 'plane' (a point clicked on a z = 2 plane) or 'drawn'."""
+        if self.index is not None:
+            return "test"
+        return "plane" if self.code is not None else "drawn"
+
     def latent(self, loaded: LoadedModel) -> np.ndarray:
         """This endpoint's latent code (latent,) under one model."""
         if self.index is not None:
@@ -42,6 +58,8 @@ def test_digit(family: Family, index: int) -> Endpoint:
 
 
 def plane_point(loaded: LoadedModel, image: np.ndarray, x: float, y: float) -> Endpoint:
+    """A point of a z = 2 plane, rounded to the 0.01 its URL form keeps (so a shared link gives the same frames)."""
+    x, y = round(float(x), 2), round(float(y), 2)
     return Endpoint(label=f"plane ({x:.2f}, {y:.2f})", image=image, source_model=loaded.name, code=(x, y))
 
 
@@ -51,6 +69,12 @@ def drawn_digit(image: np.ndarray) -> Endpoint:
 
 @dataclass
 class Endpoints:
+    """The pair of endpoints, with every rule about how they change in one place.
+
+    A is always set before B: a click, a "use as" button or a URL that names only B
+    fills A first, so a lone B never exists and Clear/Swap always have what they need.
+    """
+
     a: Endpoint | None = None
     b: Endpoint | None = None
 
@@ -61,8 +85,18 @@ class Endpoints:
         else:
             self.b = endpoint
 
+    def use(self, end: str, endpoint: Endpoint) -> None:
+        """Puts `endpoint` at end "a" or "b"; B with no A becomes A (as the URL parser does)."""
+        if end not in ("a", "b"):
+            raise ValueError(f"an endpoint is 'a' or 'b', got {end!r}")
+        if end == "b" and self.a is not None:
+            self.b = endpoint
+        else:
+            self.a = endpoint
+
     def swap(self) -> None:
-        self.a, self.b = self.b, self.a
+        if self.complete:
+            self.a, self.b = self.b, self.a
 
     def clear(self) -> None:
         self.a = self.b = None
@@ -70,3 +104,7 @@ class Endpoints:
     @property
     def complete(self) -> bool:
         return self.a is not None and self.b is not None
+
+    @property
+    def empty(self) -> bool:
+        return self.a is None and self.b is None

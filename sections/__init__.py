@@ -1,5 +1,6 @@
-"""The page's sections: each function draws one part of the screen that app.py lays out.
+"""The page's sections: each module draws one part of the screen that app.py lays out.
 
-common.py holds what they share (the cached model family, hidden status markers
-for tests, the endpoints in session state, the error guard).
+runtime.py holds what the server shares (the verified model family, the error guard,
+hidden status markers for tests); session.py what one visitor's session holds (the
+session-state keys, the endpoints, the URL).
 """

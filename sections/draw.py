@@ -10,7 +10,8 @@ from vae.drawing import DrawingError, read_upload, to_mnist
 from vae.family import Family, LoadedModel
 from vae.paths import decode
 
-from .common import endpoints, no_traceback, status
+from .runtime import no_traceback, status
+from .session import endpoints
 
 
 @no_traceback
@@ -58,8 +59,8 @@ def draw_section(family: Family, loaded: LoadedModel):
         use_a, use_b = st.columns(2)
         chosen = endpoints()
         if use_a.button("Use as A", use_container_width=True):
-            chosen.a = endpoint
+            chosen.use("a", endpoint)
         if use_b.button("Use as B", use_container_width=True):
-            chosen.b = endpoint
+            chosen.use("b", endpoint)
         status("drawn", f"nearest labels {[int(family.labels[i]) for i in nearest]}")
         return endpoint

@@ -5,22 +5,24 @@ import numpy as np
 import streamlit as st
 
 from explorer import images
+from explorer.share import View
 from explorer.state import Endpoints
 from vae.family import Family
 from vae.traversals import active_dimensions, kl_per_dimension, prior_samples, traverse
 
-from .common import endpoints, no_traceback, status
+from .runtime import no_traceback, status
+from .session import endpoints
 
 
 @no_traceback
-def inside_the_model(family: Family, view: dict) -> None:
+def inside_the_model(family: Family, view: View) -> None:
     """Traversals with per-dimension KL, and samples from the prior: where β's effect shows."""
     import plotly.graph_objects as go
 
     st.subheader("Inside the model")
     if not st.toggle("Show latent traversals and samples from the prior", key="inside"):
         return
-    loaded = view["loaded"]
+    loaded = family.models[view.model]
     traversals, samples = st.tabs(["Latent traversals", "Samples from the prior"])
     with traversals:
         st.caption("Hold one digit's code fixed and sweep one latent dimension from −3σ to +3σ of the prior; "
@@ -50,10 +52,14 @@ def inside_the_model(family: Family, view: dict) -> None:
                    "β = 0 has no prior to speak of, so its samples are mostly noise.")
         seed = st.number_input("Seed", 0, 10_000, 0, key="sample_seed")
         latent = loaded.variant.latent_size
-        betas = family.betas(latent) if view["compare"] else [loaded.variant.beta]
+        betas = family.betas(latent) if view.compare else [loaded.variant.beta]
         rows = np.stack([prior_samples(family.get(latent, b).model, latent, 12, seed=int(seed)) for b in betas])
-        st.image(images.labelled_rows(rows, [f"β = {b:g}" for b in betas], scale=2, label_width=60),
-                 caption=f"12 samples per model, seed {seed}")
+        # The β labels are page text: Pillow's built-in font has no Greek letters.
+        for beta, row in zip(betas, rows):
+            label, picture = st.columns([1, 12], vertical_alignment="center")
+            label.markdown(f"**β = {beta:g}**")
+            picture.image(images.strip(row, scale=2, end_gap=2))
+        st.caption(f"12 samples per model, seed {seed}")
         status("samples", f"{len(rows)} rows, seed {seed}")
 
 

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
 from explorer import charts, images
+from explorer.share import View
 from explorer.state import Endpoints
 from vae.analytics import analyse_path
 from vae.family import Family, LoadedModel
 from vae.geodesic import geodesic_path
 from vae.paths import decode, interpolate
 
-from .common import status
+from .runtime import status
 
 GEODESIC_POINTS = 16
 
@@ -25,23 +27,34 @@ def geodesic_codes(_loaded: LoadedModel, name: str, a: np.ndarray, b: np.ndarray
     return codes, report
 
 
-def path_codes_for(loaded: LoadedModel, chosen: Endpoints, view: dict):
-    """(frames, latent) codes from A to B under one model, and the geodesic's report (or None)."""
+@dataclass(frozen=True)
+class PathResult:
+    """One rerun's path under one model, computed once and read by the map, the strip and the charts."""
+
+    codes: np.ndarray  # (F, latent)
+    frames: np.ndarray  # (F, 28, 28) decoded pixel means
+    report: object | None  # the geodesic's report, None for linear and spherical paths
+
+
+def path_for(loaded: LoadedModel, chosen: Endpoints, view: View) -> PathResult:
+    """The path from A to B under one model with the view's method and frame count."""
     a, b = chosen.a.latent(loaded), chosen.b.latent(loaded)
-    if view["method"] == "geodesic":
-        return geodesic_codes(loaded, loaded.name, a, b, view["frames"])
-    return interpolate(a, b, view["frames"], view["method"]), None
+    if view.method == "geodesic":
+        codes, report = geodesic_codes(loaded, loaded.name, a, b, view.frames)
+    else:
+        codes, report = interpolate(a, b, view.frames, view.method), None
+    return PathResult(codes, decode(loaded.model, codes), report)
 
 
-def morph(family: Family, loaded: LoadedModel, chosen: Endpoints, path_codes: np.ndarray, view: dict, report) -> None:
-    frames = decode(loaded.model, path_codes)
+def morph(family: Family, loaded: LoadedModel, view: View, chosen: Endpoints, result: PathResult) -> None:
+    frames, path_codes, report = result.frames, result.codes, result.report
     st.subheader("The morph")
     if report is not None:
         geodesic_note(report)
     st.image(images.strip(with_originals(chosen, frames)),
-             caption=f"original A | {len(frames)} decoded frames on a {view['method']} path | original B")
+             caption=f"original A | {len(frames)} decoded frames on a {view.method} path | original B")
     fingerprint = hashlib.sha256(frames.tobytes()).hexdigest()[:16]  # tests check frames are bit-identical
-    status("morph", f"{len(frames)} frames, {view['method']} path from {chosen.a.label} to "
+    status("morph", f"{len(frames)} frames, {view.method} path from {chosen.a.label} to "
                     f"{chosen.b.label} under {loaded.name}; frames sha256 {fingerprint}")
     gif = images.morph_gif(frames, scale=5)
     play, download = st.columns([1, 3])
@@ -80,15 +93,15 @@ def geodesic_note(report) -> None:
                f"(×{report.energy_ratio:.2f}), decoded length ×{report.length_ratio:.2f} — {verdict}.")
 
 
-def compare_betas(family: Family, chosen: Endpoints, view: dict) -> None:
+def compare_betas(family: Family, view: View, chosen: Endpoints, current: PathResult) -> None:
     st.subheader("The same two digits under every β")
     st.caption("β = 0 is a plain autoencoder: look for smudges mid-path. High β: smooth but blurry.")
-    latent = view["loaded"].variant.latent_size
+    latent = view.variant.latent_size
     betas, analytics = family.betas(latent), []
     for beta in betas:
         loaded = family.get(latent, beta)
-        codes, _ = path_codes_for(loaded, chosen, view)
-        frames = decode(loaded.model, codes)
+        result = current if loaded.name == view.model else path_for(loaded, chosen, view)
+        codes, frames = result.codes, result.frames
         label, row = st.columns([1, 12], vertical_alignment="center")
         label.markdown(f"**β = {beta:g}**")
         row.image(images.strip(with_originals(chosen, frames), scale=2))

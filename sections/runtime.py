@@ -1,0 +1,57 @@
+"""What the server shares across sessions: the verified model family, the error guard, status markers."""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import wraps
+
+import streamlit as st
+
+from vae.checkpoint import CheckpointError
+from vae.family import DEFAULT_WEIGHTS, Family, load_family
+
+log = logging.getLogger("latent_explorer")
+
+
+def weights_folder() -> str:
+    """weights/ beside the code, or $LATENT_EXPLORER_WEIGHTS (read on every run, so tests can point it elsewhere)."""
+    return os.environ.get("LATENT_EXPLORER_WEIGHTS", str(DEFAULT_WEIGHTS))
+
+
+@st.cache_resource(show_spinner="Loading the models...")
+def get_family(folder: str) -> Family:
+    """Every shipped model, verified and built once per server process and shared by all sessions."""
+    return load_family(folder)
+
+
+def weights_error(error: CheckpointError) -> None:
+    """What to tell a user whose weights/ holds a file that cannot be trusted."""
+    st.error(
+        f"A shipped model file cannot be trusted: {error}. Restore it with `git checkout weights/` "
+        "or retrain with `python train.py`."
+    )
+
+
+def no_traceback(section):
+    """Last line of defence: an unexpected error becomes a message, and the rest of the page lives."""
+
+    @wraps(section)
+    def guarded(*args, **kwargs):
+        try:
+            return section(*args, **kwargs)
+        except CheckpointError as error:  # a model file that passed the first check but cannot be built
+            weights_error(error)
+        except Exception:  # st.stop()/reruns are BaseExceptions and pass through
+            log.exception("section %s failed", section.__name__)
+            st.error(
+                "Something went wrong in this part of the page. Try another setting or reload; "
+                "the problem has been logged on the server."
+            )
+
+    return guarded
+
+
+def status(name: str, text: str) -> None:
+    """A hidden marker that browser tests wait on (fast reruns never show "Running...")."""
+    st.html(f'<span class="le-status" data-name="{name}" style="display:none">{text}</span>')
