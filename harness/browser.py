@@ -1,0 +1,426 @@
+"""Driving the page in headless Chromium (Playwright + Debian's /usr/bin/chromium).
+
+    with streamlit_server() as server, sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = open_app(browser, server.url)        # the map drawn and its first run finished
+        first, second = isolated_digits(page, 2)    # markers no other marker covers
+        pick(page, first)                            # hover, click, wait for the rerun
+        pick(page, second)
+        wait_for_status(page, "morph")               # the page's hidden status markers
+
+Plotly's WebGL markers draw no SVG nodes, so clicks take the pixel route: data ->
+pixels with the axis's l2p() and the plot's offset, then page.mouse. Plotly clicks
+the point it last hovered, so every click first rests the pointer on its target and
+fails loudly (`HoverMissed`) if the target is not what the pointer hovers.
+
+Every wait is bounded; a timeout names what it waited for and what the page looked
+like (`page_state`: map drawn? Plotly loaded? which status markers? console errors?).
+
+Sync and async: tests use Playwright's sync API, the load test its async API. The
+JavaScript is written once here; helpers that are a single Playwright call
+(`launch`, `status`, `isolated_digits`, `digit_pixels_js`...) work with both APIs
+(await what they return under async); the few multi-step helpers have an `_async` twin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import weakref
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1500, "height": 1100}
+GRID_INDEX = -1  # customdata of the z = 2 plane's invisible click grid (explorer/figures.py)
+
+
+class HoverMissed(AssertionError):
+    """The pointer rests on a target but Plotly hovers something else (or nothing): a click there
+    would mean another digit, so the test or benchmark must not carry on as if it had clicked it."""
+
+
+def chromium_path() -> str | None:
+    return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+
+
+def require_chromium() -> None:
+    """For browser test modules: skip without Chromium locally, fail in CI (.ci/run installs it)."""
+    if chromium_path() is not None:
+        return
+    if os.environ.get("CI"):
+        raise RuntimeError("Chromium is missing: CI must install it (apt-get install chromium)")
+    import pytest
+
+    pytest.skip("Chromium not installed (apt-get install chromium)", allow_module_level=True)
+
+
+def launch(playwright):
+    """Headless Debian Chromium (never Playwright's download). Async API: `await launch(playwright)`."""
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running `streamlit run app.py`. Unpacks as (url, process, healthy_s) like the old tuple."""
+
+    url: str
+    process: subprocess.Popen
+    healthy_s: float
+    log_file: object = field(repr=False)
+
+    def __iter__(self):
+        return iter((self.url, self.process, self.healthy_s))
+
+    def log(self) -> str:
+        """Everything the server printed so far (stdout and stderr)."""
+        self.log_file.flush()
+        with open(self.log_file.name, "rb") as handle:
+            return handle.read().decode(errors="replace")
+
+
+@contextlib.contextmanager
+def streamlit_server(env_extra: dict | None = None, timeout: float = 60.0, app: Path = ROOT / "app.py"):
+    """Starts `streamlit run app.py` on a free loopback port; yields a `Server`; stops it."""
+    port = free_port()
+    env = {**os.environ, **(env_extra or {})}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+    ]
+    started = time.perf_counter()
+    # A file, not a pipe: a full pipe would stall the server. Named, so Server.log() can reread it.
+    with tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            while not _healthy(url):
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"streamlit exited early:\n{log.read().decode(errors='replace')}")
+                if time.perf_counter() - started > timeout:
+                    raise TimeoutError(f"streamlit did not become healthy within {timeout:g} s")
+                time.sleep(0.1)
+            yield Server(url, process, time.perf_counter() - started, log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def resident_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise LookupError("no VmRSS")
+
+
+MAP_READY = """() => { const gd = document.querySelector('.le-map');
+  return !!(gd && gd._fullData && gd._fullData.length >= 10 && gd._fullLayout && gd._fullLayout.xaxis); }"""
+
+STATUS = """(name) => { const el = document.querySelector(`.le-status[data-name="${name}"]`);
+  return el ? el.textContent : null; }"""
+
+# Truthy (the new text) once status `name` exists and differs from `previous`.
+STATUS_CHANGED = f"""([name, previous]) => {{ const value = ({STATUS})(name);
+  return value !== null && value !== previous ? value : false; }}"""
+
+POINT_PIXELS = """([index, traceName]) => {
+  const gd = document.querySelector('.le-map');
+  for (const trace of gd._fullData) {
+    if (traceName !== null && trace.name !== traceName) continue;
+    const data = trace.customdata; if (!data) continue;
+    for (let i = 0; i < data.length; i++) {
+      const value = Array.isArray(data[i]) ? data[i][0] : data[i];
+      if (value === index) {
+        const box = gd.getBoundingClientRect(), L = gd._fullLayout;
+        return [box.left + L.xaxis._offset + L.xaxis.l2p(trace.x[i]),
+                box.top + L.yaxis._offset + L.yaxis.l2p(trace.y[i])];
+      }
+    }
+  }
+  return null; }"""
+
+DATA_PIXELS = """([x, y]) => { const gd = document.querySelector('.le-map');
+  const box = gd.getBoundingClientRect(), L = gd._fullLayout;
+  return [box.left + L.xaxis._offset + L.xaxis.l2p(x), box.top + L.yaxis._offset + L.yaxis.l2p(y)]; }"""
+
+# Test indices of `count` digit markers with no other digit marker within `gap` pixels,
+# spread evenly over the sorted list of all such markers (deterministic for a given map).
+ISOLATED = """([count, gap]) => {
+  const gd = document.querySelector('.le-map'), L = gd._fullLayout, points = [];
+  for (const t of gd._fullData) { if (!/^[0-9]$/.test(t.name)) continue;
+    for (let i = 0; i < t.x.length; i++)
+      points.push([L.xaxis.l2p(t.x[i]), L.yaxis.l2p(t.y[i]), t.customdata[i]]); }
+  const cells = new Map(), key = (x, y) => `${Math.floor(x / gap)},${Math.floor(y / gap)}`;
+  for (const p of points) { const k = key(p[0], p[1]); if (!cells.has(k)) cells.set(k, []); cells.get(k).push(p); }
+  const found = [];
+  for (const p of points) {
+    let alone = true; const cx = Math.floor(p[0] / gap), cy = Math.floor(p[1] / gap);
+    for (let dx = -1; dx <= 1 && alone; dx++) for (let dy = -1; dy <= 1 && alone; dy++)
+      for (const q of cells.get(`${cx + dx},${cy + dy}`) || [])
+        if (q !== p && (q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2 < gap * gap) { alone = false; break; }
+    if (alone) found.push(p[2]);
+  }
+  found.sort((a, b) => a - b);
+  return found.filter((_, i) => i % Math.max(1, Math.floor(found.length / count)) === 0).slice(0, count); }"""
+
+# What Plotly hovers now: the customdata of the first hovered point, or null.
+HOVERED = """() => { const h = (document.querySelector('.le-map') || {})._hoverdata;
+  if (!h || !h.length || h[0].customdata === undefined) return null;
+  return Array.isArray(h[0].customdata) ? h[0].customdata[0] : h[0].customdata; }"""
+
+HOVERING = f"""(index) => ({HOVERED})() === index"""
+
+TRACE_NAMES = """() => { const gd = document.querySelector('.le-map');
+  return gd && gd._fullData ? gd._fullData.map(t => t.name) : []; }"""
+
+# Enough to tell why a wait failed: is the map there, is Plotly loaded, what do the markers say.
+PAGE_STATE = f"""() => {{
+  const gd = document.querySelector('.le-map'), statuses = {{}};
+  for (const el of document.querySelectorAll('.le-status')) statuses[el.dataset.name] = el.textContent;
+  return {{
+    map_element: !!gd, map_drawn: ({MAP_READY})(), plotly_loaded: !!window.Plotly,
+    plotly_loader: !!document.querySelector('.st-key-le-plotly-loader'),
+    plotly_loader_chart: !!document.querySelector('.st-key-le-plotly-loader .js-plotly-plot'),
+    traces: gd && gd._fullData ? gd._fullData.length : null,
+    statuses, exceptions: document.querySelectorAll('[data-testid="stException"]').length,
+    errors: [...document.querySelectorAll('[data-testid="stAlertContentError"]')].map(e => e.textContent.slice(0, 120)),
+    status_widget: (document.querySelector('[data-testid="stStatusWidget"]') || {{}}).textContent || null,
+    connection: (document.querySelector('[data-testid="stConnectionStatus"]') || {{}}).textContent || null,
+  }}; }}"""
+
+
+_JOURNALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def watch(page) -> deque:
+    """Keeps the page's last 50 console messages and page errors (both APIs); `page_state` shows them."""
+    if page not in _JOURNALS:
+        journal = _JOURNALS[page] = deque(maxlen=50)
+        page.on("console", lambda message: journal.append(f"console.{message.type}: {message.text[:300]}"))
+        page.on("pageerror", lambda error: journal.append(f"page error: {str(error)[:300]}"))
+    return _JOURNALS[page]
+
+
+def _describe(state, page) -> str:
+    journal = [line for line in _JOURNALS.get(page, ()) if not line.startswith("console.log")]
+    return f"{state}; console: {journal[-8:]}"
+
+
+def page_state(page) -> str:
+    """The page's state in one line, for a failure message (sync API)."""
+    try:
+        state = page.evaluate(PAGE_STATE)
+    except PlaywrightError as error:  # a crashed or closed page says so instead of hiding the first error
+        state = f"<page unreadable: {error}>"
+    return _describe(state, page)
+
+
+async def page_state_async(page) -> str:
+    try:
+        state = await page.evaluate(PAGE_STATE)
+    except PlaywrightError as error:
+        state = f"<page unreadable: {error}>"
+    return _describe(state, page)
+
+
+def status(page, name: str):
+    """Text of the page's hidden status marker `name` ("explorer", "morph", "drawn"...), or None."""
+    return page.evaluate(STATUS, name)
+
+
+def trace_names(page):
+    return page.evaluate(TRACE_NAMES)
+
+
+def isolated_digits(page, count: int, gap: float = 10.0):
+    """Test indices of `count` markers with no other marker within `gap` pixels: a click on one
+    of them can only mean that digit (in a 10,000-point cloud many markers overlap)."""
+    return page.evaluate(ISOLATED, [count, gap])
+
+
+def digit_pixels_js(page, index: int):
+    """Page pixels of test digit `index`'s marker, or None if it is not on the map."""
+    return page.evaluate(POINT_PIXELS, [index, None])
+
+
+def _status_timeout(name, previous, timeout) -> str:
+    return f"status {name!r} did not change from {previous!r} within {timeout:g} s"
+
+
+def wait_for_status(page, name: str, previous: str | None = None, timeout: float = 30.0) -> str:
+    """Waits until status `name` exists and differs from `previous`; returns its text."""
+    try:
+        handle = page.wait_for_function(STATUS_CHANGED, arg=[name, previous], timeout=1000 * timeout, polling=10)
+        return handle.json_value()
+    except PlaywrightTimeout:
+        raise TimeoutError(f"{_status_timeout(name, previous, timeout)}; page: {page_state(page)}") from None
+
+
+async def wait_for_status_async(page, name: str, previous: str | None = None, timeout: float = 30.0) -> str:
+    try:
+        handle = await page.wait_for_function(STATUS_CHANGED, arg=[name, previous], timeout=1000 * timeout, polling=10)
+        return await handle.json_value()
+    except PlaywrightTimeout:
+        state = await page_state_async(page)
+        raise TimeoutError(f"{_status_timeout(name, previous, timeout)}; page: {state}") from None
+
+
+def _map_timeout(timeout) -> str:
+    return f"the map was not drawn within {timeout:g} s"
+
+
+def open_app(browser, url: str, timeout: float = 60.0, viewport: dict | None = None):
+    """A new page at `url`, returned once the map is drawn and the map's first run has finished."""
+    page = browser.new_page(viewport=viewport or VIEWPORT)
+    goto_app(page, url, timeout)
+    return page
+
+
+def goto_app(page, url: str, timeout: float = 60.0) -> None:
+    """Loads `url` in `page` and waits for the map to be drawn and its first run to finish."""
+    watch(page)
+    page.goto(url, timeout=1000 * timeout)
+    try:
+        page.wait_for_function(MAP_READY, timeout=1000 * timeout)
+    except PlaywrightTimeout:
+        raise TimeoutError(f"{_map_timeout(timeout)}; page: {page_state(page)}") from None
+    wait_for_status(page, "explorer", timeout=timeout)
+
+
+async def goto_app_async(page, url: str, timeout: float = 60.0) -> None:
+    watch(page)
+    await page.goto(url, timeout=1000 * timeout)
+    try:
+        await page.wait_for_function(MAP_READY, timeout=1000 * timeout)
+    except PlaywrightTimeout:
+        raise TimeoutError(f"{_map_timeout(timeout)}; page: {await page_state_async(page)}") from None
+    await wait_for_status_async(page, "explorer", timeout=timeout)
+
+
+def _missed(xy, index, hovered) -> HoverMissed:
+    return HoverMissed(f"the pointer at ({xy[0]:.0f}, {xy[1]:.0f}) hovers {hovered!r}, not {index!r}")
+
+
+def hover(page, xy, index: int, timeout: float = 5.0) -> None:
+    """Rests the pointer on `xy` until Plotly hovers the marker whose customdata is `index`
+    (a test digit, or GRID_INDEX on the plane): Plotly clicks what it last hovered, so a click
+    without this can report the previous point. Raises HoverMissed if that never happens."""
+    page.mouse.move(*xy)
+    try:
+        page.wait_for_function(HOVERING, arg=index, timeout=1000 * timeout, polling=10)
+    except PlaywrightTimeout:
+        raise _missed(xy, index, page.evaluate(HOVERED)) from None
+
+
+async def hover_async(page, xy, index: int, timeout: float = 5.0) -> None:
+    await page.mouse.move(*xy)
+    try:
+        await page.wait_for_function(HOVERING, arg=index, timeout=1000 * timeout, polling=10)
+    except PlaywrightTimeout:
+        raise _missed(xy, index, await page.evaluate(HOVERED)) from None
+
+
+def digit_pixels(page, index: int) -> list[float]:
+    xy = digit_pixels_js(page, index)
+    if xy is None:
+        raise LookupError(f"test digit {index} is not on the map")
+    return xy
+
+
+def hover_then_click(page, xy, index: int) -> None:
+    """Rests the pointer on `xy` until Plotly hovers `index` (else HoverMissed), then clicks there."""
+    hover(page, xy, index)
+    page.mouse.click(*xy)
+
+
+def click_test_digit(page, index: int) -> None:
+    """Hovers, then clicks the marker of test digit `index` on the map."""
+    hover_then_click(page, digit_pixels(page, index), index)
+
+
+def click_plane(page, x: float, y: float) -> None:
+    """Hovers, then clicks the z = 2 plane's click grid at data point (x, y) (a grid point)."""
+    hover_then_click(page, page.evaluate(DATA_PIXELS, [x, y]), GRID_INDEX)
+
+
+def settled(page, action, timeout: float = 30.0) -> str:
+    """Does `action()` (a click, a key press) and waits for the map fragment's run to finish.
+
+    A click that lands while the previous rerun is still running can be dropped by
+    Streamlit, so tests and benchmarks wait for the run counter each time.
+    """
+    previous = status(page, "explorer")
+    action()
+    return wait_for_status(page, "explorer", previous=previous, timeout=timeout)
+
+
+def pick(page, index: int, timeout: float = 30.0) -> str:
+    """Clicks test digit `index` on the map and waits for the page to settle; returns the run status."""
+    return settled(page, lambda: click_test_digit(page, index), timeout=timeout)
+
+
+def draw_stroke(page, points: list[tuple[float, float]]) -> None:
+    """Draws one stroke through canvas-relative points on the drawing canvas."""
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=15)
+    page.mouse.up()
+
+
+def exception_boxes(page):
+    """How many Streamlit exception boxes the page shows (there must never be one)."""
+    return page.locator('[data-testid="stException"]').count()
