@@ -5,6 +5,7 @@
 Prints the median and worst time per path and the energy ratio against the
 straight line (target from the issue: <= 1.5 s on this CPU).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from vae.family import load_family  # noqa: E402
-from vae.geodesic import geodesic_path  # noqa: E402
+from vae.family import load_family
+from vae.geodesic import geodesic_path
 
 
 def main() -> None:
@@ -35,9 +36,12 @@ def main() -> None:
         seconds.append(time.perf_counter() - started)
         ratios.append(report.energy_ratio)
         steps.append(report.steps)
-    print(f"{args.model}, K=16, {args.pairs} pairs: median {statistics.median(seconds):.2f} s, "
-          f"max {max(seconds):.2f} s (target <= 1.5 s); optimiser steps median {statistics.median(steps):.0f}; "
-          f"energy vs straight line: median x{statistics.median(ratios):.2f}, range x{min(ratios):.2f}-x{max(ratios):.2f}")
+    print(
+        f"{args.model}, K=16, {args.pairs} pairs: median {statistics.median(seconds):.2f} s, "
+        f"max {max(seconds):.2f} s (target <= 1.5 s); optimiser steps median {statistics.median(steps):.0f}; "
+        f"energy vs straight line: median x{statistics.median(ratios):.2f}, "
+        f"range x{min(ratios):.2f}-x{max(ratios):.2f}"
+    )
 
 
 if __name__ == "__main__":

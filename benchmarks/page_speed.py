@@ -12,6 +12,7 @@ Prints:
 Targets (the explorer-page issue): rerun <= 150 ms, click -> strip p50 <= 0.5 s,
 interactive <= 5 s, memory <= 1 GB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,14 +22,21 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser import (click_test_digit, digit_pixels, hover, isolated_digits, launch, open_app,  # noqa: E402
-                     resident_mb, settled, status, streamlit_server, wait_for_status)
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from harness.browser import (
+    click_test_digit,
+    digit_pixels,
+    hover,
+    isolated_digits,
+    launch,
+    open_app,
+    resident_mb,
+    settled,
+    status,
+    streamlit_server,
+    wait_for_status,
+)
+from harness.stats import percentile
 
 
 def main() -> None:
@@ -51,7 +59,7 @@ def main() -> None:
             script_ms, strip_seconds = [], []
             for pair in range(args.pairs):
                 first, second = targets[2 * pair], targets[2 * pair + 1]
-                run = settled(page, lambda: click_test_digit(page, first))
+                run = settled(page, lambda first=first: click_test_digit(page, first))
                 script_ms.append(float(re.search(r"in ([\d.]+) ms", run).group(1)))
                 previous = status(page, "morph")
                 xy = digit_pixels(page, second)
@@ -68,14 +76,21 @@ def main() -> None:
         browser.close()
 
     print(f"start-up: healthy after {healthy:.2f} s, page interactive after {interactive:.2f} s (target <= 5 s)")
-    print(f"map rerun, server-side ({len(script_ms)} clicks): p50 {statistics.median(script_ms):.0f} ms, "
-          f"p95 {percentile(script_ms, 95):.0f} ms, max {max(script_ms):.0f} ms (target <= 150 ms)")
-    print(f"click -> updated strip in Chromium ({len(strip_seconds)} clicks): p50 {statistics.median(strip_seconds):.3f} s, "
-          f"p95 {percentile(strip_seconds, 95):.3f} s (target p50 <= 0.5 s)")
+    print(
+        f"map rerun, server-side ({len(script_ms)} clicks): p50 {statistics.median(script_ms):.0f} ms, "
+        f"p95 {percentile(script_ms, 95):.0f} ms, max {max(script_ms):.0f} ms (target <= 150 ms)"
+    )
+    print(
+        f"click -> updated strip in Chromium ({len(strip_seconds)} clicks): "
+        f"p50 {statistics.median(strip_seconds):.3f} s, "
+        f"p95 {percentile(strip_seconds, 95):.3f} s (target p50 <= 0.5 s)"
+    )
     print(f"  per click, server ms: {[round(v) for v in script_ms]}")
     print(f"  per pair, click -> strip s: {[round(v, 2) for v in strip_seconds]}")
-    print(f"server resident memory: {memory_before:.0f} MB after start, {memory_after:.0f} MB after "
-          f"{2 * args.pairs} clicks and compare mode (target <= 1024 MB)")
+    print(
+        f"server resident memory: {memory_before:.0f} MB after start, {memory_after:.0f} MB after "
+        f"{2 * args.pairs} clicks and compare mode (target <= 1024 MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Shared fixtures: the repo root, the offline MNIST folder, tiny models."""
+
 from __future__ import annotations
 
 import os
@@ -36,6 +37,8 @@ def data_root() -> Path:
         load_mnist(str(cache), train=True, download=True)
         load_mnist(str(cache), train=False, download=True)
     except Exception as error:  # no internet: say where the files are expected
-        pytest.fail(f"MNIST not found under {DATA_ROOT}/MNIST/raw and could not be downloaded ({error}); "
-                    "set LATENT_EXPLORER_DATA to a folder holding MNIST/raw")
+        pytest.fail(
+            f"MNIST not found under {DATA_ROOT}/MNIST/raw and could not be downloaded ({error}); "
+            "set LATENT_EXPLORER_DATA to a folder holding MNIST/raw"
+        )
     return cache
