@@ -1,10 +1,13 @@
 """Per-frame analytics of a morph: how far each step moves in pixels, how likely each code is
 under the prior, and what a digit classifier reads in each frame."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from .inference import as_numpy
 
 
 @dataclass
@@ -34,7 +37,5 @@ def analyse_path(codes: np.ndarray, frames: np.ndarray, classifier=None) -> Path
     step = np.concatenate([[0.0], np.linalg.norm(np.diff(flat, axis=0), axis=1)])
     probabilities = None
     if classifier is not None:
-        from .classifier import class_probabilities
-
-        probabilities = class_probabilities(classifier, frames)
+        probabilities = as_numpy(classifier).probabilities(frames)
     return PathAnalytics(step, log_prior(codes), probabilities)

@@ -1,16 +1,16 @@
 """The shipped model family and where each file lives in weights/."""
+
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
-    import torch
 
     from .atlas import Atlas
+    from .inference import NumpyClassifier, NumpyVAE
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Variant:
         return Path(folder) / f"atlas-{self.name}.npz"
 
     @classmethod
-    def parse(cls, name: str) -> "Variant":
+    def parse(cls, name: str) -> Variant:
         """'z20-beta0.5' -> Variant(20, 0.5)."""
         try:
             latent, beta = name.strip().split("-beta")
@@ -39,46 +39,35 @@ class Variant:
 
 
 BETAS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
-SHIPPED = tuple(Variant(20, beta) for beta in BETAS) + (Variant(2, 1.0),)
+SHIPPED = (*(Variant(20, beta) for beta in BETAS), Variant(2, 1.0))
 TEST_SET_FILE = "mnist-test.npz"
 CLASSIFIER_FILE = "classifier.safetensors"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
 
 
-class LazyModule:
-    """A verified checkpoint whose torch module is built on first use (once, shared by sessions),
-    so the page can draw its map before torch is even imported."""
+class LoadedClassifier:
+    """The shipped digit classifier: its file, its record and its numpy model (built when the family loads)."""
 
-    def __init__(self, path: Path, arrays: dict, record: dict):
-        self.path, self.record = path, record
-        self._arrays = arrays
-        self._module = None
-        self._lock = threading.Lock()
+    def __init__(self, path: Path, record: dict, model: NumpyClassifier):
+        self.path, self.record, self.model = path, record, model
 
-    def get(self) -> "torch.nn.Module":
-        with self._lock:
-            if self._module is None:
-                from .checkpoint import build_model
-
-                self._module = build_model(self.path, self._arrays, self.record)
-                self._arrays = None
-            return self._module
+    def get(self) -> NumpyClassifier:
+        return self.model
 
 
 class LoadedModel:
-    """One shipped VAE: its record, its atlas, and its (lazily built) torch module."""
+    """One shipped VAE: its record, its atlas, and its numpy model (vae/inference.py), built here, once,
+    from the verified tensors (a tampered config fails now, naming the file and field, not at a click)."""
 
-    def __init__(self, variant: Variant, path: Path, arrays: dict, record: dict, atlas: "Atlas"):
+    def __init__(self, variant: Variant, path: Path, arrays: dict, record: dict, atlas: Atlas):
+        from .inference import load_vae
+
         self.variant, self.path, self.record, self.atlas = variant, path, record, atlas
-        self._lazy = LazyModule(path, arrays, record)
+        self.model: NumpyVAE | None = load_vae(path, arrays, record) if arrays else None  # None: a test's fake
 
     @property
     def name(self) -> str:
         return self.variant.name
-
-    @property
-    def model(self) -> "torch.nn.Module":
-        return self._lazy.get()
 
 
 @dataclass
@@ -86,9 +75,9 @@ class Family:
     """Every shipped model with its atlas, and the test digits the atlases index."""
 
     models: dict[str, LoadedModel]
-    images: "np.ndarray"  # (N, 28, 28) uint8
-    labels: "np.ndarray"  # (N,) uint8
-    classifier: LazyModule | None = None  # the digit classifier, when shipped
+    images: np.ndarray  # (N, 28, 28) uint8
+    labels: np.ndarray  # (N,) uint8
+    classifier: LoadedClassifier | None = None  # the digit classifier, when shipped
 
     def get(self, latent_size: int, beta: float) -> LoadedModel:
         return self.models[Variant(latent_size, beta).name]
@@ -100,22 +89,23 @@ class Family:
         return sorted({m.variant.latent_size for m in self.models.values()}, reverse=True)
 
     def build_all(self) -> None:
-        """Builds every torch module now (the page does this in the background after its first paint)."""
-        for loaded in self.models.values():
-            loaded.model
-        if self.classifier is not None:
-            self.classifier.get()
+        """Nothing left to do: the numpy models are built when the family loads (kept for old callers)."""
 
 
 def load_family(folder: str | Path = DEFAULT_WEIGHTS, build: bool = True) -> Family:
-    """Reads and verifies every vae-*.safetensors in `folder` with its atlas and the test digits.
+    """Reads and verifies every vae-*.safetensors in `folder` with its atlas and the test digits, and
+    builds their numpy models (about 0.3 s for the shipped family; torch is never imported). It also
+    sets BLAS to one thread per product for the process: these products are tiny and sessions run
+    side by side (see vae.inference.limit_blas_threads).
 
     Raises FileNotFoundError (saying how to train) or CheckpointError (naming the file and the
-    problem). With build=False the torch modules are built on first use instead of now.
+    problem or field). `build` is accepted for old callers; the models are always built now.
     """
     from .atlas import load_atlas, load_test_set
     from .checkpoint import CheckpointError, read_checkpoint
+    from .inference import limit_blas_threads, load_classifier, vae_config
 
+    limit_blas_threads()
     folder = Path(folder)
     paths = sorted(folder.glob("vae-*.safetensors")) if folder.is_dir() else []
     if not paths:
@@ -128,16 +118,25 @@ def load_family(folder: str | Path = DEFAULT_WEIGHTS, build: bool = True) -> Fam
         arrays, record = read_checkpoint(path)
         if record["kind"] != "vae":
             continue
-        variant = Variant(record["config"]["latent_size"], record["config"]["beta"])
+        config = vae_config(path, record["config"])
+        variant = Variant(config.latent_size, config.beta)
         atlas = load_atlas(variant.atlas_path(folder), model_sha256=record["sha256"])
         if len(atlas.mu) != len(images):
-            raise CheckpointError(variant.atlas_path(folder), f"atlas has {len(atlas.mu)} digits, test set {len(images)}")
+            raise CheckpointError(
+                variant.atlas_path(folder), f"atlas has {len(atlas.mu)} digits, test set {len(images)}"
+            )
+        if atlas.mu.shape[1] != variant.latent_size:
+            raise CheckpointError(
+                variant.atlas_path(folder),
+                f"atlas codes have {atlas.mu.shape[1]} dimensions, the model {variant.latent_size}",
+            )
         models[variant.name] = LoadedModel(variant, path, arrays, record, atlas)
     classifier = None
     if (folder / CLASSIFIER_FILE).exists():
         arrays, record = read_checkpoint(folder / CLASSIFIER_FILE)
-        classifier = LazyModule(folder / CLASSIFIER_FILE, arrays, record)
-    family = Family(models, images, labels, classifier)
-    if build:
-        family.build_all()
-    return family
+        if record["kind"] != "classifier":
+            raise CheckpointError(folder / CLASSIFIER_FILE, f"metadata kind is {record['kind']!r}, not 'classifier'")
+        classifier = LoadedClassifier(
+            folder / CLASSIFIER_FILE, record, load_classifier(folder / CLASSIFIER_FILE, arrays, record)
+        )
+    return Family(models, images, labels, classifier)

@@ -10,9 +10,12 @@ geodesic   the path whose decoded images change least (vae/geodesic.py); it need
            the model, so `interpolate` leaves it to `vae.geodesic.geodesic_path`.
 All return exactly a and b as the first and last frames.
 """
+
 from __future__ import annotations
 
 import numpy as np
+
+from .inference import as_numpy
 
 METHODS = ("linear", "spherical", "geodesic")
 
@@ -51,18 +54,15 @@ def _slerp_with_linear_norm(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.n
 
 
 def decode(model, codes: np.ndarray) -> np.ndarray:
-    """Decoded pixel means (F, 28, 28) float32 of latent codes (F, latent)."""
-    import torch
-
-    with torch.no_grad():
-        images = model.decode(torch.from_numpy(np.ascontiguousarray(codes, dtype=np.float32)))
-    return images.reshape(-1, 28, 28).numpy()
+    """Decoded pixel means (F, 28, 28) float32 of latent codes (F, latent); numpy (or torch) model in, numpy out."""
+    return as_numpy(model).decode(np.ascontiguousarray(codes, dtype=np.float32)).reshape(-1, 28, 28)
 
 
 def encode(model, images: np.ndarray) -> np.ndarray:
     """Posterior means mu (B, latent) of images (B, 28, 28) in [0, 1]."""
-    import torch
+    return posterior(model, images)[0]
 
-    with torch.no_grad():
-        mu, _ = model.encode(torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32)).reshape(-1, 784))
-    return mu.numpy()
+
+def posterior(model, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mu, logvar), each (B, latent), of q(z|x) for images (B, 28, 28) or (B, 784) in [0, 1]."""
+    return as_numpy(model).encode(np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 784))

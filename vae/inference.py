@@ -1,0 +1,244 @@
+"""The page's runtime: the VAE and the digit classifier in plain numpy, read from the same safetensors.
+
+torch trains the models (vae/model.py, vae/classifier.py); the page only runs them forward
+(plus one hand-written gradient, in vae/geodesic.py), so it needs numpy alone: no 1-2 GB
+install, no 2 s import, no thread pool whose size changes the frames.
+
+    NumpyVAE.encode(x) -> (mu, logvar)      x (B, 784) or (B, 28, 28) in [0, 1]
+    NumpyVAE.posterior(images) -> (mu, logvar)   the same, under the lesson's name
+    NumpyVAE.decode(z) -> (B, 784)          pixel means in [0, 1]
+    NumpyClassifier.probabilities(images) -> (B, 10)   softmax of the CNN's logits
+
+Everything is float32, like the torch modules. Each output row depends on its own input
+row only and no reduction is split across threads (numpy's matmul hands whole rows and
+columns to OpenBLAS threads), so the same codes give bit-identical frames whatever the
+BLAS thread count; tests/test_determinism.py holds that.
+
+Building a model validates its checkpoint field by field and raises CheckpointError
+naming the file and the field, so a tampered file fails when the family loads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .checkpoint import CheckpointError
+from .config import ClassifierConfig, VAEConfig, parameter_shapes
+
+
+def _positive_int(path, config: dict, field: str, maximum: int) -> int:
+    value = config.get(field)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
+        raise CheckpointError(path, f"config field {field!r} must be an integer in 1..{maximum}, got {value!r}")
+    return value
+
+
+def _float32_arrays(path, arrays: dict, expected: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
+    """The named tensors as float32, checked against the shapes the config implies."""
+    for name, shape in expected.items():
+        if name not in arrays:
+            raise CheckpointError(path, f"tensor {name!r} is missing")
+        if tuple(arrays[name].shape) != shape:
+            raise CheckpointError(
+                path, f"tensor {name!r} has shape {tuple(arrays[name].shape)}, the config implies {shape}"
+            )
+        if arrays[name].dtype != np.float32:
+            raise CheckpointError(path, f"tensor {name!r} is {arrays[name].dtype}, expected float32")
+        if not np.isfinite(arrays[name]).all():
+            raise CheckpointError(path, f"tensor {name!r} holds NaN or infinite values")
+    extra = sorted(set(arrays) - set(expected))
+    if extra:
+        raise CheckpointError(path, f"unexpected tensors {extra[:4]}")
+    return {name: np.ascontiguousarray(arrays[name], dtype=np.float32) for name in expected}
+
+
+def vae_config(path, config: dict) -> VAEConfig:
+    """A VAEConfig from a checkpoint's metadata, every field checked."""
+    if not isinstance(config, dict):
+        raise CheckpointError(path, "metadata config is not a mapping")
+    unknown = sorted(set(config) - {"input_size", "hidden_size", "latent_size", "beta"})
+    if unknown:
+        raise CheckpointError(path, f"config has unknown fields {unknown}")
+    beta = config.get("beta")
+    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not 0 <= beta < 1e6:
+        raise CheckpointError(path, f"config field 'beta' must be a number >= 0, got {beta!r}")
+    input_size = _positive_int(path, config, "input_size", 784)
+    if input_size != 784:
+        raise CheckpointError(path, f"config field 'input_size' must be 784 (28x28 digits), got {input_size}")
+    return VAEConfig(
+        input_size,
+        _positive_int(path, config, "hidden_size", 4096),
+        _positive_int(path, config, "latent_size", 512),
+        float(beta),
+    )
+
+
+def classifier_config(path, config: dict) -> ClassifierConfig:
+    """A ClassifierConfig from a checkpoint's metadata, every field checked."""
+    if not isinstance(config, dict):
+        raise CheckpointError(path, "metadata config is not a mapping")
+    unknown = sorted(set(config) - {"channels", "hidden_size", "dropout"})
+    if unknown:
+        raise CheckpointError(path, f"config has unknown fields {unknown}")
+    channels = config.get("channels")
+    if (
+        not isinstance(channels, (list, tuple))
+        or len(channels) != 2
+        or any(isinstance(c, bool) or not isinstance(c, int) or not 0 < c <= 1024 for c in channels)
+    ):
+        raise CheckpointError(path, f"config field 'channels' must be two integers in 1..1024, got {channels!r}")
+    dropout = config.get("dropout", 0.0)
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise CheckpointError(path, f"config field 'dropout' must be a number in [0, 1), got {dropout!r}")
+    return ClassifierConfig(
+        (channels[0], channels[1]), _positive_int(path, config, "hidden_size", 4096), float(dropout)
+    )
+
+
+def classifier_shapes(config: ClassifierConfig) -> dict[str, tuple[int, ...]]:
+    """Name -> shape of every tensor in DigitClassifier(config).state_dict()."""
+    c1, c2 = config.channels
+    h = config.hidden_size
+    return {
+        "conv1.weight": (c1, 1, 3, 3),
+        "conv1.bias": (c1,),
+        "conv2.weight": (c2, c1, 3, 3),
+        "conv2.bias": (c2,),
+        "fc1.weight": (h, c2 * 7 * 7),
+        "fc1.bias": (h,),
+        "fc2.weight": (10, h),
+        "fc2.bias": (10,),
+    }
+
+
+def _relu(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0.0, out=x)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-x)), without overflow warnings for very negative logits."""
+    out = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + out), out / (1.0 + out)).astype(np.float32, copy=False)
+
+
+class NumpyVAE:
+    """The VAE of vae/model.py, forward only: 784 -> hidden (ReLU) -> (mu, logvar); z -> hidden (ReLU) -> 784."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], config: VAEConfig, path: str | Path = "<arrays>"):
+        self.config, self.path = config, Path(path)
+        w = _float32_arrays(path, arrays, parameter_shapes(config))
+        # Stored transposed and contiguous, so every product is a plain (B, in) @ (in, out).
+        self.w1, self.b1 = np.ascontiguousarray(w["fc1.weight"].T), w["fc1.bias"]
+        self.w_mu, self.b_mu = np.ascontiguousarray(w["fc_mu.weight"].T), w["fc_mu.bias"]
+        self.w_logvar, self.b_logvar = np.ascontiguousarray(w["fc_logvar.weight"].T), w["fc_logvar.bias"]
+        self.w3, self.b3 = np.ascontiguousarray(w["fc3.weight"].T), w["fc3.bias"]
+        self.w4, self.b4 = np.ascontiguousarray(w["fc4.weight"].T), w["fc4.bias"]
+
+    @property
+    def latent_size(self) -> int:
+        return self.config.latent_size
+
+    def encode(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(mu, logvar), each (B, latent), of images x (B, 784) or (B, 28, 28) in [0, 1]."""
+        x = np.asarray(x, dtype=np.float32).reshape(-1, self.config.input_size)
+        h = _relu(x @ self.w1 + self.b1)  # (B, hidden)
+        return h @ self.w_mu + self.b_mu, h @ self.w_logvar + self.b_logvar
+
+    posterior = encode  # q(z|x) = N(mu, exp(logvar)): the name the lesson uses
+
+    def decode_hidden(self, z: np.ndarray) -> np.ndarray:
+        """Pre-activation of the decoder's hidden layer (B, hidden); the geodesic's gradient needs it."""
+        return np.asarray(z, dtype=np.float32).reshape(-1, self.config.latent_size) @ self.w3 + self.b3
+
+    def decode_logits(self, z: np.ndarray) -> np.ndarray:
+        return _relu(self.decode_hidden(z)) @ self.w4 + self.b4  # (B, 784)
+
+    def decode(self, z: np.ndarray) -> np.ndarray:
+        """Pixel means (B, 784) in [0, 1] of codes z (B, latent)."""
+        return sigmoid(self.decode_logits(z))
+
+
+class NumpyClassifier:
+    """The CNN of vae/classifier.py in eval mode: two 3x3 conv + ReLU + 2x2 max-pool blocks, then 2 linear layers."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], config: ClassifierConfig, path: str | Path = "<arrays>"):
+        self.config, self.path = config, Path(path)
+        w = _float32_arrays(path, arrays, classifier_shapes(config))
+        c1, c2 = config.channels
+        # Conv kernels as (3*3*in, out) matrices whose rows follow the patch layout of _patches.
+        self.k1 = np.ascontiguousarray(w["conv1.weight"].transpose(2, 3, 1, 0).reshape(9, c1))
+        self.k2 = np.ascontiguousarray(w["conv2.weight"].transpose(2, 3, 1, 0).reshape(9 * c1, c2))
+        self.b1, self.b2 = w["conv1.bias"], w["conv2.bias"]
+        # torch flattens (c2, 7, 7); the activations here are (7, 7, c2), so permute fc1's columns once.
+        fc1 = w["fc1.weight"].reshape(config.hidden_size, c2, 7, 7).transpose(0, 2, 3, 1)
+        self.w_fc1 = np.ascontiguousarray(fc1.reshape(config.hidden_size, -1).T)
+        self.b_fc1 = w["fc1.bias"]
+        self.w_fc2, self.b_fc2 = np.ascontiguousarray(w["fc2.weight"].T), w["fc2.bias"]
+
+    def logits(self, images: np.ndarray) -> np.ndarray:
+        """(B, 10) logits of images (B, 28, 28) or (B, 784) in [0, 1]."""
+        x = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)  # (B, H, W, C)
+        x = _pool(_relu(_conv3x3(x, self.k1, self.b1)))  # (B, 14, 14, c1)
+        x = _pool(_relu(_conv3x3(x, self.k2, self.b2)))  # (B, 7, 7, c2)
+        x = _relu(x.reshape(len(x), -1) @ self.w_fc1 + self.b_fc1)  # (B, hidden); dropout is off in eval
+        return x @ self.w_fc2 + self.b_fc2
+
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        """(B, 10) softmax probabilities."""
+        logits = self.logits(images)
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+    __call__ = logits
+
+
+def _conv3x3(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """'Same' 3x3 convolution (cross-correlation, as torch's Conv2d) of (B, H, W, C) as one matrix product."""
+    b, h, w, c = x.shape
+    padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    patches = np.empty((b, h, w, 3, 3, c), dtype=np.float32)  # (B, H, W, kh, kw, C)
+    for i in range(3):
+        for j in range(3):
+            patches[:, :, :, i, j, :] = padded[:, i : i + h, j : j + w, :]
+    return (patches.reshape(b * h * w, 9 * c) @ kernel + bias).reshape(b, h, w, -1)
+
+
+def _pool(x: np.ndarray) -> np.ndarray:
+    """2x2 max-pool, stride 2, of (B, H, W, C) with even H and W."""
+    b, h, w, c = x.shape
+    return x.reshape(b, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+
+
+def load_vae(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -> NumpyVAE:
+    """A NumpyVAE from a verified checkpoint's tensors and record (vae.checkpoint.read_checkpoint)."""
+    return NumpyVAE(arrays, vae_config(path, record.get("config")), path)
+
+
+def load_classifier(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -> NumpyClassifier:
+    return NumpyClassifier(arrays, classifier_config(path, record.get("config")), path)
+
+
+def limit_blas_threads() -> None:
+    """One BLAS thread per product, for the whole process (what the page wants).
+
+    The products here are tiny ((16, 400) @ (400, 784) at most, per morph), so waking a second
+    OpenBLAS thread costs more than it saves: on the 2-core development machine shared with a
+    browser, a decode took 14 ms with 2 threads and 0.16 ms with 1. Sessions run side by side
+    instead. The frames do not depend on it (tests/test_determinism.py)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+
+
+def as_numpy(model):
+    """The numpy model for a numpy model or a torch module (tests and scripts pass tiny torch VAEs)."""
+    if isinstance(model, (NumpyVAE, NumpyClassifier)) or not hasattr(model, "state_dict"):
+        return model
+    arrays = {name: t.detach().cpu().numpy().astype(np.float32) for name, t in model.state_dict().items()}
+    config = model.config
+    if isinstance(config, VAEConfig):
+        return NumpyVAE(arrays, config, f"<{type(model).__name__}>")
+    return NumpyClassifier(arrays, config, f"<{type(model).__name__}>")
