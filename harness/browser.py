@@ -377,9 +377,9 @@ def digit_pixels(page, index: int) -> list[float]:
     return xy
 
 
-def hover_then_click(page, xy, index: int) -> None:
+def hover_then_click(page, xy, index: int, timeout: float = 5.0) -> None:
     """Rests the pointer on `xy` until Plotly hovers `index` (else HoverMissed), then clicks there."""
-    hover(page, xy, index)
+    hover(page, xy, index, timeout)
     page.mouse.click(*xy)
 
 

@@ -1,0 +1,259 @@
+"""The browser harness itself (harness/): its waits fail loudly and say why, its JavaScript finds
+the right pixels, its percentile is an observed value, and tests and benchmarks share it without
+importing each other.
+
+The browser tests here run Chromium against a static page that mimics the map's element (a
+`.le-map` div with Plotly's `_fullData`, `_fullLayout` and `_hoverdata`), so they take about a
+second and need no Streamlit server.
+"""
+
+import ast
+import asyncio
+import math
+import threading
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from harness.load import new_report, summary
+from harness.stats import p50_p95, percentile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The map element as the harness reads it: the plot area starts 10 px right and 20 px below the
+# element's corner, which sits at (50, 40); data x -> 10x px, data y -> 200 - 10y px. Digits 12
+# and 13 lie 3 px apart (occluded); 11 and 14 stand alone. Plotly's hover is mimicked: the marker
+# within 4 px of the pointer is hovered; clicks are counted.
+FAKE_MAP = """<!doctype html><html><body style="margin:0">
+<div class="le-map" style="position:absolute; left:50px; top:40px; width:400px; height:300px"></div>
+<span class="le-status" data-name="explorer" style="display:none">run 1</span>
+<script>
+const gd = document.querySelector('.le-map');
+gd._fullLayout = {xaxis: {_offset: 10, l2p: v => 10 * v}, yaxis: {_offset: 20, l2p: v => 200 - 10 * v}};
+gd._fullData = [
+  {name: "3", x: [1, 5, 5.3], y: [1, 5, 5], customdata: [11, 12, 13]},
+  {name: "7", x: [10], y: [10], customdata: [14]},
+  {name: "path", x: [2, 3], y: [2, 3]},
+];
+window.clicks = 0;
+document.addEventListener('click', () => { window.clicks += 1; });
+document.addEventListener('mousemove', (event) => {
+  gd._hoverdata = [];
+  for (const trace of gd._fullData) {
+    if (!trace.customdata) continue;
+    trace.x.forEach((x, i) => {
+      const px = 50 + 10 + gd._fullLayout.xaxis.l2p(x), py = 40 + 20 + gd._fullLayout.yaxis.l2p(trace.y[i]);
+      if (Math.hypot(px - event.clientX, py - event.clientY) < 4 && !gd._hoverdata.length)
+        gd._hoverdata = [{customdata: trace.customdata[i]}];
+    });
+  }
+});
+console.error("a console error the diagnostics should show");
+</script></body></html>"""
+
+DIGIT_14 = [160.0, 160.0]  # 50 + 10 + 10 * 10, 40 + 20 + (200 - 10 * 10)
+
+
+def data_url(html: str) -> str:
+    return "data:text/html," + urllib.parse.quote(html)
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1), st.floats(0, 100))
+def test_percentile_is_an_observed_value_between_min_and_max(values, q):
+    value = percentile(values, q)
+    assert value in values
+    assert min(values) <= value <= max(values)
+
+
+@given(st.lists(st.integers(-1000, 1000), min_size=1), st.floats(0, 100), st.floats(0, 100))
+def test_percentile_grows_with_q(values, q1, q2):
+    low, high = sorted((q1, q2))
+    assert percentile(values, low) <= percentile(values, high)
+
+
+def test_percentile_ends_and_empty():
+    values = [5.0, 1.0, 4.0, 2.0, 3.0]
+    assert (percentile(values, 0), percentile(values, 100)) == (1.0, 5.0)
+    assert p50_p95(values) == (3.0, 5.0)
+    assert p50_p95(range(1, 101)) == (51, 95)  # index round(0.5 * 99) = 50 and round(0.95 * 99) = 94
+    assert math.isnan(percentile([], 50))
+
+
+def test_load_summary_reports_counts_and_memory():
+    report = new_report()
+    report.update(sessions=4, seconds=15, loaded=3, clicks=8, errors=["session 2: boom"])
+    report.update(latency=[0.5, 1.5], server_ms=[30.0, 40.0], open_s=[4.0, 5.0, 6.0])
+    report.update(memory_before_mb=600.0, memory_first_session_mb=650.0, memory_peak_mb=700.0, memory_after_mb=690.0)
+    text = summary(report)
+    assert "4 sessions x 15 s: 3 loaded" in text
+    assert "8 clicks, 1 errors" in text
+    assert "600 MB before any session, 650 MB with the first session, peak 700 MB, 690 MB after" in text
+    empty = new_report()
+    empty.update(sessions=1, seconds=1, memory_before_mb=1.0, memory_after_mb=1.0)
+    assert "nan" in summary(empty)  # no clicks: no made-up latency
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_tests_and_benchmarks_do_not_import_each_other():
+    tests = {path.stem for path in (ROOT / "tests").glob("*.py")} | {"tests"}
+    benchmarks = {path.stem for path in (ROOT / "benchmarks").glob("*.py")} | {"benchmarks"}
+    crossings = []
+    for path in (ROOT / "benchmarks").glob("*.py"):
+        crossings += [f"benchmarks/{path.name} imports {name}" for name in _imports(path) & tests]
+    for path in (ROOT / "tests").glob("*.py"):
+        crossings += [f"tests/{path.name} imports {name}" for name in _imports(path) & benchmarks]
+        crossings += [f"tests/{path.name} imports {name}" for name in _imports(path) if name.startswith("test_")]
+    for path in (ROOT / "harness").glob("*.py"):
+        crossings += [f"harness/{path.name} imports {name}" for name in _imports(path) & (tests | benchmarks)]
+    assert crossings == [], "shared code belongs in harness/"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from harness.browser import require_chromium
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    from harness.browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def fake_map(browser):
+    from harness.browser import watch
+
+    page = browser.new_page(viewport={"width": 600, "height": 400})
+    watch(page)
+    page.goto(data_url(FAKE_MAP))
+    yield page
+    page.close()
+
+
+@pytest.mark.browser
+def test_isolated_digits_skip_occluded_markers_and_overlays(fake_map):
+    from harness.browser import isolated_digits
+
+    assert isolated_digits(fake_map, 10, gap=10.0) == [11, 14]  # 12 and 13 cover each other
+    assert isolated_digits(fake_map, 10, gap=2.0) == [11, 12, 13, 14]
+    assert isolated_digits(fake_map, 1, gap=10.0) == [11]
+
+
+@pytest.mark.browser
+def test_digit_pixels_follow_axes_offset_and_element(fake_map):
+    from harness.browser import digit_pixels
+
+    assert digit_pixels(fake_map, 14) == DIGIT_14
+    assert digit_pixels(fake_map, 11) == [70.0, 250.0]
+    with pytest.raises(LookupError, match="test digit 99"):
+        digit_pixels(fake_map, 99)
+
+
+@pytest.mark.browser
+def test_hover_then_click_clicks_only_the_digit_it_hovers(fake_map):
+    from harness.browser import HoverMissed, hover, hover_then_click
+
+    hover(fake_map, DIGIT_14, 14)  # returns: the pointer hovers 14
+    hover_then_click(fake_map, DIGIT_14, 14)
+    assert fake_map.evaluate("window.clicks") == 1
+    with pytest.raises(HoverMissed, match="hovers 14, not 11"):
+        hover_then_click(fake_map, DIGIT_14, 11, timeout=0.3)
+    with pytest.raises(HoverMissed, match="hovers None, not 14"):
+        hover_then_click(fake_map, [300.0, 100.0], 14, timeout=0.3)  # empty space
+    assert fake_map.evaluate("window.clicks") == 1  # a missed hover never clicks
+
+
+@pytest.mark.browser
+def test_wait_for_status_returns_the_change_or_says_what_the_page_showed(fake_map):
+    from harness.browser import status, wait_for_status
+
+    fake_map.evaluate("setTimeout(() => { document.querySelector('.le-status').textContent = 'run 2'; }, 200)")
+    assert wait_for_status(fake_map, "explorer", previous="run 1", timeout=5) == "run 2"
+    assert status(fake_map, "explorer") == "run 2"
+    assert status(fake_map, "morph") is None
+    with pytest.raises(TimeoutError) as failure:
+        wait_for_status(fake_map, "explorer", previous="run 2", timeout=0.3)
+    message = str(failure.value)
+    assert "status 'explorer' did not change from 'run 2' within 0.3 s" in message
+    assert "'statuses': {'explorer': 'run 2'}" in message
+    assert "a console error the diagnostics should show" in message
+
+
+@pytest.mark.browser
+def test_a_map_that_never_draws_times_out_with_the_page_state(browser):
+    from harness.browser import goto_app
+
+    page = browser.new_page()
+    try:
+        with pytest.raises(TimeoutError) as failure:
+            goto_app(page, data_url("<p>no map here</p><script>console.error('plotly failed')</script>"), timeout=0.5)
+    finally:
+        page.close()
+    message = str(failure.value)
+    assert "the map was not drawn within 0.5 s" in message
+    assert "'map_element': False" in message and "'plotly_loaded': False" in message
+    assert "plotly failed" in message
+
+
+def _in_thread(coroutine_function):
+    """Runs an async check in its own thread and event loop (the sync fixture's loop stays apart)."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine_function())
+        except BaseException as error:  # handed back to the test
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the async check did not finish within 60 s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+@pytest.mark.browser
+def test_async_twins_fail_the_same_way(browser):
+    from harness.browser import HoverMissed, hover_async, launch, wait_for_status_async
+
+    async def check():
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as playwright:
+            chromium = await launch(playwright)
+            page = await chromium.new_page(viewport={"width": 600, "height": 400})
+            await page.goto(data_url(FAKE_MAP))
+            await hover_async(page, DIGIT_14, 14)
+            missed = timeout = None
+            try:
+                await hover_async(page, DIGIT_14, 11, timeout=0.3)
+            except HoverMissed as error:
+                missed = str(error)
+            try:
+                await wait_for_status_async(page, "explorer", previous="run 1", timeout=0.3)
+            except TimeoutError as error:
+                timeout = str(error)
+            await chromium.close()
+            return missed, timeout
+
+    missed, timeout = _in_thread(check)
+    assert missed is not None and "hovers 14, not 11" in missed
+    assert timeout is not None and "'statuses': {'explorer': 'run 1'}" in timeout
