@@ -1,0 +1,223 @@
+"""Find a digit without hunting on the map: set A or B by test index, draw a random pair of two chosen
+classes (a 3 -> an 8), or take one of each endpoint's nearest test digits. Also the captions that say
+what kind of endpoint a card or a strip shows (a test digit, a plane point, a drawing).
+
+`find_panel(family, loaded, chosen)` is called where the endpoint cards are. Every change goes through
+a button's on_click callback, so it lands before the page body runs and the new path shows in the same
+rerun (the map fragment included). Callbacks run outside the page's error guard, so they never raise:
+a value that cannot be used becomes a message that the panel shows on that rerun.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from functools import wraps
+
+import numpy as np
+import streamlit as st
+
+from explorer import images
+from explorer.safe_text import plain
+from explorer.state import Endpoint, Endpoints, test_digit
+from vae.family import Family, LoadedModel
+
+from .runtime import status
+
+log = logging.getLogger("latent_explorer")
+
+NEIGHBOURS = 5
+ENDS = ("a", "b")
+
+# This panel's session-state keys (widgets' values, the random pair's seed, the last message).
+INDEX = "find_index"
+CLASS_A = "find_class_a"
+CLASS_B = "find_class_b"
+SEED = "find_seed"
+MESSAGE = "find_message"
+
+# Why a drawn endpoint never appears in a shared link (said on its card).
+DRAWING_NOT_IN_URL = (
+    "a drawing is not kept in the link: a link names only test digits and plane points, "
+    "and what you draw stays in this browser tab, never stored on the server"
+)
+
+
+def card(endpoint: Endpoint, model: str, reconstruction: np.ndarray) -> tuple[np.ndarray, str]:
+    """What an endpoint card shows under `model`: the pictures (N, 28, 28) and a caption that fits them.
+
+    A plane point has no original: on its own plane the card shows what the decoder draws there;
+    under another model, that drawing and this model's reconstruction of it."""
+    if endpoint.kind == "plane":
+        if endpoint.source_model == model:
+            return reconstruction[None], f"{endpoint.label}: what the decoder draws there (no original digit)"
+        return (
+            np.stack([endpoint.image, reconstruction]),
+            f"{endpoint.label} of {endpoint.source_model}: its decoded digit (no original) | reconstruction",
+        )
+    pictures = np.stack([endpoint.image, reconstruction])
+    if endpoint.kind == "drawn":
+        return pictures, f"your drawing | its reconstruction; {DRAWING_NOT_IN_URL}"
+    return pictures, f"{endpoint.label}: original | reconstruction"
+
+
+def strip_end(name: str, endpoint: Endpoint) -> str:
+    """What the first or last tile of the morph strip is, for endpoint A or B."""
+    if endpoint.kind == "plane":
+        return f"{name} decoded at its plane point (no original)"
+    if endpoint.kind == "drawn":
+        return f"your drawing ({name})"
+    return f"original {name}"
+
+
+def checked_index(value: object, count: int) -> int:
+    """A visitor's test index as an int in [0, count); ValueError with a message for the page otherwise.
+    Accepts a whole number, or text such as "1234" or "#1234"; the value is echoed only through `plain`."""
+    number: int | None = None
+    if isinstance(value, str):
+        text = value.strip().removeprefix("#").strip()
+        if text.isascii() and text.isdigit() and len(text) <= 9:
+            number = int(text)
+    elif (
+        isinstance(value, int | float | np.integer | np.floating)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and float(value).is_integer()
+    ):
+        number = int(value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(f"type a test index from 0 to {count - 1} first")
+    if number is None:
+        raise ValueError(f"{plain(value)} is not a test index: type a whole number from 0 to {count - 1}")
+    if not 0 <= number < count:
+        raise ValueError(f"there is no test digit {plain(value)}: the test set runs from 0 to {count - 1}")
+    return number
+
+
+def nearest_digits(loaded: LoadedModel, endpoint: Endpoint, count: int = NEIGHBOURS) -> np.ndarray:
+    """Indices of the `count` test digits nearest to an endpoint's code under one model, itself left out."""
+    indices, _ = loaded.atlas.nearest(endpoint.latent(loaded), count + 1)
+    return indices[indices != endpoint.index][:count]
+
+
+def random_of_class(family: Family, digit: int, rng: np.random.Generator, avoid: int | None = None) -> int:
+    """A random test index whose label is `digit` (not `avoid`, so a pair 3 -> 3 has two different 3s)."""
+    candidates = np.flatnonzero(family.labels == digit)
+    if avoid is not None and len(candidates) > 1:
+        candidates = candidates[candidates != avoid]
+    return int(rng.choice(candidates))
+
+
+def random_pair(family: Family, digit_a: int, digit_b: int, seed: int) -> tuple[int, int]:
+    """Test indices of a `digit_a` and a `digit_b`, the same for the same (digits, seed) on any machine."""
+    rng = np.random.default_rng([seed, digit_a, digit_b])
+    a = random_of_class(family, digit_a, rng)
+    return a, random_of_class(family, digit_b, rng, avoid=a)
+
+
+def _callback(action: Callable[..., None]) -> Callable[..., None]:
+    """A button callback whose problems become the panel's message (callbacks run outside no_traceback)."""
+
+    @wraps(action)
+    def guarded(*args) -> None:
+        st.session_state[MESSAGE] = None
+        try:
+            action(*args)
+        except ValueError as error:
+            st.session_state[MESSAGE] = f"That digit could not be used: {error}."
+        except Exception:
+            log.exception("find: %s failed", action.__name__)
+            st.session_state[MESSAGE] = "That digit could not be used; the problem has been logged on the server."
+
+    return guarded
+
+
+@_callback
+def _set_by_index(family: Family, chosen: Endpoints, end: str) -> None:
+    index = checked_index(st.session_state.get(INDEX), len(family.labels))
+    chosen.use(end, test_digit(family, index))
+
+
+@_callback
+def _random_pair(family: Family, chosen: Endpoints) -> None:
+    digit_a, digit_b = (
+        checked_index(st.session_state.get(key, default), 10) for key, default in ((CLASS_A, 3), (CLASS_B, 8))
+    )
+    seed = int(st.session_state.get(SEED, 0))
+    a, b = random_pair(family, digit_a, digit_b, seed)
+    st.session_state[SEED] = (seed + 1) % 1_000_000
+    chosen.clear()
+    chosen.use("a", test_digit(family, a))
+    chosen.use("b", test_digit(family, b))
+
+
+@_callback
+def _use_neighbour(family: Family, chosen: Endpoints, end: str, index: int) -> None:
+    chosen.use(end, test_digit(family, checked_index(index, len(family.labels))))
+
+
+def find_panel(family: Family, loaded: LoadedModel, chosen: Endpoints) -> None:
+    """Index input, the random-pair pickers and each endpoint's nearest test digits, in an expander.
+    Controls sit in wrapping rows, so on a phone they flow onto the next line instead of squeezing."""
+    last = len(family.labels) - 1
+    with st.expander("Find a digit: by index, by class, or near an endpoint", expanded=False):
+        if st.session_state.get(MESSAGE):
+            st.warning(st.session_state[MESSAGE])
+        with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+            st.number_input(
+                "Test digit by index",
+                min_value=None,
+                max_value=None,
+                value=None,
+                step=1,
+                key=INDEX,
+                placeholder=f"0 to {last}",
+                width=150,
+                help=f"Any of the {last + 1:,} MNIST test digits.",
+            )
+            for end in ENDS:
+                st.button(
+                    f"Set {end.upper()}", key=f"find_set_{end}", on_click=_set_by_index, args=(family, chosen, end)
+                )
+        with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+            digits = list(range(10))
+            st.selectbox("Random pair: from a", digits, index=3, key=CLASS_A, width=130)
+            st.selectbox("to a", digits, index=8, key=CLASS_B, width=90)
+            st.button(
+                "Random pair",
+                key="find_random",
+                on_click=_random_pair,
+                args=(family, chosen),
+                help="A random test digit of each class as A and B; press again for another pair.",
+            )
+        for end, endpoint in zip(ENDS, (chosen.a, chosen.b), strict=True):
+            if endpoint is not None:
+                neighbours(family, loaded, chosen, end, endpoint)
+    status("find", f"A {_ref(chosen.a)}, B {_ref(chosen.b)}, seed {st.session_state.get(SEED, 0)}")
+
+
+def neighbours(family: Family, loaded: LoadedModel, chosen: Endpoints, end: str, endpoint: Endpoint) -> None:
+    """The endpoint's nearest test digits in this model's latent space; the button under each takes it."""
+    found = nearest_digits(loaded, endpoint)
+    st.caption(
+        f"Nearest test digits to {end.upper()} ({endpoint.label}) in {loaded.name}'s latent space; "
+        f"press one to make it {end.upper()}."
+    )
+    with st.container(horizontal=True, gap="small"):
+        for rank, index in enumerate(int(i) for i in found):
+            label = int(family.labels[index])
+            with st.container(width=96, gap=None, horizontal_alignment="center"):
+                st.image(images.strip(family.images[index][None] / 255.0, scale=2, end_gap=0), width=56)
+                st.button(
+                    f"{label} · #{index}",
+                    key=f"find_near_{end}_{rank}",
+                    width="stretch",
+                    on_click=_use_neighbour,
+                    args=(family, chosen, end, index),
+                    help=f"Use test #{index} (a {label}) as {end.upper()}",
+                )
+
+
+def _ref(endpoint: Endpoint | None) -> str:
+    return "none" if endpoint is None else (f"#{endpoint.index}" if endpoint.index is not None else endpoint.kind)

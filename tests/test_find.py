@@ -1,0 +1,186 @@
+"""Find a digit: set A or B by index, a seeded random pair of two classes, the nearest digits as buttons.
+
+The panel runs alone in AppTest (the page around it has its own tests), on the shipped z20-beta1 model."""
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from explorer.safe_text import plain
+from explorer.state import Endpoint, Endpoints
+from sections import find
+from vae.family import load_family
+
+
+def panel_page():
+    """The find panel over the shipped family, as a page of its own."""
+    import streamlit as st
+
+    from sections.find import find_panel
+    from sections.runtime import get_family, weights_folder
+    from sections.session import endpoints
+
+    family = get_family(weights_folder())
+    find_panel(family, family.models["z20-beta1"], endpoints())
+    st.session_state.setdefault("panel_runs", 0)
+    st.session_state.panel_runs += 1
+
+
+@pytest.fixture(scope="module")
+def family():
+    return load_family(ROOT / "weights")
+
+
+def page() -> AppTest:
+    return AppTest.from_function(panel_page, default_timeout=60).run()
+
+
+def chosen(at: AppTest) -> Endpoints:
+    return at.session_state["endpoints"]
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def test_set_a_then_b_by_index(family):
+    at = page()
+    at.number_input(key=find.INDEX).set_value(1234).run()
+    at.button(key="find_set_a").click().run()
+    at.number_input(key=find.INDEX).set_value(42).run()
+    at.button(key="find_set_b").click().run()
+    assert not at.exception and not warnings(at)
+    assert chosen(at).a.index == 1234 and chosen(at).b.index == 42
+    assert np.array_equal(chosen(at).a.image * 255, family.images[1234])
+
+
+def test_b_alone_becomes_a(family):
+    """Endpoints.use owns the rule: a B with no A is put at A."""
+    at = page()
+    at.number_input(key=find.INDEX).set_value(7).run()
+    at.button(key="find_set_b").click().run()
+    assert chosen(at).a.index == 7 and chosen(at).b is None
+
+
+@pytest.mark.parametrize("typed", [10_000, -1, 123_456_789_012])
+def test_out_of_range_index_gets_a_clear_message_and_changes_nothing(typed):
+    at = page()
+    at.number_input(key=find.INDEX).set_value(5).run()
+    at.button(key="find_set_a").click().run()
+    at.number_input(key=find.INDEX).set_value(typed).run()
+    at.button(key="find_set_b").click().run()
+    assert not at.exception and not at.error
+    assert warnings(at) == [
+        f"That digit could not be used: there is no test digit {plain(typed)}: the test set runs from 0 to 9999."
+    ]
+    assert chosen(at).a.index == 5 and chosen(at).b is None
+    at.number_input(key=find.INDEX).set_value(6).run()  # a good value clears the message
+    at.button(key="find_set_b").click().run()
+    assert not warnings(at) and chosen(at).b.index == 6
+
+
+def test_no_index_typed_asks_for_one():
+    at = page()
+    at.button(key="find_set_a").click().run()
+    assert any("type a test index from 0 to 9999 first" in w for w in warnings(at))
+    assert chosen(at).a is None
+
+
+def test_checked_index_bounds_and_quotes_what_a_visitor_typed():
+    assert find.checked_index("#17", 100) == 17 and find.checked_index(17.0, 100) == 17
+    assert find.checked_index(np.int64(99), 100) == 99
+    for bad in ("1e3", "17.5", 17.5, float("nan"), float("inf"), True, "![x](http://e.vil/x.png)", "٣"):
+        with pytest.raises(ValueError, match="is not a test index"):
+            find.checked_index(bad, 100)
+    with pytest.raises(ValueError) as error:
+        find.checked_index("[click](http://e.vil)", 100)
+    assert "` [click](http://e.vil) `" in str(error.value)  # a code span: shown literally, never a link
+    with pytest.raises(ValueError, match="runs from 0 to 99"):
+        find.checked_index(100, 100)
+
+
+def test_random_pair_three_to_eight_is_a_three_and_an_eight_and_reproducible(family):
+    def pairs(presses: int) -> list[tuple[int, int]]:
+        at = page()
+        assert at.selectbox(key=find.CLASS_A).value == 3 and at.selectbox(key=find.CLASS_B).value == 8
+        out = []
+        for _ in range(presses):
+            at.button(key="find_random").click().run()
+            out.append((chosen(at).a.index, chosen(at).b.index))
+        assert not at.exception and not warnings(at)
+        return out
+
+    first = pairs(3)
+    assert all(family.labels[a] == 3 and family.labels[b] == 8 for a, b in first)
+    assert len(set(first)) == 3  # each press draws another pair
+    assert pairs(3) == first  # a fresh session draws the same sequence
+    assert first[0] == find.random_pair(family, 3, 8, seed=0)
+
+
+def test_random_pair_of_one_class_uses_two_different_digits(family):
+    at = page()
+    at.selectbox(key=find.CLASS_A).set_value(5).run()
+    at.selectbox(key=find.CLASS_B).set_value(5).run()
+    at.button(key="find_random").click().run()
+    a, b = chosen(at).a.index, chosen(at).b.index
+    assert a != b and family.labels[a] == family.labels[b] == 5
+
+
+def test_random_pair_replaces_both_endpoints(family):
+    at = page()
+    at.number_input(key=find.INDEX).set_value(0).run()
+    at.button(key="find_set_a").click().run()
+    at.selectbox(key=find.CLASS_A).set_value(1).run()
+    at.selectbox(key=find.CLASS_B).set_value(0).run()
+    at.button(key="find_random").click().run()
+    assert family.labels[chosen(at).a.index] == 1 and family.labels[chosen(at).b.index] == 0
+
+
+def test_each_endpoint_lists_its_nearest_digits_and_a_press_sets_that_endpoint(family):
+    at = page()
+    at.number_input(key=find.INDEX).set_value(3).run()
+    at.button(key="find_set_a").click().run()
+    at.number_input(key=find.INDEX).set_value(7).run()
+    at.button(key="find_set_b").click().run()
+    loaded = family.models["z20-beta1"]
+    for end, index in (("a", 3), ("b", 7)):
+        distances = np.linalg.norm(loaded.atlas.mu - loaded.atlas.mu[index], axis=1)
+        distances[index] = np.inf
+        expected = np.argsort(distances, kind="stable")[: find.NEIGHBOURS]
+        labels = [at.button(key=f"find_near_{end}_{rank}").label for rank in range(find.NEIGHBOURS)]
+        assert labels == [f"{family.labels[i]} · #{i}" for i in expected]
+    near_b = int(at.button(key="find_near_b_2").label.split("#")[1])
+    at.button(key="find_near_b_2").click().run()
+    assert chosen(at).a.index == 3 and chosen(at).b.index == near_b
+    near_a = int(at.button(key="find_near_a_0").label.split("#")[1])
+    at.button(key="find_near_a_0").click().run()
+    assert chosen(at).a.index == near_a and chosen(at).b.index == near_b
+    assert not at.exception and not warnings(at)
+
+
+def test_nearest_digits_of_a_drawing_encode_it(family):
+    loaded = family.models["z20-beta1"]
+    drawing = Endpoint(label="your drawing", image=family.images[3].astype(np.float32) / 255.0)
+    found = find.nearest_digits(loaded, drawing)
+    assert len(found) == find.NEIGHBOURS and 3 in found  # the digit it copies is among its neighbours
+
+
+def test_captions_fit_the_endpoint_kind(family):
+    loaded = family.models["z20-beta1"]
+    digit = Endpoint(label="test #3 (a 5)", image=np.zeros((28, 28), np.float32), index=3)
+    plane = Endpoint(
+        label="plane (0.50, -1.00)", image=np.zeros((28, 28), np.float32), source_model="z2-beta1", code=(0.5, -1.0)
+    )
+    drawn = Endpoint(label="your drawing", image=np.zeros((28, 28), np.float32))
+    reconstruction = np.ones((28, 28), np.float32)
+    pictures, caption = find.card(digit, loaded.name, reconstruction)
+    assert pictures.shape == (2, 28, 28) and caption == "test #3 (a 5): original | reconstruction"
+    pictures, caption = find.card(plane, "z2-beta1", reconstruction)
+    assert pictures.shape == (1, 28, 28) and "no original" in caption and "original |" not in caption
+    pictures, caption = find.card(plane, loaded.name, reconstruction)
+    assert pictures.shape == (2, 28, 28) and "no original" in caption
+    pictures, caption = find.card(drawn, loaded.name, reconstruction)
+    assert caption.startswith("your drawing | its reconstruction") and "not kept in the link" in caption
+    assert find.strip_end("A", digit) == "original A"
+    assert "no original" in find.strip_end("B", plane) and find.strip_end("A", drawn) == "your drawing (A)"
