@@ -232,6 +232,9 @@ PAGE_STATE = f"""() => {{
     plotly_loader: !!document.querySelector('.st-key-le-plotly-loader'),
     plotly_loader_chart: !!document.querySelector('.st-key-le-plotly-loader .js-plotly-plot'),
     traces: gd && gd._fullData ? gd._fullData.length : null,
+    map_note: [...document.querySelectorAll('.le-note')].filter(n => n.offsetParent !== null)
+      .map(n => n.textContent.slice(0, 160)),
+    plotly_loader_text: ((document.querySelector('.st-key-le-plotly-loader') || {{}}).textContent || '').slice(0, 160),
     statuses, exceptions: document.querySelectorAll('[data-testid="stException"]').length,
     errors: [...document.querySelectorAll('[data-testid="stAlertContentError"]')].map(e => e.textContent.slice(0, 120)),
     status_widget: (document.querySelector('[data-testid="stStatusWidget"]') || {{}}).textContent || null,
@@ -243,12 +246,19 @@ _JOURNALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def watch(page) -> deque:
-    """Keeps the page's last 50 console messages and page errors (both APIs); `page_state` shows them."""
+    """Keeps the page's last 50 console messages, page errors and failed requests (a script chunk
+    that never arrived, say), for both APIs; `page_state` shows them."""
     if page not in _JOURNALS:
         journal = _JOURNALS[page] = deque(maxlen=50)
         page.on("console", lambda message: journal.append(f"console.{message.type}: {message.text[:300]}"))
         page.on("pageerror", lambda error: journal.append(f"page error: {str(error)[:300]}"))
+        page.on("requestfailed", lambda request: journal.append(f"request failed: {_failed(request)}"))
     return _JOURNALS[page]
+
+
+def _failed(request) -> str:
+    failure = request.failure  # a property in the sync API, and in the async API too
+    return f"{request.url[:200]} ({failure})"
 
 
 def _describe(state, page) -> str:

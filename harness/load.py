@@ -53,7 +53,9 @@ def new_report() -> dict:
     }
 
 
-async def user(browser, url: str, seconds: float, seed: int, report: dict, delay: float) -> None:
+async def user(
+    browser, url: str, seconds: float, seed: int, report: dict, delay: float, open_timeout: float = OPEN_TIMEOUT_S
+) -> None:
     """One visitor: arrives after `delay` s, opens the page, clicks pairs until `seconds` have passed."""
     await asyncio.sleep(delay)  # users arrive one after another, not all in the same instant
     arrived = time.perf_counter()
@@ -62,11 +64,14 @@ async def user(browser, url: str, seconds: float, seed: int, report: dict, delay
     try:
         page = await browser.new_page(viewport={"width": 1400, "height": 1000})
         page.on("pageerror", lambda error: report["errors"].append(f"session {seed}: page error: {error}"))
-        await goto_app_async(page, url, timeout=OPEN_TIMEOUT_S)
+        await goto_app_async(page, url, timeout=open_timeout)
         report["open_s"].append(time.perf_counter() - arrived)
         report["loaded"] += 1
         rng = random.Random(seed)
+        doing = "looking for unoccluded digits"
         targets = await isolated_digits(page, 200, 6.0)
+        if not targets:
+            raise LookupError("no digit on the map stands 6 px clear of the others")
         deadline = time.perf_counter() + seconds
         while time.perf_counter() < deadline:
             for second in (False, True):
@@ -97,8 +102,10 @@ async def user(browser, url: str, seconds: float, seed: int, report: dict, delay
             await page.close()
 
 
-async def run(sessions: int, seconds: float, arrival_s: float = 1.5) -> dict:
-    """One load run against a fresh `streamlit run`; returns the report (see `summary`)."""
+async def run(sessions: int, seconds: float, arrival_s: float = 1.5, open_timeout: float = OPEN_TIMEOUT_S) -> dict:
+    """One load run against a fresh `streamlit run`; returns the report (see `summary`).
+
+    open_timeout: how long a session may wait for its map before that counts as an error."""
     from playwright.async_api import async_playwright
 
     report = new_report()
@@ -119,7 +126,10 @@ async def run(sessions: int, seconds: float, arrival_s: float = 1.5) -> dict:
             watcher = asyncio.create_task(watch_memory())
             started = time.perf_counter()
             await asyncio.gather(
-                *(user(browser, server.url, seconds, seed, report, seed * arrival_s) for seed in range(sessions))
+                *(
+                    user(browser, server.url, seconds, seed, report, seed * arrival_s, open_timeout)
+                    for seed in range(sessions)
+                )
             )
             report["wall_s"] = time.perf_counter() - started
             watcher.cancel()

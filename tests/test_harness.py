@@ -57,6 +57,12 @@ console.error("a console error the diagnostics should show");
 DIGIT_14 = [160.0, 160.0]  # 50 + 10 + 10 * 10, 40 + 20 + (200 - 10 * 10)
 
 
+# No map: a visible note as the map widget shows when Plotly never loads, a console error, and a
+# script chunk whose request fails (port 9 on loopback refuses connections).
+NO_MAP = """<p>no map here</p><div class="le-note">Plotly did not load. <button>Retry</button></div>
+<script>console.error('plotly failed')</script><script src="http://127.0.0.1:9/chunk.js"></script>"""
+
+
 def data_url(html: str) -> str:
     return "data:text/html," + urllib.parse.quote(html)
 
@@ -202,13 +208,15 @@ def test_a_map_that_never_draws_times_out_with_the_page_state(browser):
     page = browser.new_page()
     try:
         with pytest.raises(TimeoutError) as failure:
-            goto_app(page, data_url("<p>no map here</p><script>console.error('plotly failed')</script>"), timeout=0.5)
+            goto_app(page, data_url(NO_MAP), timeout=0.5)
     finally:
         page.close()
     message = str(failure.value)
     assert "the map was not drawn within 0.5 s" in message
     assert "'map_element': False" in message and "'plotly_loaded': False" in message
     assert "plotly failed" in message
+    assert "Plotly did not load. Retry" in message  # the map's own message, if it shows one
+    assert "request failed: http://127.0.0.1:9/chunk.js" in message  # a script that never arrived
 
 
 def _in_thread(coroutine_function):
