@@ -1,10 +1,24 @@
-"""Digits as pictures: strips of frames, labelled grids, the morph GIF, the z=2 manifold backdrop."""
+"""Digits as pictures: strips of frames, labelled grids, the morph GIF and PNG, the z=2 manifold backdrop.
+
+Labels drawn into pictures use DejaVu Sans where the system has it (Debian's fonts-dejavu-core: it has
+β, σ and ★); nothing third-party ships with the app. Without it they fall back to Pillow's built-in font,
+which has Latin letters only, and any character it cannot draw is spelled out ("β" -> "beta") rather
+than drawn as a blank box.
+"""
+
 from __future__ import annotations
 
 import io
+from functools import cache
+from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
+
+GIF_SCALE = 10  # 28 * 10 = 280 px: big enough to see the strokes change
+FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf")
+LABEL_SIZE = 11  # px; fits the 14 px caption band of labelled_tile
+SPELLED = {"β": "beta", "σ": "sigma", "μ": "mu", "★": "*", "−": "-", "→": "->", "≤": "<=", "≥": ">=", "×": "x"}
 
 
 def to_uint8(images: np.ndarray) -> np.ndarray:
@@ -24,7 +38,14 @@ def strip(images: np.ndarray, scale: int = 3, gap: int = 2, end_gap: int = 8) ->
     return row
 
 
-def morph_gif(frames: np.ndarray, scale: int = 4, frame_ms: int = 90) -> bytes:
+def png(picture: np.ndarray) -> bytes:
+    """A uint8 (H, W) or (H, W, C) array as PNG bytes (the strip's download)."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(picture, dtype=np.uint8)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def morph_gif(frames: np.ndarray, scale: int = GIF_SCALE, frame_ms: int = 90) -> bytes:
     """An endlessly looping GIF that plays A -> B -> A, with a pause at each end."""
     pictures = [Image.fromarray(to_uint8(f)).resize((28 * scale,) * 2, Image.Resampling.NEAREST) for f in frames]
     sequence = pictures + pictures[-2:0:-1]
@@ -40,10 +61,41 @@ def manifold(images: np.ndarray, columns: int) -> Image.Image:
     whose dark background is transparent, to lay under the z=2 map."""
     rows = len(images) // columns
     grey = to_uint8(images).reshape(rows, columns, 28, 28).transpose(0, 2, 1, 3).reshape(rows * 28, columns * 28)
-    rgba = np.zeros(grey.shape + (4,), dtype=np.uint8)
+    rgba = np.zeros((*grey.shape, 4), dtype=np.uint8)
     rgba[..., :3] = 40  # dark ink on the light page
     rgba[..., 3] = grey
     return Image.fromarray(rgba)
+
+
+@cache
+def label_font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """DejaVu Sans at LABEL_SIZE if the system has it, else Pillow's built-in font."""
+    for path in FONT_FILES:
+        if Path(path).is_file():
+            try:
+                return ImageFont.truetype(path, LABEL_SIZE)
+            except OSError:  # an unreadable font file: try the next, then the built-in one
+                continue
+    return ImageFont.load_default(LABEL_SIZE)
+
+
+def _glyph(font, character: str) -> tuple[tuple[int, int], bytes]:
+    mask = font.getmask(character)
+    return mask.size, bytes(mask)
+
+
+def can_draw(text: str, font=None) -> bool:
+    """Whether `font` (default: label_font()) draws every character of text rather than its missing-glyph
+    box. Each character is compared with U+FFFF, a code point no font has a glyph for."""
+    font = font or label_font()
+    missing = _glyph(font, "\uffff")
+    return all(character.isspace() or _glyph(font, character) != missing for character in text)
+
+
+def drawable(text: str, font=None) -> str:
+    """text with each character `font` cannot draw spelled out (SPELLED) or, failing that, shown as "?"."""
+    font = font or label_font()
+    return "".join(c if can_draw(c, font) else SPELLED.get(c, "?") for c in text)
 
 
 def labelled_tile(image: np.ndarray, caption: str, scale: int = 3) -> np.ndarray:
@@ -51,7 +103,7 @@ def labelled_tile(image: np.ndarray, caption: str, scale: int = 3) -> np.ndarray
     size = 28 * scale
     canvas = Image.new("L", (size, size + 14), 255)
     canvas.paste(Image.fromarray(to_uint8(image)).resize((size, size), Image.Resampling.NEAREST), (0, 0))
-    ImageDraw.Draw(canvas).text((2, size + 1), caption, fill=0)
+    ImageDraw.Draw(canvas).text((2, size + 1), drawable(caption), fill=0, font=label_font())
     return np.asarray(canvas)
 
 
@@ -61,8 +113,8 @@ def labelled_rows(rows: np.ndarray, labels: list[str], scale: int = 2, label_wid
     height, width = strips[0].shape
     canvas = Image.new("L", (label_width + width, len(strips) * (height + 2)), 255)
     draw = ImageDraw.Draw(canvas)
-    for i, (row, label) in enumerate(zip(strips, labels)):
+    for i, (row, label) in enumerate(zip(strips, labels, strict=True)):
         top = i * (height + 2)
         canvas.paste(Image.fromarray(row), (label_width, top))
-        draw.text((4, top + height // 2 - 6), label, fill=0)
+        draw.text((4, top + height // 2 - 6), drawable(label), fill=0, font=label_font())
     return np.asarray(canvas)

@@ -1,4 +1,5 @@
 """Inside the model: latent traversals with per-dimension KL, and samples from the prior."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,9 +26,11 @@ def inside_the_model(family: Family, view: View) -> None:
     loaded = family.models[view.model]
     traversals, samples = st.tabs(["Latent traversals", "Samples from the prior"])
     with traversals:
-        st.caption("Hold one digit's code fixed and sweep one latent dimension from −3σ to +3σ of the prior; "
-                   "rows are sorted by how much information the dimension carries (its KL). Inactive "
-                   "dimensions, which the model has switched off, leave the digit unchanged.")
+        st.caption(
+            "Hold one digit's code fixed and sweep one latent dimension from −3σ to +3σ of the prior; "
+            "rows are sorted by how much information the dimension carries (its KL). Inactive "
+            "dimensions, which the model has switched off, leave the digit unchanged."
+        )
         st.session_state.setdefault("traverse_index", chosen_index(endpoints()))
         index = st.number_input("Test digit (index)", 0, len(family.labels) - 1, key="traverse_index")
         kl = kl_per_dimension(loaded.atlas.mu, loaded.atlas.logvar)
@@ -36,26 +39,38 @@ def inside_the_model(family: Family, view: View) -> None:
         grid = traverse(loaded.model, loaded.atlas.mu[index])[order]
         labels = [f"z{d}  KL {kl[d]:.2f}" + ("" if active[d] else "  off") for d in order]
         picture, bars = st.columns([3, 2], gap="medium")
-        picture.image(images.labelled_rows(grid, labels), caption=f"{loaded.name}: test #{index} "
-                      f"(a {int(family.labels[index])}); columns run from −3 to +3")
-        figure = go.Figure(go.Bar(
-            x=[f"z{d}" for d in order], y=kl[order],
-            marker_color=["#d62728" if active[d] else "#bbbbbb" for d in order],
-            hovertemplate="%{x}: KL %{y:.2f} nats<extra></extra>",
-        ))
-        figure.update_layout(height=320, margin=dict(l=40, r=10, t=40, b=40), title=dict(
-            text=f"KL per dimension: {int(active.sum())} of {len(active)} active (grey = off)", font=dict(size=13)))
+        picture.image(
+            images.labelled_rows(grid, labels),
+            caption=f"{loaded.name}: test #{index} (a {int(family.labels[index])}); columns run from −3 to +3",
+        )
+        figure = go.Figure(
+            go.Bar(
+                x=[f"z{d}" for d in order],
+                y=kl[order],
+                marker_color=["#d62728" if active[d] else "#bbbbbb" for d in order],
+                hovertemplate="%{x}: KL %{y:.2f} nats<extra></extra>",
+            )
+        )
+        figure.update_layout(
+            height=320,
+            margin=dict(l=40, r=10, t=40, b=40),
+            title=dict(
+                text=f"KL per dimension: {int(active.sum())} of {len(active)} active (grey = off)", font=dict(size=13)
+            ),
+        )
         bars.plotly_chart(figure, key="kl_bars")
         status("traversal", f"{len(grid)} rows, {int(active.sum())} active, test #{index} under {loaded.name}")
     with samples:
-        st.caption("Decoded draws z ~ N(0, I). A good VAE's prior decodes to digits everywhere; "
-                   "β = 0 has no prior to speak of, so its samples are mostly noise.")
+        st.caption(
+            "Decoded draws z ~ N(0, I). A good VAE's prior decodes to digits everywhere; "
+            "β = 0 has no prior to speak of, so its samples are mostly noise."
+        )
         seed = st.number_input("Seed", 0, 10_000, 0, key="sample_seed")
         latent = loaded.variant.latent_size
         betas = family.betas(latent) if view.compare else [loaded.variant.beta]
         rows = np.stack([prior_samples(family.get(latent, b).model, latent, 12, seed=int(seed)) for b in betas])
         # The β labels are page text: Pillow's built-in font has no Greek letters.
-        for beta, row in zip(betas, rows):
+        for beta, row in zip(betas, rows, strict=True):
             label, picture = st.columns([1, 12], vertical_alignment="center")
             label.markdown(f"**β = {beta:g}**")
             picture.image(images.strip(row, scale=2, end_gap=2))
