@@ -54,6 +54,17 @@ def restore_from_url(family: Family) -> None:
         return
     st.session_state[RESTORED] = True
     view, warnings = parse_query(st.query_params.to_dict(), family)
+    apply_view(family, view)
+    if warnings:
+        st.warning(
+            "Some of this link's settings could not be used, so defaults stand in for them: "
+            + "; ".join(warnings)
+            + "."
+        )
+
+
+def apply_view(family: Family, view: View, replace_endpoints: bool = False) -> None:
+    """Sets every control, seed and endpoint to `view` (a link's or a preset's)."""
     variant = view.variant
     st.session_state[LATENT] = variant.latent_size
     st.session_state[beta_key(variant.latent_size)] = variant.beta
@@ -69,16 +80,13 @@ def restore_from_url(family: Family) -> None:
         (PROBE, view.probe),
     ):
         st.session_state[key] = value
+    chosen = endpoints()
+    if replace_endpoints:
+        chosen.clear()
     loaded = family.models[view.model]
     for ref in (view.a, view.b):
         if ref is not None:
-            endpoints().click(endpoint_from_ref(family, loaded, ref))
-    if warnings:
-        st.warning(
-            "Some of this link's settings could not be used, so defaults stand in for them: "
-            + "; ".join(warnings)
-            + "."
-        )
+            chosen.click(endpoint_from_ref(family, loaded, ref))
 
 
 def endpoint_from_ref(family: Family, loaded, ref) -> Endpoint:

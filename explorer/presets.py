@@ -1,0 +1,226 @@
+"""The lesson's "Show me" presets and the geodesic's verdict threshold, measured on the shipped models.
+
+    python -m explorer.presets [--weights weights]   # writes weights/lesson.json (same file on every run)
+
+A preset is a view (a link's query parameters) that makes one point of the lesson,
+with a caption that states what was measured there. Each is picked by a rule, not
+by hand, so re-running the script on the same weights reproduces the file:
+
+hole     the point of the autoencoder's plane farthest from any test code (in units
+         of the typical gap between neighbouring codes) among grid points inside the
+         box that holds its codes; the same point decoded by the VAE, on its plane.
+cloud    the point on the VAE's 1σ circle, among 16 evenly spaced, that the classifier
+         reads least surely: even N(0, I)'s least digit-like spot, and what the
+         autoencoder draws at the same coordinates.
+crossing of 200 random pairs of test digits (seed 0) on the z = 2 autoencoder, the one
+         whose straight path reads least like a digit at its worst frame; compare
+         mode shows the same pair under the VAE.
+alike    on z = 20, the pair at the median of the autoencoder's worst-frame confidence:
+         a typical interpolation, where β = 0 and β = 1 look alike (see the table).
+
+The geodesic verdict: the energy ratio (geodesic / straight line) of random pairs on
+every shipped model; a geodesic is called "a real detour" only below the 10th
+percentile of that distribution and "nearly the straight line" above its 90th;
+in between, an ordinary bend (sections/morph.py says which, quoting the figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from vae.family import Family, LoadedModel, load_family
+from vae.geodesic import geodesic_path
+from vae.paths import decode, interpolate
+from vae.sampling import READABLE, ellipse, manifold_codes, nearest_code, plane_box, typical_spacing
+
+from .share import View, to_query
+
+LESSON_FILE = "lesson.json"
+AUTOENCODER, VAE = "z2-beta0", "z2-beta1"
+GRID = 41  # candidate points per side of the autoencoder's plane
+PAIRS = 200  # random test pairs for the path presets
+GEODESIC_PAIRS = 24  # random pairs per model for the verdict's distribution
+FRAMES = 10
+SEED = 0
+
+
+def reading(family: Family, pictures: np.ndarray) -> np.ndarray:
+    """Classifier probabilities (N, 10) of decoded pictures (N, 28, 28)."""
+    return family.classifier.get().probabilities(pictures)
+
+
+def probe_figures(family: Family, loaded: LoadedModel, point: np.ndarray) -> dict:
+    """What the lesson's probe card says about `point` on one plane."""
+    _, distance = nearest_code(point, loaded.atlas.mu)
+    gap = typical_spacing(loaded.atlas.mu)
+    probabilities = reading(family, decode(loaded.model, point[None].astype(np.float32)))[0]
+    return {
+        "gaps": round(distance / gap, 1),
+        "digit": int(probabilities.argmax()),
+        "confidence": round(float(probabilities.max()), 3),
+    }
+
+
+def words(name: str, figures: dict) -> str:
+    read = (
+        f"reads a {figures['digit']} at P = {figures['confidence']:.2f}"
+        if figures["confidence"] >= READABLE
+        else f"reads no clear digit (best guess {figures['digit']}, P = {figures['confidence']:.2f})"
+    )
+    return f"{name}: nearest code {figures['gaps']:g}× the typical gap away; the classifier {read}"
+
+
+def hole_preset(family: Family) -> dict:
+    ae, vae = family.models[AUTOENCODER], family.models[VAE]
+    candidates = manifold_codes(plane_box(ae.atlas.mu), GRID)
+    distances = np.linalg.norm(candidates[:, None, :] - ae.atlas.mu[None, ::5, :], axis=2).min(axis=1)
+    point = candidates[int(np.argmax(distances))].round(2)
+    on_ae, on_vae = probe_figures(family, ae, point), probe_figures(family, vae, point)
+    view = View(model=AUTOENCODER, map_name="plane", page="lesson", probe=(float(point[0]), float(point[1])))
+    return {
+        "title": "A hole in the autoencoder's plane",
+        "query": to_query(view),
+        "figures": {"point": point.tolist(), AUTOENCODER: on_ae, VAE: on_vae},
+        "caption": f"({point[0]:.2f}, {point[1]:.2f}), the emptiest grid point inside the box of the "
+        f"autoencoder's codes. {words('Autoencoder', on_ae)}. {words('VAE', on_vae)}.",
+    }
+
+
+def cloud_preset(family: Family) -> dict:
+    ae, vae = family.models[AUTOENCODER], family.models[VAE]
+    ring = ellipse(np.zeros(2), np.ones(2), 1.0, points=17)[:-1].astype(np.float32)  # 16 points, 1σ of N(0, I)
+    confidence = reading(family, decode(vae.model, ring)).max(axis=1)
+    point = ring[int(np.argmin(confidence))].round(2)
+    on_ae, on_vae = probe_figures(family, ae, point), probe_figures(family, vae, point)
+    view = View(model=VAE, map_name="plane", page="lesson", probe=(float(point[0]), float(point[1])))
+    return {
+        "title": "N(0, I)'s least clear spot",
+        "query": to_query(view),
+        "figures": {"point": point.tolist(), AUTOENCODER: on_ae, VAE: on_vae},
+        "caption": f"({point[0]:.2f}, {point[1]:.2f}), of 16 points on N(0, I)'s 1σ circle the one the VAE "
+        f"draws least clearly. {words('VAE', on_vae)}. {words('Autoencoder', on_ae)}.",
+    }
+
+
+def worst_frames(family: Family, loaded: LoadedModel, pairs: np.ndarray) -> np.ndarray:
+    """(pairs,) the lowest classifier confidence among the inner frames of each straight path."""
+    mu = loaded.atlas.mu
+    paths = np.stack([interpolate(mu[a], mu[b], FRAMES) for a, b in pairs])  # (P, F, latent)
+    inner = decode(loaded.model, paths[:, 1:-1].reshape(-1, mu.shape[1]))
+    return reading(family, inner).max(axis=1).reshape(len(pairs), FRAMES - 2).min(axis=1)
+
+
+def random_pairs(family: Family, count: int) -> np.ndarray:
+    rng = np.random.default_rng(SEED)
+    return np.stack([rng.choice(len(family.labels), 2, replace=False) for _ in range(count)])
+
+
+def path_presets(family: Family) -> list[dict]:
+    pairs = random_pairs(family, PAIRS)
+    presets = []
+    z2 = {name: worst_frames(family, family.models[name], pairs) for name in (AUTOENCODER, VAE)}
+    pick = int(np.argmin(z2[AUTOENCODER]))
+    a, b = (int(i) for i in pairs[pick])
+    view = View(model=AUTOENCODER, map_name="plane", compare=True, a=a, b=b)
+    presets.append(
+        {
+            "title": "A path across the autoencoder's gap",
+            "query": to_query(view),
+            "figures": {"pair": [a, b], "worst_frame": {n: round(float(v[pick]), 3) for n, v in z2.items()}},
+            "caption": f"Test digits #{a} ({family.labels[a]}) and #{b} ({family.labels[b]}): of {PAIRS} random pairs, "
+            f"the one whose straight path on the z = 2 autoencoder reads least like a digit, its worst frame "
+            f"at P = {z2[AUTOENCODER][pick]:.2f}; under the z = 2 VAE the same pair's worst frame reads at "
+            f"P = {z2[VAE][pick]:.2f}.",
+        }
+    )
+    if {"z20-beta0", "z20-beta1"} <= set(family.models):
+        z20 = {name: worst_frames(family, family.models[name], pairs) for name in ("z20-beta0", "z20-beta1")}
+        pick = int(np.argsort(z20["z20-beta0"])[len(pairs) // 2])
+        a, b = (int(i) for i in pairs[pick])
+        share = {name: float((v < 0.5).mean()) for name, v in z20.items()}
+        view = View(model="z20-beta0", map_name="pca", compare=True, a=a, b=b)
+        presets.append(
+            {
+                "title": "Where β = 0 and β = 1 look alike",
+                "query": to_query(view),
+                "figures": {
+                    "pair": [a, b],
+                    "worst_frame": {n: round(float(v[pick]), 3) for n, v in z20.items()},
+                    "share_below_half": {n: round(v, 3) for n, v in share.items()},
+                },
+                "caption": f"Test digits #{a} and #{b}, a typical pair (the median of {PAIRS}): interpolating between "
+                f"two "
+                f"real codes, β = 0 and β = 1 both morph cleanly (worst frame P = {z20['z20-beta0'][pick]:.2f} "
+                f"and {z20['z20-beta1'][pick]:.2f}). Over all {PAIRS} pairs, a frame drops below P = 0.5 on "
+                f"{share['z20-beta0']:.0%} of paths at β = 0 and {share['z20-beta1']:.0%} at β = 1.",
+            }
+        )
+    return presets
+
+
+def geodesic_threshold(family: Family) -> dict:
+    """The distribution of geodesic / straight-line energy ratios over random pairs on every model."""
+    rng = np.random.default_rng(SEED)
+    ratios = []
+    for loaded in family.models.values():
+        mu = loaded.atlas.mu
+        for _ in range(GEODESIC_PAIRS):
+            a, b = rng.choice(len(mu), 2, replace=False)
+            _, report = geodesic_path(loaded.model, mu[a], mu[b], FRAMES, points=16)
+            ratios.append(report.energy_ratio)
+    ratios = np.asarray(ratios)
+    p10, p50, p90 = np.percentile(ratios, [10, 50, 90])
+    return {
+        "pairs": len(ratios),
+        "models": len(family.models),
+        "points": 16,
+        "frames": FRAMES,
+        "p10": round(float(p10), 3),
+        "median": round(float(p50), 3),
+        "p90": round(float(p90), 3),
+        "min": round(float(ratios.min()), 3),
+        "max": round(float(ratios.max()), 3),
+    }
+
+
+def build(family: Family) -> dict:
+    presets = [hole_preset(family), cloud_preset(family), *path_presets(family)]
+    return {
+        "about": "Written by `python -m explorer.presets`; every figure is measured on the shipped weights.",
+        "presets": presets,
+        "geodesic": geodesic_threshold(family),
+    }
+
+
+def load(folder: str | Path) -> dict:
+    """weights/lesson.json, or {} when it is missing or unreadable (the page then shows no presets)."""
+    try:
+        found = json.loads((Path(folder) / LESSON_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--weights", default="weights", help="folder of the shipped models (default %(default)s)")
+    args = parser.parse_args(argv)
+    family = load_family(args.weights)
+    missing = {AUTOENCODER, VAE} - set(family.models)
+    if missing or family.classifier is None:
+        raise SystemExit(f"needs {sorted(missing) or 'the classifier'} in {args.weights}")
+    table = build(family)
+    path = Path(args.weights) / LESSON_FILE
+    path.write_text(json.dumps(table, indent=1, ensure_ascii=False) + "\n")
+    for preset in table["presets"]:
+        print(f"{preset['title']}: {preset['caption']}")
+    print("geodesic energy ratios:", table["geodesic"])
+    print(f"-> {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""The lesson's per-beta table: what sampling, interpolating and the z = 2 plane show, measured.
+
+    python -m vae.lesson_metrics [--weights weights]   # add the table to shipped checkpoints, tensors untouched
+
+train.py calls `lesson_table` for each VAE it trains and stores the result as
+record["info"]["lesson"]; the command above computes the same table for
+checkpoints that already exist and rewrites only their metadata, so the tensors,
+their SHA-256 and the atlases made from them stay valid. Every figure uses the
+digit classifier (weights/classifier.safetensors) to decide what a decoded
+image reads as:
+
+prior_samples  z ~ N(0, I) (numpy default_rng(seed), `count` codes), decoded to pixel
+               means; "readable" when the classifier's top probability >= threshold.
+midpoints      `pairs` random pairs of distinct test digits (default_rng(seed).choice(N, 2,
+               replace=False) per pair); the decoded midpoint (mu_a + mu_b) / 2 of the
+               straight line between their posterior means, read by the classifier.
+plane          z = 2 only: the 0.5-99.5 percentile box of the test digits' mu, cut into
+               grid x grid cells; the share of cells that hold no test code.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+PRIOR_SAMPLES = {"count": 1000, "seed": 0, "threshold": 0.9}
+MIDPOINTS = {"pairs": 300, "seed": 0}
+PLANE_GRID = 25
+PLANE_PERCENTILES = (0.5, 99.5)
+
+
+@torch.no_grad()
+def _read(classifier, images: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
+    """Classifier probabilities (B, 10) of images (B, 784) in [0, 1]."""
+    classifier.eval()
+    return torch.cat([F.softmax(classifier(images[i : i + batch_size]), dim=1) for i in range(0, len(images), batch_size)])
+
+
+@torch.no_grad()
+def _decode(model, z: np.ndarray) -> torch.Tensor:
+    model.eval()
+    return model.decode(torch.from_numpy(np.ascontiguousarray(z, dtype=np.float32)))  # (B, 784)
+
+
+def prior_sample_figures(model, classifier, count: int = 1000, seed: int = 0, threshold: float = 0.9) -> dict:
+    """How much of what N(0, I) decodes to is a digit, and which digits."""
+    z = np.random.default_rng(seed).standard_normal((count, model.config.latent_size)).astype(np.float32)
+    probabilities = _read(classifier, _decode(model, z))
+    confidence, digit = probabilities.max(dim=1)
+    readable = confidence >= threshold
+    per_digit = torch.bincount(digit[readable], minlength=10)
+    return {
+        "count": count, "seed": seed, "threshold": threshold,
+        "readable_share": float(readable.float().mean()),
+        "digits_covered": int((per_digit > 0).sum()),
+        "readable_per_digit": [int(n) for n in per_digit],
+    }
+
+
+def midpoint_pairs(digits: int, pairs: int, seed: int) -> np.ndarray:
+    """(pairs, 2) indices of distinct test digits, the same for the same seed."""
+    rng = np.random.default_rng(seed)
+    return np.stack([rng.choice(digits, 2, replace=False) for _ in range(pairs)])
+
+
+def midpoint_figures(model, classifier, mu: np.ndarray, pairs: int = 300, seed: int = 0) -> dict:
+    """How digit-like the halfway point between two real codes decodes."""
+    index = midpoint_pairs(len(mu), pairs, seed)
+    middle = (mu[index[:, 0]].astype(np.float32) + mu[index[:, 1]].astype(np.float32)) / 2  # (pairs, latent)
+    confidence = _read(classifier, _decode(model, middle)).max(dim=1).values
+    return {
+        "pairs": pairs, "seed": seed,
+        "mean_confidence": float(confidence.mean()),
+        "share_below_half": float((confidence < 0.5).float().mean()),
+    }
+
+
+def plane_figures(mu: np.ndarray, grid: int = PLANE_GRID) -> dict:
+    """Share of the z = 2 plane's populated extent (0.5-99.5 percentile box) holding no test code."""
+    mu = np.asarray(mu, dtype=np.float64)
+    low, high = np.percentile(mu, PLANE_PERCENTILES, axis=0)  # (2,) each
+    counts, _, _ = np.histogram2d(mu[:, 0], mu[:, 1], bins=grid, range=[[low[0], high[0]], [low[1], high[1]]])
+    return {
+        "grid": grid,
+        "box": [float(low[0]), float(high[0]), float(low[1]), float(high[1])],
+        "empty_share": float((counts == 0).mean()),
+    }
+
+
+def lesson_table(model, classifier, mu: np.ndarray) -> dict:
+    """The whole record["info"]["lesson"] of one VAE; mu (N, latent) are its test digits' posterior means."""
+    return {
+        "prior_samples": prior_sample_figures(model, classifier, **PRIOR_SAMPLES),
+        "midpoints": midpoint_figures(model, classifier, mu, **MIDPOINTS),
+        "plane": plane_figures(mu) if mu.shape[1] == 2 else None,
+    }
+
+
+def rewrite_info(path: str | Path, info: dict) -> Path:
+    """Replaces a checkpoint's record["info"], keeping its tensors byte for byte (so its sha256 holds)."""
+    from safetensors.numpy import save as save_safetensors_bytes
+
+    from .checkpoint import METADATA_KEY, read_checkpoint
+
+    arrays, record = read_checkpoint(path)  # verified: never restamp a damaged file
+    record = dict(record, info=info)
+    blob = save_safetensors_bytes(arrays, metadata={METADATA_KEY: json.dumps(record, sort_keys=True)})
+    path = Path(path)
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    temporary.write_bytes(blob)
+    temporary.replace(path)
+    return path
+
+
+def restamp_folder(folder: str | Path) -> dict[str, dict]:
+    """Computes the table for every vae-*.safetensors in folder with its classifier; rewrites metadata only."""
+    from .atlas import load_test_set
+    from .checkpoint import load_checkpoint
+    from .family import CLASSIFIER_FILE
+    from .metrics import encode_all
+
+    folder = Path(folder)
+    classifier, classifier_record = load_checkpoint(folder / CLASSIFIER_FILE)
+    images, _ = load_test_set(folder / "mnist-test.npz")
+    x = torch.from_numpy(images).reshape(-1, 784).float() / 255.0
+    tables = {}
+    for path in sorted(folder.glob("vae-*.safetensors")):
+        model, record = load_checkpoint(path)
+        mu, _ = encode_all(model, x)
+        info = dict(record["info"], lesson=lesson_table(model, classifier, mu.numpy()),
+                    lesson_classifier_sha256=classifier_record["sha256"])
+        rewrite_info(path, info)
+        tables[path.stem.removeprefix("vae-")] = info["lesson"]
+    return tables
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--weights", default="weights", help="folder of checkpoints + classifier (default %(default)s)")
+    args = parser.parse_args(argv)
+    for name, table in restamp_folder(args.weights).items():
+        print(name, json.dumps(table))
+
+
+if __name__ == "__main__":
+    main()
