@@ -1,4 +1,5 @@
 """Drawings and uploads become MNIST-like digits; bad pictures get a clear message."""
+
 import io
 import struct
 import zlib
@@ -109,3 +110,155 @@ def test_decompression_bomb_is_refused_before_decoding():
     data[ihdr + 17 : ihdr + 21] = struct.pack(">I", zlib.crc32(bytes(data[ihdr : ihdr + 17])))
     with pytest.raises(DrawingError, match="10000x10000"):
         read_upload(bytes(data))
+
+
+def image_bytes(image: Image.Image, fmt: str, **save) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **save)
+    return buffer.getvalue()
+
+
+def bar_picture(size=(120, 120), box=(50, 20, 70, 100)) -> Image.Image:
+    """Black bar (a '1') on white paper."""
+    picture = Image.new("L", size, 255)
+    picture.paste(0, box)
+    return picture
+
+
+@pytest.mark.parametrize(
+    ("picture", "message"),
+    [
+        (Image.new("L", (100, 100), 128), "one flat shade"),  # uniform grey: was an IndexError (NaN ink)
+        (Image.new("RGBA", (100, 100), (90, 90, 90, 128)), "one flat shade"),  # uniform half-transparent
+        (Image.new("RGBA", (100, 100), (0, 0, 0, 0)), "fully transparent"),
+        (Image.new("L", (1, 1), 0), "only 1x1 pixels"),
+        (Image.new("L", (400, 4), 0), "only 400x4 pixels"),
+    ],
+)
+def test_pictures_without_a_digit_get_a_specific_message(picture, message):
+    with pytest.raises(DrawingError, match=message):
+        to_mnist(read_upload(image_bytes(picture, "PNG")))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "named"),
+    [("GIF", "a GIF"), ("BMP", "a BMP"), ("TIFF", "a TIFF"), ("WEBP", "a WebP"), ("ICO", "an icon")],
+)
+def test_only_png_and_jpeg_are_opened_and_the_refusal_says_so(fmt, named):
+    data = image_bytes(bar_picture().convert("RGB"), fmt)
+    with pytest.raises(DrawingError, match=rf"looks like {named}.*only PNG and JPEG"):
+        read_upload(data)
+
+
+def test_postscript_is_never_handed_to_ghostscript():
+    data = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nnewpath 0 0 moveto 100 100 lineto stroke\n"
+    with pytest.raises(DrawingError, match=r"PostScript/EPS.*only PNG and JPEG"):
+        read_upload(data)
+
+
+def test_nan_float_tiff_is_refused_with_a_message():
+    array = np.full((60, 60), np.nan, dtype=np.float32)
+    with pytest.raises(DrawingError, match="TIFF"):
+        read_upload(image_bytes(Image.fromarray(array, mode="F"), "TIFF"))
+    with pytest.raises(DrawingError, match="NaN"):  # the same array handed over directly
+        to_mnist(array)
+
+
+def test_jpeg_reads_like_png():
+    digit_png = to_mnist(read_upload(image_bytes(bar_picture(), "PNG"))).image
+    digit_jpeg = to_mnist(read_upload(image_bytes(bar_picture().convert("RGB"), "JPEG", quality=90))).image
+    assert np.corrcoef(digit_png.ravel(), digit_jpeg.ravel())[0, 1] > 0.9  # JPEG rings around sharp edges
+
+
+def test_exif_orientation_is_applied():
+    # Stored sideways (a horizontal bar, 200 wide), with EXIF "rotate 90 CW to display": the viewer sees
+    # an upright '1'. Read without EXIF this was a '-' (the phone photo of a 7 read as 0, 8, 6...).
+    stored = bar_picture(size=(200, 120), box=(20, 50, 180, 70)).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    picture = read_upload(image_bytes(stored, "JPEG", exif=exif.tobytes(), quality=95))
+    assert picture.size == (120, 200)
+    digit = to_mnist(picture).image
+    rows = np.flatnonzero((digit > 0.3).any(axis=1))
+    cols = np.flatnonzero((digit > 0.3).any(axis=0))
+    assert rows[-1] - rows[0] > 3 * (cols[-1] - cols[0])  # tall and thin: upright
+
+
+def test_large_picture_is_reduced_before_it_becomes_an_array():
+    big = bar_picture(size=(4000, 3000), box=(1900, 300, 2100, 2700))
+    picture = read_upload(image_bytes(big, "PNG"))
+    assert max(picture.size) <= 560 and picture.size == (500, 375)  # 4000x3000 reduced 8x
+    assert to_mnist(picture).image.max() > 0.9
+    jpeg = read_upload(image_bytes(big.convert("RGB"), "JPEG"))  # decoded at a reduced DCT scale
+    assert max(jpeg.size) <= 560
+
+
+def test_noise_is_encoded_with_a_hint_and_a_digit_is_not():
+    noise = np.random.default_rng(0).integers(0, 256, (200, 200), dtype=np.uint8)
+    assert to_mnist(noise).warning is not None and "noise" in to_mnist(noise).warning
+    assert to_mnist(np.asarray(bar_picture())).warning is None
+    canvas = canvas_with_stroke(top=40, left=120, height=200, width=30)
+    assert to_mnist(canvas).warning is None
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int32, np.float32, np.float64, bool])
+def test_arrays_of_any_real_dtype(dtype):
+    array = np.zeros((100, 100), dtype=dtype)
+    array[20:80, 45:55] = 1 if dtype in (np.float32, np.float64, bool) else 200
+    assert to_mnist(array).image.max() > 0.9
+
+
+def test_empty_file():
+    with pytest.raises(DrawingError, match="empty"):
+        read_upload(b"")
+
+
+def test_upload_memory_stays_within_budget(tmp_path):
+    """A 5000x5000 RGBA PNG (a drawn '1', a few tens of KB): the server grows by at most 150 MB reading it.
+
+    Measured as the child process's peak RSS growth, because Pillow allocates outside Python's tracemalloc.
+    Before the fix this picture became a float64 RGBA array plus copies: over 1 GB.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    big = Image.new("RGBA", (5000, 5000), (255, 255, 255, 255))
+    big.paste((0, 0, 0, 255), (2300, 500, 2700, 4500))
+    path = tmp_path / "big.png"
+    big.save(path)
+    del big
+    script = (
+        "import resource, sys\n"
+        "import numpy as np\n"
+        "from vae.drawing import read_upload, to_mnist\n"
+        "to_mnist(read_upload(open(sys.argv[1], 'rb').read()))\n"  # warm-up on a small picture: imports, scipy
+        "data = open(sys.argv[2], 'rb').read()\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "digit = to_mnist(read_upload(data))\n"
+        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print((after - before) / 1024, digit.image.max())\n"
+    )
+    small = tmp_path / "small.png"
+    bar_picture().save(small)
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(small), str(path)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()
+    growth_mb, ink = float(out[0]), float(out[1])
+    assert ink > 0.9
+    assert growth_mb <= 150, f"reading a 5000x5000 PNG grew the process by {growth_mb:.0f} MB"
+
+
+def test_pieces_counts_four_connected_regions():
+    from vae.drawing import _pieces
+
+    mask = np.zeros((6, 6), dtype=bool)
+    mask[0, 0] = mask[1, 1] = True  # diagonal neighbours: two pieces
+    mask[3:5, 2:6] = True
+    assert _pieces(mask) == 3 and _pieces(~mask) == 1
