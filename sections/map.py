@@ -32,22 +32,27 @@ CLICK_LOG = "map_click_log"  # the last clicks handled, for the page's status ma
 
 
 @st.cache_resource(show_spinner=False)
-def map_extent(_family: Family, latent: int, map_name: str) -> figures.Extent | None:
-    """Axis ranges shared by every model of one latent size on a PCA map or the plane, so switching β
-    shows the codes spread or pack; None for t-SNE (it keeps no scale). On the plane these are also
-    exactly where a click on empty space decodes."""
+def map_extent(_family: Family, latent: int, map_name: str, autoencoder: bool) -> figures.Extent | None:
+    """Axis ranges shared by every VAE (β > 0) of one latent size on a PCA map or the plane, so switching β
+    shows the codes spread or pack against the prior's circles; None for t-SNE (it keeps no scale). A plain
+    autoencoder (β = 0) has no KL term to fix its scale: its codes span about 5× more, so it gets its own
+    axes (its circles show how far it strays). On the plane these are also exactly where a click decodes."""
     if map_name == "tsne":
         return None
     maps = [
         m.atlas.maps[map_name]
         for m in _family.models.values()
-        if m.variant.latent_size == latent and map_name in m.atlas.maps
+        if m.variant.latent_size == latent and map_name in m.atlas.maps and (m.variant.beta == 0) == autoencoder
     ]
     return figures.shared_extent(maps, square=map_name == "plane")
 
 
+def extent_of(family: Family, loaded: LoadedModel, map_name: str) -> figures.Extent | None:
+    return map_extent(family, loaded.variant.latent_size, map_name, loaded.variant.beta == 0)
+
+
 def plane_extent(family: Family, loaded: LoadedModel) -> figures.Extent:
-    return map_extent(family, loaded.variant.latent_size, "plane")
+    return extent_of(family, loaded, "plane")
 
 
 @st.cache_resource(show_spinner=False)
@@ -55,7 +60,7 @@ def base_figure(_family: Family, name: str, map_name: str, backdrop: bool) -> st
     """The 10,000-point map of one model as Plotly JSON, built once per (model, map, backdrop)."""
     loaded = _family.models[name]
     coords = loaded.atlas.maps[map_name]
-    extent = map_extent(_family, loaded.variant.latent_size, map_name)
+    extent = extent_of(_family, loaded, map_name)
     prior = None
     if map_name == "pca":
         prior = figures.prior_centre(loaded.atlas.pca_mean, loaded.atlas.pca_components)
@@ -65,7 +70,7 @@ def base_figure(_family: Family, name: str, map_name: str, backdrop: bool) -> st
     figure = figures.map_figure(
         coords,
         _family.labels,
-        f"{name}: {MAP_LABELS[map_name]}",
+        f"{name}: {MAP_LABELS[map_name]}" + axes_note(loaded, map_name),
         plane_grid=figures.plane_grid(extent) if plane else None,
         extent=extent,
         prior=prior,
@@ -80,6 +85,14 @@ def base_figure(_family: Family, name: str, map_name: str, backdrop: bool) -> st
         mosaic = images.manifold(decode(loaded.model, grid), BACKDROP_STEPS)
         figures.add_backdrop(figure, mosaic, extent)
     return figure.to_json()
+
+
+def axes_note(loaded: LoadedModel, map_name: str) -> str:
+    if map_name == "tsne":
+        return " (no scale: compare clusters, not distances)"
+    if loaded.variant.beta == 0:
+        return " (own axes: codes spread ~5× wider)"
+    return " (axes shared by β > 0; prior 1σ, 2σ)"
 
 
 @st.cache_resource(show_spinner=False)

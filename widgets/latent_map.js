@@ -212,6 +212,12 @@ function hideTip(state) {
 // One hover update per animation frame: the pointer's latest position only.
 function showTip(state) {
   state.frame = 0;
+  const started = performance.now();
+  updateTip(state);
+  state.graph.leHoverMs = (state.graph.leHoverMs || 0) + performance.now() - started; // for the benchmark
+}
+
+function updateTip(state) {
   const pointer = state.pointer;
   const data = state.data;
   if (!pointer || !data) return hideTip(state);
@@ -287,7 +293,8 @@ function onPointerUp(state, event) {
 
 function size(state) {
   const width = Math.max(200, state.root.clientWidth || 600);
-  const aspect = state.data && state.data.aspect > 0 ? state.data.aspect : 0.82;
+  const asked = state.data && state.data.aspect > 0 ? state.data.aspect : 0.82;
+  const aspect = width < 560 ? Math.max(asked, 1.15) : asked; // a phone: the legend moves below the plot
   const height = Math.round(Math.max(260, Math.min(width * aspect, window.innerHeight * 0.88)));
   return { width, height };
 }
@@ -299,6 +306,8 @@ function layoutFor(state, assets) {
   if (narrow) {
     layout.legend = { ...(layout.legend || {}), orientation: "h", x: 0, y: -0.06, yanchor: "top" };
     layout.margin = { ...(layout.margin || {}), l: 30, r: 8, t: 36, b: 10 };
+    const title = layout.title || {};
+    layout.title = { ...title, font: { ...(title.font || {}), size: 11 } };
   }
   return layout;
 }
