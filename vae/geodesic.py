@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .inference import as_numpy, sigmoid
+from .inference import as_numpy, one_blas_thread, sigmoid
 
 
 @dataclass
@@ -45,6 +45,7 @@ def curve_energy_and_length(model, codes: np.ndarray) -> tuple[float, float]:
     return float(steps.sum()), float(np.sqrt(np.maximum(steps, 1e-12)).sum())
 
 
+@one_blas_thread()
 def energy_and_gradient(model, curve: np.ndarray) -> tuple[float, np.ndarray]:
     """E = sum_i ||decode(z_{i+1}) - decode(z_i)||^2 and dE/dz (K, latent), by hand through
     z -> h = W3 z + b3 -> relu -> l = W4 h + b4 -> x = sigmoid(l). `model` is a NumpyVAE."""
@@ -60,6 +61,7 @@ def energy_and_gradient(model, curve: np.ndarray) -> tuple[float, np.ndarray]:
     return float((step * step).sum()), grad_hidden @ model.w3.T  # (K, latent)
 
 
+@one_blas_thread()  # once around the whole optimisation; the calls inside then find one thread already
 def geodesic_path(
     model,
     a: np.ndarray,

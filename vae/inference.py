@@ -9,10 +9,11 @@ install, no 2 s import, no thread pool whose size changes the frames.
     NumpyVAE.decode(z) -> (B, 784)          pixel means in [0, 1]
     NumpyClassifier.probabilities(images) -> (B, 10)   softmax of the CNN's logits
 
-Everything is float32, like the torch modules. Each output row depends on its own input
-row only and no reduction is split across threads (numpy's matmul hands whole rows and
-columns to OpenBLAS threads), so the same codes give bit-identical frames whatever the
-BLAS thread count; tests/test_determinism.py holds that.
+Everything is float32, like the torch modules. Every forward pass runs its products on one
+OpenBLAS thread (`one_blas_thread`): with two threads OpenBLAS blocks a product differently
+and the frames change in their last bits (measured: 8 or more rows differ), so the same codes
+give bit-identical frames whatever thread count the process or the host has;
+tests/test_determinism.py holds that. One thread is also the faster choice for products this small.
 
 Building a model validates its checkpoint field by field and raises CheckpointError
 naming the file and the field, so a tampered file fails when the family loads.
@@ -20,6 +21,7 @@ naming the file and the field, so a tampered file fails when the family loads.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -123,6 +125,33 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1.0 / (1.0 + out), out / (1.0 + out)).astype(np.float32, copy=False)
 
 
+_blas_libraries: list | None = None  # threadpoolctl's handles on the BLAS libraries numpy loaded
+
+
+@contextmanager
+def one_blas_thread():
+    """Runs the block (or, as a decorator, the function) with every BLAS library on one thread,
+    then puts the previous thread counts back. About 10 us per entry.
+
+    Process-wide, like BLAS's own setting: the page also calls limit_blas_threads() once, so
+    concurrent sessions only ever restore 1 and never switch a neighbour's product to 2 threads."""
+    global _blas_libraries
+    if _blas_libraries is None:
+        from threadpoolctl import ThreadpoolController
+
+        _blas_libraries = ThreadpoolController().select(user_api="blas").lib_controllers
+    before = [library.get_num_threads() for library in _blas_libraries]
+    for library, threads in zip(_blas_libraries, before, strict=True):
+        if threads != 1:
+            library.set_num_threads(1)
+    try:
+        yield
+    finally:
+        for library, threads in zip(_blas_libraries, before, strict=True):
+            if threads != 1:
+                library.set_num_threads(threads)
+
+
 class NumpyVAE:
     """The VAE of vae/model.py, forward only: 784 -> hidden (ReLU) -> (mu, logvar); z -> hidden (ReLU) -> 784."""
 
@@ -140,6 +169,7 @@ class NumpyVAE:
     def latent_size(self) -> int:
         return self.config.latent_size
 
+    @one_blas_thread()
     def encode(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(mu, logvar), each (B, latent), of images x (B, 784) or (B, 28, 28) in [0, 1]."""
         x = np.asarray(x, dtype=np.float32).reshape(-1, self.config.input_size)
@@ -152,6 +182,7 @@ class NumpyVAE:
         """Pre-activation of the decoder's hidden layer (B, hidden); the geodesic's gradient needs it."""
         return np.asarray(z, dtype=np.float32).reshape(-1, self.config.latent_size) @ self.w3 + self.b3
 
+    @one_blas_thread()
     def decode_logits(self, z: np.ndarray) -> np.ndarray:
         return _relu(self.decode_hidden(z)) @ self.w4 + self.b4  # (B, 784)
 
@@ -177,6 +208,7 @@ class NumpyClassifier:
         self.b_fc1 = w["fc1.bias"]
         self.w_fc2, self.b_fc2 = np.ascontiguousarray(w["fc2.weight"].T), w["fc2.bias"]
 
+    @one_blas_thread()
     def logits(self, images: np.ndarray) -> np.ndarray:
         """(B, 10) logits of images (B, 28, 28) or (B, 784) in [0, 1]."""
         x = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)  # (B, H, W, C)
@@ -224,10 +256,9 @@ def load_classifier(path: str | Path, arrays: dict[str, np.ndarray], record: dic
 def limit_blas_threads() -> None:
     """One BLAS thread per product, for the whole process (what the page wants).
 
-    The products here are tiny ((16, 400) @ (400, 784) at most, per morph), so waking a second
-    OpenBLAS thread costs more than it saves: on the 2-core development machine shared with a
-    browser, a decode took 14 ms with 2 threads and 0.16 ms with 1. Sessions run side by side
-    instead. The frames do not depend on it (tests/test_determinism.py)."""
+    The products here are tiny ((16, 400) @ (400, 784) per morph), so waking a second OpenBLAS
+    thread costs more than it saves: on the 2-core development machine shared with a browser, a
+    decode took 14 ms with 2 threads and 0.16 ms with 1. Sessions run side by side instead."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")
