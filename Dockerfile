@@ -1,13 +1,12 @@
 # HuggingFace Docker Space (README front matter: sdk: docker, app_port: 8501).
-# CPU-only torch keeps the image ~1 GB instead of several GB of CUDA libraries.
+# The page runs its models in numpy (vae/inference.py): no torch in the image, only requirements.txt.
 FROM python:3.11-slim
 
 RUN useradd --create-home --uid 1000 user
 WORKDIR /home/user/app
 
 COPY requirements.txt .
-RUN pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.14.1 torchvision==0.29.1 \
- && pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir -r requirements.txt
 
 COPY --chown=user . .
 USER user

@@ -1,12 +1,15 @@
 """Deploy smoke test: the container's start, reproduced as closely as this machine allows.
 
 There is no Docker engine here, so instead of `docker run` this test
-  * builds a fresh virtualenv from requirements.txt (cached per requirements hash),
+  * builds a fresh virtualenv from requirements.txt alone (cached per requirements hash) and
+    checks that torch is not importable there: the page runs its models in numpy,
   * copies the files the image would hold (everything .dockerignore lets through) into a
     read-only folder,
   * starts the Dockerfile's exact ENTRYPOINT as UID 1000 (the Space's user),
-  * waits for the HEALTHCHECK's endpoint, and renders the page in Chromium.
+  * waits for the HEALTHCHECK's endpoint, and in Chromium: the map, a shared geodesic morph
+    (decoder, the hand-written gradient, the classifier) and a drawn digit (the encoder).
 """
+
 import hashlib
 import json
 import os
@@ -18,8 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from browser import MAP_READY, chromium_path, launch, wait_for_status
+from browser import MAP_READY, chromium_path, draw_stroke, launch, wait_for_status
 from conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -54,7 +56,7 @@ def system_python() -> str:
 
 
 def fresh_venv() -> Path:
-    """A venv built from requirements.txt alone, cached per requirements hash (the install is ~2 min)."""
+    """A venv built from requirements.txt alone, cached per requirements hash (pip's local cache helps)."""
     digest = hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()[:12]
     venv = Path("/var/tmp") / f"latent-explorer-deploy-venv-{digest}"
     if not (venv / "ok").exists():
@@ -69,9 +71,31 @@ def test_dockerfile_follows_the_space_recipe():
     spec = dockerfile()
     assert spec["port"] == 8501 and "--server.port=8501" in spec["entrypoint"]
     assert "USER user" in spec["text"] and "--uid 1000" in spec["text"]
-    assert "/_stcore/health" in spec["text"] and "whl/cpu" in spec["text"]
+    assert "/_stcore/health" in spec["text"]
+    instructions = "\n".join(line for line in spec["text"].splitlines() if not line.lstrip().startswith("#"))
+    assert "torch" not in instructions and "pip install --no-cache-dir -r requirements.txt" in instructions
     front = (ROOT / "README.md").read_text().split("---")[1]
     assert "sdk: docker" in front and "app_port: 8501" in front
+
+
+def test_page_requirements_hold_no_training_stack():
+    names = {
+        line.split("==")[0].strip().lower()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith(("#", "-"))
+    }
+    assert names and not names & {"torch", "torchvision", "scikit-learn", "scipy", "tqdm"}
+    train = (ROOT / "requirements-train.txt").read_text()
+    assert "-r requirements.txt" in train and "torch==" in train
+    assert "-r requirements-train.txt" in (ROOT / "requirements-dev.txt").read_text()
+
+
+def test_requirements_venv_has_no_torch():
+    python = str(fresh_venv() / "bin" / "python")
+    assert subprocess.run([python, "-c", "import torch"], capture_output=True).returncode != 0
+    assert subprocess.run([python, "-c", "import sklearn"], capture_output=True).returncode != 0
+    imports = "import streamlit, plotly, numpy, PIL, safetensors, streamlit_drawable_canvas, threadpoolctl"
+    assert subprocess.run([python, "-c", imports], capture_output=True).returncode == 0
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to start the app as UID 1000")
@@ -91,11 +115,17 @@ def test_container_start_smoke():
     os.chown(home, UID, UID)
 
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(home), "PYTHONUNBUFFERED": "1"}
-    log = open(tmp_path / "server.log", "wb")
-    process = subprocess.Popen(
-        spec["entrypoint"], cwd=app, env=env, stdout=log, stderr=subprocess.STDOUT,
-        user=UID, group=UID, extra_groups=[],
-    )
+    with open(tmp_path / "server.log", "wb") as log:  # the server keeps its own handle
+        process = subprocess.Popen(
+            spec["entrypoint"],
+            cwd=app,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            user=UID,
+            group=UID,
+            extra_groups=[],
+        )
     url = f"http://127.0.0.1:{spec['port']}"
     try:
         deadline = time.time() + 90
@@ -115,16 +145,19 @@ def test_container_start_smoke():
         with sync_playwright() as playwright:
             browser = launch(playwright)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
+            page.goto(f"{url}/?model=z20-beta1&method=geodesic&frames=8&a=3&b=7")  # a shared geodesic morph
             page.wait_for_function(MAP_READY, timeout=90_000)
             wait_for_status(page, "explorer", timeout=60)
+            assert "from test #3 (" in wait_for_status(page, "morph", timeout=60)
+            draw_stroke(page, [(150, 40), (160, 140), (150, 240)])  # a tall "1": the encoder runs
+            wait_for_status(page, "drawn", timeout=60)
             assert page.locator('[data-testid="stException"]').count() == 0
+            assert page.locator('[data-testid="stAlert"]').filter(has_text="weights").count() == 0
             browser.close()
         assert sorted(app.rglob("*")) == shipped, "the app wrote into its own folder"
         assert "Traceback" not in (tmp_path / "server.log").read_text()
     finally:
         process.terminate()
         process.wait(timeout=15)
-        log.close()
         subprocess.run(["chmod", "-R", "u+w", str(app)], check=False)
         shutil.rmtree(tmp_path, ignore_errors=True)
