@@ -9,9 +9,10 @@
         wait_for_status(page, "morph")               # the page's hidden status markers
 
 Plotly's WebGL markers draw no SVG nodes, so clicks take the pixel route: data ->
-pixels with the axis's l2p() and the plot's offset, then page.mouse. Plotly clicks
-the point it last hovered, so every click first rests the pointer on its target and
-fails loudly (`HoverMissed`) if the target is not what the pointer hovers.
+pixels with the axis's l2p() and the plot's offset, then page.mouse. Every click first
+rests the pointer on its target until the map says that is what a click there means
+(the widget's hover tip, or Plotly's hovered point on a plain Plotly graph) and fails
+loudly (`HoverMissed`) otherwise: a click never lands on a digit it did not mean.
 
 Every wait is bounded; a timeout names what it waited for and what the page looked
 like (`page_state`: map drawn? Plotly loaded? which status markers? console errors?).
@@ -57,7 +58,7 @@ GRID_INDEX = -1  # customdata of the z = 2 plane's invisible click grid (explore
 
 
 class HoverMissed(AssertionError):
-    """The pointer rests on a target but Plotly hovers something else (or nothing): a click there
+    """The pointer rests on a target but the map means something else (or nothing) there: a click
     would mean another digit, so the test or benchmark must not carry on as if it had clicked it."""
 
 
@@ -213,8 +214,19 @@ ISOLATED = """([count, gap]) => {
   found.sort((a, b) => a - b);
   return found.filter((_, i) => i % Math.max(1, Math.floor(found.length / count)) === 0).slice(0, count); }"""
 
-# What Plotly hovers now: the customdata of the first hovered point, or null.
-HOVERED = """() => { const h = (document.querySelector('.le-map') || {})._hoverdata;
+# What a click at the pointer would mean now: the test index, GRID_INDEX for the empty z = 2
+# plane, or null. The map widget shows it in its tip (widgets/latent_map.js: "digit 7 · test #123",
+# or "(x, y): what the decoder draws here"), found with the same nearest-digit rule its clicks use;
+# a page without the tip falls back to the point Plotly hovers (its customdata).
+HOVERED = """() => { const gd = document.querySelector('.le-map'); if (!gd) return null;
+  const tip = gd.parentElement && gd.parentElement.querySelector('.le-tip');
+  if (tip) {
+    if (tip.style.display !== 'block') return null;
+    const digit = /test #(\\d+)/.exec(tip.textContent);
+    if (digit) return Number(digit[1]);
+    return tip.textContent.includes('what the decoder draws') ? -1 : null;
+  }
+  const h = gd._hoverdata;
   if (!h || !h.length || h[0].customdata === undefined) return null;
   return Array.isArray(h[0].customdata) ? h[0].customdata[0] : h[0].customdata; }"""
 
@@ -362,9 +374,9 @@ def _missed(xy, index, hovered) -> HoverMissed:
 
 
 def hover(page, xy, index: int, timeout: float = 5.0) -> None:
-    """Rests the pointer on `xy` until Plotly hovers the marker whose customdata is `index`
-    (a test digit, or GRID_INDEX on the plane): Plotly clicks what it last hovered, so a click
-    without this can report the previous point. Raises HoverMissed if that never happens."""
+    """Rests the pointer on `xy` until the map shows that a click there means `index` (a test
+    digit, or GRID_INDEX for the empty plane; see HOVERED). Raises HoverMissed if that never
+    happens: a covered marker, a map still redrawing, or pixels computed from stale axes."""
     page.mouse.move(*xy)
     try:
         page.wait_for_function(HOVERING, arg=index, timeout=1000 * timeout, polling=10)
@@ -388,7 +400,7 @@ def digit_pixels(page, index: int) -> list[float]:
 
 
 def hover_then_click(page, xy, index: int, timeout: float = 5.0) -> None:
-    """Rests the pointer on `xy` until Plotly hovers `index` (else HoverMissed), then clicks there."""
+    """Rests the pointer on `xy` until a click there means `index` (else HoverMissed), then clicks there."""
     hover(page, xy, index, timeout)
     page.mouse.click(*xy)
 

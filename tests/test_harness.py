@@ -25,13 +25,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The map element as the harness reads it: the plot area starts 10 px right and 20 px below the
 # element's corner, which sits at (50, 40); data x -> 10x px, data y -> 200 - 10y px. Digits 12
-# and 13 lie 3 px apart (occluded); 11 and 14 stand alone. Plotly's hover is mimicked: the marker
-# within 4 px of the pointer is hovered; clicks are counted.
+# and 13 lie 3 px apart (occluded); 11 and 14 stand alone. Hover is mimicked both ways the harness
+# reads it: the map widget's tip (the digit within 4 px, else the decodable plane) and Plotly's
+# hovered point (`_hoverdata`); TIP chooses which. Clicks are counted.
 FAKE_MAP = """<!doctype html><html><body style="margin:0">
-<div class="le-map" style="position:absolute; left:50px; top:40px; width:400px; height:300px"></div>
+<div style="position:absolute; left:50px; top:40px; width:400px; height:300px">
+  <div class="le-map" style="width:400px; height:300px"></div><div class="le-tip"></div>
+</div>
 <span class="le-status" data-name="explorer" style="display:none">run 1</span>
 <script>
-const gd = document.querySelector('.le-map');
+const TIP = true;
+const gd = document.querySelector('.le-map'), tip = document.querySelector('.le-tip');
+if (!TIP) tip.remove();
 gd._fullLayout = {xaxis: {_offset: 10, l2p: v => 10 * v}, yaxis: {_offset: 20, l2p: v => 200 - 10 * v}};
 gd._fullData = [
   {name: "3", x: [1, 5, 5.3], y: [1, 5, 5], customdata: [11, 12, 13]},
@@ -41,18 +46,23 @@ gd._fullData = [
 window.clicks = 0;
 document.addEventListener('click', () => { window.clicks += 1; });
 document.addEventListener('mousemove', (event) => {
-  gd._hoverdata = [];
+  let hovered = null;
   for (const trace of gd._fullData) {
     if (!trace.customdata) continue;
     trace.x.forEach((x, i) => {
       const px = 50 + 10 + gd._fullLayout.xaxis.l2p(x), py = 40 + 20 + gd._fullLayout.yaxis.l2p(trace.y[i]);
-      if (Math.hypot(px - event.clientX, py - event.clientY) < 4 && !gd._hoverdata.length)
-        gd._hoverdata = [{customdata: trace.customdata[i]}];
+      if (Math.hypot(px - event.clientX, py - event.clientY) < 4 && hovered === null)
+        hovered = {index: trace.customdata[i], label: trace.name};
     });
   }
+  gd._hoverdata = hovered ? [{customdata: hovered.index}] : [];
+  tip.style.display = 'block';
+  tip.textContent = hovered ? `digit ${hovered.label} · test #${hovered.index}`
+                            : '(1.00, 2.00): what the decoder draws here';
 });
 console.error("a console error the diagnostics should show");
 </script></body></html>"""
+PLOTLY_MAP = FAKE_MAP.replace("const TIP = true;", "const TIP = false;")
 
 DIGIT_14 = [160.0, 160.0]  # 50 + 10 + 10 * 10, 40 + 20 + (200 - 10 * 10)
 
@@ -141,13 +151,14 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def fake_map(browser):
+@pytest.fixture(params=["tip", "plotly"])
+def fake_map(browser, request):
+    """The fake map, hovered through the widget's tip and through Plotly's hovered point."""
     from harness.browser import watch
 
     page = browser.new_page(viewport={"width": 600, "height": 400})
     watch(page)
-    page.goto(data_url(FAKE_MAP))
+    page.goto(data_url(FAKE_MAP if request.param == "tip" else PLOTLY_MAP))
     yield page
     page.close()
 
@@ -180,9 +191,24 @@ def test_hover_then_click_clicks_only_the_digit_it_hovers(fake_map):
     assert fake_map.evaluate("window.clicks") == 1
     with pytest.raises(HoverMissed, match="hovers 14, not 11"):
         hover_then_click(fake_map, DIGIT_14, 11, timeout=0.3)
-    with pytest.raises(HoverMissed, match="hovers None, not 14"):
+    empty = "-1" if fake_map.evaluate("!!document.querySelector('.le-tip')") else "None"  # the plane, or nothing
+    with pytest.raises(HoverMissed, match=f"hovers {empty}, not 14"):
         hover_then_click(fake_map, [300.0, 100.0], 14, timeout=0.3)  # empty space
     assert fake_map.evaluate("window.clicks") == 1  # a missed hover never clicks
+
+
+@pytest.mark.browser
+def test_hover_on_the_plane_means_the_plane_only_through_the_tip(browser):
+    from harness.browser import GRID_INDEX, HoverMissed, hover
+
+    page = browser.new_page(viewport={"width": 600, "height": 400})
+    try:
+        page.goto(data_url(FAKE_MAP))
+        hover(page, [300.0, 100.0], GRID_INDEX)  # empty plane: the tip offers to decode it
+        with pytest.raises(HoverMissed, match="hovers 14, not -1"):
+            hover(page, DIGIT_14, GRID_INDEX, timeout=0.3)  # a digit sits there: a click means the digit
+    finally:
+        page.close()
 
 
 @pytest.mark.browser
