@@ -184,3 +184,103 @@ def test_captions_fit_the_endpoint_kind(family):
     assert caption.startswith("your drawing | its reconstruction") and "not kept in the link" in caption
     assert find.strip_end("A", digit) == "original A"
     assert "no original" in find.strip_end("B", plane) and find.strip_end("A", drawn) == "your drawing (A)"
+
+
+PANEL_SCRIPT = """
+import sys
+
+sys.path.insert(0, {root!r})
+from explorer.state import test_digit
+from sections.find import find_panel
+from sections.runtime import get_family, weights_folder
+from sections.session import endpoints
+
+family = get_family(weights_folder())
+chosen = endpoints()
+if chosen.empty and "seeded" not in __import__("streamlit").session_state:
+    __import__("streamlit").session_state.seeded = True
+    chosen.use("a", test_digit(family, 3))
+    chosen.use("b", test_digit(family, 7))
+find_panel(family, family.models["z20-beta1"], chosen)
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_on_a_400_px_phone_the_controls_wrap_and_a_tap_sets_the_endpoint(tmp_path):
+    """At 400 px nothing sticks out sideways, the neighbour tiles wrap onto more rows, and taps work.
+    Leaves test-artifacts/find-400.png."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(chromium):
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    page_file = tmp_path / "find_panel.py"
+    page_file.write_text(PANEL_SCRIPT.format(root=str(ROOT)))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = (tmp_path / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(page_file), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "streamlit did not start"
+                time.sleep(0.2)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            context = browser.new_context(viewport={"width": 400, "height": 900}, has_touch=True, is_mobile=True)
+            page = context.new_page()
+            page.goto(url)
+            status = page.locator("span.le-status[data-name=find]")
+            status.wait_for(state="attached", timeout=60_000)
+            page.get_by_text("Find a digit: by index").tap()
+            # A button with a help tooltip is in the DOM twice, one of them hidden: look at visible ones only.
+            page.locator(".st-key-find_near_a_4 button:visible").wait_for(timeout=30_000)
+
+            assert page.evaluate("document.documentElement.scrollWidth") <= 400
+            controls = page.locator(
+                "[data-testid=stExpander] button:visible, [data-testid=stExpander] input:visible"
+            ).all()
+            assert len(controls) >= 3 + 2 + 2 * find.NEIGHBOURS
+            for control in controls:
+                box = control.bounding_box()
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 400, control
+            rows = {round(page.locator(f".st-key-find_near_a_{rank}").bounding_box()["y"]) for rank in range(5)}
+            assert len(rows) > 1  # five 96 px tiles do not fit in one 400 px row: they wrap
+
+            (ROOT / "test-artifacts").mkdir(exist_ok=True)
+            page.screenshot(path=str(ROOT / "test-artifacts" / "find-400.png"), full_page=True)
+
+            field = page.locator(".st-key-find_index input")
+            field.tap()
+            field.fill("1234")
+            field.press("Enter")
+            page.locator(".st-key-find_set_b button:visible").tap()
+            page.wait_for_function(
+                "() => document.querySelector('span.le-status[data-name=find]')"
+                ".textContent.startsWith('A #3, B #1234')",
+                timeout=30_000,
+            )
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
