@@ -169,3 +169,26 @@ def test_the_page_runtime_never_imports_torch():
     done = subprocess.run([sys.executable, "-c", RUNTIME], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["ok", "False"]  # nor scikit-learn
+
+
+PAGE = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=120)
+for key, value in {"model": "z20-beta1", "method": "geodesic", "frames": "8", "a": "3", "b": "7"}.items():
+    at.query_params[key] = value
+at.run()
+assert not at.exception and not at.error, (at.exception, at.error)
+assert any('data-name="morph"' in element.proto.body for element in at.get("html")), "no morph"
+print(" ".join(sorted(name for name in ("torch", "torchvision", "sklearn", "scipy") if name in sys.modules)))
+"""
+
+
+@pytest.mark.slow
+def test_the_page_draws_a_geodesic_morph_without_importing_torch():
+    """The real page (app.py in AppTest, in a fresh interpreter), opened on a shared geodesic morph."""
+    done = subprocess.run(
+        [sys.executable, "-c", PAGE, str(ROOT / "app.py")], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == ""  # none of torch, torchvision, scikit-learn or scipy was imported
