@@ -1,17 +1,36 @@
-"""Draw a digit (or upload one): preprocessed as MNIST was made, encoded, placed, and usable as A or B."""
+"""Draw a digit (or upload one): preprocessed as MNIST was made, encoded, placed, and usable as A or B.
+
+An upload is read once per distinct file: the 28x28 result (or the message why there is none) is cached
+by the file's SHA-256, so the reruns that follow (a sidebar change, a click on the map) cost nothing and
+never decode the picture again. The cache holds only those 3 KB results, at most UPLOAD_CACHE of them.
+"""
+
 from __future__ import annotations
+
+import hashlib
 
 import numpy as np
 import streamlit as st
 
 from explorer import images
 from explorer.state import drawn_digit
-from vae.drawing import DrawingError, read_upload, to_mnist
+from vae.drawing import Digit, DrawingError, read_upload, to_mnist
 from vae.family import Family, LoadedModel
 from vae.paths import decode
 
 from .runtime import no_traceback, status
 from .session import endpoints
+
+UPLOAD_CACHE = 32  # distinct uploads remembered, across all sessions
+
+
+@st.cache_data(max_entries=UPLOAD_CACHE, show_spinner="Reading your picture...")
+def upload_digit(digest: str, _data: bytes) -> tuple[Digit | None, str | None]:
+    """The upload's 28x28 digit, or the message that says why it has none; keyed by the file's SHA-256."""
+    try:
+        return to_mnist(read_upload(_data)), None
+    except DrawingError as error:
+        return None, str(error)
 
 
 @no_traceback
@@ -20,40 +39,51 @@ def draw_section(family: Family, loaded: LoadedModel):
     st.subheader("Draw a digit")
     source = st.radio("Input", ["Draw", "Upload a picture"], horizontal=True, label_visibility="collapsed")
     pad, result = st.columns([1, 2], gap="large")
+    digit, problem = None, None
     with pad:
-        picture = None
         if source == "Draw":
             from streamlit_drawable_canvas import st_canvas  # needs a running page; see FIELD-NOTES
 
             canvas = st_canvas(
-                stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
-                height=280, width=280, drawing_mode="freedraw", return_image_data=True, key="canvas",
+                stroke_width=18,
+                stroke_color="#FFFFFF",
+                background_color="#000000",
+                height=280,
+                width=280,
+                drawing_mode="freedraw",
+                return_image_data=True,
+                key="canvas",
             )
-            picture = canvas.image_data
             st.caption("Draw one digit, large, in the middle. The bin icon clears the canvas.")
-        else:
-            upload = st.file_uploader("A PNG or JPG of one digit", type=["png", "jpg", "jpeg"])
-            if upload is not None:
+            if canvas.image_data is not None:
                 try:
-                    picture = read_upload(upload.getvalue())
+                    digit = to_mnist(canvas.image_data)
                 except DrawingError as error:
-                    st.warning(str(error))
+                    problem = str(error)
+        else:
+            upload = st.file_uploader("A PNG or JPEG of one digit", type=["png", "jpg", "jpeg"], key="upload")
+            st.caption("PNG or JPEG only, up to 25 megapixels. It is read in memory and never stored.")
+            if upload is not None:
+                data = upload.getvalue()
+                digit, problem = upload_digit(hashlib.sha256(data).hexdigest(), data)
     with result:
-        if picture is None:
+        if problem is not None:
+            st.info(problem)  # our own words (sizes are numbers): nothing the visitor sent is echoed
+            return None
+        if digit is None:
             st.caption("Your digit will appear here, encoded and placed on the map as a ★.")
             return None
-        try:
-            digit = to_mnist(picture)
-        except DrawingError as error:
-            st.info(str(error))
-            return None
+        if digit.warning:
+            st.warning(digit.warning)
         endpoint = drawn_digit(digit.image)
         code = endpoint.latent(loaded)
         reconstruction = decode(loaded.model, code[None])[0]
-        st.image(images.strip(np.stack([digit.image, reconstruction]), scale=4, end_gap=6),
-                 caption="what the model sees (28×28) | its reconstruction"
-                 + (" — your picture was dark-on-light, so it was inverted" if digit.inverted else ""))
-        nearest, distances = loaded.atlas.nearest(code, 5)
+        st.image(
+            images.strip(np.stack([digit.image, reconstruction]), scale=4, end_gap=6),
+            caption="what the model sees (28×28) | its reconstruction"
+            + (" — your picture was dark-on-light, so it was inverted" if digit.inverted else ""),
+        )
+        nearest, _ = loaded.atlas.nearest(code, 5)
         tiles = [images.labelled_tile(family.images[i] / 255.0, f"{family.labels[i]} #{i}") for i in nearest]
         st.image(np.concatenate(tiles, axis=1), caption="its 5 nearest test digits in latent space (label #index)")
         use_a, use_b = st.columns(2)
