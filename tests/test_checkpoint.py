@@ -1,4 +1,5 @@
 """Checkpoints round-trip exactly, and every kind of damage is refused with one clear error."""
+
 import json
 import pickle
 import struct
@@ -95,7 +96,7 @@ def test_unknown_kind_and_bad_config(saved, tiny_vae):
     tensors = {k: v.contiguous() for k, v in tiny_vae.state_dict().items()}
     record = read_record(saved)
     save_file(tensors, str(saved), metadata={METADATA_KEY: json.dumps({**record, "kind": "gan"})})
-    assert_refused(saved, "unknown model kind")
+    assert_refused(saved, "field 'kind'", "'gan'")
     save_file(tensors, str(saved), metadata={METADATA_KEY: json.dumps({**record, "config": {"layers": 9}})})
     assert_refused(saved, "config")
 
@@ -104,3 +105,37 @@ def test_header_length_lies(saved):
     blob = saved.read_bytes()
     saved.write_bytes(struct.pack("<Q", 10**12) + blob[8:])
     assert_refused(saved)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"config": {"input_size": 784, "hidden_size": 16, "latent_size": 3, "beta": "two"}}, "'beta'"),
+        ({"config": {"input_size": 784, "hidden_size": 16, "latent_size": 3}}, "'beta'"),  # no beta at all
+        ({"config": {"input_size": 784, "hidden_size": [16], "latent_size": 3, "beta": 2.0}}, "'hidden_size'"),
+        ({"config": {"input_size": 784, "hidden_size": 16, "latent_size": True, "beta": 2.0}}, "'latent_size'"),
+        ({"config": {"input_size": 784, "hidden_size": 16, "latent_size": 3, "beta": float("nan")}}, "'beta'"),
+        ({"sha256": 7}, "'sha256'"),
+        ({"sha256": "f" * 63 + "g"}, "'sha256'"),
+        ({"info": ["not", "a", "mapping"]}, "'info'"),
+        ({"info": {**INFO, "metrics": "good"}}, "'info.metrics'"),
+        ({"info": {**INFO, "metrics": {"neg_elbo": "1"}}}, "'info.metrics.neg_elbo'"),
+        ({"info": {**INFO, "lesson": [1, 2]}}, "'info.lesson'"),
+        ({"info": {**INFO, "beta": None}}, "'info.beta'"),
+    ],
+)
+def test_tampered_metadata_names_the_file_and_the_field(saved, tiny_vae, change, field):
+    tensors = {k: v.contiguous() for k, v in tiny_vae.state_dict().items()}
+    record = read_record(saved)
+    save_file(tensors, str(saved), metadata={METADATA_KEY: json.dumps({**record, **change})})
+    assert_refused(saved, field)
+
+
+def test_a_huge_tampered_value_is_cut_short_in_the_message(saved, tiny_vae):
+    tensors = {k: v.contiguous() for k, v in tiny_vae.state_dict().items()}
+    record = read_record(saved)
+    config = {**record["config"], "beta": "x" * 10_000}
+    save_file(tensors, str(saved), metadata={METADATA_KEY: json.dumps({**record, "config": config})})
+    with pytest.raises(CheckpointError) as caught:
+        load_checkpoint(saved)
+    assert "'beta'" in str(caught.value) and len(caught.value.problem) < 200

@@ -5,6 +5,7 @@ how the model was trained (beta, epochs, seed, wall time, a checksum of the
 training data) and its metrics, plus a SHA-256 of every tensor so that an edited
 file is caught. Nothing is ever unpickled: safetensors stores raw bytes only.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,6 +25,7 @@ FORMAT = "latent-explorer/1"
 METADATA_KEY = "latent_explorer"
 MAX_HEADER_BYTES = 1 << 20
 MODEL_KINDS = ("vae", "classifier")  # what `build_model` can rebuild
+MAX_LAYER = 1 << 16  # no layer of a model this page can hold is wider than this
 
 
 class CheckpointError(Exception):
@@ -48,7 +50,7 @@ def tensors_digest(tensors: dict) -> str:
     return digest.hexdigest()
 
 
-def save_checkpoint(path: str | Path, model: "torch.nn.Module", kind: str, info: dict) -> Path:
+def save_checkpoint(path: str | Path, model: torch.nn.Module, kind: str, info: dict) -> Path:
     """Writes model weights + {format, kind, config, info, sha256}; returns the path."""
     from safetensors.torch import save as save_safetensors_bytes
 
@@ -114,6 +116,7 @@ def check_shapes(path: str | Path, arrays: dict[str, np.ndarray], record: dict) 
 
     if record["kind"] != "vae":
         return
+    _check_vae_config(path, record["config"])
     try:
         expected = parameter_shapes(VAEConfig(**record["config"]))
     except (TypeError, ValueError) as error:
@@ -128,7 +131,7 @@ def _require_shapes(path, expected: dict, arrays: dict, record: dict) -> None:
         raise CheckpointError(path, f"tensors do not match the config {record['config']}: {wrong[:4]}")
 
 
-def build_model(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -> "torch.nn.Module":
+def build_model(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -> torch.nn.Module:
     """Rebuilds the module a verified record describes and loads its tensors (eval mode, CPU)."""
     import torch
 
@@ -151,7 +154,7 @@ def build_model(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -
     return model.eval()
 
 
-def load_checkpoint(path: str | Path) -> tuple["torch.nn.Module", dict]:
+def load_checkpoint(path: str | Path) -> tuple[torch.nn.Module, dict]:
     """Rebuilds the model from the file alone. Returns (model in eval mode, metadata record).
 
     Raises CheckpointError for a missing, truncated, corrupt, tampered or mismatched file.
@@ -193,7 +196,49 @@ def _parse_record(path: Path, header: bytes, length: int) -> dict:
     if missing:
         raise CheckpointError(path, f"metadata lacks {sorted(missing)}")
     if record["kind"] not in MODEL_KINDS:
-        raise CheckpointError(path, f"unknown model kind {record['kind']!r}")
+        raise CheckpointError(path, f"metadata field 'kind' must be one of {MODEL_KINDS}, got {_shown(record['kind'])}")
     if not isinstance(record["config"], dict):
         raise CheckpointError(path, "metadata config is not a mapping")
+    digest = record["sha256"]
+    if not isinstance(digest, str) or len(digest) != 64 or not set(digest) <= set("0123456789abcdef"):
+        raise CheckpointError(path, f"metadata field 'sha256' must be 64 hex digits, got {_shown(digest)}")
+    _check_info(path, record["info"])
     return record
+
+
+def _check_info(path: Path, info: object) -> None:
+    """How the model was trained and what it scored: the page reads these, so they must have their types."""
+    if not isinstance(info, dict):
+        raise CheckpointError(path, f"metadata field 'info' must be a mapping, got {_shown(info)}")
+    for field in ("metrics", "lesson"):
+        if field in info and not isinstance(info[field], dict):
+            raise CheckpointError(path, f"metadata field 'info.{field}' must be a mapping, got {_shown(info[field])}")
+    for name, value in info.get("metrics", {}).items():
+        if value is not None and not _is_number(value):
+            raise CheckpointError(path, f"metadata field 'info.metrics.{name}' must be a number, got {_shown(value)}")
+    for field in ("beta", "epochs", "seed", "batch_size", "train_digits", "wall_seconds"):
+        if field in info and not _is_number(info[field]):
+            raise CheckpointError(path, f"metadata field 'info.{field}' must be a number, got {_shown(info[field])}")
+
+
+def _check_vae_config(path: str | Path, config: dict) -> None:
+    """The fields `parameter_shapes` needs, typed, before any shape is computed from them."""
+    for field in ("input_size", "hidden_size", "latent_size"):
+        value = config.get(field)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_LAYER:
+            raise CheckpointError(
+                path, f"config field {field!r} must be a whole number from 1 to {MAX_LAYER}, got {_shown(value)}"
+            )
+    beta = config.get("beta")
+    if not _is_number(beta) or beta < 0:
+        raise CheckpointError(path, f"config field 'beta' must be a number >= 0, got {_shown(beta)}")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+
+
+def _shown(value: object) -> str:
+    """A value from a file, as short text for a message (a tampered file may hold anything, of any size)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
