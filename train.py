@@ -1,30 +1,32 @@
-"""Trains the shipped VAE family and writes weights/: checkpoints, latent atlases, test set, model card.
+"""Trains the VAE family and the digit classifier: checkpoints, latent atlases, test set, model card.
 
-    python train.py                          # the whole family, as shipped
-    python train.py --variants z20-beta1 --epochs 10
-    python train.py --data-root /path/with/MNIST/raw --download
+    python train.py                                   # the whole family, into runs/<UTC date-time>/
+    python train.py --variants z20-beta1 --epochs 20  # one model, quicker
+    python train.py --data-root ../shared/data --no-download
+    python train.py --out weights --overwrite         # replace the shipped models (what the app loads)
 
-Each variant is trained from a fixed seed; what was used is recorded in each
-checkpoint next to the metrics it scored, and in weights/README.md.
+MNIST is read from --data-root (default data/, git-ignored) and downloaded there
+by torchvision when missing, unless --no-download. Output goes to a new folder;
+an existing folder that already holds files is only written with --overwrite.
+Point the app at a run with LATENT_EXPLORER_WEIGHTS=runs/<...> streamlit run app.py.
+
+Runs on CPU or CUDA from the same command; on CUDA each training step is one
+CUDA graph (--cuda-graphs off for the eager loop). Each variant is trained from
+a fixed seed; what was used is recorded in each checkpoint next to the metrics
+it scored, and in the output's README.md.
 """
+
 from __future__ import annotations
 
 import argparse
 import platform
+import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-import torch
-from tqdm import tqdm
-
-from vae.atlas import build_atlas, save_atlas, save_test_set
-from vae.card import write_model_card
-from vae.checkpoint import save_checkpoint, tensors_digest
-from vae.data import DEFAULT_DATA_ROOT, load_mnist
+from vae.data import DEFAULT_DATA_ROOT  # torch-free, like vae.family: --help answers before torch loads
 from vae.family import CLASSIFIER_FILE, SHIPPED, TEST_SET_FILE, Variant
-from vae.metrics import active_units, elbo_metrics, encode_all, iwae_nll
-from vae.model import VAE, VAEConfig
-from vae.training import cosine_schedule, train_epoch
 
 DEFAULTS = dict(
     epochs=100,  # cosine-decayed Adam; z20-beta1 reaches its target ELBO here
@@ -38,51 +40,77 @@ DEFAULTS = dict(
 )
 
 
+def default_out() -> str:
+    return f"runs/{datetime.now(UTC):%Y%m%d-%H%M%S}"
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add = parser.add_argument
-    add("--variants", default=",".join(v.name for v in SHIPPED), help="comma-separated VAEs, e.g. z20-beta1,z2-beta1; '' for none (default: all shipped)")
+    shipped = ",".join(v.name for v in SHIPPED)
+    add("--variants", default=shipped, help="comma-separated VAEs; '' for none (default: all shipped, %(default)s)")
     add("--epochs", type=int, default=DEFAULTS["epochs"], help="epochs per variant (default %(default)s)")
     add("--batch-size", type=int, default=DEFAULTS["batch_size"], help="(default %(default)s)")
     add("--lr", type=float, default=DEFAULTS["lr"], help="peak Adam learning rate (default %(default)s)")
-    add("--warmup-epochs", type=float, default=DEFAULTS["warmup_epochs"], help="linear LR warm-up (default %(default)s)")
+    add("--warmup-epochs", type=float, default=DEFAULTS["warmup_epochs"], help="linear warm-up (default %(default)s)")
     add("--seed", type=int, default=DEFAULTS["seed"], help="(default %(default)s)")
     add("--hidden-size", type=int, default=DEFAULTS["hidden_size"], help="(default %(default)s)")
-    add("--classifier-epochs", type=int, default=DEFAULTS["classifier_epochs"], help="0 skips the digit classifier (default %(default)s)")
+    add("--classifier-epochs", type=int, default=DEFAULTS["classifier_epochs"], help="0 skips it (default %(default)s)")
     add("--iwae-samples", type=int, default=DEFAULTS["iwae_samples"], help="0 skips the IWAE NLL (default %(default)s)")
     add("--data-root", default=DEFAULT_DATA_ROOT, help="folder holding MNIST/raw (default %(default)s)")
-    add("--download", action="store_true", help="let torchvision download MNIST into --data-root")
-    add("--out", default="weights", help="output folder (default %(default)s)")
-    add("--device", default="cuda" if torch.cuda.is_available() else "cpu", help="(default %(default)s)")
+    add("--no-download", action="store_true", help="never download MNIST; fail if --data-root lacks it")
+    add("--download", action="store_true", help=argparse.SUPPRESS)  # the old opt-in; downloading is the default now
+    add("--out", default=None, help="output folder (default: a new runs/<UTC date-time>)")
+    add("--overwrite", action="store_true", help="allow writing into a folder that already holds files, e.g. weights")
+    add("--device", default="auto", help="auto = cuda when present, else cpu; or cpu, cuda, cuda:1... (default auto)")
+    add("--cuda-graphs", choices=("auto", "on", "off"), default="auto", help="one CUDA graph per step (default auto)")
     add("--train-subset", type=int, default=0, help="use only the first N training digits (tests; 0 = all)")
     add("--test-subset", type=int, default=0, help="use only the first N test digits (tests; 0 = all)")
     return parser.parse_args(argv)
 
 
+def check_out(out: Path, overwrite: bool) -> None:
+    """Never replaces a folder's files unasked: the shipped weights/ needs --out weights --overwrite."""
+    if out.exists() and not out.is_dir():
+        raise SystemExit(f"error: --out {out} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not overwrite:
+        raise SystemExit(f"error: {out} already holds files; pass --overwrite to replace them, or another --out")
+
+
 def train_variant(variant: Variant, args, train_images, test_images, data_checksum: str) -> dict:
     """Trains one variant, evaluates it, writes its checkpoint and atlas. Returns its record."""
-    torch.manual_seed(args.seed)
+    import torch
+    from tqdm import tqdm
+
+    from vae.atlas import build_atlas, save_atlas
+    from vae.checkpoint import save_checkpoint, tensors_digest
+    from vae.metrics import active_units, elbo_metrics, encode_all, iwae_nll
+    from vae.model import VAE, VAEConfig
+    from vae.training import cosine_schedule, make_optimizer, make_trainer
+
+    torch.manual_seed(args.seed)  # seeds the CPU and every CUDA generator: same weights, same noise stream
     config = VAEConfig(hidden_size=args.hidden_size, latent_size=variant.latent_size, beta=variant.beta)
     model = VAE(config).to(args.device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, fused=True)  # one kernel per step: ~15% faster here
+    optimizer = make_optimizer(model, args.lr, args.device, fast=args.graphs)
     steps_per_epoch = -(-len(train_images) // args.batch_size)
     total_steps = args.epochs * steps_per_epoch
     schedule = cosine_schedule(optimizer, total_steps, int(args.warmup_epochs * steps_per_epoch), floor=0.0)
-    generator = torch.Generator().manual_seed(args.seed)
+    trainer = make_trainer(model, optimizer, args.batch_size, variant.beta, fast=args.graphs)
+    generator = torch.Generator().manual_seed(args.seed)  # the shuffling: the same batches on every device
     x_train = train_images.to(args.device)
 
     started = time.perf_counter()
     with tqdm(total=total_steps, desc=variant.name, unit="batch", leave=True) as progress:
         for epoch in range(args.epochs):
-            loss = train_epoch(model, optimizer, x_train, args.batch_size, variant.beta, generator, schedule, progress)
-            progress.set_postfix(epoch=epoch + 1, loss=f"{loss:.2f}")
+            loss = trainer.epoch(x_train, generator, schedule, progress)
+            progress.set_postfix(epoch=epoch + 1, loss=f"{float(loss):.2f}")  # one host sync per epoch
     wall_seconds = time.perf_counter() - started
 
-    model = model.cpu().eval()
+    model = model.cpu().eval()  # the metrics run on CPU with CPU generators: the figures evaluate.py reproduces
     metrics = elbo_metrics(model, test_images, seed=args.seed)
     mu, logvar = encode_all(model, test_images)
     metrics["active_units"] = active_units(mu)
-    metrics["train_neg_elbo_10k"] = elbo_metrics(model, train_images[:10_000].cpu(), seed=args.seed)["neg_elbo"]
+    metrics["train_neg_elbo_10k"] = elbo_metrics(model, train_images[:10_000], seed=args.seed)["neg_elbo"]
     if variant.beta == 1.0 and args.iwae_samples > 0:
         metrics["iwae_nll"] = iwae_nll(model, test_images, samples=args.iwae_samples, seed=args.seed)
         metrics["iwae_samples"] = args.iwae_samples
@@ -97,7 +125,8 @@ def train_variant(variant: Variant, args, train_images, test_images, data_checks
         "optimizer": f"Adam(lr={args.lr:g}, fused), {args.warmup_epochs:g}-epoch warm-up, cosine decay to 0",
         "seed": args.seed,
         "wall_seconds": round(wall_seconds, 1),
-        "device": args.device,
+        "device": str(args.device),
+        "training_step": trainer.name,
         "torch": torch.__version__,
         "python": platform.python_version(),
         "train_digits": len(train_images),
@@ -114,8 +143,13 @@ def train_variant(variant: Variant, args, train_images, test_images, data_checks
 
 def train_classifier(args, train, test) -> dict:
     """The CNN that labels path frames; checkpointed like the VAEs, with its test accuracy."""
-    from vae.classifier import DigitClassifier, accuracy, train_classifier_epoch
+    import torch
+    from tqdm import tqdm
+
+    from vae.checkpoint import save_checkpoint
+    from vae.classifier import DigitClassifier, accuracy
     from vae.config import ClassifierConfig
+    from vae.training import cosine_schedule, train_classifier_epoch
 
     torch.manual_seed(args.seed)
     model = DigitClassifier(ClassifierConfig()).to(args.device)
@@ -127,14 +161,21 @@ def train_classifier(args, train, test) -> dict:
     schedule = cosine_schedule(optimizer, steps, warmup_steps=0, floor=0.0)
     with tqdm(total=steps, desc="classifier", unit="batch") as progress:
         for epoch in range(args.classifier_epochs):
-            loss = train_classifier_epoch(model, optimizer, images, labels, args.batch_size, generator, progress,
-                                          schedule)
+            loss = train_classifier_epoch(
+                model, optimizer, images, labels, args.batch_size, generator, schedule, progress
+            )
             progress.set_postfix(epoch=epoch + 1, loss=f"{loss:.4f}")
     model = model.cpu().eval()
     info = {
-        "epochs": args.classifier_epochs, "batch_size": args.batch_size, "optimizer": "Adam(lr=0.001), cosine decay to 0",
-        "seed": args.seed, "wall_seconds": round(time.perf_counter() - started, 1), "device": args.device,
-        "torch": torch.__version__, "train_digits": len(images), "train_data_sha256": train.checksum(),
+        "epochs": args.classifier_epochs,
+        "batch_size": args.batch_size,
+        "optimizer": "Adam(lr=0.001), cosine decay to 0",
+        "seed": args.seed,
+        "wall_seconds": round(time.perf_counter() - started, 1),
+        "device": str(args.device),
+        "torch": torch.__version__,
+        "train_digits": len(images),
+        "train_data_sha256": train.checksum(),
         "metrics": {"test_accuracy": accuracy(model, test.flat_float(), test.labels), "test_digits": len(test)},
     }
     path = save_checkpoint(Path(args.out) / CLASSIFIER_FILE, model, "classifier", info)
@@ -145,15 +186,35 @@ def train_classifier(args, train, test) -> dict:
 def main(argv=None) -> None:
     args = parse_args(argv)
     variants = [Variant.parse(name) for name in args.variants.split(",") if name.strip()]
+    args.out = args.out or default_out()
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    check_out(out, args.overwrite)
 
-    train = load_mnist(args.data_root, train=True, download=args.download)
-    test = load_mnist(args.data_root, train=False, download=args.download)
+    import torch  # after the options: --help and option errors answer at once
+
+    from vae.atlas import save_test_set
+    from vae.card import write_model_card
+    from vae.data import MNISTUnavailable, load_mnist
+    from vae.training import use_cuda_graphs
+
+    if args.device == "auto":
+        args.device = "cuda" if torch.cuda.is_available() else "cpu"
+    args.device = torch.device(args.device)
+    try:
+        args.graphs = use_cuda_graphs(args.device, args.cuda_graphs)
+    except ValueError as error:
+        raise SystemExit(f"error: --cuda-graphs on: {error} (device {args.device})") from None
+    try:
+        train = load_mnist(args.data_root, train=True, download=not args.no_download)
+        test = load_mnist(args.data_root, train=False, download=not args.no_download)
+    except MNISTUnavailable as error:
+        raise SystemExit(f"error: {error}") from None
     if args.train_subset:
         train = train.subset(args.train_subset)
     if args.test_subset:
         test = test.subset(args.test_subset)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"training on {args.device} ({'one CUDA graph per step' if args.graphs else 'eager'}) -> {out}")
     if variants:  # the atlases index these digits
         save_test_set(out / TEST_SET_FILE, test.images.numpy(), test.labels.numpy())
         train_images, test_images = train.flat_float(), test.flat_float()  # (N, 784) float, once
@@ -164,6 +225,7 @@ def main(argv=None) -> None:
         train_classifier(args, train, test)
     if any(out.glob("vae-*.safetensors")):
         print(f"model card -> {write_model_card(out)}")
+    print(f"done: {out}  (view it: LATENT_EXPLORER_WEIGHTS={out} streamlit run app.py)", file=sys.stderr)
 
 
 if __name__ == "__main__":

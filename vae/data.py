@@ -1,17 +1,26 @@
 """MNIST as whole tensors, loaded once.
 
-torchvision reads (and, with download=True, fetches) the files under
-`root/MNIST/raw/`. Each split becomes one uint8 tensor; batches are sliced from
-it and scaled to [0, 1] on the fly, so no per-item transform runs while training.
+torchvision reads the files under `root/MNIST/raw/` and, with download=True,
+fetches the ones that are missing (with a progress bar). Each split becomes one
+uint8 tensor; batches are sliced from it and scaled to [0, 1] on the fly, so no
+per-item transform runs while training. Importing this module does not import
+torch (train.py answers --help before torch loads).
 """
+
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:
+    import torch
 
-DEFAULT_DATA_ROOT = "../shared/data"
+DEFAULT_DATA_ROOT = "data"  # torchvision's convention: a local folder, git-ignored; tests pass ../shared/data
+
+
+class MNISTUnavailable(FileNotFoundError):
+    """MNIST is neither under the data root nor downloadable; the message is one line saying what to do."""
 
 
 @dataclass
@@ -33,20 +42,28 @@ class MNISTSplit:
         digest.update(self.labels.contiguous().numpy().tobytes())
         return digest.hexdigest()
 
-    def subset(self, count: int) -> "MNISTSplit":
+    def subset(self, count: int) -> MNISTSplit:
         return MNISTSplit(self.images[:count].clone(), self.labels[:count].clone())
 
 
 def load_mnist(root: str = DEFAULT_DATA_ROOT, train: bool = True, download: bool = False) -> MNISTSplit:
-    """One split of MNIST. Raises FileNotFoundError with a hint when the files are missing."""
+    """One split of MNIST; with `download`, torchvision fetches missing files into root/MNIST/raw.
+
+    Raises MNISTUnavailable (one line) when the files are missing and cannot be fetched.
+    """
     from torchvision import datasets  # imported here: the page never needs it
 
     try:
         dataset = datasets.MNIST(root=root, train=train, download=download)
-    except RuntimeError as error:  # torchvision says "Dataset not found"
-        raise FileNotFoundError(
-            f"MNIST not found under {root!r}/MNIST/raw. Pass --data-root to the folder that "
-            f"holds MNIST/raw, or --download to fetch it ({error})"
+    except RuntimeError as error:  # "Dataset not found", or "Error downloading ..." from every mirror
+        if not download:
+            raise MNISTUnavailable(
+                f"MNIST not found under {root}/MNIST/raw; pass --data-root to a folder that holds MNIST/raw, "
+                "or leave out --no-download to fetch it"
+            ) from error
+        reason = str(error).splitlines()[-1].strip() or type(error).__name__
+        raise MNISTUnavailable(
+            f"could not download MNIST into {root}/MNIST/raw ({reason}); offline? "
+            "copy the four MNIST files there or pass --data-root to a folder that holds MNIST/raw"
         ) from error
     return MNISTSplit(dataset.data.clone(), dataset.targets.clone())
-
