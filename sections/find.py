@@ -10,10 +10,11 @@ a value that cannot be used becomes a message that the panel shows on that rerun
 
 from __future__ import annotations
 
+import base64
 import logging
 import math
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 
 import numpy as np
 import streamlit as st
@@ -36,6 +37,7 @@ CLASS_A = "find_class_a"
 CLASS_B = "find_class_b"
 SEED = "find_seed"
 MESSAGE = "find_message"
+OPEN = "find_open"
 
 # Why a drawn endpoint never appears in a shared link (said on its card).
 DRAWING_NOT_IN_URL = (
@@ -97,8 +99,32 @@ def checked_index(value: object, count: int) -> int:
 
 def nearest_digits(loaded: LoadedModel, endpoint: Endpoint, count: int = NEIGHBOURS) -> np.ndarray:
     """Indices of the `count` test digits nearest to an endpoint's code under one model, itself left out."""
-    indices, _ = loaded.atlas.nearest(endpoint.latent(loaded), count + 1)
-    return indices[indices != endpoint.index][:count]
+    if endpoint.index is not None:  # a test digit's neighbours never change: look them up once
+        return np.asarray(_nearest_test_digits(loaded, endpoint.index, count))
+    indices, _ = loaded.atlas.nearest(endpoint.latent(loaded), count)
+    return indices
+
+
+@lru_cache(maxsize=4096)
+def _nearest_test_digits(loaded: LoadedModel, index: int, count: int) -> tuple[int, ...]:
+    indices, _ = loaded.atlas.nearest(loaded.atlas.mu[index], count + 1)
+    return tuple(int(i) for i in indices[indices != index][:count])
+
+
+# Thumbnails per test set (keyed by the array's id; the array is kept, so the id cannot be reused).
+_THUMBNAILS: dict[int, tuple[np.ndarray, dict[int, str]]] = {}
+
+
+def thumbnail(family: Family, index: int) -> str:
+    """Test digit `index` as a 56 px PNG data URI, made once: sent inline, no media file stored per rerun."""
+    digits = family.images
+    kept, made = _THUMBNAILS.setdefault(id(digits), (digits, {}))
+    if kept is not digits:
+        kept, made = _THUMBNAILS[id(digits)] = (digits, {})
+    if index not in made:
+        picture = images.png(images.strip(digits[index][None] / 255.0, scale=2, end_gap=0))
+        made[index] = "data:image/png;base64," + base64.b64encode(picture).decode("ascii")
+    return made[index]
 
 
 def random_of_class(family: Family, digit: int, rng: np.random.Generator, avoid: int | None = None) -> int:
@@ -161,7 +187,13 @@ def find_panel(family: Family, loaded: LoadedModel, chosen: Endpoints) -> None:
     """Index input, the random-pair pickers and each endpoint's nearest test digits, in an expander.
     Controls sit in wrapping rows, so on a phone they flow onto the next line instead of squeezing."""
     last = len(family.labels) - 1
-    with st.expander("Find a digit: by index, by class, or near an endpoint", expanded=False):
+    # Lazy: while the expander is closed nothing inside it is built, so map clicks do not pay for it.
+    panel = st.expander("Find a digit: by index, by class, or near an endpoint", key=OPEN, on_change="rerun")
+    if not panel.open:
+        st.session_state[MESSAGE] = None  # an old message would be stale when the panel opens again
+        status("find", f"closed; A {_ref(chosen.a)}, B {_ref(chosen.b)}")
+        return
+    with panel:
         if st.session_state.get(MESSAGE):
             st.warning(st.session_state[MESSAGE])
         with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
@@ -208,7 +240,7 @@ def neighbours(family: Family, loaded: LoadedModel, chosen: Endpoints, end: str,
         for rank, index in enumerate(int(i) for i in found):
             label = int(family.labels[index])
             with st.container(width=96, gap=None, horizontal_alignment="center"):
-                st.image(images.strip(family.images[index][None] / 255.0, scale=2, end_gap=0), width=56)
+                st.image(thumbnail(family, index), width=56)
                 st.button(
                     f"{label} · #{index}",
                     key=f"find_near_{end}_{rank}",

@@ -33,7 +33,11 @@ def family():
 
 
 def page() -> AppTest:
-    return AppTest.from_function(panel_page, default_timeout=60).run()
+    """The panel, opened (it builds nothing while closed)."""
+    at = AppTest.from_function(panel_page, default_timeout=60).run()
+    assert not at.get("button")  # closed: no controls built
+    at.session_state[find.OPEN] = True
+    return at.run()
 
 
 def chosen(at: AppTest) -> Endpoints:
