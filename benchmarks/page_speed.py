@@ -11,6 +11,12 @@ Prints:
   * resident memory of the server with every model loaded, before and after.
 Targets (the explorer-page issue): rerun <= 150 ms, click -> strip p50 <= 0.5 s,
 interactive <= 5 s, memory <= 1 GB.
+
+    python benchmarks/page_speed.py --profile [--pairs 20]
+
+instead profiles, with cProfile, the script run of each click that completes a pair (the page in
+AppTest, no browser: the whole script reruns, a superset of the browser's fragment rerun) and
+prints where that time goes, by cumulative and by own time.
 """
 
 from __future__ import annotations
@@ -42,7 +48,11 @@ from harness.stats import percentile
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", type=int, default=20, help="pairs of clicks (default %(default)s)")
+    parser.add_argument("--profile", action="store_true", help="profile the completing clicks instead (AppTest)")
     args = parser.parse_args()
+    if args.profile:
+        profile_completing_clicks(args.pairs)
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -91,6 +101,50 @@ def main() -> None:
         f"server resident memory: {memory_before:.0f} MB after start, {memory_after:.0f} MB after "
         f"{2 * args.pairs} clicks and compare mode (target <= 1024 MB)"
     )
+
+
+def profile_completing_clicks(pairs: int, rows: int = 25) -> None:
+    """cProfile over the script runs of the clicks that complete a pair, in AppTest (its script thread)."""
+    import cProfile
+    import pstats
+
+    import numpy as np
+    from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    # CPU time of the script thread, so that other processes on a shared machine do not inflate it.
+    profiler, recording = cProfile.Profile(time.thread_time), [False]
+    original = LocalScriptRunner._run_script_thread
+
+    def profiled(self) -> None:  # AppTest runs the script on its own thread: profile there
+        if not recording[0]:
+            return original(self)
+        profiler.enable()
+        try:
+            return original(self)
+        finally:
+            profiler.disable()
+
+    LocalScriptRunner._run_script_thread = profiled
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120).run()
+    digits = np.random.default_rng(0).choice(10_000, size=2 * pairs, replace=False)
+    seconds = []
+    for serial, index in enumerate(digits):
+        at.session_state["latent_map"] = {"click": {"index": int(index), "x": 0.0, "y": 0.0, "serial": serial + 1}}
+        recording[0] = serial % 2 == 1  # the second click of each pair completes it: the morph is drawn
+        started = time.perf_counter()
+        at.run()
+        if recording[0]:
+            seconds.append(time.perf_counter() - started)  # wall clock, AppTest's own work included
+        assert not at.exception, at.exception
+    LocalScriptRunner._run_script_thread = original
+    print(
+        f"completing click, whole script in AppTest ({pairs} clicks): p50 {1000 * statistics.median(seconds):.0f} ms,"
+        f" p95 {1000 * percentile(seconds, 95):.0f} ms"
+    )
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(rows)
+    stats.sort_stats("tottime").print_stats(rows)
 
 
 if __name__ == "__main__":
