@@ -194,10 +194,14 @@ DATA_PIXELS = """([x, y]) => { const gd = document.querySelector('.le-map');
   const box = gd.getBoundingClientRect(), L = gd._fullLayout;
   return [box.left + L.xaxis._offset + L.xaxis.l2p(x), box.top + L.yaxis._offset + L.yaxis.l2p(y)]; }"""
 
-# Test indices of `count` digit markers with no other digit marker within `gap` pixels,
-# spread evenly over the sorted list of all such markers (deterministic for a given map).
+# Test indices of `count` digit markers with no other digit marker within `gap` pixels, inside
+# the plot and the window (the pointer cannot rest outside it), spread evenly over the sorted
+# list of all such markers (deterministic for a given map and window).
 ISOLATED = """([count, gap]) => {
-  const gd = document.querySelector('.le-map'), L = gd._fullLayout, points = [];
+  const gd = document.querySelector('.le-map'), L = gd._fullLayout, points = [], box = gd.getBoundingClientRect();
+  const seen = (p) => p[0] >= 0 && p[0] <= L.xaxis._length && p[1] >= 0 && p[1] <= L.yaxis._length
+    && box.left + L.xaxis._offset + p[0] < innerWidth && box.top + L.yaxis._offset + p[1] < innerHeight
+    && box.left + L.xaxis._offset + p[0] >= 0 && box.top + L.yaxis._offset + p[1] >= 0;
   for (const t of gd._fullData) { if (!/^[0-9]$/.test(t.name)) continue;
     for (let i = 0; i < t.x.length; i++)
       points.push([L.xaxis.l2p(t.x[i]), L.yaxis.l2p(t.y[i]), t.customdata[i]]); }
@@ -209,7 +213,7 @@ ISOLATED = """([count, gap]) => {
     for (let dx = -1; dx <= 1 && alone; dx++) for (let dy = -1; dy <= 1 && alone; dy++)
       for (const q of cells.get(`${cx + dx},${cy + dy}`) || [])
         if (q !== p && (q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2 < gap * gap) { alone = false; break; }
-    if (alone) found.push(p[2]);
+    if (alone && seen(p)) found.push(p[2]);
   }
   found.sort((a, b) => a - b);
   return found.filter((_, i) => i % Math.max(1, Math.floor(found.length / count)) === 0).slice(0, count); }"""

@@ -37,7 +37,9 @@ FAKE_MAP = """<!doctype html><html><body style="margin:0">
 const TIP = true;
 const gd = document.querySelector('.le-map'), tip = document.querySelector('.le-tip');
 if (!TIP) tip.remove();
-gd._fullLayout = {xaxis: {_offset: 10, l2p: v => 10 * v}, yaxis: {_offset: 20, l2p: v => 200 - 10 * v}};
+gd._fullLayout = {
+  xaxis: {_offset: 10, _length: 380, l2p: v => 10 * v}, yaxis: {_offset: 20, _length: 270, l2p: v => 200 - 10 * v},
+};
 gd._fullData = [
   {name: "3", x: [1, 5, 5.3], y: [1, 5, 5], customdata: [11, 12, 13]},
   {name: "7", x: [10], y: [10], customdata: [14]},
@@ -170,6 +172,10 @@ def test_isolated_digits_skip_occluded_markers_and_overlays(fake_map):
     assert isolated_digits(fake_map, 10, gap=10.0) == [11, 14]  # 12 and 13 cover each other
     assert isolated_digits(fake_map, 10, gap=2.0) == [11, 12, 13, 14]
     assert isolated_digits(fake_map, 1, gap=10.0) == [11]
+    fake_map.set_viewport_size({"width": 600, "height": 200})  # digit 11 (page y = 250) is below the window
+    assert isolated_digits(fake_map, 10, gap=10.0) == [14]
+    fake_map.evaluate("document.querySelector('.le-map')._fullLayout.xaxis._length = 50")  # 14 (x = 100) off the plot
+    assert isolated_digits(fake_map, 10, gap=10.0) == []
 
 
 @pytest.mark.browser
