@@ -37,6 +37,7 @@ CLASS_A = "find_class_a"
 CLASS_B = "find_class_b"
 SEED = "find_seed"
 MESSAGE = "find_message"
+NOTE = "find_note"
 OPEN = "find_open"
 
 # Why a drawn endpoint never appears in a shared link (said on its card).
@@ -147,7 +148,7 @@ def _callback(action: Callable[..., None]) -> Callable[..., None]:
 
     @wraps(action)
     def guarded(*args) -> None:
-        st.session_state[MESSAGE] = None
+        st.session_state[MESSAGE] = st.session_state[NOTE] = None
         try:
             action(*args)
         except ValueError as error:
@@ -162,6 +163,8 @@ def _callback(action: Callable[..., None]) -> Callable[..., None]:
 @_callback
 def _set_by_index(family: Family, chosen: Endpoints, end: str) -> None:
     index = checked_index(st.session_state.get(INDEX), len(family.labels))
+    if end == "b" and chosen.a is None:
+        st.session_state[NOTE] = f"A comes first: test #{index} is A; set B next."
     chosen.use(end, test_digit(family, index))
 
 
@@ -190,12 +193,14 @@ def find_panel(family: Family, loaded: LoadedModel, chosen: Endpoints) -> None:
     # Lazy: while the expander is closed nothing inside it is built, so map clicks do not pay for it.
     panel = st.expander("Find a digit: by index, by class, or near an endpoint", key=OPEN, on_change="rerun")
     if not panel.open:
-        st.session_state[MESSAGE] = None  # an old message would be stale when the panel opens again
+        st.session_state[MESSAGE] = st.session_state[NOTE] = None  # stale once the panel opens again
         status("find", f"closed; A {_ref(chosen.a)}, B {_ref(chosen.b)}")
         return
     with panel:
         if st.session_state.get(MESSAGE):
             st.warning(st.session_state[MESSAGE])
+        if st.session_state.get(NOTE):
+            st.info(st.session_state[NOTE])
         with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
             st.number_input(
                 "Test digit by index",

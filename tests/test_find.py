@@ -65,6 +65,10 @@ def test_b_alone_becomes_a(family):
     at.number_input(key=find.INDEX).set_value(7).run()
     at.button(key="find_set_b").click().run()
     assert chosen(at).a.index == 7 and chosen(at).b is None
+    assert [i.value for i in at.info] == ["A comes first: test #7 is A; set B next."]
+    at.number_input(key=find.INDEX).set_value(8).run()
+    at.button(key="find_set_b").click().run()
+    assert chosen(at).a.index == 7 and chosen(at).b.index == 8 and not at.info
 
 
 @pytest.mark.parametrize("typed", [10_000, -1, 123_456_789_012])
