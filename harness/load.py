@@ -38,6 +38,7 @@ from harness.stats import p50_p95
 
 OPEN_TIMEOUT_S = 180.0  # 20 software-rendered pages on 2 cores take a while to open
 RERUN_TIMEOUT_S = 90.0
+HOVER_TIMEOUT_S = 30.0  # the map's tip follows the pointer within a frame; a busy page may take seconds
 
 
 def new_report() -> dict:
@@ -70,16 +71,22 @@ async def user(
         rng = random.Random(seed)
         doing = "looking for unoccluded digits"
         targets = await isolated_digits(page, 200, 6.0)
-        if not targets:
-            raise LookupError("no digit on the map stands 6 px clear of the others")
+        if len(targets) < 3:
+            raise LookupError(f"only {len(targets)} digits on the map stand 6 px clear of the others")
         deadline = time.perf_counter() + seconds
+        pair = None
         while time.perf_counter() < deadline:
-            for second in (False, True):
-                index = rng.choice(targets)
+            # Two different digits, and not the pair just shown: every pair must change the morph.
+            previous, pair = pair, rng.sample(targets, 2)
+            while pair == previous:
+                pair = rng.sample(targets, 2)
+            for second, index in enumerate(pair):
                 doing = f"clicking test digit {index}"
                 xy = await digit_pixels_js(page, index)
+                if xy is None:
+                    raise LookupError(f"test digit {index} is no longer on the map")
                 before, morph_before = await status(page, "explorer"), await status(page, "morph")
-                await hover_async(page, xy, index, timeout=RERUN_TIMEOUT_S)
+                await hover_async(page, xy, index, timeout=HOVER_TIMEOUT_S)
                 clicked = time.perf_counter()
                 await page.mouse.click(*xy)
                 if second:
