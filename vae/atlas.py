@@ -8,6 +8,7 @@ coordinates. z=20 models get two maps:
              test digits in latent space (a documented approximation).
 A z=2 model's only map is its latent plane ("plane"), where placement is exact.
 """
+
 from __future__ import annotations
 
 import io
@@ -79,8 +80,12 @@ def build_atlas(mu: np.ndarray, logvar: np.ndarray, model_sha256: str, seed: int
         "tsne": tsne.astype(np.float32),
     }
     return Atlas(
-        mu, logvar.astype(np.float32), maps,
-        pca.mean_.astype(np.float32), pca.components_.astype(np.float32), model_sha256,
+        mu,
+        logvar.astype(np.float32),
+        maps,
+        pca.mean_.astype(np.float32),
+        pca.components_.astype(np.float32),
+        model_sha256,
     )
 
 
@@ -96,25 +101,46 @@ def save_atlas(path: str | Path, atlas: Atlas) -> Path:
 
 
 def load_atlas(path: str | Path, model_sha256: str | None = None) -> Atlas:
-    """Reads an atlas; raises CheckpointError if it is unreadable, inconsistent or for another model."""
+    """Reads an atlas; raises CheckpointError, naming the file and the field, if it is unreadable,
+    inconsistent or for another model."""
     arrays = _load_npz(path)
-    try:
-        mu, logvar = arrays["mu"], arrays["logvar"]
-        maps = {key[4:]: arrays[key] for key in arrays if key.startswith("map_")}
-        atlas = Atlas(
-            mu, logvar, maps, arrays.get("pca_mean"), arrays.get("pca_components"),
-            str(arrays["model_sha256"]),
-        )
-    except KeyError as error:
-        raise CheckpointError(path, f"atlas lacks {error}") from None
-    count, latent = mu.shape if mu.ndim == 2 else (-1, -1)
-    if logvar.shape != mu.shape or not maps or any(m.shape != (count, 2) for m in maps.values()):
-        raise CheckpointError(path, "atlas arrays have inconsistent shapes")
-    if "pca" in maps and (atlas.pca_mean is None or atlas.pca_components.shape != (2, latent)):
-        raise CheckpointError(path, "atlas PCA transform is missing or has the wrong shape")
+    mu = _floats(path, arrays, "mu")
+    if mu.ndim != 2 or min(mu.shape) < 1:
+        raise CheckpointError(path, f"atlas field 'mu' must be (digits, latent), got shape {mu.shape}")
+    count, latent = mu.shape
+    logvar = _floats(path, arrays, "logvar", mu.shape)
+    maps = {key[4:]: _floats(path, arrays, key, (count, 2)) for key in sorted(arrays) if key.startswith("map_")}
+    unknown = sorted(set(maps) - set(MAP_LABELS))
+    if unknown or not maps:
+        raise CheckpointError(path, f"atlas maps must be some of {sorted(MAP_LABELS)}, got {sorted(maps)}")
+    if "plane" in maps and latent != 2:
+        raise CheckpointError(path, f"atlas field 'map_plane' needs 2-D codes, 'mu' has {latent}")
+    maps = {name: maps[name] for name in MAP_LABELS if name in maps}  # the order the sidebar lists them
+    pca_mean, pca_components = None, None
+    if "pca" in maps:
+        pca_mean = _floats(path, arrays, "pca_mean", (latent,))
+        pca_components = _floats(path, arrays, "pca_components", (2, latent))
+    digest = arrays.get("model_sha256")
+    if digest is None or digest.shape != () or digest.dtype.kind != "U":
+        raise CheckpointError(path, "atlas field 'model_sha256' is missing or is not one string")
+    atlas = Atlas(mu, logvar, maps, pca_mean, pca_components, str(digest))
     if model_sha256 is not None and atlas.model_sha256 != model_sha256:
         raise CheckpointError(path, "atlas was computed from a different checkpoint; re-run train.py")
     return atlas
+
+
+def _floats(path, arrays: dict[str, np.ndarray], field: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """One atlas field as float32, checked: present, floating point, of `shape`, finite."""
+    if field not in arrays:
+        raise CheckpointError(path, f"atlas lacks field {field!r}")
+    array = arrays[field]
+    if array.dtype.kind != "f":
+        raise CheckpointError(path, f"atlas field {field!r} must hold floating-point numbers, not {array.dtype}")
+    if shape is not None and array.shape != shape:
+        raise CheckpointError(path, f"atlas field {field!r} has shape {array.shape}, expected {shape}")
+    if not np.isfinite(array).all():
+        raise CheckpointError(path, f"atlas field {field!r} holds NaN or infinite values")
+    return array.astype(np.float32, copy=False)
 
 
 def save_test_set(path: str | Path, images: np.ndarray, labels: np.ndarray) -> Path:
@@ -131,6 +157,9 @@ def load_test_set(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
         raise CheckpointError(path, "test set must hold images (N, 28, 28) and labels (N,)")
     if images.dtype != np.uint8 or len(labels) != len(images):
         raise CheckpointError(path, "test set has the wrong dtype or mismatched lengths")
+    whole = labels.ndim == 1 and labels.dtype.kind in "iu"
+    if not whole or (len(labels) and not 0 <= labels.min() <= labels.max() <= 9):
+        raise CheckpointError(path, "test set field 'labels' must be whole numbers 0-9, one per image")
     return images, labels
 
 
