@@ -8,8 +8,8 @@ from harness.browser import require_chromium
 from harness.load import run, summary
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-# Four pages open in 5-30 s on a busy 2-core machine; a map missing after this long will not come,
-# and the error then names the session and the page's state (Plotly loaded? loader? console, failed requests).
+# A map missing after this long will not come (the map widget itself gives up on Plotly after 20 s);
+# the error then names the session and the page's state (Plotly loaded? loader? console, failed requests).
 OPEN_TIMEOUT_S = 120.0
 
 
