@@ -29,6 +29,7 @@ from .runtime import status
 log = logging.getLogger("latent_explorer")
 
 NEIGHBOURS = 5
+TILE_WIDTH = 68  # px per neighbour: five fit in a 400 px column; narrower screens wrap them
 ENDS = ("a", "b")
 
 # This panel's session-state keys (widgets' values, the random pair's seed, the last message).
@@ -238,16 +239,16 @@ def neighbours(family: Family, loaded: LoadedModel, chosen: Endpoints, end: str,
     """The endpoint's nearest test digits in this model's latent space; the button under each takes it."""
     found = nearest_digits(loaded, endpoint)
     st.caption(
-        f"Nearest test digits to {end.upper()} ({endpoint.label}) in {loaded.name}'s latent space; "
+        f"Test digits nearest to {end.upper()}, {endpoint.label}, in {loaded.name}'s latent space; "
         f"press one to make it {end.upper()}."
     )
-    with st.container(horizontal=True, gap="small"):
+    with st.container(horizontal=True, gap="xsmall"):
         for rank, index in enumerate(int(i) for i in found):
             label = int(family.labels[index])
-            with st.container(width=96, gap=None, horizontal_alignment="center"):
+            with st.container(width=TILE_WIDTH, gap=None, horizontal_alignment="center"):
                 st.image(thumbnail(family, index), width=56)
                 st.button(
-                    f"{label} · #{index}",
+                    f"#{index}",
                     key=f"find_near_{end}_{rank}",
                     width="stretch",
                     on_click=_use_neighbour,
