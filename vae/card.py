@@ -1,4 +1,5 @@
 """The model card, weights/README.md, rendered from the checkpoints' own metadata."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,7 +23,8 @@ latent space has holes); higher beta buys a smoother, blurrier space.
 MNIST training set ({train_digits} digits, grey levels in [0, 1], SHA-256 of the
 uint8 images+labels `{sha}`), batch {batch_size}, {optimizer}, {epochs} epochs,
 seed {seed}, on {device} with torch {torch}. Each variant is trained from the same
-seed. Reproduce all of it with `python train.py`.
+seed. Reproduce all of it with `python train.py` (it writes a new runs/<date>/ folder;
+`--out weights --overwrite` replaces these files).
 
 ## Test metrics
 On the {test_digits} MNIST test digits, nats per digit. **-ELBO** samples z ~ q(z|x)
@@ -75,7 +77,10 @@ def render_model_card(folder: str | Path) -> str:
         hidden=first["config"]["hidden_size"],
         sha=first["info"]["train_data_sha256"][:16] + "...",
         test_digits=first["info"]["metrics"]["test_digits"],
-        **{k: first["info"][k] for k in ("train_digits", "batch_size", "optimizer", "epochs", "seed", "device", "torch")},
+        **{k: first["info"][k] for k in ("train_digits", "batch_size", "optimizer", "epochs", "seed")},
+        device=first["info"]["device"]
+        + (", one CUDA graph per step" if first["info"].get("training_step") == "cuda-graph" else ""),
+        torch=first["info"]["torch"],
     )
     rows = [_row(name, record["config"], record["info"]) for *_, name, record in records]
     return text + "\n".join(rows) + "\n" + _classifier_section(Path(folder)) + FOOTER
@@ -90,12 +95,13 @@ def _classifier_section(folder: Path) -> str:
     return f"""
 ## Digit classifier
 `classifier.safetensors` labels the frames of a morph (class probabilities per frame).
-A small CNN: two 3x3 conv blocks ({config['channels'][0]} and {config['channels'][1]} channels, ReLU,
-2x2 max-pool), {config['hidden_size']} hidden units, dropout {config['dropout']}, 10 logits. Trained on the
-{info['train_digits']} MNIST training digits for {info['epochs']} epochs, batch {info['batch_size']},
-{info['optimizer']}, seed {info['seed']}, {info['wall_seconds']:.0f} s on {info['device']}.
+A small CNN: two 3x3 conv blocks ({config["channels"][0]} and {config["channels"][1]} channels, ReLU,
+2x2 max-pool), {config["hidden_size"]} hidden units, dropout {config["dropout"]}, 10 logits. Trained on the
+{info["train_digits"]} MNIST training digits for {info["epochs"]} epochs, batch {info["batch_size"]},
+{info["optimizer"]}, seed {info["seed"]}, {info["wall_seconds"]:.0f} s on {info["device"]}.
 
-**Test accuracy: {100 * info['metrics']['test_accuracy']:.2f}%** on the {info['metrics']['test_digits']} MNIST test digits.
+**Test accuracy: {100 * info["metrics"]["test_accuracy"]:.2f}%** on the {info["metrics"]["test_digits"]} MNIST
+test digits.
 """
 
 
