@@ -297,3 +297,27 @@ def test_async_twins_fail_the_same_way(browser):
     missed, timeout = _in_thread(check)
     assert missed is not None and "hovers 14, not 11" in missed
     assert timeout is not None and "'statuses': {'explorer': 'run 1'}" in timeout
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_real_map_without_plotly_is_diagnosed_not_awaited_forever(browser):
+    """The likely cause of a map that never drew: Streamlit's Plotly chunk failing to load. The map
+    widget must give up with a note, and the harness's timeout must name the failed request."""
+    from harness.browser import page_state, streamlit_server, watch
+
+    with streamlit_server() as server:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            watch(page)
+            page.route("**/PlotlyChart.*.js", lambda route: route.abort())
+            page.goto(server.url)
+            # The widget's own note (widgets/latent_map.js) comes 20 s after the map mounts; on a busy
+            # machine the mount itself can take a minute.
+            page.locator(".le-note").wait_for(state="visible", timeout=150_000)
+            state = page_state(page)
+        finally:
+            page.close()
+    assert "'map_element': True" in state and "'map_drawn': False" in state and "'plotly_loaded': False" in state
+    assert "did not load" in state  # the note names the drawing library
+    assert "request failed: " in state and "PlotlyChart" in state  # and the harness names the request
