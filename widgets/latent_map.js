@@ -304,7 +304,9 @@ function layoutFor(state, assets) {
   const narrow = width < 560;
   const layout = { ...assets.base.layout, width, height, autosize: false, uirevision: state.version };
   if (narrow) {
-    layout.legend = { ...(layout.legend || {}), orientation: "h", x: 0, y: -0.06, yanchor: "top" };
+    layout.legend = {
+      ...(layout.legend || {}), orientation: "h", x: 0, y: -0.06, yanchor: "top", title: { text: "" }, entrywidth: 34,
+    };
     layout.margin = { ...(layout.margin || {}), l: 30, r: 8, t: 36, b: 10 };
     const title = layout.title || {};
     layout.title = { ...title, font: { ...(title.font || {}), size: 11 } };
