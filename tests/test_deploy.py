@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from browser import MAP_READY, chromium_path, draw_stroke, launch, wait_for_status
+
 from conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

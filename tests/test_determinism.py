@@ -11,9 +11,9 @@ import hashlib
 
 import numpy as np
 import pytest
-from conftest import WEIGHTS
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from conftest import WEIGHTS
 from vae.analytics import analyse_path
 from vae.family import load_family
 from vae.geodesic import geodesic_path

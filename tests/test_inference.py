@@ -11,9 +11,9 @@ import sys
 import numpy as np
 import pytest
 import torch
-from conftest import ROOT, WEIGHTS
 from safetensors.numpy import load_file, save_file
 
+from conftest import ROOT, WEIGHTS
 from vae.checkpoint import METADATA_KEY, CheckpointError, load_checkpoint, read_checkpoint
 from vae.family import CLASSIFIER_FILE, TEST_SET_FILE, load_family
 from vae.geodesic import energy_and_gradient
@@ -180,13 +180,19 @@ for key, value in {"model": "z20-beta1", "method": "geodesic", "frames": "8", "a
 at.run()
 assert not at.exception and not at.error, (at.exception, at.error)
 assert any('data-name="morph"' in element.proto.body for element in at.get("html")), "no morph"
+at.toggle(key="compare").set_value(True)  # every beta's row and its classifier heatmap
+at.toggle(key="inside").set_value(True)  # traversals and prior samples
+at.run()
+assert not at.exception and not at.error, (at.exception, at.error)
+assert any('data-name="compare"' in element.proto.body for element in at.get("html")), "no compare rows"
 print(" ".join(sorted(name for name in ("torch", "torchvision", "sklearn", "scipy") if name in sys.modules)))
 """
 
 
 @pytest.mark.slow
 def test_the_page_draws_a_geodesic_morph_without_importing_torch():
-    """The real page (app.py in AppTest, in a fresh interpreter), opened on a shared geodesic morph."""
+    """The real page (app.py in AppTest, in a fresh interpreter), opened on a shared geodesic morph, then
+    compare mode and "inside the model" switched on."""
     done = subprocess.run(
         [sys.executable, "-c", PAGE, str(ROOT / "app.py")], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
