@@ -240,6 +240,7 @@ def _as_picture(picture: Image.Image | np.ndarray) -> Image.Image:
     return _shrink(picture)  # a new picture when it shrinks or changes mode; the caller's is left alone
 
 
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 _ARRAY_MODES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
 
 
@@ -260,9 +261,11 @@ def _array_to_picture(array: np.ndarray) -> Image.Image:
     if array.dtype.kind not in "biuf":
         raise DrawingError(f"A picture holds numbers, not {array.dtype}.")
     if array.dtype != np.uint8:
-        values = array.astype(np.float32)  # float32, never float64: at most 4 x 25 MP x 4 bytes
-        if not np.isfinite(values).all():
+        if array.dtype.kind == "f" and not np.isfinite(array).all():
             raise DrawingError("That picture has undefined (NaN or infinite) pixels; nothing to read.")
+        if array.dtype.kind == "f" and array.dtype.itemsize > 4:  # beyond float32's range would become inf
+            array = np.clip(array, -FLOAT32_MAX, FLOAT32_MAX)
+        values = np.maximum(array.astype(np.float32), 0.0)  # float32, never float64; below 0 is no ink
         top = float(values.max())
         if array.dtype.kind == "b" or (array.dtype.kind == "f" and top <= 1.0):
             values = values * 255.0

@@ -1,0 +1,366 @@
+"""What a hostile or unlucky visitor sends cannot hurt the server or show anything the page did not write.
+
+Three kinds of check:
+  * the page in AppTest, fed Markdown links, images, `:red[]`, LaTeX, HTML, backtick break-outs, newlines
+    and 10 KB values in every query key, and forged map clicks: nothing of it is rendered outside a
+    code span, the warning stays short, the URL falls back to valid values;
+  * property tests (hypothesis, derandomized so CI sees the same examples every run): the URL parser
+    never raises, the upload reader and the preprocessing raise only DrawingError, the checkpoint loader
+    only CheckpointError, and `plain()` always yields one code span on one line;
+  * an upload is decoded once per distinct file, however often the page reruns.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import struct
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, WEIGHTS
+from explorer.safe_text import cut, plain
+from explorer.share import FRAMES_RANGE, PAGES, SEED_RANGE, parse_query
+from vae.checkpoint import METADATA_KEY, CheckpointError, read_checkpoint
+from vae.drawing import DrawingError, read_upload, to_mnist
+
+APP = str(ROOT / "app.py")
+QUERY_KEYS = ("model", "map", "method", "frames", "compare", "backdrop", "page", "samples", "eps", "probe", "a", "b")
+MARK = "evil"  # every payload carries it; it may appear only inside a code span
+PAYLOADS = (
+    "[Log in again](https://evil.example/login)",
+    "![t](https://evil.example/x.png)",
+    ":red[evil] :material/warning: :rainbow-background[evil]",
+    "$\\evil^{2}$ and $$\\frac{evil}{0}$$",
+    "<img src=https://evil.example/x.png onerror=alert(1)>evil<script>alert('evil')</script>",
+    "` [evil](https://evil.example) `",  # tries to close the code span early
+    "``evil``](https://evil.example)\\`",
+    "3\n\n# evil\n[evil](https://evil.example)",  # a newline would start a new Markdown block
+    "<https://evil.example/autolink>",
+    "evil" + "x" * 10_000,  # 10 KB
+)
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+
+def outside_code_spans(markdown: str) -> str:
+    """The part of `markdown` that CommonMark does not put inside a code span (6.1): a run of n backticks
+    opens a span that the next run of exactly n backticks closes; an unmatched run is literal text; a
+    backslash escapes the next character outside spans only."""
+    out, i = [], 0
+    while i < len(markdown):
+        if markdown[i] == "\\":
+            out.append(markdown[i : i + 2])
+            i += 2
+            continue
+        if markdown[i] != "`":
+            out.append(markdown[i])
+            i += 1
+            continue
+        opener_end = i
+        while opener_end < len(markdown) and markdown[opener_end] == "`":
+            opener_end += 1
+        run, search, closer_end = opener_end - i, opener_end, None
+        while (start := markdown.find("`" * run, search)) >= 0:
+            end = start
+            while end < len(markdown) and markdown[end] == "`":
+                end += 1
+            if end - start == run:
+                closer_end = end
+                break
+            search = end
+        if closer_end is None:
+            out.append(markdown[i:opener_end])
+            i = opener_end
+        else:
+            out.append(" ")
+            i = closer_end
+    return "".join(out)
+
+
+def code_spans(markdown: str) -> list[str]:
+    """The contents of the code spans in `markdown` (the same reading as outside_code_spans)."""
+    spans, rest, i = [], markdown, 0
+    while i < len(rest):
+        if rest[i] == "\\":
+            i += 2
+            continue
+        if rest[i] != "`":
+            i += 1
+            continue
+        opener_end = i
+        while opener_end < len(rest) and rest[opener_end] == "`":
+            opener_end += 1
+        run, search = opener_end - i, opener_end
+        closed = False
+        while (start := rest.find("`" * run, search)) >= 0:
+            end = start
+            while end < len(rest) and rest[end] == "`":
+                end += 1
+            if end - start == run:
+                spans.append(rest[opener_end:start])
+                i, closed = end, True
+                break
+            search = end
+        if not closed:
+            i = opener_end
+    return spans
+
+
+def test_the_code_span_reader_itself():
+    assert outside_code_spans("a `b` c") == "a   c"
+    assert outside_code_spans("a ``b`c`` d") == "a   d"
+    assert outside_code_spans("a \\`b` c") == "a \\`b` c"  # escaped opener: no span
+    assert outside_code_spans("a ``b` c") == "a ``b` c"  # unmatched run: literal
+    assert code_spans("x `` a`b `` y `c`") == [" a`b ", "c"]
+
+
+def every_text(at: AppTest) -> list[tuple[str, str]]:
+    """(element type, its whole protobuf as text) for every element on the page and in the sidebar."""
+    return [(type(element).__name__, str(element.proto)) for element in [*at.main, *at.sidebar] if element.proto]
+
+
+@pytest.fixture(scope="module")
+def family():
+    from vae.family import load_family
+
+    return load_family(WEIGHTS)
+
+
+@pytest.mark.slow
+def test_markup_in_every_query_key_is_never_rendered():
+    for shift in range(len(PAYLOADS)):  # every payload lands in every key once
+        sent = {key: PAYLOADS[(shift + j) % len(PAYLOADS)] for j, key in enumerate(QUERY_KEYS)}
+        at = AppTest.from_file(APP, default_timeout=120)
+        for key, value in sent.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception and not at.error, sent
+        assert len(at.warning) == 1, [w.value for w in at.warning]
+        body = at.warning[0].proto.body
+        assert MARK not in outside_code_spans(body), body[:400]
+        assert "\n" not in body and len(body) < 2500, len(body)  # one paragraph; 10 KB values are cut
+        assert all(f"{key} = `" in body for key in QUERY_KEYS), body  # each bad value is named, as code
+        assert all(len(span) <= 42 for span in code_spans(body))  # 40 characters and the fence's spaces
+        shown_elsewhere = [kind for kind, text in every_text(at) if MARK in text and kind != "Warning"]
+        assert not shown_elsewhere, (sent, shown_elsewhere)
+        assert not any(MARK in str(value) for value in at.query_params.values())  # the URL fell back
+
+
+@pytest.mark.parametrize(
+    "click",
+    [
+        {"index": 99999, "x": 0.0, "y": 0.0},
+        {"index": -5, "x": 0.0, "y": 0.0},
+        {"index": "abc", "x": 0.0, "y": 0.0},
+        {"index": "[evil](https://evil.example)", "x": None, "y": None},
+        {"index": 2**80, "x": 0.0, "y": 0.0},
+        {"index": 3.5, "x": 0.0, "y": 0.0},
+    ],
+)
+def test_forged_map_clicks_change_nothing_and_show_no_error(click):
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.session_state["latent_map"] = {"click": {**click, "serial": 1}}
+    at.run()
+    assert not at.exception and not at.error
+    endpoints = at.session_state["endpoints"]
+    assert endpoints.a is None and endpoints.b is None
+    assert "a" not in at.query_params
+    for warning in at.warning:
+        assert MARK not in outside_code_spans(warning.proto.body)
+
+
+def test_forged_plane_click_with_nan_coordinates():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["model"] = "z2-beta1"
+    at.run()
+    at.session_state["latent_map"] = {"click": {"index": -1, "x": math.nan, "y": math.nan, "serial": 1}}
+    at.run()
+    assert not at.exception and not at.error
+    assert at.session_state["endpoints"].a is None
+
+
+@SETTINGS
+@given(st.dictionaries(st.text(max_size=12) | st.sampled_from(QUERY_KEYS), st.text(max_size=200), max_size=14))
+def test_parse_query_never_raises_and_always_gives_a_valid_view(family, params):
+    view, warnings = parse_query(params, family)
+    assert view.model in family.models
+    assert view.map_name in family.models[view.model].atlas.map_names
+    assert FRAMES_RANGE[0] <= view.frames <= FRAMES_RANGE[1] and view.page in PAGES
+    assert SEED_RANGE[0] <= view.samples <= SEED_RANGE[1] and SEED_RANGE[0] <= view.eps <= SEED_RANGE[1]
+    for end in (view.a, view.b):
+        assert end is None or isinstance(end, tuple) or 0 <= end < len(family.labels)
+    assert view.a is not None or view.b is None
+    for warning in warnings:
+        assert "\n" not in warning and len(warning) < 250
+        assert len(outside_code_spans(warning)) < 200  # the visitor's part is all inside the span
+
+
+@SETTINGS
+@given(st.text(max_size=300), st.integers(min_value=1, max_value=80))
+def test_plain_is_one_code_span_on_one_line(value, limit):
+    shown = plain(value, limit)
+    assert "\n" not in shown and "\r" not in shown
+    if not cut(value, limit):
+        return
+    assert outside_code_spans(shown).strip() == ""  # nothing outside the span
+    (span,) = code_spans(shown)
+    assert span[1:-1] == cut(value, limit)  # CommonMark strips one space each side: the value as sent
+    assert len(cut(value, limit)) <= limit
+
+
+def picture_bytes(array: np.ndarray, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+_ONE = np.pad(np.full((40, 8), 255, np.uint8), 20)  # a '1', white on black
+_SEED_PICTURES = {"png": picture_bytes(_ONE, "PNG"), "jpeg": picture_bytes(_ONE, "JPEG")}
+
+
+@SETTINGS
+@given(st.binary(max_size=4096))
+def test_arbitrary_bytes_raise_only_drawing_error(data):
+    try:
+        to_mnist(read_upload(data))
+    except DrawingError as error:
+        assert str(error)
+
+
+@SETTINGS
+@given(
+    st.sampled_from(sorted(_SEED_PICTURES)),
+    st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), min_size=1, max_size=8),
+    st.integers(0, 10_000),
+)
+def test_damaged_png_and_jpeg_raise_only_drawing_error(kind, flips, keep):
+    data = bytearray(_SEED_PICTURES[kind])
+    for position, value in flips:
+        data[position % len(data)] = value
+    try:
+        to_mnist(read_upload(bytes(data[: max(1, keep)])))
+    except DrawingError as error:
+        assert str(error)
+
+
+_DTYPES = st.sampled_from([np.uint8, np.uint16, np.int8, np.int32, np.int64, np.float16, np.float32, np.float64, bool])
+
+
+@SETTINGS
+@given(
+    hnp.arrays(
+        dtype=_DTYPES,
+        shape=st.one_of(
+            hnp.array_shapes(min_dims=2, max_dims=2, min_side=0, max_side=64),
+            st.tuples(st.integers(0, 64), st.integers(0, 64), st.sampled_from([1, 2, 3, 4, 5])),
+            hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=6),
+        ),
+    )
+)
+def test_arbitrary_arrays_raise_only_drawing_error(array):
+    try:
+        digit = to_mnist(array)
+    except DrawingError as error:
+        assert str(error)
+        return
+    assert digit.image.shape == (28, 28) and np.isfinite(digit.image).all()
+    assert digit.image.min() >= 0 and digit.image.max() <= 1
+
+
+@SETTINGS
+@given(
+    st.integers(1, 64),
+    st.integers(1, 64),
+    st.sampled_from([np.float32, np.float64]),
+    st.lists(st.sampled_from([math.nan, math.inf, -math.inf, -1.0, 2.0, 1e30]), max_size=4),
+    st.booleans(),
+)
+def test_nan_inf_and_alpha_in_arrays_raise_only_drawing_error(height, width, dtype, specials, with_alpha):
+    rng = np.random.default_rng(height * 100 + width)
+    array = rng.random((height, width, 4 if with_alpha else 1)).astype(dtype)
+    for n, value in enumerate(specials):
+        array.flat[(n * 7919) % array.size] = value
+    try:
+        digit = to_mnist(array)
+    except DrawingError:
+        return
+    assert np.isfinite(digit.image).all()
+
+
+def safetensors_blob(metadata: object, tensors: dict[str, np.ndarray] | None = None) -> bytes:
+    from safetensors.numpy import save
+
+    tensors = tensors or {"w": np.zeros(2, np.float32)}
+    return save(tensors, metadata={METADATA_KEY: json.dumps(metadata)})
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@SETTINGS
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "format": st.just("latent-explorer/1") | _JSON,
+            "kind": st.sampled_from(["vae", "classifier"]) | _JSON,
+            "config": st.fixed_dictionaries(
+                {}, optional=dict.fromkeys(("input_size", "hidden_size", "latent_size", "beta", "channels"), _JSON)
+            )
+            | _JSON,
+            "info": st.fixed_dictionaries({}, optional={"metrics": _JSON, "lesson": _JSON, "beta": _JSON}) | _JSON,
+            "sha256": st.just("0" * 64) | _JSON,
+        },
+    )
+)
+def test_tampered_metadata_raises_only_checkpoint_error(tmp_path_factory, record):
+    path = tmp_path_factory.mktemp("ckpt") / "vae-z2-beta1.safetensors"
+    path.write_bytes(safetensors_blob(record))
+    try:
+        read_checkpoint(path)
+    except CheckpointError as error:
+        assert str(path) in str(error)
+
+
+@SETTINGS
+@given(st.binary(max_size=2048), st.integers(0, 1 << 24))
+def test_arbitrary_checkpoint_bytes_raise_only_checkpoint_error(tmp_path_factory, data, header_length):
+    path = tmp_path_factory.mktemp("ckpt") / "vae-z2-beta1.safetensors"
+    for blob in (data, struct.pack("<Q", header_length) + data):
+        path.write_bytes(blob)
+        with pytest.raises(CheckpointError):
+            read_checkpoint(path)
+
+
+def test_an_upload_is_decoded_once_however_often_the_page_reruns(monkeypatch):
+    import hashlib
+
+    import sections.draw as draw
+
+    calls = []
+
+    def counting(data):
+        calls.append(len(data))
+        return read_upload(data)
+
+    monkeypatch.setattr(draw, "read_upload", counting)
+    draw.upload_digit.clear()
+    data = _SEED_PICTURES["png"]
+    digest = hashlib.sha256(data).hexdigest()
+    first = [draw.upload_digit(digest, data) for _ in range(5)]
+    assert calls == [len(data)]
+    assert all(np.array_equal(digit.image, first[0][0].image) for digit, _ in first)
+    bad = b"not a picture"
+    answers = [draw.upload_digit(hashlib.sha256(bad).hexdigest(), bad) for _ in range(3)]
+    assert len(calls) == 2 and answers[0][0] is None and "only PNG and JPEG" in answers[0][1]
