@@ -6,10 +6,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 DIGITS = [str(d) for d in range(10)]
+# Zoom and pan add little to a dozen frames, and on a phone their toolbar covers the chart's title.
+MODEBAR = dict(remove=["zoom", "pan", "select", "lasso", "zoomIn", "zoomOut", "autoScale", "resetScale"])
 
 # What vae.analytics.analyse_path's `step` measures, said once for the chart and the page's caption:
 # the Euclidean distance between consecutive frames as 784-vectors of intensities in [0, 1].
-STEP_TITLE = "step size: L2 distance to the previous frame (pixel intensities 0–1)"
+STEP_TITLE = "step size: L2, pixels 0–1"  # short enough for a phone; STEP_DEFINITION says it in full
 STEP_DEFINITION = (
     "**Step size** is the L2 (Euclidean) distance between a frame and the one before it, "
     "‖xᵢ − xᵢ₋₁‖₂, over all 784 pixels with intensities from 0 (black) to 1 (white). "
@@ -34,6 +36,7 @@ def analytics_figure(analytics, title: str) -> go.Figure:
             :rows
         ],
     )
+    figure.update_annotations(font_size=12)
     figure.add_trace(
         go.Bar(
             x=frames[1:],
@@ -85,6 +88,7 @@ def analytics_figure(analytics, title: str) -> go.Figure:
             col=1,
         )
     figure.update_layout(
+        modebar=MODEBAR,
         height=470 if rows == 3 else 260,
         margin=dict(l=50, r=10, t=50, b=30),
         title=dict(text=title, font=dict(size=13), x=0.01),
@@ -127,6 +131,7 @@ def compare_analytics_figure(betas: list[float], analytics: list) -> go.Figure:
         )
     )
     figure.update_layout(
+        modebar=MODEBAR,
         height=60 + 34 * len(betas),
         margin=dict(l=70, r=10, t=40, b=30),
         title=dict(

@@ -53,7 +53,7 @@ def test_step_size_text_matches_what_analytics_measures():
         "four pixels changing by 0.5",
     ):
         assert claim in charts.STEP_DEFINITION
-    assert "L2" in charts.STEP_TITLE and "0–1" in charts.STEP_TITLE
+    assert "L2" in charts.STEP_TITLE and "0–1" in charts.STEP_TITLE and len(charts.STEP_TITLE) <= 30  # fits a phone
     assert "pixel change" not in charts.STEP_TITLE  # the old, unitless title
 
 
@@ -80,3 +80,12 @@ def test_the_page_receives_a_categorical_digit_axis_and_the_step_title():
     layout = json.loads(chart.proto.spec)["layout"]
     assert layout["yaxis3"]["type"] == "category" and layout["yaxis3"]["tickvals"] == [str(d) for d in range(10)]
     assert charts.STEP_TITLE in [a["text"] for a in layout["annotations"]]
+
+
+def test_charts_keep_only_the_download_button_so_a_phone_sees_the_title():
+    for figure in (
+        charts.analytics_figure(analytics(), "t"),
+        charts.compare_analytics_figure([0.0, 1.0], [analytics()] * 2),
+    ):
+        assert {"zoom", "pan", "zoomIn", "zoomOut", "autoScale", "resetScale"} <= set(figure.layout.modebar.remove)
+        assert "toImage" not in figure.layout.modebar.remove
