@@ -196,3 +196,24 @@ def test_graphed_trainer_restores_a_fresh_adam_to_zeros():
     trainer._restore(saved)
     for state in optimizer.state.values():
         assert all(torch.count_nonzero(v) == 0 for v in state.values())
+
+
+def test_a_tensor_learning_rate_follows_the_same_schedule_as_a_float_one():
+    """The CUDA-graph step reads the rate from a tensor the scheduler fills in place; the values must not drift."""
+
+    def rates(fast: bool) -> list[float]:
+        model = tiny_vae()
+        optimizer = make_optimizer(model, 1e-3, torch.device("cpu"), fast=fast)
+        rate = optimizer.param_groups[0]["lr"]
+        schedule = cosine_schedule(optimizer, total_steps=10, warmup_steps=2, floor=0.0)
+        seen = []
+        for _ in range(10):
+            for p in model.parameters():
+                p.grad = torch.ones_like(p)
+            optimizer.step()
+            schedule.step()
+            assert optimizer.param_groups[0]["lr"] is rate or not fast  # the very tensor a captured graph reads
+            seen.append(float(optimizer.param_groups[0]["lr"]))
+        return seen
+
+    assert rates(fast=True) == pytest.approx(rates(fast=False), rel=1e-6, abs=1e-12)
