@@ -38,7 +38,7 @@ def test_every_digit_sits_at_its_tile_and_the_png_is_lossless(digits):
 
 def test_decode_numpy_is_the_decoder(decoder_arrays):
     z = np.array([[0.0, 0.0], [1.5, -2.0], [30.0, 30.0]], dtype=np.float32)
-    hidden = np.maximum(z @ decoder_arrays["fc3.weight"].T + decoder_arrays["fc3.bias"], 0)
+    hidden = np.maximum(z @ decoder_arrays["fc3.weight"].T + decoder_arrays["fc3.bias"], 0).astype(np.float64)
     expected = 1 / (1 + np.exp(-(hidden @ decoder_arrays["fc4.weight"].T + decoder_arrays["fc4.bias"])))
     out = sprites.decode_numpy(decoder_arrays, z, chunk=2)
     assert out.shape == (3, 28, 28) and np.isfinite(out).all()
