@@ -4,6 +4,7 @@ The map is a custom component (an UnknownElement in AppTest), so a click is
 injected through its session-state key, shaped as the component sends it
 (kept in one helper, `click`).
 """
+
 import itertools
 import shutil
 
@@ -65,11 +66,11 @@ def test_third_click_starts_a_new_pair_and_swap_clear_work(app):
     endpoints = app.session_state["endpoints"]
     assert endpoints.a.index == 11 and endpoints.b is None
     click(app, 12)
-    app.button[0].click().run()  # swap
+    app.button(key="swap_ends").click().run()
     endpoints = app.session_state["endpoints"]
     assert (endpoints.a.index, endpoints.b.index) == (12, 11)
-    app.button[1].click().run()  # clear
-    assert app.session_state["endpoints"].a is None
+    app.button(key="clear_ends").click().run()
+    assert app.session_state["endpoints"].a is None and app.session_state["endpoints"].b is None
 
 
 def test_compare_mode_gives_one_row_per_beta(app):
@@ -96,7 +97,6 @@ def test_plane_click_anywhere_decodes_that_point(app):
 def test_every_sidebar_combination_runs(app):
     click(app, 3)
     click(app, 7)
-    runs = 0
     for latent in (20, 2):
         app.sidebar.radio(key="latent").set_value(latent).run()
         betas = _shipped_betas(latent)
@@ -113,11 +113,9 @@ def test_every_sidebar_combination_runs(app):
             app.sidebar.radio(key="method").set_value(method)
             app.sidebar.slider(key="frames").set_value(frames)
             app.run()
-            runs += 1
             assert not app.exception, (latent, beta, map_name, method, frames, flag, app.exception)
             assert not app.error
             assert status(app, "morph").startswith(f"{frames} frames, {method} path")
-    assert runs >= 8
 
 
 def test_missing_weights_folder_says_how_to_train(tmp_path, monkeypatch):
@@ -178,8 +176,14 @@ def test_checkpoint_with_wrong_shapes_is_reported_at_start(tmp_path, monkeypatch
 
 def test_shared_url_restores_the_view_and_the_url_follows_clicks():
     at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in {"model": "z20-beta2", "method": "spherical", "frames": "12", "a": "3", "b": "7",
-                       "map": "tsne"}.items():
+    for key, value in {
+        "model": "z20-beta2",
+        "method": "spherical",
+        "frames": "12",
+        "a": "3",
+        "b": "7",
+        "map": "tsne",
+    }.items():
         at.query_params[key] = value
     at.run()
     assert not at.exception and not at.warning
@@ -198,9 +202,21 @@ def test_bad_url_values_warn_and_fall_back():
     at.run()
     assert not at.exception
     message = at.warning[0].value
-    assert "frames='999'" in message and "a='-4'" in message and "model='z20-beta3'" in message
+    # each value is named and quoted as code (explorer/safe_text.plain), never as Markdown
+    assert "frames = ` 999 `" in message and "a = ` -4 `" in message and "model = ` z20-beta3 `" in message
     assert at.sidebar.slider(key="frames").value == 10
     assert at.session_state["endpoints"].a is None
+    assert at.query_params["frames"] in ("10", ["10"])  # the URL follows the fallback, not the bad value
+
+
+def test_page_switches_to_the_lesson_and_back(app):
+    click(app, 3)
+    app.segmented_control(key="page").set_value("lesson").run()
+    assert not app.exception and not app.error
+    assert app.query_params["page"] in ("lesson", ["lesson"])
+    assert status(app, "morph") is None  # the explorer is not drawn under the lesson
+    app.segmented_control(key="page").set_value("explore").run()
+    assert app.session_state["endpoints"].a.index == 3  # nothing chosen is lost by switching
 
 
 def test_traversal_and_samples_panels(app):
@@ -233,3 +249,59 @@ def test_path_analytics_label_every_frame(app):
     click(app, 7)
     reading = status(app, "analytics")
     assert reading.startswith("reads ") and len(reading.split(";")[0].removeprefix("reads ")) == 10
+
+
+def _tamper_record(path, **changes) -> None:
+    """Rewrites a checkpoint's metadata with `changes` (tensors and their checksum untouched)."""
+    import json
+
+    from safetensors.numpy import save_file
+
+    from vae.checkpoint import METADATA_KEY, read_checkpoint
+
+    arrays, record = read_checkpoint(path)
+    for dotted, value in changes.items():
+        *parents, field = dotted.split(".")
+        target = record
+        for parent in parents:
+            target = target[parent]
+        if value is None:
+            target.pop(field)
+        else:
+            target[field] = value
+    save_file(arrays, str(path), metadata={METADATA_KEY: json.dumps(record)})
+
+
+@pytest.mark.parametrize(
+    ("victim", "changes", "field"),
+    [
+        ("vae-z20-beta2.safetensors", {"config.beta": "two"}, "'beta'"),
+        ("vae-z20-beta2.safetensors", {"config.beta": None}, "'beta'"),
+        ("vae-z2-beta1.safetensors", {"info.metrics": "none"}, "'info.metrics'"),
+        ("classifier.safetensors", {"config.channels": "32,64"}, "'channels'"),  # was found only at the first morph
+    ],
+)
+def test_tampered_metadata_is_reported_at_start_naming_file_and_field(tmp_path, monkeypatch, victim, changes, field):
+    folder = tmp_path / "weights"
+    shutil.copytree(WEIGHTS, folder)
+    _tamper_record(folder / victim, **changes)
+    monkeypatch.setenv("LATENT_EXPLORER_WEIGHTS", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert victim in at.error[0].value and field in at.error[0].value
+    assert "git checkout weights/" in at.error[0].value  # and how to restore it
+
+
+def test_atlas_without_its_pca_is_reported_at_start(tmp_path, monkeypatch):
+    import numpy as np
+
+    folder = tmp_path / "weights"
+    shutil.copytree(WEIGHTS, folder)
+    victim = folder / "atlas-z20-beta1.npz"
+    with np.load(victim) as archive:
+        arrays = {key: archive[key] for key in archive.files if key != "pca_components"}
+    np.savez(victim, **arrays)
+    monkeypatch.setenv("LATENT_EXPLORER_WEIGHTS", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert victim.name in at.error[0].value and "'pca_components'" in at.error[0].value
