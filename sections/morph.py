@@ -116,21 +116,27 @@ def geodesic_note(report) -> None:
     """The geodesic's figures and a verdict earned against the energy ratios of random pairs (weights/lesson.json)."""
     measured = presets.load(weights_folder()).get("geodesic") or {}
     ratio = report.energy_ratio
-    if {"p10", "p90", "pairs"} <= set(measured):
-        if ratio < measured["p10"]:
+    if {"p10", "p90", "median", "saving_pairs"} <= set(measured):
+        count = measured["saving_pairs"]
+        if ratio >= 1:
             verdict = (
-                f"a real detour: it saves more than on 90% of {measured['pairs']} random pairs "
+                "no better than the straight line: the prior term, which keeps the path near N(0, I), pulled it "
+                "away without making the images change less; here the straight line is the better path"
+            )
+        elif ratio < measured["p10"]:
+            verdict = (
+                f"a real detour: it saves more than on 90% of {count} random pairs where a geodesic saves anything "
                 f"(their ratio ×{measured['p10']:.2f} or above)"
             )
         elif ratio > measured["p90"]:
             verdict = (
-                f"nearly the straight line: it saves less than on 90% of {measured['pairs']} random pairs "
-                f"(their ratio ×{measured['p90']:.2f} or below)"
+                f"nearly the straight line: it saves less than on 90% of {count} random pairs where a geodesic "
+                f"saves anything (their ratio ×{measured['p90']:.2f} or below)"
             )
         else:
             verdict = (
-                f"an ordinary bend: random pairs range from ×{measured['p10']:.2f} to ×{measured['p90']:.2f} "
-                f"(10th–90th percentile, median ×{measured['median']:.2f})"
+                f"an ordinary bend: on {count} random pairs the ratio runs from ×{measured['p10']:.2f} to "
+                f"×{measured['p90']:.2f} (10th–90th percentile, median ×{measured['median']:.2f})"
             )
     else:
         verdict = "no reference distribution is shipped (weights/lesson.json), so no verdict"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .checkpoint import read_record
 from .family import Variant
+from .lesson_metrics import card_section
 
 HEADER = """# Model card: Latent Explorer's VAE family
 
@@ -16,8 +17,9 @@ every figure with `python evaluate.py`.
 The classic MNIST VAE (Kingma & Welling 2014): encoder 784 -> {hidden} (ReLU) ->
 (mu, logvar) of size z; decoder z -> {hidden} (ReLU) -> 784 Bernoulli logits.
 Loss = Bernoulli reconstruction (summed over pixels) + beta * KL(q(z|x) || N(0, I)).
-beta = 0 is the plain-autoencoder limit (its "posterior" is unconstrained, so its
-latent space has holes); higher beta buys a smoother, blurrier space.
+beta = 0 is the plain-autoencoder limit: nothing ties its codes to N(0, I), so its
+posterior sigma collapses and its codes sit wherever the encoder puts them (see the
+lesson table below for what that does to sampling and to the plane).
 
 ## Training
 MNIST training set ({train_digits} digits, grey levels in [0, 1], SHA-256 of the
@@ -33,8 +35,14 @@ latent dims with Cov_x(mu) > 0.01 (Burda et al. 2016). **IWAE NLL**: importance-
 weighted estimate of -log p(x) with K samples (beta = 1 models only); it is a
 tighter bound than the -ELBO.
 
-| model | z | beta | -ELBO | reconstruction | KL | active units | IWAE NLL (K) | train -ELBO (10k) | train time |
-|---|---|---|---|---|---|---|---|---|---|
+| model | z | beta | epochs | -ELBO | reconstruction | KL | active units | IWAE NLL (K) | train -ELBO (10k) | train time |
+|---|---|---|---|---|---|---|---|---|---|---|
+"""
+
+NOTES = """
+Train time is wall time on a shared 2-core machine, so it varies with what else ran. z2-beta0, the plain
+autoencoder the lesson sets against z2-beta1, was trained later for 30 epochs instead of 100 (to fit the
+time of the session that added it; same recipe otherwise, cosine decay over its 30 epochs).
 """
 
 FOOTER = """
@@ -57,7 +65,7 @@ def _row(name: str, config: dict, info: dict) -> str:
     m = info["metrics"]
     iwae = f"{m['iwae_nll']:.2f} ({m['iwae_samples']})" if "iwae_nll" in m else "-"
     return (
-        f"| {name} | {config['latent_size']} | {config['beta']:g} | {m['neg_elbo']:.2f} | "
+        f"| {name} | {config['latent_size']} | {config['beta']:g} | {info['epochs']} | {m['neg_elbo']:.2f} | "
         f"{m['reconstruction']:.2f} | {m['kl']:.2f} | {m['active_units']} / {config['latent_size']} | "
         f"{iwae} | {m['train_neg_elbo_10k']:.2f} | {info['wall_seconds']:.0f} s |"
     )
@@ -83,7 +91,8 @@ def render_model_card(folder: str | Path) -> str:
         torch=first["info"]["torch"],
     )
     rows = [_row(name, record["config"], record["info"]) for *_, name, record in records]
-    return text + "\n".join(rows) + "\n" + _classifier_section(Path(folder)) + FOOTER
+    lesson = card_section(folder)
+    return text + "\n".join(rows) + "\n" + NOTES + lesson + _classifier_section(Path(folder)) + FOOTER
 
 
 def _classifier_section(folder: Path) -> str:

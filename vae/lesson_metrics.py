@@ -17,6 +17,7 @@ midpoints      `pairs` random pairs of distinct test digits (default_rng(seed).c
 plane          z = 2 only: the 0.5-99.5 percentile box of the test digits' mu, cut into
                grid x grid cells; the share of cells that hold no test code.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,7 +38,9 @@ PLANE_PERCENTILES = (0.5, 99.5)
 def _read(classifier, images: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
     """Classifier probabilities (B, 10) of images (B, 784) in [0, 1]."""
     classifier.eval()
-    return torch.cat([F.softmax(classifier(images[i : i + batch_size]), dim=1) for i in range(0, len(images), batch_size)])
+    return torch.cat(
+        [F.softmax(classifier(images[i : i + batch_size]), dim=1) for i in range(0, len(images), batch_size)]
+    )
 
 
 @torch.no_grad()
@@ -54,7 +57,9 @@ def prior_sample_figures(model, classifier, count: int = 1000, seed: int = 0, th
     readable = confidence >= threshold
     per_digit = torch.bincount(digit[readable], minlength=10)
     return {
-        "count": count, "seed": seed, "threshold": threshold,
+        "count": count,
+        "seed": seed,
+        "threshold": threshold,
         "readable_share": float(readable.float().mean()),
         "digits_covered": int((per_digit > 0).sum()),
         "readable_per_digit": [int(n) for n in per_digit],
@@ -73,7 +78,8 @@ def midpoint_figures(model, classifier, mu: np.ndarray, pairs: int = 300, seed: 
     middle = (mu[index[:, 0]].astype(np.float32) + mu[index[:, 1]].astype(np.float32)) / 2  # (pairs, latent)
     confidence = _read(classifier, _decode(model, middle)).max(dim=1).values
     return {
-        "pairs": pairs, "seed": seed,
+        "pairs": pairs,
+        "seed": seed,
         "mean_confidence": float(confidence.mean()),
         "share_below_half": float((confidence < 0.5).float().mean()),
     }
@@ -131,11 +137,59 @@ def restamp_folder(folder: str | Path) -> dict[str, dict]:
     for path in sorted(folder.glob("vae-*.safetensors")):
         model, record = load_checkpoint(path)
         mu, _ = encode_all(model, x)
-        info = dict(record["info"], lesson=lesson_table(model, classifier, mu.numpy()),
-                    lesson_classifier_sha256=classifier_record["sha256"])
+        info = dict(
+            record["info"],
+            lesson=lesson_table(model, classifier, mu.numpy()),
+            lesson_classifier_sha256=classifier_record["sha256"],
+        )
         rewrite_info(path, info)
         tables[path.stem.removeprefix("vae-")] = info["lesson"]
     return tables
+
+
+def card_section(folder: str | Path) -> str:
+    """The model card's lesson table (weights/README.md), from the figures stored in each checkpoint."""
+    from .checkpoint import read_record
+
+    rows = []
+    for path in sorted(Path(folder).glob("vae-*.safetensors")):
+        record = read_record(path)
+        lesson, config = record["info"].get("lesson"), record["config"]
+        if not isinstance(lesson, dict):
+            continue
+        prior, middle, plane = lesson["prior_samples"], lesson["midpoints"], lesson["plane"]
+        empty = f"{plane['empty_share']:.0%}" if plane else "-"
+        rows.append(
+            (
+                -config["latent_size"],
+                config["beta"],
+                (
+                    f"| {path.stem.removeprefix('vae-')} | {config['latent_size']} | {config['beta']:g} | "
+                    f"{prior['readable_share']:.1%} | {prior['digits_covered']} / 10 | {middle['mean_confidence']:.3f} | "
+                    f"{middle['share_below_half']:.1%} | {empty} |"
+                ),
+            )
+        )
+    if not rows:
+        return ""
+    table = "\n".join(row for *_, row in sorted(rows))
+    return f"""
+## What the lesson measures
+Computed by `python -m vae.lesson_metrics` from the shipped tensors and stored in each checkpoint
+(record["info"]["lesson"]); the page's lesson quotes these figures, and tests/test_lesson.py recomputes them.
+A decoded image **reads as a digit** when the digit classifier below gives its top class P >= 0.9.
+
+- **N(0, I) readable / digits covered**: of 1,000 draws z ~ N(0, I) (seed 0), decoded, the share that
+  reads as a digit, and how many of the 10 classes those cover.
+- **midpoint confidence / < 0.5**: the decoded midpoint (mu_a + mu_b) / 2 of 300 random pairs of test
+  digits (seed 0): the classifier's mean top probability, and the share of midpoints below 0.5.
+- **empty plane cells** (z = 2): a 25 x 25 grid over the box holding 99% of the test codes (0.5-99.5
+  percentiles per axis); the share of cells with no test code.
+
+| model | z | beta | N(0, I) readable | digits covered | midpoint confidence | midpoints < 0.5 | empty plane cells |
+|---|---|---|---|---|---|---|---|
+{table}
+"""
 
 
 def main(argv=None) -> None:
