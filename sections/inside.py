@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import images
+from explorer import charts, images
 from explorer.share import View
 from explorer.state import Endpoints
 from vae.family import Family
@@ -52,6 +52,7 @@ def inside_the_model(family: Family, view: View) -> None:
             )
         )
         figure.update_layout(
+            modebar=charts.MODEBAR,  # the toolbar would cover the title on a phone
             height=320,
             margin=dict(l=40, r=10, t=40, b=40),
             title=dict(

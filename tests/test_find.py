@@ -6,9 +6,9 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
+from conftest import ROOT
 from explorer.safe_text import plain
 from explorer.state import Endpoint, Endpoints
 from sections import find

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import WEIGHTS
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from conftest import WEIGHTS
 from explorer import images
 
 
@@ -89,3 +89,12 @@ def test_prior_samples_label_each_beta_as_page_text():
     names = [path.stem.removeprefix("vae-z20-beta") for path in WEIGHTS.glob("vae-z20-beta*.safetensors")]
     betas = sorted(float(name) for name in names)
     assert len(betas) > 1 and labels == [f"**β = {b:g}**" for b in betas]
+
+
+def test_kl_bars_keep_their_title_clear_of_the_toolbar():
+    import json
+
+    at = AppTest.from_function(inside_page, default_timeout=60).run()
+    at.toggle(key="inside").set_value(True).run()
+    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith("kl_bars")]
+    assert "zoom" in json.loads(chart.proto.spec)["layout"]["modebar"]["remove"]
