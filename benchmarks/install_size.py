@@ -18,6 +18,7 @@ with torch (vae.checkpoint.load_checkpoint, as the page did before), with each o
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -107,8 +108,11 @@ def install(args) -> None:
         subprocess.run([args.python, "-m", "venv", str(venv)], check=True)
         created = time.perf_counter()
         pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([*pip, "-r", str(ROOT / args.requirements)], check=True)
         installed = time.perf_counter()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        pip_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
 
         packages = site_packages(venv)
         sizes = sorted(((folder_mb(p), p.name) for p in packages.iterdir() if p.is_dir()), reverse=True)
@@ -116,7 +120,7 @@ def install(args) -> None:
         print(f"requirements:      {args.requirements}  (python {args.python})")
         print(
             f"venv + pip install {installed - started:6.1f} s  (venv {created - started:.1f} s, "
-            f"pip {installed - created:.1f} s)"
+            f"pip {installed - created:.1f} s, of which {pip_cpu:.1f} s CPU: what a busy machine cannot inflate)"
         )
         print(f"venv on disk       {folder_mb(venv):6.0f} MB")
         print(f"torch importable   {'yes' if has_torch.returncode == 0 else 'no'}")
