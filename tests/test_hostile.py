@@ -364,3 +364,56 @@ def test_an_upload_is_decoded_once_however_often_the_page_reruns(monkeypatch):
     bad = b"not a picture"
     answers = [draw.upload_digit(hashlib.sha256(bad).hexdigest(), bad) for _ in range(3)]
     assert len(calls) == 2 and answers[0][0] is None and "only PNG and JPEG" in answers[0][1]
+
+
+_MEMORY_PROBE = """
+import sys, threading
+import numpy as np
+from vae.drawing import read_upload, to_mnist
+
+def kilobytes(field):
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith(field))
+
+to_mnist(np.pad(np.full((60, 10), 255, np.uint8), 30))  # warm-up: imports
+data = [open(path, "rb").read() for path in sys.argv[2:]]
+before = kilobytes("VmRSS:")
+open("/proc/self/clear_refs", "w").write("5")  # Linux: the peak (VmHWM) restarts from the current RSS
+workers = [threading.Thread(target=lambda d=d: to_mnist(read_upload(d))) for d in data * int(sys.argv[1])]
+for worker in workers:
+    worker.start()
+for worker in workers:
+    worker.join()
+print((kilobytes("VmHWM:") - before) / 1024)
+"""
+
+
+def upload_growth_mb(paths, copies: int = 1) -> float:
+    """Peak RSS growth (MB) of a fresh process reading `paths` (each `copies` times) all at once, in threads."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", _MEMORY_PROBE, str(copies), *map(str, paths)]
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)
+    return float(out.stdout.split()[-1])
+
+
+@pytest.mark.slow
+def test_big_uploads_stay_within_the_memory_budget_even_three_at_once(tmp_path):
+    """One accepted upload grows the server by <= 150 MB; three read at once do not add up (big decodes queue).
+
+    Prints the figures docs/bad-input.md quotes: `python -m pytest tests/test_hostile.py -k memory_budget -s`.
+    """
+    pictures = {}
+    for mode, fmt in (("RGBA", "PNG"), ("L", "PNG"), ("RGB", "JPEG")):
+        picture = Image.new(mode, (5000, 5000), "white")
+        picture.paste("black", (2300, 500, 2700, 4500))  # a '1' drawn large
+        path = tmp_path / f"big-{mode}.{fmt.lower()}"
+        picture.save(path, format=fmt)
+        del picture
+        pictures[f"5000x5000 {mode} {fmt}"] = path
+    growth = {name: upload_growth_mb([path]) for name, path in pictures.items()}
+    growth["3 x 5000x5000 RGBA PNG at once"] = upload_growth_mb([pictures["5000x5000 RGBA PNG"]], copies=3)
+    for name, megabytes in growth.items():
+        print(f"{name}: peak RSS +{megabytes:.0f} MB")
+    assert all(megabytes <= 150 for megabytes in growth.values()), growth
+    assert growth["5000x5000 RGBA PNG"] >= 50, growth  # the decoded picture is 100 MB: the probe does measure

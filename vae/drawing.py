@@ -23,6 +23,7 @@ Every refusal is a DrawingError whose message is meant for the visitor.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import threading
 import warnings
@@ -129,22 +130,42 @@ def _decode_small(picture: Image.Image) -> Image.Image:
         raise DrawingError(f"That image is {width}x{height} pixels, a thin strip; upload a picture of one digit.")
     if picture.format != "PNG":
         picture.draft("RGB" if picture.mode not in ("L", "1") else "L", (WORK_SIDE, WORK_SIDE))  # DCT scaling
-    orientation = picture.getexif().get(_ORIENTATION)
     lock = _big_decode if width * height > BIG_PICTURE_PIXELS else None
     if lock is not None:
         lock.acquire()
     try:
         picture.load()
+        orientation = picture.getexif().get(_ORIENTATION)  # after load: a PNG's getexif() decodes the picture
         small = _shrink(picture)
         if small is picture:  # already small: copy it, since the caller closes the file's picture
             small = picture.copy()
     finally:
+        picture.close()  # the full-size pixels go now, not when the caller's `finally` runs
         if lock is not None:
+            _release_freed_memory()
             lock.release()
     turn = _EXIF_TURNS.get(orientation) if isinstance(orientation, int) else None
     return small.transpose(turn) if turn is not None else small
 
 
+def _release_freed_memory() -> None:
+    """Hands the big decode's freed pixels back to the system now.
+
+    glibc keeps what a thread freed in that thread's malloc arena, and Streamlit runs each rerun in a new
+    thread: without this, three big uploads read one after another left the server ~240 MB larger
+    instead of ~110 MB (measured by tests/test_hostile.py). Elsewhere than glibc this does nothing.
+    """
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim = None  # glibc's malloc_trim once looked up; False where there is none
 _ORIENTATION = 0x0112  # EXIF tag: how the stored picture must be turned to show upright
 _EXIF_TURNS = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
