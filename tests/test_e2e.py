@@ -383,3 +383,14 @@ def test_the_map_is_sized_to_the_screen(browser, server, width):
     else:
         assert area["map_width"] >= 0.4 * width and area["map_height"] >= 0.6 * area["map_width"]
     context.close()
+
+
+def test_the_map_says_so_when_plotly_never_loads(browser, server):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.route("**/PlotlyChart.*.js", lambda route: route.abort())  # Streamlit's Plotly chunk never arrives
+    page.goto(server.url)
+    note = page.locator(".le-note")
+    note.wait_for(state="visible", timeout=60_000)  # after the widget's bounded wait (20 s)
+    assert "did not load" in note.text_content()
+    assert note.get_by_role("button", name="Retry").is_visible()
+    page.close()
