@@ -31,7 +31,7 @@ from sections.sidebar import sidebar
 from vae.checkpoint import CheckpointError
 from widgets.latent_map import load_plotly
 
-PAGES = {"explore": "🧭 Explore the map", "lesson": "🎓 Why a VAE? Autoencoder vs VAE"}
+PAGES = {"explore": ":material/explore: Explore the map", "lesson": ":material/school: Why a VAE? Autoencoder vs VAE"}
 
 st.set_page_config(page_title="Latent Explorer", page_icon="🧭", layout="wide")
 

@@ -45,6 +45,7 @@ TILES = 25  # decoded digits per side of each plane's picture
 SAMPLES = 16  # prior samples per row
 POSTERIOR_SAMPLES = 8  # K samples of q(z|x)
 SAME_AXES, SHOW_CODES, DIGIT = "lesson_same_axes", "lesson_show_codes", "lesson_digit"
+PRESET_APPLIED = "lesson_preset_applied"
 PLANE_KEYS = {AUTOENCODER: "plane-ae", VAE: "plane-vae"}  # the two maps' component keys
 PLANE_CONFIG = {
     "displaylogo": False,
@@ -71,9 +72,10 @@ def lesson(family: Family, view: View) -> None:
 @st.fragment
 def lesson_fragment(family: Family, view: View) -> None:
     """A click on a plane reruns only the lesson."""
+    if st.session_state.pop(PRESET_APPLIED, False):
+        st.rerun(scope="app")  # a preset can change the page, the model and the endpoints: rerun all of it
     ae, vae = family.models[AUTOENCODER], family.models[VAE]
     take_plane_clicks()
-    presets(family)
     st.header("Why a VAE? An autoencoder next to a VAE, both with a 2-D code")
     st.markdown(
         "Both models below squeeze every digit into **two numbers** and draw it back from them, so each "
@@ -105,6 +107,7 @@ def lesson_fragment(family: Family, view: View) -> None:
     for column, loaded, title in ((left, ae, "Autoencoder (β = 0)"), (right, vae, "VAE (β = 1)")):
         with column:
             plane_panel(family, loaded, title, boxes[loaded.name], show_codes, probe, digit, eps_seed)
+    presets(family)
     status("lesson", f"planes {AUTOENCODER} {VAE}; probe {probe}; eps {eps_seed}; same axes {same_axes}")
     sampling(family, view)
     reparameterization(family, view, digit, eps_seed)
@@ -243,15 +246,19 @@ def reparameterization(family: Family, view: View, digit, eps_seed: int) -> None
         rows.append(np.concatenate([digit.image[None], decoded]))
         sigma = np.exp(0.5 * logvar[0])
         typical = np.exp(0.5 * np.median(loaded.atlas.logvar, axis=0))
+        change = float(np.linalg.norm((decoded[1:] - decoded[0]).reshape(POSTERIOR_SAMPLES, -1), axis=1).mean())
         labels.append(
             f"**{name}** (β = {loaded.variant.beta:g}): σ of this digit {format_sigma(sigma)}; "
-            f"median σ over the test set {format_sigma(typical)}"
+            f"median σ over the test set {format_sigma(typical)}. The samples differ from decoded μ by "
+            f"**{change:.2f}** on average"
         )
     for label, row in zip(labels, rows, strict=True):
         st.markdown(label)
         st.image(images.strip(row, scale=2, end_gap=8))
     st.caption(
-        f"Each row: the digit | decoded μ | {POSTERIOR_SAMPLES} decoded samples z = μ + σ·ε (ε seed {eps_seed})."
+        f"Each row: the digit | decoded μ | {POSTERIOR_SAMPLES} decoded samples z = μ + σ·ε (ε seed {eps_seed}). "
+        "How far the samples move the picture: the L2 distance over the 784 pixel intensities (0 to 1) between "
+        "each decoded sample and decoded μ, averaged; 1.0 is one pixel turned from black to white."
     )
     status("posterior", f"{len(rows)} rows; eps seed {eps_seed}; digit {digit.label}")
 
@@ -259,9 +266,11 @@ def reparameterization(family: Family, view: View, digit, eps_seed: int) -> None
 def sigma_sentence(family: Family) -> str:
     """The median σ over the test set of the shipped z = 2 autoencoder and VAE, measured from their atlases."""
     ae, vae = (float(np.median(np.exp(0.5 * family.models[n].atlas.logvar))) for n in (AUTOENCODER, VAE))
+    box = plane_box(family.models[VAE].atlas.mu)
     return (
-        f"the autoencoder's median σ is {ae:.1g}, so its ellipses are dots, while the VAE's is {vae:.2g}, "
-        "and its samples of one digit visibly spread."
+        f"the z = 2 autoencoder's median σ is {ae:.1g}, so its ellipses are dots. The VAE's is {vae:.2g}: small "
+        f"next to the {box[1] - box[0]:.1f} units its codes span, so its samples of one digit decode nearly alike; "
+        "the rows below measure how far the samples move the picture, per model."
     )
 
 
@@ -394,7 +403,7 @@ def presets(family: Family) -> None:
     found = load_presets(weights_folder())
     if not found:
         return
-    st.markdown("**Show me:**")
+    st.markdown("**Show me** (each view was picked and measured by a script; the caption says what it found):")
     columns = st.columns(len(found))
     for number, (column, preset) in enumerate(zip(columns, found, strict=True)):
         column.button(
@@ -409,5 +418,6 @@ def presets(family: Family) -> None:
 
 
 def apply_preset(family: Family, query: dict) -> None:
-    """Sets the page to a preset's view, exactly as opening its link would."""
+    """Sets the page to a preset's view, exactly as opening its link would (then the whole page reruns)."""
+    st.session_state[PRESET_APPLIED] = True
     session.apply_view(family, parse_query(query, family)[0], replace_endpoints=True)
