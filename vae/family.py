@@ -39,7 +39,11 @@ class Variant:
 
 
 BETAS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
-SHIPPED = (*(Variant(20, beta) for beta in BETAS), Variant(2, 1.0))
+SHIPPED = (
+    *(Variant(20, beta) for beta in BETAS),
+    Variant(2, 0.0),
+    Variant(2, 1.0),
+)  # z2-beta0: the lesson's autoencoder
 TEST_SET_FILE = "mnist-test.npz"
 CLASSIFIER_FILE = "classifier.safetensors"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
