@@ -1,4 +1,5 @@
 """The shipped weights: all there, loadable, honest about their metrics, small enough for Spaces."""
+
 import numpy as np
 import pytest
 import torch
@@ -16,7 +17,7 @@ MB = 1024 * 1024
 
 @pytest.fixture(scope="module")
 def test_images():
-    images, labels = load_test_set(WEIGHTS / TEST_SET_FILE)
+    images, _labels = load_test_set(WEIGHTS / TEST_SET_FILE)
     return torch.from_numpy(images).reshape(-1, 784).float() / 255.0
 
 

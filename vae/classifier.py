@@ -4,6 +4,7 @@ Two 3x3 conv blocks (32, 64 channels, ReLU, 2x2 max-pool), then 128 hidden units
 and 10 logits. Trained by train.py on MNIST (>= 99% test accuracy) and shipped
 as weights/classifier.safetensors, checkpointed like the VAEs.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,7 +35,9 @@ class DigitClassifier(nn.Module):
         return self.fc2(x)
 
 
-def train_classifier_epoch(model, optimizer, images, labels, batch_size, generator, progress=None, schedule=None) -> float:
+def train_classifier_epoch(
+    model, optimizer, images, labels, batch_size, generator, progress=None, schedule=None
+) -> float:
     """One shuffled pass over (N, 784) float images; returns the mean cross-entropy."""
     model.train()
     order = torch.randperm(len(images), generator=generator)

@@ -3,6 +3,7 @@
 The page verifies every shipped checkpoint against `parameter_shapes` before torch
 is even loaded; a test keeps this table equal to the real module's state_dict.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -25,11 +26,16 @@ def parameter_shapes(config: VAEConfig) -> dict[str, tuple[int, ...]]:
     """Name -> shape of every tensor in VAE(config).state_dict()."""
     i, h, z = config.input_size, config.hidden_size, config.latent_size
     return {
-        "fc1.weight": (h, i), "fc1.bias": (h,),
-        "fc_mu.weight": (z, h), "fc_mu.bias": (z,),
-        "fc_logvar.weight": (z, h), "fc_logvar.bias": (z,),
-        "fc3.weight": (h, z), "fc3.bias": (h,),
-        "fc4.weight": (i, h), "fc4.bias": (i,),
+        "fc1.weight": (h, i),
+        "fc1.bias": (h,),
+        "fc_mu.weight": (z, h),
+        "fc_mu.bias": (z,),
+        "fc_logvar.weight": (z, h),
+        "fc_logvar.bias": (z,),
+        "fc3.weight": (h, z),
+        "fc3.bias": (h,),
+        "fc4.weight": (i, h),
+        "fc4.bias": (i,),
     }
 
 
@@ -43,7 +49,7 @@ class ClassifierConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, values: dict) -> "ClassifierConfig":
+    def from_dict(cls, values: dict) -> ClassifierConfig:
         values = dict(values)
         if "channels" in values:
             values["channels"] = tuple(values["channels"])

@@ -165,7 +165,8 @@ def card_section(folder: str | Path) -> str:
                 config["beta"],
                 (
                     f"| {path.stem.removeprefix('vae-')} | {config['latent_size']} | {config['beta']:g} | "
-                    f"{prior['readable_share']:.1%} | {prior['digits_covered']} / 10 | {middle['mean_confidence']:.3f} | "
+                    f"{prior['readable_share']:.1%} | {prior['digits_covered']} / 10 | "
+                    f"{middle['mean_confidence']:.3f} | "
                     f"{middle['share_below_half']:.1%} | {empty} |"
                 ),
             )

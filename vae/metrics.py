@@ -4,6 +4,7 @@ All figures are nats per digit. The -ELBO samples z ~ q(z|x) once per digit, as
 pytorch/examples' test loop does; decoding z = mu instead reads too low and is
 not the ELBO.
 """
+
 from __future__ import annotations
 
 import math
@@ -50,9 +51,7 @@ def active_units(mu: torch.Tensor, threshold: float = ACTIVE_UNIT_THRESHOLD) -> 
 
 
 @torch.no_grad()
-def iwae_nll(
-    model: VAE, images: torch.Tensor, samples: int = 1000, seed: int = 0, digits_per_chunk: int = 10
-) -> float:
+def iwae_nll(model: VAE, images: torch.Tensor, samples: int = 1000, seed: int = 0, digits_per_chunk: int = 10) -> float:
     """Importance-weighted estimate of -log p(x) (Burda et al. 2016), nats per digit.
 
     log p(x) ~= logsumexp_k [log p(x|z_k) + log p(z_k) - log q(z_k|x)] - log K, z_k ~ q(z|x).
@@ -65,7 +64,7 @@ def iwae_nll(
         x = images[start : start + digits_per_chunk]  # (B, 784)
         mu, logvar = model.encode(x)  # (B, z)
         std = torch.exp(0.5 * logvar)
-        eps = torch.randn((samples,) + mu.shape, generator=generator)  # (K, B, z)
+        eps = torch.randn((samples, *mu.shape), generator=generator)  # (K, B, z)
         z = mu + std * eps
         logits = model.decode_logits(z)  # (K, B, 784)
         log_px_z = -F.binary_cross_entropy_with_logits(logits, x.expand_as(logits), reduction="none").sum(-1)
