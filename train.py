@@ -223,6 +223,13 @@ def main(argv=None) -> None:
             train_variant(variant, args, train_images, test_images, checksum)
     if args.classifier_epochs > 0:
         train_classifier(args, train, test)
+    if variants and (out / CLASSIFIER_FILE).exists():
+        from vae.lesson_metrics import restamp_folder
+
+        restamp_folder(out)  # the lesson's per-beta table, read by the classifier, into each VAE's metadata
+        print(f"lesson figures -> record['info']['lesson'] of each VAE in {out}")
+    elif variants:
+        print(f"no {CLASSIFIER_FILE} in {out}: lesson figures left out (python -m vae.lesson_metrics adds them)")
     if any(out.glob("vae-*.safetensors")):
         print(f"model card -> {write_model_card(out)}")
     print(f"done: {out}  (view it: LATENT_EXPLORER_WEIGHTS={out} streamlit run app.py)", file=sys.stderr)

@@ -30,6 +30,7 @@ def test_short_training_run_writes_a_loadable_family(tmp_path, data_root, capsys
         assert record["info"]["epochs"] == 2 and record["info"]["train_digits"] == 3000
         assert record["info"]["training_step"] == "eager" and record["info"]["device"] == "cpu"
         assert record["info"]["metrics"]["neg_elbo"] < 543.0  # better than uniform pixels (784 ln 2)
+        assert 0 <= record["info"]["lesson"]["prior_samples"]["readable_share"] <= 1  # read by this run's classifier
         atlas = load_atlas(variant.atlas_path(out), model_sha256=tensors_digest(model.state_dict()))
         assert atlas.mu.shape == (400, variant.latent_size)
     images, _ = load_test_set(out / TEST_SET_FILE)
