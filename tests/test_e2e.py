@@ -157,12 +157,12 @@ def test_draw_a_digit_is_encoded_placed_and_used_as_an_endpoint(page):
     page.wait_for_function(HAS_TRACE, arg="your drawing")
     shot(page, "drawn-digit", heading="Draw a digit")
 
-    page.locator(".st-key-drawn_as_a button").click()
+    page.get_by_role("button", name="Use as A").click()
     page.wait_for_function(HAS_TRACE, arg="A")
     (digit,) = isolated_digits(page, 1)
     pick(page, digit)
     morph = wait_for_status(page, "morph")
-    assert "path from your drawing (" in morph and f"to test #{digit} (" in morph
+    assert "path from your drawing" in morph and f"to test #{digit} (" in morph
 
 
 def test_plane_click_anywhere(page):

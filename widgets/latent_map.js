@@ -282,6 +282,7 @@ function sendClick(state, click) {
 function onPointerDown(state, event) {
   if (event.button !== 0 || !state.data || event.target.closest(".legend, .modebar-container, .le-note")) return;
   state.down = { x: event.clientX, y: event.clientY, touch: event.pointerType === "touch" };
+  if (state.down.touch) onPointerMove(state, event); // a finger has no hover: show the digit under it
 }
 
 function onPointerUp(state, event) {
@@ -306,7 +307,7 @@ function size(state) {
 function layoutFor(state, assets) {
   const { width, height } = size(state);
   const narrow = width < 560;
-  const layout = { ...assets.base.layout, width, height, autosize: false, uirevision: state.version };
+  const layout = { ...assets.base.layout, width, height, autosize: false, uirevision: state.data.version };
   if (narrow) {
     layout.legend = {
       ...(layout.legend || {}), orientation: "h", x: 0, y: -0.06, yanchor: "top", title: { text: "" }, entrywidth: 34,
