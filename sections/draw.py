@@ -33,6 +33,22 @@ def upload_digit(digest: str, _data: bytes) -> tuple[Digit | None, str | None]:
         return None, str(error)
 
 
+@st.cache_data(max_entries=UPLOAD_CACHE, show_spinner=False)
+def canvas_digit(digest: str, _pixels: np.ndarray) -> tuple[Digit | None, str | None]:
+    """The same for the canvas (its preprocessing takes ~30 ms; every rerun would pay it otherwise)."""
+    try:
+        return to_mnist(_pixels), None
+    except DrawingError as error:
+        return None, str(error)
+
+
+def fingerprint(pixels: np.ndarray) -> str:
+    """SHA-256 of an array's shape, dtype and bytes."""
+    digest = hashlib.sha256(f"{pixels.shape}|{pixels.dtype}|".encode())
+    digest.update(np.ascontiguousarray(pixels).tobytes())
+    return digest.hexdigest()
+
+
 @no_traceback
 def draw_section(family: Family, loaded: LoadedModel):
     """Canvas or upload -> the 28x28 the model sees. Returns an Endpoint, or None."""
@@ -56,10 +72,8 @@ def draw_section(family: Family, loaded: LoadedModel):
             )
             st.caption("Draw one digit, large, in the middle. The bin icon clears the canvas.")
             if canvas.image_data is not None:
-                try:
-                    digit = to_mnist(canvas.image_data)
-                except DrawingError as error:
-                    problem = str(error)
+                pixels = np.asarray(canvas.image_data)
+                digit, problem = canvas_digit(fingerprint(pixels), pixels)
         else:
             upload = st.file_uploader("A PNG or JPEG of one digit", type=["png", "jpg", "jpeg"], key="upload")
             st.caption("PNG or JPEG only, up to 25 megapixels. It is read in memory and never stored.")

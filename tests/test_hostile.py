@@ -489,3 +489,26 @@ def test_a_big_upload_in_the_real_page_stays_within_budget_and_is_read_once(tmp_
     assert growth >= 20, growth  # the decode shows: the probe measures the right process
     # The rerun times are printed, not asserted: on a shared 2-core machine they swing by hundreds of ms.
     # That reruns never decode the upload again is checked exactly by test_an_upload_is_decoded_once_....
+
+
+def test_a_drawing_is_preprocessed_once_per_distinct_canvas(monkeypatch):
+    import sections.draw as draw
+
+    calls = []
+
+    def counting(pixels):
+        calls.append(pixels.shape)
+        return to_mnist(pixels)
+
+    monkeypatch.setattr(draw, "to_mnist", counting)
+    draw.canvas_digit.clear()
+    canvas = np.zeros((280, 280, 4), np.uint8)
+    canvas[..., 3] = 255
+    canvas[40:240, 130:150, :3] = 255
+    for _ in range(4):
+        digit, problem = draw.canvas_digit(draw.fingerprint(canvas), canvas)
+    assert problem is None and digit.image.max() > 0.9 and len(calls) == 1
+    canvas[100:120, 60:220, :3] = 255  # one more stroke: a new canvas, preprocessed again
+    draw.canvas_digit(draw.fingerprint(canvas), canvas)
+    assert len(calls) == 2
+    assert draw.fingerprint(canvas) != draw.fingerprint(canvas.astype(np.uint16))  # dtype is part of it
