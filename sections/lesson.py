@@ -185,10 +185,7 @@ def plane_panel(family, loaded: LoadedModel, title: str, box, show_codes: bool, 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def decoder_assets(_loaded: LoadedModel, name: str) -> dict:
     """The z = 2 decoder's weights for the browser, which decodes under the pointer (sent once per model)."""
-    model = _loaded.model
-    return sprites.decoder_weights(
-        {"fc3.weight": model.w3.T, "fc3.bias": model.b3, "fc4.weight": model.w4.T, "fc4.bias": model.b4}
-    )
+    return sprites.decoder_weights(_loaded.model)
 
 
 def probe_card(family: Family, loaded: LoadedModel, probe) -> None:

@@ -30,7 +30,6 @@ PROBE = "probe"
 ENDPOINTS = "endpoints"
 RESTORED = "restored"
 MAP = "latent_map"
-LAST_CLICK = "last_click"
 
 
 def beta_key(latent: int) -> str:
