@@ -60,7 +60,7 @@ def plane_figure(
                 name="test codes",
                 hoverinfo="skip",
                 showlegend=False,
-                marker=dict(size=3, color=np.asarray(DIGIT_COLOURS)[labels], opacity=0.45),
+                marker=dict(size=2.5, color=np.asarray(DIGIT_COLOURS)[labels], opacity=0.3),
             )
         )
     for radius, dash in ((1, "solid"), (2, "dash")):
