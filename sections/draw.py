@@ -22,6 +22,19 @@ from .runtime import no_traceback, status
 from .session import endpoints
 
 UPLOAD_CACHE = 32  # distinct uploads remembered, across all sessions
+SOURCES = ("Draw", "Upload a picture")
+SOURCE = "draw_source"  # the radio's key
+KEPT_SOURCE = "draw_source_kept"  # its value, kept while the radio is off the page (widget state is not)
+KEPT_UPLOAD = "upload_kept"  # (Digit | None, message | None) of the last upload: 3 KB, kept the same way
+
+
+def keep_source() -> None:
+    st.session_state[KEPT_SOURCE] = st.session_state[SOURCE]
+
+
+def forget_upload() -> None:
+    """The visitor chose another file or removed it: the kept result no longer applies."""
+    st.session_state.pop(KEPT_UPLOAD, None)
 
 
 @st.cache_data(max_entries=UPLOAD_CACHE, show_spinner="Reading your picture...")
@@ -53,7 +66,11 @@ def fingerprint(pixels: np.ndarray) -> str:
 def draw_section(family: Family, loaded: LoadedModel):
     """Canvas or upload -> the 28x28 the model sees. Returns an Endpoint, or None."""
     st.subheader("Draw a digit")
-    source = st.radio("Input", ["Draw", "Upload a picture"], horizontal=True, label_visibility="collapsed")
+    if SOURCE not in st.session_state:  # gone while the section was off the page (the lesson): restore it
+        st.session_state[SOURCE] = st.session_state.get(KEPT_SOURCE, SOURCES[0])
+    source = st.radio(
+        "Input", SOURCES, horizontal=True, label_visibility="collapsed", key=SOURCE, on_change=keep_source
+    )
     pad, result = st.columns([1, 2], gap="large")
     digit, problem = None, None
     with pad:
@@ -75,11 +92,17 @@ def draw_section(family: Family, loaded: LoadedModel):
                 pixels = np.asarray(canvas.image_data)
                 digit, problem = canvas_digit(fingerprint(pixels), pixels)
         else:
-            upload = st.file_uploader("A PNG or JPEG of one digit", type=["png", "jpg", "jpeg"], key="upload")
+            upload = st.file_uploader(
+                "A PNG or JPEG of one digit", type=["png", "jpg", "jpeg"], key="upload", on_change=forget_upload
+            )
             st.caption("PNG or JPEG only, up to 25 megapixels. It is read in memory and never stored.")
             if upload is not None:
                 data = upload.getvalue()
                 digit, problem = upload_digit(hashlib.sha256(data).hexdigest(), data)
+                st.session_state[KEPT_UPLOAD] = (digit, problem)
+            elif KEPT_UPLOAD in st.session_state:  # the uploader was off the page; its result was kept
+                digit, problem = st.session_state[KEPT_UPLOAD]
+                st.caption("Showing your last upload; upload another picture to replace it.")
     with result:
         if problem is not None:
             st.info(problem)  # our own words (sizes are numbers): nothing the visitor sent is echoed

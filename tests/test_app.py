@@ -305,3 +305,20 @@ def test_atlas_without_its_pca_is_reported_at_start(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert victim.name in at.error[0].value and "'pca_components'" in at.error[0].value
+
+
+def test_the_draw_section_keeps_its_input_and_last_upload_across_the_lesson(app):
+    import numpy as np
+
+    from vae.drawing import to_mnist
+
+    one = np.zeros((120, 120), np.uint8)
+    one[20:100, 55:65] = 255
+    app.radio(key="draw_source").set_value("Upload a picture").run()
+    app.session_state["upload_kept"] = (to_mnist(one), None)  # what an upload leaves (AppTest cannot upload)
+    app.segmented_control(key="page").set_value("lesson").run()
+    app.segmented_control(key="page").set_value("explore").run()
+    assert not app.exception and not app.error and not app.warning
+    assert app.radio(key="draw_source").value == "Upload a picture"
+    assert any("Showing your last upload" in c.value for c in app.caption)
+    assert status(app, "drawn").startswith("nearest labels [1")
