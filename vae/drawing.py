@@ -15,8 +15,10 @@ MAX_UPLOAD_PIXELS x 4 bytes = 100 MB, for a 25 MP RGB(A) PNG; a JPEG decodes at
 1/8 scale) plus bands of 256 rows converted and reduced one at a time; measured
 peak growth 107 MB for a 5000x5000 RGBA PNG, 28 MB greyscale, 6 MB for a
 5000x5000 JPEG (docs/bad-input.md). Pictures over BIG_PICTURE_PIXELS are
-decoded one at a time across all sessions, so concurrent big uploads queue
-instead of adding up. Afterwards the page keeps only the 28x28 result.
+decoded one at a time across all sessions, and their freed pixels are handed
+back to the system, so concurrent big uploads queue instead of adding up (three
+5000x5000 RGBA PNGs at once: +125 MB). Afterwards the page keeps only the 28x28
+result.
 
 Every refusal is a DrawingError whose message is meant for the visitor.
 """
