@@ -63,7 +63,7 @@ def lesson(family: Family, view: View) -> None:
     if missing:
         st.warning(
             f"The lesson needs the z = 2 models {', '.join(missing)} in weights/; "
-            "`python train.py --variants z2-beta0,z2-beta1` trains them."
+            "`python train.py --variants z2-beta0,z2-beta1 --out weights --overwrite` trains them."
         )
         return
     lesson_fragment(family, view)

@@ -102,7 +102,7 @@ def path_analytics(family: Family, path_codes: np.ndarray, frames: np.ndarray, n
     if analytics.probabilities is None:
         st.caption(
             "No digit classifier is shipped in weights/, so frames are not labelled; "
-            "`python train.py --variants ''` trains it."
+            "`python train.py --variants '' --out weights --overwrite` trains it."
         )
     st.plotly_chart(
         charts.analytics_figure(analytics, f"Along the path ({name})"), key="analytics", config={"displaylogo": False}

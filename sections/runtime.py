@@ -29,7 +29,7 @@ def weights_error(error: CheckpointError) -> None:
     """What to tell a user whose weights/ holds a file that cannot be trusted."""
     st.error(
         f"A shipped model file cannot be trusted: {error}. Restore it with `git checkout weights/` "
-        "or retrain with `python train.py`."
+        "or retrain with `python train.py --out weights --overwrite`."
     )
 
 

@@ -39,11 +39,24 @@ tighter bound than the -ELBO.
 |---|---|---|---|---|---|---|---|---|---|---|
 """
 
-NOTES = """
-Train time is wall time on a shared 2-core machine, so it varies with what else ran. z2-beta0, the plain
-autoencoder the lesson sets against z2-beta1, was trained later for 30 epochs instead of 100 (to fit the
-time of the session that added it; same recipe otherwise, cosine decay over its 30 epochs).
-"""
+
+def _notes(records: list) -> str:
+    """What differs between the rows: models trained for fewer or more epochs than most."""
+    epochs = [record["info"]["epochs"] for *_, record in records]
+    usual = max(set(epochs), key=epochs.count)
+    odd = [
+        f"{name} ({record['info']['epochs']} epochs)"
+        for *_, name, record in records
+        if record["info"]["epochs"] != usual
+    ]
+    text = "\nTrain time is wall time on the device named above; on a shared machine it varies with what else ran."
+    if odd:
+        text += (
+            f" Trained for other than {usual} epochs (same recipe otherwise, the cosine decay over their own "
+            f"epochs): {', '.join(odd)}."
+        )
+    return text + "\n"
+
 
 FOOTER = """
 ## Files
@@ -92,7 +105,7 @@ def render_model_card(folder: str | Path) -> str:
     )
     rows = [_row(name, record["config"], record["info"]) for *_, name, record in records]
     lesson = card_section(folder)
-    return text + "\n".join(rows) + "\n" + NOTES + lesson + _classifier_section(Path(folder)) + FOOTER
+    return text + "\n".join(rows) + "\n" + _notes(records) + lesson + _classifier_section(Path(folder)) + FOOTER
 
 
 def _classifier_section(folder: Path) -> str:

@@ -114,7 +114,8 @@ def load_family(folder: str | Path = DEFAULT_WEIGHTS, build: bool = True) -> Fam
     paths = sorted(folder.glob("vae-*.safetensors")) if folder.is_dir() else []
     if not paths:
         raise FileNotFoundError(
-            f"No trained models in {folder}/. Run `python train.py` to train them (about an hour on a CPU)."
+            f"No trained models in {folder}/. Run `python train.py --out {folder} --overwrite` to train them "
+            "(about an hour on a CPU)."
         )
     images, labels = load_test_set(folder / TEST_SET_FILE)
     models = {}
