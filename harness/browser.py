@@ -65,6 +65,13 @@ class HoverMissed(AssertionError):
     would mean another digit, so the test or benchmark must not carry on as if it had clicked it."""
 
 
+class AppCrashed(AssertionError):
+    """The page shows Streamlit's exception box: the script crashed (the server log has the traceback)."""
+
+
+_CRASHED = "the page shows an exception box before its map was drawn (the server log has the traceback)"
+
+
 def chromium_path() -> str | None:
     return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
 
@@ -169,6 +176,11 @@ def resident_mb(pid: int) -> float:
 
 MAP_READY = """() => { const gd = document.querySelector('.le-map');
   return !!(gd && gd._fullData && gd._fullData.length >= 10 && gd._fullLayout && gd._fullLayout.xaxis); }"""
+
+# While opening: truthy once the map is drawn ("drawn") or the page shows an exception box
+# ("exception": the script crashed, so the map will never come and waiting on is pointless).
+OPENED = f"""() => ({MAP_READY})() ? "drawn"
+  : document.querySelector('[data-testid="stException"]') ? "exception" : false"""
 
 STATUS = """(name) => { const el = document.querySelector(`.le-status[data-name="${name}"]`);
   return el ? el.textContent : null; }"""
@@ -366,9 +378,11 @@ def goto_app(page, url: str, timeout: float = OPEN_TIMEOUT_S) -> None:
     deadline = time.perf_counter() + timeout
     try:
         page.goto(url, timeout=1000 * timeout)
-        page.wait_for_function(MAP_READY, timeout=1000 * _left(deadline))
+        opened = page.wait_for_function(OPENED, timeout=1000 * _left(deadline)).json_value()
     except PlaywrightTimeout:
         raise TimeoutError(f"{_map_timeout(timeout)}; page: {page_state(page)}") from None
+    if opened == "exception":
+        raise AppCrashed(f"{_CRASHED}; page: {page_state(page)}")
     wait_for_status(page, "explorer", timeout=_left(deadline))
 
 
@@ -377,9 +391,11 @@ async def goto_app_async(page, url: str, timeout: float = OPEN_TIMEOUT_S) -> Non
     deadline = time.perf_counter() + timeout
     try:
         await page.goto(url, timeout=1000 * timeout)
-        await page.wait_for_function(MAP_READY, timeout=1000 * _left(deadline))
+        opened = await (await page.wait_for_function(OPENED, timeout=1000 * _left(deadline))).json_value()
     except PlaywrightTimeout:
         raise TimeoutError(f"{_map_timeout(timeout)}; page: {await page_state_async(page)}") from None
+    if opened == "exception":
+        raise AppCrashed(f"{_CRASHED}; page: {await page_state_async(page)}")
     await wait_for_status_async(page, "explorer", timeout=_left(deadline))
 
 

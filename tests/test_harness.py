@@ -11,6 +11,7 @@ import ast
 import asyncio
 import math
 import threading
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -249,6 +250,21 @@ def test_a_map_that_never_draws_times_out_with_the_page_state(browser):
     assert "plotly failed" in message
     assert "Plotly did not load. Retry" in message  # the map's own message, if it shows one
     assert "request failed: http://127.0.0.1:9/chunk.js" in message  # a script that never arrived
+
+
+@pytest.mark.browser
+def test_a_crashed_page_fails_at_once_not_after_the_timeout(browser):
+    from harness.browser import AppCrashed, goto_app
+
+    page = browser.new_page()
+    try:
+        started = time.perf_counter()
+        with pytest.raises(AppCrashed, match="exception box") as failure:
+            goto_app(page, data_url('<div data-testid="stException">This app has encountered an error.</div>'), 60)
+        assert time.perf_counter() - started < 30
+    finally:
+        page.close()
+    assert "'exceptions': 1" in str(failure.value)
 
 
 def _in_thread(coroutine_function):
