@@ -318,8 +318,8 @@ def test_async_twins_fail_the_same_way(browser):
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_real_map_without_plotly_is_diagnosed_not_awaited_forever(browser):
-    """The likely cause of a map that never drew: Streamlit's Plotly chunk failing to load. The map
-    widget must give up with a note, and the harness's timeout must name the failed request."""
+    """One way a map cannot draw: Streamlit's Plotly chunk failing to load. The map widget must
+    give up with a note, and the harness's page state must name the failed request."""
     from harness.browser import page_state, streamlit_server, watch
 
     with streamlit_server() as server:
