@@ -19,6 +19,11 @@ from __future__ import annotations
 
 import time
 
+# Imported whole before anything can serialise a figure: Plotly peeks at sys.modules["pandas"] without
+# importing it, and a session whose thread peeks while another session's thread is still importing
+# pandas crashed on a half-initialised module (docs/testing.md, "When a map never draws"). An `import`
+# waits for the other thread's import to finish; the peek does not.
+import pandas  # noqa: F401
 import streamlit as st
 
 from sections import session
@@ -26,7 +31,7 @@ from sections.draw import draw_section
 from sections.inside import inside_the_model
 from sections.lesson import lesson
 from sections.map import explorer
-from sections.runtime import get_family, status, weights_error, weights_folder
+from sections.runtime import get_family, no_traceback, status, weights_error, weights_folder
 from sections.sidebar import sidebar
 from vae.checkpoint import CheckpointError
 from widgets.latent_map import load_plotly
@@ -46,7 +51,7 @@ def main() -> None:
     except CheckpointError as error:
         weights_error(error)
         st.stop()
-    load_plotly()
+    no_traceback(load_plotly)()
     session.restore_from_url(family)
     view = sidebar(family)
 
