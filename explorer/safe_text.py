@@ -13,6 +13,7 @@ is parsed inside a code span. Control and invisible formatting characters
 stays on one line and reads in the order it was sent; long values are cut to
 `limit` characters with an ellipsis.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """What a user has chosen: the two endpoints of the morph, and how clicks change them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
 """Path analytics: step sizes, prior density and classifier readings per frame."""
+
 import numpy as np
 import pytest
 import torch

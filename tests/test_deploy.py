@@ -21,9 +21,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser import MAP_READY, chromium_path, draw_stroke, launch, wait_for_status
 
 from conftest import ROOT
+from harness.browser import MAP_READY, chromium_path, draw_stroke, launch, wait_for_status
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 UID = 1000

@@ -1,4 +1,5 @@
 """Interpolation paths: exact endpoints, sensible shapes and norm profiles."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """Traversals sweep one dimension at a time; per-dimension KL adds up; prior samples are reproducible."""
+
 import numpy as np
 import torch
 

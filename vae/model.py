@@ -4,6 +4,7 @@ Encoder 784 -> hidden (ReLU) -> (mu, logvar); decoder z -> hidden (ReLU) -> 784
 Bernoulli logits. The loss is the negative ELBO with a beta weight on the KL term
 (Higgins et al., 2017); beta = 0 is the plain-autoencoder limit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -65,12 +66,8 @@ def kl_divergence(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     return -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1)
 
 
-def vae_loss(
-    logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor, beta: float
-) -> LossParts:
+def vae_loss(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor, beta: float) -> LossParts:
     """Bernoulli reconstruction (from logits, for stability) + beta * KL, summed over the batch."""
-    reconstruction = F.binary_cross_entropy_with_logits(
-        logits, x.view_as(logits), reduction="sum"
-    )
+    reconstruction = F.binary_cross_entropy_with_logits(logits, x.view_as(logits), reduction="sum")
     kl = kl_divergence(mu, logvar).sum()
     return LossParts(loss=reconstruction + beta * kl, reconstruction=reconstruction, kl=kl)

@@ -5,6 +5,7 @@ across the prior's range (-3 to +3 standard deviations of N(0, 1)); dimensions
 the model does not use leave the picture unchanged. This is where beta shows:
 higher beta switches more dimensions off.
 """
+
 from __future__ import annotations
 
 import numpy as np

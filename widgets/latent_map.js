@@ -358,6 +358,12 @@ function showNote(state, message) {
   retry.type = "button";
   retry.textContent = "Retry";
   retry.onclick = () => {
+    // A failed Plotly chunk stays failed for this page (the browser remembers the failed module
+    // import; measured in docs/testing.md): only a reload fetches it again. Missing data can be waited for.
+    if (!window.Plotly) {
+      window.location.reload();
+      return;
+    }
     state.note.style.display = "none";
     waitThenDraw(state);
   };
@@ -382,7 +388,7 @@ function waitThenDraw(state) {
         state,
         window.Plotly
           ? "The map's data did not arrive. Check the connection, then retry."
-          : "The map's drawing library (Plotly) did not load. Check the connection, then retry.",
+          : "The map's drawing library (Plotly) did not load. Check the connection, then retry (the page reloads).",
       );
       return;
     }
