@@ -232,8 +232,7 @@ def reparameterization(family: Family, view: View, digit, eps_seed: int) -> None
         args=(session.EPS,),
         help="Draw new ε: new samples z = μ + σ·ε of the same q(z|x) (the seed is kept in the link).",
     )
-    names = [AUTOENCODER, VAE]
-    names += [m.name for m in sorted_models(family, 20) if view.compare or m.variant.beta in (0.0, 1.0)]
+    names = row_models(family, view)
     rows, labels = [], []
     for name in names:
         loaded = family.models[name]
@@ -277,6 +276,12 @@ def format_sigma(sigma: np.ndarray) -> str:
     return f"from {sigma.min():.3g} to {sigma.max():.3g} over its {len(sigma)} dimensions"
 
 
+def row_models(family: Family, view: View) -> list[str]:
+    """The models the lesson's rows show: the z = 2 pair, then z = 20 at β = 0 and 1 (every β in compare mode)."""
+    z20 = [m.name for m in sorted_models(family, 20) if view.compare or m.variant.beta in (0.0, 1.0)]
+    return [AUTOENCODER, VAE, *z20]
+
+
 def sorted_models(family: Family, latent: int) -> list[LoadedModel]:
     return [family.get(latent, beta) for beta in family.betas(latent)]
 
@@ -298,8 +303,7 @@ def sampling(family: Family, view: View) -> None:
         args=(session.SAMPLES,),
         help="A new seed for the draws (kept in the link).",
     )
-    names = [AUTOENCODER, VAE]
-    names += [m.name for m in sorted_models(family, 20) if view.compare or m.variant.beta in (0.0, 1.0)]
+    names = row_models(family, view)
     for name in names:
         loaded = family.models[name]
         shown = decode(loaded.model, prior_codes(loaded.variant.latent_size, SAMPLES, seed))

@@ -42,3 +42,25 @@ def data_root() -> Path:
             "set LATENT_EXPLORER_DATA to a folder holding MNIST/raw"
         )
     return cache
+
+
+@pytest.fixture(scope="module")
+def server():
+    """`streamlit run app.py` on a free loopback port, for one test module (harness/browser.py)."""
+    from harness.browser import streamlit_server
+
+    with streamlit_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium for one test module; a module that uses it calls require_chromium() first."""
+    from playwright.sync_api import sync_playwright
+
+    from harness.browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

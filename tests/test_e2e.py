@@ -23,13 +23,11 @@ from harness.browser import (
     draw_stroke,
     exception_boxes,
     isolated_digits,
-    launch,
     open_app,
     pick,
     require_chromium,
     settled,
     status,
-    streamlit_server,
     trace_names,
     wait_for_status,
 )
@@ -37,22 +35,6 @@ from harness.browser import (
 ARTIFACTS = ROOT / "test-artifacts"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 require_chromium()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -14,10 +14,8 @@ from harness.browser import (
     OPEN_TIMEOUT_S,
     ROOT,
     exception_boxes,
-    launch,
     require_chromium,
     status,
-    streamlit_server,
     wait_for_status,
 )
 from vae.sampling import plane_box
@@ -35,22 +33,6 @@ PLANE_PIXELS = """([key, x, y]) => { const gd = document.querySelector(`.st-key-
   const box = gd.getBoundingClientRect(), L = gd._fullLayout;
   return [box.left + L.xaxis._offset + L.xaxis.l2p(x), box.top + L.yaxis._offset + L.yaxis.l2p(y)]; }"""
 SCROLL_TO = """(key) => document.querySelector(`.st-key-${key} .le-map`).scrollIntoView({block: 'center'})"""
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -35,27 +35,6 @@ class DigitClassifier(nn.Module):
         return self.fc2(x)
 
 
-def train_classifier_epoch(
-    model, optimizer, images, labels, batch_size, generator, progress=None, schedule=None
-) -> float:
-    """One shuffled pass over (N, 784) float images; returns the mean cross-entropy."""
-    model.train()
-    order = torch.randperm(len(images), generator=generator)
-    total = 0.0
-    for start in range(0, len(images), batch_size):
-        index = order[start : start + batch_size]
-        loss = F.cross_entropy(model(images[index]), labels[index])
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        if schedule is not None:
-            schedule.step()
-        total += loss.item() * len(index)
-        if progress is not None:
-            progress.update(1)
-    return total / len(images)
-
-
 @torch.no_grad()
 def accuracy(model, images, labels, batch_size: int = 2000) -> float:
     model.eval()
