@@ -157,7 +157,7 @@ def map_figure(
     return figure
 
 
-def add_backdrop(figure: go.Figure, picture: Image.Image, extent: Extent) -> None:
+def add_backdrop(figure: go.Figure, picture: Image.Image, extent: Extent, opacity: float = 0.9) -> None:
     """Lays the decoded-digit mosaic under the markers; extent = (x0, x1, y0, y1) of its edges."""
     x0, x1, y0, y1 = extent
     figure.add_layout_image(
@@ -171,7 +171,7 @@ def add_backdrop(figure: go.Figure, picture: Image.Image, extent: Extent) -> Non
             sizey=y1 - y0,
             sizing="stretch",
             layer="below",
-            opacity=0.9,
+            opacity=opacity,
         )
     )
 

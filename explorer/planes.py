@@ -14,7 +14,7 @@ from PIL import Image
 
 from vae.sampling import ellipse
 
-from .figures import DIGIT_COLOURS, GRID_INDEX
+from .figures import DIGIT_COLOURS, GRID_INDEX, add_backdrop
 
 CLICK_GRID = 70  # invisible markers per side: a click lands within ~1.5% of the plane's width
 
@@ -76,20 +76,7 @@ def plane_figure(
                 line=dict(color="#ffd400", width=2, dash=dash),
             )
         )
-    figure.add_layout_image(
-        dict(
-            source=picture,
-            xref="x",
-            yref="y",
-            x=x0,
-            y=y1,
-            sizex=x1 - x0,
-            sizey=y1 - y0,
-            sizing="stretch",
-            layer="below",
-            opacity=1.0,
-        )
-    )
+    add_backdrop(figure, picture, box, opacity=1.0)
     figure.update_layout(
         title=dict(text=title, x=0.01, font=dict(size=14)),
         height=height,
