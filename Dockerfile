@@ -2,6 +2,8 @@
 # The page runs its models in numpy (vae/inference.py): no torch in the image, only requirements.txt.
 FROM python:3.11-slim
 
+# DejaVu Sans draws β in the labels baked into pictures (explorer/images.py falls back to "beta" without it).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 user
 WORKDIR /home/user/app
 
