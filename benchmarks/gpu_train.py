@@ -63,11 +63,10 @@ def time_ours(images, device, fast: bool, epochs: int) -> list[float]:
 def time_examples(data_root: str, device, epochs: int, subset: int) -> list[float]:
     """Seconds per epoch of pytorch/examples' vae/main.py training loop, the warm-up epoch first."""
     import torch
-    import torch.nn.functional as F
     from torchvision import datasets, transforms
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from train_speed import ExamplesVAE
+    from train_speed import ExamplesVAE, examples_train
 
     dataset = datasets.MNIST(data_root, train=True, download=False, transform=transforms.ToTensor())
     if subset:
@@ -81,18 +80,7 @@ def time_examples(data_root: str, device, epochs: int, subset: int) -> list[floa
     for _ in range(epochs):
         sync(device)
         started = time.perf_counter()
-        model.train()
-        train_loss = 0.0
-        for data, _ in loader:
-            data = data.to(device)
-            optimizer.zero_grad()
-            recon, mu, logvar = model(data)
-            bce = F.binary_cross_entropy(recon, data.view(-1, 784), reduction="sum")
-            kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
-            loss = bce + kld
-            loss.backward()
-            train_loss += loss.item()
-            optimizer.step()
+        examples_train(model, optimizer, loader, device)
         sync(device)
         times.append(time.perf_counter() - started)
     return times
