@@ -20,8 +20,7 @@ import numpy as np
 import streamlit as st
 
 from explorer import images, planes, sprites
-from explorer import presets as presets_file
-from explorer.share import View, parse_query
+from explorer.share import PLANE_LIMIT, View, parse_query
 from explorer.state import test_digit
 from vae.family import Family, LoadedModel
 from vae.paths import decode
@@ -38,7 +37,7 @@ from vae.sampling import (
 from widgets.latent_map import latent_map, new_clicks
 
 from . import session
-from .runtime import no_traceback, status, weights_folder
+from .runtime import lesson_file, no_traceback, status, weights_folder
 
 AUTOENCODER, VAE = "z2-beta0", "z2-beta1"
 TILES = 25  # decoded digits per side of each plane's picture
@@ -54,7 +53,6 @@ PLANE_CONFIG = {
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
 }
-PROBE_LIMIT = 100.0  # |x|, |y| a probe may have: far beyond either model's codes
 
 
 @no_traceback
@@ -211,7 +209,7 @@ def take_plane_clicks() -> None:
     for key in PLANE_KEYS.values():
         for click in new_clicks(key):
             x, y = click.get("x"), click.get("y")
-            if all(isinstance(c, float) and math.isfinite(c) and abs(c) <= PROBE_LIMIT for c in (x, y)):
+            if all(isinstance(c, float) and math.isfinite(c) and abs(c) <= PLANE_LIMIT for c in (x, y)):
                 st.session_state[session.PROBE] = (round(x, 2), round(y, 2))
 
 
@@ -386,7 +384,7 @@ def table(family: Family) -> None:
 
 def load_presets(folder: str) -> list[dict]:
     """The presets in weights/lesson.json that have what a button needs; the rest are skipped."""
-    found = presets_file.load(folder).get("presets")
+    found = lesson_file(folder).get("presets")
     if not isinstance(found, list):
         return []
     return [

@@ -28,10 +28,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .sampling import plane_box, prior_codes
+
 PRIOR_SAMPLES = {"count": 1000, "seed": 0, "threshold": 0.9}
 MIDPOINTS = {"pairs": 300, "seed": 0}
 PLANE_GRID = 25
-PLANE_PERCENTILES = (0.5, 99.5)
 
 
 @torch.no_grad()
@@ -51,7 +52,7 @@ def _decode(model, z: np.ndarray) -> torch.Tensor:
 
 def prior_sample_figures(model, classifier, count: int = 1000, seed: int = 0, threshold: float = 0.9) -> dict:
     """How much of what N(0, I) decodes to is a digit, and which digits."""
-    z = np.random.default_rng(seed).standard_normal((count, model.config.latent_size)).astype(np.float32)
+    z = prior_codes(model.config.latent_size, count, seed)
     probabilities = _read(classifier, _decode(model, z))
     confidence, digit = probabilities.max(dim=1)
     readable = confidence >= threshold
@@ -88,13 +89,9 @@ def midpoint_figures(model, classifier, mu: np.ndarray, pairs: int = 300, seed: 
 def plane_figures(mu: np.ndarray, grid: int = PLANE_GRID) -> dict:
     """Share of the z = 2 plane's populated extent (0.5-99.5 percentile box) holding no test code."""
     mu = np.asarray(mu, dtype=np.float64)
-    low, high = np.percentile(mu, PLANE_PERCENTILES, axis=0)  # (2,) each
-    counts, _, _ = np.histogram2d(mu[:, 0], mu[:, 1], bins=grid, range=[[low[0], high[0]], [low[1], high[1]]])
-    return {
-        "grid": grid,
-        "box": [float(low[0]), float(high[0]), float(low[1]), float(high[1])],
-        "empty_share": float((counts == 0).mean()),
-    }
+    x0, x1, y0, y1 = plane_box(mu)  # the box the lesson's planes show
+    counts, _, _ = np.histogram2d(mu[:, 0], mu[:, 1], bins=grid, range=[[x0, x1], [y0, y1]])
+    return {"grid": grid, "box": [x0, x1, y0, y1], "empty_share": float((counts == 0).mean())}
 
 
 def lesson_table(model, classifier, mu: np.ndarray) -> dict:
