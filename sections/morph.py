@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from explorer import charts, images, presets
+from explorer import charts, images
 from explorer.share import View
 from explorer.state import Endpoints
 from vae.analytics import analyse_path
@@ -17,7 +17,7 @@ from vae.geodesic import geodesic_path
 from vae.paths import decode, interpolate
 
 from .find import strip_end
-from .runtime import status, weights_folder
+from .runtime import lesson_file, status, weights_folder
 
 GEODESIC_POINTS = 16
 
@@ -114,7 +114,7 @@ def path_analytics(family: Family, path_codes: np.ndarray, frames: np.ndarray, n
 
 def geodesic_note(report) -> None:
     """The geodesic's figures and a verdict earned against the energy ratios of random pairs (weights/lesson.json)."""
-    measured = presets.load(weights_folder()).get("geodesic") or {}
+    measured = lesson_file(weights_folder()).get("geodesic") or {}
     ratio = report.energy_ratio
     if {"p10", "p90", "median", "saving_pairs"} <= set(measured):
         count = measured["saving_pairs"]

@@ -8,6 +8,7 @@ from functools import wraps
 
 import streamlit as st
 
+from explorer import presets
 from vae.checkpoint import CheckpointError
 from vae.family import DEFAULT_WEIGHTS, Family, load_family
 
@@ -23,6 +24,12 @@ def weights_folder() -> str:
 def get_family(folder: str) -> Family:
     """Every shipped model, verified and built once per server process and shared by all sessions."""
     return load_family(folder)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def lesson_file(folder: str) -> dict:
+    """weights/lesson.json (the lesson's presets, the geodesic's measured ratios), read once per server."""
+    return presets.load(folder)
 
 
 def weights_error(error: CheckpointError) -> None:
