@@ -33,8 +33,8 @@ def recorded_neg_elbo(was: dict, digits: int) -> float | None:
 
 def evaluate_model(path: Path, images, iwae_samples: int) -> tuple[dict, dict]:
     """(recomputed metrics, the checkpoint's info) for one checkpoint, with the seed it was scored with."""
-    from vae.checkpoint import load_checkpoint
-    from vae.metrics import active_units, elbo_metrics, encode_all, iwae_nll
+    from training.checkpoint import load_checkpoint
+    from training.metrics import active_units, elbo_metrics, encode_all, iwae_nll
 
     model, record = load_checkpoint(path)
     seed = record["info"].get("seed", 0)

@@ -25,7 +25,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from vae.data import DEFAULT_DATA_ROOT  # torch-free, like vae.family: --help answers before torch loads
+from training.data import DEFAULT_DATA_ROOT  # torch-free, like vae.family: --help answers before torch loads
 from vae.family import CLASSIFIER_FILE, SHIPPED, TEST_SET_FILE, Variant
 
 DEFAULTS = dict(
@@ -59,7 +59,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     add("--iwae-samples", type=int, default=DEFAULTS["iwae_samples"], help="0 skips the IWAE NLL (default %(default)s)")
     add("--data-root", default=DEFAULT_DATA_ROOT, help="folder holding MNIST/raw (default %(default)s)")
     add("--no-download", action="store_true", help="never download MNIST; fail if --data-root lacks it")
-    add("--download", action="store_true", help=argparse.SUPPRESS)  # the old opt-in; downloading is the default now
     add("--out", default=None, help="output folder (default: a new runs/<UTC date-time>)")
     add("--overwrite", action="store_true", help="allow writing into a folder that already holds files, e.g. weights")
     add("--device", default="auto", help="auto = cuda when present, else cpu; or cpu, cuda, cuda:1... (default auto)")
@@ -82,11 +81,12 @@ def train_variant(variant: Variant, args, train_images, test_images, data_checks
     import torch
     from tqdm import tqdm
 
-    from vae.atlas import build_atlas, save_atlas
-    from vae.checkpoint import save_checkpoint, tensors_digest
-    from vae.metrics import active_units, elbo_metrics, encode_all, iwae_nll
-    from vae.model import VAE, VAEConfig
-    from vae.training import cosine_schedule, make_optimizer, make_trainer
+    from training.atlas import build_atlas, save_atlas
+    from training.checkpoint import save_checkpoint
+    from training.loop import cosine_schedule, make_optimizer, make_trainer
+    from training.metrics import active_units, elbo_metrics, encode_all, iwae_nll
+    from training.model import VAE, VAEConfig
+    from vae.checkpoint import tensors_digest
 
     torch.manual_seed(args.seed)  # seeds the CPU and every CUDA generator: same weights, same noise stream
     config = VAEConfig(hidden_size=args.hidden_size, latent_size=variant.latent_size, beta=variant.beta)
@@ -146,10 +146,10 @@ def train_classifier(args, train, test) -> dict:
     import torch
     from tqdm import tqdm
 
-    from vae.checkpoint import save_checkpoint
-    from vae.classifier import DigitClassifier, accuracy
+    from training.checkpoint import save_checkpoint
+    from training.classifier import DigitClassifier, accuracy
+    from training.loop import cosine_schedule, train_classifier_epoch
     from vae.config import ClassifierConfig
-    from vae.training import cosine_schedule, train_classifier_epoch
 
     torch.manual_seed(args.seed)
     model = DigitClassifier(ClassifierConfig()).to(args.device)
@@ -192,10 +192,10 @@ def main(argv=None) -> None:
 
     import torch  # after the options: --help and option errors answer at once
 
-    from vae.atlas import save_test_set
-    from vae.card import write_model_card
-    from vae.data import MNISTUnavailable, load_mnist
-    from vae.training import use_cuda_graphs
+    from training.atlas import save_test_set
+    from training.card import write_model_card
+    from training.data import MNISTUnavailable, load_mnist
+    from training.loop import use_cuda_graphs
 
     if args.device == "auto":
         args.device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -224,12 +224,12 @@ def main(argv=None) -> None:
     if args.classifier_epochs > 0:
         train_classifier(args, train, test)
     if variants and (out / CLASSIFIER_FILE).exists():
-        from vae.lesson_metrics import restamp_folder
+        from training.lesson_metrics import restamp_folder
 
         restamp_folder(out)  # the lesson's per-beta table, read by the classifier, into each VAE's metadata
         print(f"lesson figures -> record['info']['lesson'] of each VAE in {out}")
     elif variants:
-        print(f"no {CLASSIFIER_FILE} in {out}: lesson figures left out (python -m vae.lesson_metrics adds them)")
+        print(f"no {CLASSIFIER_FILE} in {out}: lesson figures left out (python -m training.lesson_metrics adds them)")
     if any(out.glob("vae-*.safetensors")):
         print(f"model card -> {write_model_card(out)}")
     print(f"done: {out}  (view it: LATENT_EXPLORER_WEIGHTS={out} streamlit run app.py)", file=sys.stderr)

@@ -42,8 +42,8 @@ def time_ours(images, device, fast: bool, epochs: int) -> list[float]:
     """Seconds per epoch of train.py's loop (eager or one CUDA graph per step), the warm-up epoch first."""
     import torch
 
-    from vae.model import VAE, VAEConfig
-    from vae.training import make_optimizer, make_trainer
+    from training.loop import make_optimizer, make_trainer
+    from training.model import VAE, VAEConfig
 
     torch.manual_seed(0)
     model = VAE(VAEConfig()).to(device)
@@ -90,8 +90,8 @@ def same_loss(images, device) -> tuple[float, float]:
     """Mean loss of one epoch from the same seeds, eager vs CUDA graph (the noise streams differ: close, not equal)."""
     import torch
 
-    from vae.model import VAE, VAEConfig
-    from vae.training import make_optimizer, make_trainer
+    from training.loop import make_optimizer, make_trainer
+    from training.model import VAE, VAEConfig
 
     losses = []
     for fast in (False, True):
@@ -111,7 +111,7 @@ def line(name: str, times: list[float]) -> float:
 def loops(args, device) -> None:
     import torch
 
-    from vae.data import load_mnist
+    from training.data import load_mnist
 
     split = load_mnist(args.data_root, train=True)
     if args.quick:

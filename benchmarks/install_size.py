@@ -53,7 +53,7 @@ TORCH_RUNTIME = """
 import resource, sys, time
 started = time.perf_counter()
 import torch
-from vae.checkpoint import load_checkpoint
+from training.checkpoint import load_checkpoint
 from vae.family import CLASSIFIER_FILE, DEFAULT_WEIGHTS
 modules = {path.stem: load_checkpoint(path)[0].eval() for path in sorted(DEFAULT_WEIGHTS.glob("vae-*.safetensors"))}
 load_checkpoint(DEFAULT_WEIGHTS / CLASSIFIER_FILE)

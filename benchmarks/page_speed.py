@@ -132,7 +132,7 @@ def profile_completing_clicks(pairs: int, rows: int = 25) -> None:
                 cpu_ms.append(1000 * (time.thread_time() - started))
 
     LocalScriptRunner._run_script_thread = measured
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "page.py"), default_timeout=120).run()
     digits = np.random.default_rng(0).choice(10_000, size=4 * pairs, replace=False)
     wall_ms = []
     for serial, index in enumerate(digits):

@@ -26,9 +26,9 @@ import torch.nn.functional as F
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from vae.data import DEFAULT_DATA_ROOT, load_mnist
-from vae.model import VAE, VAEConfig
-from vae.training import make_optimizer, train_epoch
+from training.data import DEFAULT_DATA_ROOT, load_mnist
+from training.loop import make_optimizer, train_epoch
+from training.model import VAE, VAEConfig
 
 
 class ExamplesVAE(nn.Module):

@@ -14,13 +14,13 @@ travel.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 from vae.family import Family, Variant
 from vae.paths import METHODS
 
 from .safe_text import plain
+from .untrusted import point_text, whole_text
 
 FRAMES_RANGE = (4, 32)
 SEED_RANGE = (0, 9_999)
@@ -87,7 +87,7 @@ def parse_query(params: dict, family: Family) -> tuple[View, list[str]]:
         else:
             warn("method", f"is not one of {', '.join(METHODS)}")
     if "frames" in value:
-        frames = _integer(value["frames"])
+        frames = whole_text(value["frames"])
         if frames is not None and FRAMES_RANGE[0] <= frames <= FRAMES_RANGE[1]:
             view = replace(view, frames=frames)
         else:
@@ -105,13 +105,13 @@ def parse_query(params: dict, family: Family) -> tuple[View, list[str]]:
             warn("page", f"is not one of {', '.join(PAGES)}")
     for key in ("samples", "eps"):
         if key in value:
-            seed = _integer(value[key])
+            seed = whole_text(value[key])
             if seed is not None and SEED_RANGE[0] <= seed <= SEED_RANGE[1]:
                 view = replace(view, **{key: seed})
             else:
                 warn(key, "must be a whole number from {} to {}".format(*SEED_RANGE))
     if "probe" in value:
-        point = _point(value["probe"])
+        point = point_text(value["probe"], PLANE_LIMIT)
         if point is not None:
             view = replace(view, probe=point)
         else:
@@ -119,7 +119,7 @@ def parse_query(params: dict, family: Family) -> tuple[View, list[str]]:
     for end in ("a", "b"):
         if end not in value:
             continue
-        index, point = _integer(value[end]), _point(value[end])
+        index, point = whole_text(value[end]), point_text(value[end], PLANE_LIMIT)
         if index is not None and 0 <= index < len(family.labels):
             view = replace(view, **{end: index})
         elif point is not None and plane and "," in value[end]:
@@ -153,25 +153,6 @@ def to_query(view: View) -> dict[str, str]:
         elif ref is not None:
             query[end] = str(ref)
     return query
-
-
-def _integer(text: str) -> int | None:
-    if not text.isascii() or not text.isdigit() or len(text) > 9:  # no signs, exponents or huge numbers
-        return None
-    return int(text)
-
-
-def _point(text: str) -> tuple[float, float] | None:
-    parts = text.split(",")
-    if len(parts) != 2 or len(text) > 40:
-        return None
-    try:
-        x, y = (float(part) for part in parts)
-    except ValueError:
-        return None
-    if not all(math.isfinite(c) and abs(c) <= PLANE_LIMIT for c in (x, y)):
-        return None
-    return round(x, 2), round(y, 2)
 
 
 def _point_text(point: tuple[float, float]) -> str:

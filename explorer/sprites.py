@@ -1,14 +1,13 @@
 """What the browser needs to show digits on hover without asking the server: image sprites and decoder weights.
 
     sheet = digits_sprite(family.images)            # the 10,000 test digits, one PNG data URL (~1.7 MB)
-    recon = reconstruction_sprite(arrays, atlas.mu)  # what one model draws back for each of them (~1.3 MB)
-    weights = decoder_weights(arrays)               # a z = 2 decoder (2 -> 400 -> 784), for decoding in JS
+    recon = reconstruction_sprite(model, atlas.mu)   # what one NumpyVAE draws back for each of them (~1.3 MB)
+    weights = decoder_weights(model)                # a z = 2 decoder (2 -> 400 -> 784), for decoding in JS
 
 Digit i sits at column i % 100, row i // 100 of a 2800 x 2800 greyscale sheet
 (white ink on black, as MNIST). The map component (widgets/latent_map.js) cuts
 tiles out of the sheet with drawImage, and on a z = 2 plane runs the decoder on
-the pointer's coordinates. `decode_numpy` is the same arithmetic in numpy, so
-the sprites need no torch and the tests can check the browser against it.
+the pointer's coordinates; the tests check the browser against NumpyVAE.decode.
 """
 
 from __future__ import annotations
@@ -56,37 +55,13 @@ def digits_sprite(images: np.ndarray) -> str:
     return png_data_url(sheet(np.asarray(images, dtype=np.uint8)))
 
 
-def decoder_arrays(source) -> dict[str, np.ndarray]:
-    """The decoder's tensors in torch's (out, in) layout, from a checkpoint's arrays or a loaded
-    numpy model (vae/inference.py's NumpyVAE keeps them transposed as w3, b3, w4, b4)."""
-    if isinstance(source, dict):
-        return source
-    return {"fc3.weight": source.w3.T, "fc3.bias": source.b3, "fc4.weight": source.w4.T, "fc4.bias": source.b4}
-
-
-def decode_numpy(arrays, z: np.ndarray, chunk: int = 2000) -> np.ndarray:
-    """The VAE's decoder, sigmoid(fc4(relu(fc3(z)))), on codes z (N, latent) -> (N, 28, 28) float32 in [0, 1].
-    `arrays`: a checkpoint's arrays or a NumpyVAE. In chunks, so 10,000 codes never need a (10,000, 784)
-    float64 temporary."""
-    arrays = decoder_arrays(arrays)
-    w3, b3 = arrays["fc3.weight"], arrays["fc3.bias"]  # (hidden, latent), (hidden,)
-    w4, b4 = arrays["fc4.weight"], arrays["fc4.bias"]  # (784, hidden), (784,)
-    z = np.asarray(z, dtype=np.float32)
-    out = np.empty((len(z), SIDE * SIDE), dtype=np.float32)
-    for start in range(0, len(z), chunk):
-        hidden = np.maximum(z[start : start + chunk] @ w3.T + b3, 0.0)  # (n, hidden)
-        logits = np.clip(hidden @ w4.T + b4, -30.0, 30.0)  # (n, 784); clipped so exp never overflows
-        out[start : start + chunk] = 1.0 / (1.0 + np.exp(-logits))
-    return out.reshape(-1, SIDE, SIDE)
-
-
-def reconstruction_sprite(arrays, mu: np.ndarray) -> str:
+def reconstruction_sprite(model, mu: np.ndarray) -> str:
     """What the model draws back for each test digit: decode(mu), quantised to 16 grey levels.
 
     The 4-bit steps (at most 8/255 off) halve the PNG (2.7 MB -> 1.3 MB for 10,000
     blurry reconstructions) and are invisible at hover-tile size.
     """
-    grey = (np.clip(decode_numpy(arrays, mu), 0.0, 1.0) * 15.0).round().astype(np.uint8) * 17  # (N, 28, 28)
+    grey = (np.clip(model.decode(mu), 0.0, 1.0) * 15.0).round().astype(np.uint8) * 17  # (N, 28, 28)
     return png_data_url(sheet(grey))
 
 
@@ -94,18 +69,16 @@ def _b64_float32(array: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(array, dtype="<f4").tobytes()).decode("ascii")
 
 
-def decoder_weights(arrays) -> dict:
-    """The decoder's tensors as little-endian float32, base64, row-major (torch's (out, in) layout):
-    w1 (hidden, latent), b1 (hidden,), w2 (784, hidden), b2 (784,). ~1.7 MB for z = 2.
-    `arrays`: a checkpoint's arrays or a NumpyVAE."""
-    arrays = decoder_arrays(arrays)
-    w3, w4 = arrays["fc3.weight"], arrays["fc4.weight"]
+def decoder_weights(model) -> dict:
+    """A NumpyVAE's decoder tensors as little-endian float32, base64, row-major (torch's (out, in) layout):
+    w1 (hidden, latent), b1 (hidden,), w2 (784, hidden), b2 (784,). ~1.7 MB for z = 2."""
+    w3, w4 = model.w3.T, model.w4.T  # NumpyVAE keeps them transposed, (in, out)
     return {
         "latent": int(w3.shape[1]),
         "hidden": int(w3.shape[0]),
         "pixels": int(w4.shape[0]),
         "w1": _b64_float32(w3),
-        "b1": _b64_float32(arrays["fc3.bias"]),
+        "b1": _b64_float32(model.b3),
         "w2": _b64_float32(w4),
-        "b2": _b64_float32(arrays["fc4.bias"]),
+        "b2": _b64_float32(model.b4),
     }

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vae.family import Family, LoadedModel
-from vae.paths import encode
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class Endpoint:
             return loaded.atlas.mu[self.index]
         if self.code is not None and self.source_model == loaded.name:
             return np.asarray(self.code, dtype=np.float32)
-        return encode(loaded.model, self.image[None])[0]
+        return loaded.model.encode(self.image[None])[0][0]
 
 
 def test_digit(family: Family, index: int) -> Endpoint:

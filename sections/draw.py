@@ -16,7 +16,6 @@ from explorer import images
 from explorer.state import drawn_digit
 from vae.drawing import Digit, DrawingError, read_upload, to_mnist
 from vae.family import Family, LoadedModel
-from vae.paths import decode
 
 from .runtime import no_traceback, status
 from .session import endpoints
@@ -114,7 +113,7 @@ def draw_section(family: Family, loaded: LoadedModel):
             st.warning(digit.warning)
         endpoint = drawn_digit(digit.image)
         code = endpoint.latent(loaded)
-        reconstruction = decode(loaded.model, code[None])[0]
+        reconstruction = loaded.model.decode(code[None])[0]
         st.image(
             images.strip(np.stack([digit.image, reconstruction]), scale=4, end_gap=6),
             caption="what the model sees (28×28) | its reconstruction"

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import base64
 import logging
-import math
 from collections.abc import Callable
 from functools import lru_cache, wraps
 
 import numpy as np
 import streamlit as st
 
-from explorer import images
-from explorer.safe_text import plain
+from explorer import images, untrusted
 from explorer.state import Endpoint, Endpoints, test_digit
 from vae.family import Family, LoadedModel
 
@@ -73,30 +71,6 @@ def strip_end(name: str, endpoint: Endpoint) -> str:
     if endpoint.kind == "drawn":
         return f"your drawing ({name})"
     return f"original {name}"
-
-
-def checked_index(value: object, count: int) -> int:
-    """A visitor's test index as an int in [0, count); ValueError with a message for the page otherwise.
-    Accepts a whole number, or text such as "1234" or "#1234"; the value is echoed only through `plain`."""
-    number: int | None = None
-    if isinstance(value, str):
-        text = value.strip().removeprefix("#").strip()
-        if text.isascii() and text.isdigit() and len(text) <= 9:
-            number = int(text)
-    elif (
-        isinstance(value, int | float | np.integer | np.floating)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and float(value).is_integer()
-    ):
-        number = int(value)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValueError(f"type a test index from 0 to {count - 1} first")
-    if number is None:
-        raise ValueError(f"{plain(value)} is not a test index: type a whole number from 0 to {count - 1}")
-    if not 0 <= number < count:
-        raise ValueError(f"there is no test digit {plain(value)}: the test set runs from 0 to {count - 1}")
-    return number
 
 
 def nearest_digits(loaded: LoadedModel, endpoint: Endpoint, count: int = NEIGHBOURS) -> np.ndarray:
@@ -163,7 +137,7 @@ def _callback(action: Callable[..., None]) -> Callable[..., None]:
 
 @_callback
 def _set_by_index(family: Family, chosen: Endpoints, end: str) -> None:
-    index = checked_index(st.session_state.get(INDEX), len(family.labels))
+    index = untrusted.index(st.session_state.get(INDEX), len(family.labels))
     if end == "b" and chosen.a is None:
         st.session_state[NOTE] = f"A comes first: test #{index} is A; set B next."
     chosen.use(end, test_digit(family, index))
@@ -172,7 +146,7 @@ def _set_by_index(family: Family, chosen: Endpoints, end: str) -> None:
 @_callback
 def _random_pair(family: Family, chosen: Endpoints) -> None:
     digit_a, digit_b = (
-        checked_index(st.session_state.get(key, default), 10) for key, default in ((CLASS_A, 3), (CLASS_B, 8))
+        untrusted.index(st.session_state.get(key, default), 10) for key, default in ((CLASS_A, 3), (CLASS_B, 8))
     )
     seed = int(st.session_state.get(SEED, 0))
     a, b = random_pair(family, digit_a, digit_b, seed)
@@ -184,7 +158,7 @@ def _random_pair(family: Family, chosen: Endpoints) -> None:
 
 @_callback
 def _use_neighbour(family: Family, chosen: Endpoints, end: str, index: int) -> None:
-    chosen.use(end, test_digit(family, checked_index(index, len(family.labels))))
+    chosen.use(end, test_digit(family, untrusted.index(index, len(family.labels))))
 
 
 def find_panel(family: Family, loaded: LoadedModel, chosen: Endpoints) -> None:

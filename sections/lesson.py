@@ -14,17 +14,15 @@ Every figure quoted here is read from the checkpoints or computed on the spot; n
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 
-from explorer import images, planes, sprites
+from explorer import images, planes, sprites, untrusted
 from explorer.share import PLANE_LIMIT, View, parse_query
 from explorer.state import test_digit
 from vae.family import Family, LoadedModel
-from vae.paths import decode
 from vae.sampling import (
     READABLE,
     manifold_codes,
@@ -141,7 +139,7 @@ def posterior_digit(family: Family, column):
 def plane_base(_family: Family, name: str, box: tuple[float, float, float, float], show_codes: bool) -> str:
     """A plane's base figure as Plotly JSON, once per (model, box, codes shown)."""
     loaded = _family.models[name]
-    picture = planes.mosaic(decode(loaded.model, manifold_codes(box, TILES)), TILES)
+    picture = planes.mosaic(loaded.model.decode(manifold_codes(box, TILES)), TILES)
     title = f"{name}: {'autoencoder' if loaded.variant.beta == 0 else 'VAE'}"
     figure = planes.plane_figure(loaded.atlas.mu, _family.labels, box, picture, title, show_codes)
     return figure.to_json()
@@ -153,7 +151,7 @@ def spacing(_loaded: LoadedModel, name: str) -> float:
 
 
 def plane_panel(family, loaded: LoadedModel, title: str, box, show_codes: bool, probe, digit, eps_seed: int) -> None:
-    mu, logvar = loaded.model.posterior(digit.image[None])
+    mu, logvar = loaded.model.encode(digit.image[None])
     sigma = np.exp(0.5 * logvar[0])
     samples = posterior_codes(mu[0], logvar[0], POSTERIOR_SAMPLES, eps_seed)
     overlay = planes.overlay_json(probe, {"mu": mu[0], "sigma": sigma, "samples": samples})
@@ -184,8 +182,8 @@ def decoder_assets(_loaded: LoadedModel, name: str) -> dict:
 
 
 def probe_card(family: Family, loaded: LoadedModel, probe) -> None:
-    image = decode(loaded.model, np.asarray([probe], dtype=np.float32))
-    reading = family.classifier.get().probabilities(image)[0] if family.classifier is not None else None
+    image = loaded.model.decode(np.asarray([probe], dtype=np.float32))
+    reading = family.classifier.probabilities(image)[0] if family.classifier is not None else None
     _, distance = nearest_code(np.asarray(probe), loaded.atlas.mu)
     gap = spacing(loaded, loaded.name)
     left, right = st.columns([1, 3], vertical_alignment="center")
@@ -205,9 +203,9 @@ def take_plane_clicks() -> None:
     form). The browser's payload is untrusted: anything but two finite, bounded numbers is ignored."""
     for key in PLANE_KEYS.values():
         for click in new_clicks(key):
-            x, y = click.get("x"), click.get("y")
-            if all(isinstance(c, float) and math.isfinite(c) and abs(c) <= PLANE_LIMIT for c in (x, y)):
-                st.session_state[session.PROBE] = (round(x, 2), round(y, 2))
+            probe = untrusted.point(click.get("x"), click.get("y"), PLANE_LIMIT)
+            if probe is not None:
+                st.session_state[session.PROBE] = probe
 
 
 def load_presets(folder: str) -> list[dict]:
@@ -226,7 +224,7 @@ def load_presets(folder: str) -> list[dict]:
 
 
 def presets(family: Family) -> None:
-    """One-click views that make the point, picked and measured by `python -m explorer.presets`."""
+    """One-click views that make the point, picked and measured by `python -m training.presets`."""
     found = load_presets(weights_folder())
     if not found:
         return

@@ -13,7 +13,6 @@ import streamlit as st
 from explorer import images
 from explorer.share import View
 from vae.family import Family, LoadedModel
-from vae.paths import decode
 from vae.sampling import plane_box, posterior_codes, prior_codes, readable_summary
 
 from . import session
@@ -45,9 +44,9 @@ def reparameterization(family: Family, view: View, digit, eps_seed: int) -> None
     rows, labels = [], []
     for name in names:
         loaded = family.models[name]
-        mu, logvar = loaded.model.posterior(digit.image[None])
+        mu, logvar = loaded.model.encode(digit.image[None])
         codes = np.concatenate([mu, posterior_codes(mu[0], logvar[0], POSTERIOR_SAMPLES, eps_seed)])
-        decoded = decode(loaded.model, codes)
+        decoded = loaded.model.decode(codes)
         rows.append(np.concatenate([digit.image[None], decoded]))
         sigma = np.exp(0.5 * logvar[0])
         typical = np.exp(0.5 * np.median(loaded.atlas.logvar, axis=0))
@@ -115,7 +114,7 @@ def sampling(family: Family, view: View) -> None:
     names = row_models(family, view)
     for name in names:
         loaded = family.models[name]
-        shown = decode(loaded.model, prior_codes(loaded.variant.latent_size, SAMPLES, seed))
+        shown = loaded.model.decode(prior_codes(loaded.variant.latent_size, SAMPLES, seed))
         text, row = st.columns([2, 5], vertical_alignment="center")
         measured = lesson_record(loaded).get("prior_samples")
         words = f"**{name}** ({'autoencoder' if loaded.variant.beta == 0 else 'VAE'}, β = {loaded.variant.beta:g})"
@@ -125,7 +124,7 @@ def sampling(family: Family, view: View) -> None:
                 f"covering **{measured['digits_covered']} of 10** digits{most_often(measured)}"
             )
         if family.classifier is not None:
-            readable, covered = readable_summary(family.classifier.get().probabilities(shown))
+            readable, covered = readable_summary(family.classifier.probabilities(shown))
             words += f". These {SAMPLES}: {readable} readable, {covered} digits."
         text.markdown(words)
         row.image(images.strip(shown, scale=2, end_gap=2))

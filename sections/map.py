@@ -19,7 +19,6 @@ from explorer.share import View
 from explorer.state import Endpoint, Endpoints, plane_point, test_digit
 from vae.atlas import MAP_LABELS
 from vae.family import Family, LoadedModel
-from vae.paths import decode
 from widgets.latent_map import latent_map, new_clicks
 
 from . import session
@@ -82,7 +81,7 @@ def base_figure(_family: Family, name: str, map_name: str, backdrop: bool) -> st
         xs = np.linspace(x0 + cell_x, x1 - cell_x, BACKDROP_STEPS)  # tile centres; the tiles fill the extent
         ys = np.linspace(y1 - cell_y, y0 + cell_y, BACKDROP_STEPS)  # top row first
         grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
-        mosaic = images.manifold(decode(loaded.model, grid), BACKDROP_STEPS)
+        mosaic = images.manifold(loaded.model.decode(grid), BACKDROP_STEPS)
         figures.add_backdrop(figure, mosaic, extent)
     return figure.to_json()
 
@@ -127,7 +126,7 @@ def endpoint_for(family: Family, loaded: LoadedModel, click: dict) -> Endpoint:
         x0, x1, y0, y1 = plane_extent(family, loaded)
         if x is None or y is None or not (x0 <= x <= x1 and y0 <= y <= y1):
             raise ValueError(f"the point {plain((x, y))} is outside the plane")
-        image = decode(loaded.model, np.array([[x, y]], dtype=np.float32))[0]
+        image = loaded.model.decode(np.array([[x, y]], dtype=np.float32))[0]
         return plane_point(loaded, image, x, y)
     if not 0 <= index < len(family.labels):
         raise ValueError(f"{plain(index)} is not a test digit")
@@ -155,7 +154,7 @@ def endpoint_card(column, title: str, endpoint: Endpoint | None, loaded: LoadedM
         if endpoint is None:
             st.caption("not chosen")
             return
-        reconstruction = decode(loaded.model, endpoint.latent(loaded)[None])[0]
+        reconstruction = loaded.model.decode(endpoint.latent(loaded)[None])[0]
         picture, caption = card(endpoint, loaded.name, reconstruction)
         st.image(images.strip(picture, scale=3, end_gap=4), caption=caption)
 

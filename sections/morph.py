@@ -14,7 +14,7 @@ from explorer.state import Endpoints
 from vae.analytics import analyse_path
 from vae.family import Family, LoadedModel
 from vae.geodesic import geodesic_path
-from vae.paths import decode, interpolate
+from vae.paths import interpolate
 
 from .find import strip_end
 from .runtime import lesson_file, status, weights_folder
@@ -45,7 +45,7 @@ def path_for(loaded: LoadedModel, chosen: Endpoints, view: View) -> PathResult:
         codes, report = geodesic_codes(loaded, loaded.name, a, b, view.frames)
     else:
         codes, report = interpolate(a, b, view.frames, view.method), None
-    return PathResult(codes, decode(loaded.model, codes), report)
+    return PathResult(codes, loaded.model.decode(codes), report)
 
 
 def morph(family: Family, loaded: LoadedModel, view: View, chosen: Endpoints, result: PathResult) -> None:
@@ -93,7 +93,7 @@ def with_originals(chosen: Endpoints, frames: np.ndarray) -> np.ndarray:
 
 
 def classifier(family: Family):
-    return family.classifier.get() if family.classifier is not None else None
+    return family.classifier if family.classifier is not None else None
 
 
 def path_analytics(family: Family, path_codes: np.ndarray, frames: np.ndarray, name: str) -> None:

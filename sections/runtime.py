@@ -8,9 +8,8 @@ from functools import wraps
 
 import streamlit as st
 
-from explorer import presets
 from vae.checkpoint import CheckpointError
-from vae.family import DEFAULT_WEIGHTS, Family, load_family
+from vae.family import DEFAULT_WEIGHTS, Family, load_family, load_lesson_file
 
 log = logging.getLogger("latent_explorer")
 
@@ -29,7 +28,7 @@ def get_family(folder: str) -> Family:
 @st.cache_data(show_spinner=False, max_entries=4)
 def lesson_file(folder: str) -> dict:
     """weights/lesson.json (the lesson's presets, the geodesic's measured ratios), read once per server."""
-    return presets.load(folder)
+    return load_lesson_file(folder)
 
 
 def weights_error(error: CheckpointError) -> None:

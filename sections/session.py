@@ -16,7 +16,6 @@ import streamlit as st
 from explorer.share import View, parse_query, to_query
 from explorer.state import Endpoint, Endpoints, plane_point, test_digit
 from vae.family import Family
-from vae.paths import decode
 
 LATENT = "latent"
 METHOD = "method"
@@ -91,7 +90,7 @@ def apply_view(family: Family, view: View, replace_endpoints: bool = False) -> N
 def endpoint_from_ref(family: Family, loaded, ref) -> Endpoint:
     """A URL's endpoint: a test index, or (x, y) on `loaded`'s plane (decoded there)."""
     if isinstance(ref, tuple):
-        image = decode(loaded.model, np.asarray([ref], dtype=np.float32))[0]
+        image = loaded.model.decode(np.asarray([ref], dtype=np.float32))[0]
         return plane_point(loaded, image, *ref)
     return test_digit(family, ref)
 

@@ -12,7 +12,7 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vae.model import VAE, VAEConfig  # noqa: E402
+from training.model import VAE, VAEConfig  # noqa: E402
 
 # Here MNIST sits beside the project (../shared/data); elsewhere point LATENT_EXPLORER_DATA at it.
 DATA_ROOT = Path(os.environ.get("LATENT_EXPLORER_DATA", ROOT.parent / "shared" / "data"))
@@ -32,7 +32,7 @@ def data_root() -> Path:
         return DATA_ROOT
     cache = Path.home() / ".cache" / "latent-explorer"
     try:
-        from vae.data import load_mnist
+        from training.data import load_mnist
 
         load_mnist(str(cache), train=True, download=True)
         load_mnist(str(cache), train=False, download=True)
@@ -64,3 +64,15 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+def numpy_model(module):
+    """The page's numpy model (vae/inference.py) of a torch VAE or classifier: the one place tests convert."""
+    import numpy as np
+
+    from vae.config import VAEConfig
+    from vae.inference import NumpyClassifier, NumpyVAE
+
+    arrays = {name: t.detach().cpu().numpy().astype(np.float32) for name, t in module.state_dict().items()}
+    kind = NumpyVAE if isinstance(module.config, VAEConfig) else NumpyClassifier
+    return kind(arrays, module.config, f"<{type(module).__name__}>")

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
+from conftest import numpy_model
+from training.classifier import DigitClassifier, accuracy, class_probabilities
 from vae.analytics import analyse_path, log_prior
-from vae.classifier import DigitClassifier, accuracy, class_probabilities
 from vae.config import ClassifierConfig
 
 
@@ -25,7 +26,7 @@ def test_classifier_probabilities_are_distributions():
     torch.manual_seed(0)
     model = DigitClassifier(ClassifierConfig(channels=(4, 8), hidden_size=16)).eval()
     frames = np.random.default_rng(0).random((5, 28, 28)).astype(np.float32)
-    analytics = analyse_path(np.zeros((5, 3), np.float32), frames, model)
+    analytics = analyse_path(np.zeros((5, 3), np.float32), frames, numpy_model(model))
     assert analytics.probabilities.shape == (5, 10)
     assert np.allclose(analytics.probabilities.sum(1), 1.0, atol=1e-5)
     assert np.array_equal(analytics.predicted, class_probabilities(model, frames).argmax(1))
@@ -33,8 +34,8 @@ def test_classifier_probabilities_are_distributions():
 
 def test_shipped_classifier_reads_mnist():
     from conftest import WEIGHTS
+    from training.checkpoint import load_checkpoint
     from vae.atlas import load_test_set
-    from vae.checkpoint import load_checkpoint
 
     model, record = load_checkpoint(WEIGHTS / "classifier.safetensors")
     assert record["info"]["metrics"]["test_accuracy"] >= 0.99 and record["info"]["metrics"]["test_digits"] == 10_000

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, WEIGHTS
 
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "page.py")
 
 
 def click(at: AppTest, index: int, x: float = 0.0, y: float = 0.0) -> AppTest:

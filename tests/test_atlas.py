@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from vae.atlas import Atlas, build_atlas, knn_place, load_atlas, load_test_set, save_atlas
+from training.atlas import build_atlas, save_atlas
+from vae.atlas import Atlas, knn_place, load_atlas, load_test_set
 from vae.checkpoint import CheckpointError
 
 

@@ -64,12 +64,12 @@ def analytics_page():
     from explorer import charts
     from sections.runtime import get_family, weights_folder
     from vae.analytics import analyse_path
-    from vae.paths import decode, interpolate
+    from vae.paths import interpolate
 
     family = get_family(weights_folder())
     loaded = family.models["z20-beta1"]
     codes = interpolate(loaded.atlas.mu[3], loaded.atlas.mu[7], 10, "linear")
-    analytics = analyse_path(codes, decode(loaded.model, codes), family.classifier.get())
+    analytics = analyse_path(codes, loaded.model.decode(codes), family.classifier)
     st.plotly_chart(charts.analytics_figure(analytics, "Along the path"), key="analytics")
 
 

@@ -8,7 +8,8 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from vae.checkpoint import METADATA_KEY, CheckpointError, load_checkpoint, read_record, save_checkpoint
+from training.checkpoint import load_checkpoint, save_checkpoint
+from vae.checkpoint import METADATA_KEY, CheckpointError, read_record
 
 INFO = {"beta": 2.0, "epochs": 1, "seed": 0, "metrics": {"neg_elbo": 1.0}}
 

@@ -17,7 +17,7 @@ from conftest import WEIGHTS
 from vae.analytics import analyse_path
 from vae.family import load_family
 from vae.geodesic import geodesic_path
-from vae.paths import decode, encode, interpolate
+from vae.paths import interpolate
 from vae.traversals import prior_samples, traverse
 
 PAIRS = ((3, 7), (10, 2000))
@@ -43,8 +43,8 @@ def morph(family, name: str, pair: tuple[int, int], method: str, frames: int = 1
         codes, _ = geodesic_path(loaded.model, a, b, frames, points=16)
     else:
         codes = interpolate(a, b, frames, method)
-    images = decode(loaded.model, codes)
-    analytics = analyse_path(codes, images, family.classifier.get())
+    images = loaded.model.decode(codes)
+    analytics = analyse_path(codes, images, family.classifier)
     return digest(codes, images, analytics.step, analytics.probabilities)
 
 
@@ -58,7 +58,7 @@ def everything(family) -> dict[str, str]:
                 if method != "geodesic" or pair == PAIRS[0]:  # one geodesic per model keeps this under a minute
                     hashes[name, pair, method] = morph(family, name, pair, method)
         hashes[name, "inside"] = digest(
-            encode(loaded.model, digits),
+            loaded.model.encode(digits),
             traverse(loaded.model, loaded.atlas.mu[3]),
             prior_samples(loaded.model, loaded.variant.latent_size, 64, seed=1),
         )

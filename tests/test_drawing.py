@@ -38,7 +38,7 @@ def test_off_centre_oversized_stroke_is_centred_and_sized_like_mnist():
 
 
 def test_real_mnist_digit_survives_the_round_trip(data_root):
-    from vae.data import load_mnist
+    from training.data import load_mnist
 
     original = load_mnist(str(data_root), train=False).images[0].numpy()
     big = np.zeros((300, 300), dtype=np.uint8)

@@ -161,7 +161,7 @@ def test_plane_click_anywhere(page):
 def test_upload_a_picture_and_a_fake_one(page, data_root):
     from PIL import Image
 
-    from vae.data import load_mnist
+    from training.data import load_mnist
 
     digit = load_mnist(str(data_root), train=False).images[1].numpy()  # a 2
     paper = Image.fromarray(255 - digit).resize((140, 140))  # dark ink on light paper

@@ -97,19 +97,6 @@ def test_no_index_typed_asks_for_one():
     assert chosen(at).a is None
 
 
-def test_checked_index_bounds_and_quotes_what_a_visitor_typed():
-    assert find.checked_index("#17", 100) == 17 and find.checked_index(17.0, 100) == 17
-    assert find.checked_index(np.int64(99), 100) == 99
-    for bad in ("1e3", "17.5", 17.5, float("nan"), float("inf"), True, "![x](http://e.vil/x.png)", "٣"):
-        with pytest.raises(ValueError, match="is not a test index"):
-            find.checked_index(bad, 100)
-    with pytest.raises(ValueError) as error:
-        find.checked_index("[click](http://e.vil)", 100)
-    assert "` [click](http://e.vil) `" in str(error.value)  # a code span: shown literally, never a link
-    with pytest.raises(ValueError, match="runs from 0 to 99"):
-        find.checked_index(100, 100)
-
-
 def test_random_pair_three_to_eight_is_a_three_and_an_eight_and_reproducible(family):
     def pairs(presses: int) -> list[tuple[int, int]]:
         at = page()

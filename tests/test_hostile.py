@@ -31,7 +31,7 @@ from explorer.share import FRAMES_RANGE, PAGES, SEED_RANGE, parse_query
 from vae.checkpoint import METADATA_KEY, CheckpointError, read_checkpoint
 from vae.drawing import DrawingError, read_upload, to_mnist
 
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "page.py")
 QUERY_KEYS = ("model", "map", "method", "frames", "compare", "backdrop", "page", "samples", "eps", "probe", "a", "b")
 MARK = "evil"  # every payload carries it; it may appear only inside a code span
 PAYLOADS = (

@@ -14,11 +14,11 @@ import torch
 from safetensors.numpy import load_file, save_file
 
 from conftest import ROOT, WEIGHTS
-from vae.checkpoint import METADATA_KEY, CheckpointError, load_checkpoint, read_checkpoint
+from training.checkpoint import load_checkpoint
+from vae.checkpoint import METADATA_KEY, CheckpointError, read_checkpoint
 from vae.family import CLASSIFIER_FILE, TEST_SET_FILE, load_family
 from vae.geodesic import energy_and_gradient
 from vae.inference import load_classifier, load_vae
-from vae.paths import decode, encode, posterior
 
 VAE_FILES = sorted(WEIGHTS.glob("vae-*.safetensors"))
 
@@ -49,13 +49,13 @@ def test_encode_and_decode_match_torch(path, digits):
         mu, logvar = module.encode(x)
         codes = torch.cat([mu, torch.randn(200, mu.shape[1], generator=torch.Generator().manual_seed(0)) * 2])
         pixels = module.decode(codes)
-    np_mu, np_logvar = posterior(model, digits)
+    np_mu, np_logvar = model.encode(digits)
     # 1e-5, relative where the value is large: float32 sums of 784 products round differently in
     # OpenBLAS and torch (beta = 0's logvar reaches -60, where one float32 step is 4e-6).
     assert np.allclose(np_mu, mu.numpy(), rtol=1e-5, atol=1e-5)
     assert np.allclose(np_logvar, logvar.numpy(), rtol=1e-5, atol=1e-5)
-    assert np.array_equal(encode(model, digits), np_mu)
-    np_pixels = decode(model, codes.numpy())
+    assert np.array_equal(model.encode(digits)[0], np_mu)  # the same digits, the same codes
+    np_pixels = model.decode(codes.numpy())
     assert np_pixels.shape == (len(codes), 28, 28) and np_pixels.dtype == np.float32
     assert np.abs(np_pixels.reshape(len(codes), -1) - pixels.numpy()).max() <= 1e-5
 
@@ -63,7 +63,7 @@ def test_encode_and_decode_match_torch(path, digits):
 def test_classifier_matches_torch(digits):
     module, model = both(WEIGHTS / CLASSIFIER_FILE)
     _, vae = both(VAE_FILES[0])
-    smudges = decode(vae, np.random.default_rng(0).normal(size=(100, vae.latent_size)) * 3)  # not only clean digits
+    smudges = vae.decode(np.random.default_rng(0).normal(size=(100, vae.latent_size)) * 3)  # not only clean digits
     images = np.concatenate([digits, smudges])
     with torch.no_grad():
         expected = torch.softmax(module(torch.from_numpy(images)), dim=1).numpy()
@@ -147,7 +147,7 @@ sys.modules["torch"] = None  # any `import torch` now raises ImportError
 sys.modules["torchvision"] = None
 import numpy as np
 from vae.family import load_family
-from vae.paths import decode, encode, interpolate, posterior
+from vae.paths import interpolate
 from vae.geodesic import geodesic_path
 from vae.analytics import analyse_path
 from vae.traversals import traverse, prior_samples
@@ -156,11 +156,11 @@ family = load_family()
 for loaded in family.models.values():
     a, b = loaded.atlas.mu[3], loaded.atlas.mu[7]
     codes, _ = geodesic_path(loaded.model, a, b, 8, max_steps=20)
-    frames = decode(loaded.model, codes)
-    analyse_path(codes, frames, family.classifier.get())
+    frames = loaded.model.decode(codes)
+    analyse_path(codes, frames, family.classifier)
     traverse(loaded.model, a)
     prior_samples(loaded.model, loaded.variant.latent_size, 4)
-    posterior(loaded.model, frames)
+    loaded.model.encode(frames)
 print("ok", "sklearn" in sys.modules)
 """
 
@@ -191,10 +191,10 @@ print(" ".join(sorted(name for name in ("torch", "torchvision", "sklearn", "scip
 
 @pytest.mark.slow
 def test_the_page_draws_a_geodesic_morph_without_importing_torch():
-    """The real page (app.py in AppTest, in a fresh interpreter), opened on a shared geodesic morph, then
+    """The real page (page.py in AppTest, in a fresh interpreter), opened on a shared geodesic morph, then
     compare mode and "inside the model" switched on."""
     done = subprocess.run(
-        [sys.executable, "-c", PAGE, str(ROOT / "app.py")], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", PAGE, str(ROOT / "page.py")], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == ""  # none of torch, torchvision, scikit-learn or scipy was imported

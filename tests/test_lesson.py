@@ -11,14 +11,14 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, WEIGHTS
-from explorer import presets
 from explorer.share import parse_query
-from vae import lesson_metrics
-from vae.checkpoint import load_checkpoint, read_checkpoint
-from vae.family import load_family
+from training import lesson_metrics
+from training.checkpoint import load_checkpoint
+from vae.checkpoint import read_checkpoint
+from vae.family import load_family, load_lesson_file
 from vae.sampling import ellipse, manifold_codes, nearest_code, plane_box, posterior_codes, prior_codes
 
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "page.py")
 AE, VAE = "z2-beta0", "z2-beta1"
 
 
@@ -112,8 +112,8 @@ def test_a_link_restores_the_seeds_and_the_probe():
 
 
 def test_every_preset_opens_its_view(family):
-    shipped = presets.load(WEIGHTS).get("presets")
-    assert shipped, "weights/lesson.json has no presets: run python -m explorer.presets"
+    shipped = load_lesson_file(WEIGHTS).get("presets")
+    assert shipped, "weights/lesson.json has no presets: run python -m training.presets"
     for number, preset in enumerate(shipped):
         at = AppTest.from_file(APP, default_timeout=90)
         at.query_params["page"] = "lesson"
@@ -199,7 +199,7 @@ def test_plane_grid_covers_the_box_top_row_first():
 
 
 def test_lesson_metrics_rewrite_keeps_the_tensors(tmp_path):
-    """`python -m vae.lesson_metrics` restamps metadata only: tensors and their digest are unchanged."""
+    """`python -m training.lesson_metrics` restamps metadata only: tensors and their digest are unchanged."""
     source = WEIGHTS / f"vae-{VAE}.safetensors"
     copy = tmp_path / source.name
     copy.write_bytes(source.read_bytes())
@@ -216,7 +216,7 @@ def test_lesson_metrics_rewrite_keeps_the_tensors(tmp_path):
 )
 def test_the_geodesic_verdict_is_graded_against_measured_ratios(ratio, verdict):
     """The thresholds come from weights/lesson.json (random pairs), not from a hand-set number."""
-    measured = presets.load(WEIGHTS)["geodesic"]
+    measured = load_lesson_file(WEIGHTS)["geodesic"]
     assert measured["p10"] < 0.75 < measured["p90"] < 0.95  # the cases above fall where they say
 
     def page(ratio):

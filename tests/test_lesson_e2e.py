@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer import presets
 from harness.browser import (
     OPEN_TIMEOUT_S,
     ROOT,
@@ -18,6 +17,7 @@ from harness.browser import (
     status,
     wait_for_status,
 )
+from vae.family import load_lesson_file
 from vae.sampling import plane_box
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -99,7 +99,7 @@ def test_new_eps_draws_new_samples(lesson):
 
 
 def test_every_preset_opens(browser, server):
-    shipped = presets.load(WEIGHTS)["presets"]
+    shipped = load_lesson_file(WEIGHTS)["presets"]
     for preset in shipped:
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
         page.goto(f"{server.url}/?page=lesson", timeout=1000 * OPEN_TIMEOUT_S)

@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 from torch.distributions import Normal, kl_divergence
 
-from vae.model import VAE, VAEConfig, vae_loss
+from training.model import VAE, VAEConfig, vae_loss
 
 
 def test_shapes(tiny_vae):

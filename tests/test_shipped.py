@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import WEIGHTS
+from conftest import WEIGHTS, numpy_model
+from training.card import render_model_card
+from training.checkpoint import load_checkpoint
+from training.metrics import elbo_metrics
 from vae.atlas import load_atlas, load_test_set
-from vae.card import render_model_card
-from vae.checkpoint import load_checkpoint, tensors_digest
+from vae.checkpoint import tensors_digest
 from vae.family import SHIPPED, TEST_SET_FILE
-from vae.metrics import elbo_metrics
-from vae.paths import encode
 
 MB = 1024 * 1024
 
@@ -42,7 +42,7 @@ def test_atlas_belongs_to_its_model(variant, records, test_images):
     model, _ = records[variant.name]
     atlas = load_atlas(variant.atlas_path(WEIGHTS), model_sha256=tensors_digest(model.state_dict()))
     assert atlas.mu.shape == (10_000, variant.latent_size)
-    fresh = encode(model, test_images[:300].numpy())
+    fresh = numpy_model(model).encode(test_images[:300].numpy())[0]
     assert np.allclose(atlas.mu[:300], fresh, atol=1e-4)
     assert set(atlas.map_names) == ({"plane"} if variant.latent_size == 2 else {"pca", "tsne"})
 
@@ -69,7 +69,7 @@ def test_files_fit_huggingface_without_lfs():
 
 
 def test_shipped_test_set_is_mnist_test(data_root):
-    from vae.data import load_mnist
+    from training.data import load_mnist
 
     images, labels = load_test_set(WEIGHTS / TEST_SET_FILE)
     mnist = load_mnist(str(data_root), train=False)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from explorer import sprites
+from vae.config import VAEConfig, parameter_shapes
 from vae.inference import NumpyVAE
 
 
@@ -20,12 +21,13 @@ def digits() -> np.ndarray:
 @pytest.fixture(scope="module")
 def decoder_arrays() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(1)
-    return {
-        "fc3.weight": rng.normal(size=(16, 2)).astype(np.float32),
-        "fc3.bias": rng.normal(size=16).astype(np.float32),
-        "fc4.weight": rng.normal(size=(784, 16)).astype(np.float32),
-        "fc4.bias": rng.normal(size=784).astype(np.float32),
-    }
+    shapes = parameter_shapes(VAEConfig(hidden_size=16, latent_size=2))
+    return {name: rng.normal(size=shape).astype(np.float32) for name, shape in shapes.items()}
+
+
+@pytest.fixture(scope="module")
+def model(decoder_arrays) -> NumpyVAE:
+    return NumpyVAE(decoder_arrays, VAEConfig(hidden_size=16, latent_size=2))
 
 
 def test_every_digit_sits_at_its_tile_and_the_png_is_lossless(digits):
@@ -36,24 +38,17 @@ def test_every_digit_sits_at_its_tile_and_the_png_is_lossless(digits):
     assert sprites.tile(picture, 257).max() == 0  # unused tiles stay black
 
 
-def test_decode_numpy_is_the_decoder(decoder_arrays):
+def test_the_numpy_decoder_is_the_decoder(decoder_arrays, model):
     z = np.array([[0.0, 0.0], [1.5, -2.0], [30.0, 30.0]], dtype=np.float32)
     hidden = np.maximum(z @ decoder_arrays["fc3.weight"].T + decoder_arrays["fc3.bias"], 0).astype(np.float64)
     expected = 1 / (1 + np.exp(-(hidden @ decoder_arrays["fc4.weight"].T + decoder_arrays["fc4.bias"])))
-    out = sprites.decode_numpy(decoder_arrays, z, chunk=2)
+    out = model.decode(z)
     assert out.shape == (3, 28, 28) and np.isfinite(out).all()
     np.testing.assert_allclose(out.reshape(3, -1), expected, atol=1e-4)  # float32 arithmetic
 
 
-def test_a_loaded_numpy_model_gives_the_same_weights_as_its_arrays(decoder_arrays):
-    model = NumpyVAE.__new__(NumpyVAE)  # only the decoder's tensors matter here
-    model.w3, model.b3 = decoder_arrays["fc3.weight"].T, decoder_arrays["fc3.bias"]
-    model.w4, model.b4 = decoder_arrays["fc4.weight"].T, decoder_arrays["fc4.bias"]
-    assert sprites.decoder_weights(model) == sprites.decoder_weights(decoder_arrays)
-
-
-def test_decoder_weights_decode_back_to_the_tensors(decoder_arrays):
-    weights = sprites.decoder_weights(decoder_arrays)
+def test_decoder_weights_decode_back_to_the_tensors(decoder_arrays, model):
+    weights = sprites.decoder_weights(model)
     assert (weights["latent"], weights["hidden"], weights["pixels"]) == (2, 16, 784)
 
     def floats(name):  # what the browser does: base64 -> little-endian float32, row-major
@@ -65,10 +60,10 @@ def test_decoder_weights_decode_back_to_the_tensors(decoder_arrays):
     np.testing.assert_array_equal(floats("b2"), decoder_arrays["fc4.bias"])
 
 
-def test_reconstruction_sprite_is_within_half_a_grey_step(decoder_arrays):
+def test_reconstruction_sprite_is_within_half_a_grey_step(model):
     mu = np.random.default_rng(2).normal(size=(120, 2)).astype(np.float32)
-    picture = sprites.read_data_url(sprites.reconstruction_sprite(decoder_arrays, mu))
-    exact = sprites.decode_numpy(decoder_arrays, mu) * 255
+    picture = sprites.read_data_url(sprites.reconstruction_sprite(model, mu))
+    exact = model.decode(mu) * 255
     for index in (0, 57, 119):
         error = np.abs(sprites.tile(picture, index).astype(float) - exact[index])
         assert error.max() <= 17 / 2 + 0.5  # 16 grey levels, 17 apart

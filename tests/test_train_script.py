@@ -9,8 +9,9 @@ import pytest
 
 import evaluate
 import train
+from training.checkpoint import load_checkpoint
 from vae.atlas import load_atlas, load_test_set
-from vae.checkpoint import load_checkpoint, tensors_digest
+from vae.checkpoint import tensors_digest
 from vae.family import TEST_SET_FILE, Variant, load_family
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,14 +86,14 @@ def test_output_defaults_to_a_new_run_folder_and_never_the_shipped_weights():
 
 def test_existing_output_is_refused_before_any_work(tmp_path, monkeypatch):
     (tmp_path / "README.md").write_text("someone's run")
-    monkeypatch.setattr("vae.data.load_mnist", lambda *a, **k: pytest.fail("data loaded before the check"))
+    monkeypatch.setattr("training.data.load_mnist", lambda *a, **k: pytest.fail("data loaded before the check"))
     with pytest.raises(SystemExit, match="already holds files"):
         train.main(["--out", str(tmp_path)])
     assert (tmp_path / "README.md").read_text() == "someone's run"
 
 
 def test_data_is_downloaded_when_missing_unless_forbidden(tmp_path, monkeypatch):
-    from vae.data import MNISTUnavailable
+    from training.data import MNISTUnavailable
 
     asked = []
 
@@ -100,7 +101,7 @@ def test_data_is_downloaded_when_missing_unless_forbidden(tmp_path, monkeypatch)
         asked.append((root, download))
         raise MNISTUnavailable("stop here")
 
-    monkeypatch.setattr("vae.data.load_mnist", fake_load)
+    monkeypatch.setattr("training.data.load_mnist", fake_load)
     for extra, download in (([], True), (["--no-download"], False)):
         with pytest.raises(SystemExit, match=r"^error: stop here$"):
             train.main(["--out", str(tmp_path / f"out{download}"), "--device", "cpu", *extra])
@@ -110,7 +111,7 @@ def test_data_is_downloaded_when_missing_unless_forbidden(tmp_path, monkeypatch)
 def test_missing_data_is_one_line_that_says_what_to_do(tmp_path, monkeypatch):
     from torchvision import datasets
 
-    from vae.data import MNISTUnavailable, load_mnist
+    from training.data import MNISTUnavailable, load_mnist
 
     with pytest.raises(MNISTUnavailable, match="--data-root") as missing:
         load_mnist(str(tmp_path), download=False)

@@ -13,10 +13,8 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 
-from vae.classifier import DigitClassifier
-from vae.config import ClassifierConfig
-from vae.model import VAE, VAEConfig
-from vae.training import (
+from training.classifier import DigitClassifier
+from training.loop import (
     EagerTrainer,
     GraphedTrainer,
     classifier_epoch_tensor,
@@ -28,6 +26,8 @@ from vae.training import (
     train_epoch_tensor,
     use_cuda_graphs,
 )
+from training.model import VAE, VAEConfig
+from vae.config import ClassifierConfig
 
 TRANSFERS = {"aten._to_copy.default", "aten.copy_.default", "aten.lift_fresh.default"}
 

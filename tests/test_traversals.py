@@ -3,7 +3,8 @@
 import numpy as np
 import torch
 
-from vae.model import VAE, VAEConfig, kl_divergence
+from conftest import numpy_model
+from training.model import VAE, VAEConfig, kl_divergence
 from vae.traversals import active_dimensions, kl_per_dimension, prior_samples, traversal_codes, traverse
 
 
@@ -19,7 +20,7 @@ def test_each_row_changes_only_its_own_dimension():
 
 
 def test_traverse_decodes_a_grid(tiny_vae):
-    grid = traverse(tiny_vae, np.zeros(3, dtype=np.float32), steps=5)
+    grid = traverse(numpy_model(tiny_vae), np.zeros(3, dtype=np.float32), steps=5)
     assert grid.shape == (3, 5, 28, 28) and grid.min() >= 0 and grid.max() <= 1
 
 
@@ -39,7 +40,7 @@ def test_active_dimensions_follow_the_variance_of_mu():
 
 def test_prior_samples_are_reproducible():
     torch.manual_seed(0)
-    model = VAE(VAEConfig(hidden_size=8, latent_size=2)).eval()
+    model = numpy_model(VAE(VAEConfig(hidden_size=8, latent_size=2)))
     first, again = prior_samples(model, 2, 6, seed=3), prior_samples(model, 2, 6, seed=3)
     assert first.shape == (6, 28, 28) and np.array_equal(first, again)
     assert not np.array_equal(first, prior_samples(model, 2, 6, seed=4))

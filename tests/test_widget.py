@@ -108,7 +108,7 @@ def test_forged_clicks_on_the_page_give_a_warning_not_an_error():
 
     from tests.conftest import ROOT
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "page.py"), default_timeout=60).run()
     at.session_state["latent_map"] = {"click": {"serial": 1, "index": 10_000_000, "x": 0.0, "y": 0.0}}
     at.run()
     assert not at.exception

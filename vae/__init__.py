@@ -1,4 +1,4 @@
-"""Latent Explorer's model package: the VAE, its data, checkpoints, latent maps and paths.
-
-Nothing here imports streamlit; the page in app.py is a thin layer over these functions.
+"""What the page runs: the VAE family and the digit classifier in numpy (no torch), read from verified
+checkpoints, with their latent atlases, paths, geodesics and the lesson's sampling. Nothing here imports
+Streamlit or torch; training/ makes the files this package reads.
 """

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .inference import as_numpy
-
 
 @dataclass
 class PathAnalytics:
@@ -37,5 +35,5 @@ def analyse_path(codes: np.ndarray, frames: np.ndarray, classifier=None) -> Path
     step = np.concatenate([[0.0], np.linalg.norm(np.diff(flat, axis=0), axis=1)])
     probabilities = None
     if classifier is not None:
-        probabilities = as_numpy(classifier).probabilities(frames)
+        probabilities = classifier.probabilities(frames)
     return PathAnalytics(step, log_prior(codes), probabilities)

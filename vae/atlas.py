@@ -1,4 +1,5 @@
-"""The latent atlas: where every MNIST test digit sits, computed once at training time.
+"""The latent atlas: where every MNIST test digit sits, computed once at training time (training/atlas.py
+builds and writes it; this module reads it, verified, and places new codes on its maps).
 
 For each model it stores mu and logvar of the 10,000 test digits and 2-D map
 coordinates. z=20 models get two maps:
@@ -65,41 +66,6 @@ def knn_place(z: np.ndarray, reference: np.ndarray, coordinates: np.ndarray, k: 
     return np.einsum("mk,mkd->md", weights, coordinates[nearest]).astype(np.float32)
 
 
-def build_atlas(mu: np.ndarray, logvar: np.ndarray, model_sha256: str, seed: int = 0) -> Atlas:
-    """PCA + t-SNE maps for z > 2; the plane itself for z = 2."""
-    mu = mu.astype(np.float32)
-    if mu.shape[1] == 2:
-        return Atlas(mu, logvar.astype(np.float32), {"plane": mu.copy()}, None, None, model_sha256)
-    from sklearn.decomposition import PCA
-    from sklearn.manifold import TSNE
-
-    pca = PCA(n_components=2, random_state=seed).fit(mu)
-    tsne = TSNE(n_components=2, init="pca", perplexity=30.0, random_state=seed).fit_transform(mu)
-    maps = {
-        "pca": pca.transform(mu).astype(np.float32),
-        "tsne": tsne.astype(np.float32),
-    }
-    return Atlas(
-        mu,
-        logvar.astype(np.float32),
-        maps,
-        pca.mean_.astype(np.float32),
-        pca.components_.astype(np.float32),
-        model_sha256,
-    )
-
-
-def save_atlas(path: str | Path, atlas: Atlas) -> Path:
-    arrays = {"mu": atlas.mu, "logvar": atlas.logvar, "model_sha256": np.array(atlas.model_sha256)}
-    arrays.update({f"map_{name}": coords for name, coords in atlas.maps.items()})
-    if atlas.pca_mean is not None:
-        arrays.update(pca_mean=atlas.pca_mean, pca_components=atlas.pca_components)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **arrays)
-    return path
-
-
 def load_atlas(path: str | Path, model_sha256: str | None = None) -> Atlas:
     """Reads an atlas; raises CheckpointError, naming the file and the field, if it is unreadable,
     inconsistent or for another model."""
@@ -141,12 +107,6 @@ def _floats(path, arrays: dict[str, np.ndarray], field: str, shape: tuple[int, .
     if not np.isfinite(array).all():
         raise CheckpointError(path, f"atlas field {field!r} holds NaN or infinite values")
     return array.astype(np.float32, copy=False)
-
-
-def save_test_set(path: str | Path, images: np.ndarray, labels: np.ndarray) -> Path:
-    """The test digits the atlas indexes, uint8 and compressed (~2 MB for 10,000)."""
-    np.savez_compressed(path, images=images.astype(np.uint8), labels=labels.astype(np.uint8))
-    return Path(path)
 
 
 def load_test_set(path: str | Path) -> tuple[np.ndarray, np.ndarray]:

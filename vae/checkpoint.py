@@ -1,4 +1,5 @@
-"""Checkpoints: safetensors tensors + JSON metadata that rebuilds the model from the file alone.
+"""Checkpoints, read and verified without torch: safetensors tensors + JSON metadata that rebuilds the
+model from the file alone (training/checkpoint.py writes them).
 
 Metadata (under the safetensors header key "latent_explorer") holds the config,
 how the model was trained (beta, epochs, seed, wall time, a checksum of the
@@ -19,13 +20,12 @@ from safetensors import SafetensorError
 from safetensors.numpy import load as load_safetensors_bytes
 
 if TYPE_CHECKING:
-    import torch
+    from .config import ClassifierConfig, VAEConfig
 
 FORMAT = "latent-explorer/1"
 METADATA_KEY = "latent_explorer"
 MAX_HEADER_BYTES = 1 << 20
-MODEL_KINDS = ("vae", "classifier")  # what `build_model` can rebuild
-MAX_LAYER = 1 << 16  # no layer of a model this page can hold is wider than this
+MODEL_KINDS = ("vae", "classifier")
 
 
 class CheckpointError(Exception):
@@ -48,27 +48,6 @@ def tensors_digest(tensors: dict) -> str:
         digest.update(f"{name}|torch.{array.dtype}|{tuple(array.shape)}|".encode())
         digest.update(array.tobytes())
     return digest.hexdigest()
-
-
-def save_checkpoint(path: str | Path, model: torch.nn.Module, kind: str, info: dict) -> Path:
-    """Writes model weights + {format, kind, config, info, sha256}; returns the path."""
-    from safetensors.torch import save as save_safetensors_bytes
-
-    tensors = {name: t.detach().cpu().contiguous() for name, t in model.state_dict().items()}
-    record = {
-        "format": FORMAT,
-        "kind": kind,
-        "config": model.config.to_dict(),
-        "info": info,
-        "sha256": tensors_digest(tensors),
-    }
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    blob = save_safetensors_bytes(tensors, metadata={METADATA_KEY: json.dumps(record, sort_keys=True)})
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_bytes(blob)
-    temporary.replace(path)  # never leave a half-written checkpoint behind
-    return path
 
 
 def read_record(path: str | Path) -> dict:
@@ -110,57 +89,66 @@ def read_checkpoint(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
 
 
 def check_shapes(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -> None:
-    """Raises CheckpointError unless a VAE's tensors are exactly what its config implies
-    (a classifier's shapes are checked when `build_model` builds it)."""
-    from .config import VAEConfig, parameter_shapes
+    """Raises CheckpointError unless the tensors are exactly what the record's (checked) config implies."""
+    from .config import classifier_shapes, parameter_shapes
 
-    if record["kind"] != "vae":
-        return
-    _check_vae_config(path, record["config"])
-    try:
-        expected = parameter_shapes(VAEConfig(**record["config"]))
-    except (TypeError, ValueError) as error:
-        raise CheckpointError(path, f"metadata config cannot build a model ({error})") from None
-    _require_shapes(path, expected, arrays, record)
-
-
-def _require_shapes(path, expected: dict, arrays: dict, record: dict) -> None:
+    if record["kind"] == "vae":
+        expected = parameter_shapes(vae_config(path, record["config"]))
+    else:
+        expected = classifier_shapes(classifier_config(path, record["config"]))
     found = {name: tuple(array.shape) for name, array in arrays.items()}
     if expected != found:
         wrong = sorted(set(expected.items()) ^ set(found.items()))
-        raise CheckpointError(path, f"tensors do not match the config {record['config']}: {wrong[:4]}")
+        raise CheckpointError(path, f"tensors do not match the config {_shown(record['config'])}: {wrong[:4]}")
 
 
-def build_model(path: str | Path, arrays: dict[str, np.ndarray], record: dict) -> torch.nn.Module:
-    """Rebuilds the module a verified record describes and loads its tensors (eval mode, CPU)."""
-    import torch
+def vae_config(path: str | Path, config: object) -> VAEConfig:
+    """The one check of a VAE's config from a file: every field typed and in range, or CheckpointError."""
+    from .config import VAEConfig
 
-    check_shapes(path, arrays, record)
-    try:
-        if record["kind"] == "classifier":
-            from .classifier import DigitClassifier
-            from .config import ClassifierConfig
-
-            model = DigitClassifier(ClassifierConfig.from_dict(record["config"]))
-        else:
-            from .config import VAEConfig
-            from .model import VAE
-
-            model = VAE(VAEConfig(**record["config"]))
-    except (TypeError, ValueError, RuntimeError) as error:
-        raise CheckpointError(path, f"metadata config cannot build a model ({error})") from error
-    _require_shapes(path, {name: tuple(t.shape) for name, t in model.state_dict().items()}, arrays, record)
-    model.load_state_dict({name: torch.from_numpy(array.copy()) for name, array in arrays.items()})
-    return model.eval()
+    _known_fields(path, config, {"input_size", "hidden_size", "latent_size", "beta"})
+    beta = config.get("beta")
+    if not _is_number(beta) or not 0 <= beta < 1e6:
+        raise CheckpointError(path, f"config field 'beta' must be a number >= 0, got {_shown(beta)}")
+    input_size = _whole(path, config, "input_size", 784)
+    if input_size != 784:
+        raise CheckpointError(path, f"config field 'input_size' must be 784 (28x28 digits), got {input_size}")
+    return VAEConfig(
+        input_size, _whole(path, config, "hidden_size", 4096), _whole(path, config, "latent_size", 512), float(beta)
+    )
 
 
-def load_checkpoint(path: str | Path) -> tuple[torch.nn.Module, dict]:
-    """Rebuilds the model from the file alone. Returns (model in eval mode, metadata record).
+def classifier_config(path: str | Path, config: object) -> ClassifierConfig:
+    """The one check of the classifier's config from a file, or CheckpointError."""
+    from .config import ClassifierConfig
 
-    Raises CheckpointError for a missing, truncated, corrupt, tampered or mismatched file.
-    """
-    arrays, record = read_checkpoint(path)
-    return build_model(path, arrays, record), record
+    _known_fields(path, config, {"channels", "hidden_size", "dropout"})
+    channels = config.get("channels")
+    if (
+        not isinstance(channels, (list, tuple))
+        or len(channels) != 2
+        or any(isinstance(c, bool) or not isinstance(c, int) or not 0 < c <= 1024 for c in channels)
+    ):
+        raise CheckpointError(path, f"config field 'channels' must be two integers in 1..1024, got {_shown(channels)}")
+    dropout = config.get("dropout", 0.0)
+    if not _is_number(dropout) or not 0 <= dropout < 1:
+        raise CheckpointError(path, f"config field 'dropout' must be a number in [0, 1), got {_shown(dropout)}")
+    return ClassifierConfig((channels[0], channels[1]), _whole(path, config, "hidden_size", 4096), float(dropout))
+
+
+def _known_fields(path, config: object, fields: set[str]) -> None:
+    if not isinstance(config, dict):
+        raise CheckpointError(path, "metadata config is not a mapping")
+    unknown = sorted(set(config) - fields)
+    if unknown:
+        raise CheckpointError(path, f"config has unknown fields {_shown(unknown)}")
+
+
+def _whole(path, config: dict, field: str, maximum: int) -> int:
+    value = config.get(field)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
+        raise CheckpointError(path, f"config field {field!r} must be an integer in 1..{maximum}, got {_shown(value)}")
+    return value
 
 
 class _opened:
@@ -219,19 +207,6 @@ def _check_info(path: Path, info: object) -> None:
     for field in ("beta", "epochs", "seed", "batch_size", "train_digits", "wall_seconds"):
         if field in info and not _is_number(info[field]):
             raise CheckpointError(path, f"metadata field 'info.{field}' must be a number, got {_shown(info[field])}")
-
-
-def _check_vae_config(path: str | Path, config: dict) -> None:
-    """The fields `parameter_shapes` needs, typed, before any shape is computed from them."""
-    for field in ("input_size", "hidden_size", "latent_size"):
-        value = config.get(field)
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_LAYER:
-            raise CheckpointError(
-                path, f"config field {field!r} must be a whole number from 1 to {MAX_LAYER}, got {_shown(value)}"
-            )
-    beta = config.get("beta")
-    if not _is_number(beta) or beta < 0:
-        raise CheckpointError(path, f"config field 'beta' must be a number >= 0, got {_shown(beta)}")
 
 
 def _is_number(value: object) -> bool:

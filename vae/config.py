@@ -1,7 +1,8 @@
-"""The VAE's settings, and the tensor shapes they imply, without importing torch.
+"""The models' settings, and the tensor shapes they imply, without importing torch.
 
-The page verifies every shipped checkpoint against `parameter_shapes` before torch
-is even loaded; a test keeps this table equal to the real module's state_dict.
+One config per model kind, used by both sides: training/ builds torch modules from it and
+vae/inference.py the numpy ones; vae/checkpoint.py checks a file's config before either is
+built. Tests keep the shape tables equal to the real modules' state_dicts.
 """
 
 from __future__ import annotations
@@ -48,9 +49,18 @@ class ClassifierConfig:
     def to_dict(self) -> dict:
         return asdict(self)
 
-    @classmethod
-    def from_dict(cls, values: dict) -> ClassifierConfig:
-        values = dict(values)
-        if "channels" in values:
-            values["channels"] = tuple(values["channels"])
-        return cls(**values)
+
+def classifier_shapes(config: ClassifierConfig) -> dict[str, tuple[int, ...]]:
+    """Name -> shape of every tensor in DigitClassifier(config).state_dict()."""
+    c1, c2 = config.channels
+    h = config.hidden_size
+    return {
+        "conv1.weight": (c1, 1, 3, 3),
+        "conv1.bias": (c1,),
+        "conv2.weight": (c2, c1, 3, 3),
+        "conv2.bias": (c2,),
+        "fc1.weight": (h, c2 * 7 * 7),
+        "fc1.bias": (h,),
+        "fc2.weight": (10, h),
+        "fc2.bias": (10,),
+    }

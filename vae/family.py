@@ -39,24 +39,13 @@ class Variant:
 
 
 BETAS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
-SHIPPED = (
-    *(Variant(20, beta) for beta in BETAS),
-    Variant(2, 0.0),
-    Variant(2, 1.0),
-)  # z2-beta0: the lesson's autoencoder
+DEFAULT_MODEL = "z20-beta1"  # what a first visit shows
+AUTOENCODER, VAE = "z2-beta0", "z2-beta1"  # the lesson's pair: two z = 2 models that differ only in beta
+SHIPPED = (*(Variant(20, beta) for beta in BETAS), Variant.parse(AUTOENCODER), Variant.parse(VAE))
 TEST_SET_FILE = "mnist-test.npz"
+LESSON_FILE = "lesson.json"  # the lesson's presets and the geodesic's measured ratios (training/presets.py)
 CLASSIFIER_FILE = "classifier.safetensors"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
-
-
-class LoadedClassifier:
-    """The shipped digit classifier: its file, its record and its numpy model (built when the family loads)."""
-
-    def __init__(self, path: Path, record: dict, model: NumpyClassifier):
-        self.path, self.record, self.model = path, record, model
-
-    def get(self) -> NumpyClassifier:
-        return self.model
 
 
 class LoadedModel:
@@ -81,7 +70,7 @@ class Family:
     models: dict[str, LoadedModel]
     images: np.ndarray  # (N, 28, 28) uint8
     labels: np.ndarray  # (N,) uint8
-    classifier: LoadedClassifier | None = None  # the digit classifier, when shipped
+    classifier: NumpyClassifier | None = None  # the digit classifier, when shipped
 
     def get(self, latent_size: int, beta: float) -> LoadedModel:
         return self.models[Variant(latent_size, beta).name]
@@ -92,22 +81,19 @@ class Family:
     def latent_sizes(self) -> list[int]:
         return sorted({m.variant.latent_size for m in self.models.values()}, reverse=True)
 
-    def build_all(self) -> None:
-        """Nothing left to do: the numpy models are built when the family loads (kept for old callers)."""
 
-
-def load_family(folder: str | Path = DEFAULT_WEIGHTS, build: bool = True) -> Family:
+def load_family(folder: str | Path = DEFAULT_WEIGHTS) -> Family:
     """Reads and verifies every vae-*.safetensors in `folder` with its atlas and the test digits, and
     builds their numpy models (about 0.3 s for the shipped family; torch is never imported). It also
     sets BLAS to one thread per product for the process: these products are tiny and sessions run
     side by side (see vae.inference.limit_blas_threads).
 
     Raises FileNotFoundError (saying how to train) or CheckpointError (naming the file and the
-    problem or field). `build` is accepted for old callers; the models are always built now.
+    problem or field).
     """
     from .atlas import load_atlas, load_test_set
-    from .checkpoint import CheckpointError, read_checkpoint
-    from .inference import limit_blas_threads, load_classifier, vae_config
+    from .checkpoint import CheckpointError, read_checkpoint, vae_config
+    from .inference import limit_blas_threads, load_classifier
 
     limit_blas_threads()
     folder = Path(folder)
@@ -141,7 +127,16 @@ def load_family(folder: str | Path = DEFAULT_WEIGHTS, build: bool = True) -> Fam
         arrays, record = read_checkpoint(folder / CLASSIFIER_FILE)
         if record["kind"] != "classifier":
             raise CheckpointError(folder / CLASSIFIER_FILE, f"metadata kind is {record['kind']!r}, not 'classifier'")
-        classifier = LoadedClassifier(
-            folder / CLASSIFIER_FILE, record, load_classifier(folder / CLASSIFIER_FILE, arrays, record)
-        )
+        classifier = load_classifier(folder / CLASSIFIER_FILE, arrays, record)
     return Family(models, images, labels, classifier)
+
+
+def load_lesson_file(folder: str | Path) -> dict:
+    """weights/lesson.json, or {} when it is missing or unreadable (the page then shows no presets)."""
+    import json
+
+    try:
+        found = json.loads((Path(folder) / LESSON_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .inference import as_numpy, one_blas_thread, sigmoid
+from .inference import one_blas_thread, sigmoid
 
 
 @dataclass
@@ -40,7 +40,7 @@ class GeodesicReport:
 
 def curve_energy_and_length(model, codes: np.ndarray) -> tuple[float, float]:
     """Discrete energy and length of a latent curve (K, latent) under the decoder."""
-    images = np.asarray(as_numpy(model).decode(codes), dtype=np.float32).reshape(len(codes), -1)  # (K, pixels)
+    images = model.decode(codes).reshape(len(codes), -1)  # (K, pixels)
     steps = ((images[1:] - images[:-1]) ** 2).sum(axis=1)  # (K-1,)
     return float(steps.sum()), float(np.sqrt(np.maximum(steps, 1e-12)).sum())
 
@@ -75,7 +75,6 @@ def geodesic_path(
     progress=None,
 ) -> tuple[np.ndarray, GeodesicReport]:
     """(frames, latent) codes from a to b along the optimised curve, and how it compares to the line."""
-    model = as_numpy(model)
     a = np.asarray(a, dtype=np.float32)
     b = np.asarray(b, dtype=np.float32)
     t = np.linspace(0, 1, points, dtype=np.float32)[:, None]
@@ -118,7 +117,7 @@ def _resample_equal_steps(model, curve: np.ndarray, frames: int) -> np.ndarray:
     sub = np.linspace(0, 1, 9, dtype=np.float32)[:-1, None]  # 8 sub-steps per segment: arc length measured finely
     dense = curve[:-1, None, :] + (curve[1:] - curve[:-1])[:, None, :] * sub[None]  # (K-1, 8, latent)
     dense = np.concatenate([dense.reshape(-1, curve.shape[1]), curve[-1:]])  # (8 (K-1) + 1, latent)
-    images = model.decode(dense)
+    images = model.decode(dense).reshape(len(dense), -1)  # (8 (K-1) + 1, pixels)
     arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(images, axis=0), axis=1), dtype=np.float64)])
     targets = np.linspace(0, arc[-1], frames)
     index = np.clip(np.searchsorted(arc, targets), 1, len(dense) - 1)

@@ -1,12 +1,11 @@
 """The page's runtime: the VAE and the digit classifier in plain numpy, read from the same safetensors.
 
-torch trains the models (vae/model.py, vae/classifier.py); the page only runs them forward
+torch trains the models (training/model.py, training/classifier.py); the page only runs them forward
 (plus one hand-written gradient, in vae/geodesic.py), so it needs numpy alone: no 1-2 GB
 install, no 2 s import, no thread pool whose size changes the frames.
 
-    NumpyVAE.encode(x) -> (mu, logvar)      x (B, 784) or (B, 28, 28) in [0, 1]
-    NumpyVAE.posterior(images) -> (mu, logvar)   the same, under the lesson's name
-    NumpyVAE.decode(z) -> (B, 784)          pixel means in [0, 1]
+    NumpyVAE.encode(images) -> (mu, logvar)   images (B, 28, 28) or (B, 784) in [0, 1]; q(z|x) = N(mu, exp(logvar))
+    NumpyVAE.decode(z) -> (B, 28, 28)          pixel means in [0, 1] of codes z (B, latent)
     NumpyClassifier.probabilities(images) -> (B, 10)   softmax of the CNN's logits
 
 Everything is float32, like the torch modules. Every forward pass runs its products on one
@@ -26,15 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .checkpoint import CheckpointError
-from .config import ClassifierConfig, VAEConfig, parameter_shapes
-
-
-def _positive_int(path, config: dict, field: str, maximum: int) -> int:
-    value = config.get(field)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
-        raise CheckpointError(path, f"config field {field!r} must be an integer in 1..{maximum}, got {value!r}")
-    return value
+from .checkpoint import CheckpointError, classifier_config, vae_config
+from .config import ClassifierConfig, VAEConfig, classifier_shapes, parameter_shapes
 
 
 def _float32_arrays(path, arrays: dict, expected: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
@@ -54,65 +46,6 @@ def _float32_arrays(path, arrays: dict, expected: dict[str, tuple[int, ...]]) ->
     if extra:
         raise CheckpointError(path, f"unexpected tensors {extra[:4]}")
     return {name: np.ascontiguousarray(arrays[name], dtype=np.float32) for name in expected}
-
-
-def vae_config(path, config: dict) -> VAEConfig:
-    """A VAEConfig from a checkpoint's metadata, every field checked."""
-    if not isinstance(config, dict):
-        raise CheckpointError(path, "metadata config is not a mapping")
-    unknown = sorted(set(config) - {"input_size", "hidden_size", "latent_size", "beta"})
-    if unknown:
-        raise CheckpointError(path, f"config has unknown fields {unknown}")
-    beta = config.get("beta")
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not 0 <= beta < 1e6:
-        raise CheckpointError(path, f"config field 'beta' must be a number >= 0, got {beta!r}")
-    input_size = _positive_int(path, config, "input_size", 784)
-    if input_size != 784:
-        raise CheckpointError(path, f"config field 'input_size' must be 784 (28x28 digits), got {input_size}")
-    return VAEConfig(
-        input_size,
-        _positive_int(path, config, "hidden_size", 4096),
-        _positive_int(path, config, "latent_size", 512),
-        float(beta),
-    )
-
-
-def classifier_config(path, config: dict) -> ClassifierConfig:
-    """A ClassifierConfig from a checkpoint's metadata, every field checked."""
-    if not isinstance(config, dict):
-        raise CheckpointError(path, "metadata config is not a mapping")
-    unknown = sorted(set(config) - {"channels", "hidden_size", "dropout"})
-    if unknown:
-        raise CheckpointError(path, f"config has unknown fields {unknown}")
-    channels = config.get("channels")
-    if (
-        not isinstance(channels, (list, tuple))
-        or len(channels) != 2
-        or any(isinstance(c, bool) or not isinstance(c, int) or not 0 < c <= 1024 for c in channels)
-    ):
-        raise CheckpointError(path, f"config field 'channels' must be two integers in 1..1024, got {channels!r}")
-    dropout = config.get("dropout", 0.0)
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise CheckpointError(path, f"config field 'dropout' must be a number in [0, 1), got {dropout!r}")
-    return ClassifierConfig(
-        (channels[0], channels[1]), _positive_int(path, config, "hidden_size", 4096), float(dropout)
-    )
-
-
-def classifier_shapes(config: ClassifierConfig) -> dict[str, tuple[int, ...]]:
-    """Name -> shape of every tensor in DigitClassifier(config).state_dict()."""
-    c1, c2 = config.channels
-    h = config.hidden_size
-    return {
-        "conv1.weight": (c1, 1, 3, 3),
-        "conv1.bias": (c1,),
-        "conv2.weight": (c2, c1, 3, 3),
-        "conv2.bias": (c2,),
-        "fc1.weight": (h, c2 * 7 * 7),
-        "fc1.bias": (h,),
-        "fc2.weight": (10, h),
-        "fc2.bias": (10,),
-    }
 
 
 def _relu(x: np.ndarray) -> np.ndarray:
@@ -153,7 +86,7 @@ def one_blas_thread():
 
 
 class NumpyVAE:
-    """The VAE of vae/model.py, forward only: 784 -> hidden (ReLU) -> (mu, logvar); z -> hidden (ReLU) -> 784."""
+    """The VAE of training/model.py, forward only: 784 -> hidden (ReLU) -> (mu, logvar); z -> hidden (ReLU) -> 784."""
 
     def __init__(self, arrays: dict[str, np.ndarray], config: VAEConfig, path: str | Path = "<arrays>"):
         self.config, self.path = config, Path(path)
@@ -176,8 +109,6 @@ class NumpyVAE:
         h = _relu(x @ self.w1 + self.b1)  # (B, hidden)
         return h @ self.w_mu + self.b_mu, h @ self.w_logvar + self.b_logvar
 
-    posterior = encode  # q(z|x) = N(mu, exp(logvar)): the name the lesson uses
-
     def decode_hidden(self, z: np.ndarray) -> np.ndarray:
         """Pre-activation of the decoder's hidden layer (B, hidden); the geodesic's gradient needs it."""
         return np.asarray(z, dtype=np.float32).reshape(-1, self.config.latent_size) @ self.w3 + self.b3
@@ -187,12 +118,12 @@ class NumpyVAE:
         return _relu(self.decode_hidden(z)) @ self.w4 + self.b4  # (B, 784)
 
     def decode(self, z: np.ndarray) -> np.ndarray:
-        """Pixel means (B, 784) in [0, 1] of codes z (B, latent)."""
-        return sigmoid(self.decode_logits(z))
+        """Pixel means (B, 28, 28) float32 in [0, 1] of codes z (B, latent)."""
+        return sigmoid(self.decode_logits(z)).reshape(-1, 28, 28)
 
 
 class NumpyClassifier:
-    """The CNN of vae/classifier.py in eval mode: two 3x3 conv + ReLU + 2x2 max-pool blocks, then 2 linear layers."""
+    """The CNN of training/classifier.py in eval mode: two 3x3 conv + ReLU + 2x2 max-pool blocks, then 2 linears."""
 
     def __init__(self, arrays: dict[str, np.ndarray], config: ClassifierConfig, path: str | Path = "<arrays>"):
         self.config, self.path = config, Path(path)
@@ -262,14 +193,3 @@ def limit_blas_threads() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")
-
-
-def as_numpy(model):
-    """The numpy model for a numpy model or a torch module (tests and scripts pass tiny torch VAEs)."""
-    if isinstance(model, (NumpyVAE, NumpyClassifier)) or not hasattr(model, "state_dict"):
-        return model
-    arrays = {name: t.detach().cpu().numpy().astype(np.float32) for name, t in model.state_dict().items()}
-    config = model.config
-    if isinstance(config, VAEConfig):
-        return NumpyVAE(arrays, config, f"<{type(model).__name__}>")
-    return NumpyClassifier(arrays, config, f"<{type(model).__name__}>")

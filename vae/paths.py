@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .inference import as_numpy
-
 METHODS = ("linear", "spherical", "geodesic")
 
 
@@ -51,18 +49,3 @@ def _slerp_with_linear_norm(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.n
         direction = (np.sin((1 - t) * omega) * unit_a + np.sin(t * omega) * unit_b) / np.sin(omega)
     direction /= np.linalg.norm(direction, axis=1, keepdims=True)
     return direction * ((1 - t) * norm_a + t * norm_b)
-
-
-def decode(model, codes: np.ndarray) -> np.ndarray:
-    """Decoded pixel means (F, 28, 28) float32 of latent codes (F, latent); numpy (or torch) model in, numpy out."""
-    return as_numpy(model).decode(np.ascontiguousarray(codes, dtype=np.float32)).reshape(-1, 28, 28)
-
-
-def encode(model, images: np.ndarray) -> np.ndarray:
-    """Posterior means mu (B, latent) of images (B, 28, 28) in [0, 1]."""
-    return posterior(model, images)[0]
-
-
-def posterior(model, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(mu, logvar), each (B, latent), of q(z|x) for images (B, 28, 28) or (B, 784) in [0, 1]."""
-    return as_numpy(model).encode(np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 784))

@@ -56,6 +56,12 @@ def manifold_codes(box: tuple[float, float, float, float], steps: int) -> np.nda
     return np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2).astype(np.float32)
 
 
+def random_pairs(digits: int, pairs: int, seed: int) -> np.ndarray:
+    """(pairs, 2) indices of two distinct test digits each, the same for the same seed on any machine."""
+    rng = np.random.default_rng(seed)
+    return np.stack([rng.choice(digits, 2, replace=False) for _ in range(pairs)])
+
+
 def typical_spacing(codes: np.ndarray, sample: int = 2000, seed: int = 0) -> float:
     """Median distance from a test code to its nearest other test code (a subsample, for speed)."""
     codes = np.asarray(codes, dtype=np.float64)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from .config import ACTIVE_UNIT_THRESHOLD
-from .paths import decode
 
 
 def traversal_codes(z: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -25,7 +24,7 @@ def traversal_codes(z: np.ndarray, values: np.ndarray) -> np.ndarray:
 def traverse(model, z: np.ndarray, steps: int = 9, reach: float = 3.0) -> np.ndarray:
     """Decoded traversal grid (latent, steps, 28, 28) around code z (latent,)."""
     codes = traversal_codes(z, np.linspace(-reach, reach, steps, dtype=np.float32))
-    return decode(model, codes.reshape(-1, len(z))).reshape(len(z), steps, 28, 28)
+    return model.decode(codes.reshape(-1, len(z))).reshape(len(z), steps, 28, 28)
 
 
 def kl_per_dimension(mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:
@@ -41,4 +40,4 @@ def active_dimensions(mu: np.ndarray) -> np.ndarray:
 def prior_samples(model, latent_size: int, count: int, seed: int = 0) -> np.ndarray:
     """Decoded draws z ~ N(0, I): (count, 28, 28), the same for the same seed."""
     z = np.random.default_rng(seed).standard_normal((count, latent_size)).astype(np.float32)
-    return decode(model, z)
+    return model.decode(z)

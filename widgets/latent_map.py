@@ -32,12 +32,13 @@ by rendering one tiny, hidden st.plotly_chart (`load_plotly`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
+
+from explorer.untrusted import number, whole
 
 _COMPONENT = st.components.v2.component(
     "latent_explorer_map",
@@ -59,20 +60,14 @@ def _ack_key(key: str) -> str:
     return f"_latent_map_ack:{key}"
 
 
-def _number(value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return float(value)
-
-
 def _clean(click) -> dict | None:
     """One click from the browser, checked: a whole serial and index, finite or absent x and y."""
     if not isinstance(click, Mapping):
         return None
-    serial, index = _number(click.get("serial")), _number(click.get("index"))
-    if serial is None or index is None or not serial.is_integer() or not index.is_integer():
+    serial, index = whole(click.get("serial")), whole(click.get("index"))
+    if serial is None or index is None:
         return None
-    return {"serial": int(serial), "index": int(index), "x": _number(click.get("x")), "y": _number(click.get("y"))}
+    return {"serial": serial, "index": index, "x": number(click.get("x")), "y": number(click.get("y"))}
 
 
 def new_clicks(key: str) -> list[dict]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .checkpoint import read_record
-from .family import Variant
+from vae.checkpoint import read_record
+from vae.family import Variant
+
 from .lesson_metrics import card_section
 
 HEADER = """# Model card: Latent Explorer's VAE family

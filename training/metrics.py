@@ -12,7 +12,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .config import ACTIVE_UNIT_THRESHOLD
+from vae.config import ACTIVE_UNIT_THRESHOLD
+
 from .model import VAE, kl_divergence
 
 

@@ -1,6 +1,6 @@
 """The lesson's per-beta table: what sampling, interpolating and the z = 2 plane show, measured.
 
-    python -m vae.lesson_metrics [--weights weights]   # add the table to shipped checkpoints, tensors untouched
+    python -m training.lesson_metrics [--weights weights]   # add the table to shipped checkpoints, tensors untouched
 
 train.py calls `lesson_table` for each VAE it trains and stores the result as
 record["info"]["lesson"]; the command above computes the same table for
@@ -28,9 +28,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .sampling import plane_box, prior_codes
+from vae.sampling import READABLE, plane_box, prior_codes, random_pairs
 
-PRIOR_SAMPLES = {"count": 1000, "seed": 0, "threshold": 0.9}
+PRIOR_SAMPLES = {"count": 1000, "seed": 0, "threshold": READABLE}
 MIDPOINTS = {"pairs": 300, "seed": 0}
 PLANE_GRID = 25
 
@@ -50,7 +50,7 @@ def _decode(model, z: np.ndarray) -> torch.Tensor:
     return model.decode(torch.from_numpy(np.ascontiguousarray(z, dtype=np.float32)))  # (B, 784)
 
 
-def prior_sample_figures(model, classifier, count: int = 1000, seed: int = 0, threshold: float = 0.9) -> dict:
+def prior_sample_figures(model, classifier, count: int = 1000, seed: int = 0, threshold: float = READABLE) -> dict:
     """How much of what N(0, I) decodes to is a digit, and which digits."""
     z = prior_codes(model.config.latent_size, count, seed)
     probabilities = _read(classifier, _decode(model, z))
@@ -67,15 +67,9 @@ def prior_sample_figures(model, classifier, count: int = 1000, seed: int = 0, th
     }
 
 
-def midpoint_pairs(digits: int, pairs: int, seed: int) -> np.ndarray:
-    """(pairs, 2) indices of distinct test digits, the same for the same seed."""
-    rng = np.random.default_rng(seed)
-    return np.stack([rng.choice(digits, 2, replace=False) for _ in range(pairs)])
-
-
 def midpoint_figures(model, classifier, mu: np.ndarray, pairs: int = 300, seed: int = 0) -> dict:
     """How digit-like the halfway point between two real codes decodes."""
-    index = midpoint_pairs(len(mu), pairs, seed)
+    index = random_pairs(len(mu), pairs, seed)
     middle = (mu[index[:, 0]].astype(np.float32) + mu[index[:, 1]].astype(np.float32)) / 2  # (pairs, latent)
     confidence = _read(classifier, _decode(model, middle)).max(dim=1).values
     return {
@@ -107,7 +101,7 @@ def rewrite_info(path: str | Path, info: dict) -> Path:
     """Replaces a checkpoint's record["info"], keeping its tensors byte for byte (so its sha256 holds)."""
     from safetensors.numpy import save as save_safetensors_bytes
 
-    from .checkpoint import METADATA_KEY, read_checkpoint
+    from vae.checkpoint import METADATA_KEY, read_checkpoint
 
     arrays, record = read_checkpoint(path)  # verified: never restamp a damaged file
     record = dict(record, info=info)
@@ -121,9 +115,10 @@ def rewrite_info(path: str | Path, info: dict) -> Path:
 
 def restamp_folder(folder: str | Path) -> dict[str, dict]:
     """Computes the table for every vae-*.safetensors in folder with its classifier; rewrites metadata only."""
-    from .atlas import load_test_set
+    from vae.atlas import load_test_set
+    from vae.family import CLASSIFIER_FILE
+
     from .checkpoint import load_checkpoint
-    from .family import CLASSIFIER_FILE
     from .metrics import encode_all
 
     folder = Path(folder)
@@ -146,7 +141,7 @@ def restamp_folder(folder: str | Path) -> dict[str, dict]:
 
 def card_section(folder: str | Path) -> str:
     """The model card's lesson table (weights/README.md), from the figures stored in each checkpoint."""
-    from .checkpoint import read_record
+    from vae.checkpoint import read_record
 
     rows = []
     for path in sorted(Path(folder).glob("vae-*.safetensors")):
@@ -173,7 +168,7 @@ def card_section(folder: str | Path) -> str:
     table = "\n".join(row for *_, row in sorted(rows))
     return f"""
 ## What the lesson measures
-Computed by `python -m vae.lesson_metrics` from the shipped tensors and stored in each checkpoint
+Computed by `python -m training.lesson_metrics` from the shipped tensors and stored in each checkpoint
 (record["info"]["lesson"]); the page's lesson quotes these figures, and tests/test_lesson.py recomputes them.
 A decoded image **reads as a digit** when the digit classifier below gives its top class P >= 0.9.
 

@@ -1,6 +1,6 @@
 """The lesson's "Show me" presets and the geodesic's verdict threshold, measured on the shipped models.
 
-    python -m explorer.presets [--weights weights]   # writes weights/lesson.json (same file on every run)
+    python -m training.presets [--weights weights]   # writes weights/lesson.json (same file on every run)
 
 A preset is a view (a link's query parameters) that makes one point of the lesson,
 with a caption that states what was measured there. Each is picked by a rule, not
@@ -30,15 +30,12 @@ from pathlib import Path
 
 import numpy as np
 
-from vae.family import Family, LoadedModel, load_family
+from explorer.share import View, to_query
+from vae.family import AUTOENCODER, LESSON_FILE, VAE, Family, LoadedModel, load_family
 from vae.geodesic import geodesic_path
-from vae.paths import decode, interpolate
-from vae.sampling import READABLE, manifold_codes, nearest_code, plane_box, typical_spacing
+from vae.paths import interpolate
+from vae.sampling import READABLE, manifold_codes, nearest_code, plane_box, random_pairs, typical_spacing
 
-from .share import View, to_query
-
-LESSON_FILE = "lesson.json"
-AUTOENCODER, VAE = "z2-beta0", "z2-beta1"
 GRID = 41  # candidate points per side of the autoencoder's plane
 PAIRS = 200  # random test pairs for the path presets
 GEODESIC_PAIRS = 24  # random pairs per model for the verdict's distribution
@@ -48,14 +45,14 @@ SEED = 0
 
 def reading(family: Family, pictures: np.ndarray) -> np.ndarray:
     """Classifier probabilities (N, 10) of decoded pictures (N, 28, 28)."""
-    return family.classifier.get().probabilities(pictures)
+    return family.classifier.probabilities(pictures)
 
 
 def probe_figures(family: Family, loaded: LoadedModel, point: np.ndarray) -> dict:
     """What the lesson's probe card says about `point` on one plane."""
     _, distance = nearest_code(point, loaded.atlas.mu)
     gap = typical_spacing(loaded.atlas.mu)
-    probabilities = reading(family, decode(loaded.model, point[None].astype(np.float32)))[0]
+    probabilities = reading(family, loaded.model.decode(point[None].astype(np.float32)))[0]
     return {
         "gaps": round(distance / gap, 1),
         "digit": int(probabilities.argmax()),
@@ -78,7 +75,7 @@ def hole_preset(family: Family) -> dict:
     gaps = np.linalg.norm(candidates[:, None, :] - ae.atlas.mu[None, ::5, :], axis=2).min(axis=1)
     gaps /= typical_spacing(ae.atlas.mu)
     far = candidates[gaps >= np.percentile(gaps, 75)]  # the emptiest quarter of the grid
-    confidence = reading(family, decode(ae.model, far)).max(axis=1)
+    confidence = reading(family, ae.model.decode(far)).max(axis=1)
     point = far[int(np.argmin(confidence))].round(2)
     on_ae = probe_figures(family, ae, point)
     x0, x1, y0, y1 = plane_box(vae.atlas.mu)
@@ -100,17 +97,12 @@ def worst_frames(family: Family, loaded: LoadedModel, pairs: np.ndarray) -> np.n
     """(pairs,) the lowest classifier confidence among the inner frames of each straight path."""
     mu = loaded.atlas.mu
     paths = np.stack([interpolate(mu[a], mu[b], FRAMES) for a, b in pairs])  # (P, F, latent)
-    inner = decode(loaded.model, paths[:, 1:-1].reshape(-1, mu.shape[1]))
+    inner = loaded.model.decode(paths[:, 1:-1].reshape(-1, mu.shape[1]))
     return reading(family, inner).max(axis=1).reshape(len(pairs), FRAMES - 2).min(axis=1)
 
 
-def random_pairs(family: Family, count: int) -> np.ndarray:
-    rng = np.random.default_rng(SEED)
-    return np.stack([rng.choice(len(family.labels), 2, replace=False) for _ in range(count)])
-
-
 def path_presets(family: Family) -> list[dict]:
-    pairs = random_pairs(family, PAIRS)
+    pairs = random_pairs(len(family.labels), PAIRS, SEED)
     presets = []
     z2 = {name: worst_frames(family, family.models[name], pairs) for name in (AUTOENCODER, VAE)}
     pick = int(np.argmin(z2[AUTOENCODER]))
@@ -192,19 +184,10 @@ def geodesic_threshold(family: Family) -> dict:
 def build(family: Family) -> dict:
     presets = [hole_preset(family), *path_presets(family)]
     return {
-        "about": "Written by `python -m explorer.presets`; every figure is measured on the shipped weights.",
+        "about": "Written by `python -m training.presets`; every figure is measured on the shipped weights.",
         "presets": presets,
         "geodesic": geodesic_threshold(family),
     }
-
-
-def load(folder: str | Path) -> dict:
-    """weights/lesson.json, or {} when it is missing or unreadable (the page then shows no presets)."""
-    try:
-        found = json.loads((Path(folder) / LESSON_FILE).read_text())
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
 
 
 def main(argv=None) -> None:

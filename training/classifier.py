@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .config import ClassifierConfig
+from vae.config import ClassifierConfig
 
 
 class DigitClassifier(nn.Module):
