@@ -319,7 +319,6 @@ def test_fast_clicks_all_register_in_order(page):
 def test_click_on_empty_plane_decodes_that_point(browser, server):
     import numpy as np
 
-    from explorer.sprites import decode_numpy
     from vae.family import load_family
 
     page = open_app(browser, server.url + "/?model=z2-beta1&map=plane")
@@ -332,7 +331,7 @@ def test_click_on_empty_plane_decodes_that_point(browser, server):
         page.wait_for_function("() => document.querySelector('.le-tip').textContent.includes('decoder draws')")
         tip = page.evaluate(TIP)
         data_xy = page.evaluate(PIXEL_DATA, xy)
-        expected = np.round(255 * decode_numpy(decoder, np.array([data_xy]))[0]).astype(int).ravel()
+        expected = np.round(255 * decoder.decode(np.array([data_xy], np.float32))[0]).astype(int).ravel()
         assert np.abs(np.array(tip["tiles"][0]) - expected).max() <= 1  # the browser ran the same decoder
         settled(page, lambda xy=xy: page.mouse.click(*xy))
         picked.append(data_xy)
