@@ -1,10 +1,50 @@
-"""Latent Explorer's server: the page (page.py), served by Streamlit's ASGI app.
+"""Latent Explorer's server: the page (page.py) plus one route that serves the models' arrays.
 
     streamlit run app.py
 
-Streamlit runs page.py for every visitor; this file only says how to serve it.
+Streamlit runs page.py for every visitor. Beside it, `/le-assets/<sha256>.<kind>` answers
+with the content-addressed blobs of explorer/assets.py (decoders, test codes, the digit
+sprite), cached by the browser for good, so the map's first paint and the in-browser
+decoding never wait on the websocket. When the server starts, a thread loads and verifies
+every model and builds those blobs, so the first visitor does not wait for them either.
 """
 
-import streamlit as st
+from __future__ import annotations
 
-app = st.App("page.py")
+import logging
+import threading
+from contextlib import asynccontextmanager
+
+import streamlit as st
+from starlette.responses import Response
+from starlette.routing import Route
+
+from explorer.assets import ROUTE, STORE, prepare
+from vae.family import shared_family, weights_folder
+
+log = logging.getLogger("latent_explorer")
+CACHED_FOR_GOOD = "public, max-age=31536000, immutable"  # the name is the content's hash
+
+
+async def asset(request) -> Response:
+    blob = STORE.get(request.path_params["name"])
+    if blob is None:
+        return Response("no such asset", status_code=404, media_type="text/plain")
+    return Response(blob.data, media_type=blob.content_type, headers={"Cache-Control": CACHED_FOR_GOOD})
+
+
+def preload() -> None:
+    """Loads the family and builds its blobs; a failure is left for the page to report to the visitor."""
+    try:
+        prepare(shared_family(weights_folder()))
+    except Exception:  # the page shows what is wrong with weights/ (and how to fix it) on every visit
+        log.exception("preloading the models failed")
+
+
+@asynccontextmanager
+async def lifespan(app):
+    threading.Thread(target=preload, name="preload-models", daemon=True).start()
+    yield
+
+
+app = st.App("page.py", routes=[Route(ROUTE + "/{name}", asset)], lifespan=lifespan)

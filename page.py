@@ -31,9 +31,10 @@ from sections.draw import draw_section
 from sections.inside import inside_the_model
 from sections.lesson import lesson
 from sections.map import explorer
-from sections.runtime import get_family, no_traceback, status, weights_error, weights_folder
+from sections.runtime import get_family, no_traceback, status, weights_error
 from sections.sidebar import sidebar
 from vae.checkpoint import CheckpointError
+from vae.family import weights_folder
 from widgets.latent_map import load_plotly
 
 PAGES = {"explore": ":material/explore: Explore the map", "lesson": ":material/school: Why a VAE? Autoencoder vs VAE"}

@@ -22,7 +22,7 @@ import streamlit as st
 from explorer import images, planes, sprites, untrusted
 from explorer.share import PLANE_LIMIT, View, parse_query
 from explorer.state import test_digit
-from vae.family import Family, LoadedModel
+from vae.family import Family, LoadedModel, weights_folder
 from vae.sampling import (
     READABLE,
     manifold_codes,
@@ -35,7 +35,7 @@ from widgets.latent_map import latent_map, new_clicks
 
 from . import session
 from .lesson_rows import AUTOENCODER, POSTERIOR_SAMPLES, VAE, reparameterization, sampling, table
-from .runtime import lesson_file, no_traceback, status, weights_folder
+from .runtime import lesson_file, no_traceback, status
 
 TILES = 25  # decoded digits per side of each plane's picture
 SAME_AXES, SHOW_CODES, DIGIT = "lesson_same_axes", "lesson_show_codes", "lesson_digit"

@@ -12,12 +12,12 @@ from explorer import charts, images
 from explorer.share import View
 from explorer.state import Endpoints
 from vae.analytics import analyse_path
-from vae.family import Family, LoadedModel
+from vae.family import Family, LoadedModel, weights_folder
 from vae.geodesic import geodesic_path
 from vae.paths import interpolate
 
 from .find import strip_end
-from .runtime import lesson_file, status, weights_folder
+from .runtime import lesson_file, status
 
 GEODESIC_POINTS = 16
 

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import logging
-import os
 from functools import wraps
 
 import streamlit as st
 
 from vae.checkpoint import CheckpointError
-from vae.family import DEFAULT_WEIGHTS, Family, load_family, load_lesson_file
+from vae.family import Family, load_lesson_file, shared_family
 
 log = logging.getLogger("latent_explorer")
 
 
-def weights_folder() -> str:
-    """weights/ beside the code, or $LATENT_EXPLORER_WEIGHTS (read on every run, so tests can point it elsewhere)."""
-    return os.environ.get("LATENT_EXPLORER_WEIGHTS", str(DEFAULT_WEIGHTS))
-
-
-@st.cache_resource(show_spinner="Loading the models...")
 def get_family(folder: str) -> Family:
-    """Every shipped model, verified and built once per server process and shared by all sessions."""
-    return load_family(folder)
+    """Every shipped model, verified and built once per server process and shared by all sessions
+    (app.py starts loading it when the server starts)."""
+    with st.spinner("Loading the models..."):
+        return shared_family(folder)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -62,8 +62,9 @@ def analytics_page():
     import streamlit as st
 
     from explorer import charts
-    from sections.runtime import get_family, weights_folder
+    from sections.runtime import get_family
     from vae.analytics import analyse_path
+    from vae.family import weights_folder
     from vae.paths import interpolate
 
     family = get_family(weights_folder())

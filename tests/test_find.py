@@ -20,8 +20,9 @@ def panel_page():
     import streamlit as st
 
     from sections.find import find_panel
-    from sections.runtime import get_family, weights_folder
+    from sections.runtime import get_family
     from sections.session import endpoints
+    from vae.family import weights_folder
 
     family = get_family(weights_folder())
     find_panel(family, family.models["z20-beta1"], endpoints())
@@ -189,7 +190,8 @@ import sys
 sys.path.insert(0, {root!r})
 from explorer.state import test_digit
 from sections.find import find_panel
-from sections.runtime import get_family, weights_folder
+from sections.runtime import get_family
+from vae.family import weights_folder
 from sections.session import endpoints
 
 family = get_family(weights_folder())

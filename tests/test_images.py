@@ -76,7 +76,8 @@ def inside_page():
     """The "inside the model" section alone, comparing every beta of the default model's family."""
     from explorer.share import View
     from sections.inside import inside_the_model
-    from sections.runtime import get_family, weights_folder
+    from sections.runtime import get_family
+    from vae.family import weights_folder
 
     inside_the_model(get_family(weights_folder()), View(compare=True))
 

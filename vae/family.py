@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,6 +131,26 @@ def load_family(folder: str | Path = DEFAULT_WEIGHTS) -> Family:
             raise CheckpointError(folder / CLASSIFIER_FILE, f"metadata kind is {record['kind']!r}, not 'classifier'")
         classifier = load_classifier(folder / CLASSIFIER_FILE, arrays, record)
     return Family(models, images, labels, classifier)
+
+
+def weights_folder() -> str:
+    """weights/ beside the code, or $LATENT_EXPLORER_WEIGHTS (read on every call, so tests can point it elsewhere)."""
+    return os.environ.get("LATENT_EXPLORER_WEIGHTS", str(DEFAULT_WEIGHTS))
+
+
+_SHARED: dict[str, Family] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_family(folder: str | Path) -> Family:
+    """The family in `folder`, loaded once per server process and shared by every session and the asset
+    route (a second caller waits for the first load instead of loading again). A load that fails is
+    not kept, so the next visitor sees the same message and a restored folder loads."""
+    key = str(Path(folder).resolve())
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = load_family(folder)
+        return _SHARED[key]
 
 
 def load_lesson_file(folder: str | Path) -> dict:

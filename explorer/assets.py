@@ -1,0 +1,133 @@
+"""What the browser fetches over plain HTTP instead of the websocket: the models' arrays, content-addressed.
+
+    manifest = model_manifest(family, "z20-beta1")   # small JSON-able dict of URLs, shapes and PCA maps
+    blob = STORE.get("3f2a...c1.f32")                # what app.py's route answers for /le-assets/<name>
+
+Every blob is named by the SHA-256 of its bytes, so its URL never changes meaning: the route
+serves it with `Cache-Control: immutable` and a browser keeps it across reruns, reloads and
+visits. Only arrays derived from the shipped weights are ever stored (a visitor's drawing
+travels in the component's own data), so the store is bounded by what is shipped and no
+visitor can reach another visitor's data through it.
+
+Binary layout: little-endian, row-major; float32 unless the name ends in .u8 (uint8) or .png.
+A model's decoder is one blob holding fc3.weight (hidden, latent), fc3.bias (hidden,),
+fc4.weight (784, hidden), fc4.bias (784,) one after another: torch's (out, in) layout, which
+widgets/ decode with the same arithmetic as vae.inference.NumpyVAE.decode.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from vae.family import Family, LoadedModel
+
+from . import sprites
+
+ROUTE = "/le-assets"
+NAME = re.compile(r"^[0-9a-f]{24}\.(f32|u8|png)$")  # what the route accepts: nothing else is looked up
+TYPES = {"f32": "application/octet-stream", "u8": "application/octet-stream", "png": "image/png"}
+
+
+@dataclass(frozen=True)
+class Blob:
+    data: bytes
+    content_type: str
+
+
+class AssetStore:
+    """Blobs by content name, for the whole server process (every session and the route share it)."""
+
+    def __init__(self) -> None:
+        self._blobs: dict[str, Blob] = {}
+        self._lock = threading.Lock()
+
+    def put(self, data: bytes, kind: str) -> str:
+        """Stores `data` (kind "f32", "u8" or "png") and returns the URL that serves it."""
+        name = f"{hashlib.sha256(data).hexdigest()[:24]}.{kind}"
+        with self._lock:
+            self._blobs.setdefault(name, Blob(data, TYPES[kind]))
+        return f"{ROUTE}/{name}"
+
+    def get(self, name: str) -> Blob | None:
+        if not NAME.match(name):
+            return None
+        with self._lock:
+            return self._blobs.get(name)
+
+    @property
+    def size(self) -> int:
+        with self._lock:
+            return sum(len(blob.data) for blob in self._blobs.values())
+
+
+STORE = AssetStore()
+_MANIFESTS: dict[tuple[int, str], dict] = {}  # (id of the family, model) -> manifest; the family lives on
+_LOCK = threading.Lock()
+
+
+def floats(array: np.ndarray) -> bytes:
+    return np.ascontiguousarray(array, dtype="<f4").tobytes()
+
+
+def decoder_blob(model) -> bytes:
+    """fc3.weight, fc3.bias, fc4.weight, fc4.bias of a NumpyVAE, in torch's (out, in) layout, as float32."""
+    return b"".join(floats(part) for part in (model.w3.T, model.b3, model.w4.T, model.b4))
+
+
+def model_manifest(family: Family, name: str) -> dict:
+    """URLs and shapes of one model's arrays: its decoder, the test digits' codes (mu) and each map's
+    2-D coordinates; PCA's mean and components inline (a few hundred numbers), so a browser can
+    place a code on the map and invert a point of the map. Built once per model."""
+    key = (id(family), name)
+    with _LOCK:
+        if key in _MANIFESTS:
+            return _MANIFESTS[key]
+    loaded: LoadedModel = family.models[name]
+    atlas, model = loaded.atlas, loaded.model
+    maps = {}
+    for map_name, coordinates in atlas.maps.items():
+        entry = {"codes": STORE.put(floats(coordinates), "f32")}
+        if map_name == "pca":
+            entry["mean"] = atlas.pca_mean.astype(float).round(7).tolist()
+            entry["components"] = atlas.pca_components.astype(float).round(7).tolist()
+        maps[map_name] = entry
+    manifest = {
+        "name": name,
+        "latent": int(model.config.latent_size),
+        "hidden": int(model.config.hidden_size),
+        "beta": float(loaded.variant.beta),
+        "count": len(atlas.mu),
+        "decoder": STORE.put(decoder_blob(model), "f32"),
+        "mu": STORE.put(floats(atlas.mu), "f32"),
+        "maps": maps,
+    }
+    with _LOCK:
+        return _MANIFESTS.setdefault(key, manifest)
+
+
+def digits_manifest(family: Family) -> dict:
+    """The test digits: their labels (uint8) and one PNG sprite (digit i at column i % 100, row i // 100)."""
+    key = (id(family), "")
+    with _LOCK:
+        if key in _MANIFESTS:
+            return _MANIFESTS[key]
+    manifest = {
+        "count": len(family.labels),
+        "labels": STORE.put(np.ascontiguousarray(family.labels, dtype=np.uint8).tobytes(), "u8"),
+        "sprite": STORE.put(sprites.sprite_png(family.images), "png"),
+        "columns": sprites.COLUMNS,
+    }
+    with _LOCK:
+        return _MANIFESTS.setdefault(key, manifest)
+
+
+def prepare(family: Family) -> None:
+    """Builds every manifest now (the server calls it at start), so no visitor waits for one."""
+    digits_manifest(family)
+    for name in family.models:
+        model_manifest(family, name)
