@@ -1,18 +1,16 @@
 """Latent Explorer: see, and touch, the latent space of a variational autoencoder.
 
-The page, as a table of contents (app.py serves it: `streamlit run app.py`).
+The page, as a table of contents (app.py serves it: `streamlit run app.py`). A compact header,
+then one switch between two views:
 
-The page reads top to bottom like the screen. The sidebar picks a model, a map and a path
-(sections/sidebar.py). Under the title, one switch chooses between two views:
+- "Explore the map": the latent map with the morph beside it (sections/map.py, which lays out
+  the widget, the find panel and the analytics under it; sections/morph.py computes the path),
+  then "draw a digit" (sections/draw.py) and "inside the model" (sections/inside.py);
+- "Why a VAE?": the lesson, autoencoder against VAE on z = 2 planes (sections/lesson.py).
 
-- "Explore the map": the latent map with two endpoints and the morph between them
-  (sections/map.py, sections/morph.py), then "draw a digit" (sections/draw.py) and
-  "inside the model" (sections/inside.py);
-- "Why a VAE?": the lesson, autoencoder against VAE on z = 2 planes, sampling and the
-  reparameterization trick (sections/lesson.py).
-
-What they compute lives in vae/ (models, paths; no Streamlit) and explorer/ (figures,
-images, endpoint state, the URL); the map itself is a component in widgets/.
+The view is read from session state once per run (sections/session.py current_view, after the
+widget's newest events are applied) and handed to every section. What they compute lives in
+vae/ (models, paths; no Streamlit) and explorer/ (figures, images, endpoint rules, the URL).
 """
 
 from __future__ import annotations
@@ -30,16 +28,20 @@ from sections import session
 from sections.draw import draw_section
 from sections.inside import inside_the_model
 from sections.lesson import lesson
-from sections.map import explorer
+from sections.map import map_section, take_events
 from sections.runtime import get_family, no_traceback, status, weights_error
-from sections.sidebar import sidebar
 from vae.checkpoint import CheckpointError
 from vae.family import weights_folder
-from widgets.latent_map import load_plotly
+from widgets.morph_map import load_plotly, scroll_to_top
 
-PAGES = {"explore": ":material/explore: Explore the map", "lesson": ":material/school: Why a VAE? Autoencoder vs VAE"}
+PAGES = {"explore": ":material/explore: Explore the map", "lesson": ":material/school: Why a VAE?"}
+STYLE = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-bottom: 3rem; }
+.le-header h1 { font-size: 1.55rem; padding: 0; margin: 0; line-height: 1.2; }
+.le-header p { color: #555; font-size: 0.92rem; margin: 2px 0 0; }
+</style>"""
 
-st.set_page_config(page_title="Latent Explorer", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="Latent Explorer", page_icon="🧭", layout="wide", initial_sidebar_state="collapsed")
 
 
 def main() -> None:
@@ -54,43 +56,36 @@ def main() -> None:
         st.stop()
     no_traceback(load_plotly)()
     session.restore_from_url(family)
-    view = sidebar(family)
-
-    st.title("Latent Explorer")
-    introduction()
-    page = st.segmented_control(
-        "View", list(PAGES), format_func=PAGES.get, key=session.PAGE, label_visibility="collapsed"
-    )
-    if page == "lesson":
+    take_events(family)  # the widget's newest events first: the view below is the one the visitor sees
+    view = session.current_view(family)
+    header()
+    if st.session_state.get("shown_page") != view.page:  # a switch of view starts at its top
+        st.session_state["shown_page"] = view.page
+        scroll_to_top()
+    if view.page == "lesson":
         lesson(family, view)
     else:
-        explorer_slot = st.container()  # filled last: the map shows the drawn digit, drawn further down
+        map_slot = st.container()  # filled last: the map shows the drawn digit, drawn further down
         st.divider()
         drawn = draw_section(family, family.models[view.model])
         st.divider()
         inside_the_model(family, view)
-        with explorer_slot:
-            explorer(family, view, drawn)
+        with map_slot:
+            map_section(family, view, drawn)
     status("page", f"full run in {1000 * (time.perf_counter() - started):.1f} ms")
 
 
-def introduction() -> None:
-    """What the page is about, in the main column, so a phone (collapsed sidebar) sees it too."""
-    st.caption(
-        "10,000 handwritten MNIST test digits, each placed where a **variational autoencoder** encodes it. "
-        "Click two dots and watch one digit morph into the other; or open *Why a VAE?* to see what a "
-        "plain autoencoder cannot do."
-    )
-    with st.expander("What am I looking at?"):
-        st.markdown(
-            "An **autoencoder** squeezes each 28×28 digit into a short code *z* and decodes it back. A "
-            "**variational** autoencoder (VAE) encodes each digit as a whole distribution, a Gaussian with "
-            "mean μ and spread σ, and trains on samples *z = μ + σ·ε* drawn from it; its KL term, weighted "
-            "by **β**, pulls all those Gaussians towards one standard normal N(0, I). The map shows the "
-            "codes μ of the test digits, flattened to 2-D (PCA or t-SNE for 20-dimensional codes; the "
-            "z = 2 models *are* a plane). Pick two digits and the page decodes the points on the path "
-            "between them. β = 0 is a plain autoencoder; the sidebar switches β and can show every β "
-            "side by side."
+def header() -> None:
+    """The title, one line on what the page is, and the switch between the two views, in little height."""
+    st.html(STYLE)
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        st.html(
+            '<div class="le-header"><h1>Latent Explorer</h1><p>10,000 MNIST test digits placed where a '
+            "variational autoencoder encodes them.</p></div>",
+            width="content",
+        )
+        st.segmented_control(
+            "View", list(PAGES), format_func=PAGES.get, key=session.PAGE, label_visibility="collapsed", required=True
         )
 
 

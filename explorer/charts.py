@@ -1,13 +1,21 @@
-"""Charts under the morph: per-frame path analytics, and what the classifier reads per beta."""
+"""Charts under the morph, as plain Plotly figure dicts (lists and numbers, no plotly.py on the way):
+per-frame path analytics, what the classifier reads per beta, and the KL per latent dimension.
+
+The page draws them with the browser's Plotly (widgets/latent_map.py `chart`), so a rerun pays
+for a few hundred numbers instead of building and validating a figure in Python.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 DIGITS = [str(d) for d in range(10)]
 # Zoom and pan add little to a dozen frames, and on a phone their toolbar covers the chart's title.
-MODEBAR = dict(remove=["zoom", "pan", "select", "lasso", "zoomIn", "zoomOut", "autoScale", "resetScale"])
+CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
+}
 
 # What vae.analytics.analyse_path's `step` measures, said once for the chart and the page's caption:
 # the Euclidean distance between consecutive frames as 784-vectors of intensities in [0, 1].
@@ -20,126 +28,162 @@ STEP_DEFINITION = (
 )
 
 
-def analytics_figure(analytics, title: str) -> go.Figure:
-    """Three aligned rows per frame: decoded step size, prior log-density, class probabilities."""
-    from plotly.subplots import make_subplots
+def _numbers(values, digits: int = 4) -> list[float]:
+    return [round(float(v), digits) for v in np.asarray(values).ravel()]
 
-    frames = np.arange(len(analytics.step))
-    rows = 3 if analytics.probabilities is not None else 2
-    figure = make_subplots(
-        rows=rows,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.06,
-        row_heights=[0.25, 0.25, 0.5][:rows],
-        subplot_titles=[STEP_TITLE, "log prior density log N(z; 0, I)", "what a digit classifier reads (probability)"][
-            :rows
+
+def _title(text: str) -> dict:
+    return {"text": text, "font": {"size": 13}, "x": 0.01}
+
+
+def analytics_figure(analytics, title: str) -> dict:
+    """Three aligned rows per frame: decoded step size, prior log-density, class probabilities
+    (two rows without a classifier)."""
+    count = len(analytics.step)
+    frames = list(range(count))
+    classified = analytics.probabilities is not None
+    rows = 3 if classified else 2
+    heights = [0.25, 0.25, 0.5][:rows]
+    gap = 0.07
+    usable = 1 - gap * (rows - 1)
+    domains, top = [], 1.0
+    for height in heights:  # top row first, as make_subplots lays them out
+        bottom = top - usable * height / sum(heights)
+        domains.append([round(max(0.0, bottom), 4), round(top, 4)])
+        top = bottom - gap
+    data = [
+        {
+            "type": "bar",
+            "x": frames[1:],
+            "y": _numbers(analytics.step[1:]),
+            "marker": {"color": "#555555"},
+            "hovertemplate": "frame %{x}: ‖xᵢ − xᵢ₋₁‖₂ = %{y:.2f}<extra></extra>",
+            "xaxis": "x",
+            "yaxis": "y",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": frames,
+            "y": _numbers(analytics.log_prior, 2),
+            "line": {"color": "#1f77b4"},
+            "hovertemplate": "frame %{x}: %{y:.1f} nats<extra></extra>",
+            "xaxis": "x",
+            "yaxis": "y2",
+        },
+    ]
+    subtitles = [STEP_TITLE, "log prior density log N(z; 0, I)", "what a digit classifier reads (probability)"]
+    layout = {
+        "height": 470 if classified else 260,
+        "margin": {"l": 50, "r": 10, "t": 50, "b": 30},
+        "title": _title(title),
+        "showlegend": False,
+        "xaxis": {
+            "anchor": f"y{rows}" if rows > 1 else "y",
+            "title": {"text": "frame"},
+            "dtick": 1 if count <= 16 else None,
+        },
+        "yaxis": {"domain": domains[0], "title": {"text": "L2"}},
+        "yaxis2": {"domain": domains[1], "title": {"text": "nats"}, "matches": None},
+        "annotations": [
+            {
+                "text": subtitles[row],
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": domains[row][1],
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12},
+            }
+            for row in range(rows)
         ],
-    )
-    figure.update_annotations(font_size=12)
-    figure.add_trace(
-        go.Bar(
-            x=frames[1:],
-            y=analytics.step[1:],
-            marker_color="#555555",
-            hovertemplate="frame %{x}: ‖xᵢ − xᵢ₋₁‖₂ = %{y:.2f}<extra></extra>",
-            showlegend=False,
-        ),
-        row=1,
-        col=1,
-    )
-    figure.add_trace(
-        go.Scatter(
-            x=frames,
-            y=analytics.log_prior,
-            mode="lines+markers",
-            line=dict(color="#1f77b4"),
-            hovertemplate="frame %{x}: %{y:.1f} nats<extra></extra>",
-            showlegend=False,
-        ),
-        row=2,
-        col=1,
-    )
-    if analytics.probabilities is not None:
-        figure.add_trace(
-            go.Heatmap(
-                x=frames,
-                y=DIGITS,
-                z=analytics.probabilities.T,
-                zmin=0,
-                zmax=1,
-                colorscale="Blues",
-                showscale=False,
-                hovertemplate="frame %{x}: P(%{y}) = %{z:.2f}<extra></extra>",
-            ),
-            row=3,
-            col=1,
+    }
+    if classified:
+        data.append(
+            {
+                "type": "heatmap",
+                "x": frames,
+                "y": DIGITS,
+                "z": [_numbers(row, 3) for row in analytics.probabilities.T],
+                "zmin": 0,
+                "zmax": 1,
+                "colorscale": "Blues",
+                "showscale": False,
+                "hovertemplate": "frame %{x}: P(%{y}) = %{z:.2f}<extra></extra>",
+                "xaxis": "x",
+                "yaxis": "y3",
+            }
         )
-        figure.add_trace(
-            go.Scatter(
-                x=frames,
-                y=[str(d) for d in analytics.predicted],
-                mode="markers",
-                marker=dict(symbol="circle-open", size=9, color="#d62728"),
-                showlegend=False,
-                hovertemplate="frame %{x}: reads as %{y}<extra></extra>",
-            ),
-            row=3,
-            col=1,
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": frames,
+                "y": [str(int(d)) for d in analytics.predicted],
+                "marker": {"symbol": "circle-open", "size": 9, "color": "#d62728"},
+                "hovertemplate": "frame %{x}: reads as %{y}<extra></extra>",
+                "xaxis": "x",
+                "yaxis": "y3",
+            }
         )
-    figure.update_layout(
-        modebar=MODEBAR,
-        height=470 if rows == 3 else 260,
-        margin=dict(l=50, r=10, t=50, b=30),
-        title=dict(text=title, font=dict(size=13), x=0.01),
-    )
-    figure.update_xaxes(title_text="frame", row=rows, col=1, dtick=1 if len(frames) <= 16 else None)
-    figure.update_yaxes(title_text="L2", row=1, col=1)
-    figure.update_yaxes(title_text="nats", row=2, col=1)
-    if rows == 3:
         # Digit strings look numeric to Plotly, which then ticks only 0 and 5: make the axis categorical.
-        figure.update_yaxes(
-            title_text="digit",
-            type="category",
-            categoryorder="array",
-            categoryarray=DIGITS,
-            tickmode="array",
-            tickvals=DIGITS,
-            ticktext=DIGITS,
-            row=3,
-            col=1,
-        )
-    return figure
+        layout["yaxis3"] = {
+            "domain": domains[2],
+            "title": {"text": "digit"},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": DIGITS,
+            "tickmode": "array",
+            "tickvals": DIGITS,
+            "ticktext": DIGITS,
+        }
+    return {"data": data, "layout": layout}
 
 
-def compare_analytics_figure(betas: list[float], analytics: list) -> go.Figure:
+def compare_analytics_figure(betas: list[float], analytics: list) -> dict:
     """One row per beta: which digit each frame reads as (text) and how confidently (colour)."""
     confidence = np.stack([a.confidence for a in analytics])
     predicted = np.stack([a.predicted for a in analytics])
-    figure = go.Figure(
-        go.Heatmap(
-            z=confidence,
-            x=np.arange(confidence.shape[1]),
-            y=[f"β = {b:g}" for b in betas],
-            zmin=0,
-            zmax=1,
-            colorscale="Blues",
-            text=predicted.astype(str),
-            texttemplate="%{text}",
-            colorbar=dict(title="P"),
-            hovertemplate="%{y}, frame %{x}: reads as %{text} (P = %{z:.2f})<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        modebar=MODEBAR,
-        height=60 + 34 * len(betas),
-        margin=dict(l=70, r=10, t=40, b=30),
-        title=dict(
-            text="What the classifier reads in each frame, per β (pale = unsure: no clear digit)",
-            font=dict(size=13),
-            x=0.01,
-        ),
-    )
-    figure.update_yaxes(type="category", autorange="reversed")
-    figure.update_xaxes(title_text="frame", dtick=1 if confidence.shape[1] <= 16 else None)
-    return figure
+    data = [
+        {
+            "type": "heatmap",
+            "z": [_numbers(row, 3) for row in confidence],
+            "x": list(range(confidence.shape[1])),
+            "y": [f"β = {b:g}" for b in betas],
+            "zmin": 0,
+            "zmax": 1,
+            "colorscale": "Blues",
+            "text": [[str(int(d)) for d in row] for row in predicted],
+            "texttemplate": "%{text}",
+            "colorbar": {"title": {"text": "P"}},
+            "hovertemplate": "%{y}, frame %{x}: reads as %{text} (P = %{z:.2f})<extra></extra>",
+        }
+    ]
+    layout = {
+        "height": 60 + 34 * len(betas),
+        "margin": {"l": 70, "r": 10, "t": 40, "b": 30},
+        "title": _title("What the classifier reads in each frame, per β (pale = unsure: no clear digit)"),
+        "yaxis": {"type": "category", "autorange": "reversed"},
+        "xaxis": {"title": {"text": "frame"}, "dtick": 1 if confidence.shape[1] <= 16 else None},
+    }
+    return {"data": data, "layout": layout}
+
+
+def kl_figure(labels: list[str], kl: np.ndarray, active: np.ndarray) -> dict:
+    """KL per latent dimension as bars, inactive dimensions grey."""
+    data = [
+        {
+            "type": "bar",
+            "x": labels,
+            "y": _numbers(kl, 3),
+            "marker": {"color": ["#d62728" if on else "#bbbbbb" for on in active]},
+            "hovertemplate": "%{x}: KL %{y:.2f} nats<extra></extra>",
+        }
+    ]
+    layout = {
+        "height": 320,
+        "margin": {"l": 40, "r": 10, "t": 40, "b": 40},
+        "title": _title(f"KL per dimension: {int(np.sum(active))} of {len(active)} active (grey = off)"),
+    }
+    return {"data": data, "layout": layout}

@@ -1,15 +1,9 @@
-"""The Plotly latent map: 10,000 test digits as WebGL markers, the path and endpoints on top.
+"""What the browser needs to lay out each model's map (the widget draws it: widgets/js/map.js).
 
-Every marker's customdata is its global test index (point_index counts within a
-trace, and there is one trace per digit so the legend can toggle digits). The
-z=2 plane also gets an invisible grid of markers with customdata -1, so Plotly
-hovers something anywhere on the plane (the component itself turns a click on
-empty plane into its x, y).
-
-Comparable maps: PCA maps and the plane take fixed axis ranges shared by every
-model of one latent size (`shared_extent`), so switching β shows the codes
-spreading or packing; the prior N(0, I) is drawn as its 1σ and 2σ circles
-(`prior_centre`). t-SNE keeps no scale, so it gets neither.
+Comparable maps: PCA maps and the plane take fixed axis ranges shared by every VAE of one latent
+size (`shared_extent`), so switching β shows the codes spreading or packing; the prior N(0, I) is
+drawn as its 1σ and 2σ circles (`prior_centre`). t-SNE keeps no scale, so it gets neither. A
+plain autoencoder (β = 0) has no KL term to fix its scale, so it gets axes of its own.
 """
 
 from __future__ import annotations
@@ -31,7 +25,7 @@ DIGIT_COLOURS = (
     "#17becf",
 )
 GRID_INDEX = -1
-PLOT_CONFIG = {
+PLOT_CONFIG = {  # the map's Plotly config
     "doubleClickDelay": 100,  # two quick clicks would otherwise read as a double-click (a zoom reset)
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"],
@@ -69,94 +63,6 @@ def prior_centre(pca_mean: np.ndarray | None, pca_components: np.ndarray | None)
     return float(centre[0]), float(centre[1])
 
 
-def map_figure(
-    coords: np.ndarray,
-    labels: np.ndarray,
-    title: str,
-    plane_grid: np.ndarray | None = None,
-    extent: Extent | None = None,
-    prior: tuple[float, float] | None = None,
-    faint: bool = False,
-) -> go.Figure:
-    """The base map (cache it: it only changes with model and map).
-
-    extent: fixed axis ranges (x0, x1, y0, y1), or None to fit the data (t-SNE).
-    prior: where z = 0 lands, to draw the prior's 1σ/2σ circles; None for no circles.
-    faint: smaller, lighter dots, so a decoded backdrop shows through.
-    """
-    figure = go.Figure()
-    if plane_grid is not None:
-        figure.add_trace(
-            go.Scattergl(
-                x=plane_grid[:, 0],
-                y=plane_grid[:, 1],
-                mode="markers",
-                name="plane",
-                marker=dict(size=14, color="rgba(0,0,0,0)"),
-                customdata=np.full(len(plane_grid), GRID_INDEX),
-                hoverinfo="none",
-                showlegend=False,
-            )
-        )
-    for digit in range(10):
-        index = np.flatnonzero(labels == digit)
-        figure.add_trace(
-            go.Scattergl(
-                x=coords[index, 0],
-                y=coords[index, 1],
-                mode="markers",
-                name=str(digit),
-                marker=dict(size=3 if faint else 4, color=DIGIT_COLOURS[digit], opacity=0.45 if faint else 0.75),
-                # The component shows the digit's image beside the pointer instead of a text label;
-                # "none" still lets Plotly report the hovered point.
-                customdata=index,
-                hoverinfo="none",
-            )
-        )
-    figure.update_layout(
-        title=dict(text=title, x=0.01, font=dict(size=14)),
-        height=560,
-        margin=dict(l=45, r=10, t=40, b=35),
-        legend=dict(title="digit (click to hide)", itemsizing="constant"),
-        dragmode="zoom",
-        uirevision=title,
-        clickmode="event",
-        hovermode="closest",
-        plot_bgcolor="#fafafa",
-    )
-    figure.update_xaxes(showgrid=False, zeroline=False)
-    figure.update_yaxes(showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
-    if extent is not None:
-        x0, x1, y0, y1 = extent
-        # constrain="domain": equal units shrink the plotting area instead of widening a range, so the
-        # axes show exactly the extent (on the plane: exactly where a click decodes).
-        figure.update_xaxes(range=[x0, x1], autorange=False, constrain="domain")
-        figure.update_yaxes(range=[y0, y1], autorange=False, constrain="domain")
-    if prior is not None:
-        cx, cy = prior
-        for radius, mass in PRIOR_CIRCLES.items():
-            figure.add_shape(
-                type="circle",
-                xref="x",
-                yref="y",
-                x0=cx - radius,
-                x1=cx + radius,
-                y0=cy - radius,
-                y1=cy + radius,
-                line=dict(color="#444444", width=1.2, dash="dash"),
-                layer="above",
-            )
-            figure.add_annotation(
-                x=cx,
-                y=cy + radius,
-                text=f"{radius:g}σ ({mass:.0%})",
-                showarrow=False,
-                yshift=7,
-                font=dict(size=11, color="#444444"),
-            )
-    return figure
-
-
 def add_backdrop(figure: go.Figure, picture: Image.Image, extent: Extent, opacity: float = 0.9) -> None:
     """Lays the decoded-digit mosaic under the markers; extent = (x0, x1, y0, y1) of its edges."""
     x0, x1, y0, y1 = extent
@@ -176,55 +82,59 @@ def add_backdrop(figure: go.Figure, picture: Image.Image, extent: Extent, opacit
     )
 
 
-OVERLAY_STYLES = {  # symbol, fill, size, label, legend name
-    "A": ("diamond", "#111111", 20, "A", "A"),
-    "B": ("square", "#111111", 18, "B", "B"),
-    "drawn": ("star", "#ffd400", 26, "★ you", "your drawing"),
-}
+BACKDROP_TILES = 20  # decoded digits per side behind the z = 2 plane
+_MAP_INFO: dict[int, dict] = {}  # id of a family -> its map_info (the family lives as long as the server)
 
 
-def overlay_json(path_xy: np.ndarray | None, points: dict[str, np.ndarray]) -> str:
-    """The small layer drawn over the base map, as Plotly JSON: the path (a line with frame
-    markers), big outlined markers for A and B, and a star for a drawn digit.
+def map_info(family) -> dict:
+    """For every model and map: the axes' extent (or None), where N(0, I) is centred (or None), a
+    title, and on the plane the URL of the decoded-digit backdrop. Built once per family."""
+    from vae.atlas import MAP_LABELS
 
-    WebGL traces, added after the 10,000 dots: Plotly paints every WebGL trace on one canvas
-    above all SVG, in trace order, so these land on top even inside a dense cluster (an SVG
-    overlay would sit under the dots). White outlines keep them readable on any colour. None
-    of it is clickable (no customdata): the component resolves clicks to the digits.
-    """
-    traces = []
-    if path_xy is not None:
-        traces.append(
-            go.Scattergl(
-                x=path_xy[:, 0],
-                y=path_xy[:, 1],
-                mode="lines+markers",
-                name="path",
-                hoverinfo="skip",
-                line=dict(color="#111111", width=3),
-                marker=dict(size=9, color="white", line=dict(color="#111111", width=2)),
+    from .assets import STORE
+    from .images import manifold, png
+
+    if id(family) in _MAP_INFO:
+        return _MAP_INFO[id(family)]
+    info = {}
+    for name, loaded in family.models.items():
+        latent, autoencoder = loaded.variant.latent_size, loaded.variant.beta == 0
+        info[name] = {}
+        for map_name in loaded.atlas.maps:
+            extent, prior, backdrop = None, None, None
+            if map_name != "tsne":
+                alike = [
+                    m.atlas.maps[map_name]
+                    for m in family.models.values()
+                    if m.variant.latent_size == latent
+                    and map_name in m.atlas.maps
+                    and (m.variant.beta == 0) == autoencoder
+                ]
+                extent = shared_extent(alike, square=map_name == "plane")
+            if map_name == "pca":
+                prior = prior_centre(loaded.atlas.pca_mean, loaded.atlas.pca_components)
+            if map_name == "plane":
+                prior = prior_centre(None, None)
+                picture = manifold(loaded.model.decode(backdrop_codes(extent)), BACKDROP_TILES)
+                backdrop = STORE.put(png(np.asarray(picture)), "png")
+            note = (
+                " (no scale: compare clusters, not distances)"
+                if map_name == "tsne"
+                else " (own axes: an autoencoder's codes spread wider)"
+                if autoencoder
+                else " (axes shared by β > 0; prior 1σ, 2σ)"
             )
-        )
-    for name, xy in points.items():
-        symbol, colour, size, text, legend = OVERLAY_STYLES[name]
-        traces.append(
-            go.Scattergl(
-                x=[float(xy[0])],
-                y=[float(xy[1])],
-                mode="markers+text",
-                name=legend,
-                text=[text],
-                textposition="top center",
-                textfont=dict(size=15, color="#111111"),
-                hoverinfo="skip",
-                marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="white", width=3)),
-            )
-        )
-    return go.Figure(data=traces).to_json()
+            info[name][map_name] = {
+                "extent": [round(v, 5) for v in extent] if extent else None,
+                "prior": [round(v, 5) for v in prior] if prior else None,
+                "title": f"{name}: {MAP_LABELS[map_name]}{note}",
+                "backdrop": backdrop,
+            }
+    return _MAP_INFO.setdefault(id(family), info)
 
 
-def plane_grid(extent: Extent, steps: int = 60) -> np.ndarray:
-    """(steps^2, 2) points covering the plane, so Plotly hovers something anywhere on it."""
-    x0, x1, y0, y1 = extent
-    xs, ys = np.meshgrid(np.linspace(x0, x1, steps), np.linspace(y0, y1, steps))
-    return np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float32)
+def backdrop_codes(extent: Extent) -> np.ndarray:
+    """(BACKDROP_TILES^2, 2) codes at the tile centres of the plane's extent, top row first."""
+    from vae.sampling import manifold_codes
+
+    return manifold_codes(extent, BACKDROP_TILES)

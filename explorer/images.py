@@ -56,11 +56,16 @@ def morph_gif(frames: np.ndarray, scale: int = GIF_SCALE, frame_ms: int = 90) ->
     return buffer.getvalue()
 
 
-def manifold(images: np.ndarray, columns: int) -> Image.Image:
-    """Decoded digits (R*C, 28, 28), row-major from the top-left, tiled into one RGBA picture
-    whose dark background is transparent, to lay under the z=2 map."""
+def tiled(images: np.ndarray, columns: int) -> np.ndarray:
+    """Decoded digits (R*C, 28, 28) in [0, 1], row-major from the top-left, as one (R*28, C*28) uint8
+    picture, white on black: the one way digits are tiled over a plane (the map's backdrop, the lesson's)."""
     rows = len(images) // columns
-    grey = to_uint8(images).reshape(rows, columns, 28, 28).transpose(0, 2, 1, 3).reshape(rows * 28, columns * 28)
+    return to_uint8(images).reshape(rows, columns, 28, 28).transpose(0, 2, 1, 3).reshape(rows * 28, columns * 28)
+
+
+def manifold(images: np.ndarray, columns: int) -> Image.Image:
+    """The tiled digits as one RGBA picture whose dark background is transparent, to lay under the z=2 map."""
+    grey = tiled(images, columns)
     rgba = np.zeros((*grey.shape, 4), dtype=np.uint8)
     rgba[..., :3] = 40  # dark ink on the light page
     rgba[..., 3] = grey

@@ -15,15 +15,14 @@ from PIL import Image
 from vae.sampling import ellipse
 
 from .figures import DIGIT_COLOURS, GRID_INDEX, add_backdrop
+from .images import tiled
 
 CLICK_GRID = 70  # invisible markers per side: a click lands within ~1.5% of the plane's width
 
 
 def mosaic(images: np.ndarray, steps: int) -> Image.Image:
     """(steps * steps, 28, 28) decoded digits in [0, 1], top row first -> one white-on-black picture."""
-    grey = (np.clip(images, 0, 1) * 255).round().astype(np.uint8)
-    grey = grey.reshape(steps, steps, 28, 28).transpose(0, 2, 1, 3).reshape(steps * 28, steps * 28)
-    return Image.fromarray(grey, mode="L")
+    return Image.fromarray(tiled(images, steps), mode="L")
 
 
 def plane_figure(

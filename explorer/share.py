@@ -1,22 +1,30 @@
-"""The view: what the sidebar and the URL hold, as one frozen dataclass, and its URL form.
+"""The view: what the controls and the URL hold, as one frozen dataclass, and its URL form.
 
     ?model=z20-beta2&map=tsne&method=spherical&frames=16&a=3&b=7&compare=1
+    ?model=z20-beta1&a=pca:0.50,-1.20&b=d:eNpjYBgFo2AUjIJRMApGwSgYBaNgFIwC...
     ?page=lesson&samples=4&eps=2&probe=0.50,-1.20
 
 `parse_query` validates every value against what is shipped and returns the
 view it could use plus one warning per value it could not (each warning quotes
 the visitor's value through `explorer.safe_text.plain`, so nothing in a URL is
-ever rendered as Markdown); `to_query` is its inverse. Endpoints travel as a
-test-digit index (`a=3`) or, for a point clicked on a z = 2 plane, as that
-plane's coordinates (`a=0.50,-1.20`, on the URL's model); a drawing does not
-travel.
+ever rendered as Markdown); `to_query` is its inverse. An endpoint travels as a
+test-digit index (`a=3`), a point of a map (`plane:0.50,-1.20` or
+`pca:0.50,-1.20`, on the URL's model unless `@z20-beta2` names another; a bare
+`0.50,-1.20` is a point of a z = 2 plane), or a drawing (`d:` and its 28 x 28
+picture, 16 grey levels, zlib-compressed, base64url: a few hundred characters,
+bounded and checked like any visitor's value).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import zlib
 from dataclasses import dataclass, replace
 
-from vae.family import Family, Variant
+import numpy as np
+
+from vae.family import DEFAULT_MODEL, Family, Variant
 from vae.paths import METHODS
 
 from .safe_text import plain
@@ -25,16 +33,21 @@ from .untrusted import point_text, whole_text
 FRAMES_RANGE = (4, 32)
 SEED_RANGE = (0, 9_999)
 PAGES = ("explore", "lesson")
-PLANE_LIMIT = 100.0  # |x|, |y| of a plane point in a URL; the shipped planes span well inside this
+PLANE_LIMIT = 100.0  # |x|, |y| of a map point in a URL; the shipped maps span well inside this
+DRAWING_LIMIT = 1200  # characters of a drawing in a URL: 392 bytes compress to far fewer
+DRAWING_BYTES = 392  # 28 x 28 pixels, two per byte
 
-EndpointRef = int | tuple[float, float]  # a test-digit index, or (x, y) on the model's z = 2 plane
+# A test-digit index; a map point ("plane" or "pca", x, y, its model or None for the URL's model);
+# or a drawing ("drawn", its URL text).
+EndpointRef = int | tuple[str, float, float, str | None] | tuple[str, str]
 
 
 @dataclass(frozen=True)
 class View:
-    """Everything a link restores. The sidebar builds one per run; the URL serialises it."""
+    """Everything a link restores. page.py builds one per run (sections/session.py current_view); the URL
+    serialises it."""
 
-    model: str = "z20-beta1"
+    model: str = DEFAULT_MODEL
     map_name: str = "pca"
     method: str = "linear"
     frames: int = 10
@@ -53,7 +66,7 @@ class View:
 
 
 def default_view(family: Family) -> View:
-    model = "z20-beta1" if "z20-beta1" in family.models else next(iter(family.models))
+    model = DEFAULT_MODEL if DEFAULT_MODEL in family.models else next(iter(family.models))
     return View(model=model, map_name=family.models[model].atlas.map_names[0])
 
 
@@ -75,7 +88,6 @@ def parse_query(params: dict, family: Family) -> tuple[View, list[str]]:
         else:
             warn("model", f"is not shipped; choose from {', '.join(sorted(family.models))}")
     maps = family.models[view.model].atlas.map_names
-    plane = family.models[view.model].variant.latent_size == 2
     if "map" in value:
         if value["map"] in maps:
             view = replace(view, map_name=value["map"])
@@ -119,16 +131,15 @@ def parse_query(params: dict, family: Family) -> tuple[View, list[str]]:
     for end in ("a", "b"):
         if end not in value:
             continue
-        index, point = whole_text(value[end]), point_text(value[end], PLANE_LIMIT)
-        if index is not None and 0 <= index < len(family.labels):
-            view = replace(view, **{end: index})
-        elif point is not None and plane and "," in value[end]:
-            view = replace(view, **{end: point})
+        ref = endpoint_ref(value[end], family, view.model)
+        if ref is not None:
+            view = replace(view, **{end: ref})
         else:
-            where = " or x,y on a z = 2 plane" if plane else ""
-            warn(end, f"must be a test-digit index from 0 to {len(family.labels) - 1}{where}")
-    if view.b is not None and view.a is None:  # the same rule as Endpoints.use: A is always set first
-        view = replace(view, a=view.b, b=None)
+            warn(
+                end,
+                f"must be a test-digit index from 0 to {len(family.labels) - 1}, a map point such as "
+                "pca:0.50,-1.20, or a drawing this page wrote",
+            )
     return view, warnings
 
 
@@ -148,11 +159,63 @@ def to_query(view: View) -> dict[str, str]:
         query["probe"] = _point_text(view.probe)
     for end in ("a", "b"):
         ref = getattr(view, end)
-        if isinstance(ref, tuple):
-            query[end] = _point_text(ref)
-        elif ref is not None:
-            query[end] = str(ref)
+        if ref is not None:
+            query[end] = ref_text(ref, view.model)
     return query
+
+
+def endpoint_ref(text: str, family: Family, model: str) -> EndpointRef | None:
+    """An endpoint's URL text, checked against what is shipped, or None when it cannot be used."""
+    index = whole_text(text)
+    if index is not None:
+        return index if 0 <= index < len(family.labels) else None
+    if text.startswith("d:"):
+        return ("drawn", text) if drawing_from_text(text) is not None else None
+    body, _, source = text.partition("@")
+    source = source or model
+    if source not in family.models or len(body) > 60:
+        return None
+    map_name, colon, numbers = body.rpartition(":")
+    if not colon:
+        map_name = "plane"
+    point = point_text(numbers, PLANE_LIMIT)
+    if point is None or map_name not in ("plane", "pca") or map_name not in family.models[source].atlas.maps:
+        return None
+    return (map_name, point[0], point[1], None if source == model else source)
+
+
+def ref_text(ref: EndpointRef, model: str) -> str:
+    if isinstance(ref, int):
+        return str(ref)
+    if ref[0] == "drawn":
+        return ref[1]
+    map_name, x, y, source = ref
+    return f"{map_name}:{x:.2f},{y:.2f}" + (f"@{source}" if source and source != model else "")
+
+
+def drawing_text(packed: bytes) -> str:
+    """A drawing's 392 bytes (explorer.state.drawing_bytes) as URL text."""
+    return "d:" + base64.urlsafe_b64encode(zlib.compress(packed, 9)).decode("ascii").rstrip("=")
+
+
+def drawing_from_text(text: str) -> np.ndarray | None:
+    """The (28, 28) picture in [0, 1] a drawing's URL text holds, or None for anything else. Bounded:
+    at most DRAWING_LIMIT characters in, DRAWING_BYTES out (a zip bomb stops there)."""
+    if not isinstance(text, str) or not text.startswith("d:") or len(text) > DRAWING_LIMIT or not text.isascii():
+        return None
+    payload = text[2:]
+    try:
+        compressed = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        inflater = zlib.decompressobj()
+        packed = inflater.decompress(compressed, DRAWING_BYTES + 1)
+    except (binascii.Error, ValueError, zlib.error):
+        return None
+    if len(packed) != DRAWING_BYTES or inflater.unconsumed_tail or not inflater.eof:
+        return None
+    pairs = np.frombuffer(packed, dtype=np.uint8)
+    steps = np.empty(DRAWING_BYTES * 2, dtype=np.float32)
+    steps[0::2], steps[1::2] = pairs >> 4, pairs & 15
+    return (steps / 15.0).reshape(28, 28)
 
 
 def _point_text(point: tuple[float, float]) -> str:

@@ -1,47 +1,52 @@
-"""What a user has chosen: the two endpoints of the morph, and how clicks change them."""
+"""What a visitor has chosen: the two endpoints of the morph, and the rules for how they change.
+
+An endpoint is a test digit, a point of a map (the z = 2 plane, or the PCA-inverse point of a
+z = 20 PCA map), or a drawing. Each carries an image, so any model can encode it; a test digit
+uses the atlas's mu under every model and a point keeps its exact code on the model it was
+picked on. `id` names it the way the browser does (widgets/js/main.js localEnd), so both sides
+can tell whether a path they hold is the same path.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from vae.family import Family, LoadedModel
 
+POINT_MAPS = ("plane", "pca")  # maps whose points stand for exact codes
+
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One end of a path: a test digit, a drawn digit, or a point on the z=2 plane.
-
-    Every endpoint carries an image, so any model can encode it; test digits use the
-    atlas's mu (the same clicks always give the same frames) and plane points keep
-    their exact code for the model they were clicked on.
-    """
-
     label: str
     image: np.ndarray = field(repr=False, compare=False)  # (28, 28) float32 in [0, 1]
     index: int | None = None  # test-set index
-    source_model: str | None = None  # for plane points: the model whose plane it is
-    code: tuple[float, ...] | None = None  # the exact latent code in source_model
-
-    @property
-    def ref(self) -> int | tuple[float, float] | None:
-        """How this endpoint travels in a URL: its test index, its plane point, or None (a drawing)."""
-        if self.index is not None:
-            return self.index
-        if self.code is not None and len(self.code) == 2:
-            return self.code
-        return None
+    source_model: str | None = None  # for map points: the model whose map it is
+    map_name: str | None = None  # "plane" or "pca" for map points
+    point: tuple[float, float] | None = None  # map coordinates, rounded to 0.01 (their URL form)
+    code: tuple[float, ...] | None = field(default=None, repr=False)  # the exact code on source_model
 
     @property
     def kind(self) -> str:
-        """'test' (a test digit), 'plane' (a point clicked on a z = 2 plane) or 'drawn'."""
+        """'test' (a test digit), 'point' (a point of a map) or 'drawn'."""
         if self.index is not None:
             return "test"
-        return "plane" if self.code is not None else "drawn"
+        return "point" if self.point is not None else "drawn"
+
+    @property
+    def id(self) -> str:
+        if self.kind == "test":
+            return f"t{self.index}"
+        if self.kind == "point":
+            x, y = self.point
+            return f"p:{self.map_name}:{x:.2f},{y:.2f}@{self.source_model}"
+        return f"d:{hashlib.sha256(drawing_bytes(self.image)).hexdigest()[:12]}"
 
     def latent(self, loaded: LoadedModel) -> np.ndarray:
-        """This endpoint's latent code (latent,) under one model."""
+        """This endpoint's code (latent,) under one model."""
         if self.index is not None:
             return loaded.atlas.mu[self.index]
         if self.code is not None and self.source_model == loaded.name:
@@ -51,52 +56,89 @@ class Endpoint:
 
 def test_digit(family: Family, index: int) -> Endpoint:
     return Endpoint(
-        label=f"test #{index} (a {int(family.labels[index])})",
+        label=f"test #{index} ({article(int(family.labels[index]))} {int(family.labels[index])})",
         image=family.images[index].astype(np.float32) / 255.0,
         index=int(index),
     )
 
 
-def plane_point(loaded: LoadedModel, image: np.ndarray, x: float, y: float) -> Endpoint:
-    """A point of a z = 2 plane, rounded to the 0.01 its URL form keeps (so a shared link gives the same frames)."""
+def article(digit: int) -> str:
+    """The article before a digit's name: "an 8", "a 7"."""
+    return "an" if digit == 8 else "a"
+
+
+def map_code(loaded: LoadedModel, map_name: str, x: float, y: float) -> np.ndarray:
+    """The code a point of a map stands for: the plane's point itself, or PCA's inverse mean + components^T (x, y)."""
+    if map_name == "plane":
+        return np.asarray([x, y], dtype=np.float32)
+    if map_name == "pca":
+        atlas = loaded.atlas
+        return (atlas.pca_mean + np.asarray([x, y], dtype=np.float32) @ atlas.pca_components).astype(np.float32)
+    raise ValueError(f"a point of the {map_name} map stands for no code")
+
+
+def map_point(loaded: LoadedModel, map_name: str, x: float, y: float) -> Endpoint:
+    """A point of a map, rounded to the 0.01 its URL form keeps (so a shared link gives the same frames)."""
     x, y = round(float(x), 2), round(float(y), 2)
-    return Endpoint(label=f"plane ({x:.2f}, {y:.2f})", image=image, source_model=loaded.name, code=(x, y))
+    code = map_code(loaded, map_name, x, y)
+    image = loaded.model.decode(code[None])[0]
+    what = "plane" if map_name == "plane" else "PCA point"
+    return Endpoint(
+        label=f"{what} ({x:.2f}, {y:.2f})",
+        image=image,
+        source_model=loaded.name,
+        map_name=map_name,
+        point=(x, y),
+        code=tuple(float(c) for c in code),
+    )
+
+
+LEVELS = 16  # grey levels a drawing keeps, so a link can carry it exactly (two pixels per byte)
+
+
+def quantised(image: np.ndarray) -> np.ndarray:
+    """A picture in [0, 1] rounded to LEVELS grey levels, as a link carries it."""
+    steps = np.rint(np.clip(np.asarray(image, dtype=np.float32), 0, 1) * (LEVELS - 1))
+    return (steps / (LEVELS - 1)).astype(np.float32)
+
+
+def drawing_bytes(image: np.ndarray) -> bytes:
+    """A (28, 28) picture as 392 bytes: LEVELS grey levels, two pixels per byte."""
+    steps = np.rint(np.clip(np.asarray(image, dtype=np.float32), 0, 1) * (LEVELS - 1)).astype(np.uint8).ravel()
+    return (steps[0::2] << 4 | steps[1::2]).tobytes()
 
 
 def drawn_digit(image: np.ndarray) -> Endpoint:
-    return Endpoint(label="your drawing", image=image.astype(np.float32))
+    return Endpoint(label="your drawing", image=quantised(image))
 
 
 @dataclass
 class Endpoints:
     """The pair of endpoints, with every rule about how they change in one place.
 
-    A is always set before B: a click, a "use as" button or a URL that names only B
-    fills A first, so a lone B never exists and Clear/Swap always have what they need.
+    A click fills the first empty slot (A, then B); with both set it starts a new pair from A.
+    A button or link that names a slot sets exactly that slot, even with the other one empty.
     """
 
     a: Endpoint | None = None
     b: Endpoint | None = None
 
     def click(self, endpoint: Endpoint) -> None:
-        """First click sets A, second sets B, a third starts the next pair from A."""
-        if self.a is None or self.b is not None:
-            self.a, self.b = endpoint, None
-        else:
+        if self.a is None:
+            self.a = endpoint
+        elif self.b is None:
             self.b = endpoint
+        else:
+            self.a, self.b = endpoint, None
 
     def use(self, end: str, endpoint: Endpoint) -> None:
-        """Puts `endpoint` at end "a" or "b"; B with no A becomes A (as the URL parser does)."""
+        """Puts `endpoint` at end "a" or "b"."""
         if end not in ("a", "b"):
             raise ValueError(f"an endpoint is 'a' or 'b', got {end!r}")
-        if end == "b" and self.a is not None:
-            self.b = endpoint
-        else:
-            self.a = endpoint
+        setattr(self, end, endpoint)
 
     def swap(self) -> None:
-        if self.complete:
-            self.a, self.b = self.b, self.a
+        self.a, self.b = self.b, self.a
 
     def clear(self) -> None:
         self.a = self.b = None

@@ -1,7 +1,7 @@
 """Draw a digit (or upload one): preprocessed as MNIST was made, encoded, placed, and usable as A or B.
 
 An upload is read once per distinct file: the 28x28 result (or the message why there is none) is cached
-by the file's SHA-256, so the reruns that follow (a sidebar change, a click on the map) cost nothing and
+by the file's SHA-256, so the reruns that follow (a change of model, a click on the map) cost nothing and
 never decode the picture again. The cache holds only those 3 KB results, at most UPLOAD_CACHE of them.
 """
 
@@ -18,7 +18,7 @@ from vae.drawing import Digit, DrawingError, read_upload, to_mnist
 from vae.family import Family, LoadedModel
 
 from .runtime import no_traceback, status
-from .session import endpoints
+from .session import SHOWCASE, endpoints
 
 UPLOAD_CACHE = 32  # distinct uploads remembered, across all sessions
 SOURCES = ("Draw", "Upload a picture")
@@ -59,6 +59,12 @@ def fingerprint(pixels: np.ndarray) -> str:
     digest = hashlib.sha256(f"{pixels.shape}|{pixels.dtype}|".encode())
     digest.update(np.ascontiguousarray(pixels).tobytes())
     return digest.hexdigest()
+
+
+def use_drawing(end: str, endpoint) -> None:
+    """ "Use as A" / "Use as B": that very slot, before the page reruns (so the map shows it at once)."""
+    endpoints().use(end, endpoint)
+    st.session_state.pop(SHOWCASE, None)
 
 
 @no_traceback
@@ -123,10 +129,7 @@ def draw_section(family: Family, loaded: LoadedModel):
         tiles = [images.labelled_tile(family.images[i] / 255.0, f"{family.labels[i]} #{i}") for i in nearest]
         st.image(np.concatenate(tiles, axis=1), caption="its 5 nearest test digits in latent space (label #index)")
         use_a, use_b = st.columns(2)
-        chosen = endpoints()
-        if use_a.button("Use as A", use_container_width=True):
-            chosen.use("a", endpoint)
-        if use_b.button("Use as B", use_container_width=True):
-            chosen.use("b", endpoint)
+        use_a.button("Use as A", width="stretch", on_click=use_drawing, args=("a", endpoint))
+        use_b.button("Use as B", width="stretch", on_click=use_drawing, args=("b", endpoint))
         status("drawn", f"nearest labels {[int(family.labels[i]) for i in nearest]}")
         return endpoint

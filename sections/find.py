@@ -1,6 +1,5 @@
 """Find a digit without hunting on the map: set A or B by test index, draw a random pair of two chosen
-classes (a 3 -> an 8), or take one of each endpoint's nearest test digits. Also the captions that say
-what kind of endpoint a card or a strip shows (a test digit, a plane point, a drawing).
+classes (a 3 -> an 8), or take one of each endpoint's nearest test digits.
 
 `find_panel(family, loaded, chosen)` is called where the endpoint cards are. Every change goes through
 a button's on_click callback, so it lands before the page body runs and the new path shows in the same
@@ -23,6 +22,7 @@ from explorer.state import Endpoint, Endpoints, test_digit
 from vae.family import Family, LoadedModel
 
 from .runtime import status
+from .session import SHOWCASE
 
 log = logging.getLogger("latent_explorer")
 
@@ -36,41 +36,7 @@ CLASS_A = "find_class_a"
 CLASS_B = "find_class_b"
 SEED = "find_seed"
 MESSAGE = "find_message"
-NOTE = "find_note"
 OPEN = "find_open"
-
-# Why a drawn endpoint never appears in a shared link (said on its card).
-DRAWING_NOT_IN_URL = (
-    "a drawing is not kept in the link: a link names only test digits and plane points, "
-    "and what you draw stays in this browser tab, never stored on the server"
-)
-
-
-def card(endpoint: Endpoint, model: str, reconstruction: np.ndarray) -> tuple[np.ndarray, str]:
-    """What an endpoint card shows under `model`: the pictures (N, 28, 28) and a caption that fits them.
-
-    A plane point has no original: on its own plane the card shows what the decoder draws there;
-    under another model, that drawing and this model's reconstruction of it."""
-    if endpoint.kind == "plane":
-        if endpoint.source_model == model:
-            return reconstruction[None], f"{endpoint.label}: what the decoder draws there (no original digit)"
-        return (
-            np.stack([endpoint.image, reconstruction]),
-            f"{endpoint.label} of {endpoint.source_model}: its decoded digit (no original) | reconstruction",
-        )
-    pictures = np.stack([endpoint.image, reconstruction])
-    if endpoint.kind == "drawn":
-        return pictures, f"your drawing | its reconstruction; {DRAWING_NOT_IN_URL}"
-    return pictures, f"{endpoint.label}: original | reconstruction"
-
-
-def strip_end(name: str, endpoint: Endpoint) -> str:
-    """What the first or last tile of the morph strip is, for endpoint A or B."""
-    if endpoint.kind == "plane":
-        return f"{name} decoded at its plane point (no original)"
-    if endpoint.kind == "drawn":
-        return f"your drawing ({name})"
-    return f"original {name}"
 
 
 def nearest_digits(loaded: LoadedModel, endpoint: Endpoint, count: int = NEIGHBOURS) -> np.ndarray:
@@ -123,7 +89,8 @@ def _callback(action: Callable[..., None]) -> Callable[..., None]:
 
     @wraps(action)
     def guarded(*args) -> None:
-        st.session_state[MESSAGE] = st.session_state[NOTE] = None
+        st.session_state[MESSAGE] = None
+        st.session_state.pop(SHOWCASE, None)  # the visitor chose: the first visit's pair is gone
         try:
             action(*args)
         except ValueError as error:
@@ -137,10 +104,7 @@ def _callback(action: Callable[..., None]) -> Callable[..., None]:
 
 @_callback
 def _set_by_index(family: Family, chosen: Endpoints, end: str) -> None:
-    index = untrusted.index(st.session_state.get(INDEX), len(family.labels))
-    if end == "b" and chosen.a is None:
-        st.session_state[NOTE] = f"A comes first: test #{index} is A; set B next."
-    chosen.use(end, test_digit(family, index))
+    chosen.use(end, test_digit(family, untrusted.index(st.session_state.get(INDEX), len(family.labels))))
 
 
 @_callback
@@ -168,14 +132,12 @@ def find_panel(family: Family, loaded: LoadedModel, chosen: Endpoints) -> None:
     # Lazy: while the expander is closed nothing inside it is built, so map clicks do not pay for it.
     panel = st.expander("Find a digit: by index, by class, or near an endpoint", key=OPEN, on_change="rerun")
     if not panel.open:
-        st.session_state[MESSAGE] = st.session_state[NOTE] = None  # stale once the panel opens again
+        st.session_state[MESSAGE] = None  # stale once the panel opens again
         status("find", f"closed; A {_ref(chosen.a)}, B {_ref(chosen.b)}")
         return
     with panel:
         if st.session_state.get(MESSAGE):
             st.warning(st.session_state[MESSAGE])
-        if st.session_state.get(NOTE):
-            st.info(st.session_state[NOTE])
         with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
             st.number_input(
                 "Test digit by index",

@@ -10,6 +10,7 @@ from explorer.share import View
 from explorer.state import Endpoints
 from vae.family import Family
 from vae.traversals import active_dimensions, kl_per_dimension, prior_samples, traverse
+from widgets.morph_map import chart
 
 from .runtime import no_traceback, status
 from .session import endpoints
@@ -18,8 +19,6 @@ from .session import endpoints
 @no_traceback
 def inside_the_model(family: Family, view: View) -> None:
     """Traversals with per-dimension KL, and samples from the prior: where β's effect shows."""
-    import plotly.graph_objects as go
-
     st.subheader("Inside the model")
     if not st.toggle("Show latent traversals and samples from the prior", key="inside"):
         return
@@ -43,23 +42,8 @@ def inside_the_model(family: Family, view: View) -> None:
             images.labelled_rows(grid, labels),
             caption=f"{loaded.name}: test #{index} (a {int(family.labels[index])}); columns run from −3 to +3",
         )
-        figure = go.Figure(
-            go.Bar(
-                x=[f"z{d}" for d in order],
-                y=kl[order],
-                marker_color=["#d62728" if active[d] else "#bbbbbb" for d in order],
-                hovertemplate="%{x}: KL %{y:.2f} nats<extra></extra>",
-            )
-        )
-        figure.update_layout(
-            modebar=charts.MODEBAR,  # the toolbar would cover the title on a phone
-            height=320,
-            margin=dict(l=40, r=10, t=40, b=40),
-            title=dict(
-                text=f"KL per dimension: {int(active.sum())} of {len(active)} active (grey = off)", font=dict(size=13)
-            ),
-        )
-        bars.plotly_chart(figure, key="kl_bars")
+        with bars:
+            chart("kl_bars", charts.kl_figure([f"z{d}" for d in order], kl[order], active[order]), config=charts.CONFIG)
         status("traversal", f"{len(grid)} rows, {int(active.sum())} active, test #{index} under {loaded.name}")
     with samples:
         st.caption(

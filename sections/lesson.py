@@ -115,7 +115,7 @@ def keep_link(view: View) -> None:
         name: int(st.session_state.get(key, 0)) for name, key in (("samples", session.SAMPLES), ("eps", session.EPS))
     }
     current = replace(view, page="lesson", probe=st.session_state.get(session.PROBE), **seeds)
-    session.share_in_url(current, session.endpoints())
+    session.share_in_url(current)
 
 
 def posterior_digit(family: Family, column):

@@ -1,42 +1,47 @@
-"""One visitor's state: the session-state keys (defined once, here), the endpoints, and the URL.
+"""One visitor's view, endpoints and link: the session-state keys they live under, defined once here.
 
-Only what must outlive a rerun lives in st.session_state: the widgets' values
-(under the keys below), the endpoints, the seeds of the lesson's samples, and
-the last map click handled. `restore_from_url` seeds all of it from a link on a
-session's first run; `share_in_url` keeps the link in step afterwards.
+Only what must outlive a rerun lives in st.session_state: the view's controls (under the keys
+below), the endpoints, and the lesson's seeds and probe. `restore_from_url` seeds all of it
+from a link on a session's first run; `current_view` reads it back as one View per run (page.py
+builds it once and hands it to every section); `share_in_url` keeps the link in step.
+Sections keep a few keys of their own (the draw section's input, the find panel's fields), each
+defined at the top of its module.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import streamlit as st
 
-from explorer.share import View, parse_query, to_query
-from explorer.state import Endpoint, Endpoints, plane_point, test_digit
-from vae.family import Family
+from explorer.share import (
+    FRAMES_RANGE,
+    PAGES,
+    View,
+    default_view,
+    drawing_from_text,
+    drawing_text,
+    parse_query,
+    to_query,
+)
+from explorer.state import Endpoint, Endpoints, drawing_bytes, drawn_digit, map_point, test_digit
+from vae.family import DEFAULT_MODEL, Family, load_showcase, weights_folder
+from vae.paths import METHODS
 
-LATENT = "latent"
-METHOD = "method"
-FRAMES = "frames"
-COMPARE = "compare"
-BACKDROP = "backdrop"
-PAGE = "page"
-SAMPLES = "samples_seed"
-EPS = "eps_seed"
-PROBE = "probe"
+MODEL = "view_model"
+MAP = "view_map"
+METHOD = "view_method"
+FRAMES = "view_frames"
+COMPARE = "view_compare"
+BACKDROP = "view_backdrop"
+PAGE = "page"  # the view switch under the title
+SAMPLES = "samples_seed"  # the lesson's prior samples
+EPS = "eps_seed"  # the lesson's eps in z = mu + sigma * eps
+PROBE = "probe"  # the lesson's probed point
 ENDPOINTS = "endpoints"
+SHOWCASE = "showcase"  # True while the endpoints are the pair a first visit opens on
 RESTORED = "restored"
-MAP = "latent_map"
-
-
-def beta_key(latent: int) -> str:
-    return f"beta_z{latent}"
-
-
-def map_key(latent: int) -> str:
-    return f"map_z{latent}"
+WIDGET = "latent_map"  # the explorer widget's component key
 
 
 def endpoints() -> Endpoints:
@@ -45,13 +50,64 @@ def endpoints() -> Endpoints:
     return st.session_state[ENDPOINTS]
 
 
+def current_view(family: Family) -> View:
+    """The view the controls hold now, every value checked against what is shipped (a stale or
+    tampered key falls back to its default rather than reaching a section)."""
+    base = default_view(family)
+    state = st.session_state
+    model = state.get(MODEL, base.model)
+    if model not in family.models:
+        model = base.model
+    maps = family.models[model].atlas.map_names
+    map_name = state.get(MAP, maps[0])
+    frames = state.get(FRAMES, base.frames)
+    chosen = endpoints()
+    return View(
+        model=model,
+        map_name=map_name if map_name in maps else maps[0],
+        method=state.get(METHOD) if state.get(METHOD) in METHODS else base.method,
+        frames=frames if isinstance(frames, int) and FRAMES_RANGE[0] <= frames <= FRAMES_RANGE[1] else base.frames,
+        compare=bool(state.get(COMPARE, False)) and len(family.betas(family.models[model].variant.latent_size)) > 1,
+        backdrop=bool(state.get(BACKDROP, True)),
+        page=state.get(PAGE) if state.get(PAGE) in PAGES else "explore",
+        samples=int(state.get(SAMPLES, 0)),
+        eps=int(state.get(EPS, 0)),
+        probe=state.get(PROBE),
+        a=ref(chosen.a),
+        b=ref(chosen.b),
+    )
+
+
+def set_view(view: View) -> None:
+    """Sets every control to `view` (the endpoints are set apart, with apply_view)."""
+    for key, value in (
+        (MODEL, view.model),
+        (MAP, view.map_name),
+        (METHOD, view.method),
+        (FRAMES, view.frames),
+        (COMPARE, view.compare),
+        (BACKDROP, view.backdrop),
+        (PAGE, view.page),
+        (SAMPLES, view.samples),
+        (EPS, view.eps),
+        (PROBE, view.probe),
+    ):
+        st.session_state[key] = value
+
+
 def restore_from_url(family: Family) -> None:
     """On a session's first run, seeds the controls and endpoints from the URL's query parameters.
-    Values that cannot be used fall back to defaults and are listed, quoted, in one warning."""
+    Values that cannot be used fall back to defaults and are listed, quoted, in one warning. A first
+    visit that names no endpoint opens on the showcase pair, already morphing."""
     if RESTORED in st.session_state:
         return
     st.session_state[RESTORED] = True
     view, warnings = parse_query(st.query_params.to_dict(), family)
+    if view.a is None and view.b is None and view.page == "explore":
+        showcase = load_showcase(weights_folder())
+        if showcase.get("model") == view.model == DEFAULT_MODEL:
+            view = replace(view, a=showcase["a"], b=showcase["b"])
+            st.session_state[SHOWCASE] = True
     apply_view(family, view)
     if warnings:
         st.warning(
@@ -63,51 +119,42 @@ def restore_from_url(family: Family) -> None:
 
 def apply_view(family: Family, view: View, replace_endpoints: bool = False) -> None:
     """Sets every control, seed and endpoint to `view` (a link's or a preset's)."""
-    variant = view.variant
-    st.session_state[LATENT] = variant.latent_size
-    st.session_state[beta_key(variant.latent_size)] = variant.beta
-    st.session_state[map_key(variant.latent_size)] = view.map_name
-    for key, value in (
-        (METHOD, view.method),
-        (FRAMES, view.frames),
-        (COMPARE, view.compare),
-        (BACKDROP, view.backdrop),
-        (PAGE, view.page),
-        (SAMPLES, view.samples),
-        (EPS, view.eps),
-        (PROBE, view.probe),
-    ):
-        st.session_state[key] = value
+    set_view(view)
     chosen = endpoints()
     if replace_endpoints:
         chosen.clear()
-    loaded = family.models[view.model]
-    for ref in (view.a, view.b):
-        if ref is not None:
-            chosen.click(endpoint_from_ref(family, loaded, ref))
+        st.session_state.pop(SHOWCASE, None)
+    for end in ("a", "b"):
+        found = getattr(view, end)
+        if found is not None:
+            chosen.use(end, endpoint_from_ref(family, view.model, found))
 
 
-def endpoint_from_ref(family: Family, loaded, ref) -> Endpoint:
-    """A URL's endpoint: a test index, or (x, y) on `loaded`'s plane (decoded there)."""
-    if isinstance(ref, tuple):
-        image = loaded.model.decode(np.asarray([ref], dtype=np.float32))[0]
-        return plane_point(loaded, image, *ref)
-    return test_digit(family, ref)
+def endpoint_from_ref(family: Family, model: str, found) -> Endpoint:
+    """A link's endpoint (explorer.share.EndpointRef), already checked by parse_query."""
+    if isinstance(found, int):
+        return test_digit(family, found)
+    if found[0] == "drawn":
+        return drawn_digit(drawing_from_text(found[1]))
+    map_name, x, y, source = found
+    return map_point(family.models[source or model], map_name, x, y)
 
 
-def share_in_url(view: View, chosen: Endpoints) -> None:
-    """Keeps the URL in step with the view, so copying it shares exactly this morph.
-    A plane point travels only with its own plane's model; a drawing never does."""
+def ref(endpoint: Endpoint | None):
+    """How an endpoint travels in a link (explorer.share.EndpointRef)."""
+    if endpoint is None:
+        return None
+    if endpoint.kind == "test":
+        return endpoint.index
+    if endpoint.kind == "point":
+        return (endpoint.map_name, endpoint.point[0], endpoint.point[1], endpoint.source_model)
+    return ("drawn", drawing_text(drawing_bytes(endpoint.image)))
 
-    def ref(endpoint: Endpoint | None):
-        if endpoint is None or (endpoint.kind == "plane" and endpoint.source_model != view.model):
-            return None
-        return endpoint.ref
 
-    a, b = ref(chosen.a), ref(chosen.b)
-    if a is None:
-        a, b = b, None
-    query = to_query(replace(view, a=a, b=b))
+def share_in_url(view: View) -> None:
+    """Keeps the URL in step with the view, so copying it shares exactly this morph."""
+    chosen = endpoints()
+    query = to_query(replace(view, a=ref(chosen.a), b=ref(chosen.b)))
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 

@@ -81,7 +81,7 @@ def load_atlas(path: str | Path, model_sha256: str | None = None) -> Atlas:
         raise CheckpointError(path, f"atlas maps must be some of {sorted(MAP_LABELS)}, got {sorted(maps)}")
     if "plane" in maps and latent != 2:
         raise CheckpointError(path, f"atlas field 'map_plane' needs 2-D codes, 'mu' has {latent}")
-    maps = {name: maps[name] for name in MAP_LABELS if name in maps}  # the order the sidebar lists them
+    maps = {name: maps[name] for name in MAP_LABELS if name in maps}  # the order the widget lists them
     pca_mean, pca_components = None, None
     if "pca" in maps:
         pca_mean = _floats(path, arrays, "pca_mean", (latent,))

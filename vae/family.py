@@ -46,6 +46,7 @@ AUTOENCODER, VAE = "z2-beta0", "z2-beta1"  # the lesson's pair: two z = 2 models
 SHIPPED = (*(Variant(20, beta) for beta in BETAS), Variant.parse(AUTOENCODER), Variant.parse(VAE))
 TEST_SET_FILE = "mnist-test.npz"
 LESSON_FILE = "lesson.json"  # the lesson's presets and the geodesic's measured ratios (training/presets.py)
+SHOWCASE_FILE = "showcase.json"  # the pair a first visit opens on (training/showcase.py)
 CLASSIFIER_FILE = "classifier.safetensors"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
 
@@ -153,12 +154,26 @@ def shared_family(folder: str | Path) -> Family:
         return _SHARED[key]
 
 
-def load_lesson_file(folder: str | Path) -> dict:
-    """weights/lesson.json, or {} when it is missing or unreadable (the page then shows no presets)."""
+def _json_file(path: Path) -> dict:
     import json
 
     try:
-        found = json.loads((Path(folder) / LESSON_FILE).read_text())
+        found = json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
     return found if isinstance(found, dict) else {}
+
+
+def load_lesson_file(folder: str | Path) -> dict:
+    """weights/lesson.json, or {} when it is missing or unreadable (the page then shows no presets)."""
+    return _json_file(Path(folder) / LESSON_FILE)
+
+
+def load_showcase(folder: str | Path) -> dict:
+    """weights/showcase.json ({"model", "a", "b", "rule", "figures"}), or {} when it is missing, unreadable
+    or names no usable pair (a first visit then opens with no endpoints)."""
+    found = _json_file(Path(folder) / SHOWCASE_FILE)
+    ends = [found.get("a"), found.get("b")]
+    if not isinstance(found.get("model"), str) or not all(type(e) is int and 0 <= e < 10**6 for e in ends):
+        return {}
+    return found

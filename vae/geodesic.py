@@ -124,3 +124,22 @@ def _resample_equal_steps(model, curve: np.ndarray, frames: int) -> np.ndarray:
     low, high = arc[index - 1], arc[index]
     weight = ((targets - low) / np.maximum(high - low, 1e-12))[:, None]
     return (dense[index - 1] + weight * (dense[index] - dense[index - 1])).astype(np.float32)
+
+
+GRADES = ("no better", "real detour", "nearly straight", "ordinary bend")
+
+
+def grade(ratio: float, measured: dict) -> str | None:
+    """How a geodesic's energy ratio (geodesic / straight line) compares with the ratios measured on
+    random pairs of the shipped models (weights/lesson.json "geodesic": p10, p90 of the pairs where
+    a geodesic saves anything): "no better" at 1 or more, "real detour" below p10, "nearly straight"
+    above p90, "ordinary bend" between; None without a measured distribution."""
+    if not {"p10", "p90"} <= set(measured):
+        return None
+    if ratio >= 1:
+        return "no better"
+    if ratio < measured["p10"]:
+        return "real detour"
+    if ratio > measured["p90"]:
+        return "nearly straight"
+    return "ordinary bend"

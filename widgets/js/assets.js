@@ -1,0 +1,85 @@
+// What the widgets fetch over HTTP (app.py's /le-assets route): each blob once per page, and the
+// browser's HTTP cache keeps it across visits (the URLs are content hashes, served immutable).
+// A model's entry fills in as its blobs arrive; `whenReady` calls back once everything asked for is there.
+
+const SHARED = (window.__latentExplorer = window.__latentExplorer || {
+  blobs: new Map(), // url -> {promise, value, error}
+  images: new Map(), // url -> {image, ready}
+  models: new Map(), // decoder url -> model entry
+  serials: new Map(), // widget name -> last event serial sent (survives remounts)
+  log: [], // {what, at} of drawn strips, read by the benchmark
+});
+
+function blob(url) {
+  let entry = SHARED.blobs.get(url);
+  if (!entry) {
+    entry = { value: null, error: null };
+    entry.promise = fetch(url)
+      .then((response) => {
+        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+        return response.arrayBuffer();
+      })
+      .then((buffer) => (entry.value = buffer))
+      .catch((error) => {
+        entry.error = error;
+        SHARED.blobs.delete(url); // a later call tries again
+        throw error;
+      });
+    SHARED.blobs.set(url, entry);
+  }
+  return entry;
+}
+
+function image(url) {
+  let entry = SHARED.images.get(url);
+  if (!entry) {
+    entry = { image: new Image(), ready: false };
+    entry.promise = new Promise((resolve, reject) => {
+      entry.image.onload = () => resolve((entry.ready = true));
+      entry.image.onerror = () => {
+        SHARED.images.delete(url);
+        reject(new Error(`${url}: image did not load`));
+      };
+    });
+    entry.image.src = url;
+    SHARED.images.set(url, entry);
+  }
+  return entry;
+}
+
+// One model: {manifest, decoder, mu, maps: {name: Float32Array}}; fields stay null until loaded.
+function modelEntry(manifest) {
+  let entry = SHARED.models.get(manifest.decoder);
+  if (!entry) {
+    entry = { manifest, decoder: null, mu: null, maps: {}, loading: new Map() };
+    SHARED.models.set(manifest.decoder, entry);
+  }
+  return entry;
+}
+
+// Starts loading `parts` ("decoder", "mu", "map:pca"...) of a model; resolves when all are in.
+function loadModel(entry, parts) {
+  const waits = [];
+  for (const part of parts) {
+    if (part === "decoder" && !entry.decoder) {
+      waits.push(
+        blob(entry.manifest.decoder).promise.then((buffer) => {
+          entry.decoder = entry.decoder || makeDecoder(buffer, entry.manifest.latent, entry.manifest.hidden);
+        }),
+      );
+    } else if (part === "mu" && !entry.mu) {
+      waits.push(blob(entry.manifest.mu).promise.then((buffer) => (entry.mu = new Float32Array(buffer))));
+    } else if (part.startsWith("map:")) {
+      const name = part.slice(4), map = entry.manifest.maps[name];
+      if (map && !entry.maps[name]) {
+        waits.push(blob(map.codes).promise.then((buffer) => (entry.maps[name] = new Float32Array(buffer))));
+      }
+    }
+  }
+  return Promise.all(waits).then(() => entry);
+}
+
+function noteDrawn(what) {
+  SHARED.log.push({ what, at: performance.now() });
+  if (SHARED.log.length > 200) SHARED.log.splice(0, 100);
+}
