@@ -39,6 +39,11 @@ STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-bottom: 3rem; }
 .le-header h1 { font-size: 1.55rem; padding: 0; margin: 0; line-height: 1.2; }
 .le-header p { color: #555; font-size: 0.92rem; margin: 2px 0 0; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+  .le-header h1 { font-size: 1.25rem; }
+  .le-header p { display: none; }
+}
 </style>"""
 
 st.set_page_config(page_title="Latent Explorer", page_icon="🧭", layout="wide", initial_sidebar_state="collapsed")

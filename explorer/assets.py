@@ -9,7 +9,8 @@ visits. Only arrays derived from the shipped weights are ever stored (a visitor'
 travels in the component's own data), so the store is bounded by what is shipped and no
 visitor can reach another visitor's data through it.
 
-Binary layout: little-endian, row-major; float32 unless the name ends in .u8 (uint8) or .png.
+Binary layout: little-endian, row-major; float32 unless the name ends in .u8 (uint8), .png or .js
+(the widgets' code, widgets/morph_map.py).
 A model's decoder is one blob holding fc3.weight (hidden, latent), fc3.bias (hidden,),
 fc4.weight (784, hidden), fc4.bias (784,) one after another: torch's (out, in) layout, which
 widgets/ decode with the same arithmetic as vae.inference.NumpyVAE.decode.
@@ -29,8 +30,13 @@ from vae.family import Family, LoadedModel
 from . import sprites
 
 ROUTE = "/le-assets"
-NAME = re.compile(r"^[0-9a-f]{24}\.(f32|u8|png)$")  # what the route accepts: nothing else is looked up
-TYPES = {"f32": "application/octet-stream", "u8": "application/octet-stream", "png": "image/png"}
+NAME = re.compile(r"^[0-9a-f]{24}\.(f32|u8|png|js)$")  # what the route accepts: nothing else is looked up
+TYPES = {
+    "f32": "application/octet-stream",
+    "u8": "application/octet-stream",
+    "png": "image/png",
+    "js": "text/javascript; charset=utf-8",  # a module: browsers refuse to import other types
+}
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class AssetStore:
         self._lock = threading.Lock()
 
     def put(self, data: bytes, kind: str) -> str:
-        """Stores `data` (kind "f32", "u8" or "png") and returns the URL that serves it."""
+        """Stores `data` (kind "f32", "u8", "png" or "js") and returns the URL that serves it."""
         name = f"{hashlib.sha256(data).hexdigest()[:24]}.{kind}"
         with self._lock:
             self._blobs.setdefault(name, Blob(data, TYPES[kind]))
@@ -66,8 +72,33 @@ class AssetStore:
 
 
 STORE = AssetStore()
-_MANIFESTS: dict[tuple[int, str], dict] = {}  # (id of the family, model) -> manifest; the family lives on
-_LOCK = threading.Lock()
+
+
+class PerFamily:
+    """What was built from one Family, kept for the few most recent families (the server has one; tests
+    load several). Keyed by identity: an entry holds its family, so an id is never reused while cached."""
+
+    def __init__(self, keep: int = 4) -> None:
+        self._entries: dict[int, tuple[object, dict]] = {}
+        self._keep = keep
+        self._lock = threading.Lock()
+
+    def get(self, family) -> dict:
+        """The dict of things built for `family` (empty at first); fill it under `lock`."""
+        with self._lock:
+            entry = self._entries.get(id(family))
+            if entry is None or entry[0] is not family:
+                entry = self._entries[id(family)] = (family, {})
+                while len(self._entries) > self._keep:
+                    self._entries.pop(next(iter(self._entries)))
+            return entry[1]
+
+    @property
+    def lock(self) -> threading.Lock:
+        return self._lock
+
+
+_MANIFESTS = PerFamily()
 
 
 def floats(array: np.ndarray) -> bytes:
@@ -83,10 +114,9 @@ def model_manifest(family: Family, name: str) -> dict:
     """URLs and shapes of one model's arrays: its decoder, the test digits' codes (mu) and each map's
     2-D coordinates; PCA's mean and components inline (a few hundred numbers), so a browser can
     place a code on the map and invert a point of the map. Built once per model."""
-    key = (id(family), name)
-    with _LOCK:
-        if key in _MANIFESTS:
-            return _MANIFESTS[key]
+    built = _MANIFESTS.get(family)
+    if name in built:
+        return built[name]
     loaded: LoadedModel = family.models[name]
     atlas, model = loaded.atlas, loaded.model
     maps = {}
@@ -106,24 +136,23 @@ def model_manifest(family: Family, name: str) -> dict:
         "mu": STORE.put(floats(atlas.mu), "f32"),
         "maps": maps,
     }
-    with _LOCK:
-        return _MANIFESTS.setdefault(key, manifest)
+    with _MANIFESTS.lock:
+        return built.setdefault(name, manifest)
 
 
 def digits_manifest(family: Family) -> dict:
     """The test digits: their labels (uint8) and one PNG sprite (digit i at column i % 100, row i // 100)."""
-    key = (id(family), "")
-    with _LOCK:
-        if key in _MANIFESTS:
-            return _MANIFESTS[key]
+    built = _MANIFESTS.get(family)
+    if "" in built:
+        return built[""]
     manifest = {
         "count": len(family.labels),
         "labels": STORE.put(np.ascontiguousarray(family.labels, dtype=np.uint8).tobytes(), "u8"),
         "sprite": STORE.put(sprites.sprite_png(family.images), "png"),
         "columns": sprites.COLUMNS,
     }
-    with _LOCK:
-        return _MANIFESTS.setdefault(key, manifest)
+    with _MANIFESTS.lock:
+        return built.setdefault("", manifest)
 
 
 def prepare(family: Family) -> None:

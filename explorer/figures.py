@@ -12,6 +12,12 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
+from vae.atlas import MAP_LABELS
+from vae.sampling import manifold_codes
+
+from .assets import STORE, PerFamily
+from .images import manifold, png
+
 DIGIT_COLOURS = (
     "#1f77b4",
     "#ff7f0e",
@@ -83,19 +89,15 @@ def add_backdrop(figure: go.Figure, picture: Image.Image, extent: Extent, opacit
 
 
 BACKDROP_TILES = 20  # decoded digits per side behind the z = 2 plane
-_MAP_INFO: dict[int, dict] = {}  # id of a family -> its map_info (the family lives as long as the server)
+_MAP_INFO = PerFamily()
 
 
 def map_info(family) -> dict:
     """For every model and map: the axes' extent (or None), where N(0, I) is centred (or None), a
     title, and on the plane the URL of the decoded-digit backdrop. Built once per family."""
-    from vae.atlas import MAP_LABELS
-
-    from .assets import STORE
-    from .images import manifold, png
-
-    if id(family) in _MAP_INFO:
-        return _MAP_INFO[id(family)]
+    built = _MAP_INFO.get(family)
+    if "info" in built:
+        return built["info"]
     info = {}
     for name, loaded in family.models.items():
         latent, autoencoder = loaded.variant.latent_size, loaded.variant.beta == 0
@@ -130,11 +132,10 @@ def map_info(family) -> dict:
                 "title": f"{name}: {MAP_LABELS[map_name]}{note}",
                 "backdrop": backdrop,
             }
-    return _MAP_INFO.setdefault(id(family), info)
+    with _MAP_INFO.lock:
+        return built.setdefault("info", info)
 
 
 def backdrop_codes(extent: Extent) -> np.ndarray:
     """(BACKDROP_TILES^2, 2) codes at the tile centres of the plane's extent, top row first."""
-    from vae.sampling import manifold_codes
-
     return manifold_codes(extent, BACKDROP_TILES)

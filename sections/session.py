@@ -102,11 +102,14 @@ def restore_from_url(family: Family) -> None:
     if RESTORED in st.session_state:
         return
     st.session_state[RESTORED] = True
-    view, warnings = parse_query(st.query_params.to_dict(), family)
-    if view.a is None and view.b is None and view.page == "explore":
+    params = st.query_params.to_dict()
+    view, warnings = parse_query(params, family)
+    if "a" not in params and "b" not in params and view.page == "explore":
         showcase = load_showcase(weights_folder())
-        if showcase.get("model") == view.model == DEFAULT_MODEL:
-            view = replace(view, a=showcase["a"], b=showcase["b"])
+        pair = [showcase.get(end) for end in ("a", "b")]
+        usable = all(isinstance(i, int) and 0 <= i < len(family.labels) for i in pair)
+        if usable and showcase.get("model") == view.model == DEFAULT_MODEL:
+            view = replace(view, a=pair[0], b=pair[1])
             st.session_state[SHOWCASE] = True
     apply_view(family, view)
     if warnings:

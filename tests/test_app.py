@@ -1,126 +1,127 @@
-"""The page in AppTest: it runs for every sidebar setting, clicks make paths, bad states get messages.
+"""The page in AppTest: a first visit opens on a morph, the widget's events change endpoints and the
+view, links restore it, bad states get messages.
 
-The map is a custom component (an UnknownElement in AppTest), so a click is
-injected through its session-state key, shaped as the component sends it
-(kept in one helper, `click`).
+The widget is a custom component (an UnknownElement in AppTest): events are injected through its
+session-state key, shaped as the browser sends them (harness/apptest.py `send`).
 """
 
 import itertools
 import shutil
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, WEIGHTS
-
-APP = str(ROOT / "page.py")
-
-
-def click(at: AppTest, index: int, x: float = 0.0, y: float = 0.0) -> AppTest:
-    """Injects one click on test digit `index` (or on the plane, index -1, at x, y) and reruns."""
-    click.serial += 1
-    at.session_state["latent_map"] = {"click": {"index": index, "x": x, "y": y, "serial": click.serial}}
-    return at.run()
-
-
-click.serial = 0
-
-
-def status(at: AppTest, name: str) -> str | None:
-    """Text of the page's hidden status marker, as the browser tests read it."""
-    for element in at.get("html"):
-        if f'data-name="{name}"' in element.proto.body:
-            return element.proto.body.split(">", 1)[1].rsplit("<", 1)[0]
-    return None
+from conftest import WEIGHTS
+from harness.apptest import open_page, send, status, widget_data
+from vae.family import load_showcase
 
 
 @pytest.fixture
-def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+def app():
+    at = open_page()
     assert not at.exception, at.exception
     return at
 
 
-def test_first_page_invites_two_clicks(app):
-    assert not app.error
-    assert any("Click a digit" in m.value for m in app.markdown)
-    assert any("Pick two endpoints" in i.value for i in app.info)
-    assert status(app, "morph") is None
+def chosen(at):
+    return at.session_state["endpoints"]
 
 
-def test_two_clicks_make_a_path_of_n_frames(app):
-    click(app, 3)
-    endpoints = app.session_state["endpoints"]
-    assert endpoints.a.index == 3 and endpoints.b is None
-    click(app, 7)
-    endpoints = app.session_state["endpoints"]
-    assert (endpoints.a.index, endpoints.b.index) == (3, 7)
+def _shipped_betas(latent: int) -> list[float]:
+    names = [path.stem.removeprefix("vae-") for path in WEIGHTS.glob("vae-*.safetensors")]
+    return sorted(float(name.split("-beta")[1]) for name in names if name.startswith(f"z{latent}-"))
+
+
+def test_a_first_visit_opens_on_the_showcase_pair_already_morphing(app):
+    showcase = load_showcase(WEIGHTS)
+    assert not app.error and not app.warning
+    assert (chosen(app).a.index, chosen(app).b.index) == (showcase["a"], showcase["b"])
+    assert status(app, "morph").startswith(f"10 frames, linear path from test #{showcase['a']}")
+    data = widget_data(app)
+    assert "Click two dots for your own pair" in data["hint"] and data["reading"]["digits"]
+    assert data["reading"]["digits"] == [int(d) for d in showcase["figures"]["reads"]]  # the rule's reading, again
+    send(app, "pick", index=5)  # the visitor's own first click: a new pair, and the showcase hint goes
+    assert chosen(app).a.index == 5 and chosen(app).b is None
+    assert widget_data(app)["hint"].startswith("Click a dot for A")
+
+
+def test_two_picks_make_a_path_of_n_frames(app):
+    send(app, "clear")
+    send(app, "pick", index=3)
+    assert chosen(app).a.index == 3 and chosen(app).b is None and status(app, "morph") is None
+    send(app, "pick", index=7)
+    assert (chosen(app).a.index, chosen(app).b.index) == (3, 7)
     assert status(app, "morph").startswith("10 frames, linear path from test #3")
-    app.sidebar.slider(key="frames").set_value(17).run()
+    send(app, "view", model="z20-beta1", map="pca", method="linear", frames=17, compare=False, backdrop=True)
     assert status(app, "morph").startswith("17 frames")
+    assert app.query_params["frames"] in ("17", ["17"])
 
 
-def test_third_click_starts_a_new_pair_and_swap_clear_work(app):
+def test_a_third_pick_starts_a_new_pair_and_swap_and_clear_work(app):
     for index in (3, 7, 11):
-        click(app, index)
-    endpoints = app.session_state["endpoints"]
-    assert endpoints.a.index == 11 and endpoints.b is None
-    click(app, 12)
-    app.button(key="swap_ends").click().run()
-    endpoints = app.session_state["endpoints"]
-    assert (endpoints.a.index, endpoints.b.index) == (12, 11)
-    app.button(key="clear_ends").click().run()
-    assert app.session_state["endpoints"].a is None and app.session_state["endpoints"].b is None
+        send(app, "pick", index=index)
+    assert chosen(app).a.index == 11 and chosen(app).b is None
+    send(app, "pick", index=12)
+    send(app, "swap")
+    assert (chosen(app).a.index, chosen(app).b.index) == (12, 11)
+    send(app, "clear")
+    assert chosen(app).empty
 
 
-def test_compare_mode_gives_one_row_per_beta(app):
-    click(app, 3)
-    click(app, 7)
-    app.sidebar.toggle(key="compare").set_value(True).run()
+def test_a_drag_sets_exactly_the_slot_it_moved(app):
+    send(app, "set", end="b", index=42)
+    assert chosen(app).b.index == 42
+    send(app, "clear")
+    send(app, "set", end="b", index=9)  # with A empty, B is still B
+    assert chosen(app).a is None and chosen(app).b.index == 9
+    send(app, "set", end="a", map="pca", x=0.5, y=-1.25)  # a PCA map's point, anywhere near the map
+    end = chosen(app).a
+    assert end.kind == "point" and end.point == (0.5, -1.25) and end.label == "PCA point (0.50, -1.25)"
+    assert "from PCA point (0.50, -1.25) to test #9" in status(app, "morph")
+
+
+def test_compare_mode_computes_every_beta(app):
+    send(app, "view", model="z20-beta1", map="pca", method="linear", frames=10, compare=True, backdrop=True)
     assert not app.exception
-    betas = _shipped_betas(20)
-    assert status(app, "compare") == f"{len(betas)} rows"
-    assert [m.value for m in app.markdown if m.value.startswith("**β =")] == [f"**β = {b:g}**" for b in betas]
+    assert status(app, "compare") == f"{len(_shipped_betas(20))} rows"
 
 
-def test_plane_click_anywhere_decodes_that_point(app):
-    app.sidebar.radio(key="latent").set_value(2).run()
-    click(app, -1, x=0.5, y=-1.0)
-    endpoint = app.session_state["endpoints"].a
+def test_a_click_on_the_empty_plane_decodes_that_point(app):
+    send(app, "view", model="z2-beta1", map="plane", method="linear", frames=10, compare=False, backdrop=True)
+    send(app, "clear")
+    send(app, "point", map="plane", x=0.5, y=-1.0)
+    endpoint = chosen(app).a
     assert endpoint.code == (0.5, -1.0) and endpoint.label == "plane (0.50, -1.00)"
     assert endpoint.image.shape == (28, 28)
-    click(app, 5)
+    send(app, "pick", index=5)
     assert "from plane (0.50, -1.00) to test #5" in status(app, "morph")
+    assert app.query_params["a"] in ("plane:0.50,-1.00", ["plane:0.50,-1.00"])
 
 
 @pytest.mark.slow
-def test_every_sidebar_combination_runs(app):
-    click(app, 3)
-    click(app, 7)
-    for latent in (20, 2):
-        app.sidebar.radio(key="latent").set_value(latent).run()
-        betas = _shipped_betas(latent)
-        maps = {20: ["pca", "tsne"], 2: ["plane"]}[latent]
+def test_every_view_combination_runs(app):
+    send(app, "pick", index=3)
+    send(app, "pick", index=7)
+    for latent, maps in ((20, ["pca", "tsne"]), (2, ["plane"])):
         for beta, map_name, method, frames, flag in itertools.product(
-            betas, maps, ("linear", "spherical", "geodesic"), (4, 32), (False, True)
+            _shipped_betas(latent), maps, ("linear", "spherical", "geodesic"), (4, 32), (False, True)
         ):
-            if latent == 20:
-                app.sidebar.select_slider(key="beta_z20").set_value(beta)
-                app.sidebar.toggle(key="compare").set_value(flag)
-            else:
-                app.sidebar.toggle(key="backdrop").set_value(flag)
-            app.sidebar.radio(key=f"map_z{latent}").set_value(map_name)
-            app.sidebar.radio(key="method").set_value(method)
-            app.sidebar.slider(key="frames").set_value(frames)
-            app.run()
-            assert not app.exception, (latent, beta, map_name, method, frames, flag, app.exception)
+            model = f"z{latent}-beta{beta:g}"
+            send(app, "view", model=model, map=map_name, method=method, frames=frames, compare=flag, backdrop=flag)
+            assert not app.exception, (model, map_name, method, frames, flag, app.exception)
             assert not app.error
             assert status(app, "morph").startswith(f"{frames} frames, {method} path")
+            assert f"under {model};" in status(app, "morph")
+
+
+def test_view_events_with_unusable_values_keep_the_old_ones(app):
+    send(app, "view", model="z20-beta3", map="umap", method="wiggly", frames=999, compare="yes", backdrop=None)
+    assert not app.exception and not app.error
+    assert "under z20-beta1;" in status(app, "morph") and status(app, "morph").startswith("10 frames, linear")
 
 
 def test_missing_weights_folder_says_how_to_train(tmp_path, monkeypatch):
     monkeypatch.setenv("LATENT_EXPLORER_WEIGHTS", str(tmp_path / "nowhere"))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_page()
     assert not at.exception
     assert "python train.py" in at.error[0].value
 
@@ -131,25 +132,21 @@ def test_damaged_weights_file_is_reported(tmp_path, monkeypatch):
     victim = sorted(folder.glob("vae-*.safetensors"))[0]
     victim.write_bytes(victim.read_bytes()[:1000])
     monkeypatch.setenv("LATENT_EXPLORER_WEIGHTS", str(folder))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_page()
     assert not at.exception
     assert victim.name in at.error[0].value and "truncated" in at.error[0].value
 
 
-def _shipped_betas(latent: int) -> list[float]:
-    names = [path.stem.removeprefix("vae-") for path in WEIGHTS.glob("vae-*.safetensors")]
-    return sorted(float(name.split("-beta")[1]) for name in names if name.startswith(f"z{latent}-"))
-
-
-def test_same_clicks_give_bit_identical_frames_across_reruns_and_sessions():
+def test_same_picks_give_bit_identical_frames_across_reruns_and_sessions():
     fingerprints = []
     for _ in range(2):  # two independent sessions
-        at = AppTest.from_file(APP, default_timeout=60).run()
-        click(at, 21)
-        click(at, 742)
+        at = open_page()
+        send(at, "clear")
+        send(at, "pick", index=21)
+        send(at, "pick", index=742)
         fingerprints.append(status(at, "morph").split("sha256 ")[1])
-        at.sidebar.radio(key="method").set_value("spherical").run()
-        at.sidebar.radio(key="method").set_value("linear").run()  # and back: a rerun, same frames
+        send(at, "view", model="z20-beta1", map="pca", method="spherical", frames=10, compare=False, backdrop=True)
+        send(at, "view", model="z20-beta1", map="pca", method="linear", frames=10, compare=False, backdrop=True)
         fingerprints.append(status(at, "morph").split("sha256 ")[1])
     assert len(set(fingerprints)) == 1, fingerprints
 
@@ -169,86 +166,97 @@ def test_checkpoint_with_wrong_shapes_is_reported_at_start(tmp_path, monkeypatch
     record["sha256"] = tensors_digest(arrays)  # a consistent file, just the wrong shape
     save_file(arrays, str(victim), metadata={METADATA_KEY: json.dumps(record)})
     monkeypatch.setenv("LATENT_EXPLORER_WEIGHTS", str(folder))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_page()
     assert not at.exception
     assert victim.name in at.error[0].value and "do not match the config" in at.error[0].value
 
 
-def test_shared_url_restores_the_view_and_the_url_follows_clicks():
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in {
-        "model": "z20-beta2",
-        "method": "spherical",
-        "frames": "12",
-        "a": "3",
-        "b": "7",
-        "map": "tsne",
-    }.items():
-        at.query_params[key] = value
-    at.run()
+def test_a_shared_link_restores_the_view_and_the_link_follows_picks():
+    query = {"model": "z20-beta2", "method": "spherical", "frames": "12", "a": "3", "b": "7", "map": "tsne"}
+    at = open_page(query)
     assert not at.exception and not at.warning
     assert status(at, "morph").startswith("12 frames, spherical path from test #3")
     assert "under z20-beta2;" in status(at, "morph")
-    assert at.sidebar.radio(key="map_z20").value == "tsne"
-    click(at, 11)  # a new pair starts: the URL drops b and names a=11
+    assert widget_data(at)["view"]["map"] == "tsne"
+    send(at, "pick", index=11)  # a new pair starts: the link drops b and names a=11
     assert at.query_params["a"] in ("11", ["11"]) and "b" not in at.query_params
 
 
+def test_a_link_keeps_b_as_b():
+    at = open_page({"b": "7"})
+    assert chosen(at).a is None and chosen(at).b.index == 7
+    assert at.query_params["b"] in ("7", ["7"]) and "a" not in at.query_params
+
+
+def test_a_drawing_travels_in_the_link_and_gives_the_same_frames():
+    import numpy as np
+
+    from explorer.share import drawing_text
+    from explorer.state import drawing_bytes, drawn_digit
+
+    picture = np.zeros((28, 28), np.float32)
+    picture[5:23, 12:16] = 0.93  # a tall stroke: a 1 (0.93 is not one of the 16 levels a link keeps)
+    text = drawing_text(drawing_bytes(drawn_digit(picture).image))
+    assert len(text) < 600
+    at = open_page({"a": text, "b": "7"})
+    assert not at.warning and chosen(at).a.kind == "drawn" and chosen(at).a.label == "your drawing"
+    first = status(at, "morph")
+    assert at.query_params["a"] in (text, [text])  # the link the page keeps is the one it was opened with
+    again = open_page({"a": text, "b": "7"})
+    assert status(again, "morph") == first  # frame for frame
+    assert np.array_equal(chosen(at).a.image, drawn_digit(picture).image)  # the same 16 levels in the session
+
+
 def test_bad_url_values_warn_and_fall_back():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["frames"] = "999"
-    at.query_params["a"] = "-4"
-    at.query_params["model"] = "z20-beta3"
-    at.run()
+    at = open_page({"frames": "999", "a": "-4", "model": "z20-beta3"})
     assert not at.exception
     message = at.warning[0].value
     # each value is named and quoted as code (explorer/safe_text.plain), never as Markdown
     assert "frames = ` 999 `" in message and "a = ` -4 `" in message and "model = ` z20-beta3 `" in message
-    assert at.sidebar.slider(key="frames").value == 10
+    assert widget_data(at)["view"]["frames"] == 10
     assert at.session_state["endpoints"].a is None
     assert at.query_params["frames"] in ("10", ["10"])  # the URL follows the fallback, not the bad value
 
 
 def test_page_switches_to_the_lesson_and_back(app):
-    click(app, 3)
+    send(app, "pick", index=3)
     app.segmented_control(key="page").set_value("lesson").run()
     assert not app.exception and not app.error
     assert app.query_params["page"] in ("lesson", ["lesson"])
     assert status(app, "morph") is None  # the explorer is not drawn under the lesson
     app.segmented_control(key="page").set_value("explore").run()
-    assert app.session_state["endpoints"].a.index == 3  # nothing chosen is lost by switching
+    assert chosen(app).a.index == 3  # nothing chosen is lost by switching
 
 
 def test_traversal_and_samples_panels(app):
-    assert status(app, "traversal") is None  # closed by default: the first paint needs no torch
+    assert status(app, "traversal") is None  # closed by default
     app.toggle(key="inside").set_value(True).run()
     assert status(app, "traversal").startswith("20 rows")
     assert "under z20-beta1" in status(app, "traversal")
     assert status(app, "samples") == "1 rows, seed 0"
     app.number_input(key="traverse_index").set_value(42).run()
     assert "test #42" in status(app, "traversal")
-    app.sidebar.toggle(key="compare").set_value(True).run()
+    send(app, "view", model="z20-beta1", map="pca", method="linear", frames=10, compare=True, backdrop=True)
     assert status(app, "samples") == f"{len(_shipped_betas(20))} rows, seed 0"
-    app.sidebar.radio(key="latent").set_value(2).run()
+    send(app, "view", model="z2-beta1", map="plane", method="linear", frames=10, compare=False, backdrop=True)
     assert status(app, "traversal").startswith("2 rows")
     assert not app.exception and not app.error
 
 
-def test_geodesic_path_reports_its_energy_against_the_line(app):
-    click(app, 3)
-    click(app, 7)
-    app.sidebar.radio(key="method").set_value("geodesic").run()
+def test_a_geodesic_path_reports_its_energy_and_reaches_the_widget(app):
+    send(app, "view", model="z20-beta1", map="pca", method="geodesic", frames=10, compare=False, backdrop=True)
     assert not app.exception
-    assert status(app, "morph").startswith("10 frames, geodesic path from test #3")
+    assert status(app, "morph").startswith("10 frames, geodesic path from test #")
     note = next(c.value for c in app.caption if c.value.startswith("Geodesic"))
     assert "curve energy" in note and "straight line" in note
+    data = widget_data(app)
+    path = data["paths"]["z20-beta1"]
+    assert len(path["codes"]) == 10 and path["key"].startswith("z20-beta1|geodesic|10|t")
 
 
 def test_path_analytics_label_every_frame(app):
-    click(app, 3)
-    click(app, 7)
     reading = status(app, "analytics")
-    assert reading.startswith("reads ") and len(reading.split(";")[0].removeprefix("reads ")) == 10
+    assert reading.startswith("reads ") and len(reading.removeprefix("reads ")) == 10
 
 
 def _tamper_record(path, **changes) -> None:
@@ -278,7 +286,7 @@ def _tamper_record(path, **changes) -> None:
         ("vae-z20-beta2.safetensors", {"config.beta": "two"}, "'beta'"),
         ("vae-z20-beta2.safetensors", {"config.beta": None}, "'beta'"),
         ("vae-z2-beta1.safetensors", {"info.metrics": "none"}, "'info.metrics'"),
-        ("classifier.safetensors", {"config.channels": "32,64"}, "'channels'"),  # was found only at the first morph
+        ("classifier.safetensors", {"config.channels": "32,64"}, "'channels'"),
     ],
 )
 def test_tampered_metadata_is_reported_at_start_naming_file_and_field(tmp_path, monkeypatch, victim, changes, field):
@@ -286,7 +294,7 @@ def test_tampered_metadata_is_reported_at_start_naming_file_and_field(tmp_path, 
     shutil.copytree(WEIGHTS, folder)
     _tamper_record(folder / victim, **changes)
     monkeypatch.setenv("LATENT_EXPLORER_WEIGHTS", str(folder))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_page()
     assert not at.exception
     assert victim in at.error[0].value and field in at.error[0].value
     assert "git checkout weights/" in at.error[0].value  # and how to restore it
@@ -302,7 +310,7 @@ def test_atlas_without_its_pca_is_reported_at_start(tmp_path, monkeypatch):
         arrays = {key: archive[key] for key in archive.files if key != "pca_components"}
     np.savez(victim, **arrays)
     monkeypatch.setenv("LATENT_EXPLORER_WEIGHTS", str(folder))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_page()
     assert not at.exception
     assert victim.name in at.error[0].value and "'pca_components'" in at.error[0].value
 

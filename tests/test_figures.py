@@ -1,11 +1,8 @@
-"""The map's figures (explorer/figures.py): shared axes, the prior's circles, an overlay above the dots."""
+"""The map's layout data (explorer/figures.py): shared axes, where the prior sits, one entry per model and map."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
-import plotly.graph_objects as go
 
 from explorer import figures
 
@@ -44,43 +41,28 @@ def test_prior_centre_is_where_z_0_lands_on_the_pca_map():
     assert figures.prior_centre(None, None) == (0.0, 0.0)
 
 
-def test_fixed_axes_and_circles_for_the_prior():
-    figure = figures.map_figure(cloud(1, 5), np.arange(2000) % 10, "t", extent=(-3, 3, -2, 2), prior=(0.5, -0.5))
-    assert list(figure.layout.xaxis.range) == [-3, 3] and list(figure.layout.yaxis.range) == [-2, 2]
-    circles = [shape for shape in figure.layout.shapes if shape.type == "circle"]
-    assert sorted(round(shape.x1 - shape.x0, 6) for shape in circles) == [2.0, 4.0]  # radius 1 and 2
-    assert all(np.isclose((shape.x0 + shape.x1) / 2, 0.5) for shape in circles)
+def test_map_info_gives_every_model_its_axes_prior_and_title():
+    from vae.family import shared_family, weights_folder
 
-
-def test_no_fixed_axes_without_an_extent():
-    figure = figures.map_figure(cloud(1, 6), np.arange(2000) % 10, "t")
-    assert figure.layout.xaxis.range is None and not figure.layout.shapes
-
-
-def test_every_digit_marker_carries_its_global_index():
-    labels = np.arange(2000) % 10
-    figure = figures.map_figure(cloud(1, 7), labels, "t")
-    seen = np.concatenate([np.asarray(trace.customdata) for trace in figure.data])
-    assert sorted(seen.tolist()) == list(range(2000))
-    for trace in figure.data:
-        assert (labels[np.asarray(trace.customdata)] == int(trace.name)).all()
-
-
-def test_the_overlay_is_webgl_outlined_and_not_clickable():
-    traces = json.loads(
-        figures.overlay_json(np.array([[0, 0], [1, 1], [2, 2]]), {"A": np.array([0, 0]), "B": np.array([2, 2])})
-    )["data"]
-    assert [trace["type"] for trace in traces] == ["scattergl"] * 3  # WebGL: painted after (above) the dots
-    assert [trace["name"] for trace in traces] == ["path", "A", "B"]
-    for trace in traces:
-        assert "customdata" not in trace
-    for trace in traces[1:]:
-        assert trace["marker"]["line"]["width"] >= 2 and trace["marker"]["size"] >= 16
-
-
-def test_the_plane_grid_covers_the_extent_exactly():
-    grid = figures.plane_grid((-4.0, 4.0, -3.0, 5.0), steps=11)
-    assert grid.shape == (121, 2)
-    assert grid[:, 0].min() == -4 and grid[:, 0].max() == 4 and grid[:, 1].min() == -3 and grid[:, 1].max() == 5
-    figure = figures.map_figure(cloud(1, 8), np.arange(2000) % 10, "t", plane_grid=grid)
-    assert isinstance(figure.data[0], go.Scattergl) and set(figure.data[0].customdata) == {figures.GRID_INDEX}
+    family = shared_family(weights_folder())
+    info = figures.map_info(family)
+    assert set(info) == set(family.models)
+    for name, maps in info.items():
+        loaded = family.models[name]
+        assert set(maps) == set(loaded.atlas.maps)
+        for map_name, entry in maps.items():
+            assert name in entry["title"]
+            if map_name == "tsne":
+                assert entry["extent"] is None and entry["prior"] is None  # t-SNE keeps no scale
+            else:
+                x0, x1, y0, y1 = entry["extent"]
+                coords = loaded.atlas.maps[map_name]
+                inside = (coords[:, 0] >= x0) & (coords[:, 0] <= x1) & (coords[:, 1] >= y0) & (coords[:, 1] <= y1)
+                assert inside.mean() >= 0.99
+                assert entry["prior"] is not None
+            assert (entry["backdrop"] is not None) == (map_name == "plane")
+    # Every VAE of one latent size shares its PCA axes (switching β shows the cloud spread or pack)...
+    vaes = [m for m in family.models.values() if m.variant.latent_size == 20 and m.variant.beta > 0]
+    assert len({tuple(info[m.name]["pca"]["extent"]) for m in vaes}) == 1
+    # ... and the autoencoder, with no KL term to fix its scale, has its own.
+    assert info["z20-beta0"]["pca"]["extent"] != info[vaes[0].name]["pca"]["extent"]

@@ -62,16 +62,15 @@ def test_set_a_then_b_by_index(family):
     assert np.array_equal(chosen(at).a.image * 255, family.images[1234])
 
 
-def test_b_alone_becomes_a(family):
-    """Endpoints.use owns the rule: a B with no A is put at A."""
+def test_set_b_sets_b_even_with_a_empty(family):
+    """Endpoints.use owns the rule: the slot a button names is the slot it sets."""
     at = page()
     at.number_input(key=find.INDEX).set_value(7).run()
     at.button(key="find_set_b").click().run()
-    assert chosen(at).a.index == 7 and chosen(at).b is None
-    assert [i.value for i in at.info] == ["A comes first: test #7 is A; set B next."]
+    assert chosen(at).a is None and chosen(at).b.index == 7 and not at.info
     at.number_input(key=find.INDEX).set_value(8).run()
-    at.button(key="find_set_b").click().run()
-    assert chosen(at).a.index == 7 and chosen(at).b.index == 8 and not at.info
+    at.button(key="find_set_a").click().run()
+    assert chosen(at).a.index == 8 and chosen(at).b.index == 7
 
 
 @pytest.mark.parametrize("typed", [10_000, -1, 123_456_789_012])
@@ -162,26 +161,6 @@ def test_nearest_digits_of_a_drawing_encode_it(family):
     drawing = Endpoint(label="your drawing", image=family.images[3].astype(np.float32) / 255.0)
     found = find.nearest_digits(loaded, drawing)
     assert len(found) == find.NEIGHBOURS and 3 in found  # the digit it copies is among its neighbours
-
-
-def test_captions_fit_the_endpoint_kind(family):
-    loaded = family.models["z20-beta1"]
-    digit = Endpoint(label="test #3 (a 5)", image=np.zeros((28, 28), np.float32), index=3)
-    plane = Endpoint(
-        label="plane (0.50, -1.00)", image=np.zeros((28, 28), np.float32), source_model="z2-beta1", code=(0.5, -1.0)
-    )
-    drawn = Endpoint(label="your drawing", image=np.zeros((28, 28), np.float32))
-    reconstruction = np.ones((28, 28), np.float32)
-    pictures, caption = find.card(digit, loaded.name, reconstruction)
-    assert pictures.shape == (2, 28, 28) and caption == "test #3 (a 5): original | reconstruction"
-    pictures, caption = find.card(plane, "z2-beta1", reconstruction)
-    assert pictures.shape == (1, 28, 28) and "no original" in caption and "original |" not in caption
-    pictures, caption = find.card(plane, loaded.name, reconstruction)
-    assert pictures.shape == (2, 28, 28) and "no original" in caption
-    pictures, caption = find.card(drawn, loaded.name, reconstruction)
-    assert caption.startswith("your drawing | its reconstruction") and "not kept in the link" in caption
-    assert find.strip_end("A", digit) == "original A"
-    assert "no original" in find.strip_end("B", plane) and find.strip_end("A", drawn) == "your drawing (A)"
 
 
 PANEL_SCRIPT = """

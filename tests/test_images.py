@@ -97,5 +97,7 @@ def test_kl_bars_keep_their_title_clear_of_the_toolbar():
 
     at = AppTest.from_function(inside_page, default_timeout=60).run()
     at.toggle(key="inside").set_value(True).run()
-    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith("kl_bars")]
-    assert "zoom" in json.loads(chart.proto.spec)["layout"]["modebar"]["remove"]
+    (chart,) = [c for c in at.get("bidi_component") if c.proto.id.endswith("kl_bars")]
+    data = json.loads(chart.proto.json)
+    assert "zoom2d" in data["config"]["modeBarButtonsToRemove"]  # the toolbar would cover the title on a phone
+    assert data["figure"]["layout"]["title"]["text"].startswith("KL per dimension")

@@ -222,11 +222,12 @@ def test_the_geodesic_verdict_is_graded_against_measured_ratios(ratio, verdict):
     def page(ratio):
         from types import SimpleNamespace
 
-        from sections.morph import geodesic_note
+        import streamlit as st
 
-        geodesic_note(
-            SimpleNamespace(energy=10 * ratio, linear_energy=10.0, energy_ratio=ratio, length_ratio=1.0, steps=40)
-        )
+        from sections.morph import geodesic_words
+
+        report = SimpleNamespace(energy=10 * ratio, linear_energy=10.0, energy_ratio=ratio, length_ratio=1.0, steps=40)
+        st.caption(geodesic_words(report))
 
     at = AppTest.from_function(page, args=(ratio,), default_timeout=30).run()
     assert not at.exception

@@ -1,5 +1,5 @@
-"""The map widget's Python side: the click queue (serials, acknowledgement, forged payloads) and
-the page's checks on what a click names. The browser side is covered by tests/test_e2e.py."""
+"""The lesson's plane widget's Python side (widgets/latent_map.py): the click queue (serials,
+acknowledgement, forged payloads). The explorer's widget has tests/test_morph_map.py."""
 
 from __future__ import annotations
 
@@ -101,21 +101,3 @@ def test_the_javascript_speaks_the_same_protocol():
     ):
         assert needle in js, needle
     assert latent_map.MAX_QUEUE == 64
-
-
-def test_forged_clicks_on_the_page_give_a_warning_not_an_error():
-    from streamlit.testing.v1 import AppTest
-
-    from tests.conftest import ROOT
-
-    at = AppTest.from_file(str(ROOT / "page.py"), default_timeout=60).run()
-    at.session_state["latent_map"] = {"click": {"serial": 1, "index": 10_000_000, "x": 0.0, "y": 0.0}}
-    at.run()
-    assert not at.exception
-    assert any("is not a test digit" in w.value and "10000000" in w.value for w in at.warning)
-    at.sidebar.radio(key="latent").set_value(2).run()
-    at.session_state["latent_map"] = {"click": {"serial": 2, "index": -1, "x": 1e6, "y": 0.0}}
-    at.run()
-    assert not at.exception
-    assert any("is outside the plane" in w.value for w in at.warning)
-    assert at.session_state["endpoints"].a is None  # neither forged click set an endpoint

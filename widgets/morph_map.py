@@ -26,20 +26,44 @@ tiny, hidden st.plotly_chart (`load_plotly`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
 
+from explorer.assets import STORE
 from explorer.untrusted import number, whole
 
 SCRIPTS = ("math.js", "assets.js", "map.js", "panel.js", "main.js")  # one module, in this order
 _HERE = Path(__file__).resolve().parent
+
+
+def _module_url() -> str:
+    """The widget's code and style as one JavaScript module, served (and cached for good) like the models'
+    arrays. Streamlit sends an inline component's code with every element of every run; this way each
+    element carries only the few-line loader below, and the browser fetches the module once."""
+    style = json.dumps((_HERE / "morph_map.css").read_text())
+    source = "\n".join((_HERE / "js" / name).read_text() for name in SCRIPTS)
+    source += "\nif (!document.getElementById('le-style')) { const tag = document.createElement('style'); "
+    source += f"tag.id = 'le-style'; tag.textContent = {style}; document.head.appendChild(tag); }}\n"
+    return STORE.put(source.encode(), "js")
+
+
+# A component's function may not wait: it starts the import and hands back a cleanup that reaches the
+# module's own once it has run (the module keeps one widget per element, so a repeated call is cheap).
+LOADER = """const loading = import(new URL(%s, window.location.href).href);
+export default function (component) {
+  let cleanup = null, gone = false;
+  loading.then((module) => { if (!gone) cleanup = module.default(component); }, (error) => {
+    component.parentElement.textContent = `The map's code did not load (${error.message}): reload the page.`;
+  });
+  return () => { gone = true; if (typeof cleanup === "function") cleanup(); };
+}"""
 _COMPONENT = st.components.v2.component(
     "latent_explorer_morph_map",
-    js="\n".join((_HERE / "js" / name).read_text() for name in SCRIPTS),
-    css=(_HERE / "morph_map.css").read_text(),
+    js=LOADER % json.dumps(_module_url()),
     isolate_styles=False,  # Plotly styles its modebar from the document's stylesheet
 )
 MAX_QUEUE = 64  # events one message may carry; more than a person makes between two reruns

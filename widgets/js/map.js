@@ -102,10 +102,16 @@ function baseLayout(state, info, version) {
   const narrow = width < 560;
   const layout = {
     width, height, autosize: false, uirevision: version,
-    title: { text: info.title, x: 0.01, font: { size: narrow ? 11 : 13 } },
+    title: {
+      text: narrow ? `${state.shown.model} · ${state.data.mapLabels[state.shown.map] || state.shown.map}` : info.title,
+      x: 0.01, font: { size: narrow ? 11 : 13 },
+    },
     margin: narrow ? { l: 30, r: 8, t: 32, b: 10 } : { l: 42, r: 8, t: 34, b: 30 },
     legend: narrow
-      ? { orientation: "h", x: 0, y: -0.06, yanchor: "top", itemsizing: "constant", entrywidth: 34 }
+      ? {
+          orientation: "h", x: 0, y: -0.05, yanchor: "top", itemsizing: "constant", entrywidth: 0.1,
+          entrywidthmode: "fraction", font: { size: 11 },
+        }
       : { title: { text: "digit" }, itemsizing: "constant" },
     dragmode: "zoom", hovermode: false, plot_bgcolor: "#fafafa", showlegend: true,
     xaxis: { showgrid: false, zeroline: false },
@@ -142,7 +148,7 @@ function baseLayout(state, info, version) {
 
 function mapSize(state) {
   const width = Math.max(200, state.mapBox.clientWidth || 600);
-  const aspect = width < 560 ? 1.12 : state.data.aspect || 0.82;
+  const aspect = width < 560 ? 0.98 : state.data.aspect || 0.82;
   const height = Math.round(Math.max(260, Math.min(width * aspect, window.innerHeight * 0.86)));
   return { width, height };
 }

@@ -2,7 +2,7 @@
 // slider, the strip of frames (with what the classifier reads in each, once the server has said),
 // and one row per β in compare mode. Everything here is decoded in the browser from the path's codes.
 
-const TILE_MIN = 30; // px per strip tile before the strip wraps onto another row
+const TILE_MIN = 22; // px per strip tile before the strip wraps onto another row
 const TILE_MAX = 56;
 const PLAY_MS = 90; // per frame of the looping preview (the GIF's pace)
 const PAUSE_FRAMES = 6; // frames the preview rests on A and on B
