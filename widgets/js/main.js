@@ -163,18 +163,20 @@ function refresh(state, reason) {
     loadModel(entry, parts).then(() => refresh(state, reason), (error) => showNote(state, `The model's data did not arrive (${error.message}). Check the connection, then retry.`));
   }
   if (!missing) preloadGroup(state);
-  waitForPlotly(state);
-  const before = state.path && state.path.key;
+  const before = state.path ? `${state.path.key}/${state.path.pending}` : null;
   state.path = computePath(state);
-  state.overlayPoints = null;
-  drawOverlay(state);
-  renderPanel(state);
-  if (state.path && (state.path.key !== before || reason !== "data")) {
+  renderPanel(state); // the strip first: redrawing 10,000 points can take longer than a frame
+  const now = state.path ? `${state.path.key}/${state.path.pending}` : null;
+  if (state.path && now !== before) {
     state.root.dataset.strip = state.path.key;
     state.stripDraws = (state.stripDraws || 0) + 1;
     state.root.dataset.stripDraws = String(state.stripDraws);
-    noteDrawn("strip");
+    noteDrawn(`strip:${reason}`);
   }
+  state.overlayPoints = null;
+  drawOverlay(state);
+  cancelAnimationFrame(state.baseFrame);
+  state.baseFrame = requestAnimationFrame(() => waitForPlotly(state));
 }
 
 // After the first paint, the other β of the shown latent size, so switching β never waits.
@@ -265,8 +267,15 @@ function buildExplorer(parentElement) {
     state.grab = null;
     state.finger = false;
   }, true);
-  // Touch events come after pointerdown: a grab or a scrub keeps Plotly from panning with the same finger.
-  listen(state, state.mapBox, "touchstart", (event) => (state.grab || state.finger) && event.stopPropagation(), true);
+  // Touch events come after pointerdown: a grab or a scrub keeps the page from scrolling (which would
+  // cancel the pointer) and Plotly from panning with the same finger.
+  const holdTouch = (event) => {
+    if (!state.grab && !state.finger) return;
+    event.preventDefault();
+    event.stopPropagation();
+  };
+  listen(state, state.mapBox, "touchstart", holdTouch, { capture: true, passive: false });
+  listen(state, state.mapBox, "touchmove", holdTouch, { capture: true, passive: false });
   let resizeFrame = 0;
   const resize = new ResizeObserver(() => {
     if (resizeFrame) return;

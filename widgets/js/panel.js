@@ -50,8 +50,10 @@ function buildPanel(state, parent) {
   state.scrubInput = element(stage, "input", "le-scrub");
   Object.assign(state.scrubInput, { type: "range", min: 0, max: 1000, step: 1, value: 0 });
   state.scrubInput.setAttribute("aria-label", "scrub along the path from A to B");
+  // The slider holds the scrub while it is pressed or focused; letting go (or leaving it) plays again.
   state.scrubInput.addEventListener("input", () => setScrub(state, Number(state.scrubInput.value) / 1000, "slider"));
-  state.scrubInput.addEventListener("change", () => setScrub(state, null));
+  state.scrubInput.addEventListener("pointerup", () => setScrub(state, null));
+  state.scrubInput.addEventListener("blur", () => state.scrubSource === "slider" && setScrub(state, null));
   state.previewText = element(stage, "div", "le-preview-text");
   state.strip = element(morph, "canvas", "le-strip");
   state.strip.addEventListener("pointermove", (event) => scrubStrip(state, event));
