@@ -200,7 +200,7 @@ def test_a_finger_drags_an_endpoint_and_scrubs_the_path(browser, server):
     start, middle = path_point(page, 0.35), path_point(page, 0.65)  # clear of A and B, which a finger would grab
     touch_drag(page, [start, middle])
     assert page.evaluate("() => document.querySelector('.le-root').leState.scrub") is None  # let go: it plays again
-    scrubs = page.evaluate("() => window.__latentExplorer.log.filter((e) => e.what === 'scrub').length")
+    scrubs = page.evaluate("() => window.__leMorphMap.log.filter((e) => e.what === 'scrub').length")
     assert scrubs >= 1
     context.close()
 

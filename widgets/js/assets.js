@@ -2,7 +2,7 @@
 // browser's HTTP cache keeps it across visits (the URLs are content hashes, served immutable).
 // A model's entry fills in as its blobs arrive; `whenReady` calls back once everything asked for is there.
 
-const SHARED = (window.__latentExplorer = window.__latentExplorer || {
+const SHARED = (window.__leMorphMap = window.__leMorphMap || {
   blobs: new Map(), // url -> {promise, value, error}
   images: new Map(), // url -> {image, ready}
   models: new Map(), // decoder url -> model entry
