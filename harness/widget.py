@@ -22,7 +22,8 @@ IN_VIEW = """(selector) => { const el = document.querySelector(selector); if (!e
   return box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0
     && box.bottom <= window.innerHeight && box.right <= window.innerWidth; }"""
 
-MARKER = f"""(end) => {{ const s = {STATE}; const g = s.graph, L = g._fullLayout, box = g.getBoundingClientRect();
+MARKER = f"""(end) => {{ const s = {STATE}; if (!s || !s.graph._fullLayout) return null;
+  const g = s.graph, L = g._fullLayout, box = g.getBoundingClientRect();
   const p = s.markerPixels && s.markerPixels[end]; if (!p) return null;
   return [box.left + L.xaxis._offset + p[0], box.top + L.yaxis._offset + p[1]]; }}"""
 
@@ -43,8 +44,11 @@ ENDS = f"""() => {{ const s = {STATE};
 ARM_TIMER = (
     "() => addEventListener('pointerdown', () => (window.__leDown = performance.now()), {capture: true, once: true})"
 )
-# ... and the time from it to the end of the next frame, once what it waited for has happened.
-SINCE_DOWN = "() => new Promise((done) => requestAnimationFrame(() => done(performance.now() - window.__leDown)))"
+# ... and the time from it until the newest strip the widget drew was on the screen (its log's `shown`).
+SINCE_DOWN = """() => new Promise((done) => { const log = window.__leMorphMap.log;
+  const entry = [...log].reverse().find((e) => e.what.startsWith('strip'));
+  const check = () => entry.shown !== null ? done(entry.shown - window.__leDown) : setTimeout(check, 5);
+  check(); })"""
 
 
 def strip_draws(page) -> int:
@@ -61,11 +65,17 @@ def in_view(page, selector: str) -> bool:
     return page.evaluate(IN_VIEW, selector)
 
 
-def marker_pixels(page, end: str):
+def marker_pixels(page, end: str, timeout: float = 30.0):
+    """Page pixels of endpoint A or B on the map, once the widget has placed it (its codes arrive
+    after the map's first paint)."""
+    page.wait_for_function(MARKER, arg=end, timeout=1000 * timeout)
     return page.evaluate(MARKER, end)
 
 
-def path_point(page, t: float):
+def path_point(page, t: float, timeout: float = 30.0):
+    """Page pixels of the point at fraction t of the drawn path, once the path is drawn."""
+    drawn = f"() => {{ const s = {STATE}; return !!(s && s.pathPixels && s.pathPixels.length > 1); }}"
+    page.wait_for_function(drawn, timeout=1000 * timeout)
     return page.evaluate(PATH_POINT, t)
 
 

@@ -205,15 +205,17 @@ def showcase_hint(chosen: Endpoints) -> str:
 
 
 def end_data(family: Family, end: Endpoint | None) -> dict | None:
-    """An endpoint as the widget reads it (widgets/js/main.js endFrom)."""
+    """An endpoint as the widget reads it (widgets/js/main.js endFrom), with its own picture (784 bytes:
+    the cards and the strip's ends need no sprite) and, unless it is a test digit (whose codes the
+    browser has), its code under every model."""
     if end is None:
         return None
     data = {"kind": end.kind, "id": end.id, "label": end.label}
+    data["image"] = base64.b64encode(images.to_uint8(end.image).tobytes()).decode("ascii")
     if end.kind == "test":
         data["index"] = end.index
         return data
     if end.kind == "point":
         data.update(map=end.map_name, x=end.point[0], y=end.point[1], source=end.source_model)
     data["codes"] = {name: np.round(end.latent(loaded), 6).tolist() for name, loaded in family.models.items()}
-    data["image"] = base64.b64encode(images.to_uint8(end.image).tobytes()).decode("ascii")
     return data

@@ -79,7 +79,11 @@ function loadModel(entry, parts) {
   return Promise.all(waits).then(() => entry);
 }
 
+// What was drawn and when: `at` when the code drew it, `shown` just after the next frame was painted
+// (a timeout queued from that frame's animation callback runs once the frame is on the screen).
 function noteDrawn(what) {
-  SHARED.log.push({ what, at: performance.now() });
+  const entry = { what, at: performance.now(), shown: null };
+  SHARED.log.push(entry);
   if (SHARED.log.length > 200) SHARED.log.splice(0, 100);
+  requestAnimationFrame(() => setTimeout(() => (entry.shown = performance.now()), 0));
 }
