@@ -36,11 +36,11 @@ from widgets.morph_map import load_plotly, scroll_to_top
 
 PAGES = {"explore": ":material/explore: Explore the map", "lesson": ":material/school: Why a VAE?"}
 STYLE = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-bottom: 3rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; padding-bottom: 3rem; }
 .le-header h1 { font-size: 1.55rem; padding: 0; margin: 0; line-height: 1.2; }
 .le-header p { color: #555; font-size: 0.92rem; margin: 2px 0 0; }
 @media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+  [data-testid="stMainBlockContainer"] { padding-top: 0.8rem; }
   .le-header h1 { font-size: 1.25rem; }
   .le-header p { display: none; }
 }

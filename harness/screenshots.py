@@ -37,13 +37,24 @@ def settle(page, ms: int = 800) -> None:
     page.wait_for_timeout(ms)
 
 
+def different_digits(page) -> tuple[int, int]:
+    """Two digits no other marker covers, of two different classes (a morph that changes its digit)."""
+    candidates = isolated_digits(page, 40, 8.0)
+    labels = page.evaluate(
+        "(indices) => indices.map((i) => document.querySelector('.le-root').leState.labels[i])", candidates
+    )
+    first = candidates[0]
+    second = next(index for index, label in zip(candidates, labels, strict=True) if label != labels[0])
+    return first, second
+
+
 def explore(browser, url: str, out: Path, name: str, size: tuple[int, int]) -> None:
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=size[0] < 600)
     page = context.new_page()
     goto_app(page, url)
     settle(page)
     page.screenshot(path=str(out / f"explore-{name}-arrival.png"))
-    first, second = isolated_digits(page, 2, 8.0)
+    first, second = different_digits(page)
     pick(page, first)
     before = strip_draws(page)
     page.mouse.click(*digit_pixels(page, second))

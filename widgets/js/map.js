@@ -106,14 +106,10 @@ function baseLayout(state, info, version) {
       text: narrow ? `${state.shown.model} · ${state.data.mapLabels[state.shown.map] || state.shown.map}` : info.title,
       x: 0.01, font: { size: narrow ? 11 : 13 },
     },
-    margin: narrow ? { l: 30, r: 8, t: 32, b: 10 } : { l: 42, r: 8, t: 34, b: 30 },
-    legend: narrow
-      ? {
-          orientation: "h", x: 0, y: -0.05, yanchor: "top", itemsizing: "constant", entrywidth: 0.1,
-          entrywidthmode: "fraction", font: { size: 11 },
-        }
-      : { title: { text: "digit" }, itemsizing: "constant" },
-    dragmode: "zoom", hovermode: false, plot_bgcolor: "#fafafa", showlegend: true,
+    margin: narrow ? { l: 30, r: 8, t: 32, b: 22 } : { l: 42, r: 8, t: 34, b: 30 },
+    legend: { title: { text: "digit" }, itemsizing: "constant" },
+    // On a phone the legend would take rows of the screen: the tip names a digit under the finger instead.
+    dragmode: "zoom", hovermode: false, plot_bgcolor: "#fafafa", showlegend: !narrow,
     xaxis: { showgrid: false, zeroline: false },
     yaxis: { showgrid: false, zeroline: false },
     shapes: [], annotations: [], images: [],
