@@ -137,6 +137,10 @@ function sendEvent(state, event) {
 function receive(state, data) {
   state.data = data;
   const ack = data.ack || 0;
+  // An acknowledgement that went backwards comes from a new session (the server restarted, or the old
+  // session expired): it has rebuilt the view from the link, and the events it never saw are dropped.
+  if (ack < (state.lastAck || 0)) state.queue = [];
+  state.lastAck = ack;
   state.queue = state.queue.filter((event) => event.serial > ack);
   SHARED.serials.set(data.name, Math.max(SHARED.serials.get(data.name) || 0, ack));
   state.graph.leAck = ack;
