@@ -59,6 +59,12 @@ def test_short_training_run_writes_a_loadable_family(tmp_path, data_root, capsys
     assert "cannot check 2 model(s)" in capsys.readouterr().out
     assert evaluate.main(["--weights", str(out), "--iwae-samples", "0", "--tolerance", "-1"]) == 1
     assert "<- differs from the record" in capsys.readouterr().out
+    assert evaluate.main(["--weights", str(out), "--iwae-samples", "20", "--models", "z2-beta1"]) == 0
+    report = capsys.readouterr().out
+    assert "z2-beta1" in report and "z20-beta1" not in report
+    with pytest.raises(SystemExit):
+        evaluate.main(["--weights", str(out), "--models", "z2-beta7"])
+    assert "no checkpoint for z2-beta7" in capsys.readouterr().err
 
     with pytest.raises(SystemExit, match="already holds files"):  # a second run never overwrites unasked
         train.main(["--variants", "z2-beta1", "--out", str(out), "--data-root", str(data_root)])
