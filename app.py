@@ -52,6 +52,7 @@ def main() -> None:
         weights_error(error)
         st.stop()
     no_traceback(load_plotly)()
+    rerun_on_reconnect()
     session.restore_from_url(family)
     view = sidebar(family)
 
@@ -71,6 +72,18 @@ def main() -> None:
         with explorer_slot:
             explorer(family, view, drawn)
     status("page", f"full run in {1000 * (time.perf_counter() - started):.1f} ms")
+
+
+@st.fragment(run_every="1d")
+def rerun_on_reconnect() -> None:
+    """Draws nothing; its presence makes the browser ask for a full run whenever its websocket reconnects.
+
+    Streamlit's frontend re-requests a run on reconnect only while an auto-rerunning fragment exists. Without
+    one, a page whose server restarted (or whose closed session expired, server.disconnectedSessionTTL) keeps
+    its old picture on a fresh session that knows none of its fragments, and drops every map click ("the
+    fragment ... does not exist anymore"). The full run rebuilds the same view from the URL. The timer itself
+    reruns this empty fragment once a day. tests/test_faults.py checks the restart; docs/testing.md says
+    which frontend behaviour this leans on."""
 
 
 def introduction() -> None:

@@ -5,7 +5,7 @@ sessions that come and go give their memory back.
     python benchmarks/capacity.py --quick                 # 1, 5, 10 sessions, 20 s each
     python benchmarks/capacity.py --sessions 20,40 --env STREAMLIT_RUNNER_POST_SCRIPT_GC=true   # a setting's cost
     python benchmarks/capacity.py --churn 200             # 200 sessions opened, clicked and closed in turn
-    python benchmarks/capacity.py --churn 200 --ttl 5     # ... with disconnected sessions kept 5 s, then reaped
+    python benchmarks/capacity.py --churn 200 --ttl 120   # ... with Streamlit's default reconnect window
 
 The curve: each point gets a fresh `streamlit run app.py` (so no point inherits the sessions, caches
 or memory of the one before), one warm-up visit (every model loaded and every cache filled: start-up
@@ -21,10 +21,12 @@ The churn: after three warm-up visits, --churn visitors one after another each o
 click a pair (a morph: images, a GIF, downloads) and close it; RSS before and after, the server's
 active-session count, and the bytes of images it still holds (Streamlit's /_stcore/metrics). A
 closed session is kept server.disconnectedSessionTTL seconds for a reconnect (120 by default), and
-dropped only when the next session is stored after that; --ttl S sets the TTL and then waits it out
-and makes one more visit, to show what is freed then. Target: RSS growth <= 30 MB over 200.
+dropped only when the next session is stored after that: the run then waits the TTL out
+(.streamlit/config.toml's, or --ttl S) and makes one more visit, to show what is freed then. Target:
+RSS growth <= 30 MB over 200.
 
-Every run prints the date, the load average and the server settings it used; other jobs on a shared
+Every run prints the date, the load average and any setting it adds to .streamlit/config.toml (--env
+STREAMLIT_RUNNER_POST_SCRIPT_GC=true measures Streamlit's default beside the page's); other jobs on a shared
 machine slow the server, so compare figures from one run or from runs at similar load.
 """
 
@@ -35,14 +37,17 @@ import asyncio
 import os
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from harness.browser import streamlit_server
+from harness.browser import ROOT, streamlit_server
 from harness.capacity import capacity, capacity_line, churn, churn_line, one_visit
 from harness.stats import p50_p95
 
 TARGET_SESSIONS, TARGET_P95_MS, TARGET_GROWTH_MB = 40, 1000.0, 30.0
+CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+STREAMLIT_TTL = 120  # server.disconnectedSessionTTL's default
 
 
 def settings(pairs: list[str]) -> dict[str, str]:
@@ -58,7 +63,8 @@ def settings(pairs: list[str]) -> dict[str, str]:
 def header(env: dict[str, str]) -> str:
     load = " ".join(f"{value:.1f}" for value in os.getloadavg())
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    return f"{when}, {os.cpu_count()} cores, load average {load}; server settings: {env or 'defaults'}"
+    extra = ", ".join(f"{key}={value}" for key, value in env.items()) or "none"
+    return f"{when}, {os.cpu_count()} cores, load average {load}; settings beyond .streamlit/config.toml: {extra}"
 
 
 def curve(args, env: dict[str, str]) -> None:
@@ -84,10 +90,13 @@ def curve(args, env: dict[str, str]) -> None:
 
 
 def churned(args, env: dict[str, str]) -> None:
-    if args.ttl is not None:
-        env = {**env, "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(args.ttl)}
+    ttl = args.ttl
+    if ttl is None:
+        ttl = CONFIG.get("server", {}).get("disconnectedSessionTTL", STREAMLIT_TTL)
+    env = {**env, "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(ttl)}
+    print(f"closed sessions kept {ttl} s for a reconnect", flush=True)
     with streamlit_server(env_extra=env) as server:
-        report = asyncio.run(churn(server, args.churn, reap_after_s=None if args.ttl is None else args.ttl + 1.0))
+        report = asyncio.run(churn(server, args.churn, reap_after_s=ttl + 1.0))
     print(churn_line(report))
     print("  RSS every 10 sessions (MB):", " ".join(f"{rss:.0f}" for _, rss in report.rss_trace))
     for error in report.errors[:5]:
@@ -109,7 +118,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=5.0, help="seconds between a visitor's clicks (default 5)")
     parser.add_argument("--quick", action="store_true", help="1, 5, 10 sessions for 20 s each")
     parser.add_argument("--churn", type=int, help="instead of the curve: this many sessions opened and closed")
-    parser.add_argument("--ttl", type=int, help="with --churn: server.disconnectedSessionTTL, then wait it out")
+    parser.add_argument("--ttl", type=int, help="with --churn: server.disconnectedSessionTTL instead of the config's")
     parser.add_argument(
         "--env", action="append", default=[], help="a server setting, KEY=VALUE (STREAMLIT_..., repeatable)"
     )

@@ -249,7 +249,7 @@ class Session:
         self._serial += 1
         self._unacked = [click for click in self._unacked if click["serial"] > self.map.ack]
         message = click_message(self.map, index, self._serial, self._unacked, x, y)
-        self._unacked.append({"serial": self._serial, "index": index, "x": x, "y": y})
+        self._unacked = [*self._unacked, {"serial": self._serial, "index": index, "x": x, "y": y}][-64:]
         return self._complete(message)
 
     async def click(self, index: int, x: float = 0.0, y: float = 0.0, timeout: float = RUN_TIMEOUT_S) -> Run:
