@@ -18,6 +18,7 @@ images, endpoint state, the URL); the map itself is a component in widgets/.
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 # Imported whole before anything can serialise a figure: Plotly peeks at sys.modules["pandas"] without
 # importing it, and a session whose thread peeks while another session's thread is still importing
@@ -74,7 +75,7 @@ def main() -> None:
     status("page", f"full run in {1000 * (time.perf_counter() - started):.1f} ms")
 
 
-@st.fragment(run_every="1d")
+@st.fragment(run_every=timedelta(days=1))
 def rerun_on_reconnect() -> None:
     """Draws nothing; its presence makes the browser ask for a full run whenever its websocket reconnects.
 
