@@ -185,7 +185,9 @@ class Hostile:
                 assert set(good.statuses["clicks"].split()) == {"3", "7", "21", "22"}  # only its own digits
                 return peak - before
 
-        return asyncio.run(scenario())
+        peak = asyncio.run(scenario())
+        print(f"server RSS peak growth during the attack: {peak:.0f} MB")
+        return peak
 
 
 @pytest.fixture
