@@ -30,6 +30,7 @@ import tomllib
 import urllib.request
 
 import pytest
+from playwright.sync_api import sync_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -38,6 +39,7 @@ from harness.browser import (
     MAP_READY,
     free_port,
     isolated_digits,
+    launch,
     open_app,
     page_state,
     pick,
@@ -75,8 +77,19 @@ def healthy(url: str) -> bool:
 
 
 @pytest.mark.browser
-def test_the_page_reconnects_after_a_restart_and_shows_the_same_view(browser):
+def test_the_page_reconnects_after_a_restart_and_shows_the_same_view():
     require_chromium()
+    # Its own Playwright, closed when it ends: a live sync Playwright keeps an event loop running in this
+    # thread, and the protocol tests below need asyncio.run.
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            reconnect_after_restart(browser)
+        finally:
+            browser.close()
+
+
+def reconnect_after_restart(browser) -> None:
     port = free_port()
     received: list[ForwardMsg] = []
 
