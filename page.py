@@ -16,6 +16,7 @@ vae/ (models, paths; no Streamlit) and explorer/ (figures, images, endpoint rule
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 # Imported whole before anything can serialise a figure: Plotly peeks at sys.modules["pandas"] without
 # importing it, and a session whose thread peeks while another session's thread is still importing
@@ -65,6 +66,7 @@ def main() -> None:
     _, problems = take_events(family)  # the widget's newest events first: the view below is the one shown
     view = session.current_view(family)
     no_traceback(load_plotly)()
+    rerun_on_reconnect()
     header()
     messages = st.container()
     for message in [link_problem, *problems]:
@@ -84,6 +86,18 @@ def main() -> None:
         with map_slot:
             map_section(family, view, drawn)
     status("page", f"full run in {1000 * (time.perf_counter() - started):.1f} ms")
+
+
+@st.fragment(run_every=timedelta(days=1))
+def rerun_on_reconnect() -> None:
+    """Draws nothing; its presence makes the browser ask for a full run whenever its websocket reconnects.
+
+    Streamlit's frontend re-requests a run on reconnect only while an auto-rerunning fragment exists.
+    Without one, a page whose server restarted (or whose closed session expired,
+    server.disconnectedSessionTTL) keeps its old picture on a fresh session that knows none of its
+    fragments, and drops every map event. The full run rebuilds the same view from the URL. The timer
+    itself reruns this empty fragment once a day. tests/test_faults.py checks the restart; docs/testing.md
+    says which frontend behaviour this leans on."""
 
 
 def header() -> None:

@@ -110,6 +110,10 @@ class Server:
     def __iter__(self):
         return iter((self.url, self.process, self.healthy_s))
 
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
     def log(self) -> str:
         """Everything the server printed so far (stdout and stderr)."""
         self.log_file.flush()
@@ -118,9 +122,13 @@ class Server:
 
 
 @contextlib.contextmanager
-def streamlit_server(env_extra: dict | None = None, timeout: float = 60.0, app: Path = ROOT / "app.py"):
-    """Starts `streamlit run app.py` on a free loopback port; yields a `Server`; stops it."""
-    port = free_port()
+def streamlit_server(
+    env_extra: dict | None = None, timeout: float = 60.0, app: Path = ROOT / "app.py", port: int | None = None
+):
+    """Starts `streamlit run app.py` on a loopback port (a free one unless `port` is given: a restart
+    test reopens the same address); yields a `Server`; stops it. Streamlit options can travel in
+    `env_extra` as STREAMLIT_SECTION_OPTION variables (STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL=5)."""
+    port = port or free_port()
     env = {**os.environ, **(env_extra or {})}
     command = [
         sys.executable,
@@ -172,6 +180,12 @@ def resident_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise LookupError("no VmRSS")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user + system, all its threads), from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()  # the name may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15
 
 
 MAP_READY = """() => { const gd = document.querySelector('.le-map');
