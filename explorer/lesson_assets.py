@@ -31,6 +31,7 @@ def frame_entry(frame: PlaneFrame) -> dict:
         "readable": None if frame.readable_share is None else round(frame.readable_share, 4),
         "covered": frame.digits_covered,
         "empty_text": f"{share(frame.empty_share)} of cells empty",
+        "empty_value": share(frame.empty_share),
         "readable_text": "–" if frame.readable_share is None else share(frame.readable_share),
     }
 

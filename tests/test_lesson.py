@@ -33,6 +33,7 @@ from explorer.planes import (
     snapshot_path,
 )
 from explorer.share import parse_query
+from sections.lesson_rows import table_rows
 from training import lesson_metrics
 from training.checkpoint import load_checkpoint
 from vae.checkpoint import read_checkpoint
@@ -80,14 +81,12 @@ def texts(at: AppTest) -> list[str]:
     """Every string the lesson shows: Markdown, captions, headings, buttons, table cells and the component's text."""
     found = [m.value for m in [*at.markdown, *at.caption, *at.subheader]]
     found += [b.label for b in at.button]
-    for table in at.dataframe:
-        found += [str(v) for v in table.value.to_numpy().ravel()] + [str(c) for c in table.value.columns]
     data = screen(at)
     found += [*data["headers"], *data["short"], *(row["label"] for row in data["samples"])]
     found += [data["text"][k] for k in ("samples", "new_samples", "codes", "draw", "epoch", "legend")]
     found += [*data["text"]["scale"].values(), *data["text"]["curves"]]
     for model in data["planes"]["models"]:
-        found += [f"{frame['empty_text']} {frame['readable_text']}" for frame in model["frames"]]
+        found += [f"{frame['empty_text']} {frame['empty_value']} {frame['readable_text']}" for frame in model["frames"]]
     if data["probe"]:
         found += [data["probe"]["title"], *(line for r in data["probe"]["results"] for line in r["lines"])]
     return found
@@ -139,6 +138,17 @@ def test_the_first_screen_holds_the_draws_and_both_planes_with_their_measured_fi
         expected = [int(p.argmax()) if p.max() >= READABLE else -1 for p in probabilities]
         assert row["reads"] == expected
     assert status(lesson, "lesson").startswith(f"planes {AE} {VAE}; probe None")
+
+
+def test_the_table_puts_the_lessons_columns_first(lesson, family):
+    rows = table_rows(family)
+    assert list(rows[0])[:4] == ["model", "N(0, I) readable", "digits", "empty cells"]
+    shown = "\n".join(m.value for m in lesson.markdown)
+    for row in rows:
+        assert "| " + " | ".join(row.values()) + " |" in shown
+        stored = family.models[row["model"]].record["info"]["lesson"]
+        assert row["N(0, I) readable"] == share(stored["prior_samples"]["readable_share"])
+        assert row["empty cells"] == (share(stored["plane"]["empty_share"]) if stored["plane"] else "–")
 
 
 def test_the_lede_says_how_the_pair_was_trained(lesson, family):

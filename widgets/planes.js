@@ -180,7 +180,7 @@ function build(parentElement) {
   const state = {
     root, columns, sampleText, newSamples, scaleButtons, codes, codesText, draw, epochs, play, slider, epochText,
     planes, legend, curvesRow, curves, data: null, scale: "same", index: null, manifest: null, playing: null,
-    queue: [], localProbe: null, drawn: 0, down: null, cleanups: [], frameRequest: 0, labels: null, byLabel: null,
+    queue: [], localProbe: null, drawn: 0, awaiting: new Set(), down: null, cleanups: [], frameRequest: 0, labels: null, byLabel: null,
   };
   root.lpState = state;
 
@@ -488,6 +488,8 @@ function drawPlane(state, plane, model, frame, view, width, height) {
   const left = p.px(bx0), right = p.px(bx1), top = p.py(by1), bottom = p.py(by0);
   const mosaic = picture(frame.mosaic);
   const mu = blob(frame.mu).value;
+  if (!mosaic.ready) redrawWhen(state, mosaic.promise);
+  if (!mu) redrawWhen(state, blob(frame.mu).promise);
   context.fillStyle = "#000";
   context.fillRect(left, top, right - left, bottom - top);
   if (mosaic.ready) {
@@ -537,6 +539,17 @@ function drawPlane(state, plane, model, frame, view, width, height) {
   context.restore();
   axes(context, p, area, narrow);
   return Boolean(mosaic.ready && (mu || !state.codes.checked) && (state.byLabel || !state.codes.checked));
+}
+
+// A frame still loading (a scrub can outrun the prefetch): draw again once it has arrived.
+function redrawWhen(state, promise) {
+  if (state.awaiting.has(promise)) return;
+  state.awaiting.add(promise);
+  const done = () => {
+    state.awaiting.delete(promise);
+    schedule(state);
+  };
+  promise.then(done, done);
 }
 
 function crosshair(context, x, y) {
@@ -603,7 +616,7 @@ function drawCurves(state) {
   ];
   const texts = [
     all.map((model) => frameOf(state, model).readable_text),
-    all.map((model) => frameOf(state, model).empty_text),
+    all.map((model) => frameOf(state, model).empty_value),
   ];
   state.curves.forEach((curve, k) => {
     const width = curve.box.clientWidth;
