@@ -55,9 +55,15 @@ def empty_cells(codes: np.ndarray, box: tuple[float, float, float, float], grid:
     return (counts == 0).T[::-1]  # histogram2d: [x bin, y bin from the bottom] -> [row from the top, column]
 
 
-def mosaic(model, box: tuple[float, float, float, float], tiles: int = TILES) -> np.ndarray:
+def mosaic(images: np.ndarray, steps: int) -> np.ndarray:
+    """(steps * steps, 28, 28) decoded digits in [0, 1], top row first -> one white-on-black uint8 picture
+    (train.py lays out its snapshots' mosaics with this too, so a snapshot tile is the tile the page draws)."""
+    return tiled(images, steps)
+
+
+def decoded_mosaic(model, box: tuple[float, float, float, float], tiles: int = TILES) -> np.ndarray:
     """What a NumpyVAE's decoder draws at the centre of each cell of `box`, as one uint8 picture."""
-    return tiled(model.decode(manifold_codes(box, tiles)), tiles)
+    return mosaic(model.decode(manifold_codes(box, tiles)), tiles)
 
 
 def final_frame(loaded: LoadedModel) -> PlaneFrame:
@@ -70,7 +76,7 @@ def final_frame(loaded: LoadedModel) -> PlaneFrame:
     return PlaneFrame(
         epoch=int(epochs) if isinstance(epochs, int) else -1,
         box=box,
-        mosaic=mosaic(loaded.model, box),
+        mosaic=decoded_mosaic(loaded.model, box),
         mu=mu,
         empty=empty,
         empty_share=float(empty.mean()),
@@ -83,29 +89,29 @@ def snapshot_path(loaded: LoadedModel) -> Path:
     return loaded.path.parent / SNAPSHOT_FILE.format(name=loaded.name)
 
 
-def snapshot_frames(loaded: LoadedModel) -> list[PlaneFrame] | None:
+def snapshot_frames(loaded: LoadedModel, digits: int | None = None) -> list[PlaneFrame] | None:
     """One frame per recorded epoch from the model's snapshot file, or None without one. The reader
-    checks the file against the checkpoint's digest, so a snapshot of another model is refused."""
+    (vae/snapshots.py) checks every field and that the file ends at this very checkpoint."""
     path = snapshot_path(loaded)
     if not path.exists():
         return None
     from vae.snapshots import load_snapshots
 
-    found = load_snapshots(path, loaded.record["sha256"])
+    found = load_snapshots(path, loaded.record["sha256"], digits=digits)
     frames = []
-    for e, epoch in enumerate(found["epochs"]):
-        mu = np.asarray(found["mu"][e], dtype=np.float32)
-        box = tuple(float(v) for v in found["box"][e])
+    for e, epoch in enumerate(found.epochs):
+        mu = np.asarray(found.mu[e], dtype=np.float32)
+        box = tuple(float(v) for v in found.box[e])
         frames.append(
             PlaneFrame(
                 epoch=int(epoch),
                 box=box,
-                mosaic=np.asarray(found["mosaic"][e], dtype=np.uint8),
+                mosaic=np.asarray(found.mosaic[e], dtype=np.uint8),
                 mu=mu,
-                empty=empty_cells(mu, box, int(found["tiles"])),
-                empty_share=float(found["empty_share"][e]),
-                readable_share=float(found["readable_share"][e]),
-                digits_covered=int(found["digits_covered"][e]),
+                empty=empty_cells(mu, box, found.tiles),
+                empty_share=float(found.empty_share[e]),
+                readable_share=float(found.readable_share[e]),
+                digits_covered=int(found.digits_covered[e]),
             )
         )
     return frames
@@ -114,7 +120,7 @@ def snapshot_frames(loaded: LoadedModel) -> list[PlaneFrame] | None:
 def plane_frames(family: Family, name: str) -> list[PlaneFrame]:
     """Every frame of a plane, epochs ascending: the snapshots when shipped, else the shipped model alone."""
     loaded = family.models[name]
-    return snapshot_frames(loaded) or [final_frame(loaded)]
+    return snapshot_frames(loaded, len(family.labels)) or [final_frame(loaded)]
 
 
 def lesson_record(loaded: LoadedModel) -> dict:
