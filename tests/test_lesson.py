@@ -36,6 +36,7 @@ from explorer.share import parse_query
 from sections.lesson_rows import table_rows
 from training import lesson_metrics
 from training.checkpoint import load_checkpoint
+from training.presets import worst_frames
 from vae.checkpoint import read_checkpoint
 from vae.family import load_family, load_lesson_file
 from vae.sampling import (
@@ -327,7 +328,11 @@ def test_the_preset_captions_say_what_they_show(family):
             reading = family.classifier.probabilities(loaded.model.decode(loaded.atlas.mu[[a, b]]))
             assert list(reading.argmax(axis=1)) == [family.labels[a], family.labels[b]], (title, name)
             assert (reading.max(axis=1) >= READABLE).all(), (title, name)
-            assert f"{preset['figures']['worst_frame'][name]:.2f}" in preset["caption"]
+            worst = worst_frames(family, loaded, np.array([[a, b]]))[0]  # recomputed from the shipped model
+            assert worst == pytest.approx(preset["figures"]["worst_frame"][name], abs=1e-3)
+            assert f"P = {figure(preset['figures']['worst_frame'][name])}" in preset["caption"] or (
+                f"and {figure(preset['figures']['worst_frame'][name])} under" in preset["caption"]
+            )
 
 
 def test_formats():
@@ -391,9 +396,10 @@ def test_the_manifest_is_built_once_and_names_its_blobs_by_content(family):
             assert frame["mosaic"].endswith(".png") and frame["mu"].endswith(".f32")
 
 
-@pytest.mark.parametrize("name", [AE, VAE, "z20-beta0", "z20-beta1"])
+@pytest.mark.parametrize("name", sorted(p.stem.removeprefix("vae-") for p in WEIGHTS.glob("vae-*.safetensors")))
 def test_stored_lesson_figures_are_recomputed_exactly(name):
-    """The per-β table in each checkpoint is what the code computes from the shipped tensors."""
+    """The per-β table in each checkpoint (every row the page's table shows) is what the code computes from the
+    shipped tensors."""
     model, record = load_checkpoint(WEIGHTS / f"vae-{name}.safetensors")
     classifier, _ = load_checkpoint(WEIGHTS / "classifier.safetensors")
     stored = record["info"]["lesson"]
@@ -401,6 +407,9 @@ def test_stored_lesson_figures_are_recomputed_exactly(name):
     assert prior["readable_per_digit"] == stored["prior_samples"]["readable_per_digit"]
     assert prior["readable_share"] == pytest.approx(stored["prior_samples"]["readable_share"], abs=2e-3)
     atlas = np.load(WEIGHTS / f"atlas-{name}.npz")
+    middle = lesson_metrics.midpoint_figures(model, classifier, atlas["mu"], **lesson_metrics.MIDPOINTS)
+    assert middle["mean_confidence"] == pytest.approx(stored["midpoints"]["mean_confidence"], abs=1e-4)
+    assert middle["share_below_half"] == pytest.approx(stored["midpoints"]["share_below_half"], abs=1e-9)
     if model.config.latent_size == 2:
         assert lesson_metrics.plane_figures(atlas["mu"]) == stored["plane"]
     else:

@@ -269,8 +269,8 @@ function apply(state, data) {
   state.curvesRow.style.display = many ? "" : "none";
   state.slider.max = epochList(state).length - 1;
   state.curves.forEach((curve, i) => (curve.title.textContent = text.curves[i]));
-  if (data.probe) state.localProbe = null; // the server's probe replaces the one drawn at the click
-  else if (state.localProbe && state.localProbe.serial <= (data.ack || 0)) state.localProbe = null;
+  // The cross drawn at a click stands until a run has handled that click; then the server's probe replaces it.
+  if (state.localProbe && state.localProbe.serial <= (data.ack || 0)) state.localProbe = null;
   state.queue = state.queue.filter((event) => event.serial > (data.ack || 0));
   SHARED.serials.set(data.name, Math.max(SHARED.serials.get(data.name) || 0, data.ack || 0));
   if (data.scroll && SHARED.scrolled !== data.scroll) {
