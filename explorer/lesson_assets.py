@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from vae.family import AUTOENCODER, VAE, Family
 
-from .assets import STORE, PerFamily, digits_manifest, floats
+from .assets import STORE, PerFamily, digits_manifest, floats, model_manifest
 from .planes import TILES, PlaneFrame, plane_frames, share
 from .sprites import png
 
@@ -50,6 +50,8 @@ def lesson_planes(family: Family) -> dict:
                 "name": name,
                 "beta": family.models[name].variant.beta,
                 "frames": [frame_entry(frame) for frame in plane_frames(family, name)],
+                # the shipped decoder, for the hover tip at the last epoch (the map's own blob: fetched once)
+                "decoder": {key: model_manifest(family, name)[key] for key in ("decoder", "latent", "hidden")},
             }
             for name in LESSON_MODELS
             if name in family.models

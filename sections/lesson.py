@@ -144,7 +144,8 @@ def screen_data(family: Family) -> dict:
             "draw": "Decode one draw of N(0, I)",
             "epoch": "epoch",
             "legend": f"Each plane: its decoder's drawing over the box of the test codes; shaded: cells of a {TILES} × "
-            f"{TILES} grid with no code. Yellow: N(0, I) at 1σ and 2σ. Click to decode a point.",
+            f"{TILES} grid with no code. Yellow: N(0, I) at 1σ and 2σ. Hover to see the decoder's drawing; click to "
+            "read it on both planes.",
             "curves": ["Draws that read as a digit", "Empty cells"],
         },
     }

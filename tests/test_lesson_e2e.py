@@ -138,6 +138,26 @@ def test_a_click_is_decoded_on_the_planes_whose_box_holds_it(browser, server, fa
     page.close()
 
 
+def test_hovering_a_plane_shows_what_its_decoder_draws_there(browser, server, family):
+    page = open_lesson(browser, server)
+    page.get_by_role("button", name="Own scale").click()
+    page.wait_for_function("() => document.querySelector('.lp-root').dataset.complete.endsWith(':own')")
+    for side, name in enumerate((AE, VAE)):
+        x0, x1, y0, y1 = plane_box(family.models[name].atlas.mu)
+        page.mouse.move(*page.evaluate(PIXELS, [side, x0 + 0.3 * (x1 - x0), y0 + 0.6 * (y1 - y0)]))
+        shown = page.wait_for_function(
+            """(side) => { const plane = document.querySelector('.lp-root').lpState.planes[side];
+              if (plane.tip.style.display !== 'block' || !plane.hovered) return false;
+              const pixels = plane.tipCanvas.getContext('2d').getImageData(0, 0, 28, 28).data;
+              return { point: plane.hovered, grey: [...pixels].filter((_, i) => i % 4 === 0) }; }""",
+            arg=side,
+            timeout=30_000,
+        ).json_value()
+        expected = family.models[name].model.decode(np.asarray([shown["point"]], dtype=np.float32))[0]
+        assert np.abs(np.asarray(shown["grey"]) - np.round(255 * expected.ravel())).max() <= 1
+    page.close()
+
+
 def test_one_draw_of_the_prior_is_decoded_by_both(browser, server):
     page = open_lesson(browser, server)
     previous = status(page, "lesson")

@@ -115,6 +115,12 @@ function tickText(value) {
   return text === "-0" || text === "0" ? "0" : text.replace("-", "−");
 }
 
+// A coordinate as the server writes one (explorer.planes.figure): two decimals, a true minus, no "-0.00".
+function coordinate(value) {
+  const text = (Math.round(value * 100) / 100).toFixed(2);
+  return (text === "-0.00" ? "0.00" : text).replace("-", "−");
+}
+
 // --- building the screen -------------------------------------------------------------------------
 
 function build(parentElement) {
@@ -162,11 +168,15 @@ function build(parentElement) {
     title.style.color = MODEL_COLOURS[side];
     const wrap = element(box, "div", "lp-wrap");
     const canvas = element(wrap, "canvas", "lp-canvas");
+    const tip = element(wrap, "div", "lp-tip");
+    const tipCanvas = element(tip, "canvas");
+    tipCanvas.width = tipCanvas.height = SIDE;
+    const tipText = element(tip, "div");
     const inset = element(wrap, "div", "lp-inset");
     const insetImage = element(inset, "img");
     insetImage.alt = "";
     const insetText = element(inset, "div", "lp-inset-text");
-    return { side, box, title, wrap, canvas, inset, insetImage, insetText, projection: null };
+    return { side, box, title, wrap, canvas, tip, tipCanvas, tipText, inset, insetImage, insetText, projection: null };
   });
   const legend = element(root, "div", "lp-note lp-legend");
   const curvesRow = element(root, "div", "lp-curves");
@@ -204,6 +214,11 @@ function build(parentElement) {
       state.down = { x: event.clientX, y: event.clientY, plane };
     });
     listen(state, plane.canvas, "pointerup", (event) => onPointerUp(state, plane, event));
+    listen(state, plane.canvas, "pointermove", (event) => onHover(state, plane, event));
+    listen(state, plane.canvas, "pointerleave", () => {
+      state.pointer = null;
+      plane.tip.style.display = "none";
+    });
   }
   const resize = new ResizeObserver(() => schedule(state));
   resize.observe(root);
@@ -347,6 +362,62 @@ function onPointerUp(state, plane, event) {
   const sent = sendEvent(state, { type: "probe", x, y });
   if (sent) state.localProbe = { x, y, serial: sent.serial };
   schedule(state);
+}
+
+// --- the hover tip: what the shipped decoder draws under the pointer, decoded here ------------------
+
+function decoderOf(state, side) {
+  const entry = models(state)[side].decoder;
+  if (!entry) return null;
+  const found = blob(entry.decoder);
+  if (!found.value) {
+    if (!found.waiting) found.waiting = found.promise.then(() => showTip(state), () => {});
+    return null;
+  }
+  if (!found.decoder) found.decoder = makeDecoder(found.value, entry.latent, entry.hidden);
+  return found.decoder;
+}
+
+function onHover(state, plane, event) {
+  if (event.pointerType === "touch") return; // a finger has no hover: a tap probes instead
+  state.pointer = { plane, x: event.clientX, y: event.clientY };
+  if (!state.hoverFrame) {
+    state.hoverFrame = requestAnimationFrame(() => {
+      state.hoverFrame = 0;
+      showTip(state);
+    });
+  }
+}
+
+function showTip(state) {
+  const pointer = state.pointer;
+  if (!pointer || !state.data) return;
+  const { plane } = pointer;
+  const hide = () => (plane.tip.style.display = "none");
+  if (!isFinal(state) || !plane.projection) return hide(); // the decoder shipped is the last epoch's
+  const rect = plane.canvas.getBoundingClientRect();
+  const x = plane.projection.x(pointer.x - rect.left), y = plane.projection.y(pointer.y - rect.top);
+  const model = models(state)[plane.side];
+  const box = model.frames[model.frames.length - 1].box;
+  if (x < box[0] || x > box[1] || y < box[2] || y > box[3]) return hide();
+  const decoder = decoderOf(state, plane.side);
+  if (!decoder) return hide();
+  const values = decode(decoder, [x, y], state.decoded || (state.decoded = new Float64Array(PIXELS)));
+  const pixels = new ImageData(SIDE, SIDE);
+  for (let p = 0; p < PIXELS; p++) {
+    const grey = Math.round(255 * values[p]);
+    pixels.data[4 * p] = pixels.data[4 * p + 1] = pixels.data[4 * p + 2] = grey;
+    pixels.data[4 * p + 3] = 255;
+  }
+  plane.tipCanvas.getContext("2d").putImageData(pixels, 0, 0);
+  plane.tipText.textContent = `(${coordinate(x)}, ${coordinate(y)})`;
+  plane.hovered = [x, y]; // for the tests: the exact point decoded
+  plane.tip.style.display = "block";
+  const left = pointer.x - rect.left, top = pointer.y - rect.top;
+  const flip = left + 16 + plane.tip.offsetWidth > rect.width;
+  plane.tip.style.left = `${flip ? left - 12 - plane.tip.offsetWidth : left + 14}px`;
+  plane.tip.style.top = `${Math.max(0, Math.min(top + 14, rect.height - plane.tip.offsetHeight))}px`;
+  SHARED.hovers = (SHARED.hovers || 0) + 1;
 }
 
 function startPlaying(state) {

@@ -32,8 +32,10 @@ EVENT_TYPES = ("probe", "draw", "samples")
 
 
 def _module_url() -> str:
+    """The module: the decoder's arithmetic shared with the map (widgets/js/math.js, held to numpy by
+    tests/test_browser_decoding.py), then the lesson's own code and style."""
     style = json.dumps((_HERE / "planes.css").read_text())
-    source = (_HERE / "planes.js").read_text()
+    source = (_HERE / "js" / "math.js").read_text() + "\n" + (_HERE / "planes.js").read_text()
     source += "\nif (!document.getElementById('lp-style')) { const tag = document.createElement('style'); "
     source += f"tag.id = 'lp-style'; tag.textContent = {style}; document.head.appendChild(tag); }}\n"
     return STORE.put(source.encode(), "js")
