@@ -143,10 +143,10 @@ def screen_data(family: Family) -> dict:
             "codes": "Test codes",
             "draw": "Decode one draw of N(0, I)",
             "epoch": "epoch",
-            "legend": f"Each plane: its decoder's drawing over the box of the test codes; shaded: cells of a {TILES} × "
-            f"{TILES} grid with no code. Yellow: N(0, I) at 1σ and 2σ. Hover to see the decoder's drawing; click to "
-            "read it on both planes.",
+            "legend": f"Each plane: its decoder's drawing over the box of its test codes, cells of a {TILES} × {TILES} "
+            "grid with no code shaded; yellow: N(0, I) at 1σ and 2σ. Hover to see the drawing there; click to read it.",
             "curves": ["Draws that read as a digit", "Empty cells"],
+            "waiting": "The planes' pictures have not arrived yet; the page keeps asking. Check the connection.",
         },
     }
 

@@ -84,7 +84,7 @@ def texts(at: AppTest) -> list[str]:
     found += [b.label for b in at.button]
     data = screen(at)
     found += [*data["headers"], *data["short"], *(row["label"] for row in data["samples"])]
-    found += [data["text"][k] for k in ("samples", "new_samples", "codes", "draw", "epoch", "legend")]
+    found += [data["text"][k] for k in ("samples", "new_samples", "codes", "draw", "epoch", "legend", "waiting")]
     found += [*data["text"]["scale"].values(), *data["text"]["curves"]]
     for model in data["planes"]["models"]:
         found += [f"{frame['empty_text']} {frame['empty_value']} {frame['readable_text']}" for frame in model["frames"]]

@@ -31,6 +31,8 @@ const MAX_PENDING = 64;
 const SIDE = 28;
 const TAP_SLOP_PX = 6;
 const MIN_TILE_PX = 28; // the smallest sample picture; a narrow column shows fewer of them
+const WAIT_MS = 20000; // how long the planes may stay incomplete before the page says so
+const RETRY_MS = 2000; // a blob that failed to arrive is asked for again after this long
 
 function blob(url) {
   let entry = SHARED.blobs.get(url);
@@ -179,6 +181,7 @@ function build(parentElement) {
     return { side, box, title, wrap, canvas, tip, tipCanvas, tipText, inset, insetImage, insetText, projection: null };
   });
   const legend = element(root, "div", "lp-note lp-legend");
+  const waiting = element(root, "div", "lp-waiting");
   const curvesRow = element(root, "div", "lp-curves");
   const curves = [0, 1].map(() => {
     const box = element(curvesRow, "div", "lp-curve");
@@ -189,7 +192,7 @@ function build(parentElement) {
   });
   const state = {
     root, columns, sampleText, newSamples, scaleButtons, codes, codesText, draw, epochs, play, slider, epochText,
-    planes, legend, curvesRow, curves, data: null, scale: "same", index: null, manifest: null, playing: null,
+    planes, legend, waiting, curvesRow, curves, data: null, builtAt: performance.now(), scale: "same", index: null, manifest: null, playing: null,
     queue: [], localProbe: null, drawn: 0, awaiting: new Set(), down: null, cleanups: [], frameRequest: 0, labels: null, byLabel: null,
   };
   root.lpState = state;
@@ -262,13 +265,14 @@ function apply(state, data) {
     state.manifest = manifestKey;
     state.index = epochList(state).length - 1; // the shipped models first; play starts from epoch 0
   }
-  if (!state.labels) {
+  if (!state.labels && !state.labelsLoading) {
+    state.labelsLoading = true;
     blob(data.planes.labels).promise.then((buffer) => {
       state.labels = new Uint8Array(buffer);
       state.byLabel = DIGIT_COLOURS.map(() => []);
       state.labels.forEach((label, i) => state.byLabel[label].push(i));
       schedule(state);
-    });
+    }, () => setTimeout(() => (state.labelsLoading = false), RETRY_MS)); // the next run asks again
   }
   data.headers.forEach((header, side) => (state.columns[side].head.textContent = header));
   const rowsKey = data.samples.map((row) => row.strip + row.label).join("|");
@@ -332,7 +336,7 @@ function loadShown(state) {
         }
       }
     },
-    () => schedule(state),
+    () => {}, // each drawing asks again for what is missing (redrawWhen)
   );
 }
 
@@ -532,6 +536,11 @@ function draw(state) {
   drawCurves(state);
   state.drawn += 1;
   state.root.dataset.drawn = state.drawn;
+  // Said only when it lasts: the arrays come over plain HTTP and are asked for again every RETRY_MS.
+  const late = !complete && performance.now() - state.builtAt > WAIT_MS;
+  state.waiting.textContent = late ? state.data.text.waiting : "";
+  state.waiting.style.display = late ? "" : "none";
+  if (late) setTimeout(() => schedule(state), RETRY_MS);
   if (complete) {
     state.root.dataset.complete = `${epochs[state.index]}:${state.scale}`;
     SHARED.log.push({ what: "planes", epoch: epochs[state.index], scale: state.scale, at: performance.now() });
@@ -612,7 +621,8 @@ function drawPlane(state, plane, model, frame, view, width, height) {
   return Boolean(mosaic.ready && (mu || !state.codes.checked) && (state.byLabel || !state.codes.checked));
 }
 
-// A frame still loading (a scrub can outrun the prefetch): draw again once it has arrived.
+// A frame still loading (a scrub can outrun the prefetch): draw again once it has arrived, or try
+// again a little later if it failed (the drawing asks for it anew), never faster than RETRY_MS.
 function redrawWhen(state, promise) {
   if (state.awaiting.has(promise)) return;
   state.awaiting.add(promise);
@@ -620,7 +630,7 @@ function redrawWhen(state, promise) {
     state.awaiting.delete(promise);
     schedule(state);
   };
-  promise.then(done, done);
+  promise.then(done, () => setTimeout(done, RETRY_MS));
 }
 
 function crosshair(context, x, y) {
