@@ -48,7 +48,8 @@ def lesson(family: Family, view: View) -> None:
             "`python train.py --variants z2-beta0,z2-beta1 --out weights --overwrite` trains them."
         )
         return
-    st.markdown(lede(family), help=recipe(family))
+    with st.container(key="lp-lede"):  # widgets/planes.css sets it smaller on a phone
+        st.markdown(lede(family), help=recipe(family))
     first_screen(family, view)
     presets(family)
     reparameterization(family, view)
