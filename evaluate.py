@@ -3,6 +3,7 @@
     python evaluate.py                                       # weights/, all 10,000 test digits, IWAE K=1000
     python evaluate.py --test-subset 1000 --iwae-samples 0   # quick: the recorded first-1000 -ELBO
     python evaluate.py --weights runs/20260101-120000        # a run of train.py
+    python evaluate.py --models z2-beta0,z2-beta1            # only these checkpoints
 
 Reads the test digits stored beside the checkpoints (mnist-test.npz, identical
 to the MNIST test set for shipped weights), so it runs offline on a fresh clone.
@@ -51,7 +52,13 @@ def main(argv=None) -> int:
     parser.add_argument("--test-subset", type=int, default=0, help="first N test digits (default 0 = all)")
     parser.add_argument("--iwae-samples", type=int, default=1000, help="0 skips IWAE (default %(default)s)")
     parser.add_argument("--tolerance", type=float, default=0.05, help="nats (default %(default)s)")
+    parser.add_argument("--models", default="", help="comma-separated names, e.g. z2-beta1 (default: every vae-*)")
     args = parser.parse_args(argv)
+    chosen = {name.strip() for name in args.models.split(",") if name.strip()}
+    paths = sorted(Path(args.weights).glob("vae-*.safetensors"))
+    unknown = chosen - {path.stem.removeprefix("vae-") for path in paths}
+    if unknown:
+        parser.error(f"--models: no checkpoint for {', '.join(sorted(unknown))} in {args.weights}")
 
     import torch  # after the options: --help answers at once
 
@@ -65,7 +72,9 @@ def main(argv=None) -> int:
     print(f"{len(x)} test digits; nats per digit; 'was' = recorded in the checkpoint for the same digits")
     print(f"{'model':<14} {'-ELBO':>8} {'(was)':>8} {'recon':>8} {'KL':>7} {'active':>6} {'IWAE NLL':>9} {'(was)':>8}")
     differ = unchecked = 0
-    for path in sorted(Path(args.weights).glob("vae-*.safetensors")):
+    for path in paths:
+        if chosen and path.stem.removeprefix("vae-") not in chosen:
+            continue
         started = time.perf_counter()
         now, info = evaluate_model(path, x, args.iwae_samples)
         was = info["metrics"]

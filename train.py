@@ -4,6 +4,8 @@
     python train.py --variants z20-beta1 --epochs 20  # one model, quicker
     python train.py --data-root ../shared/data --no-download
     python train.py --out weights --overwrite         # replace the shipped models (what the app loads)
+    python train.py --variants z2-beta0,z2-beta1 --classifier-epochs 0 --out weights --overwrite
+                                                      # the lesson's pair again, read by the shipped classifier
 
 MNIST is read from --data-root (default data/, git-ignored) and downloaded there
 by torchvision when missing, unless --no-download. Output goes to a new folder;
@@ -14,6 +16,15 @@ Runs on CPU or CUDA from the same command; on CUDA each training step is one
 CUDA graph (--cuda-graphs off for the eager loop). Each variant is trained from
 a fixed seed; what was used is recorded in each checkpoint next to the metrics
 it scored, and in the output's README.md.
+
+Snapshots: for each z = 2 model, the weights at each of --snapshot-epochs (epoch 0
+= before the first update; the list is capped at --epochs and always ends with
+the last epoch) are kept in memory, and after training snapshots-<model>.npz is
+written: the test codes, the decoder's mosaic, the empty plane cells and what
+N(0, I) decodes to, at each of those epochs (training/snapshots.py). The last two
+need the digit classifier: this run's (trained after the VAEs), or, with
+--classifier-epochs 0, the one already in --out. With no classifier the snapshot
+files are not written, and train.py says so.
 """
 
 from __future__ import annotations
@@ -37,6 +48,7 @@ DEFAULTS = dict(
     hidden_size=400,
     iwae_samples=1000,  # importance samples for the NLL estimate of beta=1 models
     classifier_epochs=6,  # the digit classifier that annotates paths (>= 99% test accuracy)
+    snapshot_epochs="0,1,2,3,5,8,13,21,34,55,100",  # z = 2 models: when to record the plane (Fibonacci-ish)
 )
 
 
@@ -55,8 +67,20 @@ def parse_args(argv=None) -> argparse.Namespace:
     add("--warmup-epochs", type=float, default=DEFAULTS["warmup_epochs"], help="linear warm-up (default %(default)s)")
     add("--seed", type=int, default=DEFAULTS["seed"], help="(default %(default)s)")
     add("--hidden-size", type=int, default=DEFAULTS["hidden_size"], help="(default %(default)s)")
-    add("--classifier-epochs", type=int, default=DEFAULTS["classifier_epochs"], help="0 skips it (default %(default)s)")
+    add(
+        "--classifier-epochs",
+        type=int,
+        default=DEFAULTS["classifier_epochs"],
+        help="0 skips it: the lesson figures and snapshots use the classifier already in --out (default %(default)s)",
+    )
     add("--iwae-samples", type=int, default=DEFAULTS["iwae_samples"], help="0 skips the IWAE NLL (default %(default)s)")
+    add(
+        "--snapshot-epochs",
+        type=epoch_list,
+        default=DEFAULTS["snapshot_epochs"],  # argparse passes a default string through `type` too
+        help="z = 2 models: epochs recorded in snapshots-<model>.npz, capped at --epochs, the last always "
+        "included; '' for none; needs a classifier, else skipped (default %(default)s)",
+    )
     add("--data-root", default=DEFAULT_DATA_ROOT, help="folder holding MNIST/raw (default %(default)s)")
     add("--no-download", action="store_true", help="never download MNIST; fail if --data-root lacks it")
     add("--out", default=None, help="output folder (default: a new runs/<UTC date-time>)")
@@ -68,6 +92,22 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def epoch_list(text: str) -> tuple[int, ...]:
+    """'0,1,2,3,5' -> (0, 1, 2, 3, 5): whole numbers >= 0, sorted, each once; '' -> ()."""
+    try:
+        epochs = {int(part) for part in text.split(",") if part.strip()}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"epochs look like '0,1,2,5', got {text!r}") from None
+    if any(epoch < 0 for epoch in epochs):
+        raise argparse.ArgumentTypeError(f"epochs must be >= 0, got {text!r}")
+    return tuple(sorted(epochs))
+
+
+def snapshot_epochs(requested: tuple[int, ...], epochs: int) -> tuple[int, ...]:
+    """The epochs a run records: those requested up to `epochs`, and `epochs` itself (the checkpoint)."""
+    return tuple(sorted({e for e in requested if e <= epochs} | {epochs})) if requested else ()
+
+
 def check_out(out: Path, overwrite: bool) -> None:
     """Never replaces a folder's files unasked: the shipped weights/ needs --out weights --overwrite."""
     if out.exists() and not out.is_dir():
@@ -76,8 +116,9 @@ def check_out(out: Path, overwrite: bool) -> None:
         raise SystemExit(f"error: {out} already holds files; pass --overwrite to replace them, or another --out")
 
 
-def train_variant(variant: Variant, args, train_images, test_images, data_checksum: str) -> dict:
-    """Trains one variant, evaluates it, writes its checkpoint and atlas. Returns its record."""
+def train_variant(variant: Variant, args, train_images, test_images, data_checksum: str) -> tuple[dict, dict]:
+    """Trains one variant, evaluates it, writes its checkpoint and atlas. Returns its record's info and
+    {epoch: weights} at its snapshot epochs (z = 2 only; empty otherwise)."""
     import torch
     from tqdm import tqdm
 
@@ -86,6 +127,7 @@ def train_variant(variant: Variant, args, train_images, test_images, data_checks
     from training.loop import cosine_schedule, make_optimizer, make_trainer
     from training.metrics import active_units, elbo_metrics, encode_all, iwae_nll
     from training.model import VAE, VAEConfig
+    from training.snapshots import weights_now
     from vae.checkpoint import tensors_digest
 
     torch.manual_seed(args.seed)  # seeds the CPU and every CUDA generator: same weights, same noise stream
@@ -98,12 +140,16 @@ def train_variant(variant: Variant, args, train_images, test_images, data_checks
     trainer = make_trainer(model, optimizer, args.batch_size, variant.beta, fast=args.graphs)
     generator = torch.Generator().manual_seed(args.seed)  # the shuffling: the same batches on every device
     x_train = train_images.to(args.device)
+    keep = snapshot_epochs(args.snapshot_epochs, args.epochs) if variant.latent_size == 2 else ()
+    states = {0: weights_now(model)} if 0 in keep else {}  # copies of ~0.6 M floats: cheap beside an epoch
 
     started = time.perf_counter()
     with tqdm(total=total_steps, desc=variant.name, unit="batch", leave=True) as progress:
-        for epoch in range(args.epochs):
+        for epoch in range(1, args.epochs + 1):
             loss = trainer.epoch(x_train, generator, schedule, progress)
-            progress.set_postfix(epoch=epoch + 1, loss=f"{float(loss):.2f}")  # one host sync per epoch
+            progress.set_postfix(epoch=epoch, loss=f"{float(loss):.2f}")  # one host sync per epoch
+            if epoch in keep:
+                states[epoch] = weights_now(model)
     wall_seconds = time.perf_counter() - started
 
     model = model.cpu().eval()  # the metrics run on CPU with CPU generators: the figures evaluate.py reproduces
@@ -133,12 +179,41 @@ def train_variant(variant: Variant, args, train_images, test_images, data_checks
         "train_data_sha256": data_checksum,
         "metrics": metrics,
     }
+    if keep:
+        info["snapshot_epochs"] = list(keep)
     path = save_checkpoint(variant.checkpoint_path(args.out), model, "vae", info)
     atlas = build_atlas(mu.numpy(), logvar.numpy(), tensors_digest(model.state_dict()), seed=args.seed)
     save_atlas(variant.atlas_path(args.out), atlas)
     summary = ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items())
     tqdm.write(f"{variant.name}: {summary}  ({wall_seconds:.0f} s) -> {path}")
-    return info
+    return info, states
+
+
+def write_snapshots(out: Path, trained: dict[Variant, dict], test_images) -> None:
+    """snapshots-<model>.npz for each z = 2 model trained, read by the classifier in `out`, or a reason why not."""
+    from tqdm import tqdm
+
+    from training.checkpoint import load_checkpoint
+    from training.snapshots import build_snapshots, save_snapshots
+    from vae.checkpoint import read_record, vae_config
+
+    if not (out / CLASSIFIER_FILE).exists():
+        names = ", ".join(variant.name for variant in trained)
+        print(
+            f"no {CLASSIFIER_FILE} in {out}: snapshot files of {names} not written (their N(0, I) figures need "
+            "the digit classifier; train it with --classifier-epochs > 0, or put one in --out)"
+        )
+        return
+    classifier, _ = load_checkpoint(out / CLASSIFIER_FILE)
+    for variant, states in tqdm(trained.items(), desc="snapshots", unit="model"):
+        started = time.perf_counter()
+        checkpoint = variant.checkpoint_path(out)
+        config = vae_config(checkpoint, read_record(checkpoint)["config"])  # the model the last epoch's weights fit
+        path = save_snapshots(variant.snapshots_path(out), build_snapshots(states, config, test_images, classifier))
+        tqdm.write(
+            f"{variant.name}: epochs {sorted(states)} -> {path} ({path.stat().st_size / 1e6:.1f} MB, "
+            f"{time.perf_counter() - started:.0f} s)"
+        )
 
 
 def train_classifier(args, train, test) -> dict:
@@ -215,19 +290,26 @@ def main(argv=None) -> None:
         test = test.subset(args.test_subset)
     out.mkdir(parents=True, exist_ok=True)
     print(f"training on {args.device} ({'one CUDA graph per step' if args.graphs else 'eager'}) -> {out}")
+    snapshots = {}  # z = 2 variant -> {epoch: weights}, written once a classifier can read them
     if variants:  # the atlases index these digits
         save_test_set(out / TEST_SET_FILE, test.images.numpy(), test.labels.numpy())
         train_images, test_images = train.flat_float(), test.flat_float()  # (N, 784) float, once
         checksum = train.checksum()
         for variant in variants:
-            train_variant(variant, args, train_images, test_images, checksum)
+            _, states = train_variant(variant, args, train_images, test_images, checksum)
+            if states:
+                snapshots[variant] = states
     if args.classifier_epochs > 0:
         train_classifier(args, train, test)
+    if snapshots:
+        write_snapshots(out, snapshots, test_images)
     if variants and (out / CLASSIFIER_FILE).exists():
         from training.lesson_metrics import restamp_folder
 
-        restamp_folder(out)  # the lesson's per-beta table, read by the classifier, into each VAE's metadata
-        print(f"lesson figures -> record['info']['lesson'] of each VAE in {out}")
+        # the lesson's per-beta table, read by the classifier, into the metadata of each VAE trained here (and
+        # of every VAE in `out` when the classifier is new)
+        restamped = restamp_folder(out, changed={variant.name for variant in variants})
+        print(f"lesson figures -> record['info']['lesson'] of {', '.join(restamped) or 'no VAE'} in {out}")
     elif variants:
         print(f"no {CLASSIFIER_FILE} in {out}: lesson figures left out (python -m training.lesson_metrics adds them)")
     if any(out.glob("vae-*.safetensors")):

@@ -1,8 +1,8 @@
 """Training speed on a GPU machine, in one prepared run: our eager loop, our CUDA-graph loop and
 pytorch/examples' loop side by side, then the whole family through train.py and z20-beta1's -ELBO.
 
-    python benchmarks/gpu_train.py --data-root ../shared/data              # on the GPU machine (~5-8 min)
-    python benchmarks/gpu_train.py --data-root ../shared/data --no-family  # the loops only (~1 min)
+    python benchmarks/gpu_train.py --data-root ../shared/data              # on the GPU machine
+    python benchmarks/gpu_train.py --data-root ../shared/data --no-family  # the loops only
     python benchmarks/gpu_train.py --data-root ../shared/data --quick      # anywhere, CPU too: checks it runs
 
 Part 1 times epochs of the z20 VAE at batch 128 on the whole training split
@@ -14,7 +14,8 @@ num_workers=1 and pin_memory on CUDA, each batch moved to the device, a
 `.item()` per batch. Part 2 runs `python train.py` (the shipped recipe:
 7 VAEs x 100 epochs, classifier, atlases, metrics) into a temporary folder
 and prints its wall time and z20-beta1's test -ELBO (target <= 101.0). The
-targets for an H100/H200: <= 0.25 s/epoch, family <= 5 min.
+targets for an H100/H200: <= 0.25 s/epoch, family <= 5 min. Not run yet: no GPU
+has been lent to this project's sessions (docs/training.md).
 """
 
 from __future__ import annotations

@@ -31,9 +31,13 @@ def test_checkpoint_reevaluates_to_its_recorded_metrics(variant, records, test_i
     model, record = records[variant.name]
     assert record["config"]["latent_size"] == variant.latent_size and record["config"]["beta"] == variant.beta
     metrics = record["info"]["metrics"]
-    again = elbo_metrics(model, test_images[:1000], seed=record["info"]["seed"])["neg_elbo"]
-    assert again == pytest.approx(metrics["neg_elbo_first_1000"], abs=1e-3)
-    assert metrics["neg_elbo_first_1000"] == pytest.approx(metrics["neg_elbo"], rel=0.1)  # a representative subset
+    again = elbo_metrics(model, test_images[:1000], seed=record["info"]["seed"])
+    assert again["neg_elbo"] == pytest.approx(metrics["neg_elbo_first_1000"], abs=1e-3)
+    assert again["reconstruction"] == pytest.approx(metrics["reconstruction"], rel=0.1)  # a representative subset
+    # With beta = 0 nothing bounds the KL: it grows with a code's squared distance from the origin and its
+    # collapsed sigma, so it is heavy-tailed across digits and 1,000 of them need not average like 10,000.
+    if variant.beta > 0:
+        assert metrics["neg_elbo_first_1000"] == pytest.approx(metrics["neg_elbo"], rel=0.1)
     assert metrics["test_digits"] == 10_000 and record["info"]["train_digits"] == 60_000
 
 

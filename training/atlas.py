@@ -48,6 +48,6 @@ def save_atlas(path: str | Path, atlas: Atlas) -> Path:
 
 
 def save_test_set(path: str | Path, images: np.ndarray, labels: np.ndarray) -> Path:
-    """The test digits the atlas indexes, uint8 and compressed (~2 MB for 10,000)."""
+    """The test digits the atlas indexes, uint8 and compressed."""
     np.savez_compressed(path, images=images.astype(np.uint8), labels=labels.astype(np.uint8))
     return Path(path)

@@ -70,6 +70,9 @@ FOOTER = """
   inverse-distance-weighted mean of their 10 nearest test digits in latent space.
 - `mnist-test.npz`: the MNIST test images (uint8) and labels the atlases index.
 - `classifier.safetensors`: the digit classifier, in the same format as the VAEs.
+- `snapshots-<model>.npz` (z = 2 models): the test codes, the decoder's mosaic and the
+  two figures above at each snapshot epoch, tied to the checkpoint by its SHA-256; read with
+  `vae.snapshots.load_snapshots`.
 
 MNIST is by Yann LeCun, Corinna Cortes and Christopher J.C. Burges (CC BY-SA 3.0).
 """
@@ -105,8 +108,51 @@ def render_model_card(folder: str | Path) -> str:
         torch=first["info"]["torch"],
     )
     rows = [_row(name, record["config"], record["info"]) for *_, name, record in records]
-    lesson = card_section(folder)
+    lesson = card_section(folder) + _snapshot_section(Path(folder), records)
     return text + "\n".join(rows) + "\n" + _notes(records) + lesson + _classifier_section(Path(folder)) + FOOTER
+
+
+def _snapshot_section(folder: Path, records: list) -> str:
+    """Per-epoch figures of each z = 2 model whose snapshots-<model>.npz is here (verified against its checkpoint)."""
+    from vae.snapshots import load_snapshots
+
+    from .lesson_metrics import PRIOR_SAMPLES
+
+    found = {}
+    for *_, name, record in records:
+        path = Variant.parse(name).snapshots_path(folder)
+        if path.exists():
+            found[name] = load_snapshots(path, record["sha256"], digits=record["info"]["metrics"]["test_digits"])
+    if not found:
+        return ""
+    epochs = sorted({int(epoch) for snapshots in found.values() for epoch in snapshots.epochs})
+    tiles = next(iter(found.values())).tiles
+    head = "| epoch | " + " | ".join(f"{name} empty cells | {name} N(0, I) readable" for name in found) + " |"
+    rows = []
+    for epoch in epochs:
+        cells = []
+        for snapshots in found.values():
+            at = list(snapshots.epochs).index(epoch) if epoch in snapshots.epochs else None
+            cells += (
+                ["-", "-"]
+                if at is None
+                else [
+                    f"{snapshots.empty_share[at]:.0%}",
+                    f"{snapshots.readable_share[at]:.1%} ({snapshots.digits_covered[at]} / 10)",
+                ]
+            )
+        rows.append(f"| {epoch} | " + " | ".join(cells) + " |")
+    return f"""
+## How the z = 2 spaces form
+`snapshots-<model>.npz`, written by train.py: the model at each snapshot epoch (0 = before the first
+update, the last = the checkpoint above), measured as in the lesson table: **empty cells** of that
+epoch's own {tiles} x {tiles} grid over its codes' box (the mosaic's tiles), and the share of the same
+{PRIOR_SAMPLES["count"]:,} N(0, I) draws that reads as a digit (digits covered).
+
+{head}
+|{"---|" * (1 + 2 * len(found))}
+{chr(10).join(rows)}
+"""
 
 
 def _classifier_section(folder: Path) -> str:

@@ -2,10 +2,11 @@
 
     python -m training.lesson_metrics [--weights weights]   # add the table to shipped checkpoints, tensors untouched
 
-train.py calls `lesson_table` for each VAE it trains and stores the result as
-record["info"]["lesson"]; the command above computes the same table for
-checkpoints that already exist and rewrites only their metadata, so the tensors,
-their SHA-256 and the atlases made from them stay valid. Every figure uses the
+train.py stores `lesson_table` of each VAE it trains as record["info"]["lesson"]
+(`restamp_folder(out, changed=...)`, once the classifier is there); the command
+above computes the same table for every checkpoint in a folder and rewrites only
+their metadata, so the tensors, their SHA-256 and the atlases made from them stay
+valid. Every figure uses the
 digit classifier (weights/classifier.safetensors) to decide what a decoded
 image reads as:
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -113,9 +115,16 @@ def rewrite_info(path: str | Path, info: dict) -> Path:
     return path
 
 
-def restamp_folder(folder: str | Path) -> dict[str, dict]:
-    """Computes the table for every vae-*.safetensors in folder with its classifier; rewrites metadata only."""
+def restamp_folder(folder: str | Path, changed: Collection[str] | None = None) -> dict[str, dict]:
+    """Computes the table for the vae-*.safetensors in folder with its classifier; rewrites metadata only.
+
+    changed=None recomputes every model. Given the names of the models whose tensors just changed (what
+    train.py trained), it recomputes those, and any whose stored table is missing or was read by another
+    classifier; the others keep their files byte for byte (recomputing the same figures on another CPU can
+    move a float in its last bit, and a rewritten file for nothing is noise in the repository's history).
+    """
     from vae.atlas import load_test_set
+    from vae.checkpoint import read_record
     from vae.family import CLASSIFIER_FILE
 
     from .checkpoint import load_checkpoint
@@ -127,6 +136,11 @@ def restamp_folder(folder: str | Path) -> dict[str, dict]:
     x = torch.from_numpy(images).reshape(-1, 784).float() / 255.0
     tables = {}
     for path in sorted(folder.glob("vae-*.safetensors")):
+        name = path.stem.removeprefix("vae-")
+        if changed is not None and name not in changed:
+            info = read_record(path)["info"]
+            if "lesson" in info and info.get("lesson_classifier_sha256") == classifier_record["sha256"]:
+                continue
         model, record = load_checkpoint(path)
         mu, _ = encode_all(model, x)
         info = dict(
@@ -135,7 +149,7 @@ def restamp_folder(folder: str | Path) -> dict[str, dict]:
             lesson_classifier_sha256=classifier_record["sha256"],
         )
         rewrite_info(path, info)
-        tables[path.stem.removeprefix("vae-")] = info["lesson"]
+        tables[name] = info["lesson"]
     return tables
 
 

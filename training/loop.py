@@ -12,8 +12,9 @@ seeds both), so CPU and CUDA runs agree in distribution, not bit for bit.
 On CUDA, `GraphedTrainer` (chosen automatically by `make_trainer`) captures the
 whole step, forward + backward + fused Adam, as one CUDA graph over a static batch
 buffer: the same maths, batches, schedule and step count as the eager loop, with
-one graph launch per step instead of ~40 small kernel launches (the step of this
-small model is launch-bound on a GPU).
+one graph launch per step instead of one launch per small kernel (a step of this
+small model is many tiny kernels, so launching them can cost more than running
+them; benchmarks/gpu_train.py measures whether it does).
 """
 
 from __future__ import annotations

@@ -30,6 +30,10 @@ class Variant:
     def atlas_path(self, folder: str | Path) -> Path:
         return Path(folder) / f"atlas-{self.name}.npz"
 
+    def snapshots_path(self, folder: str | Path) -> Path:
+        """A z = 2 model's codes and mosaic at a spread of epochs (vae/snapshots.py); absent = no animation."""
+        return Path(folder) / f"snapshots-{self.name}.npz"
+
     @classmethod
     def parse(cls, name: str) -> Variant:
         """'z20-beta0.5' -> Variant(20, 0.5)."""
