@@ -28,7 +28,6 @@ from vae.sampling import READABLE, manifold_codes, nearest_code, plane_box, typi
 from .images import tiled
 
 TILES = 25  # decoded digits per side of a plane's mosaic, and cells per side of the holes' grid
-SNAPSHOT_FILE = "snapshots-{name}.npz"  # beside the checkpoint (train.py writes it; vae/snapshots.py reads it)
 
 
 @dataclass(frozen=True)
@@ -86,12 +85,19 @@ def final_frame(loaded: LoadedModel) -> PlaneFrame:
 
 
 def snapshot_path(loaded: LoadedModel) -> Path:
-    return loaded.path.parent / SNAPSHOT_FILE.format(name=loaded.name)
+    """The snapshot file beside the model's checkpoint (train.py writes it; vae/snapshots.py reads it)."""
+    return loaded.variant.snapshots_path(loaded.path.parent)
 
 
 def snapshot_frames(loaded: LoadedModel, digits: int | None = None) -> list[PlaneFrame] | None:
     """One frame per recorded epoch from the model's snapshot file, or None without one. The reader
-    (vae/snapshots.py) checks every field and that the file ends at this very checkpoint."""
+    (vae/snapshots.py) checks every field and that the file ends at this very checkpoint.
+
+    The shaded cells and the share quoted are one count (`empty_cells` of the codes drawn): the file keeps
+    its codes in float16, which can move a code across a cell's edge, so the count can differ by a cell from
+    the file's own empty_share (computed in float32; tests/test_lesson.py bounds the difference). The last
+    epoch is the shipped checkpoint, whose codes the atlas holds in float32: that frame uses them, so it
+    matches the model card exactly."""
     path = snapshot_path(loaded)
     if not path.exists():
         return None
@@ -100,16 +106,18 @@ def snapshot_frames(loaded: LoadedModel, digits: int | None = None) -> list[Plan
     found = load_snapshots(path, loaded.record["sha256"], digits=digits)
     frames = []
     for e, epoch in enumerate(found.epochs):
-        mu = np.asarray(found.mu[e], dtype=np.float32)
-        box = tuple(float(v) for v in found.box[e])
+        last = e == len(found.epochs) - 1
+        mu = np.asarray(loaded.atlas.mu if last else found.mu[e], dtype=np.float32)
+        box = plane_box(mu) if last else tuple(float(v) for v in found.box[e])
+        empty = empty_cells(mu, box, found.tiles)
         frames.append(
             PlaneFrame(
                 epoch=int(epoch),
                 box=box,
                 mosaic=np.asarray(found.mosaic[e], dtype=np.uint8),
                 mu=mu,
-                empty=empty_cells(mu, box, found.tiles),
-                empty_share=float(found.empty_share[e]),
+                empty=empty,
+                empty_share=float(empty.mean()),
                 readable_share=float(found.readable_share[e]),
                 digits_covered=int(found.digits_covered[e]),
             )

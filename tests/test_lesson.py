@@ -49,6 +49,7 @@ from vae.sampling import (
     prior_codes,
     typical_spacing,
 )
+from vae.snapshots import load_snapshots
 
 APP = str(ROOT / "page.py")
 AE, VAE = "z2-beta0", "z2-beta1"
@@ -379,13 +380,24 @@ def test_the_final_frame_is_the_shipped_model(family, name):
 
 @pytest.mark.parametrize("name", [AE, VAE])
 def test_every_epochs_figures_are_recomputed_from_the_snapshot(family, name):
-    """The per-epoch box and empty share the page plots come from that epoch's codes, by the same rule."""
-    if not snapshot_path(family.models[name]).exists():
+    """The per-epoch box and empty share the page plots come from that epoch's codes, by the model card's rule;
+    the page's count (from the codes it draws, kept in float16) stays within a cell or two of the file's."""
+    loaded = family.models[name]
+    if not snapshot_path(loaded).exists():
         pytest.skip("no training snapshots shipped")
-    for frame in plane_frames(family, name):
-        assert frame.box == pytest.approx(plane_box(frame.mu), abs=1e-2 * max(1.0, frame.box[1] - frame.box[0]))
-        assert frame.empty.mean() == pytest.approx(frame.empty_share, abs=2 / TILES**2)
-        assert 0 <= frame.readable_share <= 1 and 0 <= frame.digits_covered <= 10
+    stored = load_snapshots(snapshot_path(loaded), loaded.record["sha256"])
+    frames = plane_frames(family, name)
+    assert [f.epoch for f in frames] == stored.epochs.tolist()
+    for e, frame in enumerate(frames):
+        span = float(stored.box[e][1] - stored.box[e][0])
+        assert plane_box(frame.mu) == pytest.approx(stored.box[e], abs=5e-3 * span)  # recomputed from its codes
+        assert frame.box == pytest.approx(stored.box[e], abs=1e-5 * span)  # the mosaic's box
+        assert frame.empty_share == float(empty_cells(frame.mu, frame.box).mean())
+        assert abs(frame.empty_share - float(stored.empty_share[e])) <= 2 / TILES**2
+        assert frame.readable_share == pytest.approx(float(stored.readable_share[e]))
+        assert frame.mosaic.shape == (28 * TILES, 28 * TILES)
+    # The last epoch is the shipped model: its share is the model card's, exactly.
+    assert frames[-1].empty_share == loaded.record["info"]["lesson"]["plane"]["empty_share"]
 
 
 def test_the_manifest_is_built_once_and_names_its_blobs_by_content(family):
