@@ -648,7 +648,7 @@ function axes(context, p, area, narrow) {
   context.lineWidth = 1;
   context.font = `${narrow ? 9 : 11}px sans-serif`;
   const x0 = p.x(area.l), x1 = p.x(area.l + area.w), y0 = p.y(area.t + area.h), y1 = p.y(area.t);
-  const step = niceStep(Math.max(x1 - x0, y1 - y0), narrow ? 3 : 5);
+  const step = niceStep(Math.max(x1 - x0, y1 - y0), narrow ? 3 : 7);
   context.textAlign = "center";
   context.textBaseline = "top";
   for (let v = Math.ceil(x0 / step) * step; v <= x1; v += step) {
