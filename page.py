@@ -36,11 +36,11 @@ from widgets.morph_map import load_plotly, scroll_to_top
 
 PAGES = {"explore": ":material/explore: Explore the map", "lesson": ":material/school: Why a VAE?"}
 STYLE = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-bottom: 3rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; padding-bottom: 3rem; }
 .le-header h1 { font-size: 1.55rem; padding: 0; margin: 0; line-height: 1.2; }
 .le-header p { color: #555; font-size: 0.92rem; margin: 2px 0 0; }
 @media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+  [data-testid="stMainBlockContainer"] { padding-top: 0.8rem; }
   .le-header h1 { font-size: 1.25rem; }
   .le-header p { display: none; }
 }
@@ -59,14 +59,20 @@ def main() -> None:
     except CheckpointError as error:
         weights_error(error)
         st.stop()
-    no_traceback(load_plotly)()
-    session.restore_from_url(family)
-    take_events(family)  # the widget's newest events first: the view below is the one the visitor sees
+    # Every run lays out the same elements before the view (some of them may be empty): an element
+    # whose place on the page changes is remounted, and the map would be redrawn from scratch.
+    link_problem = session.restore_from_url(family)
+    _, problems = take_events(family)  # the widget's newest events first: the view below is the one shown
     view = session.current_view(family)
+    no_traceback(load_plotly)()
     header()
-    if st.session_state.get("shown_page") != view.page:  # a switch of view starts at its top
-        st.session_state["shown_page"] = view.page
-        scroll_to_top()
+    messages = st.container()
+    for message in [link_problem, *problems]:
+        if message:
+            messages.warning(message)
+    switched = st.session_state.get("shown_page") != view.page  # a switch of view starts at its top
+    st.session_state["shown_page"] = view.page
+    scroll_to_top(switched)
     if view.page == "lesson":
         lesson(family, view)
     else:

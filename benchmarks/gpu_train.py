@@ -181,7 +181,7 @@ def family(args, device) -> None:
     training = sum(info["wall_seconds"] for info in records.values())
     print(
         f"  whole run: {wall:.1f} s wall ({wall / 60:.2f} min); VAE training loops {training:.1f} s in all,"
-        " the rest is data, metrics (IWAE on CPU), atlases (t-SNE), classifier"
+        " the rest is data, metrics (IWAE on CPU), atlases (t-SNE), classifier, snapshots"
     )
     for name, info in records.items():
         print(

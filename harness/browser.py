@@ -138,7 +138,7 @@ def streamlit_server(env_extra: dict | None = None, timeout: float = 60.0, app: 
     started = time.perf_counter()
     # A file, not a pipe: a full pipe would stall the server. Named, so Server.log() can reread it.
     with tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=Path(app).parent, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"
             while not _healthy(url):

@@ -80,7 +80,7 @@ def draw_section(family: Family, loaded: LoadedModel):
     digit, problem = None, None
     with pad:
         if source == "Draw":
-            from streamlit_drawable_canvas import st_canvas  # needs a running page; see FIELD-NOTES
+            from streamlit_drawable_canvas import st_canvas  # importing it outside a running page raises
 
             canvas = st_canvas(
                 stroke_width=18,

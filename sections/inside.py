@@ -9,6 +9,7 @@ from explorer import charts, images
 from explorer.share import View
 from explorer.state import Endpoints
 from vae.family import Family
+from vae.sampling import READABLE
 from vae.traversals import active_dimensions, kl_per_dimension, prior_samples, traverse
 from widgets.morph_map import chart
 
@@ -47,8 +48,8 @@ def inside_the_model(family: Family, view: View) -> None:
         status("traversal", f"{len(grid)} rows, {int(active.sum())} active, test #{index} under {loaded.name}")
     with samples:
         st.caption(
-            "Decoded draws z ~ N(0, I). A good VAE's prior decodes to digits everywhere; "
-            "β = 0 has no prior to speak of, so its samples are mostly noise."
+            "Decoded draws z ~ N(0, I). Beside each row, the share of such draws that a digit classifier reads "
+            f"as a digit (P ≥ {READABLE:g}), measured on the shipped model."
         )
         seed = st.number_input("Seed", 0, 10_000, 0, key="sample_seed")
         latent = loaded.variant.latent_size
@@ -56,11 +57,19 @@ def inside_the_model(family: Family, view: View) -> None:
         rows = np.stack([prior_samples(family.get(latent, b).model, latent, 12, seed=int(seed)) for b in betas])
         # The β labels are page text: Pillow's built-in font has no Greek letters.
         for beta, row in zip(betas, rows, strict=True):
-            label, picture = st.columns([1, 12], vertical_alignment="center")
-            label.markdown(f"**β = {beta:g}**")
+            label, picture = st.columns([2, 11], vertical_alignment="center")
+            measured = prior_figures(family.get(latent, beta))
+            read = f"  \n{measured['readable_share']:.0%} of {measured['count']:,}" if measured else ""
+            label.markdown(f"**β = {beta:g}**{read}")
             picture.image(images.strip(row, scale=2, end_gap=2))
         st.caption(f"12 samples per model, seed {seed}")
         status("samples", f"{len(rows)} rows, seed {seed}")
+
+
+def prior_figures(loaded) -> dict | None:
+    """The stored figures of the model's prior draws (training/lesson_metrics.py): readable_share, count."""
+    found = (loaded.record.get("info", {}).get("lesson") or {}).get("prior_samples") or {}
+    return found if {"readable_share", "count"} <= set(found) else None
 
 
 def chosen_index(chosen: Endpoints) -> int:

@@ -35,12 +35,12 @@ EVENT_LOG = "map_event_log"  # the last events handled, for the page's status ma
 PICK_HINT = "Click a dot for A and another for B; drag A or B to move them; hover the path or the strip to scrub."
 
 
-def take_events(family: Family) -> bool:
-    """Applies every widget event since the last run, oldest first. Returns True when the view's
-    controls changed (the caller then reruns the whole page)."""
+def take_events(family: Family) -> tuple[bool, list[str]]:
+    """Applies every widget event since the last run, oldest first. Returns whether the view's controls
+    changed (the caller then reruns the whole page) and a message for each event that could not be used."""
     chosen = session.endpoints()
     log = st.session_state.setdefault(EVENT_LOG, [])
-    changed = False
+    changed, problems = False, []
     for event in new_events(session.WIDGET):
         try:
             if event["type"] == "view":
@@ -49,11 +49,11 @@ def take_events(family: Family) -> bool:
                 apply_endpoint_event(family, chosen, event)
                 st.session_state.pop(session.SHOWCASE, None)
         except ValueError as error:
-            st.warning(f"A map event could not be used: {error}.")
+            problems.append(f"A map event could not be used: {error}.")
             continue
         log.append(f"{event['type']}:{event.get('index', '')}")
     del log[:-32]
-    return changed
+    return changed, problems
 
 
 def apply_endpoint_event(family: Family, chosen: Endpoints, event: dict) -> None:
@@ -128,8 +128,14 @@ def map_section(family: Family, view: View, drawn: Endpoint | None) -> None:
 
 @no_traceback
 def map_and_morph(family: Family, view: View, drawn: Endpoint | None) -> None:
-    if take_events(family):
+    # Messages go into this container, above the widget but always there, so the widget keeps its place
+    # among the fragment's elements: an element whose place changes is remounted (the map redrawn).
+    notes = st.container()
+    changed, problems = take_events(family)
+    if changed:
         st.rerun(scope="app")  # the controls changed: the whole page follows the new model
+    for problem in problems:
+        notes.warning(problem)
     chosen = session.endpoints()
     session.share_in_url(view)
     status("events", " ".join(st.session_state.get(EVENT_LOG, [])))
@@ -199,15 +205,17 @@ def showcase_hint(chosen: Endpoints) -> str:
 
 
 def end_data(family: Family, end: Endpoint | None) -> dict | None:
-    """An endpoint as the widget reads it (widgets/js/main.js endFrom)."""
+    """An endpoint as the widget reads it (widgets/js/main.js endFrom), with its own picture (784 bytes:
+    the cards and the strip's ends need no sprite) and, unless it is a test digit (whose codes the
+    browser has), its code under every model."""
     if end is None:
         return None
     data = {"kind": end.kind, "id": end.id, "label": end.label}
+    data["image"] = base64.b64encode(images.to_uint8(end.image).tobytes()).decode("ascii")
     if end.kind == "test":
         data["index"] = end.index
         return data
     if end.kind == "point":
         data.update(map=end.map_name, x=end.point[0], y=end.point[1], source=end.source_model)
     data["codes"] = {name: np.round(end.latent(loaded), 6).tolist() for name, loaded in family.models.items()}
-    data["image"] = base64.b64encode(images.to_uint8(end.image).tobytes()).decode("ascii")
     return data

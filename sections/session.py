@@ -95,12 +95,12 @@ def set_view(view: View) -> None:
         st.session_state[key] = value
 
 
-def restore_from_url(family: Family) -> None:
+def restore_from_url(family: Family) -> str | None:
     """On a session's first run, seeds the controls and endpoints from the URL's query parameters.
-    Values that cannot be used fall back to defaults and are listed, quoted, in one warning. A first
-    visit that names no endpoint opens on the showcase pair, already morphing."""
+    Values that cannot be used fall back to defaults; returns one message listing them, quoted (for
+    the page to show), or None. A first visit that names no endpoint opens on the showcase pair."""
     if RESTORED in st.session_state:
-        return
+        return None
     st.session_state[RESTORED] = True
     params = st.query_params.to_dict()
     view, warnings = parse_query(params, family)
@@ -112,12 +112,9 @@ def restore_from_url(family: Family) -> None:
             view = replace(view, a=pair[0], b=pair[1])
             st.session_state[SHOWCASE] = True
     apply_view(family, view)
-    if warnings:
-        st.warning(
-            "Some of this link's settings could not be used, so defaults stand in for them: "
-            + "; ".join(warnings)
-            + "."
-        )
+    if not warnings:
+        return None
+    return "Some of this link's settings could not be used, so defaults stand in for them: " + "; ".join(warnings) + "."
 
 
 def apply_view(family: Family, view: View, replace_endpoints: bool = False) -> None:

@@ -1,9 +1,9 @@
-"""End to end in headless Debian Chromium: the page a user sees, clicked and drawn on.
+"""End to end in headless Debian Chromium: the page a user sees, clicked, dragged, scrubbed and drawn on.
 
-The fixture starts `streamlit run app.py` on a free port and stops it after the
-module. Every click goes to a digit no other marker covers and fails the test if
-the pointer does not hover it first. Screenshots land in test-artifacts/. Without
-Chromium these tests skip locally but fail in CI (CI=true), where .ci/run installs it.
+The fixture starts `streamlit run app.py` on a free port and stops it after the module. Every click
+goes to a digit no other marker covers and fails the test if the pointer does not hover it first.
+Screenshots land in test-artifacts/. Without Chromium these tests skip locally but fail in CI
+(CI=true), where .ci/run installs it. Speed is measured by benchmarks/page_speed.py, not here.
 """
 
 import ast
@@ -13,28 +13,43 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from harness.browser import (
-    DATA_PIXELS,
     ROOT,
-    click_plane,
     digit_pixels,
     draw_stroke,
     exception_boxes,
+    hover,
     isolated_digits,
     open_app,
     pick,
     require_chromium,
     settled,
     status,
-    trace_names,
     wait_for_status,
 )
+from harness.widget import (
+    ARM_TIMER,
+    STATE,
+    browser_frames,
+    in_view,
+    marker_pixels,
+    path_point,
+    shown,
+    strip_draws,
+    touch_drag,
+    wait_for_strip,
+)
+from vae.family import load_showcase, shared_family, weights_folder
+from vae.paths import interpolate
 
 ARTIFACTS = ROOT / "test-artifacts"
+SIZES = [(1500, 1000), (1920, 1080), (400, 850)]
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 require_chromium()
+FAMILY = shared_family(weights_folder())
 
 
 @pytest.fixture
@@ -45,36 +60,213 @@ def page(browser, server):
     page.close()
 
 
+def shot(page, name: str) -> Path:
+    """A screenshot of the viewport, as a visitor sees it (never scrolled unless the test scrolled)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
 def nearest_labels(drawn: str) -> list[int]:
     """The labels in the "drawn" status ("nearest labels [1, 1, 7, 1, 1]")."""
     assert drawn.startswith("nearest labels ["), drawn
     return ast.literal_eval(drawn.removeprefix("nearest labels "))
 
 
-def shot(page, name: str, heading: str | None = None) -> Path:
-    """A screenshot of the viewport (Streamlit scrolls inside the page), from `heading` down if given."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    if heading is not None:
-        page.get_by_role("heading", name=heading).evaluate("el => el.scrollIntoView({block: 'start'})")
-        page.wait_for_timeout(300)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    return path
+def numpy_frames(model: str, a: int, b: int, frames: int = 10, method: str = "linear") -> np.ndarray:
+    loaded = FAMILY.models[model]
+    codes = interpolate(loaded.atlas.mu[a], loaded.atlas.mu[b], frames, method)
+    return loaded.model.decode(codes).reshape(frames, -1)
 
 
-EMPTIEST_GRID_POINTS = """() => {
-  const data = document.querySelector('.le-map')._fullData;
-  const grid = data.find(t => t.name === 'plane'), digits = data.filter(t => /^[0-9]$/.test(t.name));
-  const scored = [];
-  for (let i = 0; i < grid.x.length; i += 7) {
-    let best = Infinity;
-    for (const t of digits) for (let j = 0; j < t.x.length; j++) {
-      const d = (t.x[j] - grid.x[i]) ** 2 + (t.y[j] - grid.y[i]) ** 2; if (d < best) best = d; }
-    scored.push([best, grid.x[i], grid.y[i]]);
-  }
-  scored.sort((a, b) => b[0] - a[0]);
-  return [scored[0].slice(1), scored.find(s => (s[1] - scored[0][1]) ** 2 + (s[2] - scored[0][2]) ** 2 > 1).slice(1)];
-}"""
+def click_pair(page, first: int, second: int) -> float:
+    """Clicks two digits; returns how long the completing click took to redraw the strip, in the page
+    (pointerdown to the end of the frame that shows it, performance.now)."""
+    pick(page, first)
+    xy = digit_pixels(page, second)
+    hover(page, xy, second)
+    page.evaluate(ARM_TIMER)
+    before = strip_draws(page)
+    page.mouse.click(*xy)
+    wait_for_strip(page, before)
+    return page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() => done(performance.now() - window.__leDown)))"
+    )
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_a_morph_is_in_view_on_arrival_and_after_every_completing_click(browser, server, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600)
+    page = context.new_page()
+    from harness.browser import goto_app
+
+    goto_app(page, server.url)
+    showcase = load_showcase(ROOT / "weights")
+    ends = shown(page)
+    assert (ends["a"]["index"], ends["b"]["index"]) == (showcase["a"], showcase["b"])  # alive on arrival
+    page.wait_for_timeout(600)
+    assert in_view(page, ".le-strip") and in_view(page, ".le-map"), "strip and map must both be in view"
+    shot(page, f"arrival-{width}")
+    first, second = isolated_digits(page, 2, 8.0)
+    if width < 600:
+        settled(page, lambda: page.touchscreen.tap(*digit_pixels(page, first)))
+        before = strip_draws(page)
+        page.touchscreen.tap(*digit_pixels(page, second))
+        wait_for_strip(page, before)
+    else:
+        click_pair(page, first, second)
+    ends = shown(page)
+    assert (ends["a"]["index"], ends["b"]["index"]) == (first, second)
+    assert in_view(page, ".le-strip"), "the new strip must be where the visitor is looking"
+    frames = np.asarray(browser_frames(page))
+    assert np.abs(frames - numpy_frames("z20-beta1", first, second)).max() <= 1 / 255
+    morph = wait_for_status(page, "morph")  # and the server catches up with the same pair
+    assert f"from test #{first} (" in morph and f"to test #{second} (" in morph
+    page.wait_for_timeout(300)
+    shot(page, f"after-click-{width}")
+    context.close()
+
+
+def test_the_server_catches_up_and_labels_each_frame(page):
+    first, second = isolated_digits(page, 2, 8.0)
+    click_pair(page, first, second)
+    wait_for_status(page, "morph")
+    page.wait_for_function(
+        "() => document.querySelector('.le-strip-text').textContent.includes('the digit a classifier reads')"
+    )
+
+
+def test_beta_and_frames_redraw_at_once_and_the_server_follows(page):
+    morph = status(page, "morph")
+    before = strip_draws(page)
+    page.get_by_role("button", name="β = 4", exact=True).click()
+    wait_for_strip(page, before, timeout=5)
+    assert shown(page)["model"] == "z20-beta4"
+    showcase = load_showcase(ROOT / "weights")
+    frames = np.asarray(browser_frames(page))
+    assert np.abs(frames - numpy_frames("z20-beta4", showcase["a"], showcase["b"])).max() <= 1 / 255
+    assert "under z20-beta4;" in wait_for_status(page, "morph", previous=morph, timeout=60)
+    slider = page.locator(".le-frames input")
+    before = strip_draws(page)
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    wait_for_strip(page, before)
+    assert len(browser_frames(page)) == 12
+    page.wait_for_function(  # each key press is an event; the server takes them in order and ends on 12
+        "() => (document.querySelector('.le-status[data-name=\"morph\"]') || {}).textContent.startsWith('12 frames')",
+        timeout=60_000,
+    )
+
+
+@pytest.mark.parametrize("query", ["?model=z2-beta1&map=plane&a=3&b=7", "?model=z20-beta1&map=pca&a=3&b=7"])
+def test_dragging_b_moves_the_strip_live_and_commits_on_release(browser, server, query):
+    page = open_app(browser, server.url + "/" + query)
+    morph = status(page, "morph")
+    x, y = marker_pixels(page, "b")
+    before = strip_draws(page)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(x - 6 * step, y + 4 * step)
+    moved = strip_draws(page) - before
+    page.mouse.up()
+    assert moved >= 5, f"only {moved} strip redraws during a 10-step drag"
+    end = shown(page)["b"]
+    assert end["kind"] == "point" and end["label"].startswith("plane (" if "plane" in query else "PCA point (")
+    after = wait_for_status(page, "morph", previous=morph, timeout=60)
+    assert f"to {end['label']}" in after  # the server took the very point the browser showed
+    page.wait_for_function("() => location.search.includes('b=')")
+    assert "b=plane%3A" in page.url or "b=plane:" in page.url or "b=pca" in page.url
+    shot(page, "drag-" + ("plane" if "plane" in query else "pca"))
+    page.close()
+
+
+def test_a_finger_drags_an_endpoint_and_scrubs_the_path(browser, server):
+    context = browser.new_context(viewport={"width": 400, "height": 850}, has_touch=True)
+    page = context.new_page()
+    from harness.browser import goto_app
+
+    goto_app(page, server.url + "/?model=z2-beta1&map=plane&a=plane:-2.5,-2.5&b=plane:2.5,2.5")  # far apart
+    morph = status(page, "morph")
+    x, y = marker_pixels(page, "a")
+    before = strip_draws(page)
+    touch_drag(page, [(x, y)] + [(x + 3 * k, y - 3 * k) for k in range(1, 8)])
+    assert strip_draws(page) - before >= 3
+    assert shown(page)["a"]["kind"] == "point"
+    wait_for_status(page, "morph", previous=morph, timeout=60)
+    page.wait_for_timeout(300)
+    start, middle = path_point(page, 0.35), path_point(page, 0.65)  # clear of A and B, which a finger would grab
+    touch_drag(page, [start, middle])
+    assert page.evaluate("() => document.querySelector('.le-root').leState.scrub") is None  # let go: it plays again
+    scrubs = page.evaluate("() => window.__leMorphMap.log.filter((e) => e.what === 'scrub').length")
+    assert scrubs >= 1
+    context.close()
+
+
+def test_scrubbing_the_path_the_slider_and_the_strip_shows_that_point(page):
+    showcase = load_showcase(ROOT / "weights")
+    loaded = FAMILY.models["z20-beta1"]
+    a, b = (loaded.atlas.mu[showcase[end]].astype(np.float64) for end in ("a", "b"))
+    page.mouse.move(*path_point(page, 0.5), steps=3)
+    page.wait_for_function("() => document.querySelector('.le-tip').textContent.includes('of the way from A to B')")
+    t = page.evaluate("() => document.querySelector('.le-root').leState.scrub")
+    assert abs(t - 0.5) < 0.06
+    preview = np.asarray(
+        page.evaluate(
+            """() => Array.from(document.querySelector('.le-preview').getContext('2d')
+                 .getImageData(0, 0, 28, 28).data).filter((_, i) => i % 4 === 0)"""
+        )
+    )
+    expected = loaded.model.decode(((1 - t) * a + t * b)[None].astype(np.float32))[0]
+    assert np.abs(preview - np.round(255 * expected.ravel())).max() <= 1  # the exact point of the path, decoded
+    page.mouse.move(5, 5)
+    slider = page.locator(".le-scrub")
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate("() => document.querySelector('.le-root').leState.scrubSource") == "slider"
+    page.mouse.click(5, 5)  # leaving the slider lets the preview play again
+    assert page.evaluate("() => document.querySelector('.le-root').leState.scrub") is None
+    box = page.locator(".le-strip").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.7, steps=3)
+    assert page.evaluate("() => document.querySelector('.le-root').leState.scrubSource") == "strip"
+
+
+def test_a_geodesic_shows_the_straight_line_first_then_the_server_s_path(page):
+    before = strip_draws(page)
+    page.get_by_role("button", name="geodesic", exact=True).click()
+    wait_for_strip(page, before, timeout=5)
+    assert shown(page)["pending"] is True and "straight line for now" in shown(page)["strip"]
+    page.wait_for_function(f"() => {{ const s = {STATE}; return s.path && !s.path.pending; }}", timeout=60_000)
+    assert "geodesic path" in shown(page)["strip"]
+    assert wait_for_status(page, "morph").startswith("10 frames, geodesic path")
+
+
+def test_compare_mode_draws_one_row_per_beta_beside_the_map(page):
+    page.get_by_role("button", name="Compare all β").click()
+    rows = "() => document.querySelectorAll('.le-compare-row:not(.le-loading)').length === 6"
+    page.wait_for_function(rows, timeout=30_000)
+    assert in_view(page, ".le-compare")
+    assert wait_for_status(page, "compare") == "6 rows"
+    shot(page, "beta-grid")
+
+
+def test_draw_a_digit_is_encoded_placed_and_used_as_an_endpoint(page):
+    draw_stroke(page, [(150, 40), (160, 140), (150, 240)])  # a tall "1"
+    drawn = wait_for_status(page, "drawn")
+    assert nearest_labels(drawn) == [1, 1, 1, 1, 1]  # a stroke like this is a 1 to the model too
+    shot(page, "drawn-digit")
+    before = status(page, "morph")
+    page.get_by_role("button", name="Use as B").click()
+    page.wait_for_function(f"() => (({STATE} || {{}}).ends.b || {{}}).kind === 'drawn'", timeout=30_000)
+    morph = wait_for_status(page, "morph", previous=before)
+    assert "to your drawing" in morph
+    page.wait_for_function("() => location.search.includes('b=d%3A') || location.search.includes('b=d:')")
+    other = open_app(page.context.browser, page.url)  # the drawing travels in the link
+    assert wait_for_status(other, "morph") == morph
+    other.close()
 
 
 def written_copies(payload: bytes, since: float) -> list[Path]:
@@ -94,70 +286,6 @@ def written_copies(payload: bytes, since: float) -> list[Path]:
     return found
 
 
-HAS_TRACE = "(name) => document.querySelector('.le-map')._fullData.some(t => t.name === name)"
-
-
-def test_click_two_points_draws_the_path_and_the_strip(page):
-    assert status(page, "morph") is None
-    first, second = isolated_digits(page, 2)
-    pick(page, first)
-    assert "A" in trace_names(page)
-    pick(page, second)
-    morph = wait_for_status(page, "morph")
-    assert morph.startswith(f"10 frames, linear path from test #{first} (") and f"to test #{second} (" in morph
-    page.wait_for_function(HAS_TRACE, arg="path")
-    assert {"A", "B", "path"} <= set(trace_names(page))
-    path_points = page.evaluate(
-        "() => document.querySelector('.le-map')._fullData.find(t => t.name === 'path').x.length"
-    )
-    assert path_points == 10
-    shot(page, "map-with-path")
-
-    slider = page.locator('[data-testid="stSlider"]').filter(has_text="β").get_by_role("slider")
-    slider.focus()
-    page.keyboard.press("ArrowRight")  # beta 1 -> 2
-    switched = wait_for_status(page, "morph", previous=morph)
-    assert "under z20-beta2;" in switched
-
-
-def test_compare_all_betas(page):
-    first, second = isolated_digits(page, 2)
-    pick(page, first)
-    pick(page, second)
-    assert f"from test #{first} (" in wait_for_status(page, "morph")
-    page.get_by_test_id("stCheckbox").get_by_text("Compare all β").click()
-    rows = wait_for_status(page, "compare")
-    assert rows == "6 rows"
-    page.wait_for_timeout(500)
-    shot(page, "beta-grid", heading="The same two digits under every β")
-
-
-def test_draw_a_digit_is_encoded_placed_and_used_as_an_endpoint(page):
-    draw_stroke(page, [(150, 40), (160, 140), (150, 240)])  # a tall "1"
-    drawn = wait_for_status(page, "drawn")
-    assert nearest_labels(drawn) == [1, 1, 1, 1, 1]  # a stroke like this is a 1 to the model too
-    page.wait_for_function(HAS_TRACE, arg="your drawing")
-    shot(page, "drawn-digit", heading="Draw a digit")
-
-    page.get_by_role("button", name="Use as A").click()
-    page.wait_for_function(HAS_TRACE, arg="A")
-    (digit,) = isolated_digits(page, 1)
-    pick(page, digit)
-    morph = wait_for_status(page, "morph")
-    assert "path from your drawing" in morph and f"to test #{digit} (" in morph
-
-
-def test_plane_click_anywhere(page):
-    settled(page, lambda: page.get_by_test_id("stRadio").get_by_text("z = 2", exact=True).click())
-    page.wait_for_function(HAS_TRACE, arg="plane")
-    empty = page.evaluate(EMPTIEST_GRID_POINTS)  # two grid points far from every digit marker
-    settled(page, lambda: click_plane(page, *empty[0]))
-    settled(page, lambda: click_plane(page, *empty[1]))
-    morph = wait_for_status(page, "morph")
-    assert "from plane (" in morph and "to plane (" in morph and "under z2-beta1;" in morph
-    shot(page, "plane-backdrop")
-
-
 def test_upload_a_picture_and_a_fake_one(page, data_root):
     from PIL import Image
 
@@ -167,28 +295,25 @@ def test_upload_a_picture_and_a_fake_one(page, data_root):
     paper = Image.fromarray(255 - digit).resize((140, 140))  # dark ink on light paper
     buffer = io.BytesIO()
     paper.save(buffer, format="PNG")
-
-    settled(page, lambda: page.get_by_text("Upload a picture").click())
+    page.get_by_text("Upload a picture").click()
     upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    upload.wait_for(state="attached")
     sent_at = time.time() - 1
     upload.set_input_files(files=[{"name": "two.png", "mimeType": "image/png", "buffer": buffer.getvalue()}])
     drawn = wait_for_status(page, "drawn")
     assert nearest_labels(drawn) == [2, 2, 2, 2, 2]  # the MNIST 2 it was made from, read back as a 2
     assert written_copies(buffer.getvalue(), since=sent_at) == []  # uploads stay in memory
     page.get_by_text("was dark-on-light, so it was inverted").wait_for()
-    shot(page, "uploaded-digit", heading="Draw a digit")
-
     upload.set_input_files(files=[{"name": "fake.png", "mimeType": "image/png", "buffer": b"not an image at all"}])
     page.get_by_text("not a picture we can read").wait_for()
     page.wait_for_function("() => !document.querySelector('.le-status[data-name=\"drawn\"]')")  # the stale result goes
 
 
-def test_shared_url_shows_the_same_strip(page, browser):
-    first, second = isolated_digits(page, 2)
-    pick(page, first)
-    pick(page, second)
+def test_a_shared_url_shows_the_same_strip(page, browser):
+    first, second = isolated_digits(page, 2, 8.0)
+    click_pair(page, first, second)
     morph = wait_for_status(page, "morph")
-    page.wait_for_function("() => location.search.includes('b=')")
+    page.wait_for_function(f"() => location.search.includes('b={second}')")
     shared = page.url
     assert f"a={first}" in shared and f"b={second}" in shared and "model=z20-beta1" in shared
     other = open_app(browser, shared)
@@ -196,11 +321,7 @@ def test_shared_url_shows_the_same_strip(page, browser):
     other.close()
 
 
-# --- The map widget (widgets/latent_map.js): overlay on top, hover images, every click, every screen ---
-
-# Like HAS_TRACE, but also false (rather than an error) while the map is not there yet.
-SHOWS_TRACE = """(name) => { const gd = document.querySelector('.le-map');
-  return !!(gd && gd._fullData && gd._fullData.some(t => t.name === name)); }"""
+# --- The map itself: the overlay on top, hover images, every click, every screen ---
 
 DENSEST = """([count, radius]) => {
   const gd = document.querySelector('.le-map'), L = gd._fullLayout, points = [];
@@ -216,11 +337,6 @@ DENSEST = """([count, radius]) => {
   }
   return chosen.map(([n, p]) => [p[2], n]); }"""
 
-TRACE_PIXELS = """(name) => { const gd = document.querySelector('.le-map'), L = gd._fullLayout;
-  const t = gd._fullData.find(t => t.name === name); if (!t) return null;
-  const box = gd.getBoundingClientRect();
-  return [box.left + L.xaxis._offset + L.xaxis.l2p(t.x[0]), box.top + L.yaxis._offset + L.yaxis.l2p(t.y[0])]; }"""
-
 TIP = """() => { const tip = document.querySelector('.le-tip');
   const canvases = [...tip.querySelectorAll('canvas')].filter(c => c.style.display !== 'none');
   return { shown: tip.style.display === 'block', text: tip.textContent,
@@ -232,39 +348,48 @@ PLOT_AREA = """() => { const gd = document.querySelector('.le-map'), L = gd._ful
   return { left: box.left + L.xaxis._offset, top: box.top + L.yaxis._offset, width: L.xaxis._length,
            height: L.yaxis._length, map_width: box.width, map_height: box.height }; }"""
 
-# Data coordinates of a page pixel, as the widget computes them.
-PIXEL_DATA = """([px, py]) => { const gd = document.querySelector('.le-map'), L = gd._fullLayout;
-  const box = gd.getBoundingClientRect();
-  return [L.xaxis.p2l(px - box.left - L.xaxis._offset), L.yaxis.p2l(py - box.top - L.yaxis._offset)]; }"""
+# Page pixels, and map coordinates, of the two points of the plot farthest from every digit marker.
+EMPTIEST = """() => {
+  const gd = document.querySelector('.le-map'), L = gd._fullLayout, box = gd.getBoundingClientRect(), points = [];
+  for (const t of gd._fullData) if (/^[0-9]$/.test(t.name))
+    for (let i = 0; i < t.x.length; i++) points.push([L.xaxis.l2p(t.x[i]), L.yaxis.l2p(t.y[i])]);
+  const scored = [];
+  for (let px = 20; px < L.xaxis._length - 20; px += 12) for (let py = 20; py < L.yaxis._length - 20; py += 12) {
+    let best = Infinity; for (const [x, y] of points) best = Math.min(best, (x - px) ** 2 + (y - py) ** 2);
+    scored.push([best, px, py]); }
+  scored.sort((a, b) => b[0] - a[0]);
+  const far = scored.find(s => (s[1] - scored[0][1]) ** 2 + (s[2] - scored[0][2]) ** 2 > 3600);
+  const at = ([, px, py]) => ({ page: [box.left + L.xaxis._offset + px, box.top + L.yaxis._offset + py],
+                                data: [L.xaxis.p2l(px), L.yaxis.p2l(py)] });
+  return [scored[0], far].map(at); }"""
 
 
 def mnist_test_digits():
-    import numpy as np
-
     return np.load(ROOT / "weights" / "mnist-test.npz")["images"]
 
 
-def marker_share(page, name: str, half: int = 3) -> float:
-    """Share of the (2 * half + 1)^2 pixels at the centre of overlay marker `name` that show the
-    marker's dark fill (#111111): 1.0 when it is drawn above the dots, much less under them."""
-    import numpy as np
+def marker_share(page, end: str, half: int = 3) -> float:
+    """Share of the (2 * half + 1)^2 pixels at the centre of marker A or B that show its dark fill
+    (#111111): 1.0 when it is drawn above the dots, much less under them."""
     from PIL import Image
 
-    x, y = page.evaluate(TRACE_PIXELS, name)
+    x, y = marker_pixels(page, end)
     clip = {"x": round(x) - half, "y": round(y) - half, "width": 2 * half + 1, "height": 2 * half + 1}
     pixels = np.asarray(Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")).astype(int)
     return float((pixels.max(axis=2) < 60).mean())
 
 
 def test_endpoints_are_drawn_above_the_dots_in_dense_clusters(browser, server):
-    page = open_app(browser, server.url + "/?model=z20-beta1&map=tsne")
+    page = open_app(browser, server.url + "/?model=z20-beta1&map=tsne&a=1")
     (a, crowd_a), (b, crowd_b) = page.evaluate(DENSEST, [2, 8])
     assert crowd_a >= 15 and crowd_b >= 15, "the endpoints must sit inside crowds of markers"
     page.goto(server.url + f"/?model=z20-beta1&map=tsne&a={a}&b={b}")
-    page.wait_for_function(SHOWS_TRACE, arg="B", timeout=60_000)
+    page.wait_for_function(
+        f"() => {{ const s = {STATE}; return !!(s && s.markerPixels && s.markerPixels.b); }}", timeout=60_000
+    )
     page.mouse.move(1, 1)  # no hover tip over the map
     page.wait_for_timeout(500)
-    shares = {name: marker_share(page, name) for name in ("A", "B")}
+    shares = {end: marker_share(page, end) for end in ("a", "b")}
     shot(page, "overlay-in-dense-cluster")
     assert min(shares.values()) >= 0.9, shares
     page.close()
@@ -274,11 +399,12 @@ def test_hover_shows_the_digit_and_its_reconstruction_without_server_traffic(bro
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(len(payload))))
-    page.goto(server.url)
-    page.wait_for_function(SHOWS_TRACE, arg="9", timeout=60_000)
-    wait_for_status(page, "explorer")
+    from harness.browser import goto_app
+
+    goto_app(page, server.url)
     page.wait_for_timeout(1000)
     digits = mnist_test_digits()
+    loaded = FAMILY.models["z20-beta1"]
     first, second = isolated_digits(page, 2)
     before = len(sent)
     for index in (first, second):
@@ -288,13 +414,28 @@ def test_hover_shows_the_digit_and_its_reconstruction_without_server_traffic(bro
         )
         tip = page.evaluate(TIP)
         assert tip["shown"] and len(tip["tiles"]) == 2, tip["text"]
-        original, reconstruction = (bytes(tile) for tile in tip["tiles"])
-        assert original == digits[index].tobytes()  # cut from the sprite, pixel for pixel
-        assert sum(reconstruction) > 0 and reconstruction != original
+        original, reconstruction = (np.asarray(tile) for tile in tip["tiles"])
+        assert bytes(original.astype(np.uint8)) == digits[index].tobytes()  # cut from the sprite, pixel for pixel
+        expected = np.round(255 * loaded.model.decode(loaded.atlas.mu[[index]])[0].ravel())
+        assert np.abs(reconstruction - expected).max() <= 1  # decoded in the browser from the model's mu
     page.mouse.move(5, 5, steps=20)
     page.wait_for_timeout(300)
     assert len(sent) == before, "hovering sent messages to the server"
     shot(page, "hover-image")
+    page.close()
+
+
+def test_hovering_empty_space_on_a_pca_map_decodes_the_point_it_stands_for(browser, server):
+    page = open_app(browser, server.url + "/?model=z20-beta1&map=pca&a=1")
+    spot = page.evaluate(EMPTIEST)[0]
+    page.mouse.move(*spot["page"], steps=3)
+    page.wait_for_function("() => document.querySelector('.le-tip').textContent.startsWith('PCA point')")
+    tip = page.evaluate(TIP)
+    atlas = FAMILY.models["z20-beta1"].atlas
+    code = atlas.pca_mean + np.asarray(spot["data"], np.float32) @ atlas.pca_components
+    expected = np.round(255 * FAMILY.models["z20-beta1"].model.decode(code[None].astype(np.float32))[0].ravel())
+    assert np.abs(np.asarray(tip["tiles"][0]) - expected).max() <= 1
+    assert "no test digit" in tip["text"]
     page.close()
 
 
@@ -303,11 +444,12 @@ def test_fast_clicks_all_register_in_order(page):
     assert len(targets) == 10
     pixels = [digit_pixels(page, index) for index in targets]
     for xy in pixels:
+        page.mouse.move(*xy)
         page.mouse.click(*xy)
         page.wait_for_timeout(150)
-    expected = " ".join(str(index) for index in targets)
+    expected = " ".join(f"pick:{index}" for index in targets)
     page.wait_for_function(
-        "(e) => { const s = document.querySelector('.le-status[data-name=\"clicks\"]');"
+        "(e) => { const s = document.querySelector('.le-status[data-name=\"events\"]');"
         " return s && s.textContent.endsWith(e); }",
         arg=expected,
         timeout=30_000,
@@ -316,28 +458,23 @@ def test_fast_clicks_all_register_in_order(page):
     assert f"from test #{targets[8]} (" in morph and f"to test #{targets[9]} (" in morph
 
 
-def test_click_on_empty_plane_decodes_that_point(browser, server):
-    import numpy as np
-
-    from vae.family import load_family
-
-    page = open_app(browser, server.url + "/?model=z2-beta1&map=plane")
-    empty = page.evaluate(EMPTIEST_GRID_POINTS)  # two grid points far from every digit marker
-    decoder = load_family(ROOT / "weights").models["z2-beta1"].model
+def test_a_click_on_the_empty_plane_decodes_that_point(browser, server):
+    page = open_app(browser, server.url + "/?model=z2-beta1&map=plane&a=1")
+    loaded = FAMILY.models["z2-beta1"]
     picked = []
-    for x, y in empty:
-        xy = page.evaluate(DATA_PIXELS, [x, y])
-        page.mouse.move(*xy, steps=3)
+    settled(page, lambda: page.get_by_role("button", name="✕ Clear").click())
+    for spot in page.evaluate(EMPTIEST):
+        page.mouse.move(*spot["page"], steps=3)
         page.wait_for_function("() => document.querySelector('.le-tip').textContent.includes('decoder draws')")
         tip = page.evaluate(TIP)
-        data_xy = page.evaluate(PIXEL_DATA, xy)
-        expected = np.round(255 * decoder.decode(np.array([data_xy], np.float32))[0]).astype(int).ravel()
+        expected = np.round(255 * loaded.model.decode(np.array([spot["data"]], np.float32))[0]).ravel()
         assert np.abs(np.array(tip["tiles"][0]) - expected).max() <= 1  # the browser ran the same decoder
-        settled(page, lambda xy=xy: page.mouse.click(*xy))
-        picked.append(data_xy)
+        settled(page, lambda xy=spot["page"]: page.mouse.click(*xy))
+        picked.append(spot["data"])
     morph = wait_for_status(page, "morph")
     (ax, ay), (bx, by) = picked
-    assert f"from plane ({ax:.2f}, {ay:.2f})" in morph and f"to plane ({bx:.2f}, {by:.2f})" in morph, morph
+    assert f"from plane ({round(ax, 2):.2f}, {round(ay, 2):.2f})" in morph, morph
+    assert f"to plane ({round(bx, 2):.2f}, {round(by, 2):.2f})" in morph, morph
     shot(page, "plane-click-anywhere")
     page.close()
 
@@ -347,22 +484,17 @@ def test_the_map_is_sized_to_the_screen(browser, server, width):
     height = 900
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600)
     page = context.new_page()
-    page.goto(server.url + "/?map=tsne")
-    page.wait_for_function(SHOWS_TRACE, arg="9", timeout=60_000)
-    wait_for_status(page, "explorer")
-    page.locator(".le-map").scroll_into_view_if_needed()
+    from harness.browser import goto_app
+
+    goto_app(page, server.url + "/?map=tsne")
     page.wait_for_timeout(500)
     area = page.evaluate(PLOT_AREA)
-    shot(page, f"map-{width}px")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width  # nothing runs off the side
     assert area["map_height"] <= 0.9 * height
     if width < 600:
-        assert area["map_width"] >= 0.85 * width and area["map_height"] >= area["map_width"]  # full width, taller
-        (index,) = isolated_digits(page, 1, gap=6)  # a tap picks the nearest digit
-        settled(page, lambda: page.touchscreen.tap(*digit_pixels(page, index)))  # a tap selects
-        assert status(page, "clicks").split()[-1] == str(index)
+        assert area["map_width"] >= 0.85 * width  # full width
     else:
-        assert area["map_width"] >= 0.4 * width and area["map_height"] >= 0.6 * area["map_width"]
+        assert area["map_width"] >= 0.35 * width and area["map_height"] >= 0.6 * area["map_width"]
     context.close()
 
 

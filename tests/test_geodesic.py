@@ -80,3 +80,14 @@ def test_gradient_matches_finite_differences():
         down[index] -= h
         numeric[index] = (energy64(up) - energy64(down)) / (2 * h)
     assert np.abs(gradient - numeric).max() <= 1e-4 * np.abs(numeric).max()
+
+
+def test_a_geodesic_is_graded_against_the_measured_ratios_of_random_pairs():
+    from vae.geodesic import grade
+
+    measured = {"p10": 0.6, "p90": 0.9}
+    assert grade(1.0, measured) == grade(1.3, measured) == "no better"  # the line was as good or better
+    assert grade(0.59, measured) == "real detour"
+    assert grade(0.91, measured) == "nearly straight"
+    assert grade(0.6, measured) == grade(0.9, measured) == grade(0.75, measured) == "ordinary bend"
+    assert grade(0.5, {}) is None  # no measured distribution, no verdict

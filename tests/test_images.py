@@ -89,7 +89,13 @@ def test_prior_samples_label_each_beta_as_page_text():
     labels = [m.value for m in at.markdown if m.value.startswith("**β = ")]
     names = [path.stem.removeprefix("vae-z20-beta") for path in WEIGHTS.glob("vae-z20-beta*.safetensors")]
     betas = sorted(float(name) for name in names)
-    assert len(betas) > 1 and labels == [f"**β = {b:g}**" for b in betas]
+    assert len(betas) > 1 and [label.split("  ")[0] for label in labels] == [f"**β = {b:g}**" for b in betas]
+    from vae.family import shared_family, weights_folder
+
+    family = shared_family(weights_folder())  # each row quotes its model's stored readable share
+    for beta, label in zip(betas, labels, strict=True):
+        stored = family.get(20, beta).record["info"]["lesson"]["prior_samples"]
+        assert label.endswith(f"{stored['readable_share']:.0%} of {stored['count']:,}")
 
 
 def test_kl_bars_keep_their_title_clear_of_the_toolbar():

@@ -180,7 +180,9 @@ for key, value in {"model": "z20-beta1", "method": "geodesic", "frames": "8", "a
 at.run()
 assert not at.exception and not at.error, (at.exception, at.error)
 assert any('data-name="morph"' in element.proto.body for element in at.get("html")), "no morph"
-at.toggle(key="compare").set_value(True)  # every beta's row and its classifier heatmap
+at.session_state["latent_map"] = {"event": {"serial": 1, "type": "view", "model": "z20-beta1", "map": "pca",
+                                             "method": "geodesic", "frames": 8, "compare": True, "backdrop": True}}
+at.run()  # every beta's geodesic and its classifier heatmap
 at.toggle(key="inside").set_value(True)  # traversals and prior samples
 at.run()
 assert not at.exception and not at.error, (at.exception, at.error)

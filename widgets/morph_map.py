@@ -158,9 +158,11 @@ def chart(key: str, figure: dict, anchor: str | None = None, config: dict | None
     _COMPONENT(data={"role": "chart", "figure": figure, "anchor": anchor, "config": config}, key=key)
 
 
-def scroll_to_top() -> None:
-    """Scrolls the page to its top once (a switch of view, or a preset that opens the map)."""
-    st.session_state["_scroll_token"] = st.session_state.get("_scroll_token", 0) + 1
+def scroll_to_top(now: bool) -> None:
+    """Scrolls the page to its top when `now` (a switch of view, or a preset that opens the map). Drawn on
+    every run either way, so the elements after it keep their places."""
+    if now:
+        st.session_state["_scroll_token"] = st.session_state.get("_scroll_token", 0) + 1
     with st.container(key="le-scroller", height=1, border=False):
-        _COMPONENT(data={"role": "scroll", "token": st.session_state["_scroll_token"]}, key="le-scroll")
+        _COMPONENT(data={"role": "scroll", "token": st.session_state.get("_scroll_token", 0)}, key="le-scroll")
     st.html("<style>.st-key-le-scroller { display: none; }</style>")

@@ -2,7 +2,7 @@
 // browser's HTTP cache keeps it across visits (the URLs are content hashes, served immutable).
 // A model's entry fills in as its blobs arrive; `whenReady` calls back once everything asked for is there.
 
-const SHARED = (window.__latentExplorer = window.__latentExplorer || {
+const SHARED = (window.__leMorphMap = window.__leMorphMap || {
   blobs: new Map(), // url -> {promise, value, error}
   images: new Map(), // url -> {image, ready}
   models: new Map(), // decoder url -> model entry
@@ -79,7 +79,11 @@ function loadModel(entry, parts) {
   return Promise.all(waits).then(() => entry);
 }
 
+// What was drawn and when: `at` when the code drew it, `shown` just after the next frame was painted
+// (a timeout queued from that frame's animation callback runs once the frame is on the screen).
 function noteDrawn(what) {
-  SHARED.log.push({ what, at: performance.now() });
+  const entry = { what, at: performance.now(), shown: null };
+  SHARED.log.push(entry);
   if (SHARED.log.length > 200) SHARED.log.splice(0, 100);
+  requestAnimationFrame(() => setTimeout(() => (entry.shown = performance.now()), 0));
 }

@@ -92,13 +92,21 @@ function localEnd(state, spec) {
 }
 
 // A click: the first empty slot (A, then B); with both set, a new pair from A.
-function pick(state, spec) {
+function applyPick(state, spec, reason) {
   const end = localEnd(state, spec), ends = state.ends;
   if (!ends.a) ends.a = end;
   else if (!ends.b) ends.b = end;
   else state.ends = { a: end, b: null };
+  refresh(state, reason);
+}
+
+function sendPick(state, spec) {
   sendEvent(state, spec.kind === "test" ? { type: "pick", index: spec.index } : { type: "point", map: spec.map, x: spec.x, y: spec.y });
-  refresh(state, "pick");
+}
+
+function pick(state, spec) {
+  applyPick(state, spec, "pick");
+  sendPick(state, spec);
 }
 
 function bytes(base64) {
@@ -129,6 +137,10 @@ function sendEvent(state, event) {
 function receive(state, data) {
   state.data = data;
   const ack = data.ack || 0;
+  // An acknowledgement that went backwards comes from a new session (the server restarted, or the old
+  // session expired): it has rebuilt the view from the link, and the events it never saw are dropped.
+  if (ack < (state.lastAck || 0)) state.queue = [];
+  state.lastAck = ack;
   state.queue = state.queue.filter((event) => event.serial > ack);
   SHARED.serials.set(data.name, Math.max(SHARED.serials.get(data.name) || 0, ack));
   state.graph.leAck = ack;
@@ -143,38 +155,64 @@ function receive(state, data) {
     }
   }
   state.drawn = endFrom(data.drawn);
-  const digits = data.digits;
-  if (!state.labels) blob(digits.labels).promise.then((buffer) => {
+  if (!state.labels) blob(data.digits.labels).promise.then((buffer) => {
     state.labels = new Uint8Array(buffer);
     refresh(state, "labels");
   }, () => {});
-  state.sprite = image(digits.sprite);
-  state.sprite.promise.then(() => refresh(state, "sprite"), () => {});
+  if (state.painted) preloadGroup(state);
   refresh(state, "data");
 }
 
-// Loads what the shown model and map need, then redraws the map, the overlay and the panel.
+// Loads what the shown model and map need, then redraws the strip, the overlay and the map. Before the
+// first paint only the map's codes are fetched (with Plotly, they are all a first paint needs); the
+// decoders, the test codes and the digit sprite follow once the map is on the screen.
 function refresh(state, reason) {
   if (state.gone || !state.data) return;
-  const entry = currentModel(state), parts = ["decoder", `map:${state.shown.map}`];
-  if ([state.ends.a, state.ends.b].some((end) => end && end.kind === "test") || state.shown.map === "tsne") parts.push("mu");
-  const missing = parts.some((part) => (part === "decoder" ? !entry.decoder : part === "mu" ? !entry.mu : !entry.maps[part.slice(4)]));
-  if (missing) {
-    loadModel(entry, parts).then(() => refresh(state, reason), (error) => showNote(state, `The model's data did not arrive (${error.message}). Check the connection, then retry.`));
+  const entry = currentModel(state), parts = [`map:${state.shown.map}`];
+  if (state.painted) {
+    parts.push("decoder");
+    if ([state.ends.a, state.ends.b].some((end) => end && end.kind === "test") || state.shown.map === "tsne") parts.push("mu");
   }
-  if (!missing) preloadGroup(state);
-  waitForPlotly(state);
-  const before = state.path && state.path.key;
+  const have = (part) => (part === "decoder" ? entry.decoder : part === "mu" ? entry.mu : entry.maps[part.slice(4)]);
+  const missing = parts.filter((part) => !have(part));
+  const waiting = missing.join() + entry.manifest.name;
+  if (missing.length && state.loading !== waiting) {
+    state.loading = waiting;
+    loadModel(entry, missing).then(
+      () => {
+        if (state.loading === waiting) state.loading = null;
+        refresh(state, reason);
+      },
+      (error) => showNote(state, `The model's data did not arrive (${error.message}). Check the connection, then retry.`),
+    );
+  }
+  const before = state.path ? `${state.path.key}/${state.path.pending}` : null;
   state.path = computePath(state);
-  state.overlayPoints = null;
-  drawOverlay(state);
-  renderPanel(state);
-  if (state.path && (state.path.key !== before || reason !== "data")) {
+  renderPanel(state); // the strip first: redrawing 10,000 points can take longer than a frame
+  const now = state.path ? `${state.path.key}/${state.path.pending}` : null;
+  if (state.path && now !== before) {
     state.root.dataset.strip = state.path.key;
     state.stripDraws = (state.stripDraws || 0) + 1;
     state.root.dataset.stripDraws = String(state.stripDraws);
-    noteDrawn("strip");
+    noteDrawn(`strip:${reason}`);
   }
+  state.overlayPoints = null;
+  drawOverlay(state);
+  // The map after the frame that shows the strip: laying out 10,000 points can take longer than a frame.
+  cancelAnimationFrame(state.baseFrame);
+  clearTimeout(state.baseTimer);
+  if (!state.painted) waitForPlotly(state);
+  else state.baseFrame = requestAnimationFrame(() => (state.baseTimer = setTimeout(() => waitForPlotly(state), 0)));
+}
+
+// Once the map is on the screen: what the strip and the hover need, then the other models of this latent size.
+function firstPaint(state) {
+  if (state.painted) return;
+  state.painted = true;
+  state.sprite = image(state.data.digits.sprite);
+  state.sprite.promise.then(() => renderPanel(state), () => {});
+  refresh(state, "painted");
+  preloadGroup(state);
 }
 
 // After the first paint, the other β of the shown latent size, so switching β never waits.
@@ -261,12 +299,20 @@ function buildExplorer(parentElement) {
   listen(state, window, "pointermove", (event) => state.grab && onPointerMove(state, event), true);
   listen(state, window, "pointerup", (event) => onPointerUp(state, event), true);
   listen(state, window, "pointercancel", () => {
+    if (state.down && !state.down.reverted) revertPress(state, state.down);
     state.down = null;
     state.grab = null;
     state.finger = false;
   }, true);
-  // Touch events come after pointerdown: a grab or a scrub keeps Plotly from panning with the same finger.
-  listen(state, state.mapBox, "touchstart", (event) => (state.grab || state.finger) && event.stopPropagation(), true);
+  // Touch events come after pointerdown: a grab or a scrub keeps the page from scrolling (which would
+  // cancel the pointer) and Plotly from panning with the same finger.
+  const holdTouch = (event) => {
+    if (!state.grab && !state.finger) return;
+    event.preventDefault();
+    event.stopPropagation();
+  };
+  listen(state, state.mapBox, "touchstart", holdTouch, { capture: true, passive: false });
+  listen(state, state.mapBox, "touchmove", holdTouch, { capture: true, passive: false });
   let resizeFrame = 0;
   const resize = new ResizeObserver(() => {
     if (resizeFrame) return;

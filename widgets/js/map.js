@@ -106,14 +106,10 @@ function baseLayout(state, info, version) {
       text: narrow ? `${state.shown.model} · ${state.data.mapLabels[state.shown.map] || state.shown.map}` : info.title,
       x: 0.01, font: { size: narrow ? 11 : 13 },
     },
-    margin: narrow ? { l: 30, r: 8, t: 32, b: 10 } : { l: 42, r: 8, t: 34, b: 30 },
-    legend: narrow
-      ? {
-          orientation: "h", x: 0, y: -0.05, yanchor: "top", itemsizing: "constant", entrywidth: 0.1,
-          entrywidthmode: "fraction", font: { size: 11 },
-        }
-      : { title: { text: "digit" }, itemsizing: "constant" },
-    dragmode: "zoom", hovermode: false, plot_bgcolor: "#fafafa", showlegend: true,
+    margin: narrow ? { l: 30, r: 8, t: 32, b: 22 } : { l: 42, r: 8, t: 34, b: 30 },
+    legend: { title: { text: "digit" }, itemsizing: "constant" },
+    // On a phone the legend would take rows of the screen: the tip names a digit under the finger instead.
+    dragmode: "zoom", hovermode: false, plot_bgcolor: "#fafafa", showlegend: !narrow,
     xaxis: { showgrid: false, zeroline: false },
     yaxis: { showgrid: false, zeroline: false },
     shapes: [], annotations: [], images: [],
@@ -176,6 +172,7 @@ function drawBase(state) {
     ? Plotly.newPlot(state.graph, traces, layout, state.data.config)
     : Plotly.react(state.graph, traces, layout, state.data.config);
   drawing.then(() => {
+    firstPaint(state);
     if (fresh) {
       for (const event of ["plotly_relayout", "plotly_restyle", "plotly_afterplot", "plotly_legendclick"]) {
         state.graph.on(event, () => afterDraw(state));
@@ -442,6 +439,10 @@ function updateTip(state) {
 
 function onPointerMove(state, event) {
   state.pointer = { clientX: event.clientX, clientY: event.clientY, touch: event.pointerType === "touch" };
+  const down = state.down;
+  if (down && !down.reverted && Math.hypot(event.clientX - down.x, event.clientY - down.y) > TAP_SLOP_PX) {
+    revertPress(state, down);
+  }
   if (state.grab) {
     if (!state.grab.moved && Math.hypot(event.clientX - state.grab.x, event.clientY - state.grab.y) > 2) state.grab.moved = true;
     schedule(state, () => dragTo(state, event.clientX, event.clientY));
@@ -485,7 +486,11 @@ function onPointerDown(state, event) {
       state.finger = true;
       setScrub(state, on.t, "path");
     } else {
-      state.down = { x: event.clientX, y: event.clientY, touch };
+      // The press already shows what a click here would pick; a drag (a zoom box, a pan, a scroll)
+      // takes it back, and only a release in place tells the server.
+      const spec = targetAt(state, spot, touch);
+      state.down = { x: event.clientX, y: event.clientY, touch, spec, before: { ...state.ends } };
+      if (spec) applyPick(state, spec, "press");
       if (touch) onPointerMove(state, event); // a finger has no hover: show what is under it
       return;
     }
@@ -510,20 +515,37 @@ function onPointerUp(state, event) {
   }
   const down = state.down;
   state.down = null;
-  if (!down || Math.hypot(event.clientX - down.x, event.clientY - down.y) > TAP_SLOP_PX) return;
-  tap(state, event, down.touch);
+  if (!down || !down.spec) return;
+  if (down.reverted || Math.hypot(event.clientX - down.x, event.clientY - down.y) > TAP_SLOP_PX) {
+    if (!down.reverted) revertPress(state, down);
+    return;
+  }
+  sendPick(state, down.spec);
 }
 
-// A tap means the nearest digit; on the plane or a PCA map, empty space means that point.
-function tap(state, event, touch) {
-  const spot = locate(state, event.clientX, event.clientY);
-  if (!spot) return;
+// A press that turned into a drag (or was cancelled) gives back the endpoints it showed.
+function revertPress(state, down) {
+  down.reverted = true;
+  if (!down.spec) return;
+  state.ends = { ...down.before };
+  refresh(state, "press");
+}
+
+// What a click at this spot picks: the nearest digit; on the plane or a PCA map, empty space is that point.
+function targetAt(state, spot, touch) {
   const point = nearest(state, spot.px, spot.py, touch ? TOUCH_PICK_PX : PICK_PX);
   const map = state.shown.map, info = mapInfo(state);
-  if (point) pick(state, { kind: "test", index: point.index });
-  else if ((map === "plane" && info && inside(info.extent, spot.x, spot.y)) || map === "pca") {
-    pick(state, { kind: "point", map, x: spot.x, y: spot.y });
+  if (point) return { kind: "test", index: point.index };
+  if ((map === "plane" && info && inside(info.extent, spot.x, spot.y)) || map === "pca") {
+    return { kind: "point", map, x: spot.x, y: spot.y };
   }
+  return null;
+}
+
+function tap(state, event, touch) {
+  const spot = locate(state, event.clientX, event.clientY);
+  const spec = spot && targetAt(state, spot, touch);
+  if (spec) pick(state, spec);
 }
 
 // While A or B is held: the plane's exact point, a PCA map's inverse point, or on t-SNE the digit under it.

@@ -20,7 +20,7 @@ function buildToolbar(state, parent) {
     latent: element(bar, "div", "le-group"),
     betas: element(bar, "div", "le-group"),
     maps: element(bar, "div", "le-group"),
-    toggles: element(bar, "div", "le-group"),
+    toggles: element(bar, "div", "le-toggles"),
   };
 }
 
@@ -50,8 +50,10 @@ function buildPanel(state, parent) {
   state.scrubInput = element(stage, "input", "le-scrub");
   Object.assign(state.scrubInput, { type: "range", min: 0, max: 1000, step: 1, value: 0 });
   state.scrubInput.setAttribute("aria-label", "scrub along the path from A to B");
+  // The slider holds the scrub while it is pressed or focused; letting go (or leaving it) plays again.
   state.scrubInput.addEventListener("input", () => setScrub(state, Number(state.scrubInput.value) / 1000, "slider"));
-  state.scrubInput.addEventListener("change", () => setScrub(state, null));
+  state.scrubInput.addEventListener("pointerup", () => setScrub(state, null));
+  state.scrubInput.addEventListener("blur", () => state.scrubSource === "slider" && setScrub(state, null));
   state.previewText = element(stage, "div", "le-preview-text");
   state.strip = element(morph, "canvas", "le-strip");
   state.strip.addEventListener("pointermove", (event) => scrubStrip(state, event));
@@ -80,17 +82,32 @@ function card(parent, name) {
   return { box, title, canvases, caption: element(box, "div", "le-card-caption"), name };
 }
 
-// A segmented choice: one button per option, the chosen one pressed.
+// A segmented choice: one button per option, the chosen one pressed. It acts on the press (a pointer's
+// down), not on the click that follows the release, so what it changes shows a human's click earlier;
+// a keyboard's Enter or Space still clicks. The buttons stay in place while only the choice changes.
 function choices(parent, options, chosen, onPick) {
-  const key = JSON.stringify([options.map((o) => o[0]), chosen]);
-  if (parent.leKey === key) return;
-  parent.leKey = key;
-  parent.replaceChildren();
-  for (const [value, text, help] of options) {
-    const made = button(parent, text, () => onPick(value), "le-choice");
-    made.setAttribute("aria-pressed", String(value === chosen));
-    if (help) made.title = help;
+  const key = JSON.stringify(options.map((o) => [o[0], o[1]]));
+  if (parent.leKey !== key) {
+    parent.leKey = key;
+    parent.replaceChildren();
+    for (const [value, text, help] of options) {
+      const made = element(parent, "button", "le-choice", text);
+      made.type = "button";
+      made.leValue = value;
+      if (help) made.title = help;
+      made.addEventListener("pointerdown", (event) => {
+        if (event.button !== 0) return;
+        made.lePressed = true;
+        parent.leOnPick(value);
+      });
+      made.addEventListener("click", () => {
+        if (made.lePressed) made.lePressed = false;
+        else parent.leOnPick(value);
+      });
+    }
   }
+  parent.leOnPick = onPick;
+  for (const made of parent.children) made.setAttribute("aria-pressed", String(made.leValue === chosen));
 }
 
 function renderToolbar(state) {
@@ -106,18 +123,12 @@ function renderToolbar(state) {
   choices(state.toolbar.betas, group.map((m) => [m.name, `β = ${formatNumber(m.beta)}`, m.beta === 0 ? "β = 0: a plain autoencoder" : "the weight of the KL term"]), shown.model, (name) => changeView(state, { model: name }));
   const maps = Object.keys(model.maps);
   choices(state.toolbar.maps, maps.map((m) => [m, data.mapLabels[m] || m]), shown.map, (map) => changeView(state, { map }));
-  const toggles = [["compare", "Compare all β", group.length > 1]];
-  if (shown.map === "plane") toggles.push(["backdrop", "Decoded digits behind", true]);
-  const key = JSON.stringify([toggles, shown.compare, shown.backdrop]);
-  if (state.toolbar.toggles.leKey !== key) {
-    state.toolbar.toggles.leKey = key;
-    state.toolbar.toggles.replaceChildren();
-    for (const [name, text, enabled] of toggles) {
-      if (!enabled) continue;
-      const made = button(state.toolbar.toggles, text, () => changeView(state, { [name]: !shown[name] }), "le-choice");
-      made.setAttribute("aria-pressed", String(!!shown[name]));
-    }
-  }
+  // Toggles: each its own one-button choice, pressed when on.
+  const toggles = [];
+  if (group.length > 1) toggles.push(["compare", "Compare all β"]);
+  if (shown.map === "plane") toggles.push(["backdrop", "Decoded digits behind"]);
+  choices(state.toolbar.toggles, toggles.map(([name, text]) => [name, text]), null, (name) => changeView(state, { [name]: !state.shown[name] }));
+  for (const made of state.toolbar.toggles.children) made.setAttribute("aria-pressed", String(!!shown[made.leValue]));
 }
 
 function formatNumber(value) {
@@ -177,8 +188,8 @@ function paintGrey(canvas, grey) {
 
 // The endpoint's own picture: a test digit's image, a drawing, or what its source decoder draws at a point.
 function paintOriginal(state, canvas, end) {
-  if (end.kind === "test" && state.sprite && state.sprite.ready) return spriteTile(state, end.index)(canvas);
   if (end.image) return paintGrey(canvas, end.image);
+  if (end.kind === "test" && state.sprite && state.sprite.ready) return spriteTile(state, end.index)(canvas);
   if (end.kind === "point") return paintCode(state, canvas, codeOf(state, end));
   return paintPixels(canvas, null);
 }

@@ -1,0 +1,114 @@
+"""Every screenshot the README shows, made anew from the running page (viewport shots, as a visitor sees them).
+
+    python -m harness.screenshots                      # into docs/screenshots/
+    python -m harness.screenshots --out /tmp/shots     # somewhere else
+
+Starts `streamlit run app.py` on a free port, opens the page in headless Chromium at 1500x1000,
+1920x1080 and 400x850, and saves what each view looks like on arrival and after a completing
+click, the lesson at each size, compare mode, a drawn digit, the analytics under the map and the
+traversals. Run it after any change to the page, then look at the pictures.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from harness.browser import (
+    ROOT,
+    digit_pixels,
+    draw_stroke,
+    goto_app,
+    isolated_digits,
+    launch,
+    pick,
+    streamlit_server,
+    wait_for_status,
+)
+from harness.widget import STATE, strip_draws, wait_for_strip
+
+SIZES = {"wide": (1500, 1000), "full-hd": (1920, 1080), "phone": (400, 850)}
+LESSON_READY = "() => !!document.querySelector('.le-status[data-name=\"lesson\"]')"
+
+
+def settle(page, ms: int = 800) -> None:
+    """Lets fonts, images and the last redraw land before the picture is taken."""
+    page.mouse.move(2, 2)
+    page.wait_for_timeout(ms)
+
+
+def different_digits(page) -> tuple[int, int]:
+    """Two digits no other marker covers, of two different classes (a morph that changes its digit)."""
+    candidates = isolated_digits(page, 40, 8.0)
+    labels = page.evaluate(f"(indices) => indices.map((i) => {STATE}.labels[i])", candidates)
+    first = candidates[0]
+    second = next(index for index, label in zip(candidates, labels, strict=True) if label != labels[0])
+    return first, second
+
+
+def explore(browser, url: str, out: Path, name: str, size: tuple[int, int]) -> None:
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=size[0] < 600)
+    page = context.new_page()
+    goto_app(page, url)
+    settle(page)
+    page.screenshot(path=str(out / f"explore-{name}-arrival.png"))
+    first, second = different_digits(page)
+    pick(page, first)
+    before = strip_draws(page)
+    page.mouse.click(*digit_pixels(page, second))
+    wait_for_strip(page, before)
+    wait_for_status(page, "morph")
+    settle(page)
+    page.screenshot(path=str(out / f"explore-{name}-click.png"))
+    page.goto(url + "/?page=lesson")
+    page.wait_for_function(LESSON_READY, timeout=120_000)
+    settle(page, 1500)
+    page.screenshot(path=str(out / f"lesson-{name}.png"))
+    context.close()
+
+
+def features(browser, url: str, out: Path) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    goto_app(page, url + "/?model=z20-beta1&map=pca&a=3&b=7&compare=1")
+    page.wait_for_function("() => document.querySelectorAll('.le-compare-row:not(.le-loading)').length >= 6")
+    settle(page)
+    page.screenshot(path=str(out / "compare-betas.png"))
+    goto_app(page, url + "/?model=z2-beta1&map=plane&a=3&b=7")
+    settle(page)
+    page.screenshot(path=str(out / "plane-backdrop.png"))
+    goto_app(page, url)
+    page.get_by_role("heading", name="Along the path").scroll_into_view_if_needed()
+    settle(page)
+    page.screenshot(path=str(out / "analytics.png"))
+    draw_stroke(page, [(150, 40), (160, 140), (150, 240)])
+    wait_for_status(page, "drawn")
+    page.get_by_role("heading", name="Draw a digit").evaluate("el => el.scrollIntoView({block: 'start'})")
+    settle(page)
+    page.screenshot(path=str(out / "drawn-digit.png"))
+    page.get_by_text("Show latent traversals and samples from the prior").click()
+    wait_for_status(page, "traversal")
+    page.get_by_role("heading", name="Inside the model").evaluate("el => el.scrollIntoView({block: 'start'})")
+    settle(page)
+    page.screenshot(path=str(out / "traversals.png"))
+    page.close()
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"), help="folder (default %(default)s)")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, streamlit_server() as server:
+        browser = launch(playwright)
+        for name, size in SIZES.items():
+            explore(browser, server.url, out, name, size)
+        features(browser, server.url, out)
+        browser.close()
+    print("\n".join(sorted(str(path) for path in out.glob("*.png"))))
+
+
+if __name__ == "__main__":
+    main()
