@@ -56,6 +56,22 @@ def lesson(family: Family, view: View) -> None:
     table(family)
 
 
+def prefetch_lesson(family: Family) -> None:
+    """For the explore view (page.py): lets the browser fetch, once idle, the lesson's code and what its first
+    drawing needs (the shipped models' mosaics and codes, the labels), so a first press on the lesson's tab
+    does not wait for them. Draws nothing."""
+    if any(name not in family.models for name in LESSON_MODELS):
+        return
+    planes = lesson_planes(family)
+    urls = [
+        planes["labels"],
+        *(url for m in planes["models"] for url in (m["frames"][-1]["mosaic"], m["frames"][-1]["mu"])),
+    ]
+    with st.container(key="lp-prefetch", height=1, border=False):
+        planes_component("lesson-prefetch", {"role": "prefetch", "urls": urls})
+    st.html("<style>.st-key-lp-prefetch { display: none; }</style>")
+
+
 def lede(family: Family) -> str:
     ae, vae = (family.models[name].variant.beta for name in LESSON_MODELS)
     return (

@@ -290,6 +290,26 @@ def test_every_preset_opens_its_view(family):
             assert screen(at)["scroll"] == 1 and screen(at)["probe"] is not None
 
 
+def test_the_explore_view_can_prefetch_what_the_lessons_first_drawing_needs(family):
+    """sections.lesson.prefetch_lesson, for page.py's explore view: one hidden component naming the shipped
+    models' mosaics and codes and the labels, all served by the asset route."""
+
+    def page(folder):
+        from sections.lesson import prefetch_lesson
+        from vae.family import load_family
+
+        prefetch_lesson(load_family(folder))
+
+    at = AppTest.from_function(page, args=(str(WEIGHTS),), default_timeout=60).run()
+    assert not at.exception
+    sent = [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name.endswith("planes")]
+    assert [data["role"] for data in sent] == ["prefetch"]
+    planes = lesson_planes(family)
+    last = [url for m in planes["models"] for url in (m["frames"][-1]["mosaic"], m["frames"][-1]["mu"])]
+    assert sent[0]["urls"] == [planes["labels"], *last]
+    assert all(url.startswith("/le-assets/") for url in sent[0]["urls"])
+
+
 # --- the words ----------------------------------------------------------------------------------------------------
 
 

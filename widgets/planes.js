@@ -761,8 +761,23 @@ function drawCurves(state) {
 
 // --- mounting ------------------------------------------------------------------------------------
 
+// From another view: fetch what the lesson's first drawing needs once the page is idle, into the same
+// window-level caches the lesson reads, so a first press on its tab finds them there.
+function prefetch(urls) {
+  const start = () => {
+    for (const url of urls || []) {
+      if (typeof url !== "string" || !url.startsWith("/le-assets/")) continue;
+      if (url.endsWith(".png")) picture(url);
+      else blob(url).promise.catch(() => {}); // the lesson asks again if this one failed
+    }
+  };
+  if (window.requestIdleCallback) requestIdleCallback(start, { timeout: 3000 });
+  else setTimeout(start, 1000);
+}
+
 export default function (component) {
   const { parentElement, data } = component;
+  if (data && data.role === "prefetch") return prefetch(data.urls);
   let state = parentElement.querySelector(".lp-root")?.lpState;
   if (!state) state = build(parentElement);
   state.send = component.setTriggerValue;
