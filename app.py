@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from explorer.assets import ROUTE, STORE, prepare
+from explorer.lesson_assets import prepare_lesson
 from vae.family import shared_family, weights_folder
 
 log = logging.getLogger("latent_explorer")
@@ -36,7 +37,9 @@ async def asset(request) -> Response:
 def preload() -> None:
     """Loads the family and builds its blobs; a failure is left for the page to report to the visitor."""
     try:
-        prepare(shared_family(weights_folder()))
+        family = shared_family(weights_folder())
+        prepare(family)
+        prepare_lesson(family)  # the lesson's mosaics as PNGs: no visitor of the lesson waits for them
     except Exception:  # the page shows what is wrong with weights/ (and how to fix it) on every visit
         log.exception("preloading the models failed")
 

@@ -1,147 +1,191 @@
-"""The lesson's z = 2 planes as Plotly figures: decoded digits tiled over the plane, the codes faded
-on top, N(0, I)'s 1-sigma and 2-sigma circles, and a click-anywhere grid; plus the small overlay
-(a probed point, q(z|x) as ellipses, its samples z = mu + sigma * eps) redrawn on each click.
+"""The lesson's two z = 2 planes as numbers: per training epoch, what the decoder draws over the box of
+the codes, the codes themselves, and which cells of that box hold no test code; plus what a probed point
+decodes to on each plane, and the few formats the lesson writes its figures in.
 
-Every trace is WebGL (scattergl) and the overlay comes after the base, so it is drawn above the
-10,000 codes (Plotly paints its WebGL canvas over every SVG trace; see FIELD-NOTES).
+    frames = plane_frames(family, "z2-beta0")      # [PlaneFrame(epoch, box, mosaic, mu, empty, ...)], epochs ascending
+    report = probe_report(family, loaded, (x, y))  # {"inside": True, "image": (28, 28), "digit": 6, "p": 0.97, ...}
+
+One rule for the holes, the model card's: a TILES x TILES grid over the 0.5-99.5 percentile box of the
+test codes (vae.sampling.plane_box); a cell is empty when no test code falls in it. The mosaic tiles
+that grid too (vae.sampling.manifold_codes: one decoded digit at each cell's centre, top row first),
+so a shaded cell covers exactly the digit drawn in it.
+
+Without training snapshots (weights/snapshots-<model>.npz, written by train.py) a plane has one frame,
+the shipped model; with them, one per recorded epoch, the last being the shipped model.
+Plain numpy: the section, the asset builder and the tests call these directly.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
-import plotly.graph_objects as go
-from PIL import Image
 
-from vae.sampling import ellipse
+from vae.family import Family, LoadedModel
+from vae.sampling import READABLE, manifold_codes, nearest_code, plane_box, typical_spacing
 
-from .figures import DIGIT_COLOURS, GRID_INDEX, add_backdrop
 from .images import tiled
 
-CLICK_GRID = 70  # invisible markers per side: a click lands within ~1.5% of the plane's width
+TILES = 25  # decoded digits per side of a plane's mosaic, and cells per side of the holes' grid
 
 
-def mosaic(images: np.ndarray, steps: int) -> Image.Image:
-    """(steps * steps, 28, 28) decoded digits in [0, 1], top row first -> one white-on-black picture."""
-    return Image.fromarray(tiled(images, steps), mode="L")
+@dataclass(frozen=True)
+class PlaneFrame:
+    """One epoch of one plane. The readable share and digits covered are the model card's rule
+    (1,000 draws of N(0, I), seed 0, read at P >= READABLE) at that epoch."""
+
+    epoch: int
+    box: tuple[float, float, float, float]  # x0, x1, y0, y1
+    mosaic: np.ndarray  # (28 * TILES, 28 * TILES) uint8, white on black, top row first
+    mu: np.ndarray  # (N, 2) float32, the test codes in the order of weights/mnist-test.npz
+    empty: np.ndarray  # (TILES, TILES) bool, top row first, like the mosaic
+    empty_share: float
+    readable_share: float | None
+    digits_covered: int | None
 
 
-def plane_figure(
-    codes: np.ndarray,
-    labels: np.ndarray,
-    box: tuple[float, float, float, float],
-    picture: Image.Image,
-    title: str,
-    show_codes: bool,
-    height: int = 440,
-) -> go.Figure:
-    """One lesson plane; `box` (x0, x1, y0, y1) is both the axes' range and the picture's extent."""
+def empty_cells(codes: np.ndarray, box: tuple[float, float, float, float], grid: int = TILES) -> np.ndarray:
+    """(grid, grid) bool: the cells of a grid x grid cut of `box` that hold no code, top row first (the
+    mosaic's order). The count is the model card's (training/lesson_metrics.plane_figures)."""
+    codes = np.asarray(codes, dtype=np.float64)
     x0, x1, y0, y1 = box
-    figure = go.Figure()
-    xs, ys = np.meshgrid(np.linspace(x0, x1, CLICK_GRID), np.linspace(y0, y1, CLICK_GRID))
-    figure.add_trace(
-        go.Scattergl(
-            x=xs.ravel(),
-            y=ys.ravel(),
-            mode="markers",
-            name="plane",
-            showlegend=False,
-            marker=dict(size=10, color="rgba(0,0,0,0)"),
-            customdata=np.full(xs.size, GRID_INDEX),
-            hoverinfo="none",  # the component shows what the decoder draws under the pointer instead
-        )
-    )
-    if show_codes:
-        figure.add_trace(
-            go.Scattergl(
-                x=codes[:, 0],
-                y=codes[:, 1],
-                mode="markers",
-                name="test codes",
-                hoverinfo="skip",
-                showlegend=False,
-                marker=dict(size=2.5, color=np.asarray(DIGIT_COLOURS)[labels], opacity=0.3),
-            )
-        )
-    for radius, dash in ((1, "solid"), (2, "dash")):
-        ring = ellipse(np.zeros(2), np.ones(2), radius)
-        figure.add_trace(
-            go.Scattergl(
-                x=ring[:, 0],
-                y=ring[:, 1],
-                mode="lines",
-                hoverinfo="skip",
-                showlegend=False,
-                name=f"N(0, I) {radius}σ",
-                line=dict(color="#ffd400", width=2, dash=dash),
-            )
-        )
-    add_backdrop(figure, picture, box, opacity=1.0)
-    figure.update_layout(
-        title=dict(text=title, x=0.01, font=dict(size=14)),
-        height=height,
-        margin=dict(l=40, r=10, t=40, b=30),
-        dragmode="zoom",
-        uirevision=title,
-        clickmode="event",
-        hovermode="closest",
-        plot_bgcolor="#000000",
-        showlegend=False,
-    )
-    figure.update_xaxes(range=[x0, x1], showgrid=False, zeroline=False, constrain="domain")
-    figure.update_yaxes(
-        range=[y0, y1], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1, constrain="domain"
-    )
-    return figure
+    counts, _, _ = np.histogram2d(codes[:, 0], codes[:, 1], bins=grid, range=[[x0, x1], [y0, y1]])
+    return (counts == 0).T[::-1]  # histogram2d: [x bin, y bin from the bottom] -> [row from the top, column]
 
 
-def overlay_json(probe: tuple[float, float] | None, posterior: dict | None) -> str:
-    """The redrawn layer: a cross at the probed point; q(z|x)'s mean, 1-sigma and 2-sigma ellipses and
-    its samples, when `posterior` = {"mu": (2,), "sigma": (2,), "samples": (K, 2)}."""
-    traces = []
-    if posterior is not None:
-        mu, sigma = np.asarray(posterior["mu"]), np.asarray(posterior["sigma"])
-        for radius, dash in ((1, "solid"), (2, "dot")):
-            ring = ellipse(mu, sigma, radius)
-            traces.append(
-                go.Scattergl(
-                    x=ring[:, 0],
-                    y=ring[:, 1],
-                    mode="lines",
-                    hoverinfo="skip",
-                    line=dict(color="#ff2d55", width=3, dash=dash),
-                    name=f"q(z|x) {radius}σ",
-                )
-            )
-        samples = np.asarray(posterior["samples"])
-        traces.append(
-            go.Scattergl(
-                x=samples[:, 0],
-                y=samples[:, 1],
-                mode="markers",
-                hoverinfo="skip",
-                name="z = μ + σ·ε",
-                marker=dict(size=9, color="#ff2d55", symbol="x", line=dict(color="white", width=1)),
+def mosaic(images: np.ndarray, steps: int) -> np.ndarray:
+    """(steps * steps, 28, 28) decoded digits in [0, 1], top row first -> one white-on-black uint8 picture
+    (train.py lays out its snapshots' mosaics with this too, so a snapshot tile is the tile the page draws)."""
+    return tiled(images, steps)
+
+
+def decoded_mosaic(model, box: tuple[float, float, float, float], tiles: int = TILES) -> np.ndarray:
+    """What a NumpyVAE's decoder draws at the centre of each cell of `box`, as one uint8 picture."""
+    return mosaic(model.decode(manifold_codes(box, tiles)), tiles)
+
+
+def final_frame(loaded: LoadedModel) -> PlaneFrame:
+    """The shipped model as a plane's one frame (its figures from the checkpoint's lesson record)."""
+    mu = np.asarray(loaded.atlas.mu, dtype=np.float32)
+    box = plane_box(mu)
+    empty = empty_cells(mu, box)
+    prior = lesson_record(loaded).get("prior_samples") or {}
+    epochs = loaded.record.get("info", {}).get("epochs")
+    return PlaneFrame(
+        epoch=int(epochs) if isinstance(epochs, int) else -1,
+        box=box,
+        mosaic=decoded_mosaic(loaded.model, box),
+        mu=mu,
+        empty=empty,
+        empty_share=float(empty.mean()),
+        readable_share=prior.get("readable_share"),
+        digits_covered=prior.get("digits_covered"),
+    )
+
+
+def snapshot_path(loaded: LoadedModel) -> Path:
+    """The snapshot file beside the model's checkpoint (train.py writes it; vae/snapshots.py reads it)."""
+    return loaded.variant.snapshots_path(loaded.path.parent)
+
+
+def snapshot_frames(loaded: LoadedModel, digits: int | None = None) -> list[PlaneFrame] | None:
+    """One frame per recorded epoch from the model's snapshot file, or None without one. The reader
+    (vae/snapshots.py) checks every field and that the file ends at this very checkpoint.
+
+    The shaded cells and the share quoted are one count (`empty_cells` of the codes drawn): the file keeps
+    its codes in float16, which can move a code across a cell's edge, so the count can differ by a cell from
+    the file's own empty_share (computed in float32; tests/test_lesson.py bounds the difference). The last
+    epoch is the shipped checkpoint, whose codes the atlas holds in float32: that frame uses them, so it
+    matches the model card exactly."""
+    path = snapshot_path(loaded)
+    if not path.exists():
+        return None
+    from vae.snapshots import load_snapshots
+
+    found = load_snapshots(path, loaded.record["sha256"], digits=digits)
+    frames = []
+    for e, epoch in enumerate(found.epochs):
+        last = e == len(found.epochs) - 1
+        mu = np.asarray(loaded.atlas.mu if last else found.mu[e], dtype=np.float32)
+        box = plane_box(mu) if last else tuple(float(v) for v in found.box[e])
+        empty = empty_cells(mu, box, found.tiles)
+        frames.append(
+            PlaneFrame(
+                epoch=int(epoch),
+                box=box,
+                mosaic=np.asarray(found.mosaic[e], dtype=np.uint8),
+                mu=mu,
+                empty=empty,
+                empty_share=float(empty.mean()),
+                readable_share=float(found.readable_share[e]),
+                digits_covered=int(found.digits_covered[e]),
             )
         )
-        traces.append(
-            go.Scattergl(
-                x=[float(mu[0])],
-                y=[float(mu[1])],
-                mode="markers",
-                hoverinfo="skip",
-                name="μ",
-                marker=dict(size=14, color="#ff2d55", symbol="circle", line=dict(color="white", width=2)),
-            )
-        )
-    if probe is not None:
-        traces.append(
-            go.Scattergl(
-                x=[probe[0]],
-                y=[probe[1]],
-                mode="markers",
-                hoverinfo="skip",
-                name="probe",
-                marker=dict(size=20, color="#00e5ff", symbol="cross", line=dict(color="black", width=2)),
-            )
-        )
-    return go.Figure(data=traces).to_json()
+    return frames
+
+
+def plane_frames(family: Family, name: str) -> list[PlaneFrame]:
+    """Every frame of a plane, epochs ascending: the snapshots when shipped, else the shipped model alone."""
+    loaded = family.models[name]
+    return snapshot_frames(loaded, len(family.labels)) or [final_frame(loaded)]
+
+
+def lesson_record(loaded: LoadedModel) -> dict:
+    """The checkpoint's lesson figures (training/lesson_metrics.py), or {}."""
+    found = loaded.record.get("info", {}).get("lesson")
+    return found if isinstance(found, dict) else {}
+
+
+def inside(box: tuple[float, float, float, float], point) -> bool:
+    x0, x1, y0, y1 = box
+    return x0 <= point[0] <= x1 and y0 <= point[1] <= y1
+
+
+def probe_report(family: Family, loaded: LoadedModel, point, spacing: float | None = None) -> dict:
+    """What one plane says about `point`: outside the box of its codes, nothing (a point there is not
+    comparable with the other plane's); inside, the decoded picture, what the classifier reads in it
+    and how far the nearest test code is, in typical gaps between neighbouring codes."""
+    box = plane_box(loaded.atlas.mu)
+    if not inside(box, point):
+        return {"inside": False, "box": box}
+    image = loaded.model.decode(np.asarray([point], dtype=np.float32))[0]
+    _, distance = nearest_code(np.asarray(point), loaded.atlas.mu)
+    gap = spacing if spacing is not None else typical_spacing(loaded.atlas.mu)
+    report = {"inside": True, "box": box, "image": image, "gaps": distance / gap}
+    if family.classifier is not None:
+        reading = family.classifier.probabilities(image[None])[0]
+        report.update(digit=int(reading.argmax()), p=float(reading.max()), readable=bool(reading.max() >= READABLE))
+    return report
+
+
+def figure(value: float, digits: int = 2) -> str:
+    """A number in fixed notation with a true minus sign and no negative zero: 0.00, −1.25."""
+    text = f"{float(value) + 0.0:.{digits}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return text.replace("-", "−")
+
+
+def gap_words(gaps: float) -> str:
+    """ "under 1 gap", "1 gap", "54 gaps": a distance in typical gaps between neighbouring codes."""
+    if gaps < 1:
+        return "under 1 gap"
+    whole = round(gaps)
+    return f"{whole} gap" if whole == 1 else f"{whole} gaps"
+
+
+def small(value: float) -> str:
+    """A spread such as sigma, never in scientific notation: 0.06, ≈ 0.004, < 0.001."""
+    value = abs(float(value))
+    if value >= 0.01:
+        return f"{value:.2f}"
+    if value >= 0.001:
+        return f"≈ {value:.3f}"
+    return "< 0.001"
+
+
+def share(value: float) -> str:
+    """A share as a percentage: one decimal below 10% (2.4%), none above (48%)."""
+    value = float(value)
+    return f"{value:.1%}" if 0 < value < 0.1 else f"{value:.0%}"

@@ -1,15 +1,13 @@
-"""The lesson: what a plain autoencoder cannot do and a VAE can, shown on the shipped models.
+"""The lesson, "Why a VAE?": a plain autoencoder (beta = 0) against a VAE (beta = 1), both with a 2-D code.
 
-1. Two z = 2 planes side by side, the autoencoder (beta = 0) and the VAE (beta = 1): what the
-   decoder draws all over each plane, the codes, N(0, I)'s circles; a click anywhere decodes that
-   point on both.
-2. Sampling (sections/lesson_rows.py, like 3 and the table): decoded N(0, I) draws for each model,
-   next to the measured share that reads as a digit.
-3. The reparameterization trick: q(z|x) of one digit as ellipses on the planes, and its samples
-   z = mu + sigma * eps decoded, with a "new eps" button.
-4. The per-beta table the captions are written from (stored in each checkpoint by train.py), and
-   one-click presets that a script picked from the shipped models (weights/lesson.json).
-Every figure quoted here is read from the checkpoints or computed on the spot; none is typed in.
+The first screen is one component (widgets/planes.py): the same draws of N(0, I) decoded by each model,
+with the measured share that reads as a digit; the two z = 2 planes on one pair of axes, holes shaded;
+the training epochs to play, with the figures as curves beneath. Under it (sections/lesson_rows.py):
+the presets, the reparameterization rows and the per-beta table.
+
+Every figure on the page is read from the shipped files (checkpoints, snapshots, weights/lesson.json)
+or computed on the spot, and formatted from the constants that define it; tests/test_lesson.py
+recomputes them. The section draws nothing into the sidebar.
 """
 
 from __future__ import annotations
@@ -19,193 +17,232 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from explorer import images, planes, sprites, untrusted
+from explorer import images, sprites, untrusted
+from explorer.lesson_assets import LESSON_MODELS, lesson_planes
+from explorer.planes import TILES, figure, gap_words, lesson_record, probe_report, share
 from explorer.share import PLANE_LIMIT, View, parse_query
-from explorer.state import test_digit
-from vae.family import Family, LoadedModel, weights_folder
-from vae.sampling import (
-    READABLE,
-    manifold_codes,
-    nearest_code,
-    plane_box,
-    posterior_codes,
-    typical_spacing,
-)
-from widgets.latent_map import latent_map, new_clicks
+from explorer.state import article
+from vae.family import Family, weights_folder
+from vae.sampling import READABLE, prior_codes, typical_spacing
+from widgets.planes import lesson_planes as planes_component
+from widgets.planes import new_events
 
 from . import session
-from .lesson_rows import AUTOENCODER, POSTERIOR_SAMPLES, VAE, reparameterization, sampling, table
+from .lesson_rows import reparameterization, table
 from .runtime import lesson_file, no_traceback, status
 
-TILES = 25  # decoded digits per side of each plane's picture
-SAME_AXES, SHOW_CODES, DIGIT = "lesson_same_axes", "lesson_show_codes", "lesson_digit"
-PRESET_APPLIED = "lesson_preset_applied"
-PLANE_KEYS = {AUTOENCODER: "plane-ae", VAE: "plane-vae"}  # the two maps' component keys
-PLANE_CONFIG = {
-    "displaylogo": False,
-    "doubleClickDelay": 100,
-    "scrollZoom": True,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
-}
+KEY = "lesson-planes"  # the first screen's component
+PROBE_KIND = "lesson_probe_kind"  # "draw" when the probe is a draw of N(0, I), else a clicked point
+DRAWS = "lesson_draws"  # how many draws of N(0, I) this session has probed (the next one's seed)
+SCROLL = "lesson_scroll"  # bumped when a preset shows its result on the first screen
+SAMPLE_COUNT = 12  # decoded draws per row
+TITLES = {0.0: "Autoencoder", 1.0: "VAE"}
 
 
 @no_traceback
 def lesson(family: Family, view: View) -> None:
-    missing = [name for name in (AUTOENCODER, VAE) if name not in family.models]
+    missing = [name for name in LESSON_MODELS if name not in family.models]
     if missing:
         st.warning(
-            f"The lesson needs the z = 2 models {', '.join(missing)} in weights/; "
+            f"The lesson needs the z = 2 models {', '.join(missing)}; "
             "`python train.py --variants z2-beta0,z2-beta1 --out weights --overwrite` trains them."
         )
         return
-    lesson_fragment(family, view)
+    with st.container(key="lp-lede"):  # widgets/planes.css sets it smaller on a phone
+        st.markdown(lede(family), help=recipe(family))
+    first_screen(family, view)
+    presets(family)
+    reparameterization(family, view)
+    table(family)
+
+
+def prefetch_lesson(family: Family) -> None:
+    """For the explore view (page.py): lets the browser fetch, once idle, the lesson's code and what its first
+    drawing needs (the shipped models' mosaics and codes, the labels), so a first press on the lesson's tab
+    does not wait for them. Draws nothing."""
+    if any(name not in family.models for name in LESSON_MODELS):
+        return
+    planes = lesson_planes(family)
+    urls = [
+        planes["labels"],
+        *(url for m in planes["models"] for url in (m["frames"][-1]["mosaic"], m["frames"][-1]["mu"])),
+    ]
+    with st.container(key="lp-prefetch", height=1, border=False):
+        planes_component("lesson-prefetch", {"role": "prefetch", "urls": urls})
+    st.html("<style>.st-key-lp-prefetch { display: none; }</style>")
+
+
+def lede(family: Family) -> str:
+    ae, vae = (family.models[name].variant.beta for name in LESSON_MODELS)
+    return (
+        f"An autoencoder (β = {ae:g}) and a VAE (β = {vae:g}), {trained_alike(family)}, both squeeze a digit into "
+        "two numbers and draw it back; only the VAE's loss pulls those codes towards N(0, I). Decoded draws of N(0, I):"
+    )
+
+
+def trained_alike(family: Family) -> str:
+    """ "trained alike" when the pair's records say so, else how they differ (epochs)."""
+    epochs = [family.models[name].record.get("info", {}).get("epochs") for name in LESSON_MODELS]
+    if epochs[0] == epochs[1]:
+        return f"trained alike ({epochs[0]} epochs each)"
+    return f"trained alike except for the epochs ({epochs[0]} and {epochs[1]})"
+
+
+def recipe(family: Family) -> str:
+    info = family.models[LESSON_MODELS[1]].record.get("info", {})
+    optimizer = info.get("optimizer", {})
+    lr = optimizer.get("lr") if isinstance(optimizer, dict) else None
+    parts = [f"batch {info.get('batch_size')}", f"seed {info.get('seed')}"]
+    if lr is not None:
+        parts.insert(0, f"Adam at {lr:g}")
+    return "The same recipe for both: " + ", ".join(parts) + "; the loss is reconstruction + β·KL."
 
 
 @st.fragment
-def lesson_fragment(family: Family, view: View) -> None:
-    """A click on a plane reruns only the lesson."""
-    if st.session_state.pop(PRESET_APPLIED, False):
-        st.rerun(scope="app")  # a preset can change the page, the model and the endpoints: rerun all of it
-    ae, vae = family.models[AUTOENCODER], family.models[VAE]
-    take_plane_clicks()
-    st.header("Why a VAE? An autoencoder next to a VAE, both with a 2-D code")
-    st.markdown(
-        "Both models below squeeze every digit into **two numbers** and draw it back from them, so each "
-        "model's whole code space is a plane you can see. The picture behind each plane is what its "
-        "decoder draws at every point of it; the dots are the codes of the 10,000 test digits; the "
-        "yellow circles are 1σ and 2σ of **N(0, I)**, where a VAE expects codes to come from. "
-        "**Click anywhere** on either plane: that point is decoded by both models."
-    )
-    toggles = st.columns(3)
-    same_axes = toggles[0].toggle(
-        "Same axes for both planes", key=SAME_AXES, help="Show both planes over the same range, so their sizes compare."
-    )
-    show_codes = toggles[1].toggle(
-        "Show the test codes", value=True, key=SHOW_CODES, help="Hide the dots to see the decoded digits underneath."
-    )
-    digit = posterior_digit(family, toggles[2])
-    boxes = {name: plane_box(family.models[name].atlas.mu) for name in (AUTOENCODER, VAE)}
-    if same_axes:
-        union = (
-            min(b[0] for b in boxes.values()),
-            max(b[1] for b in boxes.values()),
-            min(b[2] for b in boxes.values()),
-            max(b[3] for b in boxes.values()),
-        )
-        boxes = dict.fromkeys(boxes, union)
-    probe = st.session_state.get(session.PROBE)
-    eps_seed = int(st.session_state.get(session.EPS, 0))
-    left, right = st.columns(2, gap="medium")
-    for column, loaded, title in ((left, ae, "Autoencoder (β = 0)"), (right, vae, "VAE (β = 1)")):
-        with column:
-            plane_panel(family, loaded, title, boxes[loaded.name], show_codes, probe, digit, eps_seed)
-    presets(family)
-    status("lesson", f"planes {AUTOENCODER} {VAE}; probe {probe}; eps {eps_seed}; same axes {same_axes}")
-    sampling(family, view)
-    reparameterization(family, view, digit, eps_seed)
-    table(family)
+def first_screen(family: Family, view: View) -> None:
+    """A click on a plane, a draw or new samples rerun only this part."""
+    take_events()
+    data = screen_data(family)
+    planes_component(KEY, data)
     keep_link(view)
+    probe = st.session_state.get(session.PROBE)
+    status(
+        "lesson",
+        f"planes {' '.join(LESSON_MODELS)}; probe {probe}; kind {st.session_state.get(PROBE_KIND, 'click')}; "
+        f"samples {int(st.session_state.get(session.SAMPLES, 0))}",
+    )
+
+
+def take_events() -> None:
+    """The component's events since the last run. The browser's payload is untrusted: a probe is used only
+    when it is two finite numbers within the URL's bound (rounded to 0.01, its URL form)."""
+    state = st.session_state
+    for event in new_events(KEY):
+        if event["type"] == "probe":
+            point = untrusted.point(event.get("x"), event.get("y"), PLANE_LIMIT)
+            if point is not None:
+                state[session.PROBE], state[PROBE_KIND] = point, "click"
+        elif event["type"] == "draw":
+            state[DRAWS] = (int(state.get(DRAWS, 0)) + 1) % 10_000
+            z = prior_codes(2, 1, state[DRAWS])[0]
+            state[session.PROBE], state[PROBE_KIND] = (round(float(z[0]), 2), round(float(z[1]), 2)), "draw"
+        elif event["type"] == "samples":
+            session.bump(session.SAMPLES)
 
 
 def keep_link(view: View) -> None:
-    """The link follows the lesson's seeds and probe. This fragment reruns alone on a click, with the view of the
-    last full run, so the values that change here are read from session state."""
+    """The link follows the lesson's seeds and probe. This fragment reruns alone, with the view of the last
+    full run, so the values that change here are read from session state."""
     seeds = {
         name: int(st.session_state.get(key, 0)) for name, key in (("samples", session.SAMPLES), ("eps", session.EPS))
     }
-    current = replace(view, page="lesson", probe=st.session_state.get(session.PROBE), **seeds)
-    session.share_in_url(current)
+    session.share_in_url(replace(view, page="lesson", probe=st.session_state.get(session.PROBE), **seeds))
 
 
-def posterior_digit(family: Family, column):
-    """Which digit's q(z|x) the lesson draws: endpoint A when one is chosen, else a test index."""
-    chosen = session.endpoints()
-    if chosen.a is not None:
-        column.caption(f"q(z|x) is drawn for endpoint A: {chosen.a.label}")
-        return chosen.a
-    st.session_state.setdefault(DIGIT, 0)
-    index = column.number_input(
-        "q(z|x) of test digit #",
-        0,
-        len(family.labels) - 1,
-        key=DIGIT,
-        help="Pick endpoint A on the map (or draw a digit) to use it here instead.",
+def screen_data(family: Family) -> dict:
+    seed = int(st.session_state.get(session.SAMPLES, 0))
+    count = lesson_record(family.models[LESSON_MODELS[0]]).get("prior_samples", {}).get("count", 1000)
+    betas = [family.models[name].variant.beta for name in LESSON_MODELS]
+    titles = [f"{TITLES.get(beta, 'β')} (β = {beta:g})" for beta in betas]
+    return {
+        "role": "lesson",
+        "planes": lesson_planes(family),
+        "headers": titles,
+        "short": [TITLES.get(beta, "β") for beta in betas],
+        "samples": sample_rows(family, seed),
+        "probe": probe_data(family),
+        "scroll": int(st.session_state.get(SCROLL, 0)),
+        "text": {
+            "samples": f"The same {SAMPLE_COUNT} draws under both models; a digit under a picture: read at "
+            f"P ≥ {READABLE:g}. Shares: of {count:,} draws.",
+            "new_samples": "New draws",
+            "scale": {"same": "Same scale", "own": "Own scale"},
+            "codes": "Test codes",
+            "draw": "Decode one draw of N(0, I)",
+            "epoch": "epoch",
+            "legend": f"Each plane: its decoder's drawing over the box of its test codes, cells of a {TILES} × {TILES} "
+            "grid with no code shaded; yellow: N(0, I) at 1σ and 2σ. Hover to see the drawing there; click to read it.",
+            "curves": ["Draws that read as a digit", "Empty cells"],
+            "waiting": "The planes' pictures have not arrived yet; the page keeps asking. Check the connection.",
+        },
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _sample_rows(_family: Family, family_id: int, seed: int) -> list[dict]:
+    rows = []
+    for latent in (20, 2):
+        for side, name in enumerate(LESSON_MODELS):
+            loaded = _family.models.get(f"z{latent}-beta{_family.models[name].variant.beta:g}")
+            if loaded is None:
+                continue
+            decoded = loaded.model.decode(prior_codes(latent, SAMPLE_COUNT, seed))  # (count, 28, 28)
+            reads = [-1] * SAMPLE_COUNT
+            if _family.classifier is not None:
+                probabilities = _family.classifier.probabilities(decoded)
+                reads = [int(p.argmax()) if p.max() >= READABLE else -1 for p in probabilities]
+            rows.append(
+                {
+                    "side": side,
+                    "latent": latent,
+                    "label": row_label(loaded, latent),
+                    "strip": sprites.png_data_url(np.concatenate(list(images.to_uint8(decoded)), axis=1)),
+                    "reads": reads,
+                }
+            )
+    return rows
+
+
+def sample_rows(family: Family, seed: int) -> list[dict]:
+    """Per model (z = 20, then z = 2): the same SAMPLE_COUNT draws decoded, with the digit the classifier reads
+    in each (or -1), under the measured figures of the checkpoint."""
+    return _sample_rows(family, id(family), seed)
+
+
+def row_label(loaded, latent: int) -> str:
+    measured = lesson_record(loaded).get("prior_samples")
+    if not measured:
+        return f"z = {latent}"
+    return (
+        f"z = {latent}: {share(measured['readable_share'])} read as a digit, {measured['digits_covered']} of 10 digits"
     )
-    return test_digit(family, int(index))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def plane_base(_family: Family, name: str, box: tuple[float, float, float, float], show_codes: bool) -> str:
-    """A plane's base figure as Plotly JSON, once per (model, box, codes shown)."""
-    loaded = _family.models[name]
-    picture = planes.mosaic(loaded.model.decode(manifold_codes(box, TILES)), TILES)
-    title = f"{name}: {'autoencoder' if loaded.variant.beta == 0 else 'VAE'}"
-    figure = planes.plane_figure(loaded.atlas.mu, _family.labels, box, picture, title, show_codes)
-    return figure.to_json()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def spacing(_loaded: LoadedModel, name: str) -> float:
-    return typical_spacing(_loaded.atlas.mu)
+def spacing(_family: Family, name: str, family_id: int) -> float:
+    return typical_spacing(_family.models[name].atlas.mu)
 
 
-def plane_panel(family, loaded: LoadedModel, title: str, box, show_codes: bool, probe, digit, eps_seed: int) -> None:
-    mu, logvar = loaded.model.encode(digit.image[None])
-    sigma = np.exp(0.5 * logvar[0])
-    samples = posterior_codes(mu[0], logvar[0], POSTERIOR_SAMPLES, eps_seed)
-    overlay = planes.overlay_json(probe, {"mu": mu[0], "sigma": sigma, "samples": samples})
-    st.markdown(f"**{title}**")
-    latent_map(
-        PLANE_KEYS[loaded.name],
-        f"lesson/{loaded.name}/{box}/{show_codes}",
-        plane_base(family, loaded.name, box, show_codes),
-        overlay,
-        PLANE_CONFIG,
-        decoder=decoder_assets(loaded, loaded.name),
-        bounds=box,
-        aspect=0.9,
-    )
-    x0, x1, y0, y1 = plane_box(loaded.atlas.mu)
-    st.caption(
-        f"Test codes span x {x0:.1f} … {x1:.1f}, y {y0:.1f} … {y1:.1f} (0.5–99.5 percentiles). "
-        "Hover anywhere: the decoder's drawing at that point appears beside the pointer."
-    )
-    if probe is not None:
-        probe_card(family, loaded, probe)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def decoder_assets(_loaded: LoadedModel, name: str) -> dict:
-    """The z = 2 decoder's weights for the browser, which decodes under the pointer (sent once per model)."""
-    return sprites.decoder_weights(_loaded.model)
-
-
-def probe_card(family: Family, loaded: LoadedModel, probe) -> None:
-    image = loaded.model.decode(np.asarray([probe], dtype=np.float32))
-    reading = family.classifier.probabilities(image)[0] if family.classifier is not None else None
-    _, distance = nearest_code(np.asarray(probe), loaded.atlas.mu)
-    gap = spacing(loaded, loaded.name)
-    left, right = st.columns([1, 3], vertical_alignment="center")
-    left.image(images.strip(image, scale=3, end_gap=0), caption=f"({probe[0]:.2f}, {probe[1]:.2f})")
-    words = (
-        f"The nearest test code is {distance:.2f} away: **{distance / gap:.0f}×** the typical gap "
-        f"({gap:.3f}) between neighbouring codes."
-    )
-    if reading is not None:
-        words += f" The classifier reads a **{int(reading.argmax())}** at P = {reading.max():.2f}"
-        words += "." if reading.max() >= READABLE else ": not a clear digit."
-    right.markdown(words)
-
-
-def take_plane_clicks() -> None:
-    """Every click on either plane since the last run; the last one becomes the probe (rounded like its URL
-    form). The browser's payload is untrusted: anything but two finite, bounded numbers is ignored."""
-    for key in PLANE_KEYS.values():
-        for click in new_clicks(key):
-            probe = untrusted.point(click.get("x"), click.get("y"), PLANE_LIMIT)
-            if probe is not None:
-                st.session_state[session.PROBE] = probe
+def probe_data(family: Family) -> dict | None:
+    """What each plane says about the probed point: the shipped models' reading where the point lies in the
+    box of that model's codes; outside it, only that it is outside (no comparison is made there)."""
+    probe = st.session_state.get(session.PROBE)
+    if probe is None:
+        return None
+    drawn = st.session_state.get(PROBE_KIND) == "draw"
+    results = []
+    for name in LESSON_MODELS:
+        gap = spacing(family, name, id(family))
+        report = probe_report(family, family.models[name], probe, gap)
+        if not report["inside"]:
+            results.append({"image": None, "lines": ["outside its codes' box: not compared"], "detail": ""})
+            continue
+        lines = []
+        if "digit" in report:
+            digit, p = report["digit"], report["p"]
+            reads = f"reads {article(digit)} {digit}" if report["readable"] else "no clear digit"
+            lines.append(f"{reads}, P = {figure(p)}")
+        gaps = report["gaps"]
+        lines.append(f"nearest code {gap_words(gaps)} away")
+        results.append(
+            {
+                "image": sprites.png_data_url(images.to_uint8(report["image"])),
+                "lines": lines,
+                "detail": f"A gap: {figure(gap, 3)}, the median distance between neighbouring test codes.",
+            }
+        )
+    title = f"z = ({figure(probe[0])}, {figure(probe[1])})" + (", drawn from N(0, I)" if drawn else "")
+    return {"x": probe[0], "y": probe[1], "title": title, "results": results}
 
 
 def load_presets(folder: str) -> list[dict]:
@@ -224,25 +261,30 @@ def load_presets(folder: str) -> list[dict]:
 
 
 def presets(family: Family) -> None:
-    """One-click views that make the point, picked and measured by `python -m training.presets`."""
+    """One-click views that make the point, picked and measured by `python -m training.presets`; the
+    measured caption is each button's tooltip."""
     found = load_presets(weights_folder())
     if not found:
         return
-    st.markdown("**Show me** (each view was picked and measured by a script; the caption says what it found):")
-    columns = st.columns(len(found))
-    for number, (column, preset) in enumerate(zip(columns, found, strict=True)):
+    columns = st.columns([1, *([3] * len(found))], vertical_alignment="center")
+    columns[0].markdown("**Show me**")
+    for number, (column, preset) in enumerate(zip(columns[1:], found, strict=True)):
         column.button(
             preset["title"],
             key=f"preset_{number}",
             on_click=apply_preset,
             args=(family, preset["query"]),
-            use_container_width=True,
+            width="stretch",
             help=preset["caption"],
         )
-        column.caption(preset["caption"])
 
 
 def apply_preset(family: Family, query: dict) -> None:
-    """Sets the page to a preset's view, exactly as opening its link would (then the whole page reruns)."""
-    st.session_state[PRESET_APPLIED] = True
-    session.apply_view(family, parse_query(query, family)[0], replace_endpoints=True)
+    """Sets the page to a preset's view, exactly as opening its link would. A preset that stays on the lesson
+    shows its result on the first screen, so the page scrolls there (the page itself scrolls to the top when
+    a preset opens the map)."""
+    view = parse_query(query, family)[0]
+    session.apply_view(family, view, replace_endpoints=True)
+    if view.page == "lesson":
+        st.session_state[SCROLL] = int(st.session_state.get(SCROLL, 0)) + 1
+        st.session_state.pop(PROBE_KIND, None)  # a preset's probe is a point, not a draw

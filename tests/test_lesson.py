@@ -1,25 +1,61 @@
-"""The lesson (sections/lesson.py): AE vs VAE planes, probes, q(z|x) samples, prior samples, the per-β table,
-the presets, and the figures behind them recomputed from the shipped weights."""
+"""The lesson (sections/lesson.py and lesson_rows.py, explorer/planes.py, widgets/planes.py): what the first
+screen is sent, what a click, a draw and new samples do, the presets, the words it uses, and every figure it
+quotes recomputed from the shipped files.
+
+    python -m pytest tests/test_lesson.py
+"""
 
 from __future__ import annotations
 
+import json
 import math
+import re
 
 import numpy as np
 import pytest
 import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, WEIGHTS
+from explorer.lesson_assets import lesson_planes
+from explorer.planes import (
+    TILES,
+    empty_cells,
+    figure,
+    final_frame,
+    gap_words,
+    plane_frames,
+    probe_report,
+    share,
+    small,
+    snapshot_path,
+)
 from explorer.share import parse_query
+from sections.lesson_rows import table_rows
 from training import lesson_metrics
 from training.checkpoint import load_checkpoint
+from training.presets import worst_frames
 from vae.checkpoint import read_checkpoint
 from vae.family import load_family, load_lesson_file
-from vae.sampling import ellipse, manifold_codes, nearest_code, plane_box, posterior_codes, prior_codes
+from vae.sampling import (
+    READABLE,
+    ellipse,
+    manifold_codes,
+    nearest_code,
+    plane_box,
+    posterior_codes,
+    prior_codes,
+    typical_spacing,
+)
+from vae.snapshots import load_snapshots
 
 APP = str(ROOT / "page.py")
 AE, VAE = "z2-beta0", "z2-beta1"
+KEY = "lesson-planes"  # sections/lesson.py KEY
+SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
+PATHS = re.compile(r"(\w/\w|\.py\b|\.json\b|\.npz\b|\.safetensors\b)")
 
 
 def status(at: AppTest, name: str) -> str | None:
@@ -29,8 +65,33 @@ def status(at: AppTest, name: str) -> str | None:
     return None
 
 
-def texts(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+def screen(at: AppTest) -> dict:
+    """The data the page last sent the lesson's first-screen component."""
+    for element in at.get("bidi_component") or []:
+        if element.proto.component_name.endswith("lesson_planes"):
+            return json.loads(element.proto.json)
+    raise AssertionError("the lesson's first screen was not drawn")
+
+
+def send(at: AppTest, serial: int, kind: str, **fields) -> AppTest:
+    """One event as widgets/planes.js sends it, then a rerun."""
+    at.session_state[KEY] = {"event": {"serial": serial, "type": kind, **fields}}
+    return at.run()
+
+
+def texts(at: AppTest) -> list[str]:
+    """Every string the lesson shows: Markdown, captions, headings, buttons, table cells and the component's text."""
+    found = [m.value for m in [*at.markdown, *at.caption, *at.subheader]]
+    found += [b.label for b in at.button]
+    data = screen(at)
+    found += [*data["headers"], *data["short"], *(row["label"] for row in data["samples"])]
+    found += [data["text"][k] for k in ("samples", "new_samples", "codes", "draw", "epoch", "legend", "waiting")]
+    found += [*data["text"]["scale"].values(), *data["text"]["curves"]]
+    for model in data["planes"]["models"]:
+        found += [f"{frame['empty_text']} {frame['empty_value']} {frame['readable_text']}" for frame in model["frames"]]
+    if data["probe"]:
+        found += [data["probe"]["title"], *(line for r in data["probe"]["results"] for line in r["lines"])]
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -48,56 +109,146 @@ def lesson() -> AppTest:
     return at
 
 
-def plane_click(at: AppTest, key: str, x, y, serial: int) -> AppTest:
-    """One click as the map component sends it: index -1 (empty plane) at (x, y)."""
-    at.session_state[key] = {"click": {"index": -1, "x": x, "y": y, "serial": serial}}
-    return at.run()
+# --- the first screen -------------------------------------------------------------------------------------------
 
 
-# --- the page ---------------------------------------------------------------------------------------------------
-
-
-def test_the_lesson_shows_both_planes_samples_and_the_table(lesson, family):
-    assert status(lesson, "lesson").startswith(f"planes {AE} {VAE}; probe None")
-    assert status(lesson, "posterior").startswith("4 rows; eps seed 0")  # z2 AE, z2 VAE, z20 β 0 and β 1
-    assert status(lesson, "samples-lesson") == "4 rows, seed 0"
-    page = texts(lesson)
-    for name in (AE, VAE):  # the measured share is printed beside each model's samples, from its checkpoint
+def test_the_first_screen_holds_the_draws_and_both_planes_with_their_measured_figures(lesson, family):
+    data = screen(lesson)
+    assert [m["name"] for m in data["planes"]["models"]] == [AE, VAE]
+    assert data["headers"] == ["Autoencoder (β = 0)", "VAE (β = 1)"]
+    for entry in data["planes"]["models"]:
+        loaded = family.models[entry["name"]]
+        final = entry["frames"][-1]
+        stored = loaded.record["info"]["lesson"]
+        # The plane's holes are the model card's empty cells, and its title quotes them.
+        assert final["empty_share"] == pytest.approx(stored["plane"]["empty_share"], abs=1e-4)
+        assert final["empty_text"] == f"{share(stored['plane']['empty_share'])} of cells empty"
+        assert final["empty"].count("1") / TILES**2 == pytest.approx(final["empty_share"], abs=1e-4)
+        assert final["box"] == pytest.approx(plane_box(loaded.atlas.mu), abs=1e-4)
+    rows = {(row["side"], row["latent"]): row for row in data["samples"]}
+    assert set(rows) == {(0, 20), (1, 20), (0, 2), (1, 2)}  # two rows of draws per model
+    for (side, latent), row in rows.items():
+        name = f"z{latent}-beta{side}"
         measured = family.models[name].record["info"]["lesson"]["prior_samples"]
-        assert f"**{measured['readable_share']:.0%}** of 1,000 draws read as a digit" in page
-        assert f"covering **{measured['digits_covered']} of 10** digits" in page
-    table = lesson.dataframe[0].value
-    assert set(table["model"]) == set(family.models)
+        assert row["label"] == (
+            f"z = {latent}: {share(measured['readable_share'])} read as a digit, "
+            f"{measured['digits_covered']} of 10 digits"
+        )
+        # The digit under each picture is what the classifier reads in that very draw (seed 0).
+        decoded = family.models[name].model.decode(prior_codes(latent, len(row["reads"]), 0))
+        probabilities = family.classifier.probabilities(decoded)
+        expected = [int(p.argmax()) if p.max() >= READABLE else -1 for p in probabilities]
+        assert row["reads"] == expected
+    assert status(lesson, "lesson").startswith(f"planes {AE} {VAE}; probe None")
 
 
-def test_a_click_on_empty_plane_is_decoded_on_both_planes(lesson):
-    plane_click(lesson, "plane-ae", 5.123, -20.456, serial=1)
-    assert not lesson.exception
-    assert lesson.session_state["probe"] == (5.12, -20.46)
-    assert status(lesson, "lesson").startswith(f"planes {AE} {VAE}; probe (5.12, -20.46)")
-    cards = [m.value for m in lesson.markdown if m.value.startswith("The nearest test code is")]
-    assert len(cards) == 2  # one card under each plane
-    assert lesson.query_params["probe"] == "5.12,-20.46"
-    plane_click(lesson, "plane-vae", -0.5, 0.25, serial=1)  # each map counts its own serials
-    assert lesson.session_state["probe"] == (-0.5, 0.25)
+def test_the_table_puts_the_lessons_columns_first(lesson, family):
+    rows = table_rows(family)
+    assert list(rows[0])[:4] == ["model", "N(0, I) readable", "digits", "empty cells"]
+    shown = "\n".join(m.value for m in lesson.markdown)
+    for row in rows:
+        assert "| " + " | ".join(row.values()) + " |" in shown
+        stored = family.models[row["model"]].record["info"]["lesson"]
+        assert row["N(0, I) readable"] == share(stored["prior_samples"]["readable_share"])
+        assert row["empty cells"] == (share(stored["plane"]["empty_share"]) if stored["plane"] else "–")
 
 
-@pytest.mark.parametrize("x, y", [("abc", 0.0), (math.nan, 1.0), (1e9, 0.0), (None, None), (True, 1.0)])
-def test_forged_plane_clicks_are_ignored(lesson, x, y):
-    plane_click(lesson, "plane-ae", x, y, serial=7)
-    assert not lesson.exception
+def test_the_lede_says_how_the_pair_was_trained(lesson, family):
+    epochs = [family.models[n].record["info"]["epochs"] for n in (AE, VAE)]
+    lede = lesson.markdown[0].value
+    if epochs[0] == epochs[1]:
+        assert f"trained alike ({epochs[0]} epochs each)" in lede
+    else:
+        assert f"trained alike except for the epochs ({epochs[0]} and {epochs[1]})" in lede
+
+
+def test_a_click_probes_only_the_planes_whose_box_holds_the_point(lesson, family):
+    x0, x1, y0, y1 = plane_box(family.models[AE].atlas.mu)
+    far = (round(x0 + 0.9 * (x1 - x0), 2), round(y0 + 0.1 * (y1 - y0), 2))  # inside the AE's box, far from the VAE's
+    send(lesson, 1, "probe", x=far[0], y=far[1])
+    assert lesson.session_state["probe"] == far
+    assert lesson.query_params["probe"] in (f"{far[0]:.2f},{far[1]:.2f}", [f"{far[0]:.2f},{far[1]:.2f}"])
+    probe = screen(lesson)["probe"]
+    on_ae, on_vae = probe["results"]
+    report = probe_report(family, family.models[AE], far)
+    digit, p = report["digit"], report["p"]
+    reads = f"reads {'an' if digit == 8 else 'a'} {digit}" if p >= READABLE else "no clear digit"
+    assert on_ae["lines"][0] == f"{reads}, P = {p:.2f}"
+    assert on_ae["lines"][1] == f"nearest code {gap_words(report['gaps'])} away"
+    assert on_ae["image"].startswith("data:image/png;base64,")
+    assert on_vae == {"image": None, "lines": ["outside its codes' box: not compared"], "detail": ""}
+    send(lesson, 2, "probe", x=0.1, y=-0.2)  # inside both boxes: both planes read it
+    assert all(r["image"] for r in screen(lesson)["probe"]["results"])
+
+
+def test_one_draw_of_the_prior_is_decoded_by_both_models(lesson, family):
+    send(lesson, 1, "draw")
+    z = prior_codes(2, 1, 1)[0]
+    point = (round(float(z[0]), 2), round(float(z[1]), 2))
+    assert lesson.session_state["probe"] == point
+    probe = screen(lesson)["probe"]
+    assert probe["title"] == f"z = ({figure(point[0])}, {figure(point[1])}), drawn from N(0, I)"
+    for result, name in zip(probe["results"], (AE, VAE), strict=True):
+        report = probe_report(family, family.models[name], point)
+        assert bool(result["image"]) == report["inside"]
+    send(lesson, 2, "draw")
+    assert lesson.session_state["probe"] != point  # the next draw
+
+
+def test_new_samples_draw_new_rows_and_go_in_the_link(lesson):
+    before = [row["strip"] for row in screen(lesson)["samples"]]
+    send(lesson, 1, "samples")
+    assert status(lesson, "lesson").endswith("samples 1")
+    assert [row["strip"] for row in screen(lesson)["samples"]] != before
+    assert lesson.query_params["samples"] in ("1", ["1"])
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "probe", "x": "abc", "y": 0.0},
+        {"type": "probe", "x": math.nan, "y": 1.0},
+        {"type": "probe", "x": 1e9, "y": 0.0},
+        {"type": "probe", "x": True, "y": 1.0},
+        {"type": "probe"},
+        {"type": "explode", "x": 1.0, "y": 1.0},
+        {"type": None},
+    ],
+)
+def test_forged_events_change_nothing(lesson, event):
+    lesson.session_state[KEY] = {"event": {"serial": 5, **event}}
+    lesson.run()
+    assert not lesson.exception and not lesson.error
     assert lesson.session_state["probe"] is None
 
 
-def test_new_eps_draws_new_samples_and_goes_in_the_link(lesson):
-    before = status(lesson, "posterior")
-    lesson.button(key="new_eps").click().run()
-    assert status(lesson, "posterior") != before
-    assert "eps seed 1" in status(lesson, "posterior")
-    assert lesson.query_params["eps"] == "1"
-    lesson.button(key="new_samples").click().run()
-    assert status(lesson, "samples-lesson") == "4 rows, seed 1"
-    assert lesson.query_params["samples"] == "1"
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    payload=st.one_of(
+        st.none(),
+        st.text(max_size=30),
+        st.lists(st.integers(), max_size=3),
+        st.fixed_dictionaries(
+            {
+                "serial": st.one_of(st.integers(-5, 10**12), st.floats(allow_nan=True), st.text(max_size=5)),
+                "type": st.sampled_from(["probe", "draw", "samples", "", "x"]),
+            },
+            optional={
+                "x": st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=5), st.booleans()),
+                "y": st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.none()),
+                "pending": st.one_of(
+                    st.none(), st.text(max_size=5), st.lists(st.dictionaries(st.text(), st.integers()))
+                ),
+            },
+        ),
+    )
+)
+def test_any_payload_leaves_the_page_standing(lesson, payload):
+    lesson.session_state[KEY] = {"event": payload}
+    lesson.run()
+    assert not lesson.exception and not lesson.error
+    probe = lesson.session_state["probe"]
+    assert probe is None or all(math.isfinite(v) and abs(v) <= 100 for v in probe)
 
 
 def test_a_link_restores_the_seeds_and_the_probe():
@@ -107,8 +258,17 @@ def test_a_link_restores_the_seeds_and_the_probe():
     at.run()
     assert not at.exception
     assert "eps seed 3" in status(at, "posterior")
-    assert status(at, "samples-lesson") == "4 rows, seed 5"
+    assert status(at, "lesson").endswith("samples 5")
     assert at.session_state["probe"] == (1.5, -2.25)
+    assert screen(at)["probe"]["title"] == "z = (1.50, −2.25)"
+
+
+def test_new_eps_draws_new_samples_and_goes_in_the_link(lesson):
+    before = status(lesson, "posterior")
+    lesson.button(key="new_eps").click().run()
+    assert status(lesson, "posterior") != before
+    assert "eps seed 1" in status(lesson, "posterior")
+    assert lesson.query_params["eps"] in ("1", ["1"])
 
 
 def test_every_preset_opens_its_view(family):
@@ -126,17 +286,152 @@ def test_every_preset_opens_its_view(family):
         assert at.session_state["probe"] == view.probe
         chosen = at.session_state["endpoints"]
         assert (chosen.a.index if chosen.a else None, chosen.b.index if chosen.b else None) == (view.a, view.b)
-        if view.page == "explore":
-            assert status(at, "morph").startswith(f"{view.frames} frames, {view.method} path")
-            assert status(at, "compare") is not None
+        if view.page == "lesson":  # its result is on the first screen, which scrolls into view
+            assert screen(at)["scroll"] == 1 and screen(at)["probe"] is not None
 
 
-# --- the figures behind the sentences ---------------------------------------------------------------------------
+def test_the_explore_view_can_prefetch_what_the_lessons_first_drawing_needs(family):
+    """sections.lesson.prefetch_lesson, for page.py's explore view: one hidden component naming the shipped
+    models' mosaics and codes and the labels, all served by the asset route."""
+
+    def page(folder):
+        from sections.lesson import prefetch_lesson
+        from vae.family import load_family
+
+        prefetch_lesson(load_family(folder))
+
+    at = AppTest.from_function(page, args=(str(WEIGHTS),), default_timeout=60).run()
+    assert not at.exception
+    sent = [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name.endswith("planes")]
+    assert [data["role"] for data in sent] == ["prefetch"]
+    planes = lesson_planes(family)
+    last = [url for m in planes["models"] for url in (m["frames"][-1]["mosaic"], m["frames"][-1]["mu"])]
+    assert sent[0]["urls"] == [planes["labels"], *last]
+    assert all(url.startswith("/le-assets/") for url in sent[0]["urls"])
 
 
-@pytest.mark.parametrize("name", [AE, VAE, "z20-beta0", "z20-beta1"])
+# --- the words ----------------------------------------------------------------------------------------------------
+
+
+def test_the_page_says_no_scientific_notation_no_none_and_no_file_paths(lesson):
+    send(lesson, 1, "probe", x=-0.004, y=0.001)  # a probe near zero: "0.00", never "-0.00"
+    shown = texts(lesson)
+    for text in shown:
+        assert not SCIENTIFIC.search(text), text
+        assert "None" not in text and "nan" not in text.lower().split(), text
+        assert not PATHS.search(text.replace("N(0, I)", "")), text
+        assert "-0.00" not in text and "−0.00" not in text, text
+        assert not re.search(r"\ba 8\b|\ba 18\b", text), text
+    assert screen(lesson)["probe"]["title"] == "z = (0.00, 0.00)"
+
+
+def test_the_preset_captions_say_what_they_show(family):
+    """Each caption's figures are the ones stored beside it, and a path preset's pair changes class under both
+    models (both ends read as their own digit), so the caption holds for every row the preset shows."""
+    presets = {p["title"]: p for p in load_lesson_file(WEIGHTS)["presets"]}
+    for preset in presets.values():
+        assert not SCIENTIFIC.search(preset["caption"]) and "None" not in preset["caption"]
+    hole = presets["A hole in the autoencoder's plane"]
+    point = np.asarray(hole["figures"]["point"])
+    report = probe_report(family, family.models[AE], point)
+    assert f"its nearest code {gap_words(report['gaps'])} away" in hole["caption"]
+    on_vae = probe_report(family, family.models[VAE], point)
+    assert ("outside the box of the VAE's codes" in hole["caption"]) == (not on_vae["inside"])
+    for title, names in (
+        ("A path across the autoencoder's gap", (AE, VAE)),
+        ("Where β = 0 and β = 1 look alike", ("z20-beta0", "z20-beta1")),
+    ):
+        preset = presets[title]
+        a, b = preset["figures"]["pair"]
+        assert family.labels[a] != family.labels[b]
+        for name in names:
+            loaded = family.models[name]
+            reading = family.classifier.probabilities(loaded.model.decode(loaded.atlas.mu[[a, b]]))
+            assert list(reading.argmax(axis=1)) == [family.labels[a], family.labels[b]], (title, name)
+            assert (reading.max(axis=1) >= READABLE).all(), (title, name)
+            worst = worst_frames(family, loaded, np.array([[a, b]]))[0]  # recomputed from the shipped model
+            assert worst == pytest.approx(preset["figures"]["worst_frame"][name], abs=1e-3)
+            assert f"P = {figure(preset['figures']['worst_frame'][name])}" in preset["caption"] or (
+                f"and {figure(preset['figures']['worst_frame'][name])} under" in preset["caption"]
+            )
+
+
+def test_formats():
+    assert figure(-0.004) == "0.00" and figure(-1.25) == "−1.25" and figure(3.14159, 1) == "3.1"
+    assert small(0.0552) == "0.06" and small(0.0042) == "≈ 0.004" and small(8.7e-07) == "< 0.001"
+    assert share(0.024) == "2.4%" and share(0.485) == "48%" and share(0.0) == "0%"
+    assert gap_words(0.3) == "under 1 gap" and gap_words(1.2) == "1 gap" and gap_words(53.6) == "54 gaps"
+
+
+# --- the figures behind the page ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [AE, VAE])
+def test_the_holes_are_the_model_cards_empty_cells(family, name):
+    """One rule for the shaded cells and the quoted share: the grid of training/lesson_metrics.plane_figures."""
+    mu = family.models[name].atlas.mu
+    box = plane_box(mu)
+    empty = empty_cells(mu, box)
+    assert empty.mean() == lesson_metrics.plane_figures(mu)["empty_share"]
+    # Rows run top first, like the mosaic: the cell holding a code is the tile drawn at that code's place.
+    code = mu[0]
+    column = min(int((code[0] - box[0]) / (box[1] - box[0]) * TILES), TILES - 1)
+    row = TILES - 1 - min(int((code[1] - box[2]) / (box[3] - box[2]) * TILES), TILES - 1)
+    assert not empty[row, column]
+    centre = manifold_codes(box, TILES)[row * TILES + column]
+    cell = np.array([box[1] - box[0], box[3] - box[2]]) / TILES
+    assert (np.abs(centre - code) <= cell).all()
+
+
+@pytest.mark.parametrize("name", [AE, VAE])
+def test_the_final_frame_is_the_shipped_model(family, name):
+    loaded = family.models[name]
+    frame = final_frame(loaded)
+    frames = plane_frames(family, name)
+    last = frames[-1]
+    assert last.epoch == loaded.record["info"]["epochs"]
+    assert np.allclose(last.mu, loaded.atlas.mu, atol=0.02 * (1 + np.abs(loaded.atlas.mu)))  # float16 in snapshots
+    assert np.abs(last.mosaic.astype(int) - frame.mosaic.astype(int)).max() <= 2  # torch vs numpy decoder
+    prior = loaded.record["info"]["lesson"]["prior_samples"]
+    assert last.readable_share == pytest.approx(prior["readable_share"], abs=2e-3)
+    assert last.digits_covered == prior["digits_covered"]
+    assert [f.epoch for f in frames] == sorted({f.epoch for f in frames})
+
+
+@pytest.mark.parametrize("name", [AE, VAE])
+def test_every_epochs_figures_are_recomputed_from_the_snapshot(family, name):
+    """The per-epoch box and empty share the page plots come from that epoch's codes, by the model card's rule;
+    the page's count (from the codes it draws, kept in float16) stays within a cell or two of the file's."""
+    loaded = family.models[name]
+    if not snapshot_path(loaded).exists():
+        pytest.skip("no training snapshots shipped")
+    stored = load_snapshots(snapshot_path(loaded), loaded.record["sha256"])
+    frames = plane_frames(family, name)
+    assert [f.epoch for f in frames] == stored.epochs.tolist()
+    for e, frame in enumerate(frames):
+        span = float(stored.box[e][1] - stored.box[e][0])
+        assert plane_box(frame.mu) == pytest.approx(stored.box[e], abs=5e-3 * span)  # recomputed from its codes
+        assert frame.box == pytest.approx(stored.box[e], abs=1e-5 * span)  # the mosaic's box
+        assert frame.empty_share == float(empty_cells(frame.mu, frame.box).mean())
+        assert abs(frame.empty_share - float(stored.empty_share[e])) <= 2 / TILES**2
+        assert frame.readable_share == pytest.approx(float(stored.readable_share[e]))
+        assert frame.mosaic.shape == (28 * TILES, 28 * TILES)
+    # The last epoch is the shipped model: its share is the model card's, exactly.
+    assert frames[-1].empty_share == loaded.record["info"]["lesson"]["plane"]["empty_share"]
+
+
+def test_the_manifest_is_built_once_and_names_its_blobs_by_content(family):
+    first = lesson_planes(family)
+    assert lesson_planes(family) is first
+    for model in first["models"]:
+        for frame in model["frames"]:
+            assert frame["mosaic"].endswith(".png") and frame["mu"].endswith(".f32")
+
+
+@pytest.mark.parametrize("name", sorted(p.stem.removeprefix("vae-") for p in WEIGHTS.glob("vae-*.safetensors")))
 def test_stored_lesson_figures_are_recomputed_exactly(name):
-    """The per-β table in each checkpoint is what the code computes from the shipped tensors."""
+    """The per-β table in each checkpoint (every row the page's table shows) is what the code computes from the
+    shipped tensors."""
     model, record = load_checkpoint(WEIGHTS / f"vae-{name}.safetensors")
     classifier, _ = load_checkpoint(WEIGHTS / "classifier.safetensors")
     stored = record["info"]["lesson"]
@@ -144,6 +439,9 @@ def test_stored_lesson_figures_are_recomputed_exactly(name):
     assert prior["readable_per_digit"] == stored["prior_samples"]["readable_per_digit"]
     assert prior["readable_share"] == pytest.approx(stored["prior_samples"]["readable_share"], abs=2e-3)
     atlas = np.load(WEIGHTS / f"atlas-{name}.npz")
+    middle = lesson_metrics.midpoint_figures(model, classifier, atlas["mu"], **lesson_metrics.MIDPOINTS)
+    assert middle["mean_confidence"] == pytest.approx(stored["midpoints"]["mean_confidence"], abs=1e-4)
+    assert middle["share_below_half"] == pytest.approx(stored["midpoints"]["share_below_half"], abs=1e-9)
     if model.config.latent_size == 2:
         assert lesson_metrics.plane_figures(atlas["mu"]) == stored["plane"]
     else:
@@ -156,12 +454,7 @@ def test_the_autoencoder_and_the_vae_differ_where_the_lesson_says(family):
     for ae, vae in ((AE, VAE), ("z20-beta0", "z20-beta1")):
         assert table[vae]["prior_samples"]["readable_share"] > table[ae]["prior_samples"]["readable_share"]
         assert table[vae]["prior_samples"]["digits_covered"] == 10 > table[ae]["prior_samples"]["digits_covered"]
-    z20 = [table[n]["prior_samples"]["readable_share"] for n in ("z20-beta0", "z20-beta1")]
-    assert z20[1] > 10 * z20[0]  # the README: at z = 20 the autoencoder's draws almost never read as digits
     assert table[AE]["plane"]["empty_share"] > 2 * table[VAE]["plane"]["empty_share"]
-    # ... and where they look alike: between two real codes, the midpoints read about as surely.
-    middle = [table[n]["midpoints"]["mean_confidence"] for n in ("z20-beta0", "z20-beta1")]
-    assert abs(middle[0] - middle[1]) < 0.1
 
 
 def test_the_autoencoder_collapses_sigma_and_the_vae_does_not(family):
@@ -169,7 +462,15 @@ def test_the_autoencoder_collapses_sigma_and_the_vae_does_not(family):
     assert ae.max() < 0.01 < vae.min()
 
 
-# --- the numbers' helpers ---------------------------------------------------------------------------------------
+def test_the_probe_reports_distance_in_typical_gaps(family):
+    loaded = family.models[VAE]
+    point = loaded.atlas.mu[0] + np.float32(0.5)
+    report = probe_report(family, loaded, point)
+    _, distance = nearest_code(point, loaded.atlas.mu)
+    assert report["gaps"] == pytest.approx(distance / typical_spacing(loaded.atlas.mu))
+
+
+# --- the numbers' helpers -----------------------------------------------------------------------------------------
 
 
 def test_samples_are_seeded_and_follow_the_reparameterization():

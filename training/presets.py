@@ -8,12 +8,16 @@ by hand, so re-running the script on the same weights reproduces the file:
 
 hole     among the emptiest quarter of a grid over the box that holds the autoencoder's
          codes (distance to the nearest code, in typical gaps between neighbours), the
-         point it draws least clearly; what the VAE draws there, if it is on its plane.
-crossing of 200 random pairs of test digits (seed 0) on the z = 2 autoencoder, the one
-         whose straight path reads least like a digit at its worst frame; compare
-         mode shows the same pair under the VAE.
-alike    on z = 20, the pair at the median of the autoencoder's worst-frame confidence:
-         a typical interpolation, where β = 0 and β = 1 look alike (see the table).
+         point it draws least clearly; what the VAE draws there if the point lies in the
+         box of the VAE's codes, else only that it does not (the page compares nothing there).
+crossing 200 random pairs of test digits (seed 0), kept when the two digits differ and both
+         z = 2 models draw each end (its decoded code) as its own digit at P >= READABLE,
+         so the path changes class under both; of those, the one whose straight path
+         reads least like a digit at its worst frame on the autoencoder. Compare mode
+         shows the same pair under the VAE, and the caption quotes both.
+alike    on z = 20, the same filter with the two z = 20 models, then the pair at the
+         median of the autoencoder's worst-frame confidence: a typical interpolation,
+         where β = 0 and β = 1 look alike.
 
 The geodesic verdict: the energy ratio (geodesic / straight line) of random pairs on
 every shipped model. Of the pairs where the geodesic saves energy (ratio < 1), a
@@ -30,7 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
+from explorer.planes import figure, gap_words, inside
 from explorer.share import View, to_query
+from explorer.state import article
 from vae.family import AUTOENCODER, LESSON_FILE, VAE, Family, LoadedModel, load_family
 from vae.geodesic import geodesic_path
 from vae.paths import interpolate
@@ -54,19 +60,20 @@ def probe_figures(family: Family, loaded: LoadedModel, point: np.ndarray) -> dic
     gap = typical_spacing(loaded.atlas.mu)
     probabilities = reading(family, loaded.model.decode(point[None].astype(np.float32)))[0]
     return {
-        "gaps": round(distance / gap, 1),
+        "gaps": round(distance / gap, 3),
         "digit": int(probabilities.argmax()),
         "confidence": round(float(probabilities.max()), 3),
     }
 
 
 def words(name: str, figures: dict) -> str:
+    digit, confidence = figures["digit"], figures["confidence"]
     read = (
-        f"reads a {figures['digit']} at P = {figures['confidence']:.2f}"
-        if figures["confidence"] >= READABLE
-        else f"reads no clear digit (best guess {figures['digit']}, P = {figures['confidence']:.2f})"
+        f"{article(digit)} {digit} at P = {figure(confidence)}"
+        if confidence >= READABLE
+        else f"no clear digit (P = {figure(confidence)})"
     )
-    return f"{name}: nearest code {figures['gaps']:g}× the typical gap away; the classifier {read}"
+    return f"{name} draws {read} there, its nearest code {gap_words(figures['gaps'])} away"
 
 
 def hole_preset(family: Family) -> dict:
@@ -78,18 +85,20 @@ def hole_preset(family: Family) -> dict:
     confidence = reading(family, ae.model.decode(far)).max(axis=1)
     point = far[int(np.argmin(confidence))].round(2)
     on_ae = probe_figures(family, ae, point)
-    x0, x1, y0, y1 = plane_box(vae.atlas.mu)
-    if x0 <= point[0] <= x1 and y0 <= point[1] <= y1:
-        vae_words = words("VAE", probe_figures(family, vae, point))
+    figures = {"point": point.tolist(), AUTOENCODER: on_ae, "candidates": len(far)}
+    if inside(plane_box(vae.atlas.mu), point):
+        figures[VAE] = probe_figures(family, vae, point)
+        vae_words = words("the VAE", figures[VAE])
     else:
-        vae_words = "On the VAE's plane this point lies far outside the box of its codes (and of N(0, I))"
+        vae_words = "the point lies outside the box of the VAE's codes, so the VAE's plane makes no comparison"
     view = View(model=AUTOENCODER, map_name="plane", page="lesson", probe=(float(point[0]), float(point[1])))
     return {
         "title": "A hole in the autoencoder's plane",
         "query": to_query(view),
-        "figures": {"point": point.tolist(), AUTOENCODER: on_ae, "candidates": len(far)},
-        "caption": f"({point[0]:.2f}, {point[1]:.2f}): of the emptiest quarter of a {GRID} × {GRID} grid over the "
-        f"autoencoder's codes, the point it draws least clearly. {words('Autoencoder', on_ae)}. {vae_words}.",
+        "figures": figures,
+        "caption": f"({figure(point[0])}, {figure(point[1])}): of the emptiest quarter of a {GRID} × {GRID} grid "
+        f"over the autoencoder's codes, the point it draws least clearly. {words('The autoencoder', on_ae)}; "
+        f"{vae_words}.",
     }
 
 
@@ -101,29 +110,61 @@ def worst_frames(family: Family, loaded: LoadedModel, pairs: np.ndarray) -> np.n
     return reading(family, inner).max(axis=1).reshape(len(pairs), FRAMES - 2).min(axis=1)
 
 
+def ends_read_as_labelled(family: Family, loaded: LoadedModel, pairs: np.ndarray) -> np.ndarray:
+    """(pairs,) bool: both ends of each path, decoded from their codes, read as their own label at P >= READABLE."""
+    ends = np.unique(pairs)
+    probabilities = reading(family, loaded.model.decode(loaded.atlas.mu[ends]))
+    good = (probabilities.argmax(axis=1) == family.labels[ends]) & (probabilities.max(axis=1) >= READABLE)
+    ok = dict(zip(ends.tolist(), good.tolist(), strict=True))
+    return np.array([ok[int(a)] and ok[int(b)] for a, b in pairs])
+
+
+def fair_pairs(family: Family, names: tuple[str, str], pairs: np.ndarray) -> np.ndarray:
+    """The pairs of two different digits whose two ends both models draw as those digits: a path between
+    them changes class under each model, so what happens in between can be compared."""
+    keep = family.labels[pairs[:, 0]] != family.labels[pairs[:, 1]]
+    for name in names:
+        keep &= ends_read_as_labelled(family, family.models[name], pairs)
+    return pairs[keep]
+
+
+def digit_words(family: Family, index: int) -> str:
+    label = int(family.labels[index])
+    return f"#{index} ({article(label)} {label})"
+
+
 def path_presets(family: Family) -> list[dict]:
     pairs = random_pairs(len(family.labels), PAIRS, SEED)
     presets = []
-    z2 = {name: worst_frames(family, family.models[name], pairs) for name in (AUTOENCODER, VAE)}
+    z2_pairs = fair_pairs(family, (AUTOENCODER, VAE), pairs)
+    z2 = {name: worst_frames(family, family.models[name], z2_pairs) for name in (AUTOENCODER, VAE)}
     pick = int(np.argmin(z2[AUTOENCODER]))
-    a, b = (int(i) for i in pairs[pick])
+    a, b = (int(i) for i in z2_pairs[pick])
+    worst = {n: round(float(v[pick]), 3) for n, v in z2.items()}  # stored, and the caption quotes these
     view = View(model=AUTOENCODER, map_name="plane", compare=True, a=a, b=b)
     presets.append(
         {
             "title": "A path across the autoencoder's gap",
             "query": to_query(view),
-            "figures": {"pair": [a, b], "worst_frame": {n: round(float(v[pick]), 3) for n, v in z2.items()}},
-            "caption": f"Test digits #{a} ({family.labels[a]}) and #{b} ({family.labels[b]}): of {PAIRS} random pairs, "
-            f"the one whose straight path on the z = 2 autoencoder reads least like a digit, its worst frame "
-            f"at P = {z2[AUTOENCODER][pick]:.2f}; under the z = 2 VAE the same pair's worst frame reads at "
-            f"P = {z2[VAE][pick]:.2f}.",
+            "figures": {
+                "pair": [a, b],
+                "fair_pairs": len(z2_pairs),
+                "worst_frame": worst,
+            },
+            "caption": f"Test digits {digit_words(family, a)} and {digit_words(family, b)}: both z = 2 models draw "
+            f"each end as its digit. Of the {len(z2_pairs)} such pairs among {PAIRS} random ones, this straight path "
+            f"reads least like a digit on the autoencoder, its worst frame at P = {figure(worst[AUTOENCODER])}; "
+            f"on the VAE its worst frame reads at P = {figure(worst[VAE])}.",
         }
     )
     if {"z20-beta0", "z20-beta1"} <= set(family.models):
-        z20 = {name: worst_frames(family, family.models[name], pairs) for name in ("z20-beta0", "z20-beta1")}
-        pick = int(np.argsort(z20["z20-beta0"])[len(pairs) // 2])
-        a, b = (int(i) for i in pairs[pick])
-        share = {name: float((v < 0.5).mean()) for name, v in z20.items()}
+        names = ("z20-beta0", "z20-beta1")
+        z20_pairs = fair_pairs(family, names, pairs)
+        z20 = {name: worst_frames(family, family.models[name], z20_pairs) for name in names}
+        pick = int(np.argsort(z20["z20-beta0"])[len(z20_pairs) // 2])
+        a, b = (int(i) for i in z20_pairs[pick])
+        below = {name: round(float((v < 0.5).mean()), 3) for name, v in z20.items()}
+        worst = {n: round(float(v[pick]), 3) for n, v in z20.items()}
         view = View(model="z20-beta0", map_name="pca", compare=True, a=a, b=b)
         presets.append(
             {
@@ -131,13 +172,15 @@ def path_presets(family: Family) -> list[dict]:
                 "query": to_query(view),
                 "figures": {
                     "pair": [a, b],
-                    "worst_frame": {n: round(float(v[pick]), 3) for n, v in z20.items()},
-                    "share_below_half": {n: round(v, 3) for n, v in share.items()},
+                    "fair_pairs": len(z20_pairs),
+                    "worst_frame": worst,
+                    "share_below_half": below,
                 },
-                "caption": f"Test digits #{a} and #{b}, a typical pair (the median of {PAIRS}): between two real codes "
-                f"the worst frame reads at P = {z20['z20-beta0'][pick]:.2f} under β = 0 and "
-                f"{z20['z20-beta1'][pick]:.2f} under β = 1. Over all {PAIRS} pairs, a frame drops below P = 0.5 on "
-                f"{share['z20-beta0']:.0%} of paths at β = 0 and {share['z20-beta1']:.0%} at β = 1.",
+                "caption": f"Test digits {digit_words(family, a)} and {digit_words(family, b)}, the median of the "
+                f"{len(z20_pairs)} pairs (of {PAIRS} random ones) whose ends both z = 20 models draw as their "
+                f"digits: between two real codes the worst frame reads at P = {figure(worst['z20-beta0'])} "
+                f"under β = 0 and {figure(worst['z20-beta1'])} under β = 1. Over those pairs, a frame drops "
+                f"below P = 0.5 on {below['z20-beta0']:.0%} of paths at β = 0 and {below['z20-beta1']:.0%} at β = 1.",
             }
         )
     return presets
