@@ -28,7 +28,7 @@ import streamlit as st
 from sections import session
 from sections.draw import draw_section
 from sections.inside import inside_the_model
-from sections.lesson import lesson
+from sections.lesson import lesson, prefetch_lesson
 from sections.map import map_section, take_events
 from sections.runtime import get_family, no_traceback, status, weights_error
 from vae.checkpoint import CheckpointError
@@ -65,7 +65,6 @@ def main() -> None:
     link_problem = session.restore_from_url(family)
     _, problems = take_events(family)  # the widget's newest events first: the view below is the one shown
     view = session.current_view(family)
-    no_traceback(load_plotly)()
     rerun_on_reconnect()
     header()
     messages = st.container()
@@ -76,13 +75,15 @@ def main() -> None:
     st.session_state["shown_page"] = view.page
     scroll_to_top(switched)
     if view.page == "lesson":
-        lesson(family, view)
+        lesson(family, view)  # draws no Plotly: its first paint does not wait for Streamlit's Plotly bundle
     else:
+        no_traceback(load_plotly)()
         map_slot = st.container()  # filled last: the map shows the drawn digit, drawn further down
         st.divider()
         drawn = draw_section(family, family.models[view.model])
         st.divider()
         inside_the_model(family, view)
+        prefetch_lesson(family)  # once idle, the browser fetches what the lesson's first drawing needs
         with map_slot:
             map_section(family, view, drawn)
     status("page", f"full run in {1000 * (time.perf_counter() - started):.1f} ms")

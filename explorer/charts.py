@@ -1,7 +1,7 @@
 """Charts under the morph, as plain Plotly figure dicts (lists and numbers, no plotly.py on the way):
 per-frame path analytics, what the classifier reads per beta, and the KL per latent dimension.
 
-The page draws them with the browser's Plotly (widgets/latent_map.py `chart`), so a rerun pays
+The page draws them with the browser's Plotly (widgets/morph_map.py `chart`), so a rerun pays
 for a few hundred numbers instead of building and validating a figure in Python.
 """
 

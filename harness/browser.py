@@ -248,7 +248,7 @@ ISOLATED = """([count, gap]) => {
   return found.filter((_, i) => i % Math.max(1, Math.floor(found.length / count)) === 0).slice(0, count); }"""
 
 # What a click at the pointer would mean now: the test index, GRID_INDEX for the empty z = 2
-# plane, or null. The map widget shows it in its tip (widgets/latent_map.js: "digit 7 · test #123",
+# plane, or null. The map widget shows it in its tip (widgets/js/map.js: "digit 7 · test #123",
 # or "(x, y): what the decoder draws here"), found with the same nearest-digit rule its clicks use;
 # a page without the tip falls back to the point Plotly hovers (its customdata).
 HOVERED = """() => { const gd = document.querySelector('.le-map'); if (!gd) return null;

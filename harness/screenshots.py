@@ -28,7 +28,7 @@ from harness.browser import (
 from harness.widget import STATE, strip_draws, wait_for_strip
 
 SIZES = {"wide": (1500, 1000), "full-hd": (1920, 1080), "phone": (400, 850)}
-LESSON_READY = "() => !!document.querySelector('.le-status[data-name=\"lesson\"]')"
+LESSON_READY = "() => document.querySelector('.lp-root')?.dataset.complete || false"  # both planes drawn
 
 
 def settle(page, ms: int = 800) -> None:

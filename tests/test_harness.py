@@ -328,7 +328,7 @@ def test_the_real_map_without_plotly_is_diagnosed_not_awaited_forever(browser):
             watch(page)
             page.route("**/PlotlyChart.*.js", lambda route: route.abort())
             page.goto(server.url)
-            # The widget's own note (widgets/latent_map.js) comes 20 s after the map mounts; on a busy
+            # The widget's own note (widgets/js/main.js) comes 20 s after the map mounts; on a busy
             # machine the mount itself can take a minute.
             page.locator(".le-note").wait_for(state="visible", timeout=150_000)
             state = page_state(page)

@@ -1,4 +1,4 @@
-// The latent explorer widget (widgets/latent_map.py says what the server sends and reads back).
+// The latent explorer widget (widgets/morph_map.py says what the server sends and reads back).
 //
 // The browser holds its own copy of the view (model, map, path method, frames) and of the two
 // endpoints, so a click, a drag, a scrub or a change of β redraws the strip within a frame, from
@@ -9,7 +9,7 @@
 // geodesic replaces the straight line the browser shows while it is being computed.
 
 const WAIT_MS = 20000; // how long the map waits for Plotly and its first blobs before saying so
-const MAX_PENDING = 64; // events one message may carry (latent_map.py keeps the same bound)
+const MAX_PENDING = 64; // events one message may carry (morph_map.py keeps the same bound)
 
 function currentModel(state) {
   return modelEntry(state.data.models[state.shown.model]);
@@ -113,7 +113,7 @@ function bytes(base64) {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
 
-// An endpoint as the server sends it (widgets/latent_map.py end_data).
+// An endpoint as the server sends it (sections/map.py end_data).
 function endFrom(sent) {
   if (!sent) return null;
   const end = { ...sent, codes: {} };
