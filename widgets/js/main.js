@@ -318,6 +318,7 @@ function buildExplorer(parentElement) {
     if (resizeFrame) return;
     resizeFrame = requestAnimationFrame(() => {
       resizeFrame = 0;
+      if (!root.isConnected || root.clientWidth === 0) return; // leaving the page (another view): nothing to lay out
       root.classList.toggle("le-narrow", root.clientWidth < 760);
       if (state.data) {
         drawBase(state);
