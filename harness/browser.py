@@ -255,6 +255,7 @@ HOVERED = """() => { const gd = document.querySelector('.le-map'); if (!gd) retu
   const tip = gd.parentElement && gd.parentElement.querySelector('.le-tip');
   if (tip) {
     if (tip.style.display !== 'block') return null;
+    if (tip.dataset.click) return Number(tip.dataset.click);  // what a click there picks (the widget says)
     const digit = /test #(\\d+)/.exec(tip.textContent);
     if (digit) return Number(digit[1]);
     return tip.textContent.includes('what the decoder draws') ? -1 : null;
