@@ -48,10 +48,89 @@ function buildMap(state, parent) {
 
 function plotArea(state) {
   const layout = state.graph._fullLayout;
-  if (!layout || !layout.xaxis || !layout.yaxis || !layout.xaxis.l2p) return null;
+  if (!layout || !layout.xaxis || !layout.yaxis || !layout.xaxis.l2p) return state.previewShown ? previewArea(state) : null;
   const box = state.graph.getBoundingClientRect();
   const xa = layout.xaxis, ya = layout.yaxis;
   return { box, xa, ya, left: box.left + xa._offset, top: box.top + ya._offset, width: xa._length, height: ya._length };
+}
+
+// ---- the first paint, before Plotly has arrived ----
+// Streamlit's Plotly bundle takes a second or more to fetch and evaluate; the map's codes arrive far
+// sooner. Until Plotly has drawn, the same points are painted on a canvas laid exactly where Plotly
+// will put its plot area (fixed margins, the legend inside the right one, equal units centred as
+// Plotly's constrain="domain" does), and hover, clicks and drags already work on it.
+
+const MARGINS = { wide: { l: 42, r: 84, t: 34, b: 30 }, narrow: { l: 30, r: 8, t: 32, b: 22 } };
+
+function previewArea(state) {
+  const model = currentModel(state), codes = model.maps[state.shown.map], info = mapInfo(state);
+  if (!codes || !info) return null;
+  const { width, height } = mapSize(state);
+  const margin = width < 560 ? MARGINS.narrow : MARGINS.wide;
+  const room = { w: width - margin.l - margin.r, h: height - margin.t - margin.b };
+  let [x0, x1, y0, y1] = info.extent || [Infinity, -Infinity, Infinity, -Infinity];
+  if (!info.extent) {
+    for (let i = 0; i < codes.length; i += 2) {
+      x0 = Math.min(x0, codes[i]);
+      x1 = Math.max(x1, codes[i]);
+      y0 = Math.min(y0, codes[i + 1]);
+      y1 = Math.max(y1, codes[i + 1]);
+    }
+    const padX = 0.04 * (x1 - x0), padY = 0.04 * (y1 - y0); // Plotly's autorange pads about this much
+    [x0, x1, y0, y1] = [x0 - padX, x1 + padX, y0 - padY, y1 + padY];
+  }
+  let sx = room.w / (x1 - x0), sy = room.h / (y1 - y0), left = margin.l, top = margin.t;
+  if (info.extent) {
+    sx = sy = Math.min(sx, sy);
+    left += (room.w - (x1 - x0) * sx) / 2;
+    top += (room.h - (y1 - y0) * sy) / 2;
+  }
+  const w = (x1 - x0) * sx, h = (y1 - y0) * sy;
+  const xa = { _offset: left, _length: w, l2p: (x) => (x - x0) * sx, p2l: (p) => x0 + p / sx };
+  const ya = { _offset: top, _length: h, l2p: (y) => (y1 - y) * sy, p2l: (p) => y1 - p / sy };
+  const box = state.graph.getBoundingClientRect();
+  return { box, xa, ya, left: box.left + left, top: box.top + top, width: w, height: h, size: { width, height } };
+}
+
+function paintFirstMap(state) {
+  const area = previewArea(state), labels = state.labels, codes = currentModel(state).maps[state.shown.map];
+  if (!area || !labels) return false;
+  const { width, height } = area.size, ratio = window.devicePixelRatio || 1;
+  const key = `${state.shown.model}/${state.shown.map}/${width}x${height}`;
+  if (state.previewShown && state.previewKey === key) return true; // drawn already: nothing changed
+  state.previewKey = key;
+  const canvas = state.previewCanvas || (state.previewCanvas = element(state.mapBox, "canvas", "le-firstpaint"));
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  state.graph.style.height = `${height}px`; // the space Plotly will take, so nothing below moves
+  const context = canvas.getContext("2d");
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  context.fillStyle = "#fafafa";
+  context.fillRect(area.xa._offset, area.ya._offset, area.width, area.height);
+  const info = mapInfo(state), narrow = width < 560;
+  context.fillStyle = "#262730";
+  context.font = `${narrow ? 11 : 13}px sans-serif`;
+  context.fillText(narrow ? `${state.shown.model} · ${state.data.mapLabels[state.shown.map] || ""}` : info.title, 8, 20);
+  const size = state.shown.map === "plane" && state.shown.backdrop ? 3 : 4;
+  for (let digit = 0; digit < 10; digit++) {
+    context.fillStyle = DIGIT_COLOURS[digit];
+    context.globalAlpha = 0.75;
+    for (let i = 0; i < labels.length; i++) {
+      if (labels[i] !== digit) continue;
+      const x = area.xa._offset + area.xa.l2p(codes[2 * i]), y = area.ya._offset + area.ya.l2p(codes[2 * i + 1]);
+      context.beginPath();
+      context.arc(x, y, size / 2, 0, 2 * Math.PI);
+      context.fill();
+    }
+  }
+  context.globalAlpha = 1;
+  state.previewShown = true;
+  placeOverlay(state);
+  drawOverlay(state);
+  noteDrawn("firstpaint");
+  return true;
 }
 
 // Plot pixels (from the plot area's corner) of a point of the map, or null before the first draw.
@@ -106,8 +185,8 @@ function baseLayout(state, info, version) {
       text: narrow ? `${state.shown.model} · ${state.data.mapLabels[state.shown.map] || state.shown.map}` : info.title,
       x: 0.01, font: { size: narrow ? 11 : 13 },
     },
-    margin: narrow ? { l: 30, r: 8, t: 32, b: 22 } : { l: 42, r: 8, t: 34, b: 30 },
-    legend: { title: { text: "digit" }, itemsizing: "constant" },
+    margin: { ...(narrow ? MARGINS.narrow : MARGINS.wide), autoexpand: false },
+    legend: { title: { text: "digit" }, itemsizing: "constant", x: 1.02, xanchor: "left", y: 1, yanchor: "top" },
     // On a phone the legend would take rows of the screen: the tip names a digit under the finger instead.
     dragmode: "zoom", hovermode: false, plot_bgcolor: "#fafafa", showlegend: !narrow,
     xaxis: { showgrid: false, zeroline: false },
@@ -153,6 +232,7 @@ function mapSize(state) {
 function drawBase(state) {
   const Plotly = window.Plotly, model = currentModel(state), labels = state.labels;
   const mapName = state.shown.map, info = mapInfo(state);
+  if (!Plotly && !state.graph._fullLayout && paintFirstMap(state)) firstPaint(state);
   if (!Plotly || !labels || !model.maps[mapName] || !info) return false;
   const version = `${model.manifest.name}/${mapName}/${state.shown.backdrop}`;
   const layout = baseLayout(state, info, version);
@@ -172,6 +252,9 @@ function drawBase(state) {
     ? Plotly.newPlot(state.graph, traces, layout, state.data.config)
     : Plotly.react(state.graph, traces, layout, state.data.config);
   drawing.then(() => {
+    if (state.previewCanvas) state.previewCanvas.remove();
+    state.previewShown = false;
+    state.previewCanvas = null;
     firstPaint(state);
     if (fresh) {
       for (const event of ["plotly_relayout", "plotly_restyle", "plotly_afterplot", "plotly_legendclick"]) {
@@ -198,9 +281,9 @@ function afterDraw(state) {
 function pointIndex(state) {
   if (state.index) return state.index;
   const area = plotArea(state);
-  if (!area || !state.graph._fullData) return null;
+  if (!area) return null;
   const cell = 24, cells = new Map();
-  for (const trace of state.graph._fullData) {
+  for (const trace of state.graph._fullData || firstPaintTraces(state)) {
     if (trace.visible !== true || !trace.customdata || !/^[0-9]$/.test(trace.name)) continue;
     for (let i = 0; i < trace.x.length; i++) {
       const px = area.xa.l2p(trace.x[i]), py = area.ya.l2p(trace.y[i]);
@@ -213,6 +296,13 @@ function pointIndex(state) {
   }
   state.index = { cell, cells };
   return state.index;
+}
+
+// Before Plotly has drawn: the same traces, from the codes (every digit visible).
+function firstPaintTraces(state) {
+  const codes = currentModel(state).maps[state.shown.map];
+  if (!codes || !state.labels) return [];
+  return baseTraces(codes, state.labels, false).map((trace) => ({ ...trace, visible: true }));
 }
 
 function nearest(state, px, py, radius) {
@@ -368,6 +458,7 @@ function nearestOnPath(state, px, py) {
 
 function hideTip(state) {
   state.tip.style.display = "none";
+  state.tip.dataset.click = "";
 }
 
 function showTip(state, pointer, pictures, text) {
@@ -408,11 +499,16 @@ function updateTip(state) {
   const spot = locate(state, pointer.clientX, pointer.clientY);
   if (!spot) return hideTip(state);
   const model = currentModel(state), map = state.shown.map, info = mapInfo(state);
+  // What a click here would pick, whatever the tip shows (the browser tests read it: a tip on the
+  // path shows the path, yet a click on a digit lying on it still picks that digit).
+  const click = targetAt(state, spot, pointer.touch);
+  state.tip.dataset.click = click ? (click.kind === "test" ? String(click.index) : "-1") : "";
   const onPath = state.path ? nearestOnPath(state, spot.px, spot.py) : null;
   if (onPath && onPath.distance <= PATH_PX) {
     setScrub(state, onPath.t, "path");
     const code = pathAt(state, onPath.t);
-    return showTip(state, pointer, [decodedTile(state, code)], `on the path, ${Math.round(100 * onPath.t)}% of the way from A to B`);
+    const picks = click && click.kind === "test" ? ` · a click picks test #${click.index}` : "";
+    return showTip(state, pointer, [decodedTile(state, code)], `on the path, ${Math.round(100 * onPath.t)}% of the way from A to B${picks}`);
   }
   if (state.scrubSource === "path") setScrub(state, null);
   const point = nearest(state, spot.px, spot.py, pointer.touch ? TOUCH_PICK_PX : PICK_PX);
