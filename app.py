@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from explorer.assets import ROUTE, STORE, prepare
+from explorer.figures import map_info
 from explorer.lesson_assets import prepare_lesson
 from vae.family import shared_family, weights_folder
 
@@ -39,6 +40,7 @@ def preload() -> None:
     try:
         family = shared_family(weights_folder())
         prepare(family)
+        map_info(family)  # every map's axes and the z = 2 planes' backdrops: no first visitor waits for them
         prepare_lesson(family)  # the lesson's mosaics as PNGs: no visitor of the lesson waits for them
     except Exception:  # the page shows what is wrong with weights/ (and how to fix it) on every visit
         log.exception("preloading the models failed")

@@ -77,15 +77,17 @@ def main() -> None:
     if view.page == "lesson":
         lesson(family, view)  # draws no Plotly: its first paint does not wait for Streamlit's Plotly bundle
     else:
-        no_traceback(load_plotly)()
         map_slot = st.container()  # filled last: the map shows the drawn digit, drawn further down
         st.divider()
         drawn = draw_section(family, family.models[view.model])
         st.divider()
         inside_the_model(family, view)
-        prefetch_lesson(family)  # once idle, the browser fetches what the lesson's first drawing needs
         with map_slot:
             map_section(family, view, drawn)
+        # After the map in the page's order: the browser then fetches the widget's code and the map's codes
+        # while Streamlit's Plotly bundle (4.7 MB to fetch and evaluate) is still on its way, not after it.
+        no_traceback(load_plotly)()
+        prefetch_lesson(family)  # once idle, the browser fetches what the lesson's first drawing needs
     status("page", f"full run in {1000 * (time.perf_counter() - started):.1f} ms")
 
 

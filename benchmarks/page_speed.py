@@ -10,7 +10,8 @@ under the system's temp folder, served with this virtualenv). For each, in one r
 
   start     `streamlit run` spawned -> map drawn in a fresh browser page (--runs times, a fresh
             server each time), and the bytes received over the websocket and over HTTP before then;
-  warm      a fresh browser context on the running server: navigation -> map drawn (in the page);
+  warm      a fresh browser context on the running server: navigation -> map drawn, and -> the Plotly
+            graph ready (in the page), and the HTTP bytes until the map was drawn (resource timing);
   click     --pairs pairs of digits: pointerdown on the completing click -> the new strip shown
             (in the page, to the end of the frame that shows it: our canvas strip redrawn; the
             commit's strip image replaced and loaded), the server's run time for every click (the
@@ -21,7 +22,9 @@ under the system's temp folder, served with this virtualenv). For each, in one r
             while the scrub slider moves: synthetic pointer and input events, one per animation frame, 2 s;
   first visit   the server's full run when a model is shown for the first time, per beta;
   memory    the server's resident memory after start and after the clicks.
-"Map drawn" is the same test for every app: a Plotly graph with at least 10 traces laid out.
+"Map drawn": the 10,000 points on the screen: a Plotly graph of them laid out, or (this tree) the
+widget's first paint of them on a canvas, laid where Plotly's plot area will be, while Streamlit's
+Plotly bundle is still being fetched and evaluated; "Plotly graph ready" is the graph itself.
 """
 
 from __future__ import annotations
@@ -53,10 +56,16 @@ from harness.stats import percentile  # noqa: E402
 from harness.widget import ARM_TIMER, SINCE_DOWN, strip_draws  # noqa: E402
 
 START_COMMIT = "6578e6d"
-DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')]
+# The 10,000 points on the screen: a Plotly graph of them laid out, or this widget's own first paint of
+# them (a canvas where Plotly's plot area will be, while Streamlit's Plotly bundle is still on its way).
+PLOTLY_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')]
   .some((g) => g._fullData && g._fullData.length >= 10 && g._fullLayout && g._fullLayout.xaxis)"""
+DRAWN = f"""() => ({PLOTLY_DRAWN})()
+  || !!(window.__leMorphMap && window.__leMorphMap.log.some((e) => e.what === 'firstpaint'))"""
 # Resolves, at the end of a frame, with the time since navigation once the map is drawn.
 DRAWN_AT = f"""() => new Promise((done) => {{ const check = () => ({DRAWN})()
+  ? requestAnimationFrame(() => done(performance.now())) : requestAnimationFrame(check); check(); }})"""
+PLOTLY_AT = f"""() => new Promise((done) => {{ const check = () => ({PLOTLY_DRAWN})()
   ? requestAnimationFrame(() => done(performance.now())) : requestAnimationFrame(check); check(); }})"""
 # The commit's strip: its "morph" status changed and every image on the page has loaded.
 OLD_STRIP = """(previous) => new Promise((done) => { const check = () => {
@@ -156,15 +165,25 @@ def measure_start(browser, app: Path) -> dict:
     return result
 
 
-def measure_warm(browser, url: str, runs: int) -> list[float]:
-    times = []
+# Bytes the page received over HTTP until `t` (ms since navigation), from the browser's resource timing.
+HTTP_BYTES_UNTIL = """(t) => ['navigation', 'resource'].flatMap((kind) => performance.getEntriesByType(kind))
+  .filter((e) => e.responseEnd <= t).reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0)"""
+
+
+def measure_warm(browser, url: str, runs: int) -> dict:
+    """Fresh browser contexts on a running server: navigation -> the points on the screen, and -> the
+    Plotly graph laid out (the same moment for a bare Plotly page), in seconds; HTTP KB until the first."""
+    found = {"warm_s": [], "warm_plotly_s": [], "warm_http_kb": []}
     for _ in range(runs):
         context = browser.new_context(viewport={"width": 1500, "height": 1000})
         page = context.new_page()
         page.goto(url)
-        times.append(page.evaluate(DRAWN_AT) / 1000)
+        drawn = page.evaluate(DRAWN_AT)
+        found["warm_s"].append(drawn / 1000)
+        found["warm_http_kb"].append(page.evaluate(HTTP_BYTES_UNTIL, drawn) / 1024)
+        found["warm_plotly_s"].append(page.evaluate(PLOTLY_AT) / 1000)
         context.close()
-    return times
+    return found
 
 
 def explorer_ms(text: str) -> float:
@@ -260,7 +279,7 @@ def measure(name: str, runs: int, pairs: int) -> dict:
         starts = [measure_start(browser, app) for _ in range(runs)]
         result = {key: [start[key] for start in starts] for key in ("start_s", "ws_kb", "http_kb")}
         with streamlit_server(app=app) as server:
-            result["warm_s"] = measure_warm(browser, server.url, runs)
+            result.update(measure_warm(browser, server.url, runs))
             result["memory_start_mb"] = resident_mb(server.process.pid)
             if name != "floor":
                 result.update(measure_clicks(browser, server, pairs, ours=name == "current"))
@@ -272,6 +291,8 @@ def measure(name: str, runs: int, pairs: int) -> dict:
 ROWS = (  # label, measured values, summary, unit, shown as a ratio to the floor too
     ("`streamlit run` -> map drawn", "start_s", "p50", "s", True),
     ("warm server, fresh browser -> map drawn", "warm_s", "p50", "s", True),
+    ("warm server, fresh browser -> Plotly graph ready", "warm_plotly_s", "p50", "s", True),
+    ("HTTP KB before the map is drawn (warm, resource timing)", "warm_http_kb", "p50", "KB", False),
     ("websocket KB before the map is drawn", "ws_kb", "p50", "KB", False),
     ("HTTP KB before the map is drawn", "http_kb", "p50", "KB", False),
     ("pointerdown -> new strip shown", "strip_ms", "p50", "ms", False),

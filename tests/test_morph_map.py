@@ -130,6 +130,19 @@ def test_the_javascript_speaks_the_same_protocol():
         assert f'type: "{kind}"' in js or f'"{kind}"' in js, kind
 
 
+def test_the_scripts_declare_each_top_level_name_once():
+    """The scripts are concatenated into one module: a name declared in two files stops the whole widget."""
+    import collections
+    import re
+
+    declared = collections.Counter()
+    for name in morph_map.SCRIPTS:
+        source = (morph_map._HERE / "js" / name).read_text()
+        declared.update(re.findall(r"^(?:async\s+)?(?:function\*?|const|let|var|class)\s+(\w+)", source, re.M))
+    assert len(declared) > 50  # the pattern does find the declarations
+    assert [name for name, count in declared.items() if count > 1] == []
+
+
 @pytest.mark.parametrize(
     ("event", "says"),
     [
