@@ -41,7 +41,7 @@ def strip(images: np.ndarray, scale: int = 3, gap: int = 2, end_gap: int = 8) ->
 def png(picture: np.ndarray) -> bytes:
     """A uint8 (H, W) or (H, W, C) array as PNG bytes (the strip's download)."""
     buffer = io.BytesIO()
-    Image.fromarray(np.asarray(picture, dtype=np.uint8)).save(buffer, format="PNG", optimize=True)
+    Image.fromarray(np.asarray(picture, dtype=np.uint8)).save(buffer, format="PNG")  # not optimize=True: at start-up time counts more than a few % of bytes
     return buffer.getvalue()
 
 

@@ -159,7 +159,7 @@ function receive(state, data) {
     state.labels = new Uint8Array(buffer);
     refresh(state, "labels");
   }, () => {});
-  if (state.painted) preloadGroup(state);
+  if (state.plotted) preloadGroup(state);
   refresh(state, "data");
 }
 
@@ -205,13 +205,22 @@ function refresh(state, reason) {
   else state.baseFrame = requestAnimationFrame(() => (state.baseTimer = setTimeout(() => waitForPlotly(state), 0)));
 }
 
-// Once the map is on the screen: what the strip and the hover need, then the other models of this latent size.
+// Once the map's points are on the screen (the canvas before Plotly, or Plotly): what the strip needs.
 function firstPaint(state) {
   if (state.painted) return;
   state.painted = true;
+  refresh(state, "painted");
+}
+
+// Once Plotly has drawn the map: the hover's digit sprite, then the other models of this latent size.
+// Not sooner: while Streamlit's Plotly bundle is on its way they would compete with it for the
+// connection and the main thread.
+function plotted(state) {
+  firstPaint(state);
+  if (state.plotted) return;
+  state.plotted = true;
   state.sprite = image(state.data.digits.sprite);
   state.sprite.promise.then(() => renderPanel(state), () => {});
-  refresh(state, "painted");
   preloadGroup(state);
 }
 

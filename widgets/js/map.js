@@ -255,7 +255,7 @@ function drawBase(state) {
     if (state.previewCanvas) state.previewCanvas.remove();
     state.previewShown = false;
     state.previewCanvas = null;
-    firstPaint(state);
+    plotted(state);
     if (fresh) {
       for (const event of ["plotly_relayout", "plotly_restyle", "plotly_afterplot", "plotly_legendclick"]) {
         state.graph.on(event, () => afterDraw(state));
