@@ -26,47 +26,27 @@ tiny, hidden st.plotly_chart (`load_plotly`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from explorer.assets import STORE
 from explorer.untrusted import number, whole
 
-SCRIPTS = ("math.js", "assets.js", "map.js", "panel.js", "main.js")  # one module, in this order
+from .component import acknowledged, module_component, take_events
+
+SCRIPTS = ("common.js", "math.js", "assets.js", "map.js", "panel.js", "main.js")  # one module, in this order
 _HERE = Path(__file__).resolve().parent
 
 
-def _module_url() -> str:
-    """The widget's code and style as one JavaScript module, served (and cached for good) like the models'
-    arrays. Streamlit sends an inline component's code with every element of every run; this way each
-    element carries only the few-line loader below, and the browser fetches the module once."""
-    style = json.dumps((_HERE / "morph_map.css").read_text())
-    source = "\n".join((_HERE / "js" / name).read_text() for name in SCRIPTS)
-    source += "\nif (!document.getElementById('le-style')) { const tag = document.createElement('style'); "
-    source += f"tag.id = 'le-style'; tag.textContent = {style}; document.head.appendChild(tag); }}\n"
-    return STORE.put(source.encode(), "js")
-
-
-# A component's function may not wait: it starts the import and hands back a cleanup that reaches the
-# module's own once it has run (the module keeps one widget per element, so a repeated call is cheap).
-LOADER = """const loading = import(new URL(%s, window.location.href).href);
-export default function (component) {
-  let cleanup = null, gone = false;
-  loading.then((module) => { if (!gone) cleanup = module.default(component); }, (error) => {
-    component.parentElement.textContent = `The map's code did not load (${error.message}): reload the page.`;
-  });
-  return () => { gone = true; if (typeof cleanup === "function") cleanup(); };
-}"""
-_COMPONENT = st.components.v2.component(
+_COMPONENT = module_component(
     "latent_explorer_morph_map",
-    js=LOADER % json.dumps(_module_url()),
+    [_HERE / "js" / name for name in SCRIPTS],
+    _HERE / "morph_map.css",
+    "The map's",
     isolate_styles=False,  # Plotly styles its modebar from the document's stylesheet
 )
-MAX_QUEUE = 64  # events one message may carry; more than a person makes between two reruns
 EVENT_TYPES = ("pick", "point", "set", "swap", "clear", "view")
 TEXT_LIMIT = 40  # characters of a model, map or method name from the browser
 
@@ -78,22 +58,13 @@ def load_plotly() -> None:
     st.html("<style>.st-key-le-plotly-loader { display: none; }</style>")
 
 
-def _ack_key(key: str) -> str:
-    return f"_morph_map_ack:{key}"
-
-
 def _text(value) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= TEXT_LIMIT else None
 
 
-def _clean(event) -> dict | None:
-    """One event from the browser, with only the fields its type has, each of the right type; else None."""
-    if not isinstance(event, Mapping):
-        return None
-    serial, kind = whole(event.get("serial")), event.get("type")
-    if serial is None or kind not in EVENT_TYPES:
-        return None
-    clean = {"serial": serial, "type": kind}
+def _fields(kind: str, event: Mapping) -> dict:
+    """An event's own fields, each of the right type or None."""
+    clean = {}
     if kind in ("pick", "set") and "index" in event:
         clean["index"] = whole(event.get("index"))
     if kind in ("point", "set") and "map" in event:
@@ -113,34 +84,8 @@ def _clean(event) -> dict | None:
 
 
 def new_events(key: str) -> list[dict]:
-    """The events of widget `key` that no run has handled yet, oldest first; marks them handled.
-
-    The payload comes from the browser and is untrusted: malformed entries are dropped here
-    (fields keep their names with None where a value was unusable), and the caller still checks
-    indices, points and names against the model. Safe to call twice in a run (the second call
-    returns nothing).
-    """
-    state = st.session_state.get(key)
-    try:
-        latest = state["event"] if isinstance(state, Mapping) else getattr(state, "event", None)
-    except (KeyError, TypeError):
-        latest = None
-    if not isinstance(latest, Mapping):
-        return []
-    pending = latest.get("pending")
-    queue = list(pending[-MAX_QUEUE:]) if isinstance(pending, list) else []
-    handled = st.session_state.get(_ack_key(key), 0)
-    fresh, seen = [], handled
-    for event in map(_clean, [*queue, latest]):
-        if event is not None and event["serial"] > seen:
-            fresh.append(event)
-            seen = event["serial"]
-    st.session_state[_ack_key(key)] = seen
-    return fresh
-
-
-def acknowledged(key: str) -> int:
-    return st.session_state.get(_ack_key(key), 0)
+    """The events of widget `key` that no run has handled yet, oldest first, with their own fields only."""
+    return take_events(key, EVENT_TYPES, _fields)
 
 
 def morph_map(key: str, data: dict, on_event=None) -> None:

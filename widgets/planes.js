@@ -12,8 +12,6 @@
 // the probed point. Each epoch's mosaic (PNG) and codes (float32) are fetched once by URL.
 
 const SHARED = (window.__latentLesson = window.__latentLesson || {
-  blobs: new Map(), // url -> {promise, value}
-  images: new Map(), // url -> {image, ready, promise}
   serials: new Map(), // component name -> last event serial sent (survives remounts)
   log: [], // {what, epoch, at}: every drawing of the planes, read by the benchmark and the tests
   scrolled: 0, // the last scroll token acted on
@@ -33,50 +31,6 @@ const TAP_SLOP_PX = 6;
 const MIN_TILE_PX = 28; // the smallest sample picture; a narrow column shows fewer of them
 const WAIT_MS = 20000; // how long the planes may stay incomplete before the page says so
 const RETRY_MS = 2000; // a blob that failed to arrive is asked for again after this long
-
-function blob(url) {
-  let entry = SHARED.blobs.get(url);
-  if (!entry) {
-    entry = { value: null };
-    entry.promise = fetch(url)
-      .then((response) => {
-        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-        return response.arrayBuffer();
-      })
-      .then((buffer) => (entry.value = buffer))
-      .catch((error) => {
-        SHARED.blobs.delete(url); // a later call tries again
-        throw error;
-      });
-    SHARED.blobs.set(url, entry);
-  }
-  return entry;
-}
-
-function picture(url) {
-  let entry = SHARED.images.get(url);
-  if (!entry) {
-    entry = { image: new Image(), ready: false };
-    entry.promise = new Promise((resolve, reject) => {
-      entry.image.onload = () => resolve((entry.ready = true));
-      entry.image.onerror = () => {
-        SHARED.images.delete(url);
-        reject(new Error(`${url}: image did not load`));
-      };
-    });
-    entry.image.src = url;
-    SHARED.images.set(url, entry);
-  }
-  return entry;
-}
-
-function element(parent, tag, className, text) {
-  const made = document.createElement(tag);
-  if (className) made.className = className;
-  if (text !== undefined) made.textContent = text;
-  parent.appendChild(made);
-  return made;
-}
 
 // --- numbers -------------------------------------------------------------------------------------
 
@@ -316,7 +270,7 @@ function buildRows(state, samples, key) {
     const canvas = element(box, "canvas", "lp-strip");
     const entry = { box, canvas, row, shown: 0 };
     column.rows.push(entry);
-    picture(row.strip).promise.then(() => drawStrip(entry));
+    image(row.strip).promise.then(() => drawStrip(entry));
   }
 }
 
@@ -324,14 +278,14 @@ function buildRows(state, samples, key) {
 function loadShown(state) {
   const shown = models(state).flatMap((model) => {
     const frame = frameOf(state, model);
-    return [picture(frame.mosaic).promise, blob(frame.mu).promise];
+    return [image(frame.mosaic).promise, blob(frame.mu).promise];
   });
   Promise.all(shown).then(
     () => {
       schedule(state);
       for (const model of models(state)) {
         for (const frame of model.frames) {
-          picture(frame.mosaic);
+          image(frame.mosaic);
           blob(frame.mu);
         }
       }
@@ -475,7 +429,7 @@ function sizeCanvas(canvas, width, height) {
 function drawStrip(entry) {
   const { canvas, row } = entry;
   const width = entry.box.clientWidth;
-  const source = picture(row.strip);
+  const source = image(row.strip);
   if (!width || !source.ready) return;
   const count = Math.max(1, Math.min(row.reads.length, Math.floor(width / MIN_TILE_PX)));
   const tile = Math.min(48, Math.floor(width / count));
@@ -566,7 +520,7 @@ function drawPlane(state, plane, model, frame, view, width, height) {
   context.clip();
   const [bx0, bx1, by0, by1] = frame.box;
   const left = p.px(bx0), right = p.px(bx1), top = p.py(by1), bottom = p.py(by0);
-  const mosaic = picture(frame.mosaic);
+  const mosaic = image(frame.mosaic);
   const mu = blob(frame.mu).value;
   if (!mosaic.ready) redrawWhen(state, mosaic.promise);
   if (!mu) redrawWhen(state, blob(frame.mu).promise);
@@ -767,7 +721,7 @@ function prefetch(urls) {
   const start = () => {
     for (const url of urls || []) {
       if (typeof url !== "string" || !url.startsWith("/le-assets/")) continue;
-      if (url.endsWith(".png")) picture(url);
+      if (url.endsWith(".png")) image(url);
       else blob(url).promise.catch(() => {}); // the lesson asks again if this one failed
     }
   };

@@ -1,51 +1,11 @@
-// What the widgets fetch over HTTP (app.py's /le-assets route): each blob once per page, and the
-// browser's HTTP cache keeps it across visits (the URLs are content hashes, served immutable).
-// A model's entry fills in as its blobs arrive; `whenReady` calls back once everything asked for is there.
+// The models' arrays in the browser (common.js's blob() fetches each once). A model's entry fills in
+// as its blobs arrive; `whenReady` calls back once everything asked for is there.
 
 const SHARED = (window.__leMorphMap = window.__leMorphMap || {
-  blobs: new Map(), // url -> {promise, value, error}
-  images: new Map(), // url -> {image, ready}
   models: new Map(), // decoder url -> model entry
   serials: new Map(), // widget name -> last event serial sent (survives remounts)
   log: [], // {what, at} of drawn strips, read by the benchmark
 });
-
-function blob(url) {
-  let entry = SHARED.blobs.get(url);
-  if (!entry) {
-    entry = { value: null, error: null };
-    entry.promise = fetch(url)
-      .then((response) => {
-        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-        return response.arrayBuffer();
-      })
-      .then((buffer) => (entry.value = buffer))
-      .catch((error) => {
-        entry.error = error;
-        SHARED.blobs.delete(url); // a later call tries again
-        throw error;
-      });
-    SHARED.blobs.set(url, entry);
-  }
-  return entry;
-}
-
-function image(url) {
-  let entry = SHARED.images.get(url);
-  if (!entry) {
-    entry = { image: new Image(), ready: false };
-    entry.promise = new Promise((resolve, reject) => {
-      entry.image.onload = () => resolve((entry.ready = true));
-      entry.image.onerror = () => {
-        SHARED.images.delete(url);
-        reject(new Error(`${url}: image did not load`));
-      };
-    });
-    entry.image.src = url;
-    SHARED.images.set(url, entry);
-  }
-  return entry;
-}
 
 // One model: {manifest, decoder, mu, maps: {name: Float32Array}}; fields stay null until loaded.
 function modelEntry(manifest) {

@@ -21,14 +21,6 @@ const PRIOR_CIRCLES = [
   [2, 1 - Math.exp(-2)],
 ];
 
-function element(parent, tag, className, text) {
-  const made = document.createElement(tag);
-  if (className) made.className = className;
-  if (text !== undefined) made.textContent = text;
-  parent.appendChild(made);
-  return made;
-}
-
 function buildMap(state, parent) {
   const box = element(parent, "div", "le-mapbox");
   state.note = element(box, "div", "le-note");
