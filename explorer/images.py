@@ -41,7 +41,8 @@ def strip(images: np.ndarray, scale: int = 3, gap: int = 2, end_gap: int = 8) ->
 def png(picture: np.ndarray) -> bytes:
     """A uint8 (H, W) or (H, W, C) array as PNG bytes (the strip's download)."""
     buffer = io.BytesIO()
-    Image.fromarray(np.asarray(picture, dtype=np.uint8)).save(buffer, format="PNG")  # not optimize=True: at start-up time counts more than a few % of bytes
+    # Not optimize=True: at start-up (the plane backdrops, the lesson's mosaics) time counts more than a few % of bytes.
+    Image.fromarray(np.asarray(picture, dtype=np.uint8)).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
