@@ -498,6 +498,50 @@ def test_the_map_is_sized_to_the_screen(browser, server, width):
     context.close()
 
 
+# Page pixels of the shown map's codes for some test digits, and which of the first `count` digits
+# stand at least `clear` px from every other digit, both from the widget's own mapping (lePixels).
+MAP_PIXELS = f"""([indices, count, clear]) => {{ const s = {STATE}, g = s.graph;
+  const entry = window.__leMorphMap.models.get(s.data.models[s.shown.model].decoder);
+  const codes = entry.maps[s.shown.map], n = codes.length / 2, at = (i) => g.lePixels(codes[2 * i], codes[2 * i + 1]);
+  const all = Array.from({{length: n}}, (_, i) => at(i)), alone = [];
+  for (let i = 0; i < count && alone.length < 5; i++) {{
+    const [x, y] = all[i];
+    if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
+    if (all.every((p, j) => j === i || Math.hypot(p[0] - x, p[1] - y) >= clear)) alone.push(i);
+  }}
+  return {{pixels: indices.map((i) => all[i]), alone}}; }}"""
+FIRST_PAINT = "() => !!window.__leMorphMap && window.__leMorphMap.log.some((e) => e.what === 'firstpaint')"
+PLOTLY_DRAWN = "() => { const g = document.querySelector('.le-map'); return !!(g && g._fullLayout && g._fullData); }"
+
+
+@pytest.mark.parametrize(("width", "height"), [(1500, 1000), (400, 850)])
+def test_the_first_paint_lies_where_plotly_draws_and_hover_works_on_it(browser, server, width, height):
+    """Before Streamlit's Plotly bundle arrives the widget paints the codes on a canvas: every point where
+    Plotly will draw it, and the pointer already names the digit a click would pick."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    held = []
+    page.route("**/PlotlyChart.*.js", lambda route: held.append(route))  # Plotly waits until the test lets it through
+    try:
+        page.goto(server.url)
+        page.wait_for_function(FIRST_PAINT, timeout=120_000)
+        assert page.evaluate("!window.Plotly") and not page.evaluate(PLOTLY_DRAWN)
+        early = page.evaluate(MAP_PIXELS, [list(range(0, 10_000, 250)), 400, 8.0])
+        assert early["alone"], "no digit stands clear on the first paint"
+        for index in early["alone"][:2]:
+            [xy] = page.evaluate(MAP_PIXELS, [[index], 0, 0])["pixels"]
+            hover(page, xy, index)  # the tip names it: a click there would pick it
+        assert held, "the Plotly chunk was never asked for"
+        for route in held:
+            route.continue_()
+        page.wait_for_function(PLOTLY_DRAWN, timeout=120_000)
+        late = page.evaluate(MAP_PIXELS, [list(range(0, 10_000, 250)), 0, 0])
+        pairs = zip(early["pixels"], late["pixels"], strict=True)
+        gaps = [max(abs(a - b) for a, b in zip(p, q, strict=True)) for p, q in pairs]
+        assert max(gaps) <= 1.5, f"first paint vs Plotly, px: {sorted(gaps)[-5:]}"
+    finally:
+        page.close()
+
+
 def test_the_map_says_so_when_plotly_never_loads(browser, server):
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     page.route("**/PlotlyChart.*.js", lambda route: route.abort())  # Streamlit's Plotly chunk never arrives

@@ -36,6 +36,11 @@ function buildMap(state, parent) {
   state.tipText = element(state.tip, "div", "le-tip-text");
   state.mapBox = box;
   state.graph.leState = state;
+  // Page pixels of a map point, from Plotly's axes or, before Plotly has drawn, the first paint's (tests).
+  state.graph.lePixels = (x, y) => {
+    const area = plotArea(state);
+    return area ? [area.left + area.xa.l2p(x), area.top + area.ya.l2p(y)] : null;
+  };
 }
 
 function plotArea(state) {
