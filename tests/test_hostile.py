@@ -473,13 +473,15 @@ def test_a_big_upload_in_the_real_page_stays_within_budget_and_is_read_once(tmp_
         before = resident_mb(pid)
         with open(f"/proc/{pid}/clear_refs", "w") as refs:
             refs.write("5")  # the server's peak restarts from now
-        read_ms = run_ms(page, send(page, "big"))  # the run that reads it
-        growth = _peak_mb(pid) - before
+        # The upload may take two runs (the uploader's own, then the one that reads the file): the peak is
+        # read after the reruns that follow, so it covers the decode whichever run did it.
+        read_ms = run_ms(page, send(page, "big"))
         big_ms = reruns(page)
+        growth = _peak_mb(pid) - before
         browser.close()
     print(
-        f"server {before:.0f} MB; reading the big upload: {read_ms:.0f} ms, peak +{growth:.0f} MB; "
-        f"reruns after a small upload {small_ms} ms, after the big one {big_ms} ms"
+        f"server {before:.0f} MB; the runs after the big upload: {[read_ms, *big_ms]} ms, peak +{growth:.0f} MB; "
+        f"reruns after a small upload {small_ms} ms"
     )
     assert growth <= 150, growth
     assert growth >= 20, growth  # the decode shows: the probe measures the right process
