@@ -222,7 +222,7 @@ def test_forged_events_change_nothing(lesson, event):
     assert lesson.session_state["probe"] is None
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     payload=st.one_of(
         st.none(),

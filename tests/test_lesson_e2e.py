@@ -95,10 +95,11 @@ def test_the_first_screen_shows_the_evidence_without_scrolling(browser, server, 
     page.close()
 
 
-def test_the_lesson_view_is_few_words_and_no_notation_none_or_paths(browser, server):
-    page = open_lesson(browser, server)
+@pytest.mark.parametrize(("width", "height"), [(1500, 1000), (1920, 1080), (400, 850)])
+def test_the_lesson_view_is_few_words_and_no_notation_none_or_paths(browser, server, width, height):
+    page = open_lesson(browser, server, width, height)
     seen = layout(page)
-    print(f"lesson view: {seen['words']} words")  # the figure docs/lesson.md quotes
+    print(f"lesson view at {width} px: {seen['words']} words")  # the figures docs/lesson.md quotes
     assert seen["words"] <= WORD_BUDGET, seen["text"]
     for line in seen["text"].splitlines():
         assert not SCIENTIFIC.search(line), line

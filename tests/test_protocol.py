@@ -142,7 +142,7 @@ class TestAgainstTheServer:
 
 @pytest.mark.slow
 def test_sessions_opened_and_closed_give_their_memory_back():
-    ttl = 2  # seconds a closed session is kept for a reconnect (the page's config says 30)
+    ttl = 2  # seconds a closed session is kept for a reconnect (the page's config says 10)
     with streamlit_server(env_extra={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(ttl)}) as server:
         report = asyncio.run(churn(server, count=30, reap_after_s=ttl + 1.0))
     print(churn_line(report))

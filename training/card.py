@@ -62,7 +62,7 @@ def _notes(records: list) -> str:
 FOOTER = """
 ## Files
 - `vae-<model>.safetensors`: weights + JSON metadata (config, training, metrics, a
-  SHA-256 of the tensors). Loaded with `vae.checkpoint.load_checkpoint`; nothing is
+  SHA-256 of the tensors). Read with `vae.checkpoint.read_checkpoint`; nothing is
   unpickled, and an edited or truncated file is refused.
 - `atlas-<model>.npz`: mu and logvar of every test digit and the 2-D map
   coordinates (PCA and t-SNE for z = 20; the latent plane itself for z = 2).
