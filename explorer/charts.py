@@ -109,6 +109,7 @@ def analytics_figure(analytics, title: str) -> dict:
                 "zmin": 0,
                 "zmax": 1,
                 "colorscale": "Blues",
+                "reversescale": True,  # as on the per-β chart: likely digits dark
                 "showscale": False,
                 "hovertemplate": "frame %{x}: P(%{y}) = %{z:.2f}<extra></extra>",
                 "xaxis": "x",
@@ -154,6 +155,7 @@ def compare_analytics_figure(betas: list[float], analytics: list) -> dict:
             "zmin": 0,
             "zmax": 1,
             "colorscale": "Blues",
+            "reversescale": True,  # Plotly's Blues runs dark to pale: sure frames dark, unsure ones pale
             "text": [[str(int(d)) for d in row] for row in predicted],
             "texttemplate": "%{text}",
             "colorbar": {"title": {"text": "P"}},

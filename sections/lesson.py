@@ -76,7 +76,8 @@ def lede(family: Family) -> str:
     ae, vae = (family.models[name].variant.beta for name in LESSON_MODELS)
     return (
         f"An autoencoder (β = {ae:g}) and a VAE (β = {vae:g}), {trained_alike(family)}, both squeeze a digit into "
-        "two numbers and draw it back; only the VAE's loss pulls those codes towards N(0, I). Decoded draws of N(0, I):"
+        "a few numbers (20 in the top rows, 2 in the planes) and draw it back; only the VAE's loss pulls those "
+        "codes towards N(0, I). Decoded draws of N(0, I):"
     )
 
 

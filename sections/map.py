@@ -21,7 +21,7 @@ from explorer.safe_text import plain
 from explorer.share import FRAMES_RANGE, PLANE_LIMIT, View
 from explorer.state import POINT_MAPS, Endpoint, Endpoints, map_point, test_digit
 from vae.atlas import MAP_LABELS
-from vae.family import Family
+from vae.family import Family, load_showcase, weights_folder
 from vae.paths import METHODS
 from vae.sampling import READABLE
 from widgets.morph_map import morph_map, new_events
@@ -32,7 +32,7 @@ from .morph import PathResult, path_for, reading, under_the_map
 from .runtime import no_traceback, status
 
 EVENT_LOG = "map_event_log"  # the last events handled, for the page's status marker (tests read it)
-PICK_HINT = "Click a dot for A and another for B; drag A or B to move them; hover the path or the strip to scrub."
+PICK_HINT = "Pick a dot for A and another for B; drag A or B to move them; move along the path or the strip to scrub."
 
 
 def take_events(family: Family) -> tuple[bool, list[str]]:
@@ -190,17 +190,30 @@ def widget_data(
         "drawn": end_data(family, drawn),
         "paths": paths,
         "reading": summary,
-        "hint": showcase_hint(chosen) if st.session_state.get(session.SHOWCASE) and chosen.complete else PICK_HINT,
+        "hint": showcase_hint(chosen) if showing_showcase(view, chosen) else PICK_HINT,
         "config": figures.PLOT_CONFIG,
         "aspect": 0.82,
     }
+
+
+def showing_showcase(view: View, chosen: Endpoints) -> bool:
+    """Whether the strip is the first visit's pair exactly as its rule measured it (model, path, frames):
+    only then does the hint's claim about every frame hold."""
+    if not (st.session_state.get(session.SHOWCASE) and chosen.complete):
+        return False
+    showcase = load_showcase(weights_folder())
+    return (view.model, view.method, view.frames) == (
+        showcase.get("model"),
+        showcase.get("method"),
+        showcase.get("frames"),
+    )
 
 
 def showcase_hint(chosen: Endpoints) -> str:
     """What a first visit is looking at (training/showcase.py picked the pair by its stated rule)."""
     return (
         f"A morph to start with: {chosen.a.label} turning into {chosen.b.label}, a pair picked so that the "
-        f"classifier reads every frame as a digit at P ≥ {READABLE:g}. Click two dots for your own pair."
+        f"classifier reads every frame as a digit at P ≥ {READABLE:g}. Pick two dots for your own pair."
     )
 
 

@@ -130,8 +130,8 @@ def geodesic_words(report: GeodesicReport) -> str:
     count = measured.get("saving_pairs")
     verdict = {
         None: "no reference distribution is shipped, so no verdict",
-        "no better": "no better than the straight line: the prior term, which keeps the path near N(0, I), pulled it "
-        "away without making the images change less; here the straight line is the better path",
+        "no better": "no better than the straight line, whose curve energy is no higher (the prior term, which "
+        "keeps the path near N(0, I), pulled it off the line); here the straight line is the better path",
         "real detour": f"a real detour: it saves more than on 90% of {count} random pairs where a geodesic saves "
         f"anything (their ratio ×{measured.get('p10', 0):.2f} or above)",
         "nearly straight": f"nearly the straight line: it saves less than on 90% of {count} random pairs where a "
@@ -142,5 +142,5 @@ def geodesic_words(report: GeodesicReport) -> str:
     return (
         f"Geodesic ({GEODESIC_POINTS} points, {report.steps} optimiser steps): curve energy "
         f"{report.energy:.1f} vs {report.linear_energy:.1f} for the straight line "
-        f"(×{ratio:.2f}), decoded length ×{report.length_ratio:.2f}: {verdict}."
+        f"(×{ratio:.2f}), decoded length ×{report.length_ratio:.2f}. Verdict: {verdict}."
     )

@@ -114,7 +114,9 @@ def restore_from_url(family: Family) -> str | None:
     apply_view(family, view)
     if not warnings:
         return None
-    return "Some of this link's settings could not be used, so defaults stand in for them: " + "; ".join(warnings) + "."
+    return (
+        "Some of this link's settings could not be used and were left at their defaults: " + "; ".join(warnings) + "."
+    )
 
 
 def apply_view(family: Family, view: View, replace_endpoints: bool = False) -> None:

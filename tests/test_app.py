@@ -37,11 +37,15 @@ def test_a_first_visit_opens_on_the_showcase_pair_already_morphing(app):
     assert (chosen(app).a.index, chosen(app).b.index) == (showcase["a"], showcase["b"])
     assert status(app, "morph").startswith(f"10 frames, linear path from test #{showcase['a']}")
     data = widget_data(app)
-    assert "Click two dots for your own pair" in data["hint"] and data["reading"]["digits"]
+    assert "Pick two dots for your own pair" in data["hint"] and data["reading"]["digits"]
     assert data["reading"]["digits"] == [int(d) for d in showcase["figures"]["reads"]]  # the rule's reading, again
+    send(app, "view", model="z20-beta8")  # the rule measured the default model only: its claim goes with it
+    assert widget_data(app)["hint"].startswith("Pick a dot for A")
+    send(app, "view", model=showcase["model"])
+    assert "Pick two dots for your own pair" in widget_data(app)["hint"]
     send(app, "pick", index=5)  # the visitor's own first click: a new pair, and the showcase hint goes
     assert chosen(app).a.index == 5 and chosen(app).b is None
-    assert widget_data(app)["hint"].startswith("Click a dot for A")
+    assert widget_data(app)["hint"].startswith("Pick a dot for A")
 
 
 def test_two_picks_make_a_path_of_n_frames(app):

@@ -395,8 +395,11 @@ function setScrub(state, t, source) {
 function drawPreview(state) {
   const path = state.path;
   if (!path) {
-    paintPixels(state.preview, null);
-    state.previewText.textContent = "";
+    // One endpoint chosen: show it, and what comes next, where the morph will play.
+    const end = state.ends.a || state.ends.b;
+    if (end) paintOriginal(state, state.preview, end);
+    else paintPixels(state.preview, null);
+    state.previewText.textContent = !end ? "" : state.ends.a ? "A chosen: pick a dot for B" : "B chosen: pick a dot for A";
     return;
   }
   if (state.scrub !== null) {
