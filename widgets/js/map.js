@@ -22,6 +22,14 @@ const PRIOR_CIRCLES = [
 ];
 
 function buildMap(state, parent) {
+  // A phone's map has no room for Plotly's legend: one line of coloured digits above it instead.
+  state.key = element(parent, "div", "le-key");
+  state.key.setAttribute("aria-label", "colours of the digits 0 to 9");
+  DIGIT_COLOURS.forEach((colour, digit) => {
+    const item = element(state.key, "span", "le-key-item", String(digit));
+    element(item, "i").style.background = colour;
+    item.prepend(item.lastChild);
+  });
   const box = element(parent, "div", "le-mapbox");
   state.note = element(box, "div", "le-note");
   state.graph = element(box, "div", "le-map");
@@ -90,6 +98,7 @@ function previewArea(state) {
 }
 
 function paintFirstMap(state) {
+  state.key.style.display = mapSize(state).width < 560 ? "flex" : "none"; // before measuring: it moves the map
   const area = previewArea(state), labels = state.labels, codes = currentModel(state).maps[state.shown.map];
   if (!area || !labels) return false;
   const { width, height } = area.size, ratio = window.devicePixelRatio || 1;
@@ -176,6 +185,7 @@ function baseTraces(codes, labels, faint) {
 function baseLayout(state, info, version) {
   const { width, height } = mapSize(state);
   const narrow = width < 560;
+  state.key.style.display = narrow ? "flex" : "none";
   const layout = {
     width, height, autosize: false, uirevision: version,
     title: {
