@@ -160,6 +160,21 @@ def test_beta_and_frames_redraw_at_once_and_the_server_follows(page):
     )
 
 
+def test_a_latent_size_without_the_shown_beta_says_which_beta_it_shows(browser, server):
+    page = open_app(browser, server.url + "/?model=z20-beta8&a=3&b=7")
+    try:
+        page.get_by_role("button", name="z = 2", exact=True).click()
+        page.wait_for_function(f"() => {STATE}.shown.model === 'z2-beta1'", timeout=10_000)
+        hint = page.locator(".le-hint").text_content()
+        assert hint.startswith("z = 2 was trained with β = 0 and 1 only: showing β = 1."), hint
+        page.get_by_role("button", name="β = 0", exact=True).click()  # the visitor's own choice: no notice
+        page.wait_for_function(f"() => {STATE}.shown.model === 'z2-beta0'", timeout=10_000)
+        assert "was trained with" not in page.locator(".le-hint").text_content()
+        assert exception_boxes(page) == 0
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("query", ["?model=z2-beta1&map=plane&a=3&b=7", "?model=z20-beta1&map=pca&a=3&b=7"])
 def test_dragging_b_moves_the_strip_live_and_commits_on_release(browser, server, query):
     page = open_app(browser, server.url + "/" + query)

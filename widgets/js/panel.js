@@ -116,11 +116,18 @@ function renderToolbar(state) {
   choices(state.toolbar.latent, latentSizes.map((z) => [z, `z = ${z}`, z === 2 ? "a 2-D code: the map is the latent plane itself" : `a ${z}-D code, flattened to 2-D`]), model.latent, (z) => {
     const group = Object.values(data.models).filter((m) => m.latent === z).sort((p, q) => p.beta - q.beta);
     const same = group.find((m) => m.beta === model.beta) || group.find((m) => m.beta === 1) || group[0];
+    // Said, not done silently: the β shown changes when the other latent size was not trained with it.
+    const betas = group.map((m) => formatNumber(m.beta)).join(" and ");
+    state.notice = same.beta === model.beta ? null
+      : `z = ${z} was trained with β = ${betas} only: showing β = ${formatNumber(same.beta)}.`;
     changeView(state, { model: same.name, map: Object.keys(same.maps)[0] });
   });
   const group = Object.values(data.models).filter((m) => m.latent === model.latent).sort((p, q) => p.beta - q.beta);
   state.toolbar.betas.style.display = group.length > 1 ? "" : "none";
-  choices(state.toolbar.betas, group.map((m) => [m.name, `β = ${formatNumber(m.beta)}`, m.beta === 0 ? "β = 0: a plain autoencoder" : "the weight of the KL term"]), shown.model, (name) => changeView(state, { model: name }));
+  choices(state.toolbar.betas, group.map((m) => [m.name, `β = ${formatNumber(m.beta)}`, m.beta === 0 ? "β = 0: a plain autoencoder" : "the weight of the KL term"]), shown.model, (name) => {
+    state.notice = null;
+    changeView(state, { model: name });
+  });
   const maps = Object.keys(model.maps);
   choices(state.toolbar.maps, maps.map((m) => [m, data.mapLabels[m] || m]), shown.map, (map) => changeView(state, { map }));
   // Toggles: each its own one-button choice, pressed when on.
@@ -438,5 +445,5 @@ function renderPanel(state) {
   renderStrip(state);
   drawPreview(state);
   renderCompare(state);
-  state.hint.textContent = state.data.hint || "";
+  state.hint.textContent = [state.notice, state.data.hint].filter(Boolean).join(" ");
 }
