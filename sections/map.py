@@ -21,7 +21,7 @@ from explorer.safe_text import plain
 from explorer.share import FRAMES_RANGE, PLANE_LIMIT, View
 from explorer.state import POINT_MAPS, Endpoint, Endpoints, map_point, test_digit
 from vae.atlas import MAP_LABELS
-from vae.family import Family, load_showcase, weights_folder
+from vae.family import Family, weights_folder
 from vae.paths import METHODS
 from vae.sampling import READABLE
 from widgets.morph_map import morph_map, new_events
@@ -29,7 +29,7 @@ from widgets.morph_map import morph_map, new_events
 from . import session
 from .find import find_panel
 from .morph import PathResult, path_for, reading, under_the_map
-from .runtime import no_traceback, status
+from .runtime import no_traceback, showcase_file, status
 
 EVENT_LOG = "map_event_log"  # the last events handled, for the page's status marker (tests read it)
 PICK_HINT = "Pick a dot for A and another for B; drag A or B to move them; move along the path or the strip to scrub."
@@ -201,7 +201,7 @@ def showing_showcase(view: View, chosen: Endpoints) -> bool:
     only then does the hint's claim about every frame hold."""
     if not (st.session_state.get(session.SHOWCASE) and chosen.complete):
         return False
-    showcase = load_showcase(weights_folder())
+    showcase = showcase_file(weights_folder())
     return (view.model, view.method, view.frames) == (
         showcase.get("model"),
         showcase.get("method"),

@@ -8,7 +8,7 @@ from functools import wraps
 import streamlit as st
 
 from vae.checkpoint import CheckpointError
-from vae.family import Family, load_lesson_file, shared_family
+from vae.family import Family, load_lesson_file, load_showcase, shared_family
 
 log = logging.getLogger("latent_explorer")
 
@@ -24,6 +24,12 @@ def get_family(folder: str) -> Family:
 def lesson_file(folder: str) -> dict:
     """weights/lesson.json (the lesson's presets, the geodesic's measured ratios), read once per server."""
     return load_lesson_file(folder)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def showcase_file(folder: str) -> dict:
+    """weights/showcase.json (the pair a first visit opens on, and how it was measured), read once per server."""
+    return load_showcase(folder)
 
 
 def weights_error(error: CheckpointError) -> None:

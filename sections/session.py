@@ -25,8 +25,10 @@ from explorer.share import (
     to_query,
 )
 from explorer.state import Endpoint, Endpoints, drawing_bytes, drawn_digit, map_point, test_digit
-from vae.family import DEFAULT_MODEL, Family, load_showcase, weights_folder
+from vae.family import DEFAULT_MODEL, Family, weights_folder
 from vae.paths import METHODS
+
+from .runtime import showcase_file
 
 MODEL = "view_model"
 MAP = "view_map"
@@ -105,7 +107,7 @@ def restore_from_url(family: Family) -> str | None:
     params = st.query_params.to_dict()
     view, warnings = parse_query(params, family)
     if "a" not in params and "b" not in params and view.page == "explore":
-        showcase = load_showcase(weights_folder())
+        showcase = showcase_file(weights_folder())
         pair = [showcase.get(end) for end in ("a", "b")]
         usable = all(isinstance(i, int) and 0 <= i < len(family.labels) for i in pair)
         if usable and showcase.get("model") == view.model == DEFAULT_MODEL:

@@ -11,6 +11,7 @@ const DIGIT_COLOURS = [
 ];
 const PICK_PX = 10; // a click or hover means the nearest digit within this many pixels
 const TOUCH_PICK_PX = 18; // a fingertip is less precise
+const NARROW_PX = 560; // a map narrower than this is laid out for a phone
 const GRAB_PX = 14; // how close to A or B a press picks it up
 const TOUCH_GRAB_PX = 24;
 const PATH_PX = 9; // how close to the path a pointer scrubs it
@@ -67,11 +68,21 @@ function plotArea(state) {
 
 const MARGINS = { wide: { l: 42, r: 84, t: 34, b: 30 }, narrow: { l: 30, r: 8, t: 32, b: 22 } };
 
+// The map's title: on a phone the model and the map's short name; else the full title mapInfo gives.
+function mapTitle(state, info, narrow) {
+  return narrow ? `${state.shown.model} · ${state.data.mapLabels[state.shown.map] || state.shown.map}` : info.title;
+}
+
+// A phone's map has no legend: the widget's own line of colours stands above it (it moves the map down).
+function showKey(state, narrow) {
+  state.key.style.display = narrow ? "flex" : "none";
+}
+
 function previewArea(state) {
   const model = currentModel(state), codes = model.maps[state.shown.map], info = mapInfo(state);
   if (!codes || !info) return null;
-  const { width, height } = mapSize(state);
-  const margin = width < 560 ? MARGINS.narrow : MARGINS.wide;
+  const { width, height, narrow } = mapSize(state);
+  const margin = narrow ? MARGINS.narrow : MARGINS.wide;
   const room = { w: width - margin.l - margin.r, h: height - margin.t - margin.b };
   let [x0, x1, y0, y1] = info.extent || [Infinity, -Infinity, Infinity, -Infinity];
   if (!info.extent) {
@@ -94,14 +105,14 @@ function previewArea(state) {
   const xa = { _offset: left, _length: w, l2p: (x) => (x - x0) * sx, p2l: (p) => x0 + p / sx };
   const ya = { _offset: top, _length: h, l2p: (y) => (y1 - y) * sy, p2l: (p) => y1 - p / sy };
   const box = state.graph.getBoundingClientRect();
-  return { box, xa, ya, left: box.left + left, top: box.top + top, width: w, height: h, size: { width, height } };
+  return { box, xa, ya, left: box.left + left, top: box.top + top, width: w, height: h, size: { width, height, narrow } };
 }
 
 function paintFirstMap(state) {
-  state.key.style.display = mapSize(state).width < 560 ? "flex" : "none"; // before measuring: it moves the map
+  showKey(state, mapSize(state).narrow); // before the plot area is measured
   const area = previewArea(state), labels = state.labels, codes = currentModel(state).maps[state.shown.map];
   if (!area || !labels) return false;
-  const { width, height } = area.size, ratio = window.devicePixelRatio || 1;
+  const { width, height, narrow } = area.size, ratio = window.devicePixelRatio || 1;
   const key = `${state.shown.model}/${state.shown.map}/${width}x${height}`;
   if (state.previewShown && state.previewKey === key) return true; // drawn already: nothing changed
   state.previewKey = key;
@@ -115,10 +126,9 @@ function paintFirstMap(state) {
   context.setTransform(ratio, 0, 0, ratio, 0, 0);
   context.fillStyle = "#fafafa";
   context.fillRect(area.xa._offset, area.ya._offset, area.width, area.height);
-  const info = mapInfo(state), narrow = width < 560;
   context.fillStyle = "#262730";
   context.font = `${narrow ? 11 : 13}px sans-serif`;
-  context.fillText(narrow ? `${state.shown.model} · ${state.data.mapLabels[state.shown.map] || ""}` : info.title, 8, 20);
+  context.fillText(mapTitle(state, mapInfo(state), narrow), 8, 20);
   const size = state.shown.map === "plane" && state.shown.backdrop ? 3 : 4;
   for (let digit = 0; digit < 10; digit++) {
     context.fillStyle = DIGIT_COLOURS[digit];
@@ -183,13 +193,12 @@ function baseTraces(codes, labels, faint) {
 }
 
 function baseLayout(state, info, version) {
-  const { width, height } = mapSize(state);
-  const narrow = width < 560;
-  state.key.style.display = narrow ? "flex" : "none";
+  const { width, height, narrow } = mapSize(state);
+  showKey(state, narrow);
   const layout = {
     width, height, autosize: false, uirevision: version,
     title: {
-      text: narrow ? `${state.shown.model} · ${state.data.mapLabels[state.shown.map] || state.shown.map}` : info.title,
+      text: mapTitle(state, info, narrow),
       x: 0.01, font: { size: narrow ? 11 : 13 },
     },
     margin: { ...(narrow ? MARGINS.narrow : MARGINS.wide), autoexpand: false },
@@ -228,11 +237,12 @@ function baseLayout(state, info, version) {
   return layout;
 }
 
+// Under NARROW_PX the map is a phone's: taller than wide, tighter margins, no legend.
 function mapSize(state) {
-  const width = Math.max(200, state.mapBox.clientWidth || 600);
-  const aspect = width < 560 ? 0.98 : state.data.aspect || 0.82;
+  const width = Math.max(200, state.mapBox.clientWidth || 600), narrow = width < NARROW_PX;
+  const aspect = narrow ? 0.98 : state.data.aspect || 0.82;
   const height = Math.round(Math.max(260, Math.min(width * aspect, window.innerHeight * 0.86)));
-  return { width, height };
+  return { width, height, narrow };
 }
 
 // Draws (or re-lays) the base graph for the model and map shown, once its codes and Plotly are there.
