@@ -1,8 +1,9 @@
-"""Latent Explorer's server: the page (page.py) plus one route that serves the models' arrays.
+"""Latent Explorer's server: the page (page.py) plus two routes: the viewer's code and the models' arrays.
 
     streamlit run app.py
 
-Streamlit runs page.py for every visitor. Beside it, `/le-assets/<sha256>.<kind>` answers
+Streamlit runs page.py for every visitor. Beside it, `/le-viewer/<version>/<path>` serves the viewer's
+ES modules (viewer/), and `/le-assets/<sha256>.<kind>` answers
 with the content-addressed blobs of explorer/assets.py (decoders, test codes, the digit
 sprite), cached by the browser for good, so the map's first paint and the in-browser
 decoding never wait on the websocket. When the server starts, a thread loads and verifies
@@ -23,9 +24,18 @@ from explorer.assets import ROUTE, STORE, prepare
 from explorer.figures import map_info
 from explorer.lesson_assets import prepare_lesson
 from vae.family import shared_family, weights_folder
+from widgets.component import VIEWER_ROUTE, viewer_file
 
 log = logging.getLogger("latent_explorer")
 CACHED_FOR_GOOD = "public, max-age=31536000, immutable"  # the name is the content's hash
+
+
+async def viewer(request) -> Response:
+    found = viewer_file(request.path_params["version"], request.path_params["path"])
+    if found is None:
+        return Response("no such file of the viewer", status_code=404, media_type="text/plain")
+    data, content_type = found
+    return Response(data, media_type=content_type, headers={"Cache-Control": CACHED_FOR_GOOD})
 
 
 async def asset(request) -> Response:
@@ -52,4 +62,5 @@ async def lifespan(app):
     yield
 
 
-app = st.App("page.py", routes=[Route(ROUTE + "/{name}", asset)], lifespan=lifespan)
+routes = [Route(ROUTE + "/{name}", asset), Route(VIEWER_ROUTE + "/{version}/{path:path}", viewer)]
+app = st.App("page.py", routes=routes, lifespan=lifespan)

@@ -1,29 +1,65 @@
-"""What both widgets' components share: their code as one cached JavaScript module, and the event queue.
+"""The Streamlit side of the viewer: its files served by app.py, its components, and the event protocol.
 
-    COMPONENT = module_component("name", [paths of scripts, concatenated in order], css_path, "The map's")
-    for event in take_events(key, clean):   # the events no run has handled yet, oldest first, each cleaned
+    COMPONENT = module_component("name", "The map's")   # runs viewer/hosts/streamlit.js
+    for event in take_events(key, types, fields):        # the events no run has handled yet, oldest first, cleaned
         ...
-    COMPONENT(data={..., "ack": acknowledged(key)}, key=key, ...)
+    COMPONENT(data={"role": ..., ..., "ack": acknowledged(key)}, key=key, ...)
 
 Streamlit sends an inline component's code with every element of every run. Here each element carries
-only a few-line loader; the module (the scripts, then a tag that adds the stylesheet once) is served
-from the asset store (explorer/assets.py) under the SHA-256 of its bytes, like the models' arrays.
+only a few-line loader that imports the viewer's Streamlit host (viewer/hosts/streamlit.js); app.py serves
+the viewer's ES modules at /le-viewer/<version>/..., the version being a digest of every file, so the
+browser caches them for good and the modules import each other by relative paths.
+
+The browser's half of the protocol is viewer/core/protocol.js; this module is the server's half.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import streamlit as st
 
-from explorer.assets import STORE
 from explorer.untrusted import whole
 
+from .contract import MAX_PENDING
+
+VIEWER = Path(__file__).resolve().parent.parent / "viewer"
+VIEWER_ROUTE = "/le-viewer"
+VIEWER_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+
+
+def _viewer_files() -> dict[str, bytes]:
+    """Every file of the viewer a browser may ask for: relative path -> bytes (read once, at import)."""
+    return {
+        path.relative_to(VIEWER).as_posix(): path.read_bytes()
+        for path in sorted(VIEWER.rglob("*"))
+        if path.suffix in VIEWER_TYPES and path.is_file()
+    }
+
+
+VIEWER_FILES = _viewer_files()
+# The viewer's version: a digest of all its files. Its URLs carry it, so they can be cached for good and a
+# changed viewer is a new URL; modules import each other by relative paths inside one version.
+VIEWER_VERSION = hashlib.sha256(b"".join(name.encode() + b"\0" + data for name, data in VIEWER_FILES.items()))
+VIEWER_VERSION = VIEWER_VERSION.hexdigest()[:16]
+
+
+def viewer_url(path: str) -> str:
+    return f"{VIEWER_ROUTE}/{VIEWER_VERSION}/{path}"
+
+
+def viewer_file(version: str, path: str) -> tuple[bytes, str] | None:
+    """A served file's bytes and type, or None: an unknown path, or another version's (a page from before a
+    restart must reload rather than mix two versions of the viewer)."""
+    data = VIEWER_FILES.get(path) if version == VIEWER_VERSION else None
+    return None if data is None else (data, VIEWER_TYPES[Path(path).suffix])
+
+
 # A component's function may not wait: it starts the import and hands back a cleanup that reaches the
-# module's own once it has run (a module keeps one widget per element, so a repeated call is cheap).
+# host module's own once it has run (the host keeps one widget per element, so a repeated call is cheap).
 LOADER = """const loading = import(new URL(%(url)s, window.location.href).href);
 export default function (component) {
   let cleanup = null, gone = false;
@@ -32,28 +68,19 @@ export default function (component) {
   });
   return () => { gone = true; if (typeof cleanup === "function") cleanup(); };
 }"""
+HOST_MODULE = "hosts/streamlit.js"  # the viewer's Streamlit host: one module for every widget of the page
 
 
-def module_url(scripts: list[Path], style: Path) -> str:
-    """The scripts and the stylesheet as one module in the asset store; returns its URL."""
-    style_id = "le-style-" + re.sub(r"\W", "-", style.stem)
-    css = json.dumps(style.read_text())
-    source = "\n".join(path.read_text() for path in scripts)
-    source += f"\nif (!document.getElementById('{style_id}')) {{ const tag = document.createElement('style'); "
-    source += f"tag.id = '{style_id}'; tag.textContent = {css}; document.head.appendChild(tag); }}\n"
-    return STORE.put(source.encode(), "js")
-
-
-def module_component(name: str, scripts: list[Path], style: Path, what: str, **options):
-    """A components-v2 component running the module; `what` names it in the message shown if it fails to load."""
-    loader = LOADER % {"url": json.dumps(module_url(scripts, style)), "what": what}
+def module_component(name: str, what: str, **options):
+    """A components-v2 component running the viewer's Streamlit host; `what` names it in the message shown if
+    its code fails to load. The data's `role` says which widget it is."""
+    loader = LOADER % {"url": json.dumps(viewer_url(HOST_MODULE)), "what": what}
     return st.components.v2.component(name, js=loader, **options)
 
 
 # The browser numbers every event and sends, with each, every event not yet acknowledged: if Streamlit
 # coalesces two triggers, the latest still carries both. A run takes those newer than the last it
 # handled; the component's data carries that serial back as `ack`, and the browser drops what it covers.
-MAX_QUEUE = 64  # events one message may carry; more than a person makes between two reruns
 
 
 def _ack_key(key: str) -> str:
@@ -89,7 +116,7 @@ def take_events(key: str, types: tuple[str, ...], fields: Callable[[str, Mapping
     if not isinstance(latest, Mapping):
         return []
     pending = latest.get("pending")
-    queue = list(pending[-MAX_QUEUE:]) if isinstance(pending, list) else []
+    queue = list(pending[-MAX_PENDING:]) if isinstance(pending, list) else []
     fresh, seen = [], acknowledged(key)
     for event in map(clean, [*queue, latest]):
         if event is not None and event["serial"] > seen:

@@ -27,7 +27,6 @@ tiny, hidden st.plotly_chart (`load_plotly`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -36,14 +35,8 @@ from explorer.untrusted import number, whole
 
 from .component import acknowledged, module_component, take_events
 
-SCRIPTS = ("common.js", "math.js", "assets.js", "map.js", "panel.js", "main.js")  # one module, in this order
-_HERE = Path(__file__).resolve().parent
-
-
 _COMPONENT = module_component(
     "latent_explorer_morph_map",
-    [_HERE / "js" / name for name in SCRIPTS],
-    _HERE / "morph_map.css",
     "The map's",
     isolate_styles=False,  # Plotly styles its modebar from the document's stylesheet
 )

@@ -18,22 +18,16 @@ carries only a few-line loader, and the browser fetches the module once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from explorer.untrusted import number
 
 from .component import acknowledged, module_component, take_events
 
-_HERE = Path(__file__).resolve().parent
 EVENT_TYPES = ("probe", "draw", "samples")
 
 
-# Fetching and the decoder's arithmetic are shared with the map (widgets/js/common.js and math.js, the
-# latter held to numpy by tests/test_browser_decoding.py), then the lesson's own code.
 _COMPONENT = module_component(
     "latent_explorer_lesson_planes",
-    [_HERE / "js" / "common.js", _HERE / "js" / "math.js", _HERE / "planes.js"],
-    _HERE / "planes.css",
     "The lesson's",
     isolate_styles=False,  # in the page's DOM: its text is the page's text (read, counted, found by tests)
 )
@@ -52,7 +46,7 @@ def new_events(key: str) -> list[dict]:
 def lesson_planes(key: str, data: dict) -> None:
     """Draws component `key` with `data` (sections/lesson.py first_screen_data)."""
     _COMPONENT(
-        data={**data, "name": key, "ack": acknowledged(key)},
+        data={**data, "role": "lesson", "name": key, "ack": acknowledged(key)},
         key=key,
         on_event_change=lambda: None,
     )

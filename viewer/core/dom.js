@@ -1,0 +1,81 @@
+// Making elements and listening to them, with a cleanup list per widget.
+
+/**
+ * A new element appended to `parent`.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {Element} parent
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+export function element(parent, tag, className, text) {
+  const made = document.createElement(tag);
+  if (className) made.className = className;
+  if (text !== undefined) made.textContent = text;
+  parent.appendChild(made);
+  return made;
+}
+
+/**
+ * A plain button that calls `onClick` when clicked.
+ * @param {Element} parent @param {string} text @param {(event: MouseEvent) => void} onClick @param {string} className
+ */
+export function button(parent, text, onClick, className) {
+  const made = element(parent, "button", className, text);
+  made.type = "button";
+  made.addEventListener("click", onClick);
+  return made;
+}
+
+/**
+ * Adds a listener and records how to remove it in `cleanups`.
+ * @param {Array<() => void>} cleanups
+ * @param {EventTarget} target
+ * @param {string} type
+ * @param {(event: any) => void} handler
+ * @param {boolean | AddEventListenerOptions} [options]
+ */
+export function listen(cleanups, target, type, handler, options) {
+  target.addEventListener(type, handler, options);
+  cleanups.push(() => target.removeEventListener(type, handler, options));
+}
+
+/**
+ * A canvas sized `width` x `height` CSS pixels at the screen's pixel ratio; returns its 2-D context, scaled.
+ * @param {HTMLCanvasElement} canvas @param {number} width @param {number} height
+ */
+export function sizeCanvas(canvas, width, height) {
+  const ratio = window.devicePixelRatio || 1;
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return context;
+}
+
+/** @type {Map<string, Promise<void>>} */
+const stylesheets = new Map();
+
+/**
+ * Adds the stylesheet at `url` to the document once; resolves when it applies, so a widget measures its
+ * layout with its styles in place (a failed sheet resolves too: an unstyled widget beats none).
+ * @param {string} url
+ * @returns {Promise<void>}
+ */
+export function useStylesheet(url) {
+  let loading = stylesheets.get(url);
+  if (!loading) {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = url;
+    loading = new Promise((resolve) => {
+      link.onload = link.onerror = () => resolve();
+    });
+    document.head.appendChild(link);
+    stylesheets.set(url, loading);
+  }
+  return loading;
+}
