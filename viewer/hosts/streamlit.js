@@ -3,12 +3,19 @@
 // widget per parent element, hands it each new data, and reports its events as the component's trigger.
 
 import { drawChart } from "../core/chart.js";
-import { mountExplorer } from "../explore/index.js";
-import { mountLesson } from "../lesson/index.js";
 
 /** @typedef {{parentElement: HTMLElement, data: any, setTriggerValue: (name: string, value: unknown) => void}} Component */
 
-/** parent element -> {widget, send}: Streamlit reuses the element across reruns, so the widget stays mounted. */
+/** Each widget's code, fetched when a page first shows it (the lesson's code never loads on the map's view). */
+const WIDGETS = {
+  explorer: () => import("../explore/index.js").then((module) => module.mountExplorer),
+  lesson: () => import("../lesson/index.js").then((module) => module.mountLesson),
+};
+
+/**
+ * parent element -> what is mounted there: Streamlit reuses the element across reruns, so the widget stays.
+ * @type {WeakMap<HTMLElement, {widget: any, send: Component["setTriggerValue"], data: any, gone: boolean}>}
+ */
 const mounted = new WeakMap();
 let scrolledFor = 0; // the last scroll token acted on
 
@@ -17,23 +24,36 @@ function mountWidget(component) {
   const { parentElement, data } = component;
   let held = mounted.get(parentElement);
   if (!held) {
-    const made = { widget: /** @type {any} */ (null), send: component.setTriggerValue };
+    const made = { widget: /** @type {any} */ (null), send: component.setTriggerValue, data, gone: false };
     const host = { report: (/** @type {unknown} */ message) => made.send("event", message) };
-    made.widget = data.role === "lesson" ? mountLesson(parentElement, host) : mountExplorer(parentElement, host);
     mounted.set(parentElement, made);
+    WIDGETS[data.role === "lesson" ? "lesson" : "explorer"]().then(
+      (mount) => {
+        if (made.gone) return;
+        made.widget = mount(parentElement, host);
+        made.widget.update(made.data);
+      },
+      (error) => {
+        parentElement.textContent = `This part of the page did not load (${error.message}): reload the page.`;
+      },
+    );
     held = made;
   }
-  held.send = component.setTriggerValue;
+  const current = held;
+  current.send = component.setTriggerValue;
+  current.data = data;
   if (data.scroll) scrollToTop(data.scroll); // a switch of view, or a preset that opens another part of the page
-  held.widget.update(data);
-  const widget = held.widget;
+  current.widget?.update(data);
   // Streamlit runs the cleanup on unmount and also for a call superseded before it finished: tear the widget
   // down only once it has really left the page.
   return () =>
     setTimeout(() => {
-      if (widget.root.isConnected || mounted.get(parentElement)?.widget !== widget) return;
+      const widget = current.widget;
+      if (mounted.get(parentElement) !== current) return;
+      if (widget ? widget.root.isConnected : parentElement.isConnected) return;
       mounted.delete(parentElement);
-      widget.destroy();
+      current.gone = true;
+      widget?.destroy();
     }, 0);
 }
 
