@@ -242,14 +242,15 @@ def test_paths_agree(js, cases):
             np.testing.assert_allclose(found, expected, rtol=0, atol=1e-6 * max(1.0, np.abs(expected).max()))
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: a spherical path between opposite codes has no plane to turn in")
-def test_a_spherical_path_between_opposite_codes_is_finite(js):
-    # (1.5, 0.5) and (-3, -1) are two clicks on the z = 2 plane (its points are rounded to 0.01).
+def test_a_spherical_path_between_opposite_codes_is_the_straight_line(js):
+    # (1.5, 0.5) and (-3, -1) are two clicks on the z = 2 plane (its points are rounded to 0.01): no plane to
+    # turn in, so both sides draw the line (it was a NaN middle frame, or a jump from A to B).
     a, b = np.float32([1.5, 0.5]), np.float32([-3.0, -1.0])
-    codes = np.asarray(js.call("viewer/core/paths.js", "pathCodes", a.tolist(), b.tolist(), 5, "spherical"), float)
-    with np.errstate(invalid="ignore"):
-        expected = interpolate(a, b, 5, "spherical")
-    assert np.isfinite(expected).all() and np.isfinite(codes).all()
+    for frames in (5, 6):
+        codes = np.asarray(js.call("viewer/core/paths.js", "pathCodes", a.tolist(), b.tolist(), frames, "spherical"))
+        expected = interpolate(a, b, frames, "spherical")
+        np.testing.assert_array_equal(expected, interpolate(a, b, frames, "linear"))
+        np.testing.assert_allclose(codes, expected, atol=1e-6)
 
 
 def manifest_pca() -> tuple[dict, object]:
