@@ -57,7 +57,7 @@ VIEWPORT = {"width": 1500, "height": 1100}
 # Loading the page until the map is drawn and its first run is done, all in one: about 4 s on an
 # idle 2-core machine (README's page benchmark), 48-60 s there while other jobs held the load at 14.
 OPEN_TIMEOUT_S = 120.0
-GRID_INDEX = -1  # customdata of the z = 2 plane's invisible click grid (explorer/figures.py)
+GRID_INDEX = -1  # what the map's tip says a click on empty plane picks (viewer/explore/map/tip.js data-click)
 
 
 class HoverMissed(AssertionError):
