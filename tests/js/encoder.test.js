@@ -97,3 +97,14 @@ describe("encoder plumbing", () => {
     assert.throws(() => encode(encoder, new Float32Array(PIXELS - 1)), /784 pixels, not 783/);
   });
 });
+
+test("time: encoding one image in node (printed, never asserted)", (t) => {
+  const model = FIXTURE.models[0];
+  const encoder = makeEncoder(safetensorsBlob(model.file, model.tensors).buffer, model.latent, model.hidden);
+  for (const image of IMAGES) encode(encoder, image); // warm up: the first calls run before the JIT compiles the loops
+  const runs = 20;
+  const start = performance.now();
+  for (let run = 0; run < runs; run++) for (const image of IMAGES) encode(encoder, image);
+  const each = (performance.now() - start) / (runs * IMAGES.length);
+  t.diagnostic(`${model.file}: ${each.toFixed(3)} ms per image`);
+});

@@ -9,7 +9,7 @@
 //
 // Activations are (height, width, channels), channels innermost, as numpy's. A convolution gathers each output
 // pixel's patch (3 x 3 x channels in, numpy's _conv3x3 row) keeping only its non-zero values (ReLU turns off
-// about a third of the first block's outputs, a digit's blank field is zero), then takes its dot products with
+// many of the first block's outputs, and a test digit's blank field is zero), then takes its dot products with
 // four output channels' kernels at once (four independent sums). fc1 adds the rows of its non-zero inputs.
 
 import { PIXELS, SIDE } from "./decoder.js";
@@ -169,7 +169,7 @@ function convolve(x, side, cin, kernel, cout, acc, patch, where) {
 
 /**
  * relu(acc + bias) rounded to float32, then the 2x2 max-pool of stride 2: (side, side, c) -> (side/2, side/2, c).
- * ReLU and the rounding are monotone, so pooling the pre-activations first gives numpy's numbers exactly.
+ * The bias, ReLU and the rounding are monotone, so pooling first gives what activating every pixel first would.
  * @param {Float64Array} acc @param {Float32Array} bias @param {number} side @param {number} c @param {Float32Array} out
  */
 function activatePool(acc, bias, side, c, out) {
