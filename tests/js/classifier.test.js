@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
-import { CLASSES, classify, makeClassifier, read } from "../../viewer/core/classifier.js";
+import { CLASSES, classify, logits, makeClassifier, read } from "../../viewer/core/classifier.js";
 import { decode, makeDecoder, PIXELS } from "../../viewer/core/decoder.js";
 import { pathCodes } from "../../viewer/core/paths.js";
 import { assertClose, bytes, f32, fixture, largestDifference } from "./fixtures.js";
@@ -16,6 +16,9 @@ const FIXTURE = fixture("classifier.json");
 // Probabilities within 1e-5 of numpy's: numpy sums in float32, the browser in float64 from the same weights, and
 // the path's frames come from the browser's own decoder (within 2e-6 of numpy's pixels, tests/js/decoder.test.js).
 const TOLERANCE = 1e-5;
+// A confident digit's probabilities saturate, so the logits are held too: a tap of the wrong row moved a logit
+// by far more than this while the probabilities moved by 1e-4. Logits reach about 30, where a float32 step is 2e-6.
+const LOGIT_TOLERANCE = 1e-4;
 const DECODER = ["fc3.weight", "fc3.bias", "fc4.weight", "fc4.bias"]; // explorer/assets.py decoder_blob
 
 const IMAGES = (() => {
@@ -64,9 +67,24 @@ describe("classify matches NumpyClassifier.probabilities", () => {
       const expected = FIXTURE.probabilities[i];
       worst = Math.max(worst, largestDifference(found, expected));
       assertClose(found, expected, TOLERANCE, `image ${i}`);
+      assertClose(logits(classifier, image), FIXTURE.logits[i], LOGIT_TOLERANCE, `image ${i}: logits`);
       assert.equal(argmax(found), argmax(expected), `image ${i}: digit`);
     });
     t.diagnostic(`largest difference from numpy: ${worst.toExponential(1)}`);
+  });
+
+  test("logits: numpy's, and the probabilities are their softmax", () => {
+    const classifier = makeClassifier(BLOB.buffer);
+    const values = logits(classifier, IMAGES[2]);
+    assert.ok(values instanceof Float32Array && values.length === CLASSES);
+    const exp = Array.from(values, (v) => Math.exp(v - Math.max(...values)));
+    const total = exp.reduce((a, b) => a + b, 0);
+    assertClose(
+      classify(classifier, IMAGES[2]),
+      exp.map((v) => v / total),
+      1e-15,
+      "softmax",
+    );
   });
 
   test("a path's frames decoded in the browser: within 1e-5, and read as numpy reads them", (t) => {
@@ -81,6 +99,7 @@ describe("classify matches NumpyClassifier.probabilities", () => {
       const expected = FIXTURE.path.probabilities[i];
       worst = Math.max(worst, largestDifference(found, expected));
       assertClose(found, expected, TOLERANCE, `frame ${i}`);
+      assertClose(logits(classifier, frame), FIXTURE.path.logits[i], LOGIT_TOLERANCE, `frame ${i}: logits`);
       assert.equal(confidence[i], found[digits[i]], `frame ${i}: confidence is the top probability`);
     });
     t.diagnostic(`largest difference from numpy: ${worst.toExponential(1)}`);

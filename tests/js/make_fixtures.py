@@ -12,9 +12,9 @@ always hold the browser's maths to what numpy computes today. Every case is seed
   projection.json  vae/atlas.py Atlas.place("pca") and knn_place, explorer/state.py map_code (PCA's inverse)
   encoder.json     vae/inference.py NumpyVAE.encode (mu, logvar) under two shipped models, of a few test digits,
                    a drawing and a photo (both through vae/drawing.py to_mnist)
-  classifier.json  vae/inference.py NumpyClassifier.probabilities of encoder.json's images and of the frames of a
-                   linear path (the JS decodes its codes itself), with the strip's reading (tests/test_browser_blobs.py
-                   classifies numpy's own frames of paths under every shipped model)
+  classifier.json  vae/inference.py NumpyClassifier.logits and .probabilities of encoder.json's images and of the
+                   frames of a linear path (the JS decodes its codes itself), with the strip's reading
+                   (tests/test_browser_blobs.py classifies numpy's own frames of paths under every shipped model)
 
 Arrays longer than a few dozen numbers travel as base64 of little-endian bytes (`"f32"`: float32, `"i8"`,
 `"u8"`); shorter ones as JSON numbers, each a float32 value written exactly (a float64 holds it).
@@ -292,12 +292,14 @@ def classifier_fixture() -> dict:
         "header": [c1, c2, classifier.config.hidden_size],
         "tensors": CLASSIFIER_TENSORS,
         "blob_sha256": hashlib.sha256(classifier_blob(classifier)).hexdigest(),
-        "probabilities": exact(classifier.probabilities(images)),  # of encoder.json's images
+        "logits": exact(classifier.logits(images)),  # of encoder.json's images
+        "probabilities": exact(classifier.probabilities(images)),
         "path": {
             "file": f"weights/{PATH_MODEL}",
             "latent": model.latent_size,
             "hidden": model.config.hidden_size,
             "codes": packed(codes, "<f4"),
+            "logits": exact(classifier.logits(frames)),
             "probabilities": exact(path_probabilities),
             "digits": [int(digit) for digit in path_probabilities.argmax(axis=1)],  # vae/analytics.py predicted
         },

@@ -1,8 +1,8 @@
 // The digit classifier in the browser, mirroring vae/inference.py NumpyClassifier: two blocks of a 'same' 3x3
 // convolution (zero padding of one pixel, cross-correlation as torch's Conv2d: _conv3x3), ReLU and a 2x2
-// max-pool of stride 2 (_pool), then fc1 + ReLU and fc2; `classify` is NumpyClassifier.probabilities (the
-// softmax), `read` what vae/analytics.py PathAnalytics.predicted and .confidence give the strip (the top class
-// and its probability per frame; sections/morph.py reading sends them). tests/js/classifier.test.js holds it to
+// max-pool of stride 2 (_pool), then fc1 + ReLU and fc2: `logits` is NumpyClassifier.logits, `classify` its
+// .probabilities (the softmax), `read` what vae/analytics.py PathAnalytics.predicted and .confidence give the
+// strip (the top class and its probability per frame; sections/morph.py reading sends them). tests/js/classifier.test.js holds it to
 // fixtures exported from numpy and tests/test_browser_blobs.py to numpy on test digits and decoded frames.
 // Pixels are rounded to float32 (Math.fround) as numpy holds them; sums run in float64 and every layer's
 // output is rounded to float32, as numpy's is.
@@ -40,7 +40,6 @@ const POOLED = (SIDE / 4) * (SIDE / 4); // 7 x 7 after two pools
  * @property {Float32Array} pool2 scratch (7, 7, c2)
  * @property {Float64Array} acc3  scratch (hidden)
  * @property {Float32Array} h     scratch (hidden)
- * @property {Float32Array} logits scratch (10)
  */
 
 /**
@@ -109,7 +108,6 @@ export function makeClassifier(buffer) {
     pool2: new Float32Array(POOLED * c2),
     acc3: new Float64Array(hidden),
     h: new Float32Array(hidden),
-    logits: new Float32Array(CLASSES),
   };
 }
 
@@ -188,12 +186,12 @@ function activatePool(acc, bias, side, c, out) {
 }
 
 /**
- * Softmax probabilities of the ten digits for one image of 784 pixels in [0, 1], row by row.
- * @param {Classifier} classifier @param {ArrayLike<number>} pixels @returns {Float64Array}
+ * The ten logits of one image of 784 pixels in [0, 1], row by row (NumpyClassifier.logits).
+ * @param {Classifier} classifier @param {ArrayLike<number>} pixels @returns {Float32Array}
  */
-export function classify(classifier, pixels) {
+export function logits(classifier, pixels) {
   const { c1, c2, hidden, k1, bc1, k2, bc2, w1t, b1, w2, b2, image, patch, where } = classifier;
-  const { acc1, pool1, acc2, pool2, acc3, h, logits } = classifier;
+  const { acc1, pool1, acc2, pool2, acc3, h } = classifier;
   if (pixels.length !== PIXELS) throw new Error(`an image has ${PIXELS} pixels, not ${pixels.length}`);
   for (let p = 0; p < PIXELS; p++) image[p] = pixels[p];
   convolve(image, SIDE, 1, k1, c1, acc1, patch, where);
@@ -212,18 +210,27 @@ export function classify(classifier, pixels) {
     const sum = acc3[j] + b1[j];
     h[j] = sum > 0 ? sum : 0; // dropout is off in eval
   }
-  let top = -Infinity;
+  const out = new Float32Array(CLASSES);
   for (let d = 0; d < CLASSES; d++) {
     let sum = b2[d];
     const row = d * hidden;
     for (let j = 0; j < hidden; j++) sum += w2[row + j] * h[j];
-    logits[d] = sum;
-    if (logits[d] > top) top = logits[d];
+    out[d] = sum;
   }
+  return out;
+}
+
+/**
+ * Softmax probabilities of the ten digits for one image of 784 pixels in [0, 1] (NumpyClassifier.probabilities).
+ * @param {Classifier} classifier @param {ArrayLike<number>} pixels @returns {Float64Array}
+ */
+export function classify(classifier, pixels) {
+  const values = logits(classifier, pixels);
+  const top = Math.max(...values);
   const probabilities = new Float64Array(CLASSES);
   let total = 0;
   for (let d = 0; d < CLASSES; d++) {
-    probabilities[d] = Math.exp(logits[d] - top);
+    probabilities[d] = Math.exp(values[d] - top);
     total += probabilities[d];
   }
   for (let d = 0; d < CLASSES; d++) probabilities[d] /= total;
