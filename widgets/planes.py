@@ -46,7 +46,7 @@ def new_events(key: str) -> list[dict]:
 def lesson_planes(key: str, data: dict) -> None:
     """Draws component `key` with `data` (sections/lesson.py first_screen_data)."""
     _COMPONENT(
-        data={**data, "role": "lesson", "name": key, "ack": acknowledged(key)},
+        data={"role": "lesson", **data, "name": key, "ack": acknowledged(key)},
         key=key,
         on_event_change=lambda: None,
     )
