@@ -1,7 +1,7 @@
 """Import a VAE you trained elsewhere and explore it in the page.
 
-    python import_vae.py vae.pth --beta 1                    # -> mine/, then:
-    LATENT_EXPLORER_WEIGHTS=mine streamlit run app.py
+    python import_vae.py vae.pth --beta 1                    # -> runs/mine/, then:
+    LATENT_EXPLORER_WEIGHTS=runs/mine streamlit run app.py
 
 Reads a state dict saved with `torch.save(model.state_dict(), "vae.pth")` (.pt/.pth, through
 torch.load(weights_only=True): never a full unpickle) or a .safetensors file, with pytorch/examples'
@@ -18,6 +18,8 @@ import argparse
 import sys
 
 from training.importer import DEFAULT_NAME  # no torch: --help answers at once
+
+DEFAULT_OUT = f"runs/{DEFAULT_NAME}"  # runs/ is git-ignored, as train.py's runs are
 
 
 def beta_value(text: str) -> float | None:
@@ -43,7 +45,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--name", default=DEFAULT_NAME, help="its name in the family: z<latent>-<name> (default %(default)s)"
     )
     parser.add_argument(
-        "--out", default=DEFAULT_NAME, help="the weights folder to write or add to (default %(default)s)"
+        "--out", default=DEFAULT_OUT, help="the weights folder to write or add to (default %(default)s)"
     )
     parser.add_argument("--with-shipped", action="store_true", help="put this repository's models beside it")
     parser.add_argument(
@@ -57,6 +59,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    from training.data import MNISTUnavailable
     from training.importer import import_vae
     from vae.foreign import ImportRefused
 
@@ -70,7 +73,7 @@ def main(argv=None) -> int:
             data_root=args.data_root,
             replace=args.replace,
         )
-    except ImportRefused as refusal:
+    except (ImportRefused, MNISTUnavailable) as refusal:
         print(f"import_vae.py: not imported. {refusal}", file=sys.stderr)
         return 2
     split = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in result.seconds.items())
