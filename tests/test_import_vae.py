@@ -495,3 +495,37 @@ def test_any_hidden_and_latent_size_maps_onto_the_page_model(hidden, latent, nam
     assert (found.hidden_size, found.latent_size) == (hidden, latent)
     model = NumpyVAE(found.weights, found.config())
     assert model.decode(np.zeros((2, latent), np.float32)).shape == (2, 28, 28)
+
+
+@pytest.mark.parametrize(
+    "imported, field",
+    [
+        ({"name": "beta1", "label": "x", "beta_known": True}, "'info.imported.name'"),
+        ({"name": "Mine", "label": "x", "beta_known": True}, "'info.imported.name'"),
+        ({"name": "mine", "label": "x" * 61, "beta_known": True}, "'info.imported.label'"),
+        ({"name": "mine", "label": "a\nb", "beta_known": True}, "'info.imported.label'"),
+        ({"name": "mine", "label": "x", "beta_known": "yes"}, "'info.imported.beta_known'"),
+        ("mine", "'info.imported'"),
+    ],
+)
+def test_a_tampered_import_record_is_refused_naming_the_field(imported, field, tmp_path, tiny_vae):
+    from training.checkpoint import save_checkpoint
+    from vae.checkpoint import CheckpointError, read_checkpoint
+
+    path = save_checkpoint(tmp_path / "vae-z3-mine.safetensors", tiny_vae, "vae", {"imported": imported})
+    with pytest.raises(CheckpointError, match=field):
+        read_checkpoint(path)
+
+
+def test_an_imported_name_round_trips_and_never_passes_for_a_shipped_one():
+    import math
+
+    from vae.family import Variant
+
+    assert Variant(20, 4.0, "mine").name == "z20-mine" and Variant(20, 4.0).name == "z20-beta4"
+    parsed = Variant.parse("z20-mine")
+    assert (parsed.latent_size, parsed.tag, parsed.name) == (20, "mine", "z20-mine") and math.isnan(parsed.beta)
+    assert Variant.parse("z20-beta0.5") == Variant(20, 0.5)
+    for text in ("z20-betax", "z20-Mine", "z20-a.b", "z20-", "zz-mine", "z20-<b>x</b>", "z20000-mine"):
+        with pytest.raises(ValueError):
+            Variant.parse(text)
