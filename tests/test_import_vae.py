@@ -121,6 +121,39 @@ def test_the_imported_model_decodes_as_torch_does(examples_model, imported):
 
 
 @pytest.mark.slow
+@pytest.mark.browser
+def test_the_browser_draws_the_imported_model_as_torch_does(examples_model, imported, request):
+    """The widget's decoder (widgets/js/math.js, in Chromium) on the imported folder's blobs, against torch."""
+    import base64
+    from pathlib import Path
+
+    from explorer.assets import decoder_blob
+    from harness.browser import require_chromium
+    from vae.family import load_family
+    from vae.paths import interpolate
+
+    require_chromium()
+    model, _ = examples_model
+    loaded = load_family(imported.folder).models["z20-mine"]
+    page = request.getfixturevalue("browser").new_page()
+    page.set_content("<html><body></body></html>")
+    page.add_script_tag(content=(Path(__file__).parent.parent / "widgets" / "js" / "math.js").read_text())
+    codes = interpolate(loaded.atlas.mu[3], loaded.atlas.mu[7], 12, "spherical")  # a morph between two test digits
+    frames = page.evaluate(
+        """([blob, latent, hidden, codes]) => {
+          const bytes = Uint8Array.from(atob(blob), (c) => c.charCodeAt(0));
+          const decoder = makeDecoder(bytes.buffer, latent, hidden);
+          return codes.map((code) => Array.from(decode(decoder, Float32Array.from(code), new Float64Array(784))));
+        }""",
+        [base64.b64encode(decoder_blob(loaded.model)).decode("ascii"), 20, 400, codes.tolist()],
+    )
+    page.close()
+    with torch.no_grad():
+        theirs = model.decode(torch.from_numpy(np.asarray(codes, dtype=np.float32))).numpy()
+    assert np.abs(np.asarray(frames) - theirs).max() < 1 / 255
+
+
+@pytest.mark.slow
 def test_the_recorded_elbo_is_pytorch_examples_test_loss(examples_model, imported):
     """The -ELBO the import measured (one z per digit, seed 0) against pytorch/examples' own test loop
     (its loss_function, its noise): the same estimate up to sampling noise; fc21/fc22 swapped would be far off."""
