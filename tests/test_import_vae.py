@@ -123,21 +123,18 @@ def test_the_imported_model_decodes_as_torch_does(examples_model, imported):
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_browser_draws_the_imported_model_as_torch_does(examples_model, imported, request):
-    """The widget's decoder (widgets/js/math.js, in Chromium) on the imported folder's blobs, against torch."""
+    """The viewer's decoder (viewer/core/decoder.js, in Chromium) on the imported folder's blobs, against torch."""
     import base64
-    from pathlib import Path
 
     from explorer.assets import decoder_blob
-    from harness.browser import require_chromium
+    from harness.browser import require_chromium, viewer_page
     from vae.family import load_family
     from vae.paths import interpolate
 
     require_chromium()
     model, _ = examples_model
     loaded = load_family(imported.folder).models["z20-mine"]
-    page = request.getfixturevalue("browser").new_page()
-    page.set_content("<html><body></body></html>")
-    page.add_script_tag(content=(Path(__file__).parent.parent / "widgets" / "js" / "math.js").read_text())
+    page = viewer_page(request.getfixturevalue("browser"), ["core/decoder.js"])
     codes = interpolate(loaded.atlas.mu[3], loaded.atlas.mu[7], 12, "spherical")  # a morph between two test digits
     frames = page.evaluate(
         """([blob, latent, hidden, codes]) => {
