@@ -1,0 +1,184 @@
+"""The browser's upload checks and GIF encoder, held to Python by running them in node.
+
+    python -m pytest tests/test_drawing_js.py -q
+
+* viewer/core/drawing.js checkUpload answers every file as vae/drawing.py read_upload does, before anything is
+  decoded: the same message for an empty file, a refused format (named from its first bytes), too many pixels,
+  too small, a thin strip, a picture too large to open; and for files Python accepts, the header's size.
+  notAccepted equals _not_accepted on many byte strings (hypothesis, derandomized).
+* viewer/core/gif.js encodes frames that Pillow decodes back to the same grey levels and delays, looping.
+(to_mnist itself is held to vae/drawing.py by tests/js/drawing.test.js, on fixtures from tests/js/make_fixtures.py.)
+Needs node: skipped without it here, an error under CI.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import shutil
+import struct
+import subprocess
+import zlib
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from conftest import ROOT
+from vae import drawing
+from vae.drawing import DrawingError, read_upload
+from widgets.contract import DRAWING
+
+NODE = shutil.which("node")
+if NODE is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("node is missing: CI must install it (apt-get install nodejs npm)")
+    pytest.skip("node not installed (apt-get install nodejs npm)", allow_module_level=True)
+
+BRIDGE = ROOT / "tests" / "js" / "bridge.js"
+DRAWING_JS = "viewer/core/drawing.js"
+GIF_JS = "viewer/core/gif.js"
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def node():
+    """One node process running tests/js/bridge.js; answers {"value": ...} or {"error": message}."""
+    process = subprocess.Popen(
+        [NODE, str(BRIDGE)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8"
+    )
+
+    def ask(request: dict) -> dict:
+        process.stdin.write(json.dumps(request) + "\n")
+        process.stdin.flush()
+        line = process.stdout.readline()
+        assert line, f"node exited (code {process.poll()})"
+        return json.loads(line)
+
+    yield ask
+    process.stdin.close()
+    process.wait(timeout=10)
+
+
+def python_answer(data: bytes) -> str | tuple[int, int]:
+    """read_upload's refusal message, or the size of the picture it accepts."""
+    try:
+        picture = read_upload(data)
+    except DrawingError as error:
+        return str(error)
+    return picture.size
+
+
+def js_answer(node, data: bytes, size: int | None = None) -> str | tuple[int, int]:
+    answer = node({"module": DRAWING_JS, "call": "checkUpload", "args": [list(data), len(data) if size is None else size]})
+    if "error" in answer:
+        return answer["error"]
+    return answer["value"]["width"], answer["value"]["height"]
+
+
+def png_bytes(width: int, height: int, mode: str = "L") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, (width, height), 200).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG's signature and IHDR (its CRC right) claiming a size, then an empty IDAT and IEND: Pillow reads the
+    size from the header and refuses it before decoding, as the browser must."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+def jpeg_bytes(width: int, height: int, claim: tuple[int, int] | None = None, exif: bool = False) -> bytes:
+    """A JPEG of (width, height), its frame header rewritten to claim another size if `claim`."""
+    buffer = io.BytesIO()
+    picture = Image.new("RGB", (width, height), (200, 190, 180))
+    if exif:
+        tags = Image.Exif()
+        tags[0x010F] = "camera" * 200  # a long APP1 segment before the frame header
+        picture.save(buffer, "JPEG", exif=tags)
+    else:
+        picture.save(buffer, "JPEG")
+    data = bytearray(buffer.getvalue())
+    if claim is not None:
+        at = data.index(b"\xff\xc0")
+        data[at + 5 : at + 9] = struct.pack(">HH", claim[1], claim[0])
+    return bytes(data)
+
+
+FILES = {
+    "empty": b"",
+    "gif": b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
+    "bmp": b"BM" + bytes(60),
+    "tiff-le": b"II*\x00" + bytes(20),
+    "tiff-be": b"MM\x00*" + bytes(20),
+    "pdf": b"%PDF-1.7\n%...",
+    "postscript": b"%!PS-Adobe-3.0 EPSF-3.0\n",
+    "eps-binary": b"\xc5\xd0\xd3\xc6" + bytes(20),
+    "icon": b"\x00\x00\x01\x00\x01\x00" + bytes(20),
+    "photoshop": b"8BPS\x00\x01" + bytes(20),
+    "jpeg-xl": b"\xff\x0a\xfa\x7f",
+    "heic": b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00",
+    "svg": b"  \n<svg xmlns='http://www.w3.org/2000/svg'/>",
+    "xml": b"<?XML version='1.0'?><svg/>",
+    "webp": b"RIFF\x24\x00\x00\x00WEBPVP8 ",
+    "riff-not-webp": b"RIFF\x24\x00\x00\x00WAVEfmt ",
+    "text": b"hello, this is not a picture",
+    "png-truncated": b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIH",
+    "png": png_bytes(40, 30),
+    "png-rgba": png_bytes(300, 200, "RGBA"),
+    "png-too-many-pixels": png_header(6000, 5000),
+    "png-bomb": png_header(20000, 20000),
+    "png-too-small": png_header(7, 100),
+    "png-thin-strip": png_header(10, 400),
+    "jpeg": jpeg_bytes(64, 48),
+    "jpeg-exif-first": jpeg_bytes(50, 80, exif=True),
+    "jpeg-too-many-pixels": jpeg_bytes(16, 16, claim=(6000, 4500)),
+    "jpeg-too-small": jpeg_bytes(16, 16, claim=(7, 7)),
+    "jpeg-thin-strip": jpeg_bytes(16, 16, claim=(4000, 100)),
+    "jpeg-no-frame": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_check_upload_answers_as_read_upload(node, name):
+    data = FILES[name]
+    expected = python_answer(data)
+    found = js_answer(node, data)
+    if isinstance(expected, tuple):  # accepted: the browser reads the size the header holds
+        assert found == tuple(Image.open(io.BytesIO(data)).size) == expected
+    else:
+        assert found == expected
+
+
+def test_a_file_over_the_byte_bound_is_refused_before_its_contents_are_read(node):
+    limit = DRAWING["MAX_UPLOAD_BYTES"]
+    assert js_answer(node, FILES["png"], limit) == (40, 30)
+    message = js_answer(node, FILES["png"], limit + 1)
+    assert isinstance(message, str) and message.startswith("That file is 5.0 MB; files up to 5 MB are accepted.")
+
+
+@SETTINGS
+@given(
+    prefix=st.sampled_from([b"", b" ", b"\n\t ", b"GIF8", b"BM", b"%PDF", b"RIFF", b"<svg ", b"<?xml", b"\xff\x0a"]),
+    middle=st.binary(max_size=12),
+    rest=st.binary(max_size=80),
+)
+def test_not_accepted_names_what_python_names(node, prefix, middle, rest):
+    data = prefix + middle + rest
+    answer = node({"module": DRAWING_JS, "call": "notAccepted", "args": [list(data)]})
+    assert answer["value"] == drawing._not_accepted(data)
+
+
+def test_the_bounds_are_vae_drawings():
+    assert DRAWING["MAX_UPLOAD_PIXELS"] == drawing.MAX_UPLOAD_PIXELS
+    assert DRAWING["SIGNATURES"] == [[magic.hex(), name] for magic, name in drawing._SIGNATURES]
+    assert DRAWING["BOMB_PIXELS"] == 2 * Image.MAX_IMAGE_PIXELS
