@@ -13,7 +13,6 @@ Needs node: skipped without it here, an error under CI.
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import os
@@ -74,7 +73,8 @@ def python_answer(data: bytes) -> str | tuple[int, int]:
 
 
 def js_answer(node, data: bytes, size: int | None = None) -> str | tuple[int, int]:
-    answer = node({"module": DRAWING_JS, "call": "checkUpload", "args": [list(data), len(data) if size is None else size]})
+    length = len(data) if size is None else size
+    answer = node({"module": DRAWING_JS, "call": "checkUpload", "args": [list(data), length]})
     if "error" in answer:
         return answer["error"]
     return answer["value"]["width"], answer["value"]["height"]
@@ -182,3 +182,56 @@ def test_the_bounds_are_vae_drawings():
     assert DRAWING["MAX_UPLOAD_PIXELS"] == drawing.MAX_UPLOAD_PIXELS
     assert DRAWING["SIGNATURES"] == [[magic.hex(), name] for magic, name in drawing._SIGNATURES]
     assert DRAWING["BOMB_PIXELS"] == 2 * Image.MAX_IMAGE_PIXELS
+
+
+def decoded_gif(data: bytes) -> tuple[list[np.ndarray], list[int], int | None]:
+    """Pillow's reading of a GIF: each frame as composited grey levels, each frame's duration (ms), the loop count."""
+    picture = Image.open(io.BytesIO(data))
+    assert picture.format == "GIF"
+    frames, durations = [], []
+    for index in range(picture.n_frames):
+        picture.seek(index)
+        frames.append(np.asarray(picture.convert("L")))
+        durations.append(picture.info["duration"])
+    return frames, durations, picture.info.get("loop")
+
+
+def js_bytes(node, module: str, name: str, *args) -> bytes:
+    answer = node({"module": module, "call": name, "args": list(args)})
+    assert "error" not in answer, answer
+    return bytes(answer["value"])
+
+
+def test_encode_gif_gives_pillow_the_frames_and_delays(node):
+    rng = np.random.default_rng(23)
+    width, height, scale = 40, 30, 3
+    frames = [
+        rng.integers(0, 256, size=(height, width)),  # noise: the LZW table fills and is cleared
+        np.zeros((height, width), np.int64),
+        np.tile(np.arange(width) * 6, (height, 1)),  # every grey level's neighbour differs
+        np.full((height, width), 255),
+    ]
+    delays = [90, 540, 10, 1230]
+    options = {"scale": scale, "delays": delays}
+    data = js_bytes(node, GIF_JS, "encodeGif", [f.ravel().tolist() for f in frames], width, height, options)
+    found, durations, loop = decoded_gif(data)
+    assert len(found) == len(frames)
+    for index, (got, frame) in enumerate(zip(found, frames, strict=True)):
+        assert np.array_equal(got, np.kron(frame, np.ones((scale, scale))).astype(np.uint8)), f"frame {index}"
+    assert durations == delays
+    assert loop == 0
+
+
+def test_morph_gif_matches_explorer_images(node):
+    from explorer.images import morph_gif
+
+    rng = np.random.default_rng(29)
+    frames = rng.random((6, 28, 28)).astype(np.float32)
+    frames[0, :4, :4] = 0.5  # 127.5: rounded half to even, as np.round does
+    frames[1, 0, :3] = (-0.2, 1.3, np.float32(0.5 + 1 / 510))
+    expected = decoded_gif(morph_gif(frames))
+    found = decoded_gif(js_bytes(node, GIF_JS, "morphGif", [f.ravel().tolist() for f in frames]))
+    assert len(found[0]) == len(expected[0]) == 2 * len(frames) - 2
+    for index, (got, want) in enumerate(zip(found[0], expected[0], strict=True)):
+        assert np.array_equal(got, want), f"frame {index}"
+    assert found[1:] == expected[1:]

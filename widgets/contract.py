@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from explorer.images import GIF_SCALE
 from explorer.share import FRAMES_RANGE
 from explorer.state import article
 from vae import drawing
@@ -80,6 +81,7 @@ CONSTANTS = {
     "MAX_PENDING": MAX_PENDING,
     "PRIOR_RADII": list(PRIOR_RADII),
     "DRAWING": DRAWING,
+    "GIF_SCALE": GIF_SCALE,
 }
 
 

@@ -8,3 +8,4 @@ export const PATH_METHODS = [["linear", "linear", "a straight line between the t
 export const MAX_PENDING = 64;
 export const PRIOR_RADII = [1.0, 2.0];
 export const DRAWING = {"MAX_UPLOAD_BYTES": 5242880, "MAX_UPLOAD_PIXELS": 25000000, "BOMB_PIXELS": 178956970, "MIN_SIDE": 8, "MAX_ASPECT": 30, "WORK_SIDE": 560, "INK_THRESHOLD": 0.15, "MIN_CONTRAST": 0.1, "MIN_EXTENT": 0.08, "NOISE_GRID": 56, "NOISE_FRAGMENTS": 30, "NOISE_COVERAGE": 0.6, "BOX": 20, "FIELD": 28, "CENTRE": 14.0, "SIGNATURES": [["47494638", "a GIF"], ["424d", "a BMP"], ["49492a00", "a TIFF"], ["4d4d002a", "a TIFF"], ["25504446", "a PDF"], ["25215053", "a PostScript/EPS file"], ["c5d0d3c6", "an EPS file"], ["00000100", "an icon (ICO)"], ["38425053", "a Photoshop file"], ["ff0a", "a JPEG XL"]]};
+export const GIF_SCALE = 10;
