@@ -29,7 +29,7 @@ from PIL import Image
 
 from conftest import ROOT
 from vae import drawing
-from vae.drawing import DrawingError, read_upload
+from vae.drawing import DrawingError, read_upload, to_mnist
 from widgets.contract import DRAWING
 
 NODE = shutil.which("node")
@@ -235,3 +235,52 @@ def test_morph_gif_matches_explorer_images(node):
     for index, (got, want) in enumerate(zip(found[0], expected[0], strict=True)):
         assert np.array_equal(got, want), f"frame {index}"
     assert found[1:] == expected[1:]
+
+
+def random_picture(draw) -> tuple[str, str, np.ndarray]:
+    """(kind, RGBA) of a random drawing: a few strokes, any pen, any colours, on the canvas or
+    uploaded as an RGBA, RGB or grey picture of any size up to 2x WORK_SIDE + 1 (so reduced by 1 or 2)."""
+    from tests.js.make_fixtures import rgba, strokes
+
+    kind = draw(st.sampled_from(["drawn", "RGBA", "RGB", "L"]))
+    sides = st.sampled_from([61, 217, 560, 561, 777, 2 * drawing.WORK_SIDE + 1]) | st.integers(40, 700)
+    side = 280 if kind == "drawn" else draw(sides)
+    fractions = st.tuples(st.floats(0.05, 0.95), st.floats(0.05, 0.95))
+    points = [(side * x, side * y) for x, y in draw(st.lists(fractions, min_size=2, max_size=5))]
+    ink = strokes(points, side * draw(st.floats(0.005, 0.12)), side)
+    paper, pen = draw(st.integers(0, 255)), draw(st.integers(0, 255))
+    transparent = draw(st.booleans()) and kind in ("drawn", "RGBA")
+    picture = rgba(np.full_like(ink, pen), 255 * ink) if transparent else rgba(paper + (pen - paper) * ink)
+    seed = draw(st.integers(0, 2**31))
+    amplitude = draw(st.sampled_from([0, 0, 3, 25]))
+    noisy = (
+        picture[..., :3].astype(np.int64)
+        + np.random.default_rng(seed).integers(-amplitude, amplitude + 1, size=ink.shape)[..., None]
+    )
+    picture[..., :3] = np.clip(noisy, 0, 255)
+    return kind, picture
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(case=st.composite(random_picture)())
+def test_to_mnist_agrees_on_random_pictures(node, case):
+    kind, picture = case
+    # the canvas's array, or what Pillow decodes a PNG or JPEG into
+    source = picture if kind == "drawn" else Image.fromarray(picture, "RGBA").convert(kind)
+    try:
+        digit = to_mnist(source)
+        expected = {"image": digit.image, "inverted": digit.inverted, "warning": digit.warning}
+    except DrawingError as error:
+        expected = {"error": str(error)}
+    rgba = picture if kind in ("drawn", "RGBA") else np.asarray(source.convert("RGBA"))  # what a browser decodes
+    height, width = rgba.shape[:2]
+    args = [{"width": width, "height": height, "data": rgba.ravel().tolist()}, {"drawn": kind == "drawn"}]
+    answer = node({"module": DRAWING_JS, "call": "toMnist", "args": args})
+    if "error" in expected:
+        assert answer.get("error") == expected["error"]
+        return
+    assert "error" not in answer, answer
+    found = np.asarray(answer["value"]["image"], np.float32).reshape(28, 28)
+    assert np.abs(found - expected["image"]).max() <= 1 / 255 + 1e-6
+    assert answer["value"]["inverted"] == expected["inverted"]
+    assert answer["value"]["warning"] == expected["warning"]

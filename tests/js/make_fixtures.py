@@ -305,12 +305,13 @@ def drawing_pictures() -> list[dict]:
 
 def refusal_pictures() -> list[tuple[str, str, np.ndarray]]:
     """(name, kind, RGBA) pictures vae/drawing.py refuses or warns about."""
-    blank = np.zeros((CANVAS, CANVAS, 4), np.uint8)
+    clear_canvas = np.zeros((CANVAS, CANVAS, 4), np.uint8)
     grey = rgba(np.full((60, 80), 128.0))
     dot = rgba(255 * strokes([(140, 140), (141, 141)], 8))
     clear = rgba(np.full((50, 50), 255.0), np.full((50, 50), 10.0))
     return [
-        ("blank-canvas", "drawn", blank),
+        ("blank-canvas", "drawn", rgba(np.zeros((CANVAS, CANVAS)))),  # the page's canvas is opaque black
+        ("clear-canvas", "drawn", clear_canvas),  # a canvas never filled: transparent everywhere
         ("flat-canvas", "drawn", rgba(np.full((CANVAS, CANVAS), 90.0))),
         ("flat-upload", "upload", grey),
         ("dot", "drawn", dot),

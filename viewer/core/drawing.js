@@ -334,14 +334,6 @@ export function shrink(picture) {
   const { width, height, data } = picture;
   const factor = Math.max(1, Math.ceil(Math.max(width, height) / WORK_SIDE));
   if (factor === 1) return picture;
-  const premultiplied = new Uint8Array(data.length);
-  for (let p = 0; p < data.length; p += 4) {
-    const alpha = data[p + 3];
-    premultiplied[p] = mulDiv255(data[p], alpha);
-    premultiplied[p + 1] = mulDiv255(data[p + 1], alpha);
-    premultiplied[p + 2] = mulDiv255(data[p + 2], alpha);
-    premultiplied[p + 3] = alpha;
-  }
   const outWidth = Math.ceil(width / factor);
   const outHeight = Math.ceil(height / factor);
   const out = new Uint8ClampedArray(outWidth * outHeight * 4);
@@ -366,10 +358,11 @@ export function shrink(picture) {
       for (let yy = y * factor; yy < y * factor + rows; yy++) {
         for (let xx = x * factor; xx < x * factor + columns; xx++) {
           const p = (yy * width + xx) * 4;
-          sums[0] += premultiplied[p];
-          sums[1] += premultiplied[p + 1];
-          sums[2] += premultiplied[p + 2];
-          sums[3] += premultiplied[p + 3];
+          const alpha = data[p + 3]; // premultiplied as it is read: no second full-size copy
+          sums[0] += mulDiv255(data[p], alpha);
+          sums[1] += mulDiv255(data[p + 1], alpha);
+          sums[2] += mulDiv255(data[p + 2], alpha);
+          sums[3] += alpha;
         }
       }
       const m = multiplier(count);
