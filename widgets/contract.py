@@ -57,6 +57,7 @@ DRAWING = {
     * 1024
     * 1024,
     "MAX_UPLOAD_PIXELS": drawing.MAX_UPLOAD_PIXELS,
+    "ACCEPTED_FORMATS": list(drawing.ACCEPTED_FORMATS),
     "BOMB_PIXELS": 2 * Image.MAX_IMAGE_PIXELS,
     "MIN_SIDE": drawing.MIN_SIDE,
     "MAX_ASPECT": drawing.MAX_ASPECT,

@@ -3,16 +3,20 @@
 // reading the canvas or decoding the file (createImageBitmap) is the host's; everything after is here.
 //
 // tests/js/drawing.test.js holds it to vae/drawing.py on drawings and photo-like pictures exported from numpy
-// (tests/js/make_fixtures.py), within 1/255 per pixel, and tests/test_drawing_js.py every refusal's message.
+// (tests/js/make_fixtures.py), within 1/255 per pixel (equal, on this machine), and tests/test_drawing_js.py
+// on random pictures and every refusal's message.
 // How it stays that close:
 // - float32 wherever numpy holds float32 (stores into Float32Array, Math.fround), numpy's pairwise summation
 //   for the sums the centring rounds, Python's round (half to even);
 // - Pillow's resampling ported from its C (libImaging/Resample.c: the LANCZOS and BOX kernels, their
-//   support, normalisation to 22-bit integers, the horizontal pass stored as 8-bit before the vertical one;
+//   support, normalisation to 22-bit integers, each of the two passes stored as 8-bit, in Pillow 13's order;
 //   Reduce.c and Convert.c for the box reduction of big pictures with premultiplied alpha);
 // - grey = 0.299 R + 0.587 G + 0.114 B rounded as numpy's float32 matmul rounds it on the machines measured
 //   (OpenBLAS's sgemv kernel: fma(B, 0.114, fma(R, 0.299, G * 0.587))). A BLAS without FMA rounds some
-//   pixels one float32 ulp apart, which moves a pixel by at most 1/255 after the scaling.
+//   greys one float32 ulp apart, and the 8-bit truncation before the resize can then flip a level: with plain
+//   float32 rounding instead, the fixtures' digits differ by at most 1/255 (one pixel of one drawing).
+// The resampling follows Pillow 13 (the order of its two passes changed there): a server on an older Pillow
+// resizes some crops differently, by more than 1/255 (tests/js/make_fixtures.py's output would change too).
 // What the browser cannot do the same way: decode JPEG at reduced scale (Pillow's draft, a DCT scaling) and
 // decode 16-bit PNGs at 16 bits; the host decodes at full size and 8 bits, so a photo's pixels can differ
 // more than 1/255 from the server's there (the digit is the same to the eye).
@@ -62,6 +66,8 @@ export class DrawingError extends Error {
  * @property {string | null} warning  accepted, but the visitor should know (it looks like noise)
  */
 
+/** For the host's file input: the files vae/drawing.py reads (ACCEPTED_FORMATS; MPO is a JPEG). */
+export const ACCEPT = "image/png,image/jpeg,.png,.jpg,.jpeg";
 /** What read_upload answers when the host cannot decode a file that passed checkUpload. */
 export const DAMAGED = "That picture is damaged or truncated and cannot be read.";
 const NOISE =
