@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import json
 import sys
+import tomllib
 from pathlib import Path
 
+from PIL import Image
+
 from explorer import share, untrusted
+from explorer.images import GIF_SCALE
 from explorer.safe_text import ELLIPSIS, EMPTY
 from explorer.share import FRAMES_RANGE
 from explorer.state import LEVELS, POINT_MAPS, article
+from vae import drawing
 from vae.family import DEFAULT_MODEL
 from vae.paths import METHODS
 
@@ -45,6 +50,33 @@ assert tuple(PATH_HELP) == METHODS, "one help text per path method, in vae/paths
 MAX_PENDING = 64  # events one message may carry; more than a person makes between two reruns
 PRIOR_RADII = (1.0, 2.0)  # N(0, I)'s circles drawn on comparable maps, in standard deviations
 
+STREAMLIT_CONFIG = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
+# vae/drawing.py's bounds and thresholds, for viewer/core/drawing.js (the same preprocessing in the browser).
+# MAX_UPLOAD_BYTES is the Streamlit page's server.maxUploadSize (MB, read here so both bounds stay one);
+# BOMB_PIXELS is where Pillow refuses to open a picture at all (DecompressionBombError); SIGNATURES name
+# the refused formats by their first bytes (hex), as vae/drawing.py _not_accepted does.
+DRAWING = {
+    "MAX_UPLOAD_BYTES": int(tomllib.loads(STREAMLIT_CONFIG.read_text(encoding="utf-8"))["server"]["maxUploadSize"])
+    * 1024
+    * 1024,
+    "MAX_UPLOAD_PIXELS": drawing.MAX_UPLOAD_PIXELS,
+    "ACCEPTED_FORMATS": list(drawing.ACCEPTED_FORMATS),
+    "BOMB_PIXELS": 2 * Image.MAX_IMAGE_PIXELS,
+    "MIN_SIDE": drawing.MIN_SIDE,
+    "MAX_ASPECT": drawing.MAX_ASPECT,
+    "WORK_SIDE": drawing.WORK_SIDE,
+    "INK_THRESHOLD": drawing.INK_THRESHOLD,
+    "MIN_CONTRAST": drawing.MIN_CONTRAST,
+    "MIN_EXTENT": drawing.MIN_EXTENT,
+    "NOISE_GRID": drawing.NOISE_GRID,
+    "NOISE_FRAGMENTS": drawing.NOISE_FRAGMENTS,
+    "NOISE_COVERAGE": drawing.NOISE_COVERAGE,
+    "BOX": drawing.BOX,
+    "FIELD": drawing.FIELD,
+    "CENTRE": drawing.CENTRE,
+    "SIGNATURES": [[magic.hex(), name] for magic, name in drawing._SIGNATURES],
+}
+
 CONSTANTS = {
     "DIGIT_COLOURS": list(DIGIT_COLOURS),
     "DIGIT_ARTICLES": [article(digit) for digit in range(10)],
@@ -70,6 +102,8 @@ CONSTANTS = {
         "ellipsis": ELLIPSIS,
         "empty": EMPTY,
     },
+    "DRAWING": DRAWING,
+    "GIF_SCALE": GIF_SCALE,
 }
 
 

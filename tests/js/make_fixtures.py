@@ -9,6 +9,9 @@ always hold the browser's maths to what numpy computes today. Every case is seed
                    and on the shipped weights/vae-z2-beta1.safetensors, with explorer/images.py's grey levels
   paths.json       vae/paths.py interpolate (linear, spherical; near-parallel, opposite and zero-norm codes),
                    its rows at any t, and np.interp along a polyline of codes
+  drawing.json     vae/drawing.py to_mnist on canvas drawings (280x280 RGBA strokes, opaque or on a transparent
+                   background) and photo-like pictures (dark ink on grey paper with noise, a rotated
+                   transparent PNG, pictures over WORK_SIDE that are reduced first), and its refusals
   projection.json  vae/atlas.py Atlas.place("pca") and knn_place, explorer/state.py map_code (PCA's inverse)
   encoder.json     vae/inference.py NumpyVAE.encode (mu, logvar) under two shipped models, of a few test digits,
                    a drawing and a photo (both through vae/drawing.py to_mnist)
@@ -30,8 +33,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import itertools
 import json
 import sys
+import zlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -48,7 +53,7 @@ from explorer.state import map_code  # noqa: E402
 from vae.atlas import knn_place, load_atlas  # noqa: E402
 from vae.checkpoint import read_checkpoint  # noqa: E402
 from vae.config import VAEConfig, parameter_shapes  # noqa: E402
-from vae.drawing import read_upload, to_mnist  # noqa: E402
+from vae.drawing import DrawingError, read_upload, to_mnist  # noqa: E402
 from vae.inference import NumpyVAE, load_classifier, load_vae  # noqa: E402
 from vae.paths import _slerp_with_linear_norm, interpolate  # noqa: E402
 
@@ -304,6 +309,146 @@ def classifier_fixture() -> dict:
             "digits": [int(digit) for digit in path_probabilities.argmax(axis=1)],  # vae/analytics.py predicted
         },
     }
+CANVAS = 280  # the Streamlit page's drawing canvas, a side
+
+
+def strokes(points: list[tuple[float, float]], width: float, side: int = CANVAS) -> np.ndarray:
+    """Anti-aliased coverage in [0, 1] (side, side) of a pen of `width` along a polyline of (x, y) points."""
+    ys, xs = np.mgrid[:side, :side] + 0.5
+    distance = np.full((side, side), np.inf)
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        dx, dy = x1 - x0, y1 - y0
+        t = np.clip(((xs - x0) * dx + (ys - y0) * dy) / max(dx * dx + dy * dy, 1e-9), 0, 1)
+        distance = np.minimum(distance, np.hypot(xs - (x0 + t * dx), ys - (y0 + t * dy)))
+    return np.clip(width / 2 + 0.5 - distance, 0, 1)
+
+
+def noise(width: int, height: int, amplitude: int, seed: int) -> np.ndarray:
+    """Integer grey noise in [-amplitude, amplitude] (height, width): a hash of the pixel's index that
+    tests/js/drawing.test.js computes the same way (so big pictures travel as a small base and a seed)."""
+    h = (np.arange(width * height, dtype=np.uint64) * np.uint64(2654435761) + np.uint64(seed)) & np.uint64(0xFFFFFFFF)
+    h ^= h >> np.uint64(15)
+    h = (h * np.uint64(2246822519)) & np.uint64(0xFFFFFFFF)
+    h ^= h >> np.uint64(13)
+    return ((h % np.uint64(2 * amplitude + 1)).astype(np.int64) - amplitude).reshape(height, width)
+
+
+def assemble(case: dict) -> np.ndarray:
+    """The RGBA picture of a fixture case: its base picture repeated `repeat` times a side (nearest), cut to
+    (height, width), with grey noise added to R, G and B."""
+    base = np.frombuffer(zlib.decompress(base64.b64decode(case["base"])), np.uint8)
+    base = base.reshape(case["base_height"], case["base_width"], 4)
+    k = case["repeat"]
+    picture = np.repeat(np.repeat(base, k, axis=0), k, axis=1)[: case["height"], : case["width"]].astype(np.int64)
+    if case["noise"]:
+        picture[..., :3] += noise(case["width"], case["height"], case["noise"], case["seed"])[..., None]
+    return np.clip(picture, 0, 255).astype(np.uint8)
+
+
+def rgba(grey: np.ndarray, alpha: np.ndarray | float = 255) -> np.ndarray:
+    """(H, W, 4) uint8 from grey levels and alpha (0-255 floats, rounded)."""
+    out = np.empty((*grey.shape, 4), np.uint8)
+    out[..., :3] = np.clip(np.rint(grey), 0, 255)[..., None]
+    out[..., 3] = np.clip(np.rint(alpha), 0, 255)
+    return out
+
+
+def drawing_pictures() -> list[dict]:
+    """(name, kind, base RGBA, repeat, width, height, noise, seed): kind "drawn" is the canvas (an array),
+    "upload" a decoded file (a PIL picture of mode `mode`)."""
+    seven = [(60, 60), (220, 60), (130, 240)]
+    zero = [(140, 40), (200, 80), (210, 160), (160, 235), (100, 220), (70, 140), (90, 60), (140, 40)]
+    one = [(150, 40), (135, 250)]
+    four = [(170, 230), (170, 40), (60, 170), (220, 170)]
+    cases = []
+    ink = strokes(seven, 18)
+    cases.append(("canvas-seven-opaque", "drawn", rgba(255 * ink), 1, 0, 0))  # white on an opaque black canvas
+    ink = strokes(zero, 18)
+    cases.append(("canvas-zero-transparent", "drawn", rgba(np.full_like(ink, 255), 255 * ink), 1, 0, 0))
+    cases.append(("canvas-one-thin", "drawn", rgba(255 * strokes(one, 6)), 1, 0, 0))  # a tall narrow crop
+    ink = strokes([(20, 20), (22, 120)], 10)  # off in a corner: the centring clips
+    cases.append(("canvas-corner", "drawn", rgba(255 * ink), 1, 0, 0))
+    ink = strokes(four, 24, 140)  # dark pen on grey paper, photographed: noise, an uneven light
+    paper = 200 - 30 * np.linspace(0, 1, 140)[None, :]
+    cases.append(("photo-dark-on-grey", "upload", rgba(paper - (paper - 40) * ink), 1, 12, 3))
+    base = rgba(230 - 190 * strokes([(x / 2, y / 2) for x, y in seven], 10, CANVAS // 2))
+    rotated = Image.fromarray(base, "RGBA").rotate(23, resample=Image.Resampling.BICUBIC, expand=True)
+    cases.append(("photo-rotated-transparent", "upload", np.asarray(rotated), 1, 0, 0))  # ink on paper, corners clear
+    ink = strokes(zero, 16, 280)[::2, ::2]  # 140 a side, then repeated 5 times: 700 -> reduced by 2 (560 a side)
+    cases.append(("photo-big-reduced-2", "upload", rgba(250 - 200 * ink), 5, 6, 5))
+    ink = strokes(four, 30, 280)[::4, ::4]  # 70 a side, x 19 = 1330, cut to 1301 x 1190: reduced by 3, edges cut
+    cases.append(("photo-big-reduced-3", "upload", rgba(40 + 180 * ink, 255 - 40 * ink), 19, 20, 9))
+    ink = strokes(one, 20, 280)[::4, ::4]
+    alpha = 255 * ink
+    cases.append(("photo-big-transparent-7", "upload", rgba(np.zeros_like(ink), alpha), 53, 0, 0))  # 3710 a side
+    cases.append(("canvas-speckle", "drawn", rgba(np.full((1, 1), 128.0)), CANVAS, 127, 4))  # noise: a warning
+    sizes = {"photo-big-reduced-3": (1301, 1190), "photo-big-transparent-7": (3710, 3700)}
+    out = []
+    for name, kind, base, repeat, amplitude, seed in cases:
+        height, width = base.shape[0] * repeat, base.shape[1] * repeat
+        width, height = sizes.get(name, (width, height))
+        out.append(
+            {
+                "name": name,
+                "kind": kind,
+                "base": base64.b64encode(zlib.compress(np.ascontiguousarray(base).tobytes(), 9)).decode("ascii"),
+                "base_width": base.shape[1],
+                "base_height": base.shape[0],
+                "repeat": repeat,
+                "width": width,
+                "height": height,
+                "noise": amplitude,
+                "seed": seed,
+            }
+        )
+    return out
+
+
+def refusal_pictures() -> list[tuple[str, str, np.ndarray]]:
+    """(name, kind, RGBA) pictures vae/drawing.py refuses or warns about."""
+    clear_canvas = np.zeros((CANVAS, CANVAS, 4), np.uint8)
+    grey = rgba(np.full((60, 80), 128.0))
+    dot = rgba(255 * strokes([(140, 140), (141, 141)], 8))
+    clear = rgba(np.full((50, 50), 255.0), np.full((50, 50), 10.0))
+    return [
+        ("blank-canvas", "drawn", rgba(np.zeros((CANVAS, CANVAS)))),  # the page's canvas is opaque black
+        ("clear-canvas", "drawn", clear_canvas),  # a canvas never filled: transparent everywhere
+        ("flat-canvas", "drawn", rgba(np.full((CANVAS, CANVAS), 90.0))),
+        ("flat-upload", "upload", grey),
+        ("dot", "drawn", dot),
+        ("transparent", "upload", clear),
+        ("empty", "upload", np.zeros((0, 5, 4), np.uint8)),
+    ]
+
+
+def run_to_mnist(kind: str, picture: np.ndarray) -> dict:
+    """vae/drawing.py to_mnist on the canvas's array or an upload's PIL picture: the digit, or the refusal."""
+    try:
+        digit = to_mnist(picture if kind == "drawn" or picture.size == 0 else Image.fromarray(picture, "RGBA"))
+    except DrawingError as error:
+        return {"error": str(error)}
+    grey = np.rint(digit.image * 255)
+    assert np.array_equal(grey.astype(np.float32) / np.float32(255), digit.image), "pixels are k / 255"
+    return {"grey": packed(grey, "u1"), "inverted": digit.inverted, "warning": digit.warning}
+
+
+def drawing_fixture() -> dict:
+    cases = drawing_pictures()
+    for case in cases:
+        case["expected"] = run_to_mnist(case["kind"], assemble(case))
+    refusals = []
+    for name, kind, picture in refusal_pictures():
+        refusals.append(
+            {
+                "name": name,
+                "kind": kind,
+                "width": picture.shape[1],
+                "height": picture.shape[0],
+                "rgba": base64.b64encode(zlib.compress(picture.tobytes(), 9)).decode("ascii"),
+                "expected": run_to_mnist(kind, picture),
+            }
+        )
+    return {"pictures": cases, "refusals": refusals}
 
 
 def build() -> dict[str, str]:
@@ -314,6 +459,7 @@ def build() -> dict[str, str]:
         "projection.json": projection_fixture(),
         "encoder.json": encoder_fixture(),
         "classifier.json": classifier_fixture(),
+        "drawing.json": drawing_fixture(),
     }
     return {name: json.dumps(value, separators=(",", ":")) + "\n" for name, value in made.items()}
 
