@@ -25,23 +25,25 @@ function note(/** @type {string} */ text) {
   find(".sh-notes").appendChild(line);
 }
 
-/** Plotly, once the map's codes are painted (or after 3 s at the latest). */
+/** Resolves once the map's codes are on the screen (the viewer's first paint, or Plotly's graph), or after
+ * 3 s at the latest: what is not needed for that waits, so it never competes with it. */
+const painted = new Promise((resolve) => {
+  new PerformanceObserver((list, observer) => {
+    if (list.getEntries().some((entry) => entry.name === "le:shown:firstpaint" || entry.name === "le:shown:map")) {
+      observer.disconnect();
+      resolve(undefined);
+    }
+  }).observe({ type: "mark", buffered: true });
+  setTimeout(resolve, 3000);
+});
+
+/** Plotly, once the map's codes are painted. */
 function loadPlotlyAfterFirstPaint() {
-  let started = false;
-  const load = () => {
-    if (started) return;
-    started = true;
+  painted.then(() => {
     const script = document.createElement("script");
     script.src = PLOTLY;
     document.head.appendChild(script);
-  };
-  new PerformanceObserver((list, observer) => {
-    if (list.getEntries().some((entry) => entry.name === "le:shown:firstpaint")) {
-      observer.disconnect();
-      load();
-    }
-  }).observe({ type: "mark", buffered: true });
-  setTimeout(load, 3000);
+  });
 }
 
 /** The explorer on this page: the session plays the server, the URL follows the view. */
@@ -80,7 +82,7 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
     history.replaceState(null, "", `?${query}`);
     clearTimeout(timer);
     run += 1;
-    timer = window.setTimeout(() => compute().catch(() => {}), 150);
+    timer = window.setTimeout(() => painted.then(compute).catch(() => {}), 150);
   };
   publish();
 }
