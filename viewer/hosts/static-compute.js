@@ -23,8 +23,8 @@ const encoders = new Map();
 /** @type {Promise<import("../core/classifier.js").Classifier> | null} */
 let classifier = null;
 
-/** @param {Site} site @param {string} name */
-function encoderOf(site, name) {
+/** A model's encoder, fetched once. @param {Site} site @param {string} name */
+export function encoderOf(site, name) {
   let found = encoders.get(name);
   if (!found) {
     const manifest = site.explorer.models[name];
@@ -53,9 +53,10 @@ function classifierOf(site) {
  * own map; else the point's decoded picture under its own model, encoded by model `name` (its mu).
  * @param {Site} site @param {SentEnd} end @param {string} name @returns {Promise<ArrayLike<number>>}
  */
-async function codeUnder(site, end, name) {
+export async function codeUnder(site, end, name) {
   const entry = await loadModel(modelEntry(site.explorer.models[name]), ["decoder", "mu"]);
   if (end.kind === "test" && end.index !== undefined) return /** @type {Float32Array} */ (testCode(entry, end.index));
+  if (end.kind === "drawn") return Float32Array.from(end.codes?.[name] || []);
   const source = await loadModel(modelEntry(site.explorer.models[end.source || name]), ["decoder"]);
   const pca = source.manifest.maps.pca;
   const own =
@@ -99,4 +100,10 @@ export async function readingFor(site, view, ends) {
     digits: Array.from(found.digits),
     confidence: Array.from(found.confidence, (p) => Math.round(p * 1000) / 1000),
   };
+}
+
+/** A model's decoder, fetched once. @param {Site} site @param {string} name */
+export async function decoderOf(site, name) {
+  const entry = await loadModel(modelEntry(site.explorer.models[name]), ["decoder"]);
+  return /** @type {import("../core/decoder.js").Decoder} */ (entry.decoder);
 }

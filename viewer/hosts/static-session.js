@@ -46,6 +46,10 @@ export class ExploreSession {
     this.ack = 0;
     /** @type {import("../explore/types.js").Reading | null} the classifier's reading, once computed */
     this.reading = null;
+    /** @type {SentEnd | null} the visitor's latest drawing (the map's star) */
+    this.drawn = null;
+    /** @type {Map<string, string>} a drawing's id -> its text in a link (explorer/share.py drawing_text) */
+    this.links = new Map();
     /** @type {string[]} what could not be used, for the page to say */
     this.problems = [];
   }
@@ -71,6 +75,14 @@ export class ExploreSession {
     const [map, x, y, source] = ref;
     const end = pointEnd(map, x, y, source || this.view.model);
     return { kind: "point", id: end.id, label: end.label, map, x: end.x, y: end.y, source: end.source };
+  }
+
+  /** The visitor's drawing (or photo) as endpoint `which`, as the Streamlit page's "Use as A/B" does. */
+  useDrawing(/** @type {{end: SentEnd, link: string}} */ drawn, /** @type {"a" | "b"} */ which) {
+    this.links.set(drawn.end.id, drawn.link);
+    this.drawn = drawn.end;
+    this.ends = { ...this.ends, [which]: drawn.end };
+    this.showcase = false;
   }
 
   /** A message from the widget: every event it carries that this session has not handled, oldest first. */
@@ -179,7 +191,7 @@ export class ExploreSession {
       ack: this.ack,
       view: { ...this.view },
       ends: { ...this.ends },
-      drawn: null,
+      drawn: this.drawn,
       paths: {},
       reading: this.reading,
       hint: showing && showcase ? showcase.hint : this.site.pickHint,
@@ -192,6 +204,8 @@ export class ExploreSession {
     const ref = (end) => {
       if (!end) return null;
       if (end.kind === "test" && end.index !== undefined) return end.index;
+      if (end.kind === "drawn" && this.links.has(end.id))
+        return ["drawn", /** @type {string} */ (this.links.get(end.id))];
       if (end.kind === "point" && end.map && end.x !== undefined && end.y !== undefined) {
         return [
           /** @type {"plane" | "pca"} */ (end.map),

@@ -8,6 +8,7 @@ import { cut, parseQuery, toQuery } from "../core/share.js";
 import { mountExplorer } from "../explore/index.js";
 import { pointCodes, readingFor } from "./static-compute.js";
 import { ExploreSession } from "./static-session.js";
+import { buildTools } from "./static-tools.js";
 
 const PLOTLY = "plotly.min.js"; // beside index.html
 
@@ -85,6 +86,16 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
     timer = window.setTimeout(() => painted.then(compute).catch(() => {}), 150);
   };
   publish();
+  buildTools(
+    find(".sh-explore"),
+    site,
+    session,
+    (drawn, which) => {
+      session.useDrawing(drawn, which);
+      publish();
+    },
+    note,
+  );
 }
 
 /** The two views: the link's `page` picks one, the buttons switch. */

@@ -1,0 +1,216 @@
+// Under the static site's map: draw or upload a digit and use it as A or B, and download the morph (GIF) and
+// the strip (PNG). The Streamlit page does the same on the server (sections/draw.py, sections/morph.py); here
+// the browser does it with the viewer's ports (core/drawing.js, core/encoder.js, core/gif.js), held to the
+// Python by their tests.
+
+import { decode, PIXELS, SIDE, toGrey } from "../core/decoder.js";
+import { button, element } from "../core/dom.js";
+import { ACCEPT, checkUpload, DAMAGED, DrawingError, toMnist } from "../core/drawing.js";
+import { encode } from "../core/encoder.js";
+import { morphGif } from "../core/gif.js";
+import { pathCodes } from "../core/paths.js";
+import { codeUnder, decoderOf, encoderOf } from "./static-compute.js";
+
+/**
+ * @typedef {import("./static-session.js").ExploreSession} ExploreSession
+ * @typedef {import("../explore/types.js").SentEnd} SentEnd
+ */
+
+const CANVAS_PX = 280; // the drawing box, as the Streamlit page's canvas
+const PEN_PX = 18;
+const LEVELS = 16; // grey levels a drawing keeps, as explorer/state.py quantised (a link carries it exactly)
+
+/** A picture rounded to LEVELS greys (explorer/state.py quantised). @param {Float32Array} image */
+function quantised(image) {
+  return image.map((v) => Math.round(Math.min(1, Math.max(0, v)) * (LEVELS - 1)) / (LEVELS - 1));
+}
+
+/** explorer/state.py drawing_bytes: two pixels per byte. @param {Float32Array} image */
+function drawingBytes(image) {
+  const packed = new Uint8Array(PIXELS / 2);
+  for (let i = 0; i < packed.length; i++) {
+    const high = Math.round(Math.min(1, Math.max(0, image[2 * i])) * (LEVELS - 1));
+    const low = Math.round(Math.min(1, Math.max(0, image[2 * i + 1])) * (LEVELS - 1));
+    packed[i] = (high << 4) | low;
+  }
+  return packed;
+}
+
+/** A drawing as an endpoint: its picture, its id (d: and a digest, as explorer/state.py), its code under each model. */
+async function drawnEnd(/** @type {any} */ site, /** @type {Float32Array} */ image, /** @type {string} */ label) {
+  const picture = Float32Array.from(quantised(image));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", drawingBytes(picture)));
+  const id = `d:${Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  const grey = Uint8Array.from(picture, (v) => Math.round(255 * v));
+  /** @type {Record<string, number[]>} */
+  const codes = {};
+  for (const name of Object.keys(site.explorer.models))
+    codes[name] = Array.from(encode(await encoderOf(site, name), picture).mu);
+  const end = /** @type {SentEnd} */ ({ kind: "drawn", id, label, image: btoa(String.fromCharCode(...grey)), codes });
+  return { end, link: await drawingLink(drawingBytes(picture)) };
+}
+
+/** explorer/share.py drawing_text: "d:" and the packed picture, zlib-compressed, base64url. @param {Uint8Array} packed */
+async function drawingLink(packed) {
+  const stream = new Blob([/** @type {BlobPart} */ (packed)]).stream().pipeThrough(new CompressionStream("deflate"));
+  const compressed = new Uint8Array(await new Response(stream).arrayBuffer());
+  return `d:${btoa(String.fromCharCode(...compressed))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "")}`;
+}
+
+/** A file saved from bytes. @param {BlobPart} bytes @param {string} type @param {string} name */
+function save(bytes, type, name) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([bytes], { type }));
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+/** The shown path's frames, decoded here (as the widget and the server decode them). */
+async function frames(/** @type {any} */ site, /** @type {ExploreSession} */ session) {
+  const { view, ends } = session;
+  if (!ends.a || !ends.b) return null;
+  const [a, b] = await Promise.all([codeUnder(site, ends.a, view.model), codeUnder(site, ends.b, view.model)]);
+  const decoder = await decoderOf(site, view.model);
+  const method = view.method === "geodesic" ? "linear" : view.method;
+  return pathCodes(a, b, view.frames, method).map((code) => decode(decoder, code, new Float64Array(PIXELS)));
+}
+
+/** The strip as a PNG: the frames side by side, each scaled up. @param {Float64Array[]} decoded */
+function stripPng(decoded) {
+  const scale = 3;
+  const canvas = document.createElement("canvas");
+  canvas.width = decoded.length * SIDE * scale;
+  canvas.height = SIDE * scale;
+  const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  context.imageSmoothingEnabled = false;
+  const tile = document.createElement("canvas");
+  tile.width = tile.height = SIDE;
+  const tileContext = /** @type {CanvasRenderingContext2D} */ (tile.getContext("2d"));
+  decoded.forEach((frame, i) => {
+    const picture = tileContext.createImageData(SIDE, SIDE);
+    toGrey(frame, picture.data);
+    tileContext.putImageData(picture, 0, 0);
+    context.drawImage(tile, i * SIDE * scale, 0, SIDE * scale, SIDE * scale);
+  });
+  return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+}
+
+/**
+ * Builds the tools under the map. `use(end, which)` hands a drawn endpoint to the session; `say` tells the visitor.
+ * @param {HTMLElement} parent @param {any} site @param {ExploreSession} session
+ * @param {(drawn: {end: SentEnd, link: string}, which: "a" | "b") => void} use @param {(text: string) => void} say
+ */
+export function buildTools(parent, site, session, use, say) {
+  const box = element(parent, "section", "sh-tools");
+  const draw = element(box, "div", "sh-draw");
+  element(draw, "h2", "", "Draw a digit");
+  const canvas = element(draw, "canvas", "sh-canvas");
+  canvas.width = canvas.height = CANVAS_PX;
+  const pen = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  const clear = () => {
+    pen.fillStyle = "#000";
+    pen.fillRect(0, 0, CANVAS_PX, CANVAS_PX);
+  };
+  clear();
+  let last = /** @type {[number, number] | null} */ (null);
+  const at = (/** @type {PointerEvent} */ event) => {
+    const rect = canvas.getBoundingClientRect();
+    return /** @type {[number, number]} */ ([
+      ((event.clientX - rect.left) * CANVAS_PX) / rect.width,
+      ((event.clientY - rect.top) * CANVAS_PX) / rect.height,
+    ]);
+  };
+  canvas.addEventListener("pointerdown", (event) => {
+    canvas.setPointerCapture(event.pointerId);
+    last = at(event);
+  });
+  canvas.addEventListener("pointermove", (event) => {
+    if (!last) return;
+    const next = at(event);
+    Object.assign(pen, { strokeStyle: "#fff", lineWidth: PEN_PX, lineCap: "round", lineJoin: "round" });
+    pen.beginPath();
+    pen.moveTo(...last);
+    pen.lineTo(...next);
+    pen.stroke();
+    last = next;
+  });
+  canvas.addEventListener("pointerup", () => {
+    last = null;
+  });
+  const message = element(draw, "p", "sh-message");
+  const row = element(draw, "div", "sh-row");
+  const useAs = async (
+    /** @type {"a" | "b"} */ which,
+    /** @type {Float32Array} */ image,
+    /** @type {string} */ label,
+  ) => {
+    use(await drawnEnd(site, image, label), which);
+    message.textContent = `Your ${label === "your drawing" ? "drawing" : "photo"} is ${which.toUpperCase()}.`;
+  };
+  const fromCanvas = (/** @type {"a" | "b"} */ which) => {
+    try {
+      const digit = toMnist(pen.getImageData(0, 0, CANVAS_PX, CANVAS_PX), { drawn: true });
+      message.textContent = digit.warning || "";
+      useAs(which, digit.image, "your drawing").catch((error) =>
+        say(`The drawing could not be encoded (${error.message}).`),
+      );
+    } catch (error) {
+      message.textContent = error instanceof DrawingError ? error.message : "That drawing could not be read.";
+    }
+  };
+  button(row, "Use as A", () => fromCanvas("a"), "le-button");
+  button(row, "Use as B", () => fromCanvas("b"), "le-button");
+  button(row, "Clear", clear, "le-button");
+  const upload = element(row, "input", "sh-upload");
+  upload.type = "file";
+  upload.accept = ACCEPT;
+  upload.setAttribute("aria-label", "upload a photo of a digit");
+  upload.addEventListener("change", async () => {
+    const file = upload.files?.[0];
+    upload.value = ""; // a rejected file is not kept listed
+    if (!file) return;
+    try {
+      checkUpload(new Uint8Array(await file.slice(0, Math.min(file.size, 5 * 2 ** 20)).arrayBuffer()), file.size);
+      const bitmap = await createImageBitmap(file, { colorSpaceConversion: "none" }).catch(() => {
+        throw new DrawingError(DAMAGED);
+      });
+      const scratch = document.createElement("canvas");
+      scratch.width = bitmap.width;
+      scratch.height = bitmap.height;
+      const context = /** @type {CanvasRenderingContext2D} */ (scratch.getContext("2d"));
+      context.drawImage(bitmap, 0, 0);
+      const digit = toMnist(context.getImageData(0, 0, bitmap.width, bitmap.height));
+      message.textContent = digit.warning || "";
+      await useAs(session.ends.a ? "b" : "a", digit.image, "your photo");
+    } catch (error) {
+      message.textContent =
+        error instanceof DrawingError || error instanceof Error ? error.message : "That file could not be read.";
+    }
+  });
+  const downloads = element(box, "div", "sh-downloads");
+  element(downloads, "h2", "", "Download the morph");
+  button(
+    downloads,
+    "GIF (A → B → A)",
+    async () => {
+      const decoded = await frames(site, session);
+      if (decoded) save(/** @type {BlobPart} */ (morphGif(decoded)), "image/gif", "morph.gif");
+      else say("Pick A and B first.");
+    },
+    "le-button",
+  );
+  button(
+    downloads,
+    "Strip (PNG)",
+    async () => {
+      const decoded = await frames(site, session);
+      if (decoded) save(/** @type {Blob} */ (await stripPng(decoded)), "image/png", "strip.png");
+      else say("Pick A and B first.");
+    },
+    "le-button",
+  );
+}
