@@ -74,7 +74,7 @@ def screen(at: AppTest) -> dict:
 
 
 def send(at: AppTest, serial: int, kind: str, **fields) -> AppTest:
-    """One event as widgets/planes.js sends it, then a rerun."""
+    """One event as the browser (viewer/lesson/) sends it, then a rerun."""
     at.session_state[KEY] = {"event": {"serial": serial, "type": kind, **fields}}
     return at.run()
 

@@ -4,7 +4,7 @@
 
 import { drawChart } from "../core/chart.js";
 import { mountExplorer } from "../explore/index.js";
-import { mountLesson } from "../lesson/index.js";
+import { mountLesson, prefetchLesson } from "../lesson/index.js";
 
 /** @typedef {{parentElement: HTMLElement, data: any, setTriggerValue: (name: string, value: unknown) => void}} Component */
 
@@ -50,6 +50,10 @@ export function scrollToTop(token) {
 export default function (component) {
   const role = component.data?.role;
   if (role === "chart") return drawChart(component.parentElement, component.data);
+  if (role === "prefetch") {
+    prefetchLesson(component.data.urls); // the explore view, idle: the lesson's first drawing's arrays
+    return undefined;
+  }
   if (role === "scroll") {
     scrollToTop(component.data.token);
     return undefined;
