@@ -10,7 +10,8 @@ import { mountLesson, prefetchLesson } from "../lesson/index.js";
 
 /** parent element -> {widget, send}: Streamlit reuses the element across reruns, so the widget stays mounted. */
 const mounted = new WeakMap();
-let scrolledFor = 0; // the last scroll token acted on
+/** Who asks (the page's scroll element, a widget's name) -> the last scroll token acted on: each counts its own. */
+const scrolledFor = new Map();
 
 /** @param {Component} component */
 function mountWidget(component) {
@@ -24,7 +25,8 @@ function mountWidget(component) {
     held = made;
   }
   held.send = component.setTriggerValue;
-  if (data.scroll) scrollToTop(data.scroll); // a switch of view, or a preset that opens another part of the page
+  // A switch of view, or a preset that opens another part of the page.
+  if (data.scroll) scrollToTop(data.scroll, data.name || data.role);
   held.widget.update(data);
   const widget = held.widget;
   // Streamlit runs the cleanup on unmount and also for a call superseded before it finished: tear the widget
@@ -37,10 +39,13 @@ function mountWidget(component) {
     }, 0);
 }
 
-/** Scrolls Streamlit's main column (the page scrolls inside it) to the top, once per token. @param {number} token */
-export function scrollToTop(token) {
-  if (!token || scrolledFor === token) return;
-  scrolledFor = token;
+/**
+ * Scrolls Streamlit's main column (the page scrolls inside it) to the top, once per token of each asker.
+ * @param {number} token @param {string} asker
+ */
+export function scrollToTop(token, asker) {
+  if (!token || scrolledFor.get(asker) === token) return;
+  scrolledFor.set(asker, token);
   const main = document.querySelector('[data-testid="stMain"]');
   if (main) main.scrollTo({ top: 0 });
   window.scrollTo({ top: 0 });
@@ -55,7 +60,7 @@ export default function (component) {
     return undefined;
   }
   if (role === "scroll") {
-    scrollToTop(component.data.token);
+    scrollToTop(component.data.token, "scroll");
     return undefined;
   }
   return mountWidget(component);

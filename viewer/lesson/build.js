@@ -22,7 +22,13 @@ export const MODEL_COLOURS = ["#c0392b", "#1f6fb2"]; // autoencoder, VAE: header
  * @property {HTMLDivElement} insetText
  */
 
-/** @typedef {{box: HTMLDivElement, title: HTMLDivElement, canvas: HTMLCanvasElement, values: HTMLDivElement}} CurveNodes */
+/**
+ * @typedef {object} CurveNodes
+ * @property {HTMLDivElement} box
+ * @property {HTMLDivElement} title
+ * @property {HTMLCanvasElement} canvas
+ * @property {HTMLDivElement} values  each model's figure at the epoch shown
+ */
 /** @typedef {{column: HTMLDivElement, head: HTMLDivElement}} ColumnNodes */
 
 /**
