@@ -42,9 +42,10 @@ def new_events(key: str) -> list[dict]:
 
 
 def lesson_planes(key: str, data: dict) -> None:
-    """Draws component `key` with `data` (sections/lesson.py first_screen_data)."""
+    """Draws component `key` with `data` (sections/lesson.py screen_data, role "lesson"; or, from the explore
+    view, role "prefetch" with the URLs to fetch while idle: sections/lesson.py prefetch_lesson)."""
     _COMPONENT(
-        data={**data, "role": "lesson", "name": key, "ack": acknowledged(key)},
+        data={"role": "lesson", **data, "name": key, "ack": acknowledged(key)},
         key=key,
         on_event_change=lambda: None,
     )
