@@ -10,7 +10,7 @@ Prints, as medians with their range:
   * scrub: the epoch slider moved one step per animation frame for 3 s -> planes drawn per second
     (only when the shipped planes have training snapshots).
 "Both planes drawn" is the lesson's own record (its test interface, docs/lesson.md: the performance mark
-"lesson:planes" of each complete drawing, and the root's data-completed count); run with `--app` on an
+"lesson:planes" of each complete drawing, and the root's data-complete-draws count); run with `--app` on an
 older checkout's app.py to compare side by side, the condition then being that checkout's own: its root's
 data-complete, or both Plotly planes drawn (before the lesson drew on canvases), timed at the frame that
 first sees it.
@@ -49,7 +49,7 @@ ARM = """() => { window.__drawnAt = undefined; window.__pressedAt = undefined;
     { capture: true, once: true }); }"""
 SCRUB = """async () => {
   const slider = document.querySelector('.lp-slider'), root = document.querySelector('.lp-root');
-  const completed = () => Number(root.dataset.completed);
+  const completed = () => Number(root.dataset.completeDraws);
   const steps = Number(slider.max) + 1, first = completed(), started = performance.now();
   for (let i = 0; performance.now() - started < 3000; i++) {
     slider.value = i % steps;

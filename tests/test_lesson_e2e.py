@@ -202,6 +202,11 @@ def test_new_draws_and_the_scale_toggle(browser, server):
     page.wait_for_function("() => document.querySelector('.lp-root').dataset.complete.endsWith(':own')")
     own = page.evaluate(SCALE, 1)
     assert own > 3 * same  # the VAE's plane, on its own scale, is drawn several times larger
+    # "Test codes" hides the codes: the plane is drawn again, without them.
+    with_codes = page.evaluate(f"(side) => ({PLANE})(side).toDataURL()", 0)
+    page.get_by_label("Test codes").uncheck()
+    page.wait_for_function("() => document.querySelector('.lp-root').dataset.codes === 'hidden'")
+    assert page.evaluate(f"(side) => ({PLANE})(side).toDataURL()", 0) != with_codes
     page.close()
 
 

@@ -92,7 +92,7 @@ class Lesson {
     this.pointer = { press: null, hover: null };
     this.frames = { draw: 0, hover: 0 }; // pending animation frames
     this.arrivals = new Arrivals();
-    this.counts = { drawn: 0, completed: 0 };
+    this.counts = { planeDraws: 0, completeDraws: 0 };
     this.builtAt = performance.now();
     /** @type {Array<() => void>} */
     this.cleanups = [];
@@ -298,14 +298,14 @@ class Lesson {
     if (width) {
       const complete = this.drawPlanes(data, epoch, width, this.planeHeight(width));
       drawCurves(nodes.curves, data.planes.models, epochsOf(data.planes), epoch, data.short);
-      this.counts.drawn += 1;
+      this.counts.planeDraws += 1;
       // Said only when it lasts: the arrays come over plain HTTP and are asked for again every RETRY_MS.
       const late = !complete && performance.now() - this.builtAt > WAIT_MS;
       nodes.waiting.textContent = late ? data.text.waiting : "";
       nodes.waiting.style.display = late ? "" : "none";
       if (late) this.arrivals.later(() => this.schedule());
       if (complete) {
-        this.counts.completed += 1;
+        this.counts.completeDraws += 1;
         markComplete(nodes.root, epoch, view.scale);
       }
     }

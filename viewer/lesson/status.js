@@ -14,13 +14,13 @@ const MAX_MARKS = 1000; // marks kept: cleared past this many (a benchmark reads
  * @property {import("./types.js").Scale} scale
  * @property {boolean} codesShown
  * @property {boolean} playing
- * @property {number} drawn        drawings of the planes so far, complete or not
- * @property {number} completed    complete drawings so far (every picture and code had arrived)
+ * @property {number} planeDraws     drawings of the planes so far, complete or not
+ * @property {number} completeDraws  complete drawings so far (every picture and code had arrived)
  */
 
 /**
  * Writes what the lesson shows onto its root: data-epoch, data-epoch-index, data-epochs ("0,1,2,..."),
- * data-scale ("same" | "own"), data-codes ("shown" | "hidden"), data-playing, data-drawn, data-completed.
+ * data-scale ("same" | "own"), data-codes ("shown" | "hidden"), data-playing, data-plane-draws, data-complete-draws.
  * @param {HTMLElement} root @param {Shown} shown
  */
 export function writeStatus(root, shown) {
@@ -31,8 +31,8 @@ export function writeStatus(root, shown) {
   dataset.scale = shown.scale;
   dataset.codes = shown.codesShown ? "shown" : "hidden";
   dataset.playing = String(shown.playing);
-  dataset.drawn = String(shown.drawn);
-  dataset.completed = String(shown.completed);
+  dataset.planeDraws = String(shown.planeDraws);
+  dataset.completeDraws = String(shown.completeDraws);
 }
 
 /**
