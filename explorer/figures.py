@@ -1,4 +1,4 @@
-"""What the browser needs to lay out each model's map (the widget draws it: widgets/js/map.js).
+"""What the browser needs to lay out each model's map (the widget draws it: viewer/explore/map/plot.js).
 
 Comparable maps: PCA maps and the plane take fixed axis ranges shared by every VAE of one latent
 size (`shared_extent`), so switching β shows the codes spreading or packing; the prior N(0, I) is

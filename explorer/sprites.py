@@ -3,7 +3,7 @@
     png = sprite_png(family.images)     # the 10,000 test digits in one lossless PNG sheet (~1.7 MB)
 
 Digit i sits at column i % 100, row i // 100 of a 2800 x 2800 greyscale sheet (white ink on
-black, as MNIST). The explorer widget (widgets/js/map.js) cuts tiles out of it with drawImage;
+black, as MNIST). The explorer widget (viewer/explore/map/tip.js) cuts tiles out of it with drawImage;
 explorer/assets.py serves it, cached for good.
 """
 

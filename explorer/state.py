@@ -3,7 +3,7 @@
 An endpoint is a test digit, a point of a map (the z = 2 plane, or the PCA-inverse point of a
 z = 20 PCA map), or a drawing. Each carries an image, so any model can encode it; a test digit
 uses the atlas's mu under every model and a point keeps its exact code on the model it was
-picked on. `id` names it the way the browser does (widgets/js/main.js localEnd), so both sides
+picked on. `id` names it the way the browser does (viewer/explore/endpoints.js localEnd), so both sides
 can tell whether a path they hold is the same path.
 """
 

@@ -188,8 +188,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15
 
 
-MAP_READY = """() => { const gd = document.querySelector('.le-map');
-  return !!(gd && gd._fullData && gd._fullData.length >= 10 && gd._fullLayout && gd._fullLayout.xaxis); }"""
+# The explorer's test interface (viewer/explore/inspect.js, docs/map.md): an `le:inspect` event on its root
+# fills the event's detail with a snapshot of what the widget shows.
+INSPECT = """(() => { const root = document.querySelector('.le-root'); if (!root) return null;
+  const found = {}; root.dispatchEvent(new CustomEvent('le:inspect', {detail: found})); return found; })()"""
+
+MAP_READY = """() => Number((document.querySelector('.le-root') || {dataset: {}}).dataset.mapDraws || 0) > 0"""
 
 # While opening: truthy once the map is drawn ("drawn") or the page shows an exception box
 # ("exception": the script crashed, so the map will never come and waiting on is pointless).
@@ -203,71 +207,45 @@ STATUS = """(name) => { const el = document.querySelector(`.le-status[data-name=
 STATUS_CHANGED = f"""([name, previous]) => {{ const value = ({STATUS})(name);
   return value !== null && value !== previous ? value : false; }}"""
 
-POINT_PIXELS = """([index, traceName]) => {
-  const gd = document.querySelector('.le-map');
-  for (const trace of gd._fullData) {
-    if (traceName !== null && trace.name !== traceName) continue;
-    const data = trace.customdata; if (!data) continue;
-    for (let i = 0; i < data.length; i++) {
-      const value = Array.isArray(data[i]) ? data[i][0] : data[i];
-      if (value === index) {
-        const box = gd.getBoundingClientRect(), L = gd._fullLayout;
-        return [box.left + L.xaxis._offset + L.xaxis.l2p(trace.x[i]),
-                box.top + L.yaxis._offset + L.yaxis.l2p(trace.y[i])];
-      }
-    }
-  }
-  return null; }"""
+# Viewport pixels of test digit `index` on the map (null where it is hidden or off the plot).
+POINT_PIXELS = f"""(index) => {{ const found = {INSPECT}; if (!found) return null;
+  const hit = found.digits().find((d) => d[0] === index); return hit ? [hit[1], hit[2]] : null; }}"""
 
-DATA_PIXELS = """([x, y]) => { const gd = document.querySelector('.le-map');
-  const box = gd.getBoundingClientRect(), L = gd._fullLayout;
-  return [box.left + L.xaxis._offset + L.xaxis.l2p(x), box.top + L.yaxis._offset + L.yaxis.l2p(y)]; }"""
+# Viewport pixels of data point (x, y) of the shown map.
+DATA_PIXELS = f"""([x, y]) => {{ const p = ({INSPECT}).plot;
+  return [p.left + p.width * (x - p.x[0]) / (p.x[1] - p.x[0]),
+          p.top + p.height * (p.y[1] - y) / (p.y[1] - p.y[0])]; }}"""
 
 # Test indices of `count` digit markers with no other digit marker within `gap` pixels, inside
 # the plot and the window (the pointer cannot rest outside it), spread evenly over the sorted
 # list of all such markers (deterministic for a given map and window).
-ISOLATED = """([count, gap]) => {
-  const gd = document.querySelector('.le-map'), L = gd._fullLayout, points = [], box = gd.getBoundingClientRect();
-  const seen = (p) => p[0] >= 0 && p[0] <= L.xaxis._length && p[1] >= 0 && p[1] <= L.yaxis._length
-    && box.left + L.xaxis._offset + p[0] < innerWidth && box.top + L.yaxis._offset + p[1] < innerHeight
-    && box.left + L.xaxis._offset + p[0] >= 0 && box.top + L.yaxis._offset + p[1] >= 0;
-  for (const t of gd._fullData) { if (!/^[0-9]$/.test(t.name)) continue;
-    for (let i = 0; i < t.x.length; i++)
-      points.push([L.xaxis.l2p(t.x[i]), L.yaxis.l2p(t.y[i]), t.customdata[i]]); }
-  const cells = new Map(), key = (x, y) => `${Math.floor(x / gap)},${Math.floor(y / gap)}`;
-  for (const p of points) { const k = key(p[0], p[1]); if (!cells.has(k)) cells.set(k, []); cells.get(k).push(p); }
+ISOLATED = f"""([count, gap]) => {{
+  const points = ({INSPECT}).digits().map((d) => [d[1], d[2], d[0]]);
+  const seen = (p) => p[0] >= 0 && p[1] >= 0 && p[0] < innerWidth && p[1] < innerHeight;
+  const cells = new Map(), key = (x, y) => `${{Math.floor(x / gap)}},${{Math.floor(y / gap)}}`;
+  for (const p of points) {{ const k = key(p[0], p[1]); if (!cells.has(k)) cells.set(k, []); cells.get(k).push(p); }}
   const found = [];
-  for (const p of points) {
+  for (const p of points) {{
     let alone = true; const cx = Math.floor(p[0] / gap), cy = Math.floor(p[1] / gap);
     for (let dx = -1; dx <= 1 && alone; dx++) for (let dy = -1; dy <= 1 && alone; dy++)
-      for (const q of cells.get(`${cx + dx},${cy + dy}`) || [])
-        if (q !== p && (q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2 < gap * gap) { alone = false; break; }
+      for (const q of cells.get(`${{cx + dx}},${{cy + dy}}`) || [])
+        if (q !== p && (q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2 < gap * gap) {{ alone = false; break; }}
     if (alone && seen(p)) found.push(p[2]);
-  }
+  }}
   found.sort((a, b) => a - b);
-  return found.filter((_, i) => i % Math.max(1, Math.floor(found.length / count)) === 0).slice(0, count); }"""
+  return found.filter((_, i) => i % Math.max(1, Math.floor(found.length / count)) === 0).slice(0, count); }}"""
 
 # What a click at the pointer would mean now: the test index, GRID_INDEX for the empty z = 2
-# plane, or null. The map widget shows it in its tip (widgets/js/map.js: "digit 7 · test #123",
-# or "(x, y): what the decoder draws here"), found with the same nearest-digit rule its clicks use;
-# a page without the tip falls back to the point Plotly hovers (its customdata).
-HOVERED = """() => { const gd = document.querySelector('.le-map'); if (!gd) return null;
-  const tip = gd.parentElement && gd.parentElement.querySelector('.le-tip');
-  if (tip) {
-    if (tip.style.display !== 'block') return null;
-    if (tip.dataset.click) return Number(tip.dataset.click);  // what a click there picks (the widget says)
-    const digit = /test #(\\d+)/.exec(tip.textContent);
-    if (digit) return Number(digit[1]);
-    return tip.textContent.includes('what the decoder draws') ? -1 : null;
-  }
-  const h = gd._hoverdata;
-  if (!h || !h.length || h[0].customdata === undefined) return null;
-  return Array.isArray(h[0].customdata) ? h[0].customdata[0] : h[0].customdata; }"""
+# plane, or null. The map widget shows it in its tip (viewer/explore/map/tip.js: "digit 7 · test #123",
+# or "(x, y): what the decoder draws here"), found with the same nearest-digit rule its clicks use.
+HOVERED = """() => { const tip = document.querySelector('.le-root .le-tip');
+  if (!tip || tip.style.display !== 'block') return null;
+  if (tip.dataset.click) return Number(tip.dataset.click);  // what a click there picks (the widget says)
+  const digit = /test #(\\d+)/.exec(tip.textContent);
+  if (digit) return Number(digit[1]);
+  return tip.textContent.includes('what the decoder draws') ? -1 : null; }"""
 
 HOVERING = f"""(index) => ({HOVERED})() === index"""
-
-TRACE_NAMES = """() => { const gd = document.querySelector('.le-map');
-  return gd && gd._fullData ? gd._fullData.map(t => t.name) : []; }"""
 
 # Enough to tell why a wait failed: is the map there, is Plotly loaded, what do the markers say.
 PAGE_STATE = f"""() => {{
@@ -277,7 +255,7 @@ PAGE_STATE = f"""() => {{
     map_element: !!gd, map_drawn: ({MAP_READY})(), plotly_loaded: !!window.Plotly,
     plotly_loader: !!document.querySelector('.st-key-le-plotly-loader'),
     plotly_loader_chart: !!document.querySelector('.st-key-le-plotly-loader .js-plotly-plot'),
-    traces: gd && gd._fullData ? gd._fullData.length : null,
+    map_draws: gd ? (document.querySelector('.le-root') || {{dataset: {{}}}}).dataset.mapDraws || null : null,
     map_note: [...document.querySelectorAll('.le-note')].filter(n => n.offsetParent !== null)
       .map(n => n.textContent.slice(0, 160)),
     plotly_loader_text: ((document.querySelector('.st-key-le-plotly-loader') || {{}}).textContent || '').slice(0, 160),
@@ -334,10 +312,6 @@ def status(page, name: str):
     return page.evaluate(STATUS, name)
 
 
-def trace_names(page):
-    return page.evaluate(TRACE_NAMES)
-
-
 def isolated_digits(page, count: int, gap: float = 10.0):
     """Test indices of `count` markers with no other marker within `gap` pixels: a click on one
     of them can only mean that digit (in a 10,000-point cloud many markers overlap)."""
@@ -346,7 +320,7 @@ def isolated_digits(page, count: int, gap: float = 10.0):
 
 def digit_pixels_js(page, index: int):
     """Page pixels of test digit `index`'s marker, or None if it is not on the map."""
-    return page.evaluate(POINT_PIXELS, [index, None])
+    return page.evaluate(POINT_PIXELS, index)
 
 
 def _status_timeout(name, previous, timeout) -> str:
@@ -486,6 +460,33 @@ def draw_stroke(page, points: list[tuple[float, float]]) -> None:
     for x, y in points[1:]:
         page.mouse.move(box["x"] + x, box["y"] + y, steps=15)
     page.mouse.up()
+
+
+VIEWER_ORIGIN = "http://viewer.test"  # a made-up origin: every request to it is answered from viewer/
+
+
+def viewer_page(browser, modules: list[str]):
+    """A blank page with the viewer's ES `modules` (paths under viewer/) imported and their exports set on
+    `window`, for tests that call the browser's functions directly. Served by Playwright, not a server."""
+    viewer = ROOT / "viewer"
+
+    def serve(route):
+        path = route.request.url.removeprefix(VIEWER_ORIGIN).lstrip("/").split("?")[0]
+        file = (viewer / path).resolve()
+        if not path:
+            route.fulfill(body="<!doctype html><html><body></body></html>", content_type="text/html")
+        elif file.is_file() and file.is_relative_to(viewer):
+            route.fulfill(body=file.read_bytes(), content_type="text/javascript")
+        else:
+            route.fulfill(status=404, body="")
+
+    page = browser.new_page()
+    page.route(f"{VIEWER_ORIGIN}/**", serve)
+    page.goto(VIEWER_ORIGIN + "/")
+    page.evaluate(
+        "async (paths) => { for (const path of paths) Object.assign(window, await import('/' + path)); }", modules
+    )
+    return page
 
 
 def exception_boxes(page):

@@ -97,7 +97,7 @@ def find_map(message: ForwardMsg) -> MapTarget | None:
 
 
 def click_message(target: MapTarget, index: int, serial: int, pending: list[dict], x: float, y: float) -> BackMsg:
-    """(b) "The visitor clicked test digit `index`", as widgets/js/main.js `sendEvent` sends it: the
+    """(b) "The visitor clicked test digit `index`", as viewer/core/protocol.js numbers and sends it: the
     component's trigger widget holds [{"event": "event", "value": {serial, type: "pick", index, pending}}]
     (`pending`: the events the page has not acknowledged yet, this one last). Returns a BackMsg whose
     rerun_script the caller completes (query string, page hash, cache, context). x and y are unused by a

@@ -15,6 +15,7 @@ import argparse
 from pathlib import Path
 
 from harness.browser import (
+    INSPECT,
     ROOT,
     digit_pixels,
     draw_stroke,
@@ -25,7 +26,7 @@ from harness.browser import (
     streamlit_server,
     wait_for_status,
 )
-from harness.widget import STATE, strip_draws, wait_for_strip
+from harness.widget import strip_draws, wait_for_strip
 
 SIZES = {"wide": (1500, 1000), "full-hd": (1920, 1080), "phone": (400, 850)}
 LESSON_READY = "() => document.querySelector('.lp-root')?.dataset.complete || false"  # both planes drawn
@@ -40,7 +41,11 @@ def settle(page, ms: int = 800) -> None:
 def different_digits(page) -> tuple[int, int]:
     """Two digits no other marker covers, of two different classes (a morph that changes its digit)."""
     candidates = isolated_digits(page, 40, 8.0)
-    labels = page.evaluate(f"(indices) => indices.map((i) => {STATE}.labels[i])", candidates)
+    labels = page.evaluate(
+        f"(indices) => {{ const digit = new Map({INSPECT}.digits().map((d) => [d[0], d[3]])); "
+        "return indices.map((i) => digit.get(i)); }",
+        candidates,
+    )
     first = candidates[0]
     second = next(index for index, label in zip(candidates, labels, strict=True) if label != labels[0])
     return first, second

@@ -7,13 +7,13 @@
     browser_frames(page)              # the frames the browser decoded for the shown path (F, 784)
     touch_drag(page, points)          # a finger pressed at points[0], moved along, lifted (CDP touch events)
 
-The widget keeps its state on its root element (`.le-root`.leState); these helpers read it, so a
-change there breaks them loudly rather than silently.
+They read the widget's test interface (viewer/explore/inspect.js, listed in docs/map.md): the snapshot an
+`le:inspect` event returns, the root's data attributes and the drawing marks, never its private state.
 """
 
 from __future__ import annotations
 
-STATE = "(document.querySelector('.le-root') || {}).leState"
+from .browser import INSPECT
 
 STRIP_DRAWS = "() => Number((document.querySelector('.le-root') || {dataset: {}}).dataset.stripDraws || 0)"
 
@@ -22,32 +22,30 @@ IN_VIEW = """(selector) => { const el = document.querySelector(selector); if (!e
   return box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0
     && box.bottom <= window.innerHeight && box.right <= window.innerWidth; }"""
 
-MARKER = f"""(end) => {{ const s = {STATE}; if (!s || !s.graph._fullLayout) return null;
-  const g = s.graph, L = g._fullLayout, box = g.getBoundingClientRect();
-  const p = s.markerPixels && s.markerPixels[end]; if (!p) return null;
-  return [box.left + L.xaxis._offset + p[0], box.top + L.yaxis._offset + p[1]]; }}"""
+MARKER = f"""(end) => {{ const found = {INSPECT}; return found && found.plotlyDrawn ? found.markers[end] : null; }}"""
 
-# Page pixels of the point at fraction t of the drawn path (the overlay's polyline).
-PATH_POINT = f"""(t) => {{ const s = {STATE}; const g = s.graph, L = g._fullLayout, box = g.getBoundingClientRect();
-  const path = s.pathPixels, at = t * (path.length - 1), i = Math.min(path.length - 2, Math.floor(at)), u = at - i;
-  const x = path[i][0] + u * (path[i + 1][0] - path[i][0]), y = path[i][1] + u * (path[i + 1][1] - path[i][1]);
-  return [box.left + L.xaxis._offset + x, box.top + L.yaxis._offset + y]; }}"""
+# Viewport pixels of the point at fraction t of the drawn path (the overlay's polyline).
+PATH_POINT = f"""(t) => {{ const path = ({INSPECT}).path.pixels;
+  const at = t * (path.length - 1), i = Math.min(path.length - 2, Math.floor(at)), u = at - i;
+  return [path[i][0] + u * (path[i + 1][0] - path[i][0]), path[i][1] + u * (path[i + 1][1] - path[i][1])]; }}"""
+PATH_DRAWN = f"() => {{ const found = {INSPECT}; return !!(found && found.path && found.path.pixels.length > 1); }}"
 
-FRAMES = f"() => {{ const s = {STATE}; return s.path ? s.path.frames.map((f) => Array.from(f)) : null; }}"
-ENDS = f"""() => {{ const s = {STATE};
-  const show = (e) => e ? {{ kind: e.kind, id: e.id, label: e.label, index: e.index }} : null;
-  return {{ a: show(s.ends.a), b: show(s.ends.b), model: s.shown.model, method: s.shown.method, frames: s.shown.frames,
-           pending: s.path ? s.path.pending : null, strip: s.stripText.textContent }}; }}"""
-
+FRAMES = f"() => {{ const found = {INSPECT}; return found.path ? found.path.frames : null; }}"
+ENDS = f"""() => {{ const found = {INSPECT};
+  return {{ a: found.ends.a, b: found.ends.b, model: found.view.model, method: found.view.method,
+           frames: found.view.frames, pending: found.path ? found.path.pending : null, strip: found.strip }}; }}"""
+SCRUB = f"() => {{ const found = {INSPECT}; return {{ t: found.scrub, source: found.scrubSource }}; }}"
 
 # A timer that starts at the next pointerdown anywhere (capture phase, before the widget sees it) ...
-ARM_TIMER = (
-    "() => addEventListener('pointerdown', () => (window.__leDown = performance.now()), {capture: true, once: true})"
-)
-# ... and the time from it until the newest strip the widget drew was on the screen (its log's `shown`).
-SINCE_DOWN = """() => new Promise((done) => { const log = window.__leMorphMap.log;
-  const entry = [...log].reverse().find((e) => e.what.startsWith('strip'));
-  const check = () => entry.shown !== null ? done(entry.shown - window.__leDown) : setTimeout(check, 5);
+ARM_TIMER = "() => addEventListener('pointerdown', () => performance.mark('test:down'), {capture: true, once: true})"
+# ... and the time from it until the newest strip the widget drew was on the screen (its `le:shown:strip` mark).
+SINCE_DOWN = """() => new Promise((done) => {
+  const down = performance.getEntriesByName('test:down').at(-1).startTime;
+  const check = () => {
+    const shown = performance.getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('le:shown:strip') && m.startTime >= down);
+    return shown.length ? done(shown[0].startTime - down) : setTimeout(check, 5);
+  };
   check(); })"""
 
 
@@ -55,9 +53,12 @@ def strip_draws(page) -> int:
     return page.evaluate(STRIP_DRAWS)
 
 
-def wait_for_strip(page, before: int, timeout: float = 10.0) -> int:
-    """Waits until the widget has drawn a new strip since `before` (a strip_draws count); returns the count."""
-    page.wait_for_function(f"(b) => ({STRIP_DRAWS})() > b", arg=before, timeout=1000 * timeout, polling=10)
+def wait_for_strip(page, before: int, timeout: float = 10.0, model: str | None = None) -> int:
+    """Waits until the widget has drawn a new strip since `before` (a strip_draws count), under `model` if
+    given (a strip of the model shown before a change can still land after it); returns the count."""
+    wait = f"([b, model]) => ({STRIP_DRAWS})() > b && (!model || document.querySelector('.le-root').dataset.strip"
+    wait += ".startsWith(model + '|'))"
+    page.wait_for_function(wait, arg=[before, model], timeout=1000 * timeout, polling=10)
     return strip_draws(page)
 
 
@@ -74,8 +75,7 @@ def marker_pixels(page, end: str, timeout: float = 30.0):
 
 def path_point(page, t: float, timeout: float = 30.0):
     """Page pixels of the point at fraction t of the drawn path, once the path is drawn."""
-    drawn = f"() => {{ const s = {STATE}; return !!(s && s.pathPixels && s.pathPixels.length > 1); }}"
-    page.wait_for_function(drawn, timeout=1000 * timeout)
+    page.wait_for_function(PATH_DRAWN, timeout=1000 * timeout)
     return page.evaluate(PATH_POINT, t)
 
 
@@ -86,6 +86,11 @@ def browser_frames(page):
 def shown(page) -> dict:
     """The widget's own view: endpoints (kind, id, label, index), model, method, frames, the strip's caption."""
     return page.evaluate(ENDS)
+
+
+def scrub(page) -> dict:
+    """Where the preview is held: {"t": fraction of the path or None, "source": "path", "slider", "strip" or None}."""
+    return page.evaluate(SCRUB)
 
 
 def touch_drag(page, points: list[tuple[float, float]]) -> None:

@@ -218,7 +218,7 @@ def showcase_hint(chosen: Endpoints) -> str:
 
 
 def end_data(family: Family, end: Endpoint | None) -> dict | None:
-    """An endpoint as the widget reads it (widgets/js/main.js endFrom), with its own picture (784 bytes:
+    """An endpoint as the widget reads it (viewer/explore/endpoints.js endFrom), with its own picture (784 bytes:
     the cards and the strip's ends need no sprite) and, unless it is a test digit (whose codes the
     browser has), its code under every model."""
     if end is None:

@@ -39,7 +39,7 @@ class PathResult:
     """One run's path under one model, computed once and read by the widget, the charts and the downloads."""
 
     model: str
-    key: str  # the path's name, as the browser names it (widgets/js/main.js pathKey)
+    key: str  # the path's name, as the browser names it (viewer/explore/endpoints.js pathKey)
     codes: np.ndarray  # (F, latent)
     frames: np.ndarray  # (F, 28, 28) decoded pixel means
     report: GeodesicReport | None  # the geodesic's report, None for linear and spherical paths

@@ -1,4 +1,5 @@
-"""The browser's arithmetic (widgets/js/math.js) against numpy's, on every shipped model, in headless Chromium.
+"""The browser's arithmetic (viewer/core/decoder.js, paths.js, projection.js) against numpy's, on every shipped
+model, in headless Chromium (tests/js/ holds the same functions to numpy fixtures in node, in a second).
 
 The widget decodes every frame it shows from the blobs explorer/assets.py serves; the server's numpy
 frames stay the authority. Here the same codes go through both: the paths' codes (linear and
@@ -9,19 +10,17 @@ to about 1e-6), a PCA map's placement and inverse, and t-SNE's 10-nearest placem
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from explorer.assets import decoder_blob
-from harness.browser import require_chromium
+from harness.browser import require_chromium, viewer_page
 from vae.family import shared_family, weights_folder
 from vae.paths import interpolate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 require_chromium()
-MATH_JS = Path(__file__).resolve().parent.parent / "widgets" / "js" / "math.js"
 ONE_GREY_LEVEL = 1 / 255
 
 RUN = """([blob, latent, hidden, a, b, frames, method]) => {
@@ -35,9 +34,7 @@ RUN = """([blob, latent, hidden, a, b, frames, method]) => {
 
 @pytest.fixture(scope="module")
 def page(browser):
-    page = browser.new_page()
-    page.set_content("<html><body></body></html>")
-    page.add_script_tag(content=MATH_JS.read_text())
+    page = viewer_page(browser, ["core/decoder.js", "core/paths.js", "core/projection.js"])
     yield page
     page.close()
 

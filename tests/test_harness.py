@@ -2,9 +2,9 @@
 the right pixels, its percentile is an observed value, and tests and benchmarks share it without
 importing each other.
 
-The browser tests here run Chromium against a static page that mimics the map's element (a
-`.le-map` div with Plotly's `_fullData`, `_fullLayout` and `_hoverdata`), so they take about a
-second and need no Streamlit server.
+The browser tests here run Chromium against a static page that mimics the map widget's test interface
+(viewer/explore/inspect.js: an `le:inspect` event on `.le-root`, the hover tip and its `data-click`), so
+they take about a second and need no Streamlit server.
 """
 
 import ast
@@ -24,48 +24,35 @@ from harness.stats import p50_p95, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The map element as the harness reads it: the plot area starts 10 px right and 20 px below the
-# element's corner, which sits at (50, 40); data x -> 10x px, data y -> 200 - 10y px. Digits 12
-# and 13 lie 3 px apart (occluded); 11 and 14 stand alone. Hover is mimicked both ways the harness
-# reads it: the map widget's tip (the digit within 4 px, else the decodable plane) and Plotly's
-# hovered point (`_hoverdata`); TIP chooses which. Clicks are counted.
+# The map widget as the harness reads it: the plot area starts 10 px right and 20 px below the map
+# element's corner, which sits at (50, 40); data x -> 10x px, data y -> 200 - 10y px. Digits 12 and 13
+# lie 3 px apart (occluded); 11 and 14 stand alone. The tip names the digit within 4 px, else the
+# decodable plane, and says what a click there picks. Clicks are counted.
 FAKE_MAP = """<!doctype html><html><body style="margin:0">
-<div style="position:absolute; left:50px; top:40px; width:400px; height:300px">
+<div class="le-root" style="position:absolute; left:50px; top:40px; width:400px; height:300px">
   <div class="le-map" style="width:400px; height:300px"></div><div class="le-tip"></div>
 </div>
 <span class="le-status" data-name="explorer" style="display:none">run 1</span>
 <script>
-const TIP = true;
-const gd = document.querySelector('.le-map'), tip = document.querySelector('.le-tip');
-if (!TIP) tip.remove();
-gd._fullLayout = {
-  xaxis: {_offset: 10, _length: 380, l2p: v => 10 * v}, yaxis: {_offset: 20, _length: 270, l2p: v => 200 - 10 * v},
-};
-gd._fullData = [
-  {name: "3", x: [1, 5, 5.3], y: [1, 5, 5], customdata: [11, 12, 13]},
-  {name: "7", x: [10], y: [10], customdata: [14]},
-  {name: "path", x: [2, 3], y: [2, 3]},
-];
+const root = document.querySelector('.le-root'), tip = document.querySelector('.le-tip');
+window.plot = {left: 60, top: 60, width: 380, height: 270};
+const digits = [[11, 1, 1, 3], [12, 5, 5, 3], [13, 5.3, 5, 3], [14, 10, 10, 7]];  // index, x, y, digit
+const pixels = ([index, x, y, digit]) => [index, plot.left + 10 * x, plot.top + 200 - 10 * y, digit];
+root.addEventListener('le:inspect', (event) => Object.assign(event.detail, {
+  plot: {...plot, x: [0, plot.width / 10], y: [20 - plot.height / 10, 20]},
+  digits: () => digits.map(pixels).filter(([, px, py]) => px >= plot.left && px <= plot.left + plot.width
+                                                          && py >= plot.top && py <= plot.top + plot.height),
+}));
 window.clicks = 0;
 document.addEventListener('click', () => { window.clicks += 1; });
 document.addEventListener('mousemove', (event) => {
-  let hovered = null;
-  for (const trace of gd._fullData) {
-    if (!trace.customdata) continue;
-    trace.x.forEach((x, i) => {
-      const px = 50 + 10 + gd._fullLayout.xaxis.l2p(x), py = 40 + 20 + gd._fullLayout.yaxis.l2p(trace.y[i]);
-      if (Math.hypot(px - event.clientX, py - event.clientY) < 4 && hovered === null)
-        hovered = {index: trace.customdata[i], label: trace.name};
-    });
-  }
-  gd._hoverdata = hovered ? [{customdata: hovered.index}] : [];
+  const hovered = digits.map(pixels).find(([, px, py]) => Math.hypot(px - event.clientX, py - event.clientY) < 4);
   tip.style.display = 'block';
-  tip.textContent = hovered ? `digit ${hovered.label} · test #${hovered.index}`
-                            : '(1.00, 2.00): what the decoder draws here';
+  tip.dataset.click = hovered ? String(hovered[0]) : '-1';
+  tip.textContent = hovered ? `digit ${hovered[3]} · test #${hovered[0]}` : '(1.00, 2.00): what the decoder draws here';
 });
 console.error("a console error the diagnostics should show");
 </script></body></html>"""
-PLOTLY_MAP = FAKE_MAP.replace("const TIP = true;", "const TIP = false;")
 
 DIGIT_14 = [160.0, 160.0]  # 50 + 10 + 10 * 10, 40 + 20 + (200 - 10 * 10)
 
@@ -154,14 +141,14 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(params=["tip", "plotly"])
-def fake_map(browser, request):
-    """The fake map, hovered through the widget's tip and through Plotly's hovered point."""
+@pytest.fixture
+def fake_map(browser):
+    """The fake map widget."""
     from harness.browser import watch
 
     page = browser.new_page(viewport={"width": 600, "height": 400})
     watch(page)
-    page.goto(data_url(FAKE_MAP if request.param == "tip" else PLOTLY_MAP))
+    page.goto(data_url(FAKE_MAP))
     yield page
     page.close()
 
@@ -175,7 +162,7 @@ def test_isolated_digits_skip_occluded_markers_and_overlays(fake_map):
     assert isolated_digits(fake_map, 1, gap=10.0) == [11]
     fake_map.set_viewport_size({"width": 600, "height": 200})  # digit 11 (page y = 250) is below the window
     assert isolated_digits(fake_map, 10, gap=10.0) == [14]
-    fake_map.evaluate("document.querySelector('.le-map')._fullLayout.xaxis._length = 50")  # 14 (x = 100) off the plot
+    fake_map.evaluate("window.plot.width = 50")  # 14 (x = 100 px) off the plot
     assert isolated_digits(fake_map, 10, gap=10.0) == []
 
 
@@ -198,7 +185,7 @@ def test_hover_then_click_clicks_only_the_digit_it_hovers(fake_map):
     assert fake_map.evaluate("window.clicks") == 1
     with pytest.raises(HoverMissed, match="hovers 14, not 11"):
         hover_then_click(fake_map, DIGIT_14, 11, timeout=0.3)
-    empty = "-1" if fake_map.evaluate("!!document.querySelector('.le-tip')") else "None"  # the plane, or nothing
+    empty = "-1"  # the plane
     with pytest.raises(HoverMissed, match=f"hovers {empty}, not 14"):
         hover_then_click(fake_map, [300.0, 100.0], 14, timeout=0.3)  # empty space
     assert fake_map.evaluate("window.clicks") == 1  # a missed hover never clicks

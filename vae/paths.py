@@ -5,7 +5,8 @@ linear     z(t) = (1 - t) a + t b. Under a N(0, I) prior its middle has a smalle
            through low-density regions.
 spherical  slerp of the directions with the norm interpolated linearly, so the
            norm profile runs monotonically from |a| to |b| (White, "Sampling
-           Generative Networks", 2016, for the direction part).
+           Generative Networks", 2016, for the direction part). Opposite codes
+           (and the origin) leave no plane to turn in: there it is the line.
 geodesic   the path whose decoded images change least (vae/geodesic.py); it needs
            the model, so `interpolate` leaves it to `vae.geodesic.geodesic_path`.
 All return exactly a and b as the first and last frames.
@@ -43,6 +44,8 @@ def _slerp_with_linear_norm(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.n
         return (1 - t) * a + t * b  # a direction is undefined at the origin
     unit_a, unit_b = a / norm_a, b / norm_b
     omega = np.arccos(np.clip(unit_a @ unit_b, -1.0, 1.0))
+    if omega > np.pi - 1e-6:
+        return (1 - t) * a + t * b  # opposite directions: no plane to turn in, so the straight line
     if omega < 1e-6:
         direction = (1 - t) * unit_a + t * unit_b
     else:

@@ -5,7 +5,7 @@
     morph_map(key, data, on_event=callback)    # data: what sections/map.py builds (view, endpoints, URLs...)
     chart(key, figure, anchor=None)            # a plain Plotly figure dict, drawn by the browser's Plotly
 
-The browser (widgets/js/*.js, concatenated in order into one module) fetches each model's
+The browser (viewer/explore/, ES modules hosted by viewer/hosts/streamlit.js) fetches each model's
 decoder, test codes and map coordinates once over HTTP (explorer/assets.py), draws the map with
 Streamlit's own Plotly, and decodes every frame itself: a click, a drag of A or B, a scrub along
 the path or the strip, a change of β, path or frame count redraws within a frame, then reaches

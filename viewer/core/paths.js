@@ -1,5 +1,5 @@
 // Paths between two codes in the browser, mirroring vae/paths.py interpolate: linear, or spherical with
-// the norm changing linearly. tests/js/paths.test.js holds them to fixtures exported from numpy.
+// the norm changing linearly (the line where the codes are opposite or one is the origin). tests/js/paths.test.js holds them to fixtures exported from numpy.
 
 /** @param {ArrayLike<number>} v */
 function norm(v) {
@@ -19,10 +19,11 @@ export function pathPoint(a, b, t, method) {
   if (method === "spherical") {
     const na = norm(a);
     const nb = norm(b);
-    if (na >= 1e-12 && nb >= 1e-12) {
-      let dot = 0;
-      for (let k = 0; k < n; k++) dot += (a[k] / na) * (b[k] / nb);
-      const omega = Math.acos(Math.min(1, Math.max(-1, dot)));
+    let dot = 0;
+    for (let k = 0; k < n && na >= 1e-12 && nb >= 1e-12; k++) dot += (a[k] / na) * (b[k] / nb);
+    const omega = Math.acos(Math.min(1, Math.max(-1, dot)));
+    // At the origin a direction is undefined, and opposite codes leave no plane to turn in: the straight line.
+    if (na >= 1e-12 && nb >= 1e-12 && omega <= Math.PI - 1e-6) {
       const length = (1 - t) * na + t * nb;
       for (let k = 0; k < n; k++) {
         out[k] =

@@ -45,6 +45,7 @@ export class Channel {
    * @param {number} ack
    */
   receive(ack) {
+    if (!Number.isFinite(ack)) ack = 0; // a host that sends none has handled none
     if (ack < this.acknowledged) this.queue = [];
     this.acknowledged = ack;
     this.queue = this.queue.filter((event) => event.serial > ack);

@@ -3,12 +3,20 @@
 // widget per parent element, hands it each new data, and reports its events as the component's trigger.
 
 import { drawChart } from "../core/chart.js";
-import { mountExplorer } from "../explore/index.js";
-import { mountLesson, prefetchLesson } from "../lesson/index.js";
 
 /** @typedef {{parentElement: HTMLElement, data: any, setTriggerValue: (name: string, value: unknown) => void}} Component */
 
-/** parent element -> {widget, send}: Streamlit reuses the element across reruns, so the widget stays mounted. */
+/** Each widget's code, fetched when a page first shows it (the lesson's code never loads on the map's view). */
+const WIDGETS = {
+  explorer: () => import("../explore/index.js").then((module) => module.mountExplorer),
+  lesson: () => import("../lesson/index.js").then((module) => module.mountLesson),
+};
+const IDLE_WAIT_MS = 3000; // the longest a prefetch waits for the page to be idle
+
+/**
+ * parent element -> what is mounted there: Streamlit reuses the element across reruns, so the widget stays.
+ * @type {WeakMap<HTMLElement, {widget: any, send: Component["setTriggerValue"], data: any, gone: boolean}>}
+ */
 const mounted = new WeakMap();
 /** Who asks (the page's scroll element, a widget's name) -> the last scroll token acted on: each counts its own. */
 const scrolledFor = new Map();
@@ -18,24 +26,37 @@ function mountWidget(component) {
   const { parentElement, data } = component;
   let held = mounted.get(parentElement);
   if (!held) {
-    const made = { widget: /** @type {any} */ (null), send: component.setTriggerValue };
+    const made = { widget: /** @type {any} */ (null), send: component.setTriggerValue, data, gone: false };
     const host = { report: (/** @type {unknown} */ message) => made.send("event", message) };
-    made.widget = data.role === "lesson" ? mountLesson(parentElement, host) : mountExplorer(parentElement, host);
     mounted.set(parentElement, made);
+    WIDGETS[data.role === "lesson" ? "lesson" : "explorer"]().then(
+      (mount) => {
+        if (made.gone) return;
+        made.widget = mount(parentElement, host);
+        made.widget.update(made.data);
+      },
+      (error) => {
+        parentElement.textContent = `This part of the page did not load (${error.message}): reload the page.`;
+      },
+    );
     held = made;
   }
-  held.send = component.setTriggerValue;
+  const current = held;
+  current.send = component.setTriggerValue;
+  current.data = data;
   // A switch of view, or a preset that opens another part of the page.
   if (data.scroll) scrollToTop(data.scroll, data.name || data.role);
-  held.widget.update(data);
-  const widget = held.widget;
+  current.widget?.update(data);
   // Streamlit runs the cleanup on unmount and also for a call superseded before it finished: tear the widget
   // down only once it has really left the page.
   return () =>
     setTimeout(() => {
-      if (widget.root.isConnected || mounted.get(parentElement)?.widget !== widget) return;
+      const widget = current.widget;
+      if (mounted.get(parentElement) !== current) return;
+      if (widget ? widget.root.isConnected : parentElement.isConnected) return;
       mounted.delete(parentElement);
-      widget.destroy();
+      current.gone = true;
+      widget?.destroy();
     }, 0);
 }
 
@@ -51,16 +72,31 @@ export function scrollToTop(token, asker) {
   window.scrollTo({ top: 0 });
 }
 
+/**
+ * From the map's view, once the page is idle: the lesson's code, and the arrays its first drawing needs, so
+ * a first visit to the lesson finds them in the browser's caches.
+ * @param {unknown} urls
+ */
+function prefetchWhenIdle(urls) {
+  const start = () =>
+    import("../lesson/index.js").then(
+      (module) => module.prefetchLesson(urls),
+      () => {},
+    );
+  if ("requestIdleCallback" in window) requestIdleCallback(start, { timeout: IDLE_WAIT_MS });
+  else setTimeout(start, IDLE_WAIT_MS);
+}
+
 /** @param {Component} component */
 export default function (component) {
   const role = component.data?.role;
   if (role === "chart") return drawChart(component.parentElement, component.data);
-  if (role === "prefetch") {
-    prefetchLesson(component.data.urls); // the explore view, idle: the lesson's first drawing's arrays
-    return undefined;
-  }
   if (role === "scroll") {
     scrollToTop(component.data.token, "scroll");
+    return undefined;
+  }
+  if (role === "prefetch") {
+    prefetchWhenIdle(component.data.urls);
     return undefined;
   }
   return mountWidget(component);

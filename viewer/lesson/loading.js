@@ -69,18 +69,15 @@ export function fetchFrames(models, epoch, shown) {
 }
 
 /**
- * From another view: fetches what the lesson's first drawing needs once the page is idle, into the caches
- * the lesson reads, so a first visit to the lesson finds them there. Only URLs of the page's own origin.
+ * From another view (a host calls it once the page is idle): fetches what the lesson's first drawing needs
+ * into the caches the lesson reads, so a first visit to the lesson finds them there. Only URLs of the page's
+ * own origin; PNGs as images, the rest as blobs.
  * @param {unknown} urls
  */
 export function prefetchLesson(urls) {
-  const start = () => {
-    for (const url of Array.isArray(urls) ? urls : []) {
-      if (typeof url !== "string" || new URL(url, window.location.href).origin !== window.location.origin) continue;
-      if (url.endsWith(".png")) image(url).promise.catch(() => {});
-      else blob(url).promise.catch(() => {}); // the lesson asks again if this one failed
-    }
-  };
-  if ("requestIdleCallback" in window) requestIdleCallback(start, { timeout: 3000 });
-  else setTimeout(start, 1000);
+  for (const url of Array.isArray(urls) ? urls : []) {
+    if (typeof url !== "string" || new URL(url, window.location.href).origin !== window.location.origin) continue;
+    if (url.endsWith(".png")) image(url).promise.catch(() => {});
+    else blob(url).promise.catch(() => {}); // the lesson asks again if this one failed
+  }
 }

@@ -1,0 +1,177 @@
+// Endpoints and the path between them. Labels, ids and the path key must read exactly as the server writes
+// them (explorer/state.py Endpoint.label and .id, sections/morph.py path_key): both sides compare ids and
+// keys to tell whether they hold the same path, and tests/test_contract.py checks the two on many cases.
+
+import { DIGIT_ARTICLES } from "../core/constants.js";
+import { decode, PIXELS } from "../core/decoder.js";
+import { alongPolyline, pathCodes, pathPoint } from "../core/paths.js";
+import { invert } from "../core/projection.js";
+import { modelEntry, testCode } from "./models.js";
+import { hostData } from "./state.js";
+
+/**
+ * @typedef {import("./state.js").ExploreState} ExploreState
+ * @typedef {import("./types.js").End} End
+ * @typedef {import("./types.js").SentEnd} SentEnd
+ * @typedef {import("./types.js").Path} Path
+ * @typedef {import("./models.js").ModelEntry} ModelEntry
+ */
+
+/**
+ * `x` rounded to two decimals as Python's round(x, 2) does: to the nearest, an exact tie to even (a tie
+ * happens only where 8x is an odd whole number), the sign of a zero kept.
+ * @param {number} x
+ */
+export function round2(x) {
+  const eighths = x * 8;
+  let rounded;
+  if (Number.isInteger(eighths) && eighths % 2 !== 0) {
+    const below = Math.floor(x * 100);
+    rounded = (below % 2 === 0 ? below : below + 1) / 100;
+  } else {
+    rounded = Number(x.toFixed(2));
+  }
+  return rounded === 0 && (x < 0 || Object.is(x, -0)) ? -0 : rounded;
+}
+
+/** A rounded coordinate as Python's f"{x:.2f}" writes it ("-0.00" for a negative zero). @param {number} x */
+export function fixed2(x) {
+  return Object.is(x, -0) ? "-0.00" : x.toFixed(2);
+}
+
+/** "test #42 (an 8)": a test digit's label. @param {number} index @param {number | null} digit */
+export function testLabel(index, digit) {
+  return digit === null ? `test #${index}` : `test #${index} (${DIGIT_ARTICLES[digit]} ${digit})`;
+}
+
+/**
+ * A point of a map as an endpoint: its label and id as the server will give them.
+ * @param {string} map @param {number} x @param {number} y @param {string} source the model whose map it is
+ * @returns {End}
+ */
+export function pointEnd(map, x, y, source) {
+  const rx = round2(x);
+  const ry = round2(y);
+  const where = `${fixed2(rx)},${fixed2(ry)}`;
+  const what = map === "plane" ? "plane" : "PCA point";
+  return {
+    kind: "point",
+    map,
+    x: rx,
+    y: ry,
+    source,
+    codes: {},
+    image: null,
+    id: `p:${map}:${where}@${source}`,
+    label: `${what} (${fixed2(rx)}, ${fixed2(ry)})`,
+  };
+}
+
+/**
+ * An endpoint made here, before the host has seen it.
+ * @param {ExploreState} state
+ * @param {{kind: "test", index: number} | {kind: "point", map: string, x: number, y: number}} spec
+ * @returns {End}
+ */
+export function localEnd(state, spec) {
+  if (spec.kind === "test") {
+    const labels = state.host.labels;
+    const label = testLabel(spec.index, labels ? labels[spec.index] : null);
+    return { kind: "test", index: spec.index, id: `t${spec.index}`, label, codes: {}, image: null };
+  }
+  return pointEnd(spec.map, spec.x, spec.y, state.view.shown.model);
+}
+
+/** @param {string} base64 */
+function bytes(base64) {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+/** An endpoint as the host sends it (sections/map.py end_data). @param {SentEnd | null} sent @returns {End | null} */
+export function endFrom(sent) {
+  if (!sent) return null;
+  /** @type {Record<string, Float32Array>} */
+  const codes = {};
+  for (const [name, code] of Object.entries(sent.codes || {})) codes[name] = Float32Array.from(code);
+  return { ...sent, codes, image: sent.image ? bytes(sent.image) : null };
+}
+
+/** @param {ExploreState} state */
+export function currentModel(state) {
+  return modelEntry(hostData(state).models[state.view.shown.model]);
+}
+
+/**
+ * An endpoint's code under one model: a test digit's mu, a point's own code on its own map, or the code the
+ * host computed (a drawing, or a point seen by another model: its picture, encoded).
+ * @param {End | null} end @param {ModelEntry} entry @returns {ArrayLike<number> | null}
+ */
+export function codeUnder(end, entry) {
+  if (!end) return null;
+  const name = entry.manifest.name;
+  if (end.kind === "test" && end.index !== undefined) return testCode(entry, end.index);
+  if (end.kind === "point" && end.source === name && end.x !== undefined && end.y !== undefined) {
+    const pca = entry.manifest.maps.pca;
+    if (end.map === "plane") return Float32Array.of(end.x, end.y);
+    return pca ? invert(pca, end.x, end.y) : null;
+  }
+  return end.codes?.[name] || null;
+}
+
+/** @param {ExploreState} state @param {End | null} end */
+export function codeOf(state, end) {
+  return codeUnder(end, currentModel(state));
+}
+
+/**
+ * The path's name: model|method|frames|A's id|B's id (sections/morph.py path_key).
+ * @param {string} model @param {string} method @param {number} frames @param {End | null} a @param {End | null} b
+ */
+export function pathKey(model, method, frames, a, b) {
+  return [model, method, frames, a ? a.id : "-", b ? b.id : "-"].join("|");
+}
+
+/**
+ * The path's codes under model `name`: computed here for linear and spherical; for a geodesic, the host's
+ * optimised codes once they match this very path, a straight line until then.
+ * @param {ExploreState} state @param {string} name @param {ArrayLike<number>} a @param {ArrayLike<number>} b
+ * @returns {Path}
+ */
+export function pathFor(state, name, a, b) {
+  const { method, frames } = state.view.shown;
+  const key = pathKey(name, method, frames, state.view.ends.a, state.view.ends.b);
+  if (method === "geodesic") {
+    const sent = hostData(state).paths?.[name];
+    if (sent && sent.key === key) {
+      return { key, method, pending: false, codes: sent.codes.map((c) => Float32Array.from(c)) };
+    }
+    return { key, method, pending: true, codes: pathCodes(a, b, frames, "linear") };
+  }
+  return { key, method, pending: false, codes: pathCodes(a, b, frames, method) };
+}
+
+/** The shown path, decoded, or null while an endpoint or the decoder is missing. @param {ExploreState} state */
+export function computePath(state) {
+  const entry = currentModel(state);
+  const a = codeOf(state, state.view.ends.a);
+  const b = codeOf(state, state.view.ends.b);
+  if (!a || !b || !entry.decoder) return null;
+  const decoder = entry.decoder;
+  const path = pathFor(state, entry.manifest.name, a, b);
+  path.a = a;
+  path.b = b;
+  path.frames = path.codes.map((code) => decode(decoder, code, new Float64Array(PIXELS)));
+  return path;
+}
+
+/**
+ * The code at fraction t of the shown path: exact for straight and spherical paths, along the optimised
+ * polyline for a geodesic.
+ * @param {Path} path @param {number} t
+ */
+export function pathAt(path, t) {
+  if (!path.pending && path.method !== "geodesic" && path.a && path.b) {
+    return Float32Array.from(pathPoint(path.a, path.b, t, path.method));
+  }
+  return alongPolyline(path.codes, t);
+}

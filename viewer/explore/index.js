@@ -1,0 +1,110 @@
+// The explorer widget: the latent map with the morph beside it (under it on a phone), in one element that
+// stays mounted. A host mounts it and hands it data (types.js); it reports its events to the host.
+//
+//   const widget = mountExplorer(parentElement, { report(message) { ... } });
+//   widget.update(data);   // each time the host has new data
+//   widget.destroy();      // when it leaves the page
+
+import { plotly } from "../core/chart.js";
+import { DIGIT_COLOURS } from "../core/constants.js";
+import { SIDE } from "../core/decoder.js";
+import { element, listen, useStylesheet } from "../core/dom.js";
+import { receive } from "./controller.js";
+import { inspect } from "./inspect.js";
+import { drawBase } from "./map/plot.js";
+import { listenToPointer } from "./map/pointer.js";
+import { buildPanel, renderPanel } from "./panel/index.js";
+import { play } from "./panel/preview.js";
+import { buildToolbar } from "./panel/toolbar.js";
+import { createState } from "./state.js";
+
+/**
+ * @typedef {import("./state.js").ExploreState} ExploreState
+ * @typedef {import("./types.js").ExplorerData} ExplorerData
+ */
+
+const STYLES = new URL("./explore.css", import.meta.url).href;
+const NARROW_ROOT_PX = 760; // a widget narrower than this puts the morph under the map
+
+/** The map's column: the phone's line of colours, then the map box with its layers. @param {HTMLElement} parent */
+function buildMapColumn(parent) {
+  // A phone's map has no room for Plotly's legend: one line of coloured digits above it instead.
+  const key = element(parent, "div", "le-key");
+  key.setAttribute("aria-label", "colours of the digits 0 to 9");
+  DIGIT_COLOURS.forEach((colour, digit) => {
+    const item = element(key, "span", "le-key-item");
+    element(item, "i").style.background = colour;
+    item.append(String(digit));
+  });
+  const mapBox = element(parent, "div", "le-mapbox");
+  const note = element(mapBox, "div", "le-note");
+  const graph = element(mapBox, "div", "le-map");
+  const overlay = element(mapBox, "canvas", "le-overlay");
+  const tip = element(mapBox, "div", "le-tip");
+  const tiles = element(tip, "div", "le-tip-tiles");
+  const tipCanvases = [0, 1].map(() => {
+    const canvas = element(tiles, "canvas");
+    canvas.width = canvas.height = SIDE;
+    return canvas;
+  });
+  const tipText = element(tip, "div", "le-tip-text");
+  return { key, mapBox, note, graph, overlay, tip, tipCanvases, tipText };
+}
+
+/** Lays the widget out again when its width changes (frame-throttled). @param {ExploreState} state */
+function followResize(state) {
+  const root = state.dom.root;
+  let frame = 0;
+  const resize = new ResizeObserver(() => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (!root.isConnected || root.clientWidth === 0) return; // leaving the page (another view): nothing to lay out
+      root.classList.toggle("le-narrow", root.clientWidth < NARROW_ROOT_PX);
+      if (state.host.data) {
+        drawBase(state);
+        renderPanel(state);
+      }
+    });
+  });
+  resize.observe(root);
+  state.cleanups.push(() => resize.disconnect());
+}
+
+/**
+ * @param {HTMLElement} parent @param {import("../core/host.js").Host} host
+ * @returns {import("../core/host.js").Widget<ExplorerData>}
+ */
+export function mountExplorer(parent, host) {
+  const root = element(parent, "div", "le-root");
+  root.classList.toggle("le-narrow", (parent.clientWidth || 1000) < NARROW_ROOT_PX);
+  const toolbar = buildToolbar(root);
+  const body = element(root, "div", "le-body");
+  const mapColumn = buildMapColumn(element(body, "div", "le-left"));
+  /** @type {ExploreState} */
+  let state;
+  const panel = buildPanel(body, () => state);
+  const tile = document.createElement("canvas");
+  tile.width = tile.height = SIDE;
+  state = createState(host, { root, toolbar, ...mapColumn, ...panel, tile });
+  listenToPointer(state);
+  followResize(state);
+  listen(state.cleanups, root, "le:inspect", (event) => Object.assign(event.detail, inspect(state)));
+  play(state);
+  const styled = useStylesheet(STYLES);
+  return {
+    root,
+    update(data) {
+      styled.then(() => {
+        if (!state.stage.gone) receive(state, data);
+      });
+    },
+    destroy() {
+      state.stage.gone = true;
+      clearTimeout(state.timers.player);
+      clearTimeout(state.timers.waiting);
+      for (const cleanup of state.cleanups.splice(0)) cleanup();
+      if (plotly() && state.dom.graph._fullLayout) plotly().purge(state.dom.graph);
+    },
+  };
+}

@@ -1,0 +1,148 @@
+// The overlay: a 2-D canvas over the plot area for the path, A, B, the drawing's star and the scrub marker,
+// above every WebGL point and redrawn without touching Plotly.
+
+import { knnPlace, project } from "../../core/projection.js";
+import { codeOf, currentModel, pathAt } from "../endpoints.js";
+import { plotArea } from "./area.js";
+
+/**
+ * @typedef {import("../state.js").ExploreState} ExploreState
+ * @typedef {[number, number] | null} XY
+ */
+
+/** Sizes the overlay to the plot area. @param {ExploreState} state */
+export function placeOverlay(state) {
+  const area = plotArea(state);
+  const canvas = state.dom.overlay;
+  if (!area) return;
+  const ratio = window.devicePixelRatio || 1;
+  const rootBox = state.dom.mapBox.getBoundingClientRect();
+  canvas.style.left = `${area.left - rootBox.left}px`;
+  canvas.style.top = `${area.top - rootBox.top}px`;
+  canvas.style.width = `${area.width}px`;
+  canvas.style.height = `${area.height}px`;
+  canvas.width = Math.round(area.width * ratio);
+  canvas.height = Math.round(area.height * ratio);
+}
+
+/**
+ * A code's place on the map shown: exact on the plane and PCA, the 10-nearest-codes estimate on t-SNE.
+ * @param {ExploreState} state @param {ArrayLike<number>} code @returns {XY}
+ */
+export function placeCode(state, code) {
+  const model = currentModel(state);
+  const map = state.view.shown.map;
+  const pca = model.manifest.maps.pca;
+  if (map === "plane") return [code[0], code[1]];
+  if (map === "pca" && pca) return project(pca, code);
+  if (map === "tsne" && model.mu && model.maps.tsne)
+    return knnPlace(model.mu, model.manifest.latent, model.maps.tsne, code);
+  return null;
+}
+
+/** Map coordinates of the shown path's frames and of each endpoint (null where a code is not known yet). */
+function overlayPoints(/** @type {ExploreState} */ state) {
+  const { path, ends, drawn, scrub } = state.view;
+  const place = (/** @type {ArrayLike<number> | null} */ code) => (code ? placeCode(state, code) : null);
+  return {
+    path: path ? path.codes.map(place) : null,
+    a: place(codeOf(state, ends.a)),
+    b: place(codeOf(state, ends.b)),
+    drawn: place(codeOf(state, drawn)),
+    scrub: scrub !== null && path ? place(pathAt(path, scrub)) : null,
+  };
+}
+
+/** Draws the path, its frames, the endpoints and the scrub marker. @param {ExploreState} state */
+export function drawOverlay(state) {
+  const canvas = state.dom.overlay;
+  const area = plotArea(state);
+  if (!area || !canvas.width) return;
+  const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  const ratio = canvas.width / area.width;
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  context.clearRect(0, 0, area.width, area.height);
+  state.cache.overlayPoints = state.cache.overlayPoints || overlayPoints(state);
+  const points = state.cache.overlayPoints;
+  const pixel = (/** @type {XY} */ xy) => (xy ? [area.xa.l2p(xy[0]), area.ya.l2p(xy[1])] : null);
+  const path = points.path ? /** @type {number[][]} */ (points.path.map(pixel).filter(Boolean)) : [];
+  state.cache.pathPixels = path;
+  if (path.length > 1) drawPath(context, path);
+  marker(context, pixel(points.drawn), "star", "#ffd400", "★ you");
+  marker(context, pixel(points.a), "diamond", "#111", "A");
+  marker(context, pixel(points.b), "square", "#111", "B");
+  const scrub = pixel(points.scrub);
+  if (scrub) {
+    context.beginPath();
+    context.arc(scrub[0], scrub[1], 8, 0, 2 * Math.PI);
+    context.lineWidth = 3;
+    context.strokeStyle = "#d62728";
+    context.stroke();
+  }
+  state.cache.markerPixels = { a: pixel(points.a), b: pixel(points.b) };
+}
+
+/** The path: a dark line on a white halo, a dot at each inner frame. */
+function drawPath(/** @type {CanvasRenderingContext2D} */ context, /** @type {number[][]} */ path) {
+  context.lineJoin = "round";
+  context.lineWidth = 5;
+  context.strokeStyle = "rgba(255,255,255,0.9)";
+  context.beginPath();
+  context.moveTo(path[0][0], path[0][1]);
+  for (const [x, y] of path.slice(1)) context.lineTo(x, y);
+  context.stroke();
+  context.lineWidth = 2.5;
+  context.strokeStyle = "#111";
+  context.stroke();
+  for (const [x, y] of path.slice(1, -1)) {
+    context.beginPath();
+    context.arc(x, y, 3.6, 0, 2 * Math.PI);
+    context.fillStyle = "#fff";
+    context.fill();
+    context.lineWidth = 1.6;
+    context.stroke();
+  }
+}
+
+/** The outline of a marker's shape around (x, y). */
+function shapePath(/** @type {CanvasRenderingContext2D} */ context, /** @type {string} */ shape, x = 0, y = 0, r = 9) {
+  context.beginPath();
+  if (shape === "diamond") {
+    context.moveTo(x, y - r);
+    context.lineTo(x + r, y);
+    context.lineTo(x, y + r);
+    context.lineTo(x - r, y);
+  } else if (shape === "square") {
+    context.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
+  } else {
+    for (let i = 0; i < 10; i++) {
+      const angle = -Math.PI / 2 + (i * Math.PI) / 5;
+      const radius = i % 2 ? r * 0.45 : r;
+      context.lineTo(x + radius * Math.cos(angle), y + radius * Math.sin(angle));
+    }
+  }
+  context.closePath();
+}
+
+/**
+ * A marker (diamond, square or star) with its label above it.
+ * @param {CanvasRenderingContext2D} context @param {number[] | null} xy @param {string} shape
+ * @param {string} fill @param {string} label
+ */
+function marker(context, xy, shape, fill, label) {
+  if (!xy) return;
+  const [x, y] = xy;
+  const r = shape === "star" ? 11 : 9;
+  shapePath(context, shape, x, y, r);
+  context.lineWidth = 3;
+  context.strokeStyle = "#fff";
+  context.stroke();
+  context.fillStyle = fill;
+  context.fill();
+  context.font = "bold 14px sans-serif";
+  context.textAlign = "center";
+  context.lineWidth = 3;
+  context.strokeText(label, x, y - r - 5);
+  context.fillStyle = "#111";
+  context.fillText(label, x, y - r - 5);
+}

@@ -1,0 +1,199 @@
+// The base graph: 10,000 test codes as one Plotly WebGL graph that stays mounted and is re-laid, not rebuilt,
+// when only its size changes. Private Plotly fields read: gd._fullLayout (width, height), gd._fullData.
+
+import { plotly } from "../../core/chart.js";
+import { DIGIT_COLOURS, PRIOR_RADII } from "../../core/constants.js";
+import { firstPaint, plotted } from "../controller.js";
+import { currentModel } from "../endpoints.js";
+import { hostData, noteDrawn } from "../state.js";
+import { mapInfo, shownMapSize } from "./area.js";
+import { paintFirstMap, removeFirstPaint } from "./firstpaint.js";
+import { forgetHits } from "./hit.js";
+import { drawOverlay, placeOverlay } from "./overlay.js";
+
+/**
+ * @typedef {import("../state.js").ExploreState} ExploreState
+ * @typedef {import("../types.js").MapInfo} MapInfo
+ */
+
+export const MARGINS = { wide: { l: 42, r: 84, t: 34, b: 30 }, narrow: { l: 30, r: 8, t: 32, b: 22 } };
+
+/** The map's title: on a phone the model and the map's short name; else the full title. */
+export function mapTitle(
+  /** @type {ExploreState} */ state,
+  /** @type {MapInfo} */ info,
+  /** @type {boolean} */ narrow,
+) {
+  const { model, map } = state.view.shown;
+  return narrow ? `${model} · ${hostData(state).mapLabels[map] || map}` : info.title;
+}
+
+/** A phone's map has no legend: the widget's own line of colours stands above it (it moves the map down). */
+export function showKey(/** @type {ExploreState} */ state, /** @type {boolean} */ narrow) {
+  state.dom.key.style.display = narrow ? "flex" : "none";
+}
+
+/** Probability that a draw of the 2-D standard normal falls within radius r. @param {number} r */
+export function priorMass(r) {
+  return 1 - Math.exp((-r * r) / 2);
+}
+
+/**
+ * One WebGL trace per digit, its points' test indices in customdata.
+ * @param {Float32Array} codes (count, 2) @param {Uint8Array} labels @param {boolean} faint
+ */
+export function baseTraces(codes, labels, faint) {
+  /** @type {number[][]} */
+  const groups = Array.from({ length: 10 }, () => []);
+  for (let i = 0; i < labels.length; i++) groups[labels[i]].push(i);
+  return groups.map((indices, digit) => {
+    const x = new Float32Array(indices.length);
+    const y = new Float32Array(indices.length);
+    indices.forEach((i, n) => {
+      x[n] = codes[2 * i];
+      y[n] = codes[2 * i + 1];
+    });
+    return {
+      type: "scattergl",
+      mode: "markers",
+      name: String(digit),
+      x,
+      y,
+      customdata: indices,
+      hoverinfo: "none",
+      marker: { size: faint ? 3 : 4, color: DIGIT_COLOURS[digit], opacity: faint ? 0.45 : 0.75 },
+    };
+  });
+}
+
+/**
+ * The map's layout: fixed ranges with equal units where the map has an extent, N(0, I)'s circles where the
+ * map is comparable, the decoded backdrop under the plane.
+ * @param {{width: number, height: number, narrow: boolean}} size @param {MapInfo} info @param {string} title
+ * @param {string} version
+ */
+export function baseLayout(size, info, title, version) {
+  const { width, height, narrow } = size;
+  /** @type {any} */
+  const layout = {
+    width,
+    height,
+    autosize: false,
+    uirevision: version,
+    title: { text: title, x: 0.01, font: { size: narrow ? 11 : 13 } },
+    margin: { ...(narrow ? MARGINS.narrow : MARGINS.wide), autoexpand: false },
+    legend: { title: { text: "digit" }, itemsizing: "constant", x: 1.02, xanchor: "left", y: 1, yanchor: "top" },
+    // On a phone the legend would take rows of the screen: the tip names a digit under the finger instead.
+    dragmode: "zoom",
+    hovermode: false,
+    plot_bgcolor: "#fafafa",
+    showlegend: !narrow,
+    xaxis: { showgrid: false, zeroline: false },
+    yaxis: { showgrid: false, zeroline: false },
+    shapes: [],
+    annotations: [],
+    images: [],
+  };
+  if (info.extent) {
+    const [x0, x1, y0, y1] = info.extent;
+    Object.assign(layout.xaxis, { range: [x0, x1], autorange: false, constrain: "domain" });
+    Object.assign(layout.yaxis, { range: [y0, y1], autorange: false, constrain: "domain", scaleanchor: "x" });
+  }
+  if (info.prior) {
+    const [cx, cy] = info.prior;
+    for (const radius of PRIOR_RADII) {
+      layout.shapes.push({
+        type: "circle",
+        xref: "x",
+        yref: "y",
+        x0: cx - radius,
+        x1: cx + radius,
+        y0: cy - radius,
+        y1: cy + radius,
+        line: { color: "#444", width: 1.2, dash: "dash" },
+        layer: "above",
+      });
+      layout.annotations.push({
+        x: cx,
+        y: cy + radius,
+        text: `${radius}σ (${Math.round(100 * priorMass(radius))}%)`,
+        showarrow: false,
+        yshift: 7,
+        font: { size: 11, color: "#444" },
+      });
+    }
+  }
+  if (info.backdrop && info.extent) {
+    const [x0, x1, y0, y1] = info.extent;
+    layout.images.push({
+      source: info.backdrop,
+      xref: "x",
+      yref: "y",
+      x: x0,
+      y: y1,
+      sizex: x1 - x0,
+      sizey: y1 - y0,
+      sizing: "stretch",
+      layer: "below",
+      opacity: 0.9,
+    });
+  }
+  return layout;
+}
+
+/**
+ * Draws (or re-lays) the base graph for the model and map shown, once its codes and Plotly are there; before
+ * Plotly, the first paint. True once Plotly has it in hand.
+ * @param {ExploreState} state
+ */
+export function drawBase(state) {
+  const Plotly = plotly();
+  const model = currentModel(state);
+  const labels = state.host.labels;
+  const { map, backdrop } = state.view.shown;
+  const info = mapInfo(state);
+  const graph = state.dom.graph;
+  if (!Plotly && !graph._fullLayout && paintFirstMap(state)) firstPaint(state);
+  const codes = model.maps[map];
+  if (!Plotly || !labels || !codes || !info) return false;
+  const version = `${model.manifest.name}/${map}/${backdrop}`;
+  const size = shownMapSize(state);
+  showKey(state, size.narrow);
+  const layout = baseLayout(size, info, mapTitle(state, info, size.narrow), version);
+  graph.style.height = `${layout.height}px`;
+  if (state.cache.baseVersion === version && graph._fullLayout) {
+    const drawn = graph._fullLayout;
+    if (Math.abs(drawn.width - layout.width) >= 2 || Math.abs(drawn.height - layout.height) >= 2) {
+      Plotly.relayout(graph, { width: layout.width, height: layout.height }).then(() => afterDraw(state));
+    }
+    return true;
+  }
+  state.cache.baseVersion = version;
+  forgetHits(state);
+  const traces = baseTraces(codes, labels, map === "plane" && backdrop);
+  const fresh = !graph._fullLayout;
+  const config = hostData(state).config;
+  const drawing = fresh ? Plotly.newPlot(graph, traces, layout, config) : Plotly.react(graph, traces, layout, config);
+  drawing.then(() => {
+    removeFirstPaint(state);
+    plotted(state);
+    if (fresh) {
+      for (const event of ["plotly_relayout", "plotly_restyle", "plotly_afterplot", "plotly_legendclick"]) {
+        graph.on(event, () => afterDraw(state));
+      }
+      graph.on("plotly_relayouting", () => drawOverlay(state));
+    }
+    afterDraw(state);
+    state.stage.mapDraws += 1;
+    state.dom.root.dataset.mapDraws = String(state.stage.mapDraws);
+    noteDrawn("map");
+  });
+  return true;
+}
+
+/** After any zoom, pan, resize or legend toggle: the hit-test grid is stale and the overlay moves. */
+export function afterDraw(/** @type {ExploreState} */ state) {
+  forgetHits(state);
+  placeOverlay(state);
+  drawOverlay(state);
+}

@@ -1,0 +1,83 @@
+// Compare all β: the same two endpoints under every model of the shown latent size, one row each.
+
+import { decode, PIXELS } from "../../core/decoder.js";
+import { element, sizeCanvas } from "../../core/dom.js";
+import { refresh } from "../controller.js";
+import { codeUnder, pathFor } from "../endpoints.js";
+import { loadModel, modelEntry, sameLatent } from "../models.js";
+import { hostData } from "../state.js";
+import { paintOriginal, paintPixels } from "./paint.js";
+import { formatBeta } from "./toolbar.js";
+
+/**
+ * @typedef {import("../state.js").ExploreState} ExploreState
+ * @typedef {import("../models.js").ModelEntry} ModelEntry
+ */
+
+const LABEL_PX = 70; // the row's "β = ..." label
+
+/** The path's frames under another model, or null while a code is missing. @param {ExploreState} state @param {ModelEntry} entry */
+function betaFrames(state, entry) {
+  const decoder = entry.decoder;
+  const a = codeUnder(state.view.ends.a, entry);
+  const b = codeUnder(state.view.ends.b, entry);
+  if (!a || !b || !decoder) return null;
+  return pathFor(state, entry.manifest.name, a, b).codes.map((code) => decode(decoder, code, new Float64Array(PIXELS)));
+}
+
+/** @param {ExploreState} state @param {HTMLCanvasElement} canvas @param {Float64Array[]} frames @param {number} width */
+function drawRow(state, canvas, frames, width) {
+  const count = frames.length + 2;
+  const tile = Math.max(14, Math.min(36, Math.floor((width - 4 * count) / count)));
+  const context = sizeCanvas(canvas, count * (tile + 2) + 8, tile);
+  context.imageSmoothingEnabled = false;
+  const scratch = state.dom.tile;
+  for (let i = 0; i < count; i++) {
+    const end = i === 0 ? state.view.ends.a : i === count - 1 ? state.view.ends.b : null;
+    if (end) paintOriginal(state, scratch, end);
+    else paintPixels(scratch, frames[i - 1]);
+    const x = i * (tile + 2) + (i > 0 ? 4 : 0) + (i === count - 1 ? 4 : 0);
+    context.drawImage(scratch, x, 0, tile, tile);
+  }
+}
+
+/** @param {ExploreState} state */
+export function renderCompare(state) {
+  const box = state.dom.compare;
+  const { shown, ends } = state.view;
+  if (!shown.compare || !ends.a || !ends.b) {
+    box.replaceChildren();
+    box.style.display = "none";
+    return;
+  }
+  box.style.display = "";
+  const models = hostData(state).models;
+  const group = sameLatent(models, models[shown.model].latent);
+  if (box.childElementCount !== group.length + 1) {
+    box.replaceChildren();
+    element(box, "div", "le-compare-title", "The same two endpoints under every β");
+    for (const manifest of group) {
+      const row = element(box, "div", "le-compare-row");
+      element(row, "span", "le-compare-label", `β = ${formatBeta(manifest.beta)}`);
+      element(row, "canvas", "le-compare-strip");
+    }
+  }
+  const needsCodes = [ends.a, ends.b].some((end) => end?.kind === "test");
+  group.forEach((manifest, n) => {
+    const row = /** @type {HTMLElement} */ (box.children[n + 1]);
+    const canvas = /** @type {HTMLCanvasElement} */ (row.children[1]);
+    const entry = modelEntry(manifest);
+    if (!entry.decoder || (needsCodes && !entry.mu)) {
+      loadModel(entry, needsCodes ? ["decoder", "mu"] : ["decoder"]).then(
+        () => refresh(state, "compare"),
+        () => {},
+      );
+      row.classList.add("le-loading");
+      return;
+    }
+    row.classList.remove("le-loading");
+    row.classList.toggle("le-current", manifest.name === shown.model);
+    const frames = betaFrames(state, entry);
+    if (frames) drawRow(state, canvas, frames, row.clientWidth - LABEL_PX);
+  });
+}

@@ -1,0 +1,107 @@
+// The morph beside the map: the hint, the A/B cards, the path and frame controls, the looping preview with
+// its scrub slider, the strip, and one row per β in compare mode. Everything here is decoded in the browser.
+
+import { FRAMES_RANGE, PATH_METHODS } from "../../core/constants.js";
+import { button, element } from "../../core/dom.js";
+import { emit, refresh } from "../controller.js";
+import { hostData } from "../state.js";
+import { buildCard, renderCards } from "./cards.js";
+import { renderCompare } from "./compare.js";
+import { drawPreview, setScrub } from "./preview.js";
+import { renderStrip, scrubStrip } from "./strip.js";
+import { changeView, choices, renderToolbar, sendView } from "./toolbar.js";
+
+/** @typedef {import("../state.js").ExploreState} ExploreState */
+
+/**
+ * The panel's elements, made once; their handlers reach the widget through `state` once it exists.
+ * @param {HTMLElement} parent @param {() => ExploreState} widget
+ */
+export function buildPanel(parent, widget) {
+  const panel = element(parent, "div", "le-panel");
+  const hint = element(panel, "div", "le-hint");
+  const cardsBox = element(panel, "div", "le-cards");
+  const cards = { a: buildCard(cardsBox, "A"), b: buildCard(cardsBox, "B") };
+  const actions = element(cardsBox, "div", "le-actions");
+  const swap = button(actions, "⇄ Swap", () => act(widget(), "swap"), "le-button");
+  const clear = button(actions, "✕ Clear", () => act(widget(), "clear"), "le-button");
+  const pathBar = element(panel, "div", "le-pathbar");
+  const methods = element(pathBar, "div", "le-group");
+  const framesBox = element(pathBar, "label", "le-frames");
+  const framesLabel = element(framesBox, "span", "", "");
+  const framesInput = element(framesBox, "input");
+  Object.assign(framesInput, { type: "range", min: FRAMES_RANGE[0], max: FRAMES_RANGE[1], step: 1 });
+  framesInput.addEventListener("input", () => {
+    widget().view.shown.frames = Number(framesInput.value);
+    refresh(widget(), "frames");
+  });
+  framesInput.addEventListener("change", () => sendView(widget()));
+  const morph = element(panel, "div", "le-morph");
+  const stage = element(morph, "div", "le-stage");
+  const preview = element(stage, "canvas", "le-preview");
+  preview.width = preview.height = 28;
+  const scrubInput = element(stage, "input", "le-scrub");
+  Object.assign(scrubInput, { type: "range", min: 0, max: 1000, step: 1, value: 0 });
+  scrubInput.setAttribute("aria-label", "scrub along the path from A to B");
+  // The slider holds the scrub while it is pressed or focused; letting go (or leaving it) plays again.
+  scrubInput.addEventListener("input", () => setScrub(widget(), Number(scrubInput.value) / 1000, "slider"));
+  scrubInput.addEventListener("pointerup", () => setScrub(widget(), null, null));
+  scrubInput.addEventListener("blur", () => widget().view.scrubSource === "slider" && setScrub(widget(), null, null));
+  const previewText = element(stage, "div", "le-preview-text");
+  const strip = element(morph, "canvas", "le-strip");
+  strip.addEventListener("pointermove", (event) => scrubStrip(widget(), event));
+  strip.addEventListener("pointerdown", (event) => scrubStrip(widget(), event));
+  strip.addEventListener("pointerleave", () => widget().view.scrubSource === "strip" && setScrub(widget(), null, null));
+  const stripText = element(morph, "div", "le-strip-text");
+  const compare = element(panel, "div", "le-compare");
+  const below = element(panel, "a", "le-below", "Per-frame analytics and downloads are under the map ↓");
+  below.href = "#le-analytics";
+  below.addEventListener("click", (event) => {
+    event.preventDefault();
+    document.getElementById("le-analytics")?.scrollIntoView({ behavior: "smooth", block: "start" });
+  });
+  return {
+    hint,
+    cards,
+    swap,
+    clear,
+    methods,
+    framesLabel,
+    framesInput,
+    preview,
+    scrubInput,
+    previewText,
+    strip,
+    stripText,
+    compare,
+  };
+}
+
+/** Swap or clear: done here at once, then reported. @param {ExploreState} state @param {"swap" | "clear"} type */
+function act(state, type) {
+  const { a, b } = state.view.ends;
+  state.view.ends = type === "swap" ? { a: b, b: a } : { a: null, b: null };
+  emit(state, { type });
+  refresh(state, type);
+}
+
+/** @param {ExploreState} state */
+function renderPathBar(state) {
+  const { shown } = state.view;
+  const { methods, framesInput, framesLabel } = state.dom;
+  const options = /** @type {Array<[string, string, string]>} */ (PATH_METHODS);
+  choices(methods, options, shown.method, (method) => changeView(state, { method }));
+  if (document.activeElement !== framesInput) framesInput.value = String(shown.frames);
+  framesLabel.textContent = `${shown.frames} frames`;
+}
+
+/** Redraws everything beside the map from the view. @param {ExploreState} state */
+export function renderPanel(state) {
+  renderToolbar(state);
+  renderCards(state);
+  renderPathBar(state);
+  renderStrip(state);
+  drawPreview(state);
+  renderCompare(state);
+  state.dom.hint.textContent = [state.view.notice, hostData(state).hint].filter(Boolean).join(" ");
+}

@@ -1,0 +1,116 @@
+// The strip: A's own picture, the decoded frames, B's own picture, with the digit the classifier reads over
+// each frame once the host has said; scrubbed by moving across it.
+
+import { sizeCanvas } from "../../core/dom.js";
+import { paintOriginal, paintPixels } from "./paint.js";
+import { setScrub } from "./preview.js";
+
+/** @typedef {import("../state.js").ExploreState} ExploreState */
+
+const TILE_MIN = 22; // px per strip tile before the strip wraps onto another row
+const TILE_MAX = 56;
+const LABEL_PX = 14; // the reading's row above each tile
+
+/**
+ * Tile size and rows for `count` tiles in `width` px: one row when tiles of TILE_MIN fit, else wrapped.
+ * @param {number} width @param {number} count
+ */
+export function stripLayout(width, count) {
+  const gap = 2;
+  const endGap = 6;
+  let perRow = count;
+  let tile = Math.floor((width - 2 * endGap - (count - 3) * gap) / count);
+  if (tile < TILE_MIN) {
+    perRow = Math.max(3, Math.floor((width + gap) / (TILE_MIN + gap)));
+    tile = Math.floor((width - (perRow - 1) * gap) / perRow);
+  }
+  return { tile: Math.min(TILE_MAX, tile), perRow, gap, endGap };
+}
+
+/**
+ * Each tile's [x, y, size] in CSS px and the strip's size. On one row the ends stand a little apart.
+ * @param {number} width @param {number} count
+ */
+export function stripBoxes(width, count) {
+  const { tile, perRow, gap, endGap } = stripLayout(width, count);
+  const rows = Math.ceil(count / perRow);
+  const oneRow = perRow === count;
+  const boxes = [];
+  for (let i = 0; i < count; i++) {
+    const row = Math.floor(i / perRow);
+    let x = (i % perRow) * (tile + gap);
+    if (oneRow) x = i === 0 ? 0 : endGap + i * tile + (i - 1) * gap + (i === count - 1 ? endGap - gap : 0);
+    boxes.push([x, row * (tile + LABEL_PX) + LABEL_PX, tile]);
+  }
+  const cssWidth = oneRow ? 2 * endGap + (count - 3) * gap + count * tile : perRow * tile + (perRow - 1) * gap;
+  return { boxes, cssWidth, cssHeight: rows * (tile + LABEL_PX) };
+}
+
+/** The host's reading when it is of the shown path. @param {ExploreState} state */
+function matchingReading(state) {
+  const reading = state.host.data?.reading;
+  const path = state.view.path;
+  return reading && path?.frames && reading.key === path.key && reading.digits.length === path.frames.length
+    ? reading
+    : null;
+}
+
+/** @param {ExploreState} state */
+export function renderStrip(state) {
+  const { strip, stripText, tile: scratch } = state.dom;
+  const path = state.view.path;
+  if (!path?.frames) {
+    strip.style.display = "none";
+    stripText.textContent = "";
+    return;
+  }
+  strip.style.display = "";
+  const frames = path.frames;
+  const count = frames.length + 2;
+  const width = Math.max(120, strip.parentElement?.clientWidth || 0);
+  const { boxes, cssWidth, cssHeight } = stripBoxes(width, count);
+  const context = sizeCanvas(strip, cssWidth, cssHeight);
+  context.imageSmoothingEnabled = false;
+  context.clearRect(0, 0, cssWidth, cssHeight);
+  const reading = matchingReading(state);
+  context.font = "bold 11px sans-serif";
+  context.textAlign = "center";
+  boxes.forEach(([x, y, tile], i) => {
+    const end = i === 0 ? state.view.ends.a : i === count - 1 ? state.view.ends.b : null;
+    if (end) paintOriginal(state, scratch, end);
+    else paintPixels(scratch, frames[i - 1]);
+    context.drawImage(scratch, x, y, tile, tile);
+    if (end) {
+      context.fillStyle = "#d62728";
+      context.fillText(i === 0 ? "A" : "B", x + tile / 2, y - 3);
+    } else if (reading) {
+      context.fillStyle = `rgba(17,17,17,${0.25 + 0.75 * reading.confidence[i - 1]})`;
+      context.fillText(String(reading.digits[i - 1]), x + tile / 2, y - 3);
+    }
+  });
+  state.cache.stripBoxes = boxes;
+  const method = path.pending ? "straight line for now: the geodesic is being computed" : `${path.method} path`;
+  const read = reading ? "; above each, the digit a classifier reads (darker: surer)" : "";
+  stripText.textContent = `${frames.length} decoded frames on a ${method}${read}`;
+}
+
+/** Scrubs to the point of the path under the pointer on the strip. @param {ExploreState} state @param {PointerEvent} event */
+export function scrubStrip(state, event) {
+  const path = state.view.path;
+  const boxes = state.cache.stripBoxes;
+  if (!path?.frames || !boxes || (event.type === "pointermove" && event.pointerType === "touch" && !event.buttons))
+    return;
+  const box = state.dom.strip.getBoundingClientRect();
+  const x = event.clientX - box.left;
+  const y = event.clientY - box.top;
+  const frames = path.frames.length;
+  for (let i = 1; i <= frames; i++) {
+    const [bx, by, tile] = boxes[i];
+    if (y >= by - LABEL_PX && y <= by + tile && x >= bx - 1 && x <= bx + tile + 1) {
+      const within = Math.min(1, Math.max(0, (x - bx) / tile));
+      const t = frames > 1 ? Math.min(1, Math.max(0, (i - 1 + within - 0.5) / (frames - 1))) : 0;
+      setScrub(state, t, "strip");
+      return;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+// The data the explorer's host sends (sections/map.py widget_data builds it; widgets/contract.py mirrors
+// these shapes as TypedDicts and tests/test_contract.py checks that a real payload fits them) and the
+// widget's own state, split into named parts.
+
+/**
+ * @typedef {object} ViewData             the controls: what is shown
+ * @property {string} model               a model name, e.g. "z20-beta1"
+ * @property {string} map                 "pca", "tsne" or "plane"
+ * @property {string} method              "linear", "spherical" or "geodesic"
+ * @property {number} frames
+ * @property {boolean} compare
+ * @property {boolean} backdrop
+ *
+ * @typedef {object} MapManifest
+ * @property {string} codes               URL of the map's (count, 2) float32 coordinates
+ *
+ * @typedef {object} ModelManifest        explorer/assets.py model_manifest
+ * @property {string} name
+ * @property {number} latent
+ * @property {number} hidden
+ * @property {number} beta
+ * @property {string} decoder             URL of the decoder's float32 blob
+ * @property {string} mu                  URL of the test codes, (count, latent) float32
+ * @property {Record<string, MapManifest> & {pca?: import("../core/projection.js").Pca & MapManifest}} maps
+ *
+ * @typedef {object} MapInfo              explorer/figures.py map_info
+ * @property {string} title
+ * @property {[number, number, number, number] | null} extent
+ * @property {[number, number] | null} prior
+ * @property {string | null} backdrop
+ *
+ * @typedef {object} SentEnd              sections/map.py end_data
+ * @property {"test" | "point" | "drawn"} kind
+ * @property {string} id
+ * @property {string} label
+ * @property {string} [image]             base64 of its 784 grey bytes
+ * @property {number} [index]
+ * @property {string} [map]
+ * @property {number} [x]
+ * @property {number} [y]
+ * @property {string} [source]
+ * @property {Record<string, number[]>} [codes]
+ *
+ * @typedef {object} Reading              the classifier's reading of the server's path
+ * @property {string} key
+ * @property {number[]} digits
+ * @property {number[]} confidence
+ *
+ * @typedef {object} ExplorerData
+ * @property {"explorer"} role
+ * @property {string} name                the widget's key: its events' channel
+ * @property {number} ack                 the serial of the last event the host has handled
+ * @property {ViewData} view
+ * @property {Record<string, ModelManifest>} models
+ * @property {Record<string, Record<string, MapInfo>>} mapInfo
+ * @property {Record<string, string>} mapLabels
+ * @property {{labels: string, sprite: string, columns: number}} digits
+ * @property {{a: SentEnd | null, b: SentEnd | null}} ends
+ * @property {SentEnd | null} drawn
+ * @property {Record<string, {key: string, codes: number[][]}>} paths   the host's geodesics
+ * @property {Reading | null} reading
+ * @property {string} hint
+ * @property {object} config              Plotly's config for the map
+ * @property {number} aspect
+ */
+
+/**
+ * @typedef {object} End                  an endpoint as the widget holds it
+ * @property {"test" | "point" | "drawn"} kind
+ * @property {string} id
+ * @property {string} label
+ * @property {number} [index]
+ * @property {string} [map]
+ * @property {number} [x]
+ * @property {number} [y]
+ * @property {string} [source]
+ * @property {Record<string, Float32Array>} codes   its code under each model, where the host sent it
+ * @property {Uint8Array | null} image
+ *
+ * @typedef {object} Path                 the shown path
+ * @property {string} key
+ * @property {string} method
+ * @property {boolean} pending            a geodesic shown as a straight line until the host's arrives
+ * @property {Float32Array[]} codes
+ * @property {ArrayLike<number>} [a]
+ * @property {ArrayLike<number>} [b]
+ * @property {Float64Array[]} [frames]    decoded, 784 values in [0, 1] each
+ */
+
+export {};
