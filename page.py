@@ -25,6 +25,7 @@ from datetime import timedelta
 import pandas  # noqa: F401
 import streamlit as st
 
+from explorer.viewer_data import TAGLINE, TITLE
 from sections import session
 from sections.draw import draw_section
 from sections.inside import inside_the_model
@@ -108,8 +109,7 @@ def header() -> None:
     st.html(STYLE)
     with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
         st.html(
-            '<div class="le-header"><h1>Latent Explorer</h1><p>10,000 MNIST test digits placed where a '
-            "variational autoencoder encodes them.</p></div>",
+            f'<div class="le-header"><h1>{TITLE}</h1><p>{TAGLINE}</p></div>',
             width="content",
         )
         st.segmented_control(

@@ -36,6 +36,8 @@ PAGES = ("explore", "lesson")
 PLANE_LIMIT = 100.0  # |x|, |y| of a map point in a URL; the shipped maps span well inside this
 DRAWING_LIMIT = 1200  # characters of a drawing in a URL: 392 bytes compress to far fewer
 DRAWING_BYTES = 392  # 28 x 28 pixels, two per byte
+POINT_TEXT_LIMIT = 40  # characters of "x,y"
+ENDPOINT_LIMIT = 60  # characters of a map point's URL text before its "@model"
 
 # A test-digit index; a map point ("plane" or "pca", x, y, its model or None for the URL's model);
 # or a drawing ("drawn", its URL text).
@@ -79,10 +81,7 @@ def parse_query(params: dict, family: Family) -> tuple[View, list[str]]:
         warnings.append(f"{key} = {plain(value[key])} {why}")
 
     if "model" in value:
-        try:
-            name = Variant.parse(value["model"]).name
-        except ValueError:
-            name = None
+        name = value["model"]  # a shipped model's exact name: one rule every host of the viewer can apply
         if name in family.models:
             view = replace(view, model=name, map_name=family.models[name].atlas.map_names[0])
         else:
@@ -173,7 +172,7 @@ def endpoint_ref(text: str, family: Family, model: str) -> EndpointRef | None:
         return ("drawn", text) if drawing_from_text(text) is not None else None
     body, _, source = text.partition("@")
     source = source or model
-    if source not in family.models or len(body) > 60:
+    if source not in family.models or len(body) > ENDPOINT_LIMIT:
         return None
     map_name, colon, numbers = body.rpartition(":")
     if not colon:

@@ -9,12 +9,18 @@ the visitor's value goes through `explorer.safe_text.plain`.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
 from .safe_text import plain
 
 MAX_DIGITS = 9  # a whole number in a URL or a text box: no test index, seed or frame count needs more
+# A number in a URL: ASCII decimal digits with an optional sign and point, nothing else (no exponent, no
+# spaces, no "inf", no underscores or other scripts' digits, which Python's float() would take). The static
+# site's viewer reads URLs with the same pattern (widgets/contract.py hands it over).
+NUMBER_TEXT = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)"
+_NUMBER = re.compile(NUMBER_TEXT)
 
 
 def number(value: object) -> float | None:
@@ -40,16 +46,12 @@ def whole_text(text: object) -> int | None:
 
 def point_text(text: object, limit: float) -> tuple[float, float] | None:
     """ "x,y" as two finite numbers with |x|, |y| <= limit, rounded to 0.01 (their URL form), else None."""
-    if not isinstance(text, str) or len(text) > 40:
+    if not isinstance(text, str) or len(text) > 40:  # explorer/share.py POINT_TEXT_LIMIT
         return None
     parts = text.split(",")
-    if len(parts) != 2:
+    if len(parts) != 2 or not all(_NUMBER.fullmatch(part) for part in parts):
         return None
-    try:
-        x, y = (float(part) for part in parts)
-    except ValueError:
-        return None
-    return point(x, y, limit)
+    return point(float(parts[0]), float(parts[1]), limit)
 
 
 def point(x: object, y: object, limit: float) -> tuple[float, float] | None:

@@ -16,14 +16,13 @@ import time
 import numpy as np
 import streamlit as st
 
-from explorer import assets, figures, images, untrusted
+from explorer import figures, images, untrusted
 from explorer.safe_text import plain
 from explorer.share import FRAMES_RANGE, PLANE_LIMIT, View
 from explorer.state import POINT_MAPS, Endpoint, Endpoints, map_point, test_digit
-from vae.atlas import MAP_LABELS
+from explorer.viewer_data import PICK_HINT, family_data, showcase_text
 from vae.family import Family, weights_folder
 from vae.paths import METHODS
-from vae.sampling import READABLE
 from widgets.morph_map import morph_map, new_events
 
 from . import session
@@ -32,7 +31,6 @@ from .morph import PathResult, path_for, reading, under_the_map
 from .runtime import no_traceback, showcase_file, status
 
 EVENT_LOG = "map_event_log"  # the last events handled, for the page's status marker (tests read it)
-PICK_HINT = "Pick a dot for A and another for B; drag A or B to move them; move along the path or the strip to scrub."
 
 
 def take_events(family: Family) -> tuple[bool, list[str]]:
@@ -182,17 +180,13 @@ def widget_data(
             "compare": view.compare,
             "backdrop": view.backdrop,
         },
-        "models": {name: assets.model_manifest(family, name) for name in family.models},
-        "mapInfo": figures.map_info(family),
-        "mapLabels": MAP_LABELS,
-        "digits": assets.digits_manifest(family),
+        **family_data(family),
         "ends": {"a": end_data(family, chosen.a), "b": end_data(family, chosen.b)},
         "drawn": end_data(family, drawn),
         "paths": paths,
         "reading": summary,
         "hint": showcase_hint(chosen) if showing_showcase(view, chosen) else PICK_HINT,
-        "config": figures.PLOT_CONFIG,
-        "aspect": 0.82,
+        "analyticsBelow": True,
     }
 
 
@@ -211,10 +205,7 @@ def showing_showcase(view: View, chosen: Endpoints) -> bool:
 
 def showcase_hint(chosen: Endpoints) -> str:
     """What a first visit is looking at (training/showcase.py picked the pair by its stated rule)."""
-    return (
-        f"A morph to start with: {chosen.a.label} turning into {chosen.b.label}, a pair picked so that the "
-        f"classifier reads every frame as a digit at P ≥ {READABLE:g}. Pick two dots for your own pair."
-    )
+    return showcase_text(chosen.a.label, chosen.b.label)
 
 
 def end_data(family: Family, end: Endpoint | None) -> dict | None:

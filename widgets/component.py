@@ -28,7 +28,11 @@ from .contract import MAX_PENDING
 
 VIEWER = Path(__file__).resolve().parent.parent / "viewer"
 VIEWER_ROUTE = "/le-viewer"
-VIEWER_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+VIEWER_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",  # the static host's page (export.py fills it in)
+}
 
 
 def _viewer_files() -> dict[str, bytes]:

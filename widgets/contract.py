@@ -14,8 +14,11 @@ import json
 import sys
 from pathlib import Path
 
+from explorer import share, untrusted
+from explorer.safe_text import ELLIPSIS, EMPTY
 from explorer.share import FRAMES_RANGE
-from explorer.state import article
+from explorer.state import LEVELS, POINT_MAPS, article
+from vae.family import DEFAULT_MODEL
 from vae.paths import METHODS
 
 VIEWER = Path(__file__).resolve().parent.parent / "viewer"
@@ -49,6 +52,24 @@ CONSTANTS = {
     "PATH_METHODS": [[method, method, PATH_HELP[method]] for method in METHODS],
     "MAX_PENDING": MAX_PENDING,
     "PRIOR_RADII": list(PRIOR_RADII),
+    # The URL's rules (explorer/share.py parse_query), so a link reads the same in every host:
+    "URL_RULES": {
+        "defaultModel": DEFAULT_MODEL,
+        "seedRange": list(share.SEED_RANGE),
+        "pages": list(share.PAGES),
+        "planeLimit": share.PLANE_LIMIT,
+        "drawingLimit": share.DRAWING_LIMIT,
+        "drawingBytes": share.DRAWING_BYTES,
+        "drawingLevels": LEVELS,
+        "maxDigits": untrusted.MAX_DIGITS,
+        "numberText": untrusted.NUMBER_TEXT,
+        "pointTextLimit": share.POINT_TEXT_LIMIT,
+        "endpointLimit": share.ENDPOINT_LIMIT,
+        "pointMaps": list(POINT_MAPS),
+        "quoteLimit": 40,
+        "ellipsis": ELLIPSIS,
+        "empty": EMPTY,
+    },
 }
 
 

@@ -7,3 +7,4 @@ export const FRAMES_RANGE = [4, 32];
 export const PATH_METHODS = [["linear", "linear", "a straight line between the two codes"], ["spherical", "spherical", "turns between the codes' directions, with the norm changing evenly"], ["geodesic", "geodesic", "the path whose decoded images change least (optimised for this pair)"]];
 export const MAX_PENDING = 64;
 export const PRIOR_RADII = [1.0, 2.0];
+export const URL_RULES = {"defaultModel": "z20-beta1", "seedRange": [0, 9999], "pages": ["explore", "lesson"], "planeLimit": 100.0, "drawingLimit": 1200, "drawingBytes": 392, "drawingLevels": 16, "maxDigits": 9, "numberText": "[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)", "pointTextLimit": 40, "endpointLimit": 60, "pointMaps": ["plane", "pca"], "quoteLimit": 40, "ellipsis": "…", "empty": "(empty)"};

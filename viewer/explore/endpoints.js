@@ -6,6 +6,7 @@ import { DIGIT_ARTICLES } from "../core/constants.js";
 import { decode, PIXELS } from "../core/decoder.js";
 import { alongPolyline, pathCodes, pathPoint } from "../core/paths.js";
 import { invert } from "../core/projection.js";
+import { fixed2, round2 } from "../core/share.js";
 import { modelEntry, testCode } from "./models.js";
 import { hostData } from "./state.js";
 
@@ -16,28 +17,6 @@ import { hostData } from "./state.js";
  * @typedef {import("./types.js").Path} Path
  * @typedef {import("./models.js").ModelEntry} ModelEntry
  */
-
-/**
- * `x` rounded to two decimals as Python's round(x, 2) does: to the nearest, an exact tie to even (a tie
- * happens only where 8x is an odd whole number), the sign of a zero kept.
- * @param {number} x
- */
-export function round2(x) {
-  const eighths = x * 8;
-  let rounded;
-  if (Number.isInteger(eighths) && eighths % 2 !== 0) {
-    const below = Math.floor(x * 100);
-    rounded = (below % 2 === 0 ? below : below + 1) / 100;
-  } else {
-    rounded = Number(x.toFixed(2));
-  }
-  return rounded === 0 && (x < 0 || Object.is(x, -0)) ? -0 : rounded;
-}
-
-/** A rounded coordinate as Python's f"{x:.2f}" writes it ("-0.00" for a negative zero). @param {number} x */
-export function fixed2(x) {
-  return Object.is(x, -0) ? "-0.00" : x.toFixed(2);
-}
 
 /** "test #42 (an 8)": a test digit's label. @param {number} index @param {number | null} digit */
 export function testLabel(index, digit) {

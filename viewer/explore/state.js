@@ -42,6 +42,7 @@ import { Channel } from "../core/protocol.js";
  * @property {HTMLCanvasElement} strip
  * @property {HTMLElement} stripText
  * @property {HTMLElement} compare
+ * @property {HTMLAnchorElement} below  the link to the analytics under the map
  * @property {HTMLCanvasElement} tile   a 28 x 28 scratch canvas for one picture
  *
  * @typedef {object} ExploreState

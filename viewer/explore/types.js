@@ -60,6 +60,7 @@
  * @property {Record<string, {key: string, codes: number[][]}>} paths   the host's geodesics
  * @property {Reading | null} reading
  * @property {string} hint
+ * @property {boolean} [analyticsBelow]   the host shows the per-frame analytics and downloads under the map
  * @property {object} config              Plotly's config for the map
  * @property {number} aspect
  */

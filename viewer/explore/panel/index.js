@@ -54,6 +54,7 @@ export function buildPanel(parent, widget) {
   strip.addEventListener("pointerleave", () => widget().view.scrubSource === "strip" && setScrub(widget(), null, null));
   const stripText = element(morph, "div", "le-strip-text");
   const compare = element(panel, "div", "le-compare");
+  // Only a host that lays out the analytics under the map (the Streamlit page) points at them.
   const below = element(panel, "a", "le-below", "Per-frame analytics and downloads are under the map ↓");
   below.href = "#le-analytics";
   below.addEventListener("click", (event) => {
@@ -74,6 +75,7 @@ export function buildPanel(parent, widget) {
     strip,
     stripText,
     compare,
+    below,
   };
 }
 
@@ -104,4 +106,5 @@ export function renderPanel(state) {
   drawPreview(state);
   renderCompare(state);
   state.dom.hint.textContent = [state.view.notice, hostData(state).hint].filter(Boolean).join(" ");
+  state.dom.below.hidden = !hostData(state).analyticsBelow;
 }

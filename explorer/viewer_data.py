@@ -1,0 +1,41 @@
+"""What the explorer widget draws from that depends on the family alone: every host hands it the same.
+
+    family_data(family)   # models' manifests, each map's axes and title, the digits, Plotly's config
+
+sections/map.py adds the view, the endpoints and what its run computed (widgets.contract ExplorerData);
+export.py writes it once into the static site, whose host adds the rest in the browser.
+"""
+
+from __future__ import annotations
+
+from vae.atlas import MAP_LABELS
+from vae.family import Family
+from vae.sampling import READABLE
+
+from . import assets, figures
+
+ASPECT = 0.82  # the map's height over its width on a wide screen (a phone's is set by the viewer)
+PICK_HINT = "Pick a dot for A and another for B; drag A or B to move them; move along the path or the strip to scrub."
+
+
+def family_data(family: Family) -> dict:
+    return {
+        "models": {name: assets.model_manifest(family, name) for name in family.models},
+        "mapInfo": figures.map_info(family),
+        "mapLabels": MAP_LABELS,
+        "digits": assets.digits_manifest(family),
+        "config": figures.PLOT_CONFIG,
+        "aspect": ASPECT,
+    }
+
+
+def showcase_text(a_label: str, b_label: str) -> str:
+    """What a first visit is looking at (training/showcase.py picked the pair by its stated rule)."""
+    return (
+        f"A morph to start with: {a_label} turning into {b_label}, a pair picked so that the "
+        f"classifier reads every frame as a digit at P ≥ {READABLE:g}. Pick two dots for your own pair."
+    )
+
+
+TITLE = "Latent Explorer"
+TAGLINE = "10,000 MNIST test digits placed where a variational autoencoder encodes them."

@@ -1,0 +1,106 @@
+// The viewer's static host: a plain HTML page (index.html, written by export.py) with no server behind it.
+// It reads site.json, the link's view (core/share.js: the same rules and format as the Streamlit page), and
+// plays the server's part for the explorer in the browser (static-session.js). Plotly loads after the map's
+// first paint, so the codes are on the screen before the library is even evaluated.
+
+import { blob } from "../core/fetch.js";
+import { cut, parseQuery, toQuery } from "../core/share.js";
+import { mountExplorer } from "../explore/index.js";
+import { ExploreSession } from "./static-session.js";
+
+const PLOTLY = "plotly.min.js"; // beside index.html
+
+/** @param {string} selector */
+function find(selector) {
+  const found = document.querySelector(selector);
+  if (!found) throw new Error(`index.html has no ${selector}`);
+  return /** @type {HTMLElement} */ (found);
+}
+
+/** Says something to the visitor above the view (text only: nothing a link holds is read as markup). */
+function note(/** @type {string} */ text) {
+  const line = document.createElement("p");
+  line.textContent = text;
+  find(".sh-notes").appendChild(line);
+}
+
+/** Plotly, once the map's codes are painted (or after 3 s at the latest). */
+function loadPlotlyAfterFirstPaint() {
+  let started = false;
+  const load = () => {
+    if (started) return;
+    started = true;
+    const script = document.createElement("script");
+    script.src = PLOTLY;
+    document.head.appendChild(script);
+  };
+  new PerformanceObserver((list, observer) => {
+    if (list.getEntries().some((entry) => entry.name === "le:shown:firstpaint")) {
+      observer.disconnect();
+      load();
+    }
+  }).observe({ type: "mark", buffered: true });
+  setTimeout(load, 3000);
+}
+
+/** The explorer on this page: the session plays the server, the URL follows the view. */
+function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels, /** @type {any} */ view) {
+  const session = new ExploreSession(site, labels, view);
+  if (view.a === null && view.b === null) session.openOnShowcase();
+  const widget = mountExplorer(find(".sh-explore"), {
+    report(message) {
+      session.take(/** @type {any} */ (message));
+      for (const problem of session.problems.splice(0)) note(problem);
+      publish();
+    },
+  });
+  const publish = () => {
+    widget.update(session.data());
+    const query = new URLSearchParams(toQuery(session.urlView()));
+    history.replaceState(null, "", `?${query}`);
+  };
+  publish();
+}
+
+/** The two views: the link's `page` picks one, the buttons switch. */
+function views(/** @type {string} */ page) {
+  const show = (/** @type {string} */ shown) => {
+    find(".sh-explore").hidden = shown !== "explore";
+    find(".sh-lesson").hidden = shown !== "lesson";
+    for (const button of document.querySelectorAll(".sh-views button")) {
+      button.setAttribute("aria-pressed", String(/** @type {HTMLElement} */ (button).dataset.page === shown));
+    }
+  };
+  for (const button of document.querySelectorAll(".sh-views button")) {
+    button.addEventListener("click", () => show(/** @type {HTMLElement} */ (button).dataset.page || "explore"));
+  }
+  show(page);
+}
+
+async function start() {
+  const response = await fetch("site.json");
+  if (!response.ok) throw new Error(`site.json: HTTP ${response.status}`);
+  const site = await response.json();
+  find(".sh-tagline").textContent = site.tagline;
+  const { view, warnings } = parseQuery(new URLSearchParams(window.location.search), site.catalog);
+  if (warnings.length) {
+    const listed = warnings.map((w) => `${w.key} = “${cut(w.value)}” ${w.why}`).join("; ");
+    note(`Some of this link's settings could not be used and were left at their defaults: ${listed}.`);
+  }
+  for (const end of /** @type {const} */ (["a", "b"])) {
+    const ref = view[end];
+    if (Array.isArray(ref) && ref[0] === "drawn") {
+      note(
+        `${end.toUpperCase()} is a drawing: this site cannot open drawings from links yet (the Streamlit page can).`,
+      );
+    }
+  }
+  views(view.page);
+  const labels = new Uint8Array(await blob(site.explorer.digits.labels).promise);
+  startExplorer(site, labels, view);
+  loadPlotlyAfterFirstPaint();
+}
+
+start().catch((error) => {
+  note(`The page could not start (${error.message}). Check the connection, then reload.`);
+});
