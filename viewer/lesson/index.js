@@ -17,7 +17,7 @@ import { Channel } from "../core/protocol.js";
 import { buildScreen } from "./build.js";
 import { drawCurves } from "./curves.js";
 import { union } from "./geometry.js";
-import { Arrivals, fetchFrames } from "./loading.js";
+import { Arrivals, fetchFrames, prefetchArrays } from "./loading.js";
 import { epochsOf, frameAt, indicesByDigit, snapshotsKey } from "./manifest.js";
 import { drawPlane } from "./plane.js";
 import { EpochPlayer } from "./player.js";
@@ -26,7 +26,6 @@ import { buildRows, refitRows, rowsKey } from "./samples.js";
 import { markComplete, writeStatus } from "./status.js";
 import { showInset, showTexts } from "./texts.js";
 
-export { prefetchLesson } from "./loading.js";
 export { PLANES_MARK } from "./status.js";
 
 const STYLESHEET = new URL("./lesson.css", import.meta.url).href;
@@ -67,6 +66,17 @@ const WAIT_MS = 20000; // how long the planes may stay incomplete before the scr
 export function mountLesson(parent, host) {
   const lesson = new Lesson(parent, host);
   return { root: lesson.nodes.root, update: (data) => lesson.update(data), destroy: () => lesson.destroy() };
+}
+
+/**
+ * From another view (a host calls it once the page is idle): the lesson's stylesheet, and the arrays its
+ * first drawing needs (`urls`: sections/lesson.py prefetch_lesson), so a first visit finds them in the
+ * browser. The stylesheet's rules all start with lp-: nothing else on the page changes.
+ * @param {unknown} urls
+ */
+export function prefetchLesson(urls) {
+  useStylesheet(STYLESHEET);
+  prefetchArrays(urls);
 }
 
 class Lesson {

@@ -69,12 +69,11 @@ export function fetchFrames(models, epoch, shown) {
 }
 
 /**
- * From another view (a host calls it once the page is idle): fetches what the lesson's first drawing needs
- * into the caches the lesson reads, so a first visit to the lesson finds them there. Only URLs of the page's
- * own origin; PNGs as images, the rest as blobs.
+ * Fetches `urls` into the caches the lesson reads (prefetchLesson). Only URLs of the page's own origin; PNGs
+ * as images, the rest as blobs.
  * @param {unknown} urls
  */
-export function prefetchLesson(urls) {
+export function prefetchArrays(urls) {
   for (const url of Array.isArray(urls) ? urls : []) {
     if (typeof url !== "string" || new URL(url, window.location.href).origin !== window.location.origin) continue;
     if (url.endsWith(".png")) image(url).promise.catch(() => {});
