@@ -10,7 +10,7 @@
 // The test interface (docs/lesson.md; status.js writes it): data attributes on the root, on each plane's
 // canvas and hover tip, and a performance mark per complete drawing. Nothing else here is for tests to read.
 
-import { MAX_PENDING } from "../core/constants.js";
+import { DIGIT_COLOURS, MAX_PENDING } from "../core/constants.js";
 import { listen, useStylesheet } from "../core/dom.js";
 import { blob, image } from "../core/fetch.js";
 import { Channel } from "../core/protocol.js";
@@ -26,10 +26,7 @@ import { buildRows, refitRows, rowsKey } from "./samples.js";
 import { markComplete, writeStatus } from "./status.js";
 import { showInset, showTexts } from "./texts.js";
 
-export { PLANES_MARK } from "./status.js";
-
 const STYLESHEET = new URL("./lesson.css", import.meta.url).href;
-const DIGITS = 10;
 const BOX_PAD = 0.03; // room around the union of boxes a plane fits, as a share of its longer side
 const MIN_PLANE_PX = 170;
 const WAIT_MS = 20000; // how long the planes may stay incomplete before the screen says so
@@ -207,7 +204,7 @@ class Lesson {
     this.loaded.labelsAsked = true;
     blob(url).promise.then(
       (buffer) => {
-        this.loaded.byDigit = indicesByDigit(new Uint8Array(buffer), DIGITS);
+        this.loaded.byDigit = indicesByDigit(new Uint8Array(buffer), DIGIT_COLOURS.length);
         this.schedule();
       },
       () => this.arrivals.later(() => (this.loaded.labelsAsked = false)),

@@ -3,7 +3,7 @@
 // went (plane.js) and its hover tip which point it decoded (pointer.js); a performance mark times each
 // complete drawing of both planes.
 
-export const PLANES_MARK = "lesson:planes";
+const PLANES_MARK = "lesson:planes"; // benchmarks/lesson_speed.py reads it by this name
 const MAX_MARKS = 1000; // marks kept: cleared past this many (a benchmark reads the newest)
 
 /**
