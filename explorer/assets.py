@@ -160,3 +160,36 @@ def prepare(family: Family) -> None:
     digits_manifest(family)
     for name in family.models:
         model_manifest(family, name)
+
+
+def encoder_blob(model) -> bytes:
+    """fc1.weight (hidden, 784), fc1.bias, fc_mu.weight (latent, hidden), fc_mu.bias, fc_logvar.weight
+    (latent, hidden), fc_logvar.bias of a NumpyVAE, one after another in torch's (out, in) layout, as float32:
+    what viewer/core/encoder.js makeEncoder reads to run NumpyVAE.encode in the browser."""
+    parts = (model.w1.T, model.b1, model.w_mu.T, model.b_mu, model.w_logvar.T, model.b_logvar)
+    return b"".join(floats(part) for part in parts)
+
+
+def classifier_blob(classifier) -> bytes:
+    """A NumpyClassifier as float32, for viewer/core/classifier.js makeClassifier: a header of three whole
+    numbers [c1, c2, hidden] (so the blob says its own shape), then its tensors as torch holds them, one after
+    another: conv1.weight (c1, 1, 3, 3), conv1.bias, conv2.weight (c2, c1, 3, 3), conv2.bias, fc1.weight
+    (hidden, c2 * 7 * 7) with torch's (channel, y, x) flattening, fc1.bias, fc2.weight (10, hidden), fc2.bias."""
+    c1, c2 = classifier.config.channels
+    hidden = classifier.config.hidden_size
+    conv1 = classifier.k1.reshape(3, 3, 1, c1).transpose(3, 2, 0, 1)  # (ky, kx, in, out) -> (out, in, ky, kx)
+    conv2 = classifier.k2.reshape(3, 3, c1, c2).transpose(3, 2, 0, 1)
+    # fc1's inputs back from (y, x, channel) to torch's (channel, y, x)
+    fc1 = classifier.w_fc1.T.reshape(hidden, 7, 7, c2).transpose(0, 3, 1, 2).reshape(hidden, -1)
+    parts = (
+        np.array([c1, c2, hidden]),
+        conv1,
+        classifier.b1,
+        conv2,
+        classifier.b2,
+        fc1,
+        classifier.b_fc1,
+        classifier.w_fc2.T,
+        classifier.b_fc2,
+    )
+    return b"".join(floats(part) for part in parts)

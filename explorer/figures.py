@@ -9,8 +9,6 @@ plain autoencoder (β = 0) has no KL term to fix its scale, so it gets axes of i
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
-from PIL import Image
 
 from vae.atlas import MAP_LABELS
 from vae.sampling import manifold_codes
@@ -18,19 +16,6 @@ from vae.sampling import manifold_codes
 from .assets import STORE, PerFamily
 from .images import manifold, png
 
-DIGIT_COLOURS = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-)
-GRID_INDEX = -1
 PLOT_CONFIG = {  # the map's Plotly config
     "doubleClickDelay": 100,  # two quick clicks would otherwise read as a double-click (a zoom reset)
     "displaylogo": False,
@@ -38,8 +23,6 @@ PLOT_CONFIG = {  # the map's Plotly config
     "responsive": True,
     "scrollZoom": True,
 }
-# Probability that a draw from the 2-D standard normal falls within radius r: 1 - exp(-r^2 / 2).
-PRIOR_CIRCLES = {1.0: 1 - np.exp(-0.5), 2.0: 1 - np.exp(-2.0)}
 Extent = tuple[float, float, float, float]  # x0, x1, y0, y1
 
 
@@ -67,25 +50,6 @@ def prior_centre(pca_mean: np.ndarray | None, pca_components: np.ndarray | None)
         return 0.0, 0.0
     centre = -np.asarray(pca_mean, dtype=np.float64) @ np.asarray(pca_components, dtype=np.float64).T
     return float(centre[0]), float(centre[1])
-
-
-def add_backdrop(figure: go.Figure, picture: Image.Image, extent: Extent, opacity: float = 0.9) -> None:
-    """Lays the decoded-digit mosaic under the markers; extent = (x0, x1, y0, y1) of its edges."""
-    x0, x1, y0, y1 = extent
-    figure.add_layout_image(
-        dict(
-            source=picture,
-            xref="x",
-            yref="y",
-            x=x0,
-            y=y1,
-            sizex=x1 - x0,
-            sizey=y1 - y0,
-            sizing="stretch",
-            layer="below",
-            opacity=opacity,
-        )
-    )
 
 
 BACKDROP_TILES = 20  # decoded digits per side behind the z = 2 plane

@@ -72,6 +72,50 @@ def default_view(family: Family) -> View:
     return View(model=model, map_name=family.models[model].atlas.map_names[0])
 
 
+CONTROLS = ("model", "map_name", "method", "frames", "compare", "backdrop")
+
+
+def checked_controls(family: Family, base: View, values: dict) -> tuple[View, list[str]]:
+    """The one check of the view's controls, for a link, the session's state and the widget's events alike.
+
+    `values` holds any of CONTROLS, already of Python types (None or a wrong type is unusable); each usable
+    value replaces `base`'s, each unusable one keeps it and is named in the list returned. A map that is not
+    given, or not usable, stays `base`'s if the model has it, else becomes the model's first map."""
+    view, rejected = base, []
+    if "model" in values:
+        if isinstance(values["model"], str) and values["model"] in family.models:
+            view = replace(view, model=values["model"])
+        else:
+            rejected.append("model")
+    maps = family.models[view.model].atlas.map_names
+    map_name = values.get("map_name")
+    if isinstance(map_name, str) and map_name in maps:
+        view = replace(view, map_name=map_name)
+    else:
+        if "map_name" in values:
+            rejected.append("map_name")
+        if view.map_name not in maps or view.model != base.model:
+            view = replace(view, map_name=maps[0])
+    if "method" in values:
+        if values["method"] in METHODS:
+            view = replace(view, method=values["method"])
+        else:
+            rejected.append("method")
+    if "frames" in values:
+        frames = values["frames"]
+        if type(frames) is int and FRAMES_RANGE[0] <= frames <= FRAMES_RANGE[1]:
+            view = replace(view, frames=frames)
+        else:
+            rejected.append("frames")
+    for key in ("compare", "backdrop"):
+        if key in values:
+            if isinstance(values[key], bool):
+                view = replace(view, **{key: values[key]})
+            else:
+                rejected.append(key)
+    return view, rejected
+
+
 def parse_query(params: dict, family: Family) -> tuple[View, list[str]]:
     """The view a URL asks for, and one warning per value that could not be used (it falls back)."""
     view, warnings = default_view(family), []
@@ -80,35 +124,30 @@ def parse_query(params: dict, family: Family) -> tuple[View, list[str]]:
     def warn(key: str, why: str) -> None:
         warnings.append(f"{key} = {plain(value[key])} {why}")
 
-    if "model" in value:
-        name = value["model"]  # a shipped model's exact name: one rule every host of the viewer can apply
-        if name in family.models:
-            view = replace(view, model=name, map_name=family.models[name].atlas.map_names[0])
-        else:
-            warn("model", f"is not shipped; choose from {', '.join(sorted(family.models))}")
-    maps = family.models[view.model].atlas.map_names
-    if "map" in value:
-        if value["map"] in maps:
-            view = replace(view, map_name=value["map"])
-        else:
-            warn("map", f"does not exist for {view.model}; choose from {', '.join(maps)}")
-    if "method" in value:
-        if value["method"] in METHODS:
-            view = replace(view, method=value["method"])
-        else:
-            warn("method", f"is not one of {', '.join(METHODS)}")
-    if "frames" in value:
-        frames = whole_text(value["frames"])
-        if frames is not None and FRAMES_RANGE[0] <= frames <= FRAMES_RANGE[1]:
-            view = replace(view, frames=frames)
-        else:
-            warn("frames", "must be a whole number from {} to {}".format(*FRAMES_RANGE))
-    for key in ("compare", "backdrop"):
-        if key in value:
-            if value[key] in ("0", "1"):
-                view = replace(view, **{key: value[key] == "1"})
-            else:
-                warn(key, "must be 0 or 1")
+    flags = {"0": False, "1": True}
+    typed = {
+        "model": value.get("model"),
+        "map_name": value.get("map"),
+        "method": value.get("method"),
+        "frames": whole_text(value["frames"]) if "frames" in value else None,
+        "compare": flags.get(value.get("compare", "")),
+        "backdrop": flags.get(value.get("backdrop", "")),
+    }
+    url_key = {"map_name": "map"}
+    given = {name: typed[name] for name in CONTROLS if url_key.get(name, name) in value}
+    view, rejected = checked_controls(family, view, given)
+    maps = ", ".join(family.models[view.model].atlas.map_names)
+    why = {
+        "model": f"is not shipped; choose from {', '.join(sorted(family.models))}",
+        "map_name": f"does not exist for {view.model}; choose from {maps}",
+        "method": f"is not one of {', '.join(METHODS)}",
+        "frames": "must be a whole number from {} to {}".format(*FRAMES_RANGE),
+        "compare": "must be 0 or 1",
+        "backdrop": "must be 0 or 1",
+    }
+    for name in CONTROLS:  # warnings in the order the checks ran
+        if name in rejected:
+            warn(url_key.get(name, name), why[name])
     if "page" in value:
         if value["page"] in PAGES:
             view = replace(view, page=value["page"])

@@ -57,7 +57,7 @@ VIEWPORT = {"width": 1500, "height": 1100}
 # Loading the page until the map is drawn and its first run is done, all in one: about 4 s on an
 # idle 2-core machine (README's page benchmark), 48-60 s there while other jobs held the load at 14.
 OPEN_TIMEOUT_S = 120.0
-GRID_INDEX = -1  # customdata of the z = 2 plane's invisible click grid (explorer/figures.py)
+GRID_INDEX = -1  # what the map's tip says a click on empty plane picks (viewer/explore/map/tip.js data-click)
 
 
 class HoverMissed(AssertionError):
@@ -164,6 +164,49 @@ def streamlit_server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextlib.contextmanager
+def static_site(folder: Path | None = None, timeout: float = 30.0):
+    """Exports the static site (export.py) into `folder` (a temporary one unless given) and serves it with
+    `python -m http.server` on a free loopback port, as a plain static host would; yields the site's URL."""
+    from explorer.static_site import write_site
+    from vae.family import shared_family, weights_folder
+
+    with tempfile.TemporaryDirectory(prefix="latent-site-") as scratch:
+        out = Path(folder or Path(scratch) / "site")
+        write_site(shared_family(weights_folder()), out)
+        port = free_port()
+        command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(out)]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url, started = f"http://127.0.0.1:{port}", time.perf_counter()
+        try:
+            while not _serves(url + "/site.json"):
+                if process.poll() is not None or time.perf_counter() - started > timeout:
+                    raise RuntimeError(f"http.server did not serve {out} within {timeout:g} s")
+                time.sleep(0.05)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _serves(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def goto_static(page, url: str, timeout: float = OPEN_TIMEOUT_S) -> None:
+    """Loads the static site at `url` and waits until Plotly has drawn the map and the strip is drawn."""
+    watch(page)
+    page.goto(url, timeout=1000 * timeout)
+    try:
+        page.wait_for_function(MAP_READY, timeout=1000 * timeout)
+    except PlaywrightTimeout:
+        raise TimeoutError(f"{_map_timeout(timeout)}; page: {page_state(page)}") from None
 
 
 def _healthy(url: str) -> bool:

@@ -18,11 +18,10 @@ import streamlit as st
 
 from explorer import figures, images, untrusted
 from explorer.safe_text import plain
-from explorer.share import FRAMES_RANGE, PLANE_LIMIT, View
+from explorer.share import CONTROLS, PLANE_LIMIT, View, checked_controls
 from explorer.state import POINT_MAPS, Endpoint, Endpoints, map_point, test_digit
 from explorer.viewer_data import PICK_HINT, family_data, showcase_text
 from vae.family import Family, weights_folder
-from vae.paths import METHODS
 from widgets.morph_map import morph_map, new_events
 
 from . import session
@@ -94,20 +93,16 @@ def checked_point(family: Family, event: dict) -> Endpoint:
 def apply_controls(family: Family, event: dict) -> bool:
     """The widget's controls, checked against what is shipped; a value that cannot be used keeps the old one."""
     before = session.current_view(family)
-    model = event.get("model") if event.get("model") in family.models else before.model
-    maps = family.models[model].atlas.map_names
-    frames = event.get("frames")
+    fields = {name: name for name in CONTROLS} | {"map_name": "map"}
+    # A field the browser left out (None) is not a change; one it sent that cannot be used keeps the old value.
+    view, _ = checked_controls(family, before, {n: event[f] for n, f in fields.items() if event.get(f) is not None})
     values = {
-        session.MODEL: model,
-        session.MAP: event.get("map")
-        if event.get("map") in maps
-        else (before.map_name if before.map_name in maps else maps[0]),
-        session.METHOD: event.get("method") if event.get("method") in METHODS else before.method,
-        session.FRAMES: frames
-        if frames is not None and FRAMES_RANGE[0] <= frames <= FRAMES_RANGE[1]
-        else before.frames,
-        session.COMPARE: before.compare if event.get("compare") is None else event["compare"],
-        session.BACKDROP: before.backdrop if event.get("backdrop") is None else event["backdrop"],
+        session.MODEL: view.model,
+        session.MAP: view.map_name,
+        session.METHOD: view.method,
+        session.FRAMES: view.frames,
+        session.COMPARE: view.compare,
+        session.BACKDROP: view.backdrop,
     }
     for key, value in values.items():
         st.session_state[key] = value

@@ -15,9 +15,9 @@ from dataclasses import replace
 import streamlit as st
 
 from explorer.share import (
-    FRAMES_RANGE,
     PAGES,
     View,
+    checked_controls,
     default_view,
     drawing_from_text,
     drawing_text,
@@ -26,7 +26,6 @@ from explorer.share import (
 )
 from explorer.state import Endpoint, Endpoints, drawing_bytes, drawn_digit, map_point, test_digit
 from vae.family import DEFAULT_MODEL, Family, weights_folder
-from vae.paths import METHODS
 
 from .runtime import showcase_file
 
@@ -55,22 +54,14 @@ def endpoints() -> Endpoints:
 def current_view(family: Family) -> View:
     """The view the controls hold now, every value checked against what is shipped (a stale or
     tampered key falls back to its default rather than reaching a section)."""
-    base = default_view(family)
     state = st.session_state
-    model = state.get(MODEL, base.model)
-    if model not in family.models:
-        model = base.model
-    maps = family.models[model].atlas.map_names
-    map_name = state.get(MAP, maps[0])
-    frames = state.get(FRAMES, base.frames)
+    keys = dict(model=MODEL, map_name=MAP, method=METHOD, frames=FRAMES, compare=COMPARE, backdrop=BACKDROP)
+    given = {name: state[key] for name, key in keys.items() if key in state}
+    view, _ = checked_controls(family, default_view(family), given)
     chosen = endpoints()
-    return View(
-        model=model,
-        map_name=map_name if map_name in maps else maps[0],
-        method=state.get(METHOD) if state.get(METHOD) in METHODS else base.method,
-        frames=frames if isinstance(frames, int) and FRAMES_RANGE[0] <= frames <= FRAMES_RANGE[1] else base.frames,
-        compare=bool(state.get(COMPARE, False)) and len(family.betas(family.models[model].variant.latent_size)) > 1,
-        backdrop=bool(state.get(BACKDROP, True)),
+    return replace(
+        view,
+        compare=view.compare and len(family.betas(family.models[view.model].variant.latent_size)) > 1,
         page=state.get(PAGE) if state.get(PAGE) in PAGES else "explore",
         samples=int(state.get(SAMPLES, 0)),
         eps=int(state.get(EPS, 0)),

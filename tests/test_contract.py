@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import subprocess
 from types import SimpleNamespace
 from unittest import mock
@@ -30,66 +28,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
 from explorer.assets import model_manifest
 from explorer.share import FRAMES_RANGE, View
 from explorer.state import Endpoints, map_code, map_point
 from explorer.state import test_digit as digit_end  # (a bare test_ name would be collected as a test)
+from harness.browser import ROOT
+from harness.node import Bridge, require_node
 from sections.morph import path_key
 from vae.family import shared_family, weights_folder
 from vae.paths import interpolate
 from widgets import component
 from widgets.contract import CONSTANTS, CONSTANTS_JS, MAX_PENDING, constants_module
 
-
-def require_node() -> str:
-    """node's path; skips the module without it locally, fails in CI (.ci/run installs it)."""
-    node = shutil.which("node")
-    if node is not None:
-        return node
-    if os.environ.get("CI"):
-        raise RuntimeError("node is missing: CI must install it (apt-get install nodejs npm)")
-    pytest.skip("node not installed (apt-get install nodejs npm)", allow_module_level=True)
-
-
 NODE = require_node()
-BRIDGE = ROOT / "tests" / "js" / "bridge.js"
 ENDPOINTS = "viewer/explore/endpoints.js"
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 FAMILY = shared_family(weights_folder())
-
-
-class Bridge:
-    """One node process running tests/js/bridge.js: a request per line, an answer per line."""
-
-    def __init__(self):
-        self.process = subprocess.Popen(
-            [NODE, str(BRIDGE)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8"
-        )
-
-    def __call__(self, request: dict):
-        self.process.stdin.write(json.dumps(request, allow_nan=False) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        assert line, f"node exited (code {self.process.poll()})"
-        answer = json.loads(line)
-        if "error" in answer:
-            raise AssertionError(f"node: {answer['error']} (request: {json.dumps(request)[:300]})")
-        return answer["value"]
-
-    def call(self, module: str, name: str, *args):
-        return self({"module": module, "call": name, "args": list(args)})
-
-    def batch(self, module: str, name: str, calls: list[list]) -> list:
-        return self({"batch": [{"module": module, "call": name, "args": args} for args in calls]})
-
-    def close(self):
-        self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 @pytest.fixture(scope="module")

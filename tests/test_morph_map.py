@@ -139,7 +139,7 @@ def test_the_viewer_is_served_by_version_and_nothing_else_is():
     assert component.viewer_file(component.VIEWER_VERSION, "../app.py") is None
     assert component.viewer_file(component.VIEWER_VERSION, "core/../../app.py") is None
     assert component.viewer_file("0" * 16, component.HOST_MODULE) is None
-    assert all(name.endswith((".js", ".css")) for name in component.VIEWER_FILES)
+    assert all(name.endswith((".js", ".css", ".html")) for name in component.VIEWER_FILES)
 
 
 @pytest.mark.parametrize(

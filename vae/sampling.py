@@ -77,9 +77,3 @@ def nearest_code(point: np.ndarray, codes: np.ndarray) -> tuple[int, float]:
     distances = np.linalg.norm(np.asarray(codes, dtype=np.float64) - np.asarray(point, dtype=np.float64)[None], axis=1)
     index = int(np.argmin(distances))
     return index, float(distances[index])
-
-
-def readable_summary(probabilities: np.ndarray, threshold: float = READABLE) -> tuple[int, int]:
-    """How many of the images the classifier reads with >= threshold, and how many distinct digits those are."""
-    confident = probabilities.max(axis=1) >= threshold
-    return int(confident.sum()), len(set(probabilities.argmax(axis=1)[confident].tolist()))

@@ -10,37 +10,46 @@ always hold the browser's maths to what numpy computes today. Every case is seed
   paths.json       vae/paths.py interpolate (linear, spherical; near-parallel, opposite and zero-norm codes),
                    its rows at any t, and np.interp along a polyline of codes
   projection.json  vae/atlas.py Atlas.place("pca") and knn_place, explorer/state.py map_code (PCA's inverse)
+  encoder.json     vae/inference.py NumpyVAE.encode (mu, logvar) under two shipped models, of a few test digits,
+                   a drawing and a photo (both through vae/drawing.py to_mnist)
+  classifier.json  vae/inference.py NumpyClassifier.logits and .probabilities of encoder.json's images and of the
+                   frames of a linear path (the JS decodes its codes itself), with the strip's reading
+                   (tests/test_browser_blobs.py classifies numpy's own frames of paths under every shipped model)
 
 Arrays longer than a few dozen numbers travel as base64 of little-endian bytes (`"f32"`: float32, `"i8"`,
 `"u8"`); shorter ones as JSON numbers, each a float32 value written exactly (a float64 holds it).
 The shipped model's decoder is not copied: tests/js/decoder.test.js reads its four tensors from the
 safetensors file (an 8-byte length, a JSON header, raw little-endian tensors), 1.3 MB that would
 otherwise sit twice in the repository, and checks that the bytes it assembled hash to explorer/assets.py
-decoder_blob's, the blob a browser fetches.
+decoder_blob's, the blob a browser fetches. The encoders and the classifier are read from their files the
+same way (tests/js/safetensors.js), held to encoder_blob and classifier_blob.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
+from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 if str(ROOT) not in sys.path:  # run as a plain path
     sys.path.insert(0, str(ROOT))
 
-from explorer.assets import decoder_blob  # noqa: E402
+from explorer.assets import classifier_blob, decoder_blob, encoder_blob  # noqa: E402
 from explorer.images import to_uint8  # noqa: E402
 from explorer.state import map_code  # noqa: E402
 from vae.atlas import knn_place, load_atlas  # noqa: E402
 from vae.checkpoint import read_checkpoint  # noqa: E402
 from vae.config import VAEConfig, parameter_shapes  # noqa: E402
-from vae.inference import NumpyVAE, load_vae  # noqa: E402
+from vae.drawing import read_upload, to_mnist  # noqa: E402
+from vae.inference import NumpyVAE, load_classifier, load_vae  # noqa: E402
 from vae.paths import _slerp_with_linear_norm, interpolate  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -53,6 +62,23 @@ HIDDEN = 16
 # (ReLU), and pixels fall on both sides of 0.5 without saturating.
 SCALES = {"fc3.weight": 1 / 64, "fc3.bias": 1 / 64, "fc4.weight": 1 / 256, "fc4.bias": 1 / 64}
 KNN_REFERENCES = 150  # test codes the JS searches (of the atlas's 10,000)
+ENCODERS = ["vae-z20-beta1.safetensors", "vae-z2-beta1.safetensors"]  # latent 20 and 2, read by the JS from file
+ENCODER_TENSORS = ["fc1.weight", "fc1.bias", "fc_mu.weight", "fc_mu.bias", "fc_logvar.weight", "fc_logvar.bias"]
+CLASSIFIER = "classifier.safetensors"
+CLASSIFIER_TENSORS = [
+    "conv1.weight",
+    "conv1.bias",
+    "conv2.weight",
+    "conv2.bias",
+    "fc1.weight",
+    "fc1.bias",
+    "fc2.weight",
+    "fc2.bias",
+]
+TEST_DIGITS = [0, 1, 2, 4, 8]  # weights/mnist-test.npz: a 7, a 2, a 1, a 4 and a 5
+PATH_MODEL = "vae-z20-beta1.safetensors"  # the classified path's decoder, read by the JS from file
+PATH_ENDS = (3, 1)  # test digits 0 and 2: the path's reading changes digit on the way
+PATH_FRAMES = 12
 
 
 def packed(array: np.ndarray, dtype: str) -> str:
@@ -201,9 +227,94 @@ def projection_fixture() -> dict:
     }
 
 
+def drawn_images() -> np.ndarray:
+    """(2, 28, 28) float32: a stroke drawn on the canvas and a photographed digit, as vae/drawing.py prepares them."""
+    canvas = Image.new("L", (280, 280), 0)  # the drawing canvas: white ink on black
+    ImageDraw.Draw(canvas).line([(90, 60), (200, 60), (120, 230)], fill=255, width=18, joint="curve")  # a 7
+    rng = np.random.default_rng(3)
+    paper = 200 + np.linspace(-25, 25, 240)[None, :, None] + rng.normal(scale=6, size=(180, 240, 3))
+    photo = Image.fromarray(np.clip(paper, 0, 255).astype(np.uint8), "RGB")  # light, uneven, grainy paper
+    ImageDraw.Draw(photo).ellipse([80, 30, 160, 150], outline=(40, 35, 60), width=12)  # a 0 in dark ink
+    png = io.BytesIO()
+    photo.save(png, format="PNG")
+    digits = [to_mnist(np.asarray(canvas)), to_mnist(read_upload(png.getvalue()))]
+    assert [digit.inverted for digit in digits] == [False, True]
+    return np.stack([digit.image for digit in digits])
+
+
+def fixture_images() -> np.ndarray:
+    """(7, 28, 28) float32 images: five test digits, a drawing and a photo. Every value is a whole number / 255
+    (to_mnist scales uint8 grey levels), so they travel as uint8 exactly."""
+    test = np.load(WEIGHTS / "mnist-test.npz")["images"][TEST_DIGITS].astype(np.float32) / 255
+    images = np.concatenate([test, drawn_images()])
+    grey = np.round(images * 255)
+    assert np.array_equal(grey.astype(np.float32) / 255, images), "an image is not whole grey levels"
+    return images
+
+
+def encoder_fixture() -> dict:
+    images = fixture_images()
+    models = []
+    for name in ENCODERS:
+        path = WEIGHTS / name
+        model = load_vae(path, *read_checkpoint(path))
+        mu, logvar = model.encode(images)
+        models.append(
+            {
+                "file": f"weights/{name}",
+                "latent": model.latent_size,
+                "hidden": model.config.hidden_size,
+                "tensors": ENCODER_TENSORS,
+                "blob_sha256": hashlib.sha256(encoder_blob(model)).hexdigest(),
+                "mu": exact(mu),
+                "logvar": exact(logvar),
+            }
+        )
+    return {"images": packed(np.round(images * 255), "u1"), "models": models}
+
+
+def classifier_fixture() -> dict:
+    path = WEIGHTS / CLASSIFIER
+    classifier = load_classifier(path, *read_checkpoint(path))
+    images = fixture_images()
+    decoder_path = WEIGHTS / PATH_MODEL
+    model = load_vae(decoder_path, *read_checkpoint(decoder_path))
+    atlas = load_atlas(WEIGHTS / PATH_MODEL.replace("vae-", "atlas-").replace(".safetensors", ".npz"))
+    codes = interpolate(atlas.mu[PATH_ENDS[0]], atlas.mu[PATH_ENDS[1]], PATH_FRAMES, "linear")
+    frames = model.decode(codes)  # (F, 28, 28), what the server's strip shows
+    path_probabilities = classifier.probabilities(frames)
+    ranked = np.sort(path_probabilities, axis=1)
+    assert (ranked[:, -1] - ranked[:, -2] > 1e-3).all(), "a frame's top two digits nearly tie: pick another path"
+    assert len(set(path_probabilities.argmax(axis=1))) > 1, "the path's reading should change digit"
+    c1, c2 = classifier.config.channels
+    return {
+        "file": f"weights/{CLASSIFIER}",
+        "header": [c1, c2, classifier.config.hidden_size],
+        "tensors": CLASSIFIER_TENSORS,
+        "blob_sha256": hashlib.sha256(classifier_blob(classifier)).hexdigest(),
+        "logits": exact(classifier.logits(images)),  # of encoder.json's images
+        "probabilities": exact(classifier.probabilities(images)),
+        "path": {
+            "file": f"weights/{PATH_MODEL}",
+            "latent": model.latent_size,
+            "hidden": model.config.hidden_size,
+            "codes": packed(codes, "<f4"),
+            "logits": exact(classifier.logits(frames)),
+            "probabilities": exact(path_probabilities),
+            "digits": [int(digit) for digit in path_probabilities.argmax(axis=1)],  # vae/analytics.py predicted
+        },
+    }
+
+
 def build() -> dict[str, str]:
     """File name -> the JSON text it must hold."""
-    made = {"decoder.json": decoder_fixture(), "paths.json": paths_fixture(), "projection.json": projection_fixture()}
+    made = {
+        "decoder.json": decoder_fixture(),
+        "paths.json": paths_fixture(),
+        "projection.json": projection_fixture(),
+        "encoder.json": encoder_fixture(),
+        "classifier.json": classifier_fixture(),
+    }
     return {name: json.dumps(value, separators=(",", ":")) + "\n" for name, value in made.items()}
 
 

@@ -115,7 +115,7 @@ export function defaultView(catalog) {
 /**
  * explorer/share.py parse_query: the view a URL asks for, and one warning per value it could not use.
  * @param {Iterable<[string, string]>} params @param {Catalog} catalog
- * @returns {{view: UrlView, warnings: UrlWarning[]}}
+ * @returns {{view: UrlView, warnings: UrlWarning[], query: Record<string, string>}} `query`: the link written back
  */
 export function parseQuery(params, catalog) {
   /** @type {Record<string, string>} */
@@ -177,7 +177,7 @@ export function parseQuery(params, catalog) {
         `must be a test-digit index from 0 to ${catalog.count - 1}, a map point such as pca:0.50,-1.20, or a drawing this page wrote`,
       );
   }
-  return { view, warnings };
+  return { view, warnings, query: toQuery(view) };
 }
 
 /** explorer/share.py to_query: defaults for seeds and flags left out. @param {UrlView} view */

@@ -139,7 +139,8 @@ export class ExploreSession {
     });
   }
 
-  /** The controls, checked like sections/map.py apply_controls: a value that cannot be used keeps the old one. */
+  /** The controls, checked as explorer/share.py checked_controls does: a value that cannot be used keeps the old
+   * one; a map not given or unusable stays if the model is unchanged and has it, else the model's first. */
   applyView(/** @type {Event} */ event) {
     const before = this.view;
     const models = this.site.catalog.models;
@@ -148,7 +149,11 @@ export class ExploreSession {
     const frames = event.frames;
     this.view = {
       model,
-      map: maps.includes(event.map) ? event.map : maps.includes(before.map) ? before.map : maps[0],
+      map: maps.includes(event.map)
+        ? event.map
+        : model === before.model && maps.includes(before.map)
+          ? before.map
+          : maps[0],
       method: METHODS.includes(event.method) ? event.method : before.method,
       frames:
         Number.isInteger(frames) && frames >= FRAMES_RANGE[0] && frames <= FRAMES_RANGE[1] ? frames : before.frames,

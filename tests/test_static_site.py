@@ -1,0 +1,179 @@
+"""The static site (python export.py) served by a plain static server, in headless Chromium: the same viewer
+as the Streamlit page, with no server code behind it. What a visitor does there, at the three screen sizes,
+and links carried between the two hosts.
+
+    python -m pytest tests/test_static_site.py
+
+Without Chromium these tests skip locally but fail in CI (CI=true), where .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.parse
+
+import numpy as np
+import pytest
+
+from explorer.static_site import FILE_LIMIT
+from harness.browser import (
+    INSPECT,
+    ROOT,
+    digit_pixels,
+    goto_app,
+    goto_static,
+    hover,
+    isolated_digits,
+    require_chromium,
+    static_site,
+    wait_for_status,
+)
+from harness.widget import browser_frames, in_view, marker_pixels, path_point, scrub, shown, strip_draws, wait_for_strip
+from vae.family import load_showcase, shared_family, weights_folder
+from vae.paths import interpolate
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+require_chromium()
+FAMILY = shared_family(weights_folder())
+SIZES = [(1500, 1000), (1920, 1080), (400, 850)]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("static") / "site"
+    with static_site(folder) as url:
+        yield url, folder
+
+
+def numpy_frames(model: str, a, b, frames: int = 10, method: str = "linear") -> np.ndarray:
+    loaded = FAMILY.models[model]
+    code = lambda end: loaded.atlas.mu[end] if isinstance(end, int) else np.float32(end)  # noqa: E731
+    return loaded.model.decode(interpolate(code(a), code(b), frames, method)).reshape(frames, -1)
+
+
+def open_static(browser, url: str, width: int = 1500, height: int = 1000):
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600)
+    page = context.new_page()
+    goto_static(page, url)
+    return page
+
+
+def test_the_export_is_small_files_and_a_static_space(site):
+    _, folder = site
+    sizes = {path.relative_to(folder).as_posix(): path.stat().st_size for path in folder.rglob("*") if path.is_file()}
+    assert max(sizes.values()) <= FILE_LIMIT and sum(sizes.values()) <= 60 * 2**20
+    card = (folder / "README.md").read_text()
+    assert card.startswith("---\n") and "\nsdk: static\n" in card.split("---")[1]
+    page = (folder / "index.html").read_text()
+    assert "{{" not in page and "plotly.min.js" not in page  # Plotly is loaded by the viewer, after the map
+    for name in json.loads((folder / "site.json").read_text())["explorer"]["models"]["z20-beta1"].values():
+        if isinstance(name, str) and name.startswith("le-assets/"):
+            assert (folder / name).is_file()
+
+
+def test_export_needs_no_torch(tmp_path):
+    """python export.py runs from the page's requirements: torch is never imported."""
+    code = (
+        "import sys, runpy; sys.argv = ['export.py', sys.argv[1]]; "
+        "sys.path.insert(0, '.'); runpy.run_path('export.py', run_name='__main__'); "
+        "assert 'torch' not in sys.modules, 'export imported torch'"
+    )
+    command = [sys.executable, "-c", code, str(tmp_path / "site")]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "MB in all" in done.stdout
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_a_morph_is_in_view_on_arrival_and_after_a_completing_click(browser, site, width, height):
+    url, _ = site
+    page = open_static(browser, url, width, height)
+    showcase = load_showcase(ROOT / "weights")
+    ends = shown(page)
+    assert (ends["a"]["index"], ends["b"]["index"]) == (showcase["a"], showcase["b"])
+    page.wait_for_timeout(300)
+    assert in_view(page, ".le-strip") and in_view(page, ".le-map"), "strip and map must both be in view"
+    first, second = isolated_digits(page, 2, 8.0)
+    for index in (first, second):
+        xy = digit_pixels(page, index)
+        before = strip_draws(page)
+        if width < 600:
+            page.touchscreen.tap(*xy)
+        else:
+            hover(page, xy, index)
+            page.mouse.click(*xy)
+        if index == second:
+            wait_for_strip(page, before)
+    ends = shown(page)
+    assert (ends["a"]["index"], ends["b"]["index"]) == (first, second)
+    assert in_view(page, ".le-strip"), "the new strip must be where the visitor is looking"
+    frames = np.asarray(browser_frames(page))
+    assert np.abs(frames - numpy_frames("z20-beta1", first, second)).max() <= 1 / 255
+    page.wait_for_function(f"() => location.search.includes('a={first}') && location.search.includes('b={second}')")
+    page.context.close()
+
+
+def test_beta_drag_and_scrub_work_with_no_server(browser, site):
+    url, _ = site
+    page = open_static(browser, url + "/?model=z2-beta1&map=plane&a=3&b=7")
+    before = strip_draws(page)
+    page.get_by_role("button", name="β = 0", exact=True).click()
+    wait_for_strip(page, before, model="z2-beta0")
+    assert shown(page)["model"] == "z2-beta0"
+    page.wait_for_function("() => location.search.includes('model=z2-beta0')")
+    x, y = marker_pixels(page, "b")
+    before = strip_draws(page)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(x - 5 * step, y + 3 * step)
+    page.mouse.up()
+    assert strip_draws(page) - before >= 5
+    end = shown(page)["b"]
+    assert end["kind"] == "point" and end["label"].startswith("plane (")
+    page.wait_for_function("() => location.search.includes('b=plane')")
+    page.mouse.move(*path_point(page, 0.5), steps=3)
+    page.wait_for_function("() => document.querySelector('.le-tip').textContent.includes('of the way from A to B')")
+    assert scrub(page)["source"] == "path" and abs(scrub(page)["t"] - 0.5) < 0.08
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?model=z20-beta2&map=tsne&method=spherical&frames=16&a=3&b=7",
+        "?model=z2-beta1&map=plane&a=3&b=plane:0.50,-1.20",
+    ],
+)
+def test_a_link_opens_the_same_frames_in_both_hosts(browser, server, site, query):
+    url, _ = site
+    static = open_static(browser, url + "/" + query)
+    streamlit = browser.new_page(viewport={"width": 1500, "height": 1000})
+    goto_app(streamlit, server.url + "/" + query)
+    wait_for_status(streamlit, "morph")
+    mine, theirs = shown(static), shown(streamlit)
+    for key in ("model", "method", "frames"):
+        assert mine[key] == theirs[key]
+    assert [mine[e]["id"] for e in "ab"] == [theirs[e]["id"] for e in "ab"]
+    assert [mine[e]["label"] for e in "ab"] == [theirs[e]["label"] for e in "ab"]
+    np.testing.assert_allclose(browser_frames(static), browser_frames(streamlit), atol=1e-6)
+    static_query = urllib.parse.parse_qs(urllib.parse.urlparse(static.url).query)
+    streamlit_query = urllib.parse.parse_qs(urllib.parse.urlparse(streamlit.url).query)
+    assert static_query == streamlit_query  # each host writes the view back into the link the same way
+    static.context.close()
+    streamlit.close()
+
+
+def test_a_bad_link_warns_in_plain_text_and_opens_on_defaults(browser, site):
+    url, _ = site
+    hostile = "?frames=999&a=-4&model=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&probe=1e3,2&b=" + "9" * 50
+    page = open_static(browser, url + "/" + hostile)
+    notes = page.locator(".sh-notes").inner_text()
+    assert "could not be used" in notes and "frames" in notes and "model" in notes and "probe" in notes
+    assert page.locator(".sh-notes img").count() == 0  # quoted as text, never markup
+    view = page.evaluate(f"() => {INSPECT}.view")
+    assert view["model"] == "z20-beta1" and view["frames"] == 10
+    assert "frames=10" in page.url and "999" not in page.url  # the link follows what is shown
+    page.context.close()
