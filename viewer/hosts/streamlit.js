@@ -29,8 +29,7 @@ function mountWidget(component) {
     const made = { widget: /** @type {any} */ (null), send: component.setTriggerValue, data, gone: false };
     const host = { report: (/** @type {unknown} */ message) => made.send("event", message) };
     mounted.set(parentElement, made);
-    // The lesson's code also serves "prefetch" (the explore view warming the lesson's first drawing).
-    WIDGETS[data.role === "lesson" || data.role === "prefetch" ? "lesson" : "explorer"]().then(
+    WIDGETS[data.role === "lesson" ? "lesson" : "explorer"]().then(
       (mount) => {
         if (made.gone) return;
         made.widget = mount(parentElement, host);
