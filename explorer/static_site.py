@@ -61,7 +61,17 @@ def site_data(family: Family, weights: Path) -> dict:
         if showcase
         else None,
         "pickHint": PICK_HINT,
+        # What the Streamlit server computes that this host computes in the browser: each model's encoder (a
+        # point carried to another β is its picture, encoded) and the classifier reading the strip's frames.
+        "inference": {
+            "encoders": {name: _put(assets.encoder_blob(loaded.model)) for name, loaded in family.models.items()},
+            "classifier": _put(assets.classifier_blob(family.classifier)) if family.classifier is not None else None,
+        },
     }
+
+
+def _put(data: bytes) -> str:
+    return assets.STORE.put(data, "f32")
 
 
 def _relative(text: str) -> str:

@@ -5,8 +5,9 @@
 
 Starts `streamlit run app.py` on a free port, opens the page in headless Chromium at 1500x1000,
 1920x1080 and 400x850, and saves what each view looks like on arrival and after a completing
-click, the lesson at each size, compare mode, a drawn digit, the analytics under the map and the
-traversals. Run it after any change to the page, then look at the pictures.
+click, the lesson at each size, the static site (python export.py) at each size, compare mode, a drawn
+digit, the analytics under the map and the traversals. Run it after any change to the page, then look at
+the pictures.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from harness.browser import (
     digit_pixels,
     draw_stroke,
     goto_app,
+    goto_static,
     isolated_digits,
     launch,
     pick,
+    static_site,
     streamlit_server,
     wait_for_status,
 )
@@ -72,6 +75,23 @@ def explore(browser, url: str, out: Path, name: str, size: tuple[int, int]) -> N
     context.close()
 
 
+def static(browser, url: str, out: Path, name: str, size: tuple[int, int]) -> None:
+    """The static site (python export.py, served by python -m http.server): arrival and a completing click."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=size[0] < 600)
+    page = context.new_page()
+    goto_static(page, url)
+    settle(page)
+    page.screenshot(path=str(out / f"static-{name}-arrival.png"))
+    first, second = different_digits(page)
+    for index in (first, second):
+        before = strip_draws(page)
+        page.mouse.click(*digit_pixels(page, index))
+    wait_for_strip(page, before)
+    settle(page, 1200)  # the strip's reading follows once the clicks settle
+    page.screenshot(path=str(out / f"static-{name}-click.png"))
+    context.close()
+
+
 def features(browser, url: str, out: Path) -> None:
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     goto_app(page, url + "/?model=z20-beta1&map=pca&a=3&b=7&compare=1")
@@ -106,10 +126,11 @@ def main(argv=None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright, streamlit_server() as server:
+    with sync_playwright() as playwright, streamlit_server() as server, static_site() as site:
         browser = launch(playwright)
         for name, size in SIZES.items():
             explore(browser, server.url, out, name, size)
+            static(browser, site, out, name, size)
         features(browser, server.url, out)
         browser.close()
     print("\n".join(sorted(str(path) for path in out.glob("*.png"))))

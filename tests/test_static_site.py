@@ -53,6 +53,10 @@ def numpy_frames(model: str, a, b, frames: int = 10, method: str = "linear") -> 
     return loaded.model.decode(interpolate(code(a), code(b), frames, method)).reshape(frames, -1)
 
 
+# The host's classifier reading, once it is of the shown path.
+READING = f"() => {{ const s = {INSPECT}; return s.reading && s.reading.key === s.path.key ? s.reading : null; }}"
+
+
 def open_static(browser, url: str, width: int = 1500, height: int = 1000):
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600)
     page = context.new_page()
@@ -159,6 +163,11 @@ def test_a_link_opens_the_same_frames_in_both_hosts(browser, server, site, query
     assert [mine[e]["id"] for e in "ab"] == [theirs[e]["id"] for e in "ab"]
     assert [mine[e]["label"] for e in "ab"] == [theirs[e]["label"] for e in "ab"]
     np.testing.assert_allclose(browser_frames(static), browser_frames(streamlit), atol=1e-6)
+    if "geodesic" not in query:  # the strip's reading: the server's classifier, and the site's in the browser
+        mine = static.wait_for_function(READING, timeout=30_000).json_value()
+        theirs = streamlit.wait_for_function(READING, timeout=30_000).json_value()
+        assert mine["digits"] == theirs["digits"]
+        np.testing.assert_allclose(mine["confidence"], theirs["confidence"], atol=2e-3)
     static_query = urllib.parse.parse_qs(urllib.parse.urlparse(static.url).query)
     streamlit_query = urllib.parse.parse_qs(urllib.parse.urlparse(streamlit.url).query)
     assert static_query == streamlit_query  # each host writes the view back into the link the same way

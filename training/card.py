@@ -89,13 +89,16 @@ def _row(name: str, config: dict, info: dict) -> str:
 
 
 def render_model_card(folder: str | Path) -> str:
-    records = []
+    records, imported = [], []
     for path in sorted(Path(folder).glob("vae-*.safetensors")):
         record = read_record(path)
-        variant = Variant(record["config"]["latent_size"], record["config"]["beta"])
-        records.append((-variant.latent_size, variant.beta, variant.name, record))
-    if not records:
+        tag = record["info"].get("imported", {}).get("name", "")
+        variant = Variant(record["config"]["latent_size"], record["config"]["beta"], tag)
+        (imported if tag else records).append((-variant.latent_size, variant.beta, variant.name, record))
+    if not records and not imported:
         raise FileNotFoundError(f"no vae-*.safetensors checkpoints in {folder}")
+    if not records:  # a folder of imports only (import_vae.py)
+        return IMPORTED_HEADER + _imported_section(imported) + _classifier_section(Path(folder)) + FOOTER
     records.sort(key=lambda item: item[:2])
     first = records[0][3]
     text = HEADER.format(
@@ -109,7 +112,52 @@ def render_model_card(folder: str | Path) -> str:
     )
     rows = [_row(name, record["config"], record["info"]) for *_, name, record in records]
     lesson = card_section(folder) + _snapshot_section(Path(folder), records)
-    return text + "\n".join(rows) + "\n" + _notes(records) + lesson + _classifier_section(Path(folder)) + FOOTER
+    return (
+        text
+        + "\n".join(rows)
+        + "\n"
+        + _notes(records)
+        + lesson
+        + _imported_section(imported)
+        + _classifier_section(Path(folder))
+        + FOOTER
+    )
+
+
+IMPORTED_HEADER = """# Model card: your VAEs in Latent Explorer
+
+Written by `python import_vae.py` from the metadata inside each checkpoint.
+"""
+
+
+def _imported_section(records: list) -> str:
+    """The models import_vae.py brought in: trained elsewhere, measured here as the shipped ones are."""
+    if not records:
+        return ""
+    rows = []
+    for *_, name, record in sorted(records, key=lambda item: item[:3]):
+        config, info = record["config"], record["info"]
+        m, imported = info["metrics"], info["imported"]
+        prior = (info.get("lesson") or {}).get("prior_samples") or {}
+        beta = f"{config['beta']:g}" if imported["beta_known"] else "unknown"
+        readable = f"{prior['readable_share']:.1%} ({prior['digits_covered']} / 10)" if prior else "-"
+        rows.append(
+            f"| {name} | {imported['label']} | `{imported['source']}` | {config['hidden_size']} | "
+            f"{config['latent_size']} | {beta} | {m['neg_elbo']:.2f} | {m['reconstruction']:.2f} | {m['kl']:.2f} | "
+            f"{m['active_units']} / {config['latent_size']} | {readable} |"
+        )
+    return f"""
+## Imported models
+Trained elsewhere and imported with `python import_vae.py`, which measured them here on the
+{records[0][3]["info"]["metrics"]["test_digits"]:,} MNIST test digits, nats per digit: **-ELBO** with one z ~ q(z|x)
+per digit (seed 0) and its parts, **active units** (Cov_x(mu) > 0.01), and the share of 1,000 draws
+z ~ N(0, I) (seed 0) whose decoded image the digit classifier below reads as a digit (P >= 0.9), with
+the digits those cover. beta is what the import was told (`--beta`); unknown when it was not.
+
+| model | label | file | hidden | z | beta | -ELBO | reconstruction | KL | active units | N(0, I) readable |
+|---|---|---|---|---|---|---|---|---|---|---|
+{chr(10).join(rows)}
+"""
 
 
 def _snapshot_section(folder: Path, records: list) -> str:

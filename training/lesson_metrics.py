@@ -161,7 +161,7 @@ def card_section(folder: str | Path) -> str:
     for path in sorted(Path(folder).glob("vae-*.safetensors")):
         record = read_record(path)
         lesson, config = record["info"].get("lesson"), record["config"]
-        if not isinstance(lesson, dict):
+        if not isinstance(lesson, dict) or "imported" in record["info"]:  # imports: their own table (card.py)
             continue
         prior, middle, plane = lesson["prior_samples"], lesson["midpoints"], lesson["plane"]
         empty = f"{plane['empty_share']:.0%}" if plane else "-"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import struct
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +27,9 @@ FORMAT = "latent-explorer/1"
 METADATA_KEY = "latent_explorer"
 MAX_HEADER_BYTES = 1 << 20
 MODEL_KINDS = ("vae", "classifier")
+# An imported model's name (import_vae.py --name): its variant is "z<latent>-<name>"; never "beta...", which
+# names the shipped ones.
+IMPORTED_NAME = re.compile(r"(?!beta)[a-z][a-z0-9]{0,15}")
 
 
 class CheckpointError(Exception):
@@ -207,6 +211,21 @@ def _check_info(path: Path, info: object) -> None:
     for field in ("beta", "epochs", "seed", "batch_size", "train_digits", "wall_seconds"):
         if field in info and not _is_number(info[field]):
             raise CheckpointError(path, f"metadata field 'info.{field}' must be a number, got {_shown(info[field])}")
+    if "imported" in info:
+        _check_imported(path, info["imported"])
+
+
+def _check_imported(path: Path, imported: object) -> None:
+    """A model trained elsewhere (import_vae.py): its name, its label, and whether its beta is known."""
+    if not isinstance(imported, dict):
+        raise CheckpointError(path, f"metadata field 'info.imported' must be a mapping, got {_shown(imported)}")
+    name, label = imported.get("name"), imported.get("label")
+    if not isinstance(name, str) or not IMPORTED_NAME.fullmatch(name):
+        raise CheckpointError(path, f"metadata field 'info.imported.name' must be a short word, got {_shown(name)}")
+    if not isinstance(label, str) or not 0 < len(label) <= 60 or not label.isprintable():
+        raise CheckpointError(path, f"metadata field 'info.imported.label' must be short text, got {_shown(label)}")
+    if not isinstance(imported.get("beta_known"), bool):
+        raise CheckpointError(path, "metadata field 'info.imported.beta_known' must be true or false")
 
 
 def _is_number(value: object) -> bool:

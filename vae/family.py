@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .checkpoint import IMPORTED_NAME
 
 if TYPE_CHECKING:
     import numpy as np
@@ -19,10 +22,12 @@ if TYPE_CHECKING:
 class Variant:
     latent_size: int
     beta: float
+    tag: str = ""  # an imported model's name (import_vae.py --name); "" for the models train.py makes
 
     @property
     def name(self) -> str:
-        return f"z{self.latent_size}-beta{self.beta:g}"
+        """'z20-beta1' for a trained model; 'z20-mine' for one imported as 'mine' (its beta may be unknown)."""
+        return f"z{self.latent_size}-{self.tag}" if self.tag else f"z{self.latent_size}-beta{self.beta:g}"
 
     def checkpoint_path(self, folder: str | Path) -> Path:
         return Path(folder) / f"vae-{self.name}.safetensors"
@@ -36,12 +41,17 @@ class Variant:
 
     @classmethod
     def parse(cls, name: str) -> Variant:
-        """'z20-beta0.5' -> Variant(20, 0.5)."""
+        """'z20-beta0.5' -> Variant(20, 0.5); 'z20-mine' -> Variant(20, nan, 'mine') (the name holds no beta:
+        read it from the model's record)."""
         try:
             latent, beta = name.strip().split("-beta")
             return cls(int(latent.lstrip("z")), float(beta))
         except ValueError:
-            raise ValueError(f"variant names look like 'z20-beta1', got {name!r}") from None
+            pass
+        latent, _, tag = name.strip().partition("-")
+        if latent[:1] == "z" and latent[1:].isdigit() and len(latent) <= 4 and IMPORTED_NAME.fullmatch(tag):
+            return cls(int(latent[1:]), math.nan, tag)
+        raise ValueError(f"variant names look like 'z20-beta1' (or 'z20-mine' when imported), got {name!r}")
 
 
 BETAS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -69,6 +79,16 @@ class LoadedModel:
     def name(self) -> str:
         return self.variant.name
 
+    @property
+    def imported(self) -> dict:
+        """import_vae.py's record of a model trained elsewhere ({name, label, beta_known, source, ...}), or {}."""
+        return self.record.get("info", {}).get("imported") or {}
+
+    @property
+    def label(self) -> str:
+        """What a control calls this model among its latent size's: 'β = 4', or an import's 'your model'."""
+        return self.imported.get("label") or f"β = {self.variant.beta:g}"
+
 
 @dataclass
 class Family:
@@ -80,10 +100,18 @@ class Family:
     classifier: NumpyClassifier | None = None  # the digit classifier, when shipped
 
     def get(self, latent_size: int, beta: float) -> LoadedModel:
-        return self.models[Variant(latent_size, beta).name]
+        """The trained model of that size and beta, else an imported one with them."""
+        name = Variant(latent_size, beta).name
+        if name in self.models:
+            return self.models[name]
+        for loaded in self.models.values():
+            if loaded.variant.latent_size == latent_size and loaded.variant.beta == beta:
+                return loaded
+        raise KeyError(name)
 
     def betas(self, latent_size: int) -> list[float]:
-        return sorted(m.variant.beta for m in self.models.values() if m.variant.latent_size == latent_size)
+        """The distinct betas of that latent size (an import with a shipped model's beta adds none)."""
+        return sorted({m.variant.beta for m in self.models.values() if m.variant.latent_size == latent_size})
 
     def latent_sizes(self) -> list[int]:
         return sorted({m.variant.latent_size for m in self.models.values()}, reverse=True)
@@ -117,7 +145,7 @@ def load_family(folder: str | Path = DEFAULT_WEIGHTS) -> Family:
         if record["kind"] != "vae":
             continue
         config = vae_config(path, record["config"])
-        variant = Variant(config.latent_size, config.beta)
+        variant = Variant(config.latent_size, config.beta, record["info"].get("imported", {}).get("name", ""))
         atlas = load_atlas(variant.atlas_path(folder), model_sha256=record["sha256"])
         if len(atlas.mu) != len(images):
             raise CheckpointError(

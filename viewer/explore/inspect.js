@@ -38,6 +38,8 @@ export function inspect(state) {
         }
       : null,
     strip: dom.stripText.textContent,
+    // The host's classifier reading of the shown path ({key, digits, confidence}), or null.
+    reading: state.host.data?.reading ?? null,
     scrub: view.scrub,
     scrubSource: view.scrubSource,
     plotlyDrawn: !!dom.graph._fullLayout,

@@ -19,6 +19,7 @@ import { pointEnd, testLabel } from "../explore/endpoints.js";
  * @property {import("../core/share.js").Catalog} catalog
  * @property {{model: string, method: string, frames: number, a: number, b: number, hint: string} | null} showcase
  * @property {string} pickHint
+ * @property {{encoders: Record<string, string>, classifier: string | null}} inference   URLs of the networks
  */
 
 const METHODS = PATH_METHODS.map((m) => m[0]);
@@ -43,6 +44,8 @@ export class ExploreSession {
     this.ends = { a: this.fromRef(view.a), b: this.fromRef(view.b) };
     this.showcase = false;
     this.ack = 0;
+    /** @type {import("../explore/types.js").Reading | null} the classifier's reading, once computed */
+    this.reading = null;
     /** @type {string[]} what could not be used, for the page to say */
     this.problems = [];
   }
@@ -178,7 +181,7 @@ export class ExploreSession {
       ends: { ...this.ends },
       drawn: null,
       paths: {},
-      reading: null,
+      reading: this.reading,
       hint: showing && showcase ? showcase.hint : this.site.pickHint,
     };
   }

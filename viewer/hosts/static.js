@@ -6,6 +6,7 @@
 import { blob } from "../core/fetch.js";
 import { cut, parseQuery, toQuery } from "../core/share.js";
 import { mountExplorer } from "../explore/index.js";
+import { pointCodes, readingFor } from "./static-compute.js";
 import { ExploreSession } from "./static-session.js";
 
 const PLOTLY = "plotly.min.js"; // beside index.html
@@ -54,10 +55,32 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
       publish();
     },
   });
+  // What the server would compute (a point's codes under the other models, the strip's reading) follows
+  // once the visitor's events settle, so a drag never waits for it.
+  let timer = 0;
+  let run = 0;
+  const compute = async () => {
+    const mine = ++run;
+    const { ends, view } = session;
+    for (const end of [ends.a, ends.b]) {
+      if (end && end.kind === "point" && !end.codes) {
+        const codes = await pointCodes(site, end);
+        if (mine !== run) return;
+        end.codes = codes;
+      }
+    }
+    const reading = await readingFor(site, view, ends);
+    if (mine !== run) return;
+    session.reading = reading;
+    widget.update(session.data());
+  };
   const publish = () => {
     widget.update(session.data());
     const query = new URLSearchParams(toQuery(session.urlView()));
     history.replaceState(null, "", `?${query}`);
+    clearTimeout(timer);
+    run += 1;
+    timer = window.setTimeout(() => compute().catch(() => {}), 150);
   };
   publish();
 }

@@ -1,0 +1,145 @@
+"""The static site against the Streamlit page, side by side in one run, in headless Chromium.
+
+    python benchmarks/static_speed.py               # 5 opens each, 10 completing clicks on the site
+    python benchmarks/static_speed.py --runs 3 --pairs 5
+
+For each host, fresh browser contexts (nothing cached): navigation -> the 10,000 codes on the screen (the
+viewer's first paint, a canvas where Plotly's plot area will be), and -> Plotly's graph of them; the bytes
+received before the first, as sent (resource timing) and gzip-compressed (what a static host that compresses
+would send: HuggingFace and GitHub Pages do). The Streamlit page is opened warm (its server already running,
+as a visitor finds it). On the static site also: pointerdown on a completing click -> the new strip on the
+screen. The site is served by `python -m http.server` from a fresh export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from harness.browser import (  # noqa: E402
+    MAP_READY,
+    digit_pixels,
+    goto_app,
+    hover,
+    isolated_digits,
+    launch,
+    static_site,
+    streamlit_server,
+)
+from harness.stats import p50_p95  # noqa: E402
+from harness.widget import ARM_TIMER, SINCE_DOWN, strip_draws, wait_for_strip  # noqa: E402
+
+# The codes on the screen: the viewer's first paint, or Plotly's graph when Plotly was there first.
+PAINTED_AT = """() => Math.min(...['le:shown:firstpaint', 'le:shown:map']
+  .flatMap((name) => performance.getEntriesByName(name)).map((mark) => mark.startTime))"""
+PAINTED = f"() => Number.isFinite(({PAINTED_AT})())"
+MARK_AT = "(name) => performance.getEntriesByName(name)[0].startTime"
+# Every response before `t` (ms since navigation): [url, bytes as sent].
+RESPONSES_UNTIL = """(t) => ['navigation', 'resource'].flatMap((kind) => performance.getEntriesByType(kind))
+  .filter((e) => e.responseEnd <= t).map((e) => [e.name, e.transferSize || e.encodedBodySize || 0])"""
+
+
+def gzip_kb(folder: Path | None, urls: list[str], base: str) -> float | None:
+    """What the files behind `urls` weigh gzip-compressed (the static site's own files only)."""
+    if folder is None:
+        return None
+    total = 0
+    for url in urls:
+        path = url.removeprefix(base).split("?")[0].lstrip("/") or "index.html"
+        if (folder / path).is_file():
+            total += len(gzip.compress((folder / path).read_bytes(), 6))
+    return total / 1024
+
+
+def open_times(browser, url: str, runs: int, folder: Path | None, streamlit: bool) -> dict:
+    found = {"painted_s": [], "plotly_s": [], "kb": [], "gzip_kb": []}
+    for _ in range(runs):
+        context = browser.new_context(viewport={"width": 1500, "height": 1000})
+        page = context.new_page()
+        if streamlit:
+            goto_app(page, url)
+        else:
+            page.goto(url)
+            page.wait_for_function(MAP_READY, timeout=60_000)
+        page.wait_for_function(PAINTED, timeout=60_000)
+        painted = page.evaluate(PAINTED_AT)
+        page.wait_for_function("() => performance.getEntriesByName('le:shown:map').length > 0", timeout=60_000)
+        plotted = page.evaluate(MARK_AT, "le:shown:map")
+        responses = page.evaluate(RESPONSES_UNTIL, painted)
+        found["painted_s"].append(painted / 1000)
+        found["plotly_s"].append(plotted / 1000)
+        found["kb"].append(sum(size for _, size in responses) / 1024)
+        found["gzip_kb"].append(gzip_kb(folder, [name for name, _ in responses], url.rstrip("/")) or float("nan"))
+        context.close()
+    return found
+
+
+def click_times(browser, url: str, pairs: int) -> list[float]:
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    page.goto(url + "/?model=z20-beta1&map=pca")
+    page.wait_for_function(MAP_READY, timeout=60_000)
+    page.wait_for_timeout(1500)
+    targets = isolated_digits(page, 2 * pairs, 8.0)
+    times = []
+    for pair in range(pairs):
+        first, second = targets[2 * pair : 2 * pair + 2]
+        hover(page, digit_pixels(page, first), first)
+        page.mouse.click(*digit_pixels(page, first))
+        xy = digit_pixels(page, second)
+        hover(page, xy, second)
+        before = strip_draws(page)
+        page.evaluate(ARM_TIMER)
+        page.mouse.click(*xy)
+        wait_for_strip(page, before)
+        times.append(page.evaluate(SINCE_DOWN))
+    context.close()
+    return times
+
+
+def line(name: str, values: list[float], unit: str) -> str:
+    runs = ", ".join(f"{v:.2f}" for v in values)
+    return f"  {name:<12} median {statistics.median(values):8.2f} {unit}   (runs: {runs})"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pairs", type=int, default=10)
+    args = parser.parse_args(argv)
+    with (
+        tempfile.TemporaryDirectory(prefix="latent-site-") as scratch,
+        sync_playwright() as playwright,
+        static_site(Path(scratch) / "site") as site,
+        streamlit_server() as server,
+    ):
+        browser = launch(playwright)
+        goto_app(browser.new_page(), server.url)  # the server is warm: its models loaded, its first run done
+        page_times = open_times(browser, server.url, args.runs, None, streamlit=True)
+        site_times = open_times(browser, site, args.runs, Path(scratch) / "site", streamlit=False)
+        clicks = click_times(browser, site, args.pairs)
+        browser.close()
+    ratio = statistics.median(site_times["painted_s"]) / statistics.median(page_times["painted_s"])
+    print(f"Open -> map drawn, fresh browser context each time ({args.runs} runs each):")
+    print("Streamlit page (warm server):")
+    for key, unit in (("painted_s", "s"), ("plotly_s", "s"), ("kb", "KB")):
+        print(line(key, page_times[key], unit))
+    print("Static site (python -m http.server):")
+    for key, unit in (("painted_s", "s"), ("plotly_s", "s"), ("kb", "KB"), ("gzip_kb", "KB")):
+        print(line(key, site_times[key], unit))
+    print(f"Static site / Streamlit page, open -> codes painted (medians): {ratio:.2f}x (target <= 0.3x)")
+    p50, p95 = p50_p95(clicks)
+    print(f"Static site, pointerdown -> new strip on screen: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({len(clicks)} clicks)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+// What the Streamlit server computes for the explorer, computed in the browser for the static site, from the
+// same arrays: the classifier's reading of the strip's frames (sections/morph.py reading), and a map point's
+// code under the other models (its decoded picture, encoded: explorer/state.py Endpoint.latent). Each
+// network is fetched the first time it is needed.
+
+import { makeClassifier, read } from "../core/classifier.js";
+import { decode, PIXELS } from "../core/decoder.js";
+import { encode, makeEncoder } from "../core/encoder.js";
+import { blob } from "../core/fetch.js";
+import { pathCodes } from "../core/paths.js";
+import { invert } from "../core/projection.js";
+import { pathKey } from "../explore/endpoints.js";
+import { loadModel, modelEntry, testCode } from "../explore/models.js";
+
+/**
+ * @typedef {import("./static-session.js").Site} Site
+ * @typedef {import("../explore/types.js").SentEnd} SentEnd
+ * @typedef {import("../explore/types.js").ViewData} ViewData
+ */
+
+/** @type {Map<string, Promise<import("../core/encoder.js").Encoder>>} */
+const encoders = new Map();
+/** @type {Promise<import("../core/classifier.js").Classifier> | null} */
+let classifier = null;
+
+/** @param {Site} site @param {string} name */
+function encoderOf(site, name) {
+  let found = encoders.get(name);
+  if (!found) {
+    const manifest = site.explorer.models[name];
+    const url = site.inference.encoders[name];
+    found = blob(url).promise.then((buffer) => makeEncoder(buffer, manifest.latent, manifest.hidden));
+    encoders.set(name, found);
+    found.catch(() => encoders.delete(name));
+  }
+  return found;
+}
+
+/** @param {Site} site */
+function classifierOf(site) {
+  if (!site.inference.classifier) return null;
+  if (!classifier) {
+    classifier = blob(site.inference.classifier).promise.then((buffer) => makeClassifier(buffer));
+    classifier.catch(() => {
+      classifier = null;
+    });
+  }
+  return classifier;
+}
+
+/**
+ * An endpoint's code under model `name`, as the server finds it: a test digit's mu; a point's own code on its
+ * own map; else the point's decoded picture under its own model, encoded by model `name` (its mu).
+ * @param {Site} site @param {SentEnd} end @param {string} name @returns {Promise<ArrayLike<number>>}
+ */
+async function codeUnder(site, end, name) {
+  const entry = await loadModel(modelEntry(site.explorer.models[name]), ["decoder", "mu"]);
+  if (end.kind === "test" && end.index !== undefined) return /** @type {Float32Array} */ (testCode(entry, end.index));
+  const source = await loadModel(modelEntry(site.explorer.models[end.source || name]), ["decoder"]);
+  const pca = source.manifest.maps.pca;
+  const own =
+    end.map === "plane"
+      ? Float32Array.of(end.x || 0, end.y || 0)
+      : invert(/** @type {any} */ (pca), end.x || 0, end.y || 0);
+  if (end.source === name) return own;
+  const picture = decode(/** @type {any} */ (source.decoder), own, new Float32Array(PIXELS));
+  return encode(await encoderOf(site, name), picture).mu;
+}
+
+/**
+ * A point's codes under every model but its own, for the widget (the server sends the same, in end_data).
+ * @param {Site} site @param {SentEnd} end @returns {Promise<Record<string, number[]>>}
+ */
+export async function pointCodes(site, end) {
+  /** @type {Record<string, number[]>} */
+  const codes = {};
+  for (const name of Object.keys(site.explorer.models)) codes[name] = Array.from(await codeUnder(site, end, name));
+  return codes;
+}
+
+/**
+ * The classifier's reading of the shown straight or spherical path, keyed like the widget's path, or null
+ * (no classifier, an endpoint missing, or a geodesic, which the widget reads once the path is known).
+ * @param {Site} site @param {ViewData} view @param {{a: SentEnd | null, b: SentEnd | null}} ends
+ */
+export async function readingFor(site, view, ends) {
+  const reading = classifierOf(site);
+  if (!reading || !ends.a || !ends.b || view.method === "geodesic") return null;
+  const [a, b] = await Promise.all([codeUnder(site, ends.a, view.model), codeUnder(site, ends.b, view.model)]);
+  const entry = modelEntry(site.explorer.models[view.model]);
+  const decoder = /** @type {any} */ (entry.decoder);
+  const frames = pathCodes(a, b, view.frames, view.method).map((code) =>
+    decode(decoder, code, new Float64Array(PIXELS)),
+  );
+  const found = read(await reading, frames);
+  const key = pathKey(view.model, view.method, view.frames, /** @type {any} */ (ends.a), /** @type {any} */ (ends.b));
+  return {
+    key,
+    digits: Array.from(found.digits),
+    confidence: Array.from(found.confidence, (p) => Math.round(p * 1000) / 1000),
+  };
+}
