@@ -9,9 +9,11 @@ Prints, as medians with their range:
     same context opening the explore view -> its map drawn, measured from navigation start, alternating;
   * scrub: the epoch slider moved one step per animation frame for 3 s -> planes drawn per second
     (only when the shipped planes have training snapshots).
-"Both planes drawn" is the component's own record (widgets/planes.js logs each complete drawing); run
-with `--app` on an older checkout's app.py (its lesson drew two Plotly planes) to compare side by side,
-the condition then being both Plotly graphs drawn.
+"Both planes drawn" is the lesson's own record (its test interface, docs/lesson.md: the performance mark
+"lesson:planes" of each complete drawing, and the root's data-complete-draws count); run with `--app` on an
+older checkout's app.py to compare side by side, the condition then being that checkout's own: its root's
+data-complete, or both Plotly planes drawn (before the lesson drew on canvases), timed at the frame that
+first sees it.
 """
 
 from __future__ import annotations
@@ -26,12 +28,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from harness.browser import OPEN_TIMEOUT_S, ROOT, launch, streamlit_server
 
 # Truthy once both lesson planes are drawn (this lesson, or the Plotly planes of an older one); the first
-# time it is, the page keeps the moment in window.__drawnAt.
+# time it is, the page keeps the moment in window.__drawnAt: the first "lesson:planes" mark since the press
+# (or since navigation), else (an older lesson, without marks) now.
 PLANES = """() => { const lp = document.querySelector('.lp-root');
   const done = lp ? !!lp.dataset.complete : ['plane-ae', 'plane-vae'].every((k) => {
     const gd = document.querySelector(`.st-key-${k} .le-map`);
     return gd && gd._fullLayout && gd._fullData && gd._fullData.length > 0; });
-  if (done && window.__drawnAt === undefined) window.__drawnAt = performance.now();
+  if (done && window.__drawnAt === undefined) {
+    const since = window.__pressedAt === undefined ? 0 : window.__pressedAt;
+    const mark = performance.getEntriesByName('lesson:planes', 'mark').find((m) => m.startTime >= since);
+    window.__drawnAt = mark ? mark.startTime : performance.now();
+  }
   return done; }"""
 MAP = """() => { const gd = document.querySelector('.le-map');
   const done = !!(gd && gd._fullData && gd._fullData.length >= 10 && gd._fullLayout);
@@ -41,15 +48,16 @@ ARM = """() => { window.__drawnAt = undefined; window.__pressedAt = undefined;
   window.addEventListener('pointerdown', () => { window.__pressedAt = performance.now(); },
     { capture: true, once: true }); }"""
 SCRUB = """async () => {
-  const slider = document.querySelector('.lp-slider'), log = window.__latentLesson.log;
-  const steps = Number(slider.max) + 1, first = log.length, started = performance.now();
+  const slider = document.querySelector('.lp-slider'), root = document.querySelector('.lp-root');
+  const completed = () => Number(root.dataset.completeDraws);
+  const steps = Number(slider.max) + 1, first = completed(), started = performance.now();
   for (let i = 0; performance.now() - started < 3000; i++) {
     slider.value = i % steps;
     slider.dispatchEvent(new Event('input'));
     await new Promise((resolve) => requestAnimationFrame(resolve));
   }
   const seconds = (performance.now() - started) / 1000;
-  return { drawn: log.length - first, seconds, epochs: steps }; }"""
+  return { drawn: completed() - first, seconds, epochs: steps }; }"""
 
 
 def spread(values: list[float]) -> str:

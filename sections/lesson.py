@@ -36,6 +36,7 @@ PROBE_KIND = "lesson_probe_kind"  # "draw" when the probe is a draw of N(0, I), 
 DRAWS = "lesson_draws"  # how many draws of N(0, I) this session has probed (the next one's seed)
 SCROLL = "lesson_scroll"  # bumped when a preset shows its result on the first screen
 SAMPLE_COUNT = 12  # decoded draws per row
+LEDE_ON_A_PHONE = "@media (max-width: 640px) { .st-key-lp-lede p { font-size: 14px; line-height: 1.4; } }"
 TITLES = {0.0: "Autoencoder", 1.0: "VAE"}
 
 
@@ -48,8 +49,9 @@ def lesson(family: Family, view: View) -> None:
             "`python train.py --variants z2-beta0,z2-beta1 --out weights --overwrite` trains them."
         )
         return
-    with st.container(key="lp-lede"):  # widgets/planes.css sets it smaller on a phone
+    with st.container(key="lp-lede"):
         st.markdown(lede(family), help=recipe(family))
+    st.html(f"<style>{LEDE_ON_A_PHONE}</style>")
     first_screen(family, view)
     presets(family)
     reparameterization(family, view)

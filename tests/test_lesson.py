@@ -74,7 +74,7 @@ def screen(at: AppTest) -> dict:
 
 
 def send(at: AppTest, serial: int, kind: str, **fields) -> AppTest:
-    """One event as widgets/planes.js sends it, then a rerun."""
+    """One event as the browser (viewer/lesson/) sends it, then a rerun."""
     at.session_state[KEY] = {"event": {"serial": serial, "type": kind, **fields}}
     return at.run()
 
@@ -201,6 +201,50 @@ def test_new_samples_draw_new_rows_and_go_in_the_link(lesson):
     assert status(lesson, "lesson").endswith("samples 1")
     assert [row["strip"] for row in screen(lesson)["samples"]] != before
     assert lesson.query_params["samples"] in ("1", ["1"])
+
+
+def declared_types() -> dict[str, dict[str, bool]]:
+    """viewer/lesson/types.js's object typedefs: name -> {property: optional}; an inline object type (a
+    property typed {{a: ..., b: ...}}) is declared too, as "<Typedef>.<property>"."""
+    declared = {}
+    for block in (ROOT / "viewer" / "lesson" / "types.js").read_text().split("/**")[1:]:
+        named = re.search(r"@typedef \{object\} (\w+)", block)
+        if not named:
+            continue
+        fields = declared.setdefault(named[1], {})
+        for kind, name in re.findall(r"@property \{(.*?)\}\s+(\[?\w+\]?)", block):
+            fields[name.strip("[]")] = name.startswith("[")
+            if kind.startswith("{"):
+                declared[f"{named[1]}.{name}"] = dict.fromkeys(re.findall(r"(\w+):", kind), False)
+    return declared
+
+
+def test_the_first_screens_data_is_what_the_viewer_declares(lesson):
+    """The data the page sends the lesson's component has exactly the fields viewer/lesson/types.js declares
+    (LessonData and the types inside it), so the JSDoc types tsc checks the viewer against are the server's."""
+    declared = declared_types()
+
+    def agrees(value: dict, typedef: str) -> None:
+        fields = declared[typedef]
+        required = {name for name, optional in fields.items() if not optional}
+        assert required <= set(value) <= set(fields), (typedef, sorted(value), sorted(fields))
+
+    send(lesson, 1, "probe", x=0.1, y=-0.2)  # a probe inside both boxes: every field of LessonProbe is sent
+    data = screen(lesson)
+    agrees(data, "LessonData")
+    agrees(data["text"], "LessonText")
+    agrees(data["text"]["scale"], "LessonText.scale")
+    agrees(data["planes"], "LessonPlanes")
+    for model in data["planes"]["models"]:
+        agrees(model, "LessonModel")
+        agrees(model["decoder"], "LessonModel.decoder")
+        for frame in model["frames"]:
+            agrees(frame, "LessonFrame")
+    for row in data["samples"]:
+        agrees(row, "SampleRow")
+    agrees(data["probe"], "LessonProbe")
+    for result in data["probe"]["results"]:
+        agrees(result, "ProbeResult")
 
 
 @pytest.mark.parametrize(

@@ -27,29 +27,41 @@ AE, VAE = "z2-beta0", "z2-beta1"
 WORD_BUDGET = 350  # words of prose on the whole lesson view, the page's own header included
 SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
 PATHS = re.compile(r"\w/\w|\.py\b|\.json\b|\.npz\b|\.safetensors\b")
+# The lesson's test interface (docs/lesson.md): data attributes on .lp-root, on each plane's canvas and tip.
 COMPLETE = "() => document.querySelector('.lp-root')?.dataset.complete || false"
+ROOT_DATA = "(name) => document.querySelector('.lp-root').dataset[name]"
 # Where things are, in viewport pixels; the words of the main column (what a visitor can read: hidden
 # status markers, canvases and tooltips hold none), counted as tokens that contain a letter.
 LAYOUT = """() => {
   const rect = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
-  const root = document.querySelector('.lp-root'), state = root.lpState;
+  const root = document.querySelector('.lp-root'), planes = [...root.querySelectorAll('.lp-plane')];
+  const inset = (p) => p.querySelector('.lp-inset');
   const main = document.querySelector('[data-testid="stMain"]');
   const text = main.innerText;
   const words = text.split(/\\s+/).filter((w) => /[A-Za-zα-ωΑ-Ω]/.test(w));
   return {
     viewport: [innerWidth, innerHeight], scroll: main.scrollTop,
-    planes: state.planes.map((p) => rect(p.canvas)),
+    planes: planes.map((p) => rect(p.querySelector('.lp-canvas'))),
     strips: [...root.querySelectorAll('.lp-strip')].map(rect),
-    titles: state.planes.map((p) => p.title.textContent),
-    insets: state.planes.map((p) => p.inset.style.display === 'none' ? null : p.inset.innerText),
-    insetRects: state.planes.map((p) => rect(p.inset)),
+    titles: planes.map((p) => p.querySelector('.lp-title').textContent),
+    insets: planes.map((p) => inset(p).checkVisibility() ? inset(p).innerText : null),
+    insetRects: planes.map((p) => rect(inset(p))),
     words: words.length, text,
   };
 }"""
+# A plane's canvas as drawn now: data-frame, the data (x0, x1, y0, y1) at the plot area's edges, and
+# data-area, the plot area (left, top, width, height) in CSS pixels from the canvas's top left.
+PLANE = "(side) => document.querySelectorAll('.lp-root .lp-canvas')[side]"
 # Viewport pixels of data point (x, y) on plane `side` as drawn now.
-PIXELS = """([side, x, y]) => { const plane = document.querySelector('.lp-root').lpState.planes[side];
-  const r = plane.canvas.getBoundingClientRect(), p = plane.projection;
-  return [r.left + p.px(x), r.top + p.py(y)]; }"""
+PIXELS = f"""([side, x, y]) => {{ const canvas = ({PLANE})(side);
+  const [x0, x1, y0, y1] = canvas.dataset.frame.split(',').map(Number);
+  const [l, t, w, h] = canvas.dataset.area.split(',').map(Number), r = canvas.getBoundingClientRect();
+  return [r.left + l + ((x - x0) / (x1 - x0)) * w, r.top + t + ((y1 - y) / (y1 - y0)) * h]; }}"""
+# Pixels per data unit on plane `side` (equal on both axes).
+SCALE = f"""(side) => {{ const canvas = ({PLANE})(side);
+  const [x0, x1] = canvas.dataset.frame.split(',').map(Number);
+  return Number(canvas.dataset.area.split(',')[2]) / (x1 - x0); }}"""
+INSET_SHOWN = "() => document.querySelector('.lp-root .lp-inset').checkVisibility()"
 
 
 def in_view(rect, viewport) -> bool:
@@ -84,7 +96,7 @@ def test_the_first_screen_shows_the_evidence_without_scrolling(browser, server, 
     # Both planes whole, side by side (a phone included), on one scale at first.
     assert all(in_view(rect, seen["viewport"]) for rect in seen["planes"]), seen["planes"]
     assert abs(seen["planes"][0][1] - seen["planes"][1][1]) < 2 and seen["planes"][0][2] <= seen["planes"][1][0]
-    assert page.evaluate("() => document.querySelector('.lp-root').dataset.scale") == "same"
+    assert page.evaluate(ROOT_DATA, "scale") == "same"
     # At least two rows of decoded prior draws, whole (four: z = 20 and z = 2 per model).
     assert sum(in_view(rect, seen["viewport"]) for rect in seen["strips"]) >= 2
     # Each plane's holes: its title quotes the shipped share of empty cells.
@@ -123,7 +135,7 @@ def test_a_click_is_decoded_on_the_planes_whose_box_holds_it(browser, server, fa
     after = click_plane(page, 0, *target)
     probe = [float(v) for v in after.split("probe (", 1)[1].split(")", 1)[0].split(", ")]
     assert np.allclose(probe, target, atol=0.02 * (x1 - x0)), (probe, target)
-    page.wait_for_function("() => document.querySelector('.lp-root').lpState.planes[0].inset.style.display === ''")
+    page.wait_for_function(INSET_SHOWN)
     seen = layout(page)
     assert re.search(r"reads an? \d, P = |no clear digit, P = ", seen["insets"][0]), seen["insets"][0]
     assert "outside its codes' box: not compared" in seen["insets"][1]
@@ -131,7 +143,7 @@ def test_a_click_is_decoded_on_the_planes_whose_box_holds_it(browser, server, fa
     # Inside both boxes, both planes read the point.
     click_plane(page, 1, 0.3, -0.4)
     page.wait_for_function(
-        "() => document.querySelector('.lp-root').lpState.planes.every((p) => /P = /.test(p.inset.innerText))",
+        "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => /P = /.test(i.innerText))",
         timeout=30_000,
     )
     assert "probe=0.3" in page.url or "probe=0.2" in page.url
@@ -147,10 +159,11 @@ def test_hovering_a_plane_shows_what_its_decoder_draws_there(browser, server, fa
         x0, x1, y0, y1 = plane_box(family.models[name].atlas.mu)
         page.mouse.move(*page.evaluate(PIXELS, [side, x0 + 0.3 * (x1 - x0), y0 + 0.6 * (y1 - y0)]))
         shown = page.wait_for_function(
-            """(side) => { const plane = document.querySelector('.lp-root').lpState.planes[side];
-              if (plane.tip.style.display !== 'block' || !plane.hovered) return false;
-              const pixels = plane.tipCanvas.getContext('2d').getImageData(0, 0, 28, 28).data;
-              return { point: plane.hovered, grey: [...pixels].filter((_, i) => i % 4 === 0) }; }""",
+            """(side) => { const tip = document.querySelectorAll('.lp-root .lp-tip')[side];
+              if (!tip.checkVisibility() || !tip.dataset.point) return false;
+              const pixels = tip.querySelector('canvas').getContext('2d').getImageData(0, 0, 28, 28).data;
+              return { point: tip.dataset.point.split(',').map(Number),
+                       grey: [...pixels].filter((_, i) => i % 4 === 0) }; }""",
             arg=side,
             timeout=30_000,
         ).json_value()
@@ -166,8 +179,8 @@ def test_one_draw_of_the_prior_is_decoded_by_both(browser, server):
     after = wait_for_status(page, "lesson", previous=previous, timeout=60)
     assert "kind draw" in after
     page.wait_for_function(
-        "() => document.querySelector('.lp-root').lpState.planes.every((p) => /drawn from N\\(0, I\\)/.test("
-        "p.inset.innerText))",
+        "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => /drawn from N\\(0, I\\)/.test("
+        "i.innerText))",
         timeout=30_000,
     )
     page.close()
@@ -184,33 +197,43 @@ def test_new_draws_and_the_scale_toggle(browser, server):
         arg=strips,
         timeout=30_000,
     )
-    same = page.evaluate("() => document.querySelector('.lp-root').lpState.planes[1].projection.s")
+    same = page.evaluate(SCALE, 1)
     page.get_by_role("button", name="Own scale").click()
     page.wait_for_function("() => document.querySelector('.lp-root').dataset.complete.endsWith(':own')")
-    own = page.evaluate("() => document.querySelector('.lp-root').lpState.planes[1].projection.s")
+    own = page.evaluate(SCALE, 1)
     assert own > 3 * same  # the VAE's plane, on its own scale, is drawn several times larger
+    # "Test codes" hides the codes: the plane is drawn again, without them.
+    with_codes = page.evaluate(f"(side) => ({PLANE})(side).toDataURL()", 0)
+    page.get_by_label("Test codes").uncheck()
+    page.wait_for_function("() => document.querySelector('.lp-root').dataset.codes === 'hidden'")
+    assert page.evaluate(f"(side) => ({PLANE})(side).toDataURL()", 0) != with_codes
     page.close()
 
 
 def test_the_epochs_play_and_scrub(browser, server):
     page = open_lesson(browser, server)
-    epochs = page.evaluate("() => document.querySelector('.lp-root').lpState.data.planes.models[0].frames.length")
+    shipped = [int(epoch) for epoch in page.evaluate(ROOT_DATA, "epochs").split(",")]
+    epochs = len(shipped)
     if epochs < 2:
         page.close()
         pytest.skip("no training snapshots shipped: the planes have one frame")
     page.evaluate(
         "() => { const s = document.querySelector('.lp-slider'); s.value = 0; s.dispatchEvent(new Event('input')); }"
     )
-    page.wait_for_function("() => document.querySelector('.lp-root').dataset.complete.startsWith('0:')", timeout=30_000)
+    page.wait_for_function(
+        "(epoch) => document.querySelector('.lp-root').dataset.complete.startsWith(epoch + ':')",
+        arg=shipped[0],
+        timeout=30_000,
+    )
+    assert page.evaluate(ROOT_DATA, "epochIndex") == "0"
     first = layout(page)["titles"]
     page.locator(".lp-play").click()
     page.wait_for_function(
         "(n) => document.querySelector('.lp-slider').value === String(n - 1)", arg=epochs, timeout=60_000
     )
     page.wait_for_function(
-        "(n) => document.querySelector('.lp-root').dataset.complete.startsWith("
-        "document.querySelector('.lp-root').lpState.data.planes.models[0].frames[n - 1].epoch + ':')",
-        arg=epochs,
+        "(epoch) => document.querySelector('.lp-root').dataset.complete.startsWith(epoch + ':')",
+        arg=shipped[-1],
         timeout=30_000,
     )
     assert layout(page)["titles"] != first
@@ -228,9 +251,7 @@ def test_every_preset_brings_its_result_into_view(browser, server):
             after = wait_for_status(page, "lesson", previous=previous, timeout=60)
             expected = [float(v) for v in preset["query"]["probe"].split(",")]
             assert [float(v) for v in after.split("probe (", 1)[1].split(")", 1)[0].split(", ")] == expected
-            page.wait_for_function(
-                "() => document.querySelector('.lp-root').lpState.planes[0].inset.style.display === ''"
-            )
+            page.wait_for_function(INSET_SHOWN)
             seen = layout(page)
             assert all(in_view(rect, seen["viewport"]) for rect in [*seen["planes"], seen["insetRects"][0]])
         else:

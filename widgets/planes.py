@@ -5,14 +5,12 @@ canvases, the training epochs to scrub or play, and the curves over epochs benea
         ...                         # {"serial", "type": "probe", "x", "y"}, {..."draw"} or {..."samples"}
     lesson_planes(key, data)        # data: what sections/lesson.py builds (manifest URLs, rows, probe, texts)
 
-In the browser (widgets/planes.js), with no server round trip: the scale (both planes on one pair of axes,
-or each on its own), the codes shown or hidden, the epoch (scrub or play) and the curves' cursor. The
-arrays come over HTTP from the manifest's URLs (explorer/lesson_assets.py), fetched once and cached for
-good. A click on a plane, "draw" and "new draws" reach the server as numbered events; each waits in a
-queue until a run acknowledges it (the `ack` in the data), so none is lost to a busy server.
-
-The code is served like the arrays (explorer/assets.py STORE, kind "js"): each element of each run
-carries only a few-line loader, and the browser fetches the module once.
+In the browser (viewer/lesson/, mounted by the viewer's host), with no server round trip: the scale (both
+planes on one pair of axes, or each on its own), the codes shown or hidden, the epoch (scrub or play) and
+the curves' cursor. The arrays come over HTTP from the manifest's URLs (explorer/lesson_assets.py), fetched
+once and cached for good. A click on a plane, "draw" and "new draws" reach the server as numbered events
+(viewer/core/protocol.js; widgets/component.py is this side): each waits in a queue until a run
+acknowledges it (the `ack` in the data), so none is lost to a busy server.
 """
 
 from __future__ import annotations
@@ -44,7 +42,8 @@ def new_events(key: str) -> list[dict]:
 
 
 def lesson_planes(key: str, data: dict) -> None:
-    """Draws component `key` with `data` (sections/lesson.py first_screen_data)."""
+    """Draws component `key` with `data` (sections/lesson.py screen_data, role "lesson"; or, from the explore
+    view, role "prefetch" with the URLs to fetch while idle: sections/lesson.py prefetch_lesson)."""
     _COMPONENT(
         data={"role": "lesson", **data, "name": key, "ack": acknowledged(key)},
         key=key,

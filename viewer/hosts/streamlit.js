@@ -11,13 +11,15 @@ const WIDGETS = {
   explorer: () => import("../explore/index.js").then((module) => module.mountExplorer),
   lesson: () => import("../lesson/index.js").then((module) => module.mountLesson),
 };
+const IDLE_WAIT_MS = 3000; // the longest a prefetch waits for the page to be idle
 
 /**
  * parent element -> what is mounted there: Streamlit reuses the element across reruns, so the widget stays.
  * @type {WeakMap<HTMLElement, {widget: any, send: Component["setTriggerValue"], data: any, gone: boolean}>}
  */
 const mounted = new WeakMap();
-let scrolledFor = 0; // the last scroll token acted on
+/** Who asks (the page's scroll element, a widget's name) -> the last scroll token acted on: each counts its own. */
+const scrolledFor = new Map();
 
 /** @param {Component} component */
 function mountWidget(component) {
@@ -27,8 +29,7 @@ function mountWidget(component) {
     const made = { widget: /** @type {any} */ (null), send: component.setTriggerValue, data, gone: false };
     const host = { report: (/** @type {unknown} */ message) => made.send("event", message) };
     mounted.set(parentElement, made);
-    // The lesson's code also serves "prefetch" (the explore view warming the lesson's first drawing).
-    WIDGETS[data.role === "lesson" || data.role === "prefetch" ? "lesson" : "explorer"]().then(
+    WIDGETS[data.role === "lesson" ? "lesson" : "explorer"]().then(
       (mount) => {
         if (made.gone) return;
         made.widget = mount(parentElement, host);
@@ -43,7 +44,8 @@ function mountWidget(component) {
   const current = held;
   current.send = component.setTriggerValue;
   current.data = data;
-  if (data.scroll) scrollToTop(data.scroll); // a switch of view, or a preset that opens another part of the page
+  // A switch of view, or a preset that opens another part of the page.
+  if (data.scroll) scrollToTop(data.scroll, data.name || data.role);
   current.widget?.update(data);
   // Streamlit runs the cleanup on unmount and also for a call superseded before it finished: tear the widget
   // down only once it has really left the page.
@@ -58,13 +60,31 @@ function mountWidget(component) {
     }, 0);
 }
 
-/** Scrolls Streamlit's main column (the page scrolls inside it) to the top, once per token. @param {number} token */
-export function scrollToTop(token) {
-  if (!token || scrolledFor === token) return;
-  scrolledFor = token;
+/**
+ * Scrolls Streamlit's main column (the page scrolls inside it) to the top, once per token of each asker.
+ * @param {number} token @param {string} asker
+ */
+export function scrollToTop(token, asker) {
+  if (!token || scrolledFor.get(asker) === token) return;
+  scrolledFor.set(asker, token);
   const main = document.querySelector('[data-testid="stMain"]');
   if (main) main.scrollTo({ top: 0 });
   window.scrollTo({ top: 0 });
+}
+
+/**
+ * From the map's view, once the page is idle: the lesson's code, and the arrays its first drawing needs, so
+ * a first visit to the lesson finds them in the browser's caches.
+ * @param {unknown} urls
+ */
+function prefetchWhenIdle(urls) {
+  const start = () =>
+    import("../lesson/index.js").then(
+      (module) => module.prefetchLesson(urls),
+      () => {},
+    );
+  if ("requestIdleCallback" in window) requestIdleCallback(start, { timeout: IDLE_WAIT_MS });
+  else setTimeout(start, IDLE_WAIT_MS);
 }
 
 /** @param {Component} component */
@@ -72,7 +92,11 @@ export default function (component) {
   const role = component.data?.role;
   if (role === "chart") return drawChart(component.parentElement, component.data);
   if (role === "scroll") {
-    scrollToTop(component.data.token);
+    scrollToTop(component.data.token, "scroll");
+    return undefined;
+  }
+  if (role === "prefetch") {
+    prefetchWhenIdle(component.data.urls);
     return undefined;
   }
   return mountWidget(component);
