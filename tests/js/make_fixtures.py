@@ -309,6 +309,8 @@ def classifier_fixture() -> dict:
             "digits": [int(digit) for digit in path_probabilities.argmax(axis=1)],  # vae/analytics.py predicted
         },
     }
+
+
 CANVAS = 280  # the Streamlit page's drawing canvas, a side
 
 
