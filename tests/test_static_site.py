@@ -186,3 +186,49 @@ def test_a_bad_link_warns_in_plain_text_and_opens_on_defaults(browser, site):
     assert view["model"] == "z20-beta1" and view["frames"] == 10
     assert "frames=10" in page.url and "999" not in page.url  # the link follows what is shown
     page.context.close()
+
+
+def test_a_drawing_becomes_an_endpoint_and_its_link_opens_in_both_hosts(browser, server, site):
+    url, _ = site
+    page = open_static(browser, url)
+    canvas = page.locator(".sh-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 100, box["y"] + 30)
+    page.mouse.down()
+    for step in range(20):
+        page.mouse.move(box["x"] + 100 + step, box["y"] + 30 + 7 * step)
+    page.mouse.up()
+    page.get_by_role("button", name="Use as B").click()
+    page.wait_for_function("() => location.search.includes('b=d%3A') || location.search.includes('b=d:')")
+    mine = shown(page)["b"]
+    assert mine["kind"] == "drawn" and mine["label"] == "your drawing"
+    link = "/?" + urllib.parse.urlparse(page.url).query
+    streamlit = browser.new_page(viewport={"width": 1500, "height": 1000})
+    goto_app(streamlit, server.url + link)
+    streamlit.wait_for_function(f"() => ({INSPECT}).ends.b && ({INSPECT}).ends.b.kind === 'drawn'", timeout=60_000)
+    assert shown(streamlit)["b"]["id"] == mine["id"]  # the same picture, by its digest
+    again = open_static(browser, url + link)
+    again.wait_for_function(f"() => ({INSPECT}).ends.b && ({INSPECT}).ends.b.kind === 'drawn'", timeout=30_000)
+    assert shown(again)["b"]["id"] == mine["id"]
+    np.testing.assert_allclose(browser_frames(again), browser_frames(streamlit), atol=2e-3)
+    for opened in (page, again):
+        opened.context.close()
+    streamlit.close()
+
+
+def test_the_morph_downloads_as_a_gif_and_a_png(browser, site):
+    from PIL import Image
+
+    url, _ = site
+    page = open_static(browser, url + "/?model=z20-beta1&map=pca&a=3&b=7&frames=8")
+    page.locator(".sh-downloads").scroll_into_view_if_needed()
+    with page.expect_download() as gif:
+        page.get_by_role("button", name="GIF (A → B → A)").click()
+    with page.expect_download() as png:
+        page.get_by_role("button", name="Strip (PNG)").click()
+    animation = Image.open(gif.value.path())
+    assert animation.format == "GIF" and animation.n_frames == 2 * 8 - 2  # A -> B -> A
+    strip = Image.open(png.value.path())
+    assert strip.format == "PNG" and strip.size[0] == 8 * strip.size[1]
+    page.context.close()

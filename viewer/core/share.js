@@ -208,3 +208,46 @@ export function cut(value, limit = URL_RULES.quoteLimit) {
   const chars = [...text];
   return chars.length <= limit ? text : chars.slice(0, limit - 1).join("") + URL_RULES.ellipsis;
 }
+
+/**
+ * explorer/share.py drawing_from_text: the 28 x 28 picture (values in [0, 1]) a drawing's link text holds, or
+ * null for anything else. Bounded as there: at most drawingLimit characters in, drawingBytes bytes out (the
+ * inflater stops reading past them, so a zip bomb costs nothing).
+ * @param {string} text @returns {Promise<Float32Array | null>}
+ */
+export async function drawingFromText(text) {
+  if (!drawingForm(text)) return null;
+  const payload = text.slice(2).replaceAll("-", "+").replaceAll("_", "/");
+  let compressed;
+  try {
+    compressed = Uint8Array.from(atob(payload + "=".repeat((4 - (payload.length % 4)) % 4)), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+  const limit = URL_RULES.drawingBytes;
+  const packed = new Uint8Array(limit + 1);
+  let filled = 0;
+  try {
+    const reader = new Blob([compressed]).stream().pipeThrough(new DecompressionStream("deflate")).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (filled + value.length > limit) {
+        await reader.cancel();
+        return null;
+      }
+      packed.set(value, filled);
+      filled += value.length;
+    }
+  } catch {
+    return null; // not zlib, or trailing bytes after its end
+  }
+  if (filled !== limit) return null;
+  const levels = URL_RULES.drawingLevels - 1;
+  const picture = new Float32Array(2 * limit);
+  for (let i = 0; i < limit; i++) {
+    picture[2 * i] = (packed[i] >> 4) / levels;
+    picture[2 * i + 1] = (packed[i] & 15) / levels;
+  }
+  return picture;
+}

@@ -37,7 +37,11 @@ function drawingBytes(image) {
 }
 
 /** A drawing as an endpoint: its picture, its id (d: and a digest, as explorer/state.py), its code under each model. */
-async function drawnEnd(/** @type {any} */ site, /** @type {Float32Array} */ image, /** @type {string} */ label) {
+export async function drawnEnd(
+  /** @type {any} */ site,
+  /** @type {Float32Array} */ image,
+  /** @type {string} */ label,
+) {
   const picture = Float32Array.from(quantised(image));
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", drawingBytes(picture)));
   const id = `d:${Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("")}`;

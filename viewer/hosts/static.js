@@ -4,11 +4,11 @@
 // first paint, so the codes are on the screen before the library is even evaluated.
 
 import { blob } from "../core/fetch.js";
-import { cut, parseQuery, toQuery } from "../core/share.js";
+import { cut, drawingFromText, parseQuery, toQuery } from "../core/share.js";
 import { mountExplorer } from "../explore/index.js";
 import { pointCodes, readingFor } from "./static-compute.js";
 import { ExploreSession } from "./static-session.js";
-import { buildTools } from "./static-tools.js";
+import { buildTools, drawnEnd } from "./static-tools.js";
 
 const PLOTLY = "plotly.min.js"; // beside index.html
 
@@ -86,16 +86,12 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
     timer = window.setTimeout(() => painted.then(compute).catch(() => {}), 150);
   };
   publish();
-  buildTools(
-    find(".sh-explore"),
-    site,
-    session,
-    (drawn, which) => {
-      session.useDrawing(drawn, which);
-      publish();
-    },
-    note,
-  );
+  const use = (/** @type {{end: any, link: string}} */ drawn, /** @type {"a" | "b"} */ which) => {
+    session.useDrawing(drawn, which);
+    publish();
+  };
+  buildTools(find(".sh-explore"), site, session, use, note);
+  return use;
 }
 
 /** The two views: the link's `page` picks one, the buttons switch. */
@@ -123,18 +119,17 @@ async function start() {
     const listed = warnings.map((w) => `${w.key} = “${cut(w.value)}” ${w.why}`).join("; ");
     note(`Some of this link's settings could not be used and were left at their defaults: ${listed}.`);
   }
-  for (const end of /** @type {const} */ (["a", "b"])) {
-    const ref = view[end];
-    if (Array.isArray(ref) && ref[0] === "drawn") {
-      note(
-        `${end.toUpperCase()} is a drawing: this site cannot open drawings from links yet (the Streamlit page can).`,
-      );
-    }
-  }
   views(view.page);
   const labels = new Uint8Array(await blob(site.explorer.digits.labels).promise);
-  startExplorer(site, labels, view);
+  const use = startExplorer(site, labels, view);
   loadPlotlyAfterFirstPaint();
+  for (const end of /** @type {const} */ (["a", "b"])) {
+    const ref = view[end];
+    if (!Array.isArray(ref) || ref[0] !== "drawn") continue; // a drawing in the link: its picture, encoded here
+    const picture = await drawingFromText(ref[1]);
+    if (picture) use(await drawnEnd(site, picture, "your drawing"), end);
+    else note(`${end.toUpperCase()} in this link is not a drawing this page wrote: it was left empty.`);
+  }
 }
 
 start().catch((error) => {

@@ -68,7 +68,8 @@ export function drawOverlay(state) {
   const path = points.path ? /** @type {number[][]} */ (points.path.map(pixel).filter(Boolean)) : [];
   state.cache.pathPixels = path;
   if (path.length > 1) drawPath(context, path);
-  marker(context, pixel(points.drawn), "star", "#ffd400", "★ you");
+  // The star's label goes under it: a drawing used as A or B has that endpoint's label above the same spot.
+  marker(context, pixel(points.drawn), "star", "#ffd400", "★ you", true);
   marker(context, pixel(points.a), "diamond", "#111", "A");
   marker(context, pixel(points.b), "square", "#111", "B");
   const scrub = pixel(points.scrub);
@@ -127,9 +128,9 @@ function shapePath(/** @type {CanvasRenderingContext2D} */ context, /** @type {s
 /**
  * A marker (diamond, square or star) with its label above it.
  * @param {CanvasRenderingContext2D} context @param {number[] | null} xy @param {string} shape
- * @param {string} fill @param {string} label
+ * @param {string} fill @param {string} label @param {boolean} [below] the label under the marker
  */
-function marker(context, xy, shape, fill, label) {
+function marker(context, xy, shape, fill, label, below = false) {
   if (!xy) return;
   const [x, y] = xy;
   const r = shape === "star" ? 11 : 9;
@@ -142,7 +143,8 @@ function marker(context, xy, shape, fill, label) {
   context.font = "bold 14px sans-serif";
   context.textAlign = "center";
   context.lineWidth = 3;
-  context.strokeText(label, x, y - r - 5);
+  const labelY = below ? y + r + 15 : y - r - 5;
+  context.strokeText(label, x, labelY);
   context.fillStyle = "#111";
-  context.fillText(label, x, y - r - 5);
+  context.fillText(label, x, labelY);
 }
