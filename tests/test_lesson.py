@@ -50,6 +50,7 @@ from vae.sampling import (
     typical_spacing,
 )
 from vae.snapshots import load_snapshots
+from widgets.contract import declared_types
 
 APP = str(ROOT / "page.py")
 AE, VAE = "z2-beta0", "z2-beta1"
@@ -203,26 +204,10 @@ def test_new_samples_draw_new_rows_and_go_in_the_link(lesson):
     assert lesson.query_params["samples"] in ("1", ["1"])
 
 
-def declared_types() -> dict[str, dict[str, bool]]:
-    """viewer/lesson/types.js's object typedefs: name -> {property: optional}; an inline object type (a
-    property typed {{a: ..., b: ...}}) is declared too, as "<Typedef>.<property>"."""
-    declared = {}
-    for block in (ROOT / "viewer" / "lesson" / "types.js").read_text().split("/**")[1:]:
-        named = re.search(r"@typedef \{object\} (\w+)", block)
-        if not named:
-            continue
-        fields = declared.setdefault(named[1], {})
-        for kind, name in re.findall(r"@property \{(.*?)\}\s+(\[?\w+\]?)", block):
-            fields[name.strip("[]")] = name.startswith("[")
-            if kind.startswith("{"):
-                declared[f"{named[1]}.{name}"] = dict.fromkeys(re.findall(r"(\w+):", kind), False)
-    return declared
-
-
 def test_the_first_screens_data_is_what_the_viewer_declares(lesson):
     """The data the page sends the lesson's component has exactly the fields viewer/lesson/types.js declares
     (LessonData and the types inside it), so the JSDoc types tsc checks the viewer against are the server's."""
-    declared = declared_types()
+    declared = declared_types(ROOT / "viewer" / "lesson" / "types.js")
 
     def agrees(value: dict, typedef: str) -> None:
         fields = declared[typedef]

@@ -169,3 +169,30 @@ def test_a_forged_point_outside_the_plane_is_refused():
     send(at, "point", map="plane", x=90.0, y=0.0)
     assert any("outside the map" in w.value for w in at.warning)
     assert at.session_state["endpoints"].a.index == 3
+
+
+def test_the_explorers_data_is_what_the_viewer_declares():
+    """The data the page sends the explorer has the fields viewer/explore/types.js declares (ExplorerData and the
+    types inside it), so the JSDoc types tsc checks the viewer against are the server's; the static site's
+    data (explorer/static_site.py) declares the family's part the same way."""
+    from harness.apptest import open_page, widget_data
+    from widgets.contract import VIEWER, declared_types
+
+    declared = declared_types(VIEWER / "explore" / "types.js")
+
+    def agrees(value: dict, typedef: str) -> None:
+        fields = declared[typedef]
+        required = {name for name, optional in fields.items() if not optional}
+        assert required <= set(value) <= set(fields), (typedef, sorted(value), sorted(fields))
+
+    data = widget_data(open_page({"model": "z20-beta1", "map": "pca", "a": "3", "b": "pca:0.50,-1.20"}))
+    agrees(data, "ExplorerData")
+    agrees(data["view"], "ViewData")
+    for manifest in data["models"].values():
+        agrees(manifest, "ModelManifest")
+    for maps in data["mapInfo"].values():
+        for info in maps.values():
+            agrees(info, "MapInfo")
+    for end in (data["ends"]["a"], data["ends"]["b"]):
+        agrees(end, "SentEnd")
+    agrees(data["reading"], "Reading")

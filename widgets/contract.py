@@ -11,6 +11,7 @@ in both languages (endpoint labels and ids, the path key) on many cases.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -105,6 +106,25 @@ CONSTANTS = {
     "DRAWING": DRAWING,
     "GIF_SCALE": GIF_SCALE,
 }
+
+
+def declared_types(types_js: Path) -> dict[str, dict[str, bool]]:
+    """A viewer types module's object typedefs (JSDoc, checked by tsc): name -> {property: optional}. The tests
+    hold the data Python sends (sections/map.py widget_data, sections/lesson.py screen_data, export.py's
+    site.json) to them, so the types the viewer is checked against are the server's. An inline object type (a
+    property typed {a: ..., b: ...}) is declared too, as "<Typedef>.<property>"."""
+    declared: dict[str, dict[str, bool]] = {}
+    for block in types_js.read_text().split("/**")[1:]:
+        for chunk in re.split(r"(?=@typedef )", block):
+            named = re.search(r"@typedef \{object\} (\w+)", chunk)
+            if not named:
+                continue
+            fields = declared.setdefault(named[1], {})
+            for kind, name in re.findall(r"@property \{(.*?)\}\s+(\[?\w+\]?)", chunk):
+                fields[name.strip("[]")] = name.startswith("[")
+                if kind.startswith("{") and not kind.startswith("{{"):
+                    declared[f"{named[1]}.{name.strip('[]')}"] = dict.fromkeys(re.findall(r"(\w+):", kind), False)
+    return declared
 
 
 def constants_module() -> str:

@@ -19,6 +19,7 @@
  * @property {number} latent
  * @property {number} hidden
  * @property {number} beta
+ * @property {number} count               how many test digits its codes hold
  * @property {string} decoder             URL of the decoder's float32 blob
  * @property {string} mu                  URL of the test codes, (count, latent) float32
  * @property {Record<string, MapManifest> & {pca?: import("../core/projection.js").Pca & MapManifest}} maps
