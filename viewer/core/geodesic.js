@@ -1,0 +1,387 @@
+// Geodesic paths in the browser, mirroring vae/geodesic.py: curveEnergyAndLength <- curve_energy_and_length,
+// energyAndGradient <- energy_and_gradient (the energy's gradient back-propagated by hand through the 2-layer
+// decoder), geodesicPath <- geodesic_path (the straight line with K points, its inner points moved by Adam as
+// torch.optim.Adam does it, then resampled to equal decoded steps, as _resample_equal_steps), grade <- grade.
+// tests/js/geodesic.test.js holds the gradient to finite differences and the optimised paths' energies to
+// numpy's on real pairs (within 1%); tests/test_geodesic_js.py holds grade to Python's on many ratios.
+//
+// It runs on viewer/core/decoder.js's Decoder (w3 (hidden, latent), b3, w4t (hidden, 784), b4), with scratch
+// buffers of its own kept per decoder. Codes are float32 as numpy holds them; sums run in float64. The whole
+// curve is decoded hidden unit by hidden unit (one row of w4t for all K points), and a hidden unit that the
+// ReLU turns off skips its row both ways.
+
+import { decode, PIXELS } from "./decoder.js";
+
+/**
+ * @typedef {object} GeodesicReport  vae/geodesic.py GeodesicReport
+ * @property {number} energy        sum of squared decoded steps, K points
+ * @property {number} length        sum of decoded step lengths (pixel L2)
+ * @property {number} linearEnergy  the same for the straight line
+ * @property {number} linearLength
+ * @property {number} steps         optimiser steps taken
+ */
+
+/**
+ * @typedef {object} GeodesicOptions  geodesic_path's keyword arguments, with its defaults
+ * @property {number} [points]       K, the curve's points (16)
+ * @property {number} [priorWeight]  lambda of the prior term lambda * sum ||z_i||^2 / 2 (0.05)
+ * @property {number} [maxSteps]     (400)
+ * @property {number} [lr]           Adam's learning rate (0.05)
+ * @property {number} [tolerance]    a step counts as progress when the loss drops by this fraction (1e-4)
+ * @property {(fraction: number) => void} [progress]  called every 10 steps with step / maxSteps
+ */
+
+/**
+ * @typedef {object} AsyncOptions
+ * @property {number} [sliceMs]     time between yields to the event loop (12 ms: one frame's work)
+ * @property {AbortSignal} [signal] aborts the optimisation (the promise rejects with the signal's reason)
+ */
+
+export const DEFAULTS = Object.freeze({ points: 16, priorWeight: 0.05, maxSteps: 400, lr: 0.05, tolerance: 1e-4 });
+const BETA1 = 0.9; // Adam's defaults in torch: betas (0.9, 0.999), eps 1e-8, bias-corrected
+const BETA2 = 0.999;
+const EPS = 1e-8;
+const PATIENCE = 15; // steps without progress before the optimiser stops
+const SUBSTEPS = 8; // per segment, where the resampling measures decoded arc length
+
+/**
+ * @typedef {object} Scratch
+ * @property {number} points
+ * @property {Float64Array} pre    (K, hidden) pre-activations of the hidden layer
+ * @property {Float64Array} x      (K, 784) pixel means, then the gradient with respect to the logits
+ * @property {Float64Array} hidden (K, hidden) the gradient with respect to the pre-activations
+ */
+
+/** @type {WeakMap<import("./decoder.js").Decoder, Scratch>} */
+const scratches = new WeakMap();
+
+/** @param {import("./decoder.js").Decoder} decoder @param {number} points @returns {Scratch} */
+function scratch(decoder, points) {
+  let found = scratches.get(decoder);
+  if (!found || found.points < points) {
+    const size = decoder.hidden * points;
+    found = {
+      points,
+      pre: new Float64Array(size),
+      x: new Float64Array(PIXELS * points),
+      hidden: new Float64Array(size),
+    };
+    scratches.set(decoder, found);
+  }
+  return found;
+}
+
+/**
+ * Decodes K codes (flat, K * latent) into scratch.pre and scratch.x (the pixel means).
+ * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} curve @param {number} points
+ * @param {Scratch} work
+ */
+function decodeCurve(decoder, curve, points, work) {
+  const { latent, hidden, w3, b3, w4t, b4 } = decoder;
+  const { pre, x } = work;
+  for (let k = 0; k < points; k++) {
+    const z = k * latent;
+    for (let j = 0; j < hidden; j++) {
+      let sum = b3[j];
+      const row = j * latent;
+      for (let i = 0; i < latent; i++) sum += w3[row + i] * curve[z + i];
+      pre[k * hidden + j] = sum;
+    }
+    x.set(b4, k * PIXELS);
+  }
+  for (let j = 0; j < hidden; j++) {
+    const row = j * PIXELS;
+    for (let k = 0; k < points; k++) {
+      const value = pre[k * hidden + j];
+      if (value <= 0) continue; // ReLU: the unit is off for this point
+      const out = k * PIXELS;
+      for (let p = 0; p < PIXELS; p++) x[out + p] += w4t[row + p] * value;
+    }
+  }
+  for (let q = 0; q < points * PIXELS; q++) {
+    const logit = x[q];
+    x[q] = logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
+  }
+}
+
+/**
+ * E and dE/dz for a flat curve (K * latent), into `gradient` (flat, K * latent); rows first..last-1 only.
+ * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} curve @param {number} points
+ * @param {Float64Array} gradient @param {number} first @param {number} last
+ */
+function energyAndGradientFlat(decoder, curve, points, gradient, first, last) {
+  const { latent, hidden, w3, w4t } = decoder;
+  const work = scratch(decoder, points);
+  decodeCurve(decoder, curve, points, work);
+  const { pre, x } = work;
+  let energy = 0;
+  for (let q = 0; q < (points - 1) * PIXELS; q++) {
+    const step = x[q + PIXELS] - x[q];
+    energy += step * step;
+  }
+  // dE/dx_k = 2 (x_k - x_{k-1}) - 2 (x_{k+1} - x_k), then through the sigmoid: times x (1 - x). In place, from
+  // the last point back, so that each point still reads its neighbours' pixels (k + 1 is already a gradient:
+  // it is read before it is overwritten, from a copy of one row).
+  const next = new Float64Array(PIXELS);
+  for (let k = points - 1; k >= 0; k--) {
+    const at = k * PIXELS;
+    for (let p = 0; p < PIXELS; p++) {
+      const value = x[at + p];
+      let grad = 0;
+      if (k > 0) grad += 2 * (value - x[at - PIXELS + p]);
+      if (k < points - 1) grad -= 2 * (next[p] - value);
+      next[p] = value;
+      x[at + p] = grad * value * (1 - value);
+    }
+  }
+  const gradHidden = work.hidden;
+  for (let j = 0; j < hidden; j++) {
+    const row = j * PIXELS;
+    for (let k = first; k < last; k++) {
+      if (pre[k * hidden + j] <= 0) {
+        gradHidden[k * hidden + j] = 0;
+        continue;
+      }
+      const at = k * PIXELS;
+      let sum = 0;
+      for (let p = 0; p < PIXELS; p++) sum += w4t[row + p] * x[at + p];
+      gradHidden[k * hidden + j] = sum;
+    }
+  }
+  for (let k = first; k < last; k++) {
+    const z = k * latent;
+    for (let i = 0; i < latent; i++) gradient[z + i] = 0;
+    for (let j = 0; j < hidden; j++) {
+      const value = gradHidden[k * hidden + j];
+      if (value === 0) continue;
+      const row = j * latent;
+      for (let i = 0; i < latent; i++) gradient[z + i] += value * w3[row + i];
+    }
+  }
+  return energy;
+}
+
+/** K codes as one flat float32 array (K * latent). @param {ArrayLike<number>[]} codes @param {number} latent */
+function flatten(codes, latent) {
+  const flat = new Float32Array(codes.length * latent);
+  codes.forEach((code, k) => {
+    if (code.length !== latent) throw new Error(`code ${k} has ${code.length} numbers, the decoder takes ${latent}`);
+    flat.set(code, k * latent);
+  });
+  return flat;
+}
+
+/**
+ * The discrete energy sum_i ||decode(z_{i+1}) - decode(z_i)||^2 and length sum_i ||...|| of a latent curve.
+ * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>[]} codes
+ * @returns {{energy: number, length: number}}
+ */
+export function curveEnergyAndLength(decoder, codes) {
+  const points = codes.length;
+  const work = scratch(decoder, points);
+  decodeCurve(decoder, flatten(codes, decoder.latent), points, work);
+  return stepSums(work.x, points);
+}
+
+/** @param {Float64Array} x @param {number} points */
+function stepSums(x, points) {
+  let energy = 0;
+  let length = 0;
+  for (let k = 0; k + 1 < points; k++) {
+    let step = 0;
+    for (let q = k * PIXELS; q < (k + 1) * PIXELS; q++) step += (x[q + PIXELS] - x[q]) ** 2;
+    energy += step;
+    length += Math.sqrt(Math.max(step, 1e-12));
+  }
+  return { energy, length };
+}
+
+/**
+ * E = sum_i ||decode(z_{i+1}) - decode(z_i)||^2 and dE/dz, one row per code, by hand through
+ * z -> h = W3 z + b3 -> relu -> l = W4 h + b4 -> x = sigmoid(l).
+ * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>[]} curve
+ * @returns {{energy: number, gradient: Float64Array[]}}
+ */
+export function energyAndGradient(decoder, curve) {
+  const points = curve.length;
+  const latent = decoder.latent;
+  const flat = new Float64Array(points * latent);
+  const energy = energyAndGradientFlat(decoder, flatten(curve, latent), points, flat, 0, points);
+  return { energy, gradient: Array.from({ length: points }, (_, k) => flat.slice(k * latent, (k + 1) * latent)) };
+}
+
+/** np.linspace(start, stop, num)'s values: i * step + start, the last exactly stop. */
+function linspace(/** @type {number} */ start, /** @type {number} */ stop, /** @type {number} */ num) {
+  const out = new Float64Array(num);
+  const step = (stop - start) / (num - 1);
+  for (let i = 0; i < num; i++) out[i] = i * step + start;
+  if (num > 1) out[num - 1] = stop;
+  return out;
+}
+
+/**
+ * The optimisation as a generator: it yields after every step, so that geodesicPath runs it through and
+ * geodesicPathAsync hands the event loop back between slices; its return value is geodesicPath's.
+ * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} a @param {ArrayLike<number>} b
+ * @param {number} frames @param {GeodesicOptions} options
+ * @returns {Generator<number, {codes: Float32Array[], report: GeodesicReport}>}
+ */
+function* optimise(decoder, a, b, frames, options) {
+  const { points, priorWeight, maxSteps, lr, tolerance } = { ...DEFAULTS, ...options };
+  const latent = decoder.latent;
+  if (a.length !== latent || b.length !== latent) throw new Error(`the ends must hold ${latent} numbers`);
+  if (!(points >= 2) || !(frames >= 2)) throw new Error("a geodesic needs at least 2 points and 2 frames");
+  const f = Math.fround;
+  const t = Float32Array.from(linspace(0, 1, points));
+  const line = new Float32Array(points * latent); // (K, latent), as numpy computes it in float32
+  for (let k = 0; k < points; k++) {
+    const s = f(1 - t[k]);
+    for (let i = 0; i < latent; i++) line[k * latent + i] = f(s * f(a[i])) + f(t[k] * f(b[i]));
+  }
+  const curve = line.slice(); // the optimiser moves the inner points; the ends stay exactly a and b
+  const inner = (points - 2) * latent;
+  const moment = new Float32Array(inner);
+  const second = new Float32Array(inner);
+  const gradient = new Float64Array(points * latent);
+
+  let best = Number.POSITIVE_INFINITY;
+  let stale = 0;
+  let step = 0;
+  for (step = 1; step <= maxSteps; step++) {
+    const energy = energyAndGradientFlat(decoder, curve, points, gradient, 1, points - 1);
+    let prior = 0;
+    for (let q = latent; q < latent + inner; q++) prior += curve[q] * curve[q];
+    const loss = energy + priorWeight * 0.5 * prior;
+    const stepSize = lr / (1 - BETA1 ** step);
+    const correction = Math.sqrt(1 - BETA2 ** step);
+    for (let q = 0; q < inner; q++) {
+      const z = curve[latent + q];
+      const grad = f(f(gradient[latent + q]) + f(priorWeight * z));
+      moment[q] = BETA1 * moment[q] + (1 - BETA1) * grad;
+      second[q] = BETA2 * second[q] + (1 - BETA2) * grad * grad;
+      curve[latent + q] = z - f((stepSize * moment[q]) / (Math.sqrt(second[q]) / correction + EPS));
+    }
+    if (loss < best * (1 - tolerance)) {
+      best = loss;
+      stale = 0;
+    } else if (++stale >= PATIENCE) {
+      break; // stopped improving
+    }
+    if (options.progress && step % 10 === 0) options.progress(step / maxSteps);
+    yield step;
+  }
+  step = Math.min(step, maxSteps);
+
+  const rows = (/** @type {Float32Array} */ flat) =>
+    Array.from({ length: points }, (_, k) => flat.subarray(k * latent, (k + 1) * latent));
+  const { energy, length } = curveEnergyAndLength(decoder, rows(curve));
+  const linear = curveEnergyAndLength(decoder, rows(line));
+  const codes = resampleEqualSteps(decoder, curve, points, frames);
+  codes[0] = Float32Array.from(a);
+  codes[frames - 1] = Float32Array.from(b);
+  return {
+    codes,
+    report: { energy, length, linearEnergy: linear.energy, linearLength: linear.length, steps: step },
+  };
+}
+
+/**
+ * Frames along a piecewise-linear latent curve (flat, K * latent) at equal decoded arc length.
+ * @param {import("./decoder.js").Decoder} decoder @param {Float32Array} curve @param {number} points
+ * @param {number} frames @returns {Float32Array[]}
+ */
+function resampleEqualSteps(decoder, curve, points, frames) {
+  const latent = decoder.latent;
+  const f = Math.fround;
+  const count = SUBSTEPS * (points - 1) + 1;
+  const dense = new Float32Array(count * latent); // (8 (K - 1) + 1, latent)
+  for (let k = 0; k + 1 < points; k++) {
+    for (let s = 0; s < SUBSTEPS; s++) {
+      const at = (k * SUBSTEPS + s) * latent;
+      for (let i = 0; i < latent; i++) {
+        const from = curve[k * latent + i];
+        dense[at + i] = from + f(f(curve[(k + 1) * latent + i] - from) * (s / SUBSTEPS));
+      }
+    }
+  }
+  dense.set(curve.subarray((points - 1) * latent), (count - 1) * latent);
+  const arc = new Float64Array(count);
+  let previous = new Float64Array(PIXELS);
+  let image = new Float64Array(PIXELS);
+  decode(decoder, dense.subarray(0, latent), previous);
+  for (let d = 1; d < count; d++) {
+    decode(decoder, dense.subarray(d * latent, (d + 1) * latent), image);
+    let sum = 0;
+    for (let p = 0; p < PIXELS; p++) sum += (image[p] - previous[p]) ** 2;
+    arc[d] = arc[d - 1] + Math.sqrt(sum);
+    [previous, image] = [image, previous];
+  }
+  const targets = linspace(0, arc[count - 1], frames);
+  const codes = [];
+  let index = 0; // np.searchsorted(arc, target) (the first arc >= target), clipped to [1, count - 1]
+  for (const target of targets) {
+    while (index < count && arc[index] < target) index++;
+    const high = Math.min(Math.max(index, 1), count - 1);
+    const low = high - 1;
+    const weight = (target - arc[low]) / Math.max(arc[high] - arc[low], 1e-12);
+    const code = new Float32Array(latent);
+    for (let i = 0; i < latent; i++) {
+      const from = dense[low * latent + i];
+      code[i] = from + weight * f(dense[high * latent + i] - from); // numpy: a float32 difference, then float64
+    }
+    codes.push(code);
+  }
+  return codes;
+}
+
+/**
+ * `frames` codes from a to b along the optimised curve, and how it compares with the straight line.
+ * Runs to the end in one go (about a second on the shipped z = 20 models); geodesicPathAsync gives the
+ * event loop back meanwhile.
+ * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} a @param {ArrayLike<number>} b
+ * @param {number} frames @param {GeodesicOptions} [options]
+ * @returns {{codes: Float32Array[], report: GeodesicReport}}
+ */
+export function geodesicPath(decoder, a, b, frames, options = {}) {
+  const run = optimise(decoder, a, b, frames, options);
+  for (;;) {
+    const next = run.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * geodesicPath, giving the event loop back every `sliceMs` (the page stays live: a host shows the straight
+ * line meanwhile, and a new pair aborts the old one through `signal`). The same steps, the same result.
+ * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} a @param {ArrayLike<number>} b
+ * @param {number} frames @param {GeodesicOptions & AsyncOptions} [options]
+ * @returns {Promise<{codes: Float32Array[], report: GeodesicReport}>}
+ */
+export async function geodesicPathAsync(decoder, a, b, frames, options = {}) {
+  const { sliceMs = 12, signal } = options;
+  const run = optimise(decoder, a, b, frames, options);
+  for (;;) {
+    signal?.throwIfAborted();
+    const until = performance.now() + sliceMs;
+    let next = run.next();
+    while (!next.done && performance.now() < until) next = run.next();
+    if (next.done) return next.value;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+export const GRADES = Object.freeze(["no better", "real detour", "nearly straight", "ordinary bend"]);
+
+/**
+ * How a geodesic's energy ratio (geodesic / straight line) compares with the ratios measured on random pairs
+ * of the shipped models (weights/lesson.json "geodesic": p10, p90): "no better" at 1 or more, "real detour"
+ * below p10, "nearly straight" above p90, "ordinary bend" between; null without a measured distribution.
+ * @param {number} ratio @param {{p10?: number, p90?: number}} measured @returns {string | null}
+ */
+export function grade(ratio, measured) {
+  if (!("p10" in measured && "p90" in measured)) return null;
+  if (ratio >= 1) return GRADES[0];
+  if (ratio < /** @type {number} */ (measured.p10)) return GRADES[1];
+  if (ratio > /** @type {number} */ (measured.p90)) return GRADES[2];
+  return GRADES[3];
+}
