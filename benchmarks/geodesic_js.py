@@ -1,0 +1,105 @@
+"""A geodesic in the browser's JS (viewer/core/geodesic.js, run in node) against the server's numpy
+(vae/geodesic.py geodesic_path), side by side on the same pairs in one run.
+
+    python benchmarks/geodesic_js.py [--pairs 10] [--model z20-beta1]
+
+The pairs are benchmarks/geodesic_speed.py's (random test digits, seed 0), K = 16 points, 10 frames: what the
+page computes for a geodesic morph. Each pair runs once in numpy, then once in node (one node process for the
+run, the decoder already loaded, the pair timed inside node), so both see the same load on a shared machine.
+One pair first warms both up (node compiles the loops on first use), and is not counted. Target (issue 23):
+a geodesic in the browser <= the server's time for the same pair. Prints per pair, then the medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from vae.family import load_family
+from vae.geodesic import geodesic_path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FRAMES = 10
+POINTS = 16
+
+
+class Node:
+    """tests/js/bridge.js in one node process: a JSON request per line, an answer per line."""
+
+    def __init__(self):
+        node = shutil.which("node")
+        if node is None:
+            sys.exit("node is not installed (apt-get install nodejs)")
+        bridge = str(ROOT / "tests" / "js" / "bridge.js")
+        self.process = subprocess.Popen(
+            [node, bridge], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def geodesic(self, file: str, a: np.ndarray, b: np.ndarray) -> dict:
+        request = {
+            "module": "tests/js/shipped.js",
+            "call": "timedGeodesics",
+            "args": [file, [[a.tolist(), b.tolist()]], FRAMES, {"points": POINTS}],
+        }
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        answer = json.loads(self.process.stdout.readline())
+        if "error" in answer:
+            sys.exit(f"node: {answer['error']}")
+        return answer["value"][0]
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pairs", type=int, default=10)
+    parser.add_argument("--model", default="z20-beta1")
+    args = parser.parse_args()
+    loaded = load_family().models[args.model]
+    file = f"weights/vae-{args.model}.safetensors"
+    mu = loaded.atlas.mu
+    rng = np.random.default_rng(0)
+    pairs = [rng.integers(0, len(mu), 2) for _ in range(args.pairs)]
+    node = Node()
+    try:
+        geodesic_path(loaded.model, mu[1], mu[2], frames=FRAMES, points=POINTS)  # warm-up, not counted
+        warm = node.geodesic(file, mu[1], mu[2])
+        print(f"warm-up pair (not counted): node {warm['seconds']:.2f} s")
+        numpy_s, js_s, energy = [], [], []
+        print("pair          numpy s  steps   node s  steps   energy numpy -> JS")
+        for i, j in pairs:
+            started = time.perf_counter()
+            _, report = geodesic_path(loaded.model, mu[i], mu[j], frames=FRAMES, points=POINTS)
+            numpy_s.append(time.perf_counter() - started)
+            js = node.geodesic(file, mu[i], mu[j])
+            js_s.append(js["seconds"])
+            energy.append(js["report"]["energy"] / report.energy - 1)
+            print(
+                f"#{i:<5} #{j:<5} {numpy_s[-1]:7.3f} {report.steps:6d} {js_s[-1]:8.3f} {js['report']['steps']:6d}"
+                f"   {report.energy:.4f} -> {js['report']['energy']:.4f} ({energy[-1]:+.3%})"
+            )
+    finally:
+        node.close()
+    median_numpy, median_js = statistics.median(numpy_s), statistics.median(js_s)
+    print(
+        f"{args.model}, K={POINTS}, {args.pairs} pairs: numpy median {median_numpy:.3f} s (max {max(numpy_s):.3f}), "
+        f"JS in node median {median_js:.3f} s (max {max(js_s):.3f}); JS / numpy x{median_js / median_numpy:.2f} "
+        f"(target <= x1); JS energy vs numpy's: worst {max(map(abs, energy)):.3%}"
+    )
+
+
+if __name__ == "__main__":
+    main()
