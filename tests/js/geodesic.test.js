@@ -16,6 +16,7 @@ import {
   geodesicPathAsync,
   grade,
 } from "../../viewer/core/geodesic.js";
+import { simdKernels } from "../../viewer/core/simd.js";
 import { f32, fixture, largestDifference } from "./fixtures.js";
 import { shippedDecoder } from "./shipped.js";
 
@@ -76,29 +77,42 @@ function decodedSteps(
 }
 
 describe("energyAndGradient", () => {
-  test("matches central differences on a tiny random decoder", () => {
-    const { decoder, uniform } = tinyDecoder(3, 12, 1);
-    const curve = Array.from({ length: 6 }, () => Array.from({ length: 3 }, () => Math.fround(4 * uniform() - 2)));
-    const { energy, gradient } = energyAndGradient(decoder, curve);
-    assert.ok(Math.abs(energy - energy64(decoder, curve)) <= 1e-9 * energy, "the energy");
-    assert.ok(Math.abs(energy - curveEnergyAndLength(decoder, curve).energy) <= 1e-12 * energy);
-    const h = 1e-6;
-    let worst = 0;
-    let largest = 0;
-    curve.forEach((code, k) => {
-      code.forEach((_, i) => {
-        const up = curve.map((row) => row.slice());
-        const down = curve.map((row) => row.slice());
-        up[k][i] += h;
-        down[k][i] -= h;
-        const numeric = (energy64(decoder, up) - energy64(decoder, down)) / (2 * h);
-        worst = Math.max(worst, Math.abs(gradient[k][i] - numeric));
-        largest = Math.max(largest, Math.abs(numeric));
+  // The plain JS loops sum in float64; the SIMD kernels in float32, as numpy does (its test allows 1e-4).
+  for (const { simd, tolerance } of [
+    { simd: false, tolerance: 1e-6 },
+    { simd: true, tolerance: 1e-4 },
+  ]) {
+    test(`matches central differences on a tiny random decoder (${simd ? "SIMD" : "plain JS"})`, () => {
+      const { decoder, uniform } = tinyDecoder(3, 12, 1);
+      const curve = Array.from({ length: 6 }, () => Array.from({ length: 3 }, () => Math.fround(4 * uniform() - 2)));
+      const { energy, gradient } = energyAndGradient(decoder, curve, { simd });
+      assert.ok(Math.abs(energy - energy64(decoder, curve)) <= tolerance * 1e-2 * energy, "the energy");
+      const again = curveEnergyAndLength(decoder, curve, { simd }).energy;
+      assert.ok(Math.abs(energy - again) <= 1e-12 * energy, "curveEnergyAndLength's energy");
+      const h = 1e-6;
+      let worst = 0;
+      let largest = 0;
+      curve.forEach((code, k) => {
+        code.forEach((_, i) => {
+          const up = curve.map((row) => row.slice());
+          const down = curve.map((row) => row.slice());
+          up[k][i] += h;
+          down[k][i] -= h;
+          const numeric = (energy64(decoder, up) - energy64(decoder, down)) / (2 * h);
+          worst = Math.max(worst, Math.abs(gradient[k][i] - numeric));
+          largest = Math.max(largest, Math.abs(numeric));
+        });
       });
+      assert.ok(largest > 0.1, "the energy moves with the codes");
+      assert.ok(
+        worst <= tolerance * largest,
+        `the gradient differs from central differences by ${worst} (of ${largest})`,
+      );
     });
-    assert.ok(largest > 0.1, "the energy moves with the codes");
-    assert.ok(worst <= 1e-6 * largest, `the gradient differs from central differences by ${worst} (of ${largest})`);
-    assert.ok(decoder.h !== undefined);
+  }
+
+  test("node has WebAssembly SIMD, so the tests here run the kernels (and the plain loops where asked)", () => {
+    assert.notEqual(simdKernels(65536), null);
   });
 
   for (const [name, model] of Object.entries(FIXTURE.models)) {
@@ -146,6 +160,17 @@ describe("geodesicPath matches numpy's geodesic_path on pairs of test codes", ()
       });
     }
   }
+});
+
+test("the plain JS loops find the same path as the SIMD kernels (z2-beta1, the first pair)", () => {
+  const model = FIXTURE.models["z2-beta1"];
+  const decoder = shippedDecoder(model.file);
+  const [pair] = model.pairs;
+  const plain = geodesicPath(decoder, pair.a, pair.b, model.frames, { simd: false });
+  assert.ok(Math.abs(plain.report.energy / pair.energy - 1) <= AGREEMENT, `energy ${plain.report.energy}`);
+  const simd = geodesicPath(decoder, pair.a, pair.b, model.frames);
+  assert.ok(Math.abs(plain.report.energy / simd.report.energy - 1) <= 1e-3);
+  assert.ok(Math.abs(plain.report.linearEnergy / simd.report.linearEnergy - 1) <= 1e-6);
 });
 
 describe("geodesicPath's options and report", () => {

@@ -10,7 +10,8 @@
 // curve is decoded hidden unit by hidden unit (one row of w4t for all K points), and a hidden unit that the
 // ReLU turns off skips its row both ways.
 
-import { decode, PIXELS } from "./decoder.js";
+import { PIXELS } from "./decoder.js";
+import { simdKernels } from "./simd.js";
 
 /**
  * @typedef {object} GeodesicReport  vae/geodesic.py GeodesicReport
@@ -29,6 +30,7 @@ import { decode, PIXELS } from "./decoder.js";
  * @property {number} [lr]           Adam's learning rate (0.05)
  * @property {number} [tolerance]    a step counts as progress when the loss drops by this fraction (1e-4)
  * @property {(fraction: number) => void} [progress]  called every 10 steps with step / maxSteps
+ * @property {boolean} [simd]  the products in WebAssembly SIMD where the browser has it (true); false: plain JS
  */
 
 /**
@@ -45,6 +47,7 @@ const PATIENCE = 15; // steps without progress before the optimiser stops
 const SUBSTEPS = 8; // per segment, where the resampling measures decoded arc length
 
 /**
+ * The plain JS loops' buffers, float64.
  * @typedef {object} Scratch
  * @property {number} points
  * @property {Float64Array} pre    (K, hidden) pre-activations of the hidden layer
@@ -52,8 +55,24 @@ const SUBSTEPS = 8; // per segment, where the resampling measures decoded arc le
  * @property {Float64Array} hidden (K, hidden) the gradient with respect to the pre-activations
  */
 
+/**
+ * The SIMD kernels' memory (viewer/core/simd.js), float32: W4 (hidden rows of 784) at 0, then b4, the
+ * pixels (K, 784), and per point the byte addresses of the rows its active hidden units select, their values,
+ * and the gradient with respect to them. Addresses in bytes; `count` holds each point's active units.
+ * @typedef {object} SimdScratch
+ * @property {number} points
+ * @property {import("./simd.js").Kernels} kernels
+ * @property {Float32Array} f32  the memory as float32
+ * @property {Int32Array} i32    the memory as int32
+ * @property {Int32Array} count  (K)
+ * @property {number} bias @property {number} pixels @property {number} rows @property {number} values
+ * @property {number} gradient
+ */
+
 /** @type {WeakMap<import("./decoder.js").Decoder, Scratch>} */
 const scratches = new WeakMap();
+/** @type {WeakMap<import("./decoder.js").Decoder, SimdScratch | null>} */
+const simdScratches = new WeakMap();
 
 /** @param {import("./decoder.js").Decoder} decoder @param {number} points @returns {Scratch} */
 function scratch(decoder, points) {
@@ -72,11 +91,50 @@ function scratch(decoder, points) {
 }
 
 /**
- * Decodes K codes (flat, K * latent) into scratch.pre and scratch.x (the pixel means).
+ * The SIMD kernels' scratch for up to `points` codes, W4 copied in once; null without WebAssembly SIMD.
+ * @param {import("./decoder.js").Decoder} decoder @param {number} points @returns {SimdScratch | null}
+ */
+function simdScratch(decoder, points) {
+  let found = simdScratches.get(decoder);
+  if (found === null || (found && found.points >= points)) return found;
+  const { hidden } = decoder;
+  const rowBytes = 4 * PIXELS;
+  const bias = hidden * rowBytes;
+  const pixels = bias + rowBytes;
+  const rows = pixels + points * rowBytes;
+  const values = rows + 4 * points * hidden;
+  const gradient = values + 4 * points * hidden;
+  const kernels = simdKernels(gradient + 4 * points * hidden);
+  if (kernels === null) {
+    simdScratches.set(decoder, null);
+    return null;
+  }
+  const f32 = new Float32Array(kernels.memory.buffer);
+  f32.set(decoder.w4t, 0);
+  f32.set(decoder.b4, bias / 4);
+  const i32 = new Int32Array(kernels.memory.buffer);
+  found = { points, kernels, f32, i32, count: new Int32Array(points), bias, pixels, rows, values, gradient };
+  simdScratches.set(decoder, found);
+  return found;
+}
+
+/**
+ * Decodes K codes (flat, K * latent): the pixel means (K * 784), and the scratch that holds them.
+ * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} curve @param {number} points
+ * @param {boolean} simd @returns {{x: Float64Array | Float32Array, work: Scratch | SimdScratch}}
+ */
+function decodeCurve(decoder, curve, points, simd) {
+  const fast = simd ? simdScratch(decoder, points) : null;
+  if (fast) return { x: decodeSimd(decoder, curve, points, fast), work: fast };
+  const work = scratch(decoder, points);
+  return { x: decodeJs(decoder, curve, points, work), work };
+}
+
+/**
  * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} curve @param {number} points
  * @param {Scratch} work
  */
-function decodeCurve(decoder, curve, points, work) {
+function decodeJs(decoder, curve, points, work) {
   const { latent, hidden, w3, b3, w4t, b4 } = decoder;
   const { pre, x } = work;
   for (let k = 0; k < points; k++) {
@@ -98,7 +156,42 @@ function decodeCurve(decoder, curve, points, work) {
       for (let p = 0; p < PIXELS; p++) x[out + p] += w4t[row + p] * value;
     }
   }
-  for (let q = 0; q < points * PIXELS; q++) {
+  sigmoid(x, points * PIXELS);
+  return x;
+}
+
+/**
+ * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} curve @param {number} points
+ * @param {SimdScratch} work
+ */
+function decodeSimd(decoder, curve, points, work) {
+  const { latent, hidden, w3, b3 } = decoder;
+  const { f32, i32, count, kernels } = work;
+  for (let k = 0; k < points; k++) {
+    const z = k * latent;
+    const list = work.rows / 4 + k * hidden;
+    const values = work.values / 4 + k * hidden;
+    let active = 0;
+    for (let j = 0; j < hidden; j++) {
+      let sum = b3[j];
+      const row = j * latent;
+      for (let i = 0; i < latent; i++) sum += w3[row + i] * curve[z + i];
+      if (sum <= 0) continue; // ReLU: the unit is off for this point
+      i32[list + active] = j * 4 * PIXELS;
+      f32[values + active++] = sum;
+    }
+    count[k] = active;
+    const at = 4 * k * hidden;
+    kernels.forward(work.pixels + 4 * k * PIXELS, work.bias, work.rows + at, work.values + at, 4 * active);
+  }
+  const x = f32.subarray(work.pixels / 4, work.pixels / 4 + points * PIXELS);
+  sigmoid(x, points * PIXELS);
+  return x;
+}
+
+/** In place, without overflow. @param {Float64Array | Float32Array} x @param {number} size */
+function sigmoid(x, size) {
+  for (let q = 0; q < size; q++) {
     const logit = x[q];
     x[q] = logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
   }
@@ -107,13 +200,11 @@ function decodeCurve(decoder, curve, points, work) {
 /**
  * E and dE/dz for a flat curve (K * latent), into `gradient` (flat, K * latent); rows first..last-1 only.
  * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} curve @param {number} points
- * @param {Float64Array} gradient @param {number} first @param {number} last
+ * @param {Float64Array} gradient @param {number} first @param {number} last @param {boolean} simd
  */
-function energyAndGradientFlat(decoder, curve, points, gradient, first, last) {
+function energyAndGradientFlat(decoder, curve, points, gradient, first, last, simd) {
   const { latent, hidden, w3, w4t } = decoder;
-  const work = scratch(decoder, points);
-  decodeCurve(decoder, curve, points, work);
-  const { pre, x } = work;
+  const { x, work } = decodeCurve(decoder, curve, points, simd);
   let energy = 0;
   for (let q = 0; q < (points - 1) * PIXELS; q++) {
     const step = x[q + PIXELS] - x[q];
@@ -134,7 +225,22 @@ function energyAndGradientFlat(decoder, curve, points, gradient, first, last) {
       x[at + p] = grad * value * (1 - value);
     }
   }
-  const gradHidden = work.hidden;
+  for (let q = first * latent; q < last * latent; q++) gradient[q] = 0;
+  if ("kernels" in work) {
+    const { f32, i32, count } = work;
+    for (let k = first; k < last; k++) {
+      const at = 4 * k * hidden;
+      work.kernels.backward(work.pixels + 4 * k * PIXELS, work.rows + at, 4 * count[k], work.gradient + at);
+      const z = k * latent;
+      for (let m = 0; m < count[k]; m++) {
+        const value = f32[(work.gradient + at) / 4 + m];
+        const row = (i32[(work.rows + at) / 4 + m] / (4 * PIXELS)) * latent;
+        for (let i = 0; i < latent; i++) gradient[z + i] += value * w3[row + i];
+      }
+    }
+    return energy;
+  }
+  const { pre, hidden: gradHidden } = work;
   for (let j = 0; j < hidden; j++) {
     const row = j * PIXELS;
     for (let k = first; k < last; k++) {
@@ -150,7 +256,6 @@ function energyAndGradientFlat(decoder, curve, points, gradient, first, last) {
   }
   for (let k = first; k < last; k++) {
     const z = k * latent;
-    for (let i = 0; i < latent; i++) gradient[z + i] = 0;
     for (let j = 0; j < hidden; j++) {
       const value = gradHidden[k * hidden + j];
       if (value === 0) continue;
@@ -173,17 +278,16 @@ function flatten(codes, latent) {
 
 /**
  * The discrete energy sum_i ||decode(z_{i+1}) - decode(z_i)||^2 and length sum_i ||...|| of a latent curve.
- * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>[]} codes
+ * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>[]} codes @param {{simd?: boolean}} [options]
  * @returns {{energy: number, length: number}}
  */
-export function curveEnergyAndLength(decoder, codes) {
+export function curveEnergyAndLength(decoder, codes, options = {}) {
   const points = codes.length;
-  const work = scratch(decoder, points);
-  decodeCurve(decoder, flatten(codes, decoder.latent), points, work);
-  return stepSums(work.x, points);
+  const { x } = decodeCurve(decoder, flatten(codes, decoder.latent), points, options.simd ?? true);
+  return stepSums(x, points);
 }
 
-/** @param {Float64Array} x @param {number} points */
+/** @param {Float64Array | Float32Array} x @param {number} points */
 function stepSums(x, points) {
   let energy = 0;
   let length = 0;
@@ -199,14 +303,14 @@ function stepSums(x, points) {
 /**
  * E = sum_i ||decode(z_{i+1}) - decode(z_i)||^2 and dE/dz, one row per code, by hand through
  * z -> h = W3 z + b3 -> relu -> l = W4 h + b4 -> x = sigmoid(l).
- * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>[]} curve
+ * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>[]} curve @param {{simd?: boolean}} [options]
  * @returns {{energy: number, gradient: Float64Array[]}}
  */
-export function energyAndGradient(decoder, curve) {
+export function energyAndGradient(decoder, curve, options = {}) {
   const points = curve.length;
   const latent = decoder.latent;
   const flat = new Float64Array(points * latent);
-  const energy = energyAndGradientFlat(decoder, flatten(curve, latent), points, flat, 0, points);
+  const energy = energyAndGradientFlat(decoder, flatten(curve, latent), points, flat, 0, points, options.simd ?? true);
   return { energy, gradient: Array.from({ length: points }, (_, k) => flat.slice(k * latent, (k + 1) * latent)) };
 }
 
@@ -227,7 +331,7 @@ function linspace(/** @type {number} */ start, /** @type {number} */ stop, /** @
  * @returns {Generator<number, {codes: Float32Array[], report: GeodesicReport}>}
  */
 function* optimise(decoder, a, b, frames, options) {
-  const { points, priorWeight, maxSteps, lr, tolerance } = { ...DEFAULTS, ...options };
+  const { points, priorWeight, maxSteps, lr, tolerance, simd } = { ...DEFAULTS, simd: true, ...options };
   const latent = decoder.latent;
   if (a.length !== latent || b.length !== latent) throw new Error(`the ends must hold ${latent} numbers`);
   if (!(points >= 2) || !(frames >= 2)) throw new Error("a geodesic needs at least 2 points and 2 frames");
@@ -248,7 +352,7 @@ function* optimise(decoder, a, b, frames, options) {
   let stale = 0;
   let step = 0;
   for (step = 1; step <= maxSteps; step++) {
-    const energy = energyAndGradientFlat(decoder, curve, points, gradient, 1, points - 1);
+    const energy = energyAndGradientFlat(decoder, curve, points, gradient, 1, points - 1, simd);
     let prior = 0;
     for (let q = latent; q < latent + inner; q++) prior += curve[q] * curve[q];
     const loss = energy + priorWeight * 0.5 * prior;
@@ -274,9 +378,9 @@ function* optimise(decoder, a, b, frames, options) {
 
   const rows = (/** @type {Float32Array} */ flat) =>
     Array.from({ length: points }, (_, k) => flat.subarray(k * latent, (k + 1) * latent));
-  const { energy, length } = curveEnergyAndLength(decoder, rows(curve));
-  const linear = curveEnergyAndLength(decoder, rows(line));
-  const codes = resampleEqualSteps(decoder, curve, points, frames);
+  const { energy, length } = curveEnergyAndLength(decoder, rows(curve), { simd });
+  const linear = curveEnergyAndLength(decoder, rows(line), { simd });
+  const codes = resampleEqualSteps(decoder, curve, points, frames, simd);
   codes[0] = Float32Array.from(a);
   codes[frames - 1] = Float32Array.from(b);
   return {
@@ -288,9 +392,9 @@ function* optimise(decoder, a, b, frames, options) {
 /**
  * Frames along a piecewise-linear latent curve (flat, K * latent) at equal decoded arc length.
  * @param {import("./decoder.js").Decoder} decoder @param {Float32Array} curve @param {number} points
- * @param {number} frames @returns {Float32Array[]}
+ * @param {number} frames @param {boolean} simd @returns {Float32Array[]}
  */
-function resampleEqualSteps(decoder, curve, points, frames) {
+function resampleEqualSteps(decoder, curve, points, frames, simd) {
   const latent = decoder.latent;
   const f = Math.fround;
   const count = SUBSTEPS * (points - 1) + 1;
@@ -305,16 +409,12 @@ function resampleEqualSteps(decoder, curve, points, frames) {
     }
   }
   dense.set(curve.subarray((points - 1) * latent), (count - 1) * latent);
+  const { x: images } = decodeCurve(decoder, dense, count, simd);
   const arc = new Float64Array(count);
-  let previous = new Float64Array(PIXELS);
-  let image = new Float64Array(PIXELS);
-  decode(decoder, dense.subarray(0, latent), previous);
   for (let d = 1; d < count; d++) {
-    decode(decoder, dense.subarray(d * latent, (d + 1) * latent), image);
     let sum = 0;
-    for (let p = 0; p < PIXELS; p++) sum += (image[p] - previous[p]) ** 2;
+    for (let q = d * PIXELS; q < (d + 1) * PIXELS; q++) sum += (images[q] - images[q - PIXELS]) ** 2;
     arc[d] = arc[d - 1] + Math.sqrt(sum);
-    [previous, image] = [image, previous];
   }
   const targets = linspace(0, arc[count - 1], frames);
   const codes = [];
