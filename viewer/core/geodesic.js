@@ -53,6 +53,7 @@ const SUBSTEPS = 8; // per segment, where the resampling measures decoded arc le
  * @property {Float64Array} pre    (K, hidden) pre-activations of the hidden layer
  * @property {Float64Array} x      (K, 784) pixel means, then the gradient with respect to the logits
  * @property {Float64Array} hidden (K, hidden) the gradient with respect to the pre-activations
+ * @property {Float64Array} next   (784) one point's pixels
  */
 
 /**
@@ -65,6 +66,10 @@ const SUBSTEPS = 8; // per segment, where the resampling measures decoded arc le
  * @property {Float32Array} f32  the memory as float32
  * @property {Int32Array} i32    the memory as int32
  * @property {Int32Array} count  (K)
+ * @property {Int32Array} units  (K, hidden) each active unit's row of W3, j * latent, in the order of `rows`
+ * @property {Float32Array} w3t  W3 transposed (latent, hidden)
+ * @property {Float64Array} pre  (hidden) one point's pre-activations
+ * @property {Float64Array} next (784) one point's pixels
  * @property {number} bias @property {number} pixels @property {number} rows @property {number} values
  * @property {number} gradient
  */
@@ -84,6 +89,7 @@ function scratch(decoder, points) {
       pre: new Float64Array(size),
       x: new Float64Array(PIXELS * points),
       hidden: new Float64Array(size),
+      next: new Float64Array(PIXELS),
     };
     scratches.set(decoder, found);
   }
@@ -113,7 +119,12 @@ function simdScratch(decoder, points) {
   f32.set(decoder.w4t, 0);
   f32.set(decoder.b4, bias / 4);
   const i32 = new Int32Array(kernels.memory.buffer);
-  found = { points, kernels, f32, i32, count: new Int32Array(points), bias, pixels, rows, values, gradient };
+  const { latent, w3 } = decoder;
+  const w3t = new Float32Array(latent * hidden);
+  for (let j = 0; j < hidden; j++) for (let i = 0; i < latent; i++) w3t[i * hidden + j] = w3[j * latent + i];
+  const [count, units] = [new Int32Array(points), new Int32Array(points * hidden)];
+  const [pre, next] = [new Float64Array(hidden), new Float64Array(PIXELS)];
+  found = { points, kernels, f32, i32, count, units, w3t, pre, next, bias, pixels, rows, values, gradient };
   simdScratches.set(decoder, found);
   return found;
 }
@@ -165,26 +176,31 @@ function decodeJs(decoder, curve, points, work) {
  * @param {SimdScratch} work
  */
 function decodeSimd(decoder, curve, points, work) {
-  const { latent, hidden, w3, b3 } = decoder;
-  const { f32, i32, count, kernels } = work;
+  const { latent, hidden, b3 } = decoder;
+  const { f32, i32, count, units, w3t, pre, kernels } = work;
+  const rows = work.rows >> 2;
+  const values = work.values >> 2;
   for (let k = 0; k < points; k++) {
     const z = k * latent;
-    const list = work.rows / 4 + k * hidden;
-    const values = work.values / 4 + k * hidden;
+    pre.set(b3);
+    for (let i = 0; i < latent; i++) {
+      const value = curve[z + i];
+      const row = i * hidden;
+      for (let j = 0; j < hidden; j++) pre[j] += w3t[row + j] * value;
+    }
+    const list = k * hidden;
     let active = 0;
     for (let j = 0; j < hidden; j++) {
-      let sum = b3[j];
-      const row = j * latent;
-      for (let i = 0; i < latent; i++) sum += w3[row + i] * curve[z + i];
-      if (sum <= 0) continue; // ReLU: the unit is off for this point
-      i32[list + active] = j * 4 * PIXELS;
-      f32[values + active++] = sum;
+      if (pre[j] <= 0) continue; // ReLU: the unit is off for this point
+      i32[rows + list + active] = j * 4 * PIXELS;
+      f32[values + list + active] = pre[j];
+      units[list + active++] = j * latent;
     }
     count[k] = active;
-    const at = 4 * k * hidden;
+    const at = 4 * list;
     kernels.forward(work.pixels + 4 * k * PIXELS, work.bias, work.rows + at, work.values + at, 4 * active);
   }
-  const x = f32.subarray(work.pixels / 4, work.pixels / 4 + points * PIXELS);
+  const x = f32.subarray(work.pixels >> 2, (work.pixels >> 2) + points * PIXELS);
   sigmoid(x, points * PIXELS);
   return x;
 }
@@ -205,36 +221,37 @@ function sigmoid(x, size) {
 function energyAndGradientFlat(decoder, curve, points, gradient, first, last, simd) {
   const { latent, hidden, w3, w4t } = decoder;
   const { x, work } = decodeCurve(decoder, curve, points, simd);
+  // E, and dE/dx_k = 2 (x_k - x_{k-1}) - 2 (x_{k+1} - x_k) through the sigmoid: times x (1 - x). In place, from
+  // the last point back, so that each point still reads its neighbours' pixels (x_{k+1}, already a gradient,
+  // from `next`, a copy of its pixels).
   let energy = 0;
-  for (let q = 0; q < (points - 1) * PIXELS; q++) {
-    const step = x[q + PIXELS] - x[q];
-    energy += step * step;
-  }
-  // dE/dx_k = 2 (x_k - x_{k-1}) - 2 (x_{k+1} - x_k), then through the sigmoid: times x (1 - x). In place, from
-  // the last point back, so that each point still reads its neighbours' pixels (k + 1 is already a gradient:
-  // it is read before it is overwritten, from a copy of one row).
-  const next = new Float64Array(PIXELS);
+  const next = work.next;
   for (let k = points - 1; k >= 0; k--) {
     const at = k * PIXELS;
     for (let p = 0; p < PIXELS; p++) {
       const value = x[at + p];
       let grad = 0;
       if (k > 0) grad += 2 * (value - x[at - PIXELS + p]);
-      if (k < points - 1) grad -= 2 * (next[p] - value);
+      if (k < points - 1) {
+        const step = next[p] - value;
+        energy += step * step;
+        grad -= 2 * step;
+      }
       next[p] = value;
       x[at + p] = grad * value * (1 - value);
     }
   }
   for (let q = first * latent; q < last * latent; q++) gradient[q] = 0;
   if ("kernels" in work) {
-    const { f32, i32, count } = work;
+    const { f32, count, units } = work;
+    const values = work.gradient >> 2;
     for (let k = first; k < last; k++) {
-      const at = 4 * k * hidden;
-      work.kernels.backward(work.pixels + 4 * k * PIXELS, work.rows + at, 4 * count[k], work.gradient + at);
+      const list = k * hidden;
+      work.kernels.backward(work.pixels + 4 * k * PIXELS, work.rows + 4 * list, 4 * count[k], work.gradient + 4 * list);
       const z = k * latent;
       for (let m = 0; m < count[k]; m++) {
-        const value = f32[(work.gradient + at) / 4 + m];
-        const row = (i32[(work.rows + at) / 4 + m] / (4 * PIXELS)) * latent;
+        const value = f32[values + list + m];
+        const row = units[list + m];
         for (let i = 0; i < latent; i++) gradient[z + i] += value * w3[row + i];
       }
     }

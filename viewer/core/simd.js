@@ -11,6 +11,7 @@
 // row of W (784 float32, 16-byte aligned); count is in bytes (4 per row).
 
 const ROW_BYTES = 784 * 4;
+const FORWARD_LANES = 4; // v128 accumulators per block of the forward product: 28 pixels, 784 = 28 * 28
 const I32 = 0x7f;
 const V128 = 0x7b;
 const OP = {
@@ -70,7 +71,7 @@ const vload = (/** @type {number} */ offset) => [...SIMD.load, 4, ...leb(offset)
 /** out, bias, rows, values, count | p, m, w | v, a0..a3 */
 function forwardBody() {
   const [out, bias, rows, values, count, p, m, w, v] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const acc = [9, 10, 11, 12];
+  const acc = Array.from({ length: FORWARD_LANES }, (_, lane) => 9 + lane);
   return [
     ...i32(0),
     ...set(p),
@@ -124,7 +125,7 @@ function forwardBody() {
     OP.end,
     ...acc.flatMap((a, lane) => [...get(out), ...get(p), OP.i32Add, ...get(a), ...SIMD.store, 4, ...leb(16 * lane)]),
     ...get(p),
-    ...i32(64),
+    ...i32(16 * FORWARD_LANES),
     OP.i32Add,
     OP.tee,
     p,
@@ -249,7 +250,7 @@ export function moduleBytes() {
       ...code(
         [
           [3, I32],
-          [5, V128],
+          [1 + FORWARD_LANES, V128],
         ],
         forward,
       ),
