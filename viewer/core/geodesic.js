@@ -57,21 +57,20 @@ const SUBSTEPS = 8; // per segment, where the resampling measures decoded arc le
  */
 
 /**
- * The SIMD kernels' memory (viewer/core/simd.js), float32: W4 (hidden rows of 784) at 0, then b4, the
- * pixels (K, 784), and per point the byte addresses of the rows its active hidden units select, their values,
- * and the gradient with respect to them. Addresses in bytes; `count` holds each point's active units.
+ * The SIMD kernels' memory (viewer/core/simd.js), float32, at byte addresses: the decoder (W4's rows, b4, W3
+ * transposed and b3, W3's rows, each row padded to whole 16-float blocks), then per point: its code, the hidden
+ * pre-activations, the pixels, and for its active hidden units the addresses of their rows of W4 and W3, their
+ * values and the gradient with respect to them, and the gradient with respect to the code. `count`: each point's
+ * active units; hiddenStride, latentStride: the padded rows' lengths in floats.
  * @typedef {object} SimdScratch
  * @property {number} points
  * @property {import("./simd.js").Kernels} kernels
  * @property {Float32Array} f32  the memory as float32
  * @property {Int32Array} i32    the memory as int32
  * @property {Int32Array} count  (K)
- * @property {Int32Array} units  (K, hidden) each active unit's row of W3, j * latent, in the order of `rows`
- * @property {Float32Array} w3t  W3 transposed (latent, hidden)
- * @property {Float64Array} pre  (hidden) one point's pre-activations
  * @property {Float64Array} next (784) one point's pixels
- * @property {number} bias @property {number} pixels @property {number} rows @property {number} values
- * @property {number} gradient
+ * @property {Record<string, number>} at  where each part starts
+ * @property {number} hiddenStride @property {number} latentStride
  */
 
 /** @type {WeakMap<import("./decoder.js").Decoder, Scratch>} */
@@ -101,32 +100,55 @@ function scratch(decoder, points) {
  * @param {import("./decoder.js").Decoder} decoder @param {number} points @returns {SimdScratch | null}
  */
 function simdScratch(decoder, points) {
-  let found = simdScratches.get(decoder);
+  const found = simdScratches.get(decoder);
   if (found === null || (found && found.points >= points)) return found;
-  const { hidden } = decoder;
-  const rowBytes = 4 * PIXELS;
-  const bias = hidden * rowBytes;
-  const pixels = bias + rowBytes;
-  const rows = pixels + points * rowBytes;
-  const values = rows + 4 * points * hidden;
-  const gradient = values + 4 * points * hidden;
-  const kernels = simdKernels(gradient + 4 * points * hidden);
+  const { hidden, latent } = decoder;
+  const hiddenStride = 16 * Math.ceil(hidden / 16);
+  const latentStride = 16 * Math.ceil(latent / 16);
+  /** @type {Record<string, number>} */
+  const at = {};
+  let end = 0;
+  for (const [part, floats] of /** @type {[string, number][]} */ ([
+    ["w4", hidden * PIXELS],
+    ["b4", PIXELS],
+    ["w3t", latent * hiddenStride],
+    ["b3", hiddenStride],
+    ["w3", hidden * latentStride],
+    ["zero", latentStride],
+    ["latentRows", latent],
+    ["codes", points * latent],
+    ["pre", points * hiddenStride],
+    ["pixels", points * PIXELS],
+    ["rows", points * hidden],
+    ["values", points * hidden],
+    ["units", points * hidden],
+    ["gradHidden", points * hidden],
+    ["gradCode", points * latentStride],
+  ])) {
+    at[part] = end;
+    end += 16 * Math.ceil(floats / 4); // bytes, each part 16-byte aligned
+  }
+  const kernels = simdKernels(end);
   if (kernels === null) {
     simdScratches.set(decoder, null);
     return null;
   }
   const f32 = new Float32Array(kernels.memory.buffer);
-  f32.set(decoder.w4t, 0);
-  f32.set(decoder.b4, bias / 4);
   const i32 = new Int32Array(kernels.memory.buffer);
-  const { latent, w3 } = decoder;
-  const w3t = new Float32Array(latent * hidden);
-  for (let j = 0; j < hidden; j++) for (let i = 0; i < latent; i++) w3t[i * hidden + j] = w3[j * latent + i];
-  const [count, units] = [new Int32Array(points), new Int32Array(points * hidden)];
-  const [pre, next] = [new Float64Array(hidden), new Float64Array(PIXELS)];
-  found = { points, kernels, f32, i32, count, units, w3t, pre, next, bias, pixels, rows, values, gradient };
-  simdScratches.set(decoder, found);
-  return found;
+  f32.set(decoder.w4t, at.w4 >> 2);
+  f32.set(decoder.b4, at.b4 >> 2);
+  f32.set(decoder.b3, at.b3 >> 2);
+  for (let i = 0; i < latent; i++) {
+    i32[(at.latentRows >> 2) + i] = at.w3t + 4 * i * hiddenStride;
+    for (let j = 0; j < hidden; j++) {
+      f32[(at.w3t >> 2) + i * hiddenStride + j] = decoder.w3[j * latent + i];
+      f32[(at.w3 >> 2) + j * latentStride + i] = decoder.w3[j * latent + i];
+    }
+  }
+  const made = { points, kernels, f32, i32, count: new Int32Array(points), next: new Float64Array(PIXELS), at };
+  Object.assign(made, { hiddenStride, latentStride });
+  simdScratches.set(decoder, /** @type {SimdScratch} */ (made));
+  return /** @type {SimdScratch} */ (made);
 }
 
 /**
@@ -176,31 +198,35 @@ function decodeJs(decoder, curve, points, work) {
  * @param {SimdScratch} work
  */
 function decodeSimd(decoder, curve, points, work) {
-  const { latent, hidden, b3 } = decoder;
-  const { f32, i32, count, units, w3t, pre, kernels } = work;
-  const rows = work.rows >> 2;
-  const values = work.values >> 2;
+  const { latent, hidden } = decoder;
+  const { f32, i32, count, kernels, at, hiddenStride } = work;
+  for (let q = 0; q < points * latent; q++) f32[(at.codes >> 2) + q] = curve[q];
   for (let k = 0; k < points; k++) {
-    const z = k * latent;
-    pre.set(b3);
-    for (let i = 0; i < latent; i++) {
-      const value = curve[z + i];
-      const row = i * hidden;
-      for (let j = 0; j < hidden; j++) pre[j] += w3t[row + j] * value;
-    }
+    const pre = at.pre + 4 * k * hiddenStride;
+    kernels.combine(pre, at.b3, at.latentRows, at.codes + 4 * k * latent, 4 * latent, 4 * hiddenStride);
     const list = k * hidden;
+    const rows = (at.rows >> 2) + list;
+    const values = (at.values >> 2) + list;
+    const units = (at.units >> 2) + list;
     let active = 0;
     for (let j = 0; j < hidden; j++) {
-      if (pre[j] <= 0) continue; // ReLU: the unit is off for this point
-      i32[rows + list + active] = j * 4 * PIXELS;
-      f32[values + list + active] = pre[j];
-      units[list + active++] = j * latent;
+      const value = f32[(pre >> 2) + j];
+      if (value <= 0) continue; // ReLU: the unit is off for this point
+      i32[rows + active] = at.w4 + 4 * j * PIXELS;
+      i32[units + active] = at.w3 + 4 * j * work.latentStride;
+      f32[values + active++] = value;
     }
     count[k] = active;
-    const at = 4 * list;
-    kernels.forward(work.pixels + 4 * k * PIXELS, work.bias, work.rows + at, work.values + at, 4 * active);
+    kernels.combine(
+      at.pixels + 4 * k * PIXELS,
+      at.b4,
+      at.rows + 4 * list,
+      at.values + 4 * list,
+      4 * active,
+      4 * PIXELS,
+    );
   }
-  const x = f32.subarray(work.pixels >> 2, (work.pixels >> 2) + points * PIXELS);
+  const x = f32.subarray(at.pixels >> 2, (at.pixels >> 2) + points * PIXELS);
   sigmoid(x, points * PIXELS);
   return x;
 }
@@ -243,17 +269,13 @@ function energyAndGradientFlat(decoder, curve, points, gradient, first, last, si
   }
   for (let q = first * latent; q < last * latent; q++) gradient[q] = 0;
   if ("kernels" in work) {
-    const { f32, count, units } = work;
-    const values = work.gradient >> 2;
+    const { f32, count, kernels, at, latentStride } = work;
     for (let k = first; k < last; k++) {
-      const list = k * hidden;
-      work.kernels.backward(work.pixels + 4 * k * PIXELS, work.rows + 4 * list, 4 * count[k], work.gradient + 4 * list);
-      const z = k * latent;
-      for (let m = 0; m < count[k]; m++) {
-        const value = f32[values + list + m];
-        const row = units[list + m];
-        for (let i = 0; i < latent; i++) gradient[z + i] += value * w3[row + i];
-      }
+      const list = 4 * k * hidden;
+      const out = at.gradCode + 4 * k * latentStride;
+      kernels.backward(at.pixels + 4 * k * PIXELS, at.rows + list, 4 * count[k], at.gradHidden + list);
+      kernels.combine(out, at.zero, at.units + list, at.gradHidden + list, 4 * count[k], 4 * latentStride);
+      for (let i = 0; i < latent; i++) gradient[k * latent + i] = f32[(out >> 2) + i];
     }
     return energy;
   }

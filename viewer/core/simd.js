@@ -1,17 +1,18 @@
-// The geodesic's two heavy products as WebAssembly SIMD (f32x4), for viewer/core/geodesic.js: the decoder's
-// output layer over the hidden units a code switches on, and its transpose for the gradient. The module is
-// written here, byte by byte, from the WebAssembly binary format (no toolchain, no binary file): 450 bytes,
-// compiled synchronously. Where a browser lacks WebAssembly SIMD (`simdKernels()` returns null), the
+// The geodesic's heavy products as WebAssembly SIMD (f32x4), for viewer/core/geodesic.js: the decoder's layers
+// over the hidden units a code switches on, and the transpose of its output layer for the gradient. The module
+// is written here, byte by byte, from the WebAssembly binary format (no toolchain, no binary file: about 500
+// bytes, compiled synchronously). Where a browser lacks WebAssembly SIMD (`simdKernels()` returns null), the
 // geodesic runs its plain JS loops instead. float32 throughout, like numpy's products; the sums' order differs.
 //
-//   forward(out, bias, rows, values, count)  out[p] = bias[p] + sum_m values[m] * W[rows[m] + p]   (p < 784)
-//   backward(grad, rows, count, out)         out[m] = sum_p W[rows[m] + p] * grad[p]               (m < count)
+//   combine(out, bias, rows, values, count, length)  out[p] = bias[p] + sum_m values[m] * row_m[p]   (p < length)
+//   backward(grad, rows, count, out)                  out[m] = sum_p row_m[p] * grad[p]            (p < 784)
 //
-// All arguments are byte addresses in the module's one memory (imported); rows[m] is the byte address of a
-// row of W (784 float32, 16-byte aligned); count is in bytes (4 per row).
+// All arguments are byte addresses in the module's one memory (imported), or sizes in bytes: rows[m] is the
+// address of a row (16-byte aligned), count is 4 per row, and combine's length a multiple of 64 bytes (backward's
+// rows are 784 float32, the decoder's output layer).
 
 const ROW_BYTES = 784 * 4;
-const FORWARD_LANES = 4; // v128 accumulators per block of the forward product: 28 pixels, 784 = 28 * 28
+const LANES = 4; // v128 accumulators in combine: blocks of 16 float32, 64 bytes
 const I32 = 0x7f;
 const V128 = 0x7b;
 const OP = {
@@ -68,10 +69,10 @@ const set = (/** @type {number} */ local) => [OP.set, local];
 const i32 = (/** @type {number} */ value) => [OP.i32Const, ...sleb(value)];
 const vload = (/** @type {number} */ offset) => [...SIMD.load, 4, ...leb(offset)]; // align 16 bytes
 
-/** out, bias, rows, values, count | p, m, w | v, a0..a3 */
-function forwardBody() {
-  const [out, bias, rows, values, count, p, m, w, v] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const acc = Array.from({ length: FORWARD_LANES }, (_, lane) => 9 + lane);
+/** out, bias, rows, values, count, length | p, m, w | v, a0..a3 */
+function combineBody() {
+  const [out, bias, rows, values, count, length, p, m, w, v] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const acc = Array.from({ length: LANES }, (_, lane) => 10 + lane);
   return [
     ...i32(0),
     ...set(p),
@@ -125,11 +126,11 @@ function forwardBody() {
     OP.end,
     ...acc.flatMap((a, lane) => [...get(out), ...get(p), OP.i32Add, ...get(a), ...SIMD.store, 4, ...leb(16 * lane)]),
     ...get(p),
-    ...i32(16 * FORWARD_LANES),
+    ...i32(16 * LANES),
     OP.i32Add,
     OP.tee,
     p,
-    ...i32(ROW_BYTES),
+    ...get(length),
     OP.i32LtU,
     OP.brIf,
     0,
@@ -238,21 +239,20 @@ const code = (/** @type {number[][]} */ locals, /** @type {number[]} */ body) =>
 
 /** The module's bytes. */
 export function moduleBytes() {
-  const forward = forwardBody();
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [2, ...[0x60, 5, I32, I32, I32, I32, I32, 0], ...[0x60, 4, I32, I32, I32, I32, 0]]),
+    ...section(1, [2, ...[0x60, 6, I32, I32, I32, I32, I32, I32, 0], ...[0x60, 4, I32, I32, I32, I32, 0]]),
     ...section(2, [1, ...text("env"), ...text("memory"), 0x02, 0x00, 1]),
     ...section(3, [2, 0, 1]),
-    ...section(7, [2, ...text("forward"), 0x00, 0, ...text("backward"), 0x00, 1]),
+    ...section(7, [2, ...text("combine"), 0x00, 0, ...text("backward"), 0x00, 1]),
     ...section(10, [
       2,
       ...code(
         [
           [3, I32],
-          [1 + FORWARD_LANES, V128],
+          [1 + LANES, V128],
         ],
-        forward,
+        combineBody(),
       ),
       ...code(
         [
@@ -268,7 +268,7 @@ export function moduleBytes() {
 /**
  * @typedef {object} Kernels
  * @property {WebAssembly.Memory} memory
- * @property {(out: number, bias: number, rows: number, values: number, count: number) => void} forward
+ * @property {(out: number, bias: number, rows: number, values: number, count: number, length: number) => void} combine
  * @property {(grad: number, rows: number, count: number, out: number) => void} backward
  */
 
@@ -289,7 +289,7 @@ export function simdKernels(bytes) {
   const { exports } = new WebAssembly.Instance(compiled, { env: { memory } });
   return {
     memory,
-    forward: /** @type {any} */ (exports.forward),
+    combine: /** @type {any} */ (exports.combine),
     backward: /** @type {any} */ (exports.backward),
   };
 }
