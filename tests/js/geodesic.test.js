@@ -202,6 +202,27 @@ describe("geodesicPath's options and report", () => {
     assert.notDeepEqual(geodesicPath(decoder, a, b, 5, { maxSteps: 30, points: 6, lr: 0.01 }), short);
   });
 
+  test("two optimisations interleaved on one decoder each find their own path (the memory they share)", async () => {
+    // The SIMD path keeps an optimisation's two ends decoded between its steps; another optimisation, or any
+    // other decoding, on the same decoder in between must not leave it reading the other's ends.
+    const c = a.map((v, i) => Math.fround(-v + 0.3 * b[i]));
+    for (const simd of [true, false]) {
+      const first = geodesicPath(decoder, a, b, 8, { simd });
+      const second = geodesicPath(decoder, b, c, 8, { simd });
+      const both = await Promise.all([
+        geodesicPathAsync(decoder, a, b, 8, { simd, sliceMs: 0 }),
+        geodesicPathAsync(decoder, b, c, 8, { simd, sliceMs: 0 }),
+        (async () => {
+          for (let k = 0; k < 20; k++) {
+            curveEnergyAndLength(decoder, [c, a, b], { simd });
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          }
+        })(),
+      ]);
+      assert.deepEqual(both.slice(0, 2), [first, second], simd ? "SIMD" : "plain JS");
+    }
+  });
+
   test("ends of the wrong size and too few frames are refused", () => {
     assert.throws(() => geodesicPath(decoder, [0, 0], b, 5), /must hold 4 numbers/);
     assert.throws(() => geodesicPath(decoder, a, b, 1), /at least 2/);

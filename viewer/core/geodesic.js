@@ -70,6 +70,7 @@ const SUBSTEPS = 8; // per segment, where the resampling measures decoded arc le
  * @property {Int32Array} count  (K)
  * @property {Float64Array} next (784) one point's pixels
  * @property {Record<string, number>} at  where each part starts
+ * @property {object | null} ends  the optimisation whose two ends' pixels the memory still holds (rows 0, K - 1)
  * @property {number} hiddenStride @property {number} latentStride
  */
 
@@ -145,7 +146,16 @@ function simdScratch(decoder, points) {
       f32[(at.w3 >> 2) + j * latentStride + i] = decoder.w3[j * latent + i];
     }
   }
-  const made = { points, kernels, f32, i32, count: new Int32Array(points), next: new Float64Array(PIXELS), at };
+  const made = {
+    points,
+    kernels,
+    f32,
+    i32,
+    count: new Int32Array(points),
+    next: new Float64Array(PIXELS),
+    at,
+    ends: null,
+  };
   Object.assign(made, { hiddenStride, latentStride });
   simdScratches.set(decoder, /** @type {SimdScratch} */ (made));
   return /** @type {SimdScratch} */ (made);
@@ -154,11 +164,12 @@ function simdScratch(decoder, points) {
 /**
  * Decodes K codes (flat, K * latent): the pixel means (K * 784), and the scratch that holds them.
  * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} curve @param {number} points
- * @param {boolean} simd @returns {{x: Float64Array | Float32Array, work: Scratch | SimdScratch}}
+ * @param {boolean} simd @param {object | null} [owner] an optimisation whose ends stay put (see decodeSimd)
+ * @returns {{x: Float64Array | Float32Array, work: Scratch | SimdScratch}}
  */
-function decodeCurve(decoder, curve, points, simd) {
+function decodeCurve(decoder, curve, points, simd, owner = null) {
   const fast = simd ? simdScratch(decoder, points) : null;
-  if (fast) return { x: decodeSimd(decoder, curve, points, fast), work: fast };
+  if (fast) return { x: decodeSimd(decoder, curve, points, fast, owner), work: fast };
   const work = scratch(decoder, points);
   return { x: decodeJs(decoder, curve, points, work), work };
 }
@@ -197,11 +208,15 @@ function decodeJs(decoder, curve, points, work) {
  * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} curve @param {number} points
  * @param {SimdScratch} work
  */
-function decodeSimd(decoder, curve, points, work) {
+function decodeSimd(decoder, curve, points, work, owner) {
   const { latent, hidden } = decoder;
   const { f32, i32, count, kernels, at, hiddenStride } = work;
+  // An optimisation never moves its two ends, and leaves their pixels in place (energyAndGradientFlat): from
+  // its second step on, only the inner points are decoded. Any other decoding takes the memory back.
+  const skip = owner !== null && work.ends === owner ? 1 : 0;
+  work.ends = owner;
   for (let q = 0; q < points * latent; q++) f32[(at.codes >> 2) + q] = curve[q];
-  for (let k = 0; k < points; k++) {
+  for (let k = skip; k < points - skip; k++) {
     const pre = at.pre + 4 * k * hiddenStride;
     kernels.combine(pre, at.b3, at.latentRows, at.codes + 4 * k * latent, 4 * latent, 4 * hiddenStride);
     const list = k * hidden;
@@ -227,7 +242,7 @@ function decodeSimd(decoder, curve, points, work) {
     );
   }
   const x = f32.subarray(at.pixels >> 2, (at.pixels >> 2) + points * PIXELS);
-  sigmoid(x, points * PIXELS);
+  sigmoid(x.subarray(skip * PIXELS, (points - skip) * PIXELS), (points - 2 * skip) * PIXELS);
   return x;
 }
 
@@ -243,13 +258,14 @@ function sigmoid(x, size) {
  * E and dE/dz for a flat curve (K * latent), into `gradient` (flat, K * latent); rows first..last-1 only.
  * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} curve @param {number} points
  * @param {Float64Array} gradient @param {number} first @param {number} last @param {boolean} simd
+ * @param {object | null} [owner] an optimisation that never moves the rows outside first..last-1
  */
-function energyAndGradientFlat(decoder, curve, points, gradient, first, last, simd) {
+function energyAndGradientFlat(decoder, curve, points, gradient, first, last, simd, owner = null) {
   const { latent, hidden, w3, w4t } = decoder;
-  const { x, work } = decodeCurve(decoder, curve, points, simd);
+  const { x, work } = decodeCurve(decoder, curve, points, simd, owner);
   // E, and dE/dx_k = 2 (x_k - x_{k-1}) - 2 (x_{k+1} - x_k) through the sigmoid: times x (1 - x). In place, from
   // the last point back, so that each point still reads its neighbours' pixels (x_{k+1}, already a gradient,
-  // from `next`, a copy of its pixels).
+  // from `next`, a copy of its pixels). Only rows first..last-1 are overwritten: the others keep their pixels.
   let energy = 0;
   const next = work.next;
   for (let k = points - 1; k >= 0; k--) {
@@ -264,7 +280,7 @@ function energyAndGradientFlat(decoder, curve, points, gradient, first, last, si
         grad -= 2 * step;
       }
       next[p] = value;
-      x[at + p] = grad * value * (1 - value);
+      if (k >= first && k < last) x[at + p] = grad * value * (1 - value);
     }
   }
   for (let q = first * latent; q < last * latent; q++) gradient[q] = 0;
@@ -387,11 +403,12 @@ function* optimise(decoder, a, b, frames, options) {
   const second = new Float32Array(inner);
   const gradient = new Float64Array(points * latent);
 
+  const owner = {}; // this optimisation, for the memory that keeps its ends' pixels (decodeSimd)
   let best = Number.POSITIVE_INFINITY;
   let stale = 0;
   let step = 0;
   for (step = 1; step <= maxSteps; step++) {
-    const energy = energyAndGradientFlat(decoder, curve, points, gradient, 1, points - 1, simd);
+    const energy = energyAndGradientFlat(decoder, curve, points, gradient, 1, points - 1, simd, owner);
     let prior = 0;
     for (let q = latent; q < latent + inner; q++) prior += curve[q] * curve[q];
     const loss = energy + priorWeight * 0.5 * prior;
