@@ -379,6 +379,30 @@ function linspace(/** @type {number} */ start, /** @type {number} */ stop, /** @
 }
 
 /**
+ * One step of Adam (torch.optim.Adam: bias-corrected moments) on the inner points (rows 1..K-2 of the flat
+ * `curve`), with the prior's gradient lambda z added to the energy's; float32 where numpy holds float32.
+ * Returns the prior term lambda * sum ||z||^2 / 2 of the points before the step. (A plain function: inside the
+ * generator V8 boxes every float.)
+ * @param {Float32Array} curve @param {Float64Array} gradient @param {Float32Array} moment
+ * @param {Float32Array} second @param {number} latent @param {number} step @param {number} lr
+ * @param {number} priorWeight
+ */
+function adamStep(curve, gradient, moment, second, latent, step, lr, priorWeight) {
+  const stepSize = lr / (1 - BETA1 ** step);
+  const correction = Math.sqrt(1 - BETA2 ** step);
+  let prior = 0;
+  for (let q = 0; q < moment.length; q++) {
+    const z = curve[latent + q];
+    prior += z * z;
+    const grad = Math.fround(Math.fround(gradient[latent + q]) + Math.fround(priorWeight * z));
+    moment[q] = BETA1 * moment[q] + (1 - BETA1) * grad;
+    second[q] = BETA2 * second[q] + (1 - BETA2) * grad * grad;
+    curve[latent + q] = z - Math.fround((stepSize * moment[q]) / (Math.sqrt(second[q]) / correction + EPS));
+  }
+  return priorWeight * 0.5 * prior;
+}
+
+/**
  * The optimisation as a generator: it yields after every step, so that geodesicPath runs it through and
  * geodesicPathAsync hands the event loop back between slices; its return value is geodesicPath's.
  * @param {import("./decoder.js").Decoder} decoder @param {ArrayLike<number>} a @param {ArrayLike<number>} b
@@ -409,18 +433,7 @@ function* optimise(decoder, a, b, frames, options) {
   let step = 0;
   for (step = 1; step <= maxSteps; step++) {
     const energy = energyAndGradientFlat(decoder, curve, points, gradient, 1, points - 1, simd, owner);
-    let prior = 0;
-    for (let q = latent; q < latent + inner; q++) prior += curve[q] * curve[q];
-    const loss = energy + priorWeight * 0.5 * prior;
-    const stepSize = lr / (1 - BETA1 ** step);
-    const correction = Math.sqrt(1 - BETA2 ** step);
-    for (let q = 0; q < inner; q++) {
-      const z = curve[latent + q];
-      const grad = f(f(gradient[latent + q]) + f(priorWeight * z));
-      moment[q] = BETA1 * moment[q] + (1 - BETA1) * grad;
-      second[q] = BETA2 * second[q] + (1 - BETA2) * grad * grad;
-      curve[latent + q] = z - f((stepSize * moment[q]) / (Math.sqrt(second[q]) / correction + EPS));
-    }
+    const loss = energy + adamStep(curve, gradient, moment, second, latent, step, lr, priorWeight);
     if (loss < best * (1 - tolerance)) {
       best = loss;
       stale = 0;
