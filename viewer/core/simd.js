@@ -41,7 +41,14 @@ const SIMD = {
   lane: [0xfd, 0x1f],
   add: [0xfd, 0xe4, 0x01],
   mul: [0xfd, 0xe6, 0x01],
+  madd: [0xfd, 0x85, 0x02], // f32x4.relaxed_madd (relaxed SIMD): a * b + c, fused where the CPU has FMA
 };
+
+/** accumulator += (the two vectors on the stack, multiplied): one relaxed_madd, or a mul then an add. */
+const multiplyAdd = (/** @type {number} */ accumulator, /** @type {boolean} */ fused) =>
+  fused
+    ? [OP.get, accumulator, ...SIMD.madd, OP.set, accumulator]
+    : [...SIMD.mul, OP.get, accumulator, ...SIMD.add, OP.set, accumulator];
 
 /** Unsigned LEB128: sizes, counts, offsets. */
 function leb(/** @type {number} */ value) {
@@ -70,7 +77,8 @@ const i32 = (/** @type {number} */ value) => [OP.i32Const, ...sleb(value)];
 const vload = (/** @type {number} */ offset) => [...SIMD.load, 4, ...leb(offset)]; // align 16 bytes
 
 /** out, bias, rows, values, count, length | p, m, w | v, a0..a3 */
-function combineBody() {
+/** @param {boolean} fused */
+function combineBody(fused) {
   const [out, bias, rows, values, count, length, p, m, w, v] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const acc = Array.from({ length: LANES }, (_, lane) => 10 + lane);
   return [
@@ -107,15 +115,7 @@ function combineBody() {
     0,
     ...SIMD.splat,
     ...set(v),
-    ...acc.flatMap((a, lane) => [
-      ...get(a),
-      ...get(w),
-      ...vload(16 * lane),
-      ...get(v),
-      ...SIMD.mul,
-      ...SIMD.add,
-      ...set(a),
-    ]),
+    ...acc.flatMap((a, lane) => [...get(w), ...vload(16 * lane), ...get(v), ...multiplyAdd(a, fused)]),
     ...get(m),
     ...i32(4),
     OP.i32Add,
@@ -140,7 +140,8 @@ function combineBody() {
 }
 
 /** grad, rows, count, out | m, w, p | a0..a3 */
-function backwardBody() {
+/** @param {boolean} fused */
+function backwardBody(fused) {
   const [grad, rows, count, out, m, w, p] = [0, 1, 2, 3, 4, 5, 6];
   const acc = [7, 8, 9, 10];
   const zero = [0xfd, 0x0c, ...new Array(16).fill(0)]; // v128.const 0
@@ -169,7 +170,6 @@ function backwardBody() {
     OP.loop,
     0x40,
     ...acc.flatMap((a, lane) => [
-      ...get(a),
       ...get(w),
       ...get(p),
       OP.i32Add,
@@ -178,9 +178,7 @@ function backwardBody() {
       ...get(p),
       OP.i32Add,
       ...vload(16 * lane),
-      ...SIMD.mul,
-      ...SIMD.add,
-      ...set(a),
+      ...multiplyAdd(a, fused),
     ]),
     ...get(p),
     ...i32(64),
@@ -237,8 +235,8 @@ function backwardBody() {
 const code = (/** @type {number[][]} */ locals, /** @type {number[]} */ body) =>
   sized([...leb(locals.length), ...locals.flat(), ...body]);
 
-/** The module's bytes. */
-export function moduleBytes() {
+/** The module's bytes, with relaxed SIMD's fused multiply-add or without. @param {boolean} fused */
+export function moduleBytes(fused) {
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [2, ...[0x60, 6, I32, I32, I32, I32, I32, I32, 0], ...[0x60, 4, I32, I32, I32, I32, 0]]),
@@ -252,14 +250,14 @@ export function moduleBytes() {
           [3, I32],
           [1 + LANES, V128],
         ],
-        combineBody(),
+        combineBody(fused),
       ),
       ...code(
         [
           [3, I32],
           [4, V128],
         ],
-        backwardBody(),
+        backwardBody(fused),
       ),
     ]),
   ]);
@@ -281,8 +279,12 @@ let compiled;
  */
 export function simdKernels(bytes) {
   if (compiled === undefined) {
-    const wasm = moduleBytes();
-    compiled = typeof WebAssembly === "object" && WebAssembly.validate(wasm) ? new WebAssembly.Module(wasm) : null;
+    compiled = null;
+    if (typeof WebAssembly === "object") {
+      // Relaxed SIMD's fused multiply-add where the engine has it (Chrome 114+, Firefox 120+), else f32x4.
+      const wasm = [moduleBytes(true), moduleBytes(false)].find((bytes) => WebAssembly.validate(bytes));
+      if (wasm) compiled = new WebAssembly.Module(wasm);
+    }
   }
   if (compiled === null) return null;
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
