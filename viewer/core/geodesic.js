@@ -1,14 +1,17 @@
 // Geodesic paths in the browser, mirroring vae/geodesic.py: curveEnergyAndLength <- curve_energy_and_length,
 // energyAndGradient <- energy_and_gradient (the energy's gradient back-propagated by hand through the 2-layer
 // decoder), geodesicPath <- geodesic_path (the straight line with K points, its inner points moved by Adam as
-// torch.optim.Adam does it, then resampled to equal decoded steps, as _resample_equal_steps), grade <- grade.
-// tests/js/geodesic.test.js holds the gradient to finite differences and the optimised paths' energies to
-// numpy's on real pairs (within 1%); tests/test_geodesic_js.py holds grade to Python's on many ratios.
+// torch.optim.Adam does it, the same stopping rule, then resampled to equal decoded steps as
+// _resample_equal_steps), grade <- grade. geodesicPathAsync is geodesicPath giving the event loop back.
+// tests/js/geodesic.test.js holds the gradient to finite differences and to numpy's, and the optimised paths'
+// energies to numpy's on pairs of test codes (within 1%); tests/test_geodesic_js.py runs more models against
+// numpy live, and grade against Python's on many ratios. benchmarks/geodesic_js.py times it against numpy.
 //
-// It runs on viewer/core/decoder.js's Decoder (w3 (hidden, latent), b3, w4t (hidden, 784), b4), with scratch
-// buffers of its own kept per decoder. Codes are float32 as numpy holds them; sums run in float64. The whole
-// curve is decoded hidden unit by hidden unit (one row of w4t for all K points), and a hidden unit that the
-// ReLU turns off skips its row both ways.
+// It runs on viewer/core/decoder.js's Decoder (w3 (hidden, latent), b3, w4t (hidden, 784), b4), with buffers
+// of its own kept per decoder (WeakMaps). Codes are float32, as numpy holds them. The products run in
+// WebAssembly SIMD (viewer/core/simd.js, float32 like numpy's) where the browser has it, else in plain JS loops
+// summing in float64 ({simd: false} asks for those); either way a hidden unit that the ReLU turns off skips
+// its row of W4 in both directions.
 
 import { PIXELS } from "./decoder.js";
 import { simdKernels } from "./simd.js";
