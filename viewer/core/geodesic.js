@@ -48,6 +48,10 @@ const BETA2 = 0.999;
 const EPS = 1e-8;
 const PATIENCE = 15; // steps without progress before the optimiser stops
 const SUBSTEPS = 8; // per segment, where the resampling measures decoded arc length
+// dE/dlogits below this count as 0: a saturated pixel (a logit under -87) makes float32 subnormals there, and
+// every product with a subnormal takes the CPU's slow path (the backward product ran 3x slower on z2-beta1).
+// Far below anything the gradient can feel: its entries are sums of 784 of these times weights of order 0.1.
+const TINY = 1e-30;
 
 /**
  * The plain JS loops' buffers, float64.
@@ -283,7 +287,10 @@ function energyAndGradientFlat(decoder, curve, points, gradient, first, last, si
         grad -= 2 * step;
       }
       next[p] = value;
-      if (k >= first && k < last) x[at + p] = grad * value * (1 - value);
+      if (k >= first && k < last) {
+        const logits = grad * value * (1 - value);
+        x[at + p] = logits > TINY || logits < -TINY ? logits : 0;
+      }
     }
   }
   for (let q = first * latent; q < last * latent; q++) gradient[q] = 0;
