@@ -142,7 +142,7 @@ describe("geodesicPath matches numpy's geodesic_path on pairs of test codes", ()
           Math.abs(found / expected - 1);
         assert.ok(
           relative(report.energy, pair.energy) <= AGREEMENT,
-          `energy ${report.energy}, numpy ${pair.energy} (${report.steps} steps, numpy ${pair.steps})`,
+          `energy ${report.energy}, numpy ${pair.energy} (${report.steps} steps)`,
         );
         assert.ok(relative(report.length, pair.length) <= AGREEMENT, `length ${report.length}, numpy ${pair.length}`);
         // The straight line is the same float32 codes in both: only the sums' rounding differs.
