@@ -18,6 +18,8 @@ always hold the browser's maths to what numpy computes today. Every case is seed
   classifier.json  vae/inference.py NumpyClassifier.logits and .probabilities of encoder.json's images and of the
                    frames of a linear path (the JS decodes its codes itself), with the strip's reading
                    (tests/test_browser_blobs.py classifies numpy's own frames of paths under every shipped model)
+  geodesic.json    vae/geodesic.py geodesic_path's reports on pairs of test codes (atlas mu) of the shipped
+                   z20-beta1 and z2-beta1, and energy_and_gradient on one curve of each
 
 Arrays longer than a few dozen numbers travel as base64 of little-endian bytes (`"f32"`: float32, `"i8"`,
 `"u8"`); shorter ones as JSON numbers, each a float32 value written exactly (a float64 holds it).
@@ -54,6 +56,7 @@ from vae.atlas import knn_place, load_atlas  # noqa: E402
 from vae.checkpoint import read_checkpoint  # noqa: E402
 from vae.config import VAEConfig, parameter_shapes  # noqa: E402
 from vae.drawing import DrawingError, read_upload, to_mnist  # noqa: E402
+from vae.geodesic import energy_and_gradient, geodesic_path  # noqa: E402
 from vae.inference import NumpyVAE, load_classifier, load_vae  # noqa: E402
 from vae.paths import _slerp_with_linear_norm, interpolate  # noqa: E402
 
@@ -451,6 +454,51 @@ def drawing_fixture() -> dict:
             }
         )
     return {"pictures": cases, "refusals": refusals}
+GEODESIC_MODELS = ("z20-beta1", "z2-beta1")  # the model a first visit opens on, and the z = 2 plane's
+GEODESIC_PAIRS = 3  # per model: each takes the JS about a second (more pairs: tests/test_geodesic_js.py)
+GEODESIC_FRAMES = 10
+
+
+def significant(value: float, digits: int = 5) -> float:
+    """`value` to `digits` significant figures: an optimised path's energy moves in its last float32 bits
+    with the CPU's BLAS kernels, and the JS only needs it to 1%. (The step count is left out for the same
+    reason: another CPU's rounding can stop the optimiser a step or two sooner or later.)"""
+    return float(f"{value:.{digits - 1}e}")
+
+
+def geodesic_fixture() -> dict:
+    models = {}
+    for name in GEODESIC_MODELS:
+        path = WEIGHTS / f"vae-{name}.safetensors"
+        model = load_vae(path, *read_checkpoint(path))
+        mu = load_atlas(WEIGHTS / f"atlas-{name}.npz").mu
+        rng = np.random.default_rng(23)
+        pairs = []
+        for i, j in rng.choice(len(mu), size=(GEODESIC_PAIRS, 2), replace=False):
+            _, report = geodesic_path(model, mu[i], mu[j], GEODESIC_FRAMES)
+            pairs.append(
+                {
+                    "indices": [int(i), int(j)],
+                    "a": exact(mu[i]),
+                    "b": exact(mu[j]),
+                    "energy": significant(report.energy),
+                    "length": significant(report.length),
+                    "linear_energy": significant(report.linear_energy),
+                    "linear_length": significant(report.linear_length),
+                }
+            )
+        t = np.linspace(0, 1, 16, dtype=np.float32)[:, None]
+        curve = ((1 - t) * mu[0] + t * mu[1] + rng.normal(scale=0.3, size=(16, mu.shape[1]))).astype(np.float32)
+        energy, gradient = energy_and_gradient(model, curve)
+        models[name] = {
+            "file": f"weights/vae-{name}.safetensors",
+            "frames": GEODESIC_FRAMES,
+            "pairs": pairs,
+            "curve": packed(curve, "<f4"),
+            "energy": significant(energy, 6),
+            "gradient": packed(gradient, "<f4"),
+        }
+    return {"models": models}
 
 
 def build() -> dict[str, str]:
@@ -462,6 +510,7 @@ def build() -> dict[str, str]:
         "encoder.json": encoder_fixture(),
         "classifier.json": classifier_fixture(),
         "drawing.json": drawing_fixture(),
+        "geodesic.json": geodesic_fixture(),
     }
     return {name: json.dumps(value, separators=(",", ":")) + "\n" for name, value in made.items()}
 
