@@ -232,3 +232,28 @@ def test_the_morph_downloads_as_a_gif_and_a_png(browser, site):
     strip = Image.open(png.value.path())
     assert strip.format == "PNG" and strip.size[0] == 8 * strip.size[1]
     page.context.close()
+
+
+def test_a_geodesic_is_optimised_in_the_browser_as_on_the_server(browser, server, site):
+    """The straight line first, labelled, then the optimised path: on the static site the browser's port of
+    vae/geodesic.py, on the page the server's; their decoded paths have the same energy within 2%."""
+    url, _ = site
+    query = "/?model=z20-beta1&map=pca&method=geodesic&frames=10&a=3&b=7"
+    done = f"() => {{ const s = {INSPECT}; return !!(s && s.path && !s.path.pending); }}"
+    static = open_static(browser, url + query)
+    streamlit = browser.new_page(viewport={"width": 1500, "height": 1000})
+    goto_app(streamlit, server.url + query)
+    for page in (static, streamlit):
+        page.wait_for_function(done, timeout=60_000)
+        assert "geodesic path" in shown(page)["strip"]
+
+    def energy(frames) -> float:
+        frames = np.asarray(frames)
+        return float((np.diff(frames, axis=0) ** 2).sum())
+
+    mine, theirs = energy(browser_frames(static)), energy(browser_frames(streamlit))
+    assert abs(mine - theirs) <= 0.02 * theirs, (mine, theirs)
+    straight = energy(numpy_frames("z20-beta1", 3, 7))
+    assert mine < straight  # the optimiser did bend it
+    static.context.close()
+    streamlit.close()

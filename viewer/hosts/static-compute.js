@@ -7,6 +7,7 @@ import { makeClassifier, read } from "../core/classifier.js";
 import { decode, PIXELS } from "../core/decoder.js";
 import { encode, makeEncoder } from "../core/encoder.js";
 import { blob } from "../core/fetch.js";
+import { geodesicPathAsync } from "../core/geodesic.js";
 import { pathCodes } from "../core/paths.js";
 import { invert } from "../core/projection.js";
 import { pathKey } from "../explore/endpoints.js";
@@ -80,19 +81,18 @@ export async function pointCodes(site, end) {
 }
 
 /**
- * The classifier's reading of the shown straight or spherical path, keyed like the widget's path, or null
- * (no classifier, an endpoint missing, or a geodesic, which the widget reads once the path is known).
+ * The classifier's reading of the shown path, keyed like the widget's path, or null (no classifier, an
+ * endpoint missing, or a geodesic not computed yet).
  * @param {Site} site @param {ViewData} view @param {{a: SentEnd | null, b: SentEnd | null}} ends
+ * @param {number[][] | null} [geodesic] the geodesic's codes, when that is the path shown
  */
-export async function readingFor(site, view, ends) {
+export async function readingFor(site, view, ends, geodesic = null) {
   const reading = classifierOf(site);
-  if (!reading || !ends.a || !ends.b || view.method === "geodesic") return null;
+  if (!reading || !ends.a || !ends.b || (view.method === "geodesic" && !geodesic)) return null;
   const [a, b] = await Promise.all([codeUnder(site, ends.a, view.model), codeUnder(site, ends.b, view.model)]);
-  const entry = modelEntry(site.explorer.models[view.model]);
-  const decoder = /** @type {any} */ (entry.decoder);
-  const frames = pathCodes(a, b, view.frames, view.method).map((code) =>
-    decode(decoder, code, new Float64Array(PIXELS)),
-  );
+  const decoder = await decoderOf(site, view.model);
+  const codes = geodesic ? geodesic.map((code) => Float32Array.from(code)) : pathCodes(a, b, view.frames, view.method);
+  const frames = codes.map((code) => decode(decoder, code, new Float64Array(PIXELS)));
   const found = read(await reading, frames);
   const key = pathKey(view.model, view.method, view.frames, /** @type {any} */ (ends.a), /** @type {any} */ (ends.b));
   return {
@@ -106,4 +106,18 @@ export async function readingFor(site, view, ends) {
 export async function decoderOf(site, name) {
   const entry = await loadModel(modelEntry(site.explorer.models[name]), ["decoder"]);
   return /** @type {import("../core/decoder.js").Decoder} */ (entry.decoder);
+}
+
+/**
+ * The geodesic between the endpoints under model `name` (vae/geodesic.py's optimiser, ported: core/geodesic.js),
+ * keyed like the widget's path, as the server sends it (sections/map.py widget_data "paths").
+ * @param {Site} site @param {ViewData} view @param {{a: SentEnd | null, b: SentEnd | null}} ends @param {string} name
+ * @param {AbortSignal} signal  a newer request stops this one
+ */
+export async function geodesicFor(site, view, ends, name, signal) {
+  if (!ends.a || !ends.b) return null;
+  const [a, b] = await Promise.all([codeUnder(site, ends.a, name), codeUnder(site, ends.b, name)]);
+  const { codes } = await geodesicPathAsync(await decoderOf(site, name), a, b, view.frames, { signal });
+  const key = pathKey(name, "geodesic", view.frames, /** @type {any} */ (ends.a), /** @type {any} */ (ends.b));
+  return { key, codes: codes.map((code) => Array.from(code)) };
 }

@@ -46,6 +46,8 @@ export class ExploreSession {
     this.ack = 0;
     /** @type {import("../explore/types.js").Reading | null} the classifier's reading, once computed */
     this.reading = null;
+    /** @type {Record<string, {key: string, codes: number[][]}>} geodesics computed here, by model */
+    this.paths = {};
     /** @type {SentEnd | null} the visitor's latest drawing (the map's star) */
     this.drawn = null;
     /** @type {Map<string, string>} a drawing's id -> its text in a link (explorer/share.py drawing_text) */
@@ -192,7 +194,7 @@ export class ExploreSession {
       view: { ...this.view },
       ends: { ...this.ends },
       drawn: this.drawn,
-      paths: {},
+      paths: { ...this.paths },
       reading: this.reading,
       hint: showing && showcase ? showcase.hint : this.site.pickHint,
     };

@@ -6,7 +6,7 @@
 import { blob } from "../core/fetch.js";
 import { cut, drawingFromText, parseQuery, toQuery } from "../core/share.js";
 import { mountExplorer } from "../explore/index.js";
-import { pointCodes, readingFor } from "./static-compute.js";
+import { geodesicFor, pointCodes, readingFor } from "./static-compute.js";
 import { ExploreSession } from "./static-session.js";
 import { buildTools, drawnEnd } from "./static-tools.js";
 
@@ -62,6 +62,7 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
   // once the visitor's events settle, so a drag never waits for it.
   let timer = 0;
   let run = 0;
+  let stop = new AbortController();
   const compute = async () => {
     const mine = ++run;
     const { ends, view } = session;
@@ -72,7 +73,21 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
         end.codes = codes;
       }
     }
-    const reading = await readingFor(site, view, ends);
+    if (view.method === "geodesic") {
+      // The shown model's first, then (comparing) the other β of its latent size, each drawn as it arrives.
+      const models = site.explorer.models;
+      const latent = models[view.model].latent;
+      const others = view.compare
+        ? Object.keys(models).filter((n) => n !== view.model && models[n].latent === latent)
+        : [];
+      for (const name of [view.model, ...others]) {
+        const found = await geodesicFor(site, view, ends, name, stop.signal);
+        if (mine !== run || !found) return;
+        session.paths[name] = found;
+        widget.update(session.data());
+      }
+    }
+    const reading = await readingFor(site, view, ends, session.paths[view.model]?.codes);
     if (mine !== run) return;
     session.reading = reading;
     widget.update(session.data());
@@ -83,6 +98,8 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
     history.replaceState(null, "", `?${query}`);
     clearTimeout(timer);
     run += 1;
+    stop.abort();
+    stop = new AbortController();
     timer = window.setTimeout(() => painted.then(compute).catch(() => {}), 150);
   };
   publish();
