@@ -30,12 +30,13 @@ from vae.family import Family, LoadedModel
 from . import sprites
 
 ROUTE = "/le-assets"
-NAME = re.compile(r"^[0-9a-f]{24}\.(f32|u8|png|js)$")  # what the route accepts: nothing else is looked up
+NAME = re.compile(r"^[0-9a-f]{24}\.(f32|u8|png|js|json)$")  # what the route accepts: nothing else is looked up
 TYPES = {
     "f32": "application/octet-stream",
     "u8": "application/octet-stream",
     "png": "image/png",
     "js": "text/javascript; charset=utf-8",  # a module: browsers refuse to import other types
+    "json": "application/json",
 }
 
 
@@ -53,7 +54,7 @@ class AssetStore:
         self._lock = threading.Lock()
 
     def put(self, data: bytes, kind: str) -> str:
-        """Stores `data` (kind "f32", "u8", "png" or "js") and returns the URL that serves it."""
+        """Stores `data` (kind "f32", "u8", "png", "js" or "json") and returns the URL that serves it."""
         name = f"{hashlib.sha256(data).hexdigest()[:24]}.{kind}"
         with self._lock:
             self._blobs.setdefault(name, Blob(data, TYPES[kind]))

@@ -150,3 +150,18 @@ class Endpoints:
     @property
     def empty(self) -> bool:
         return self.a is None and self.b is None
+
+
+def random_of_class(family: Family, digit: int, rng: np.random.Generator, avoid: int | None = None) -> int:
+    """A random test index whose label is `digit` (not `avoid`, so a pair 3 -> 3 has two different 3s)."""
+    candidates = np.flatnonzero(family.labels == digit)
+    if avoid is not None and len(candidates) > 1:
+        candidates = candidates[candidates != avoid]
+    return int(rng.choice(candidates))
+
+
+def random_pair(family: Family, digit_a: int, digit_b: int, seed: int) -> tuple[int, int]:
+    """Test indices of a `digit_a` and a `digit_b`, the same for the same (digits, seed) on any machine."""
+    rng = np.random.default_rng([seed, digit_a, digit_b])
+    a = random_of_class(family, digit_a, rng)
+    return a, random_of_class(family, digit_b, rng, avoid=a)

@@ -20,7 +20,7 @@ from vae.family import Family, load_showcase, weights_folder
 from widgets.component import VIEWER_FILES, VIEWER_VERSION
 
 from . import assets
-from .state import article
+from .state import article, random_pair
 from .viewer_data import PICK_HINT, TAGLINE, TITLE, family_data, showcase_text
 
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
@@ -61,6 +61,7 @@ def site_data(family: Family, weights: Path) -> dict:
         if showcase
         else None,
         "pickHint": PICK_HINT,
+        "find": {"randomPairs": assets.STORE.put(_random_pairs(family), "json"), "seeds": RANDOM_SEEDS},
         # What the Streamlit server computes that this host computes in the browser: each model's encoder (a
         # point carried to another β is its picture, encoded) and the classifier reading the strip's frames.
         "inference": {
@@ -68,6 +69,21 @@ def site_data(family: Family, weights: Path) -> dict:
             "classifier": _put(assets.classifier_blob(family.classifier)) if family.classifier is not None else None,
         },
     }
+
+
+RANDOM_SEEDS = 50  # presses of "Random pair" per pair of digits that give the Streamlit page's pairs
+
+
+def _random_pairs(family: Family) -> bytes:
+    """explorer/state.py random_pair (the page's "Random pair") for every pair of digits and the first
+    RANDOM_SEEDS presses: numpy's generator, written down so the site's presses give the page's pairs.
+    "a,b" -> [[A, B], ...]."""
+    pairs = {
+        f"{a},{b}": [list(random_pair(family, a, b, seed)) for seed in range(RANDOM_SEEDS)]
+        for a in range(10)
+        for b in range(10)
+    }
+    return json.dumps(pairs, separators=(",", ":")).encode()
 
 
 def _put(data: bytes) -> str:

@@ -18,7 +18,7 @@ import numpy as np
 import streamlit as st
 
 from explorer import images, untrusted
-from explorer.state import Endpoint, Endpoints, test_digit
+from explorer.state import Endpoint, Endpoints, random_pair, test_digit
 from vae.family import Family, LoadedModel
 
 from .runtime import status
@@ -67,21 +67,6 @@ def thumbnail(family: Family, index: int) -> str:
         picture = images.png(images.strip(digits[index][None] / 255.0, scale=2, end_gap=0))
         made[index] = "data:image/png;base64," + base64.b64encode(picture).decode("ascii")
     return made[index]
-
-
-def random_of_class(family: Family, digit: int, rng: np.random.Generator, avoid: int | None = None) -> int:
-    """A random test index whose label is `digit` (not `avoid`, so a pair 3 -> 3 has two different 3s)."""
-    candidates = np.flatnonzero(family.labels == digit)
-    if avoid is not None and len(candidates) > 1:
-        candidates = candidates[candidates != avoid]
-    return int(rng.choice(candidates))
-
-
-def random_pair(family: Family, digit_a: int, digit_b: int, seed: int) -> tuple[int, int]:
-    """Test indices of a `digit_a` and a `digit_b`, the same for the same (digits, seed) on any machine."""
-    rng = np.random.default_rng([seed, digit_a, digit_b])
-    a = random_of_class(family, digit_a, rng)
-    return a, random_of_class(family, digit_b, rng, avoid=a)
 
 
 def _callback(action: Callable[..., None]) -> Callable[..., None]:

@@ -257,3 +257,32 @@ def test_a_geodesic_is_optimised_in_the_browser_as_on_the_server(browser, server
     assert mine < straight  # the optimiser did bend it
     static.context.close()
     streamlit.close()
+
+
+def test_find_a_digit_by_index_class_and_neighbour(browser, site):
+    from explorer.state import random_pair
+    from explorer.state import test_digit as digit_end
+    from sections.find import nearest_digits
+
+    url, _ = site
+    page = open_static(browser, url + "/?model=z20-beta1&map=pca&a=3&b=7")
+    page.locator(".sh-find summary").click()
+    field = page.get_by_label("Test digit by index")
+    field.fill("#42")
+    page.get_by_role("button", name="Set A", exact=True).click()
+    page.wait_for_function(f"() => ({INSPECT}).ends.a.index === 42")
+    field.fill("10000")
+    page.get_by_role("button", name="Set B", exact=True).click()
+    assert "there is no test digit" in page.locator(".sh-find .sh-message").inner_text()
+    assert shown(page)["b"]["index"] == 7  # nothing changed
+    page.get_by_role("button", name="Random pair", exact=True).click()
+    expected = random_pair(FAMILY, 3, 8, 0)  # the page's first press
+    page.wait_for_function(f"(a) => ({INSPECT}).ends.a.index === a", arg=expected[0])
+    assert (shown(page)["a"]["index"], shown(page)["b"]["index"]) == expected
+    page.wait_for_function("() => document.querySelectorAll('.sh-near .sh-tile').length === 10")
+    tiles = page.locator(".sh-near .sh-tile").all_inner_texts()
+    near_a = nearest_digits(FAMILY.models["z20-beta1"], digit_end(FAMILY, expected[0]))
+    assert [int(text.strip("#")) for text in tiles[:5]] == [int(i) for i in near_a]
+    page.locator(".sh-near .sh-tile").nth(7).click()  # B's third neighbour
+    page.wait_for_function(f"(b) => ({INSPECT}).ends.b.index === b", arg=int(tiles[7].strip("#")))
+    page.context.close()

@@ -454,6 +454,8 @@ def drawing_fixture() -> dict:
             }
         )
     return {"pictures": cases, "refusals": refusals}
+
+
 GEODESIC_MODELS = ("z20-beta1", "z2-beta1")  # the model a first visit opens on, and the z = 2 plane's
 GEODESIC_PAIRS = 3  # per model: each takes the JS about a second (more pairs: tests/test_geodesic_js.py)
 GEODESIC_FRAMES = 10

@@ -87,6 +87,18 @@ export class ExploreSession {
     this.showcase = false;
   }
 
+  /** Test digit `index` as endpoint `which` (the Find panel's Set A / Set B and its neighbours). */
+  useTest(/** @type {number} */ index, /** @type {"a" | "b"} */ which) {
+    this.ends = { ...this.ends, [which]: this.test(index) };
+    this.showcase = false;
+  }
+
+  /** A random pair replaces both endpoints. */
+  usePair(/** @type {number} */ a, /** @type {number} */ b) {
+    this.ends = { a: this.test(a), b: this.test(b) };
+    this.showcase = false;
+  }
+
   /** A message from the widget: every event it carries that this session has not handled, oldest first. */
   take(/** @type {Event & {pending?: Event[]}} */ message) {
     const events = [...(Array.isArray(message.pending) ? message.pending : []), message];

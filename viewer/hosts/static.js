@@ -7,6 +7,7 @@ import { blob } from "../core/fetch.js";
 import { cut, drawingFromText, parseQuery, toQuery } from "../core/share.js";
 import { mountExplorer } from "../explore/index.js";
 import { geodesicFor, pointCodes, readingFor } from "./static-compute.js";
+import { buildFind } from "./static-find.js";
 import { ExploreSession } from "./static-session.js";
 import { buildTools, drawnEnd } from "./static-tools.js";
 
@@ -107,6 +108,21 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
     session.useDrawing(drawn, which);
     publish();
   };
+  const finder = buildFind(
+    find(".sh-explore"),
+    site,
+    session,
+    (index, which) => {
+      session.useTest(index, which);
+      publish();
+      finder.refresh();
+    },
+    (a, b) => {
+      session.usePair(a, b);
+      publish();
+      finder.refresh();
+    },
+  );
   buildTools(find(".sh-explore"), site, session, use, note);
   return use;
 }
