@@ -44,7 +44,7 @@ STYLE = """<style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 0.8rem; }
   .le-header h1 { font-size: 1.25rem; }
-  .le-header p { display: none; }
+  .le-header p { font-size: 0.82rem; }
 }
 </style>"""
 

@@ -108,8 +108,9 @@ def drawing_bytes(image: np.ndarray) -> bytes:
     return (steps[0::2] << 4 | steps[1::2]).tobytes()
 
 
-def drawn_digit(image: np.ndarray) -> Endpoint:
-    return Endpoint(label="your drawing", image=quantised(image))
+def drawn_digit(image: np.ndarray, label: str = "your drawing") -> Endpoint:
+    """A drawing or an uploaded photo as an endpoint (a link carries only its picture: it reopens as a drawing)."""
+    return Endpoint(label=label, image=quantised(image))
 
 
 @dataclass

@@ -92,7 +92,7 @@ def draw_section(family: Family, loaded: LoadedModel):
                 return_image_data=True,
                 key="canvas",
             )
-            st.caption("Draw one digit, large, in the middle. The bin icon clears the canvas.")
+            st.caption("Draw one digit, large, in the middle. To start again, use the bin icon under the canvas.")
             if canvas.image_data is not None:
                 pixels = np.asarray(canvas.image_data)
                 digit, problem = canvas_digit(fingerprint(pixels), pixels)
@@ -117,7 +117,7 @@ def draw_section(family: Family, loaded: LoadedModel):
             return None
         if digit.warning:
             st.warning(digit.warning)
-        endpoint = drawn_digit(digit.image)
+        endpoint = drawn_digit(digit.image, "your drawing" if source == "Draw" else "your photo")
         code = endpoint.latent(loaded)
         reconstruction = loaded.model.decode(code[None])[0]
         st.image(

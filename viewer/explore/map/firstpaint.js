@@ -97,7 +97,7 @@ export function paintFirstMap(state) {
   context.fillStyle = "#fafafa";
   context.fillRect(area.xa._offset, area.ya._offset, area.width, area.height);
   context.fillStyle = "#262730";
-  context.font = `${narrow ? 11 : 13}px sans-serif`;
+  context.font = `${narrow ? 12 : 14}px sans-serif`; // as plot.js titles it
   context.fillText(mapTitle(state, info, narrow), 8, 20);
   const size = state.view.shown.map === "plane" && state.view.shown.backdrop ? 3 : 4;
   context.globalAlpha = 0.75;

@@ -33,6 +33,11 @@ export function showKey(/** @type {ExploreState} */ state, /** @type {boolean} *
   state.dom.key.style.display = narrow ? "flex" : "none";
 }
 
+/** Whether the main pointer is a finger (a phone, a tablet). */
+function coarsePointer() {
+  return !!window.matchMedia?.("(pointer: coarse)").matches;
+}
+
 /** Probability that a draw of the 2-D standard normal falls within radius r. @param {number} r */
 export function priorMass(r) {
   return 1 - Math.exp((-r * r) / 2);
@@ -80,11 +85,13 @@ export function baseLayout(size, info, title, version) {
     height,
     autosize: false,
     uirevision: version,
-    title: { text: title, x: 0.01, font: { size: narrow ? 11 : 13 } },
+    title: { text: title, x: 0.01, font: { size: narrow ? 12 : 14 } },
+    font: { size: narrow ? 11 : 13 }, // axis ticks and the legend: 13 px or more wherever there is room
     margin: { ...(narrow ? MARGINS.narrow : MARGINS.wide), autoexpand: false },
     legend: { title: { text: "digit" }, itemsizing: "constant", x: 1.02, xanchor: "left", y: 1, yanchor: "top" },
     // On a phone the legend would take rows of the screen: the tip names a digit under the finger instead.
-    dragmode: "zoom",
+    // A finger's swipe scrolls the page (no zoom box, so no "double-click to zoom back out"); the modebar zooms.
+    dragmode: coarsePointer() ? false : "zoom",
     hovermode: false,
     plot_bgcolor: "#fafafa",
     showlegend: !narrow,
@@ -119,7 +126,8 @@ export function baseLayout(size, info, title, version) {
         text: `${radius}σ (${Math.round(100 * priorMass(radius))}%)`,
         showarrow: false,
         yshift: 7,
-        font: { size: 11, color: "#444" },
+        bgcolor: "rgba(255,255,255,0.85)", // over the dots, not under them
+        font: { size: 12, color: "#444" },
       });
     }
   }

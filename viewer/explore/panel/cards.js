@@ -39,7 +39,7 @@ export function renderCards(state) {
     const ownPoint = end.kind === "point" && end.source === shown.model;
     reconstruction.style.display = ownPoint ? "none" : "";
     if (!ownPoint) paintCode(state, reconstruction, codeOf(state, end));
-    const what = end.kind === "drawn" ? "your drawing" : end.kind === "point" ? "its decoded point" : "original";
+    const what = end.kind === "drawn" ? end.label : end.kind === "point" ? "its decoded point" : "original";
     view.caption.textContent = ownPoint ? "what the decoder draws there (no original)" : `${what} | reconstruction`;
   }
   state.dom.swap.disabled = !ends.a && !ends.b;

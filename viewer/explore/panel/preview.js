@@ -60,7 +60,12 @@ export function drawPreview(state) {
     dom.previewText.textContent = `${Math.round(100 * view.scrub)}% of the way from A to B`;
     return;
   }
-  paintPixels(dom.preview, path.frames[loopFrame(view.playStep, path.frames.length)]);
+  const shown = loopFrame(view.playStep, path.frames.length);
+  paintPixels(dom.preview, path.frames[shown]);
+  // The slider follows the loop (unless the visitor holds it), so it never claims a point the preview left.
+  if (document.activeElement !== dom.scrubInput) {
+    dom.scrubInput.value = String(Math.round((1000 * shown) / Math.max(1, path.frames.length - 1)));
+  }
   dom.previewText.textContent = "looping A → B → A; scrub below, or along the path or the strip";
 }
 

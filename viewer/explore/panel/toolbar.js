@@ -133,7 +133,13 @@ export function renderToolbar(state) {
   const toggles = [];
   if (group.length > 1) toggles.push(["compare", "Compare all β"]);
   if (shown.map === "plane") toggles.push(["backdrop", "Decoded digits behind"]);
-  choices(bar.toggles, toggles, null, (name) => changeView(state, { [name]: !shown[name] }));
+  choices(bar.toggles, toggles, null, (name) => {
+    changeView(state, { [name]: !shown[name] });
+    // On a phone the rows land under the map: bring them into view, so the tap visibly did something.
+    if (name === "compare" && state.view.shown.compare) {
+      requestAnimationFrame(() => state.dom.compare.scrollIntoView({ block: "nearest", behavior: "smooth" }));
+    }
+  });
   toggles.forEach(([name], i) => {
     bar.toggles.children[i].setAttribute("aria-pressed", String(!!shown[name]));
   });
