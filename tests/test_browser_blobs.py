@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
 import subprocess
 
 import numpy as np
@@ -26,6 +24,7 @@ from PIL import Image, ImageDraw
 
 from conftest import ROOT
 from explorer.assets import classifier_blob, encoder_blob
+from harness.node import require_node
 from vae.checkpoint import read_checkpoint
 from vae.config import classifier_shapes, parameter_shapes
 from vae.drawing import read_upload, to_mnist
@@ -58,16 +57,6 @@ const probabilities = [...images, ...frames].map((image) => Array.from(classify(
 const values = [...images, ...frames].map((image) => Array.from(logits(classifier, image)));
 console.log(JSON.stringify({ codes, probabilities, logits: values, digits: read(classifier, frames).digits }));
 """
-
-
-def require_node() -> str:
-    """node's path; skips the module without it locally, fails in CI (.ci/run installs it)."""
-    node = shutil.which("node")
-    if node is not None:
-        return node
-    if os.environ.get("CI"):
-        raise RuntimeError("node is missing: CI must install it (apt-get install nodejs npm)")
-    pytest.skip("node not installed (apt-get install nodejs npm)", allow_module_level=True)
 
 
 def checkpoint_tensors(path, names) -> bytes:
