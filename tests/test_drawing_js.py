@@ -40,6 +40,7 @@ if NODE is None:
 
 BRIDGE = ROOT / "tests" / "js" / "bridge.js"
 DRAWING_JS = "viewer/core/drawing.js"
+UPLOAD_JS = "viewer/core/upload.js"
 GIF_JS = "viewer/core/gif.js"
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
@@ -74,7 +75,7 @@ def python_answer(data: bytes) -> str | tuple[int, int]:
 
 def js_answer(node, data: bytes, size: int | None = None) -> str | tuple[int, int]:
     length = len(data) if size is None else size
-    answer = node({"module": DRAWING_JS, "call": "checkUpload", "args": [list(data), length]})
+    answer = node({"module": UPLOAD_JS, "call": "checkUpload", "args": [list(data), length]})
     if "error" in answer:
         return answer["error"]
     return answer["value"]["width"], answer["value"]["height"]
@@ -174,7 +175,7 @@ def test_a_file_over_the_byte_bound_is_refused_before_its_contents_are_read(node
 )
 def test_not_accepted_names_what_python_names(node, prefix, middle, rest):
     data = prefix + middle + rest
-    answer = node({"module": DRAWING_JS, "call": "notAccepted", "args": [list(data)]})
+    answer = node({"module": UPLOAD_JS, "call": "notAccepted", "args": [list(data)]})
     assert answer["value"] == drawing._not_accepted(data)
 
 

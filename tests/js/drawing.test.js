@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { inflateSync } from "node:zlib";
-import { DrawingError, resizeGrey, shrink, toMnist } from "../../viewer/core/drawing.js";
+import { DrawingError, toMnist } from "../../viewer/core/drawing.js";
+import { resizeGrey, shrink } from "../../viewer/core/resample.js";
 import { bytes, fixture, largestDifference } from "./fixtures.js";
 
 const drawing = fixture("drawing.json");

@@ -5,10 +5,11 @@
 
 import { decode, PIXELS, SIDE, toGrey } from "../core/decoder.js";
 import { button, element } from "../core/dom.js";
-import { ACCEPT, checkUpload, DAMAGED, DrawingError, toMnist } from "../core/drawing.js";
+import { DrawingError, toMnist } from "../core/drawing.js";
 import { encode } from "../core/encoder.js";
 import { morphGif } from "../core/gif.js";
 import { pathCodes } from "../core/paths.js";
+import { ACCEPT, checkUpload, DAMAGED } from "../core/upload.js";
 import { codeUnder, decoderOf, encoderOf } from "./static-compute.js";
 
 /**
