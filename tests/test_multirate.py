@@ -32,6 +32,7 @@ from vae.checkpoint import METADATA_KEY, CheckpointError, read_checkpoint, tenso
 from vae.family import MULTIRATE, MultiRateVariant, Variant, load_family, parse_variant
 from vae.multirate import (
     DECODER_GATE_FLOOR,
+    FIGURES,
     GATED_LAYERS,
     MultiRateConfig,
     NumpyMultiRateVAE,
@@ -220,19 +221,21 @@ def test_beta_codes_keep_their_axes_while_beta_moves(tmp_path):
     arrays = build_beta_codes(model, x, betas, "ab" * 32)
     path = save_beta_codes(tmp_path / "codes.npz", arrays)
     codes = load_beta_codes(path, model_sha256="ab" * 32)
-    assert codes.xy.shape == (5, 50, 2) and codes.axes.shape == (2, 4)
+    assert codes.xy.shape == (5, 50, 2) and codes.axes.shape == (2, 4) and set(codes.figures) == set(FIGURES)
     np.testing.assert_allclose(codes.axes @ codes.axes.T, np.eye(2), atol=1e-5)  # orthonormal
     for k, beta in enumerate(betas):  # each beta's codes on the same axes
         with torch.no_grad():
             mu = model.encode(x, as_eta(float(beta)))[0].numpy()
         np.testing.assert_allclose(codes.xy[k], (mu - codes.mean) @ codes.axes.T, rtol=2e-3, atol=2e-3)
         assert arrays["neg_elbo"][k] == pytest.approx(elbo_metrics(AtBeta(model, float(beta)), x)["neg_elbo"])
+        assert codes.figures["mu_rms"][k] == pytest.approx(float(np.sqrt((mu**2).mean())), rel=1e-4)
     with pytest.raises(CheckpointError, match="another model"):
         load_beta_codes(path, model_sha256="cd" * 32)
 
 
 @pytest.mark.slow
 def test_train_script_and_measurement_on_a_tiny_run(tmp_path, data_root, capsys):
+    from training.multirate import main as rewrite_codes
     from training.rate_distortion import main as measure
 
     out = tmp_path / "run"
@@ -246,6 +249,11 @@ def test_train_script_and_measurement_on_a_tiny_run(tmp_path, data_root, capsys)
     codes = load_beta_codes(MultiRateVariant(2).codes_path(out), model_sha256=record["sha256"])
     assert codes.xy.shape == (5, 200, 2) and codes.betas[0] == pytest.approx(0.01)
     assert set(load_family(out).models) == {"z2-beta1"}  # the page's loader leaves mrvae- files alone
+    rewrite_codes(["--weights", str(out), "--codes-betas", "4"])  # the code file again, from the checkpoint
+    again = load_beta_codes(MultiRateVariant(2).codes_path(out), model_sha256=record["sha256"])
+    assert again.xy.shape == (4, 200, 2) and set(again.figures) == set(FIGURES)
+    np.testing.assert_array_equal(again.xy[0], codes.xy[0])  # the same first beta (0.01), the same codes
+    assert all(np.isfinite(values).all() for values in again.figures.values())
     assert "## Multi-Rate VAEs" in (out / "README.md").read_text()
 
     measure(["--weights", str(out), "--sweep-betas", "50"])

@@ -169,13 +169,15 @@ def build_beta_codes(model: MultiRateVAE, images: torch.Tensor, betas, model_sha
         _, _, vt = np.linalg.svd(mu - mean, full_matrices=False)
         axes = vt[:2] * np.sign(vt[:2][np.arange(2), np.abs(vt[:2]).argmax(axis=1)])[:, None]
         mean, axes = mean.astype(np.float32), axes.astype(np.float32)
-    xy, parts = [], {"neg_elbo": [], "reconstruction": [], "kl": []}
+    xy, parts = [], {"neg_elbo": [], "reconstruction": [], "kl": [], "sigma": [], "mu_rms": []}
     for beta in betas:
         at = AtBeta(model, float(beta))
-        mu, _ = encode_all(at, images)
+        mu, logvar = encode_all(at, images)
         xy.append((mu.numpy() - mean) @ axes.T)
         for name, value in elbo_metrics(at, images, seed=seed).items():
             parts[name].append(value)
+        parts["sigma"].append(float(torch.exp(0.5 * logvar).mean()))  # the posterior's spread, all digits and dims
+        parts["mu_rms"].append(float(mu.pow(2).mean().sqrt()))  # how far the codes sit from 0
     return {
         "format": np.array(CODES_FORMAT),
         "betas": np.asarray(betas, dtype=np.float64),
@@ -208,3 +210,35 @@ def load_multirate_checkpoint(path) -> tuple[MultiRateVAE, dict]:
     model = MultiRateVAE(multirate_config(path, record["config"]))
     model.load_state_dict({name: torch.from_numpy(array.copy()) for name, array in arrays.items()})
     return model.eval(), record
+
+
+def main(argv=None) -> None:
+    """Rewrites each mrvae-codes-z<N>.npz in a folder from its checkpoint (what train.py wrote after training)."""
+    import argparse
+    import time
+
+    from vae.atlas import load_test_set
+    from vae.family import MULTIRATE
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--weights", default="weights", help="folder with mrvae-*.safetensors (default %(default)s)")
+    parser.add_argument("--codes-betas", type=int, default=33, help="betas in the code file (default %(default)s)")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    images, _ = load_test_set(f"{args.weights}/mnist-test.npz")
+    x = torch.from_numpy(images.reshape(-1, 784).astype(np.float32) / 255.0)
+    for variant in MULTIRATE:
+        path = variant.checkpoint_path(args.weights)
+        if not path.exists():
+            continue
+        started = time.perf_counter()
+        model, record = load_multirate_checkpoint(path)
+        arrays = build_beta_codes(
+            model, x, beta_grid(model.config, args.codes_betas), record["sha256"], seed=record["info"].get("seed", 0)
+        )
+        out = save_beta_codes(variant.codes_path(args.weights), arrays)
+        print(f"{variant.name}: {out} ({out.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

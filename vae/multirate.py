@@ -164,10 +164,10 @@ class BetaCodes:
     mean: np.ndarray  # (latent,) float32: the centre the axes were fitted around
     axes: np.ndarray  # (2, latent) float32: the fixed projection, xy = (mu - mean) @ axes.T
     model_sha256: str
-    figures: dict[str, np.ndarray]  # "neg_elbo", "reconstruction", "kl": (K,) test nats per digit at each beta
+    figures: dict[str, np.ndarray]  # FIGURES -> (K,): each beta's test figures (docs/multirate.md)
 
 
-FIGURES = ("neg_elbo", "reconstruction", "kl")
+FIGURES = ("neg_elbo", "reconstruction", "kl", "sigma", "mu_rms")
 
 
 def load_beta_codes(path: str | Path, model_sha256: str | None = None) -> BetaCodes:
