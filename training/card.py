@@ -204,9 +204,9 @@ def multirate_section(folder: Path, separate: dict[str, dict]) -> str:
         trained.append(
             f"- `{variant.checkpoint_path('.').name}` ({variant.name}): z = {config['latent_size']}, beta in "
             f"[{config['beta_min']:g}, {config['beta_max']:g}], {info['epochs']} epochs, "
-            f"{info['wall_seconds']:.0f} s on {info['device']} ({info.get('torch_threads', '?')} torch thread(s))"
+            f"{info['wall_seconds']:.0f} s on {info['device']}, {info.get('torch_threads', '?')} torch thread"
         )
-        for beta in (0.0, *sorted({float(k.rsplit("_beta", 1)[1]) for k in m if k.startswith("neg_elbo_beta")})):
+        for beta in (*sorted({float(k.rsplit("_beta", 1)[1]) for k in m if k.startswith("neg_elbo_beta")}), 0.0):
             shown = beta or config["beta_min"]
             other = separate.get(Variant(config["latent_size"], beta).name)
             if other is None or f"neg_elbo_beta{shown:g}" not in m:
@@ -247,7 +247,9 @@ the same 784 -> 400 -> z -> 400 -> 784 network, with each layer's pre-activation
 gate of log beta (sigmoid of an affine map in the encoder, sqrt(max(1 - exp(affine), 1e-4)) in the
 decoder), so one set of weights serves every beta in its range. Trained like the family (same data, batch
 {info["batch_size"]}, {info["optimizer"]}, seed {info["seed"]}), each batch at one beta drawn log-uniformly
-from the range (docs/multirate.md says why the range starts at 0.01):
+from the range (docs/multirate.md says why the range starts at 0.01). `python train.py --variants
+z20-mr,z2-mr --classifier-epochs 0 --iwae-samples 0 --out runs/mr` trains both; copy the `mrvae-*` files
+into weights/. Train time is wall time on a shared 2-core machine (it varies with what else ran).
 
 {chr(10).join(trained)}
 
