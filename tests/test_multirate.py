@@ -291,3 +291,9 @@ def test_shipped_files_load_and_give_finite_outputs(variant):
         pixels = model.decode(mu, beta)
         assert np.isfinite(mu).all() and np.isfinite(logvar).all() and (pixels >= 0).all() and (pixels <= 1).all()
         np.testing.assert_allclose(codes.xy[k, :100], (mu - codes.mean) @ codes.axes.T, rtol=1e-2, atol=2e-2)
+
+
+def test_train_script_refuses_an_empty_beta_range(tmp_path):
+    with pytest.raises(SystemExit, match="beta-min"):
+        train.main(["--variants", "z2-mr", "--beta-min", "10", "--beta-max", "1", "--out", str(tmp_path / "x")])
+    assert not (tmp_path / "x").exists()  # refused before anything was written
