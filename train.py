@@ -6,6 +6,13 @@
     python train.py --out weights --overwrite         # replace the shipped models (what the app loads)
     python train.py --variants z2-beta0,z2-beta1 --classifier-epochs 0 --out weights --overwrite
                                                       # the lesson's pair again, read by the shipped classifier
+    python train.py --variants z20-mr,z2-mr --classifier-epochs 0 --iwae-samples 0
+                                                      # the Multi-Rate VAEs (one model for every beta)
+
+A name ending in -mr is a Multi-Rate VAE (training/multirate.py, docs/multirate.md): the same
+architecture, data, optimiser, schedule and epochs, each batch at its own beta drawn log-uniformly
+from [--beta-min, --beta-max]; it writes mrvae-z<N>.safetensors and mrvae-codes-z<N>.npz (the test
+codes at --codes-betas betas on fixed axes, for the beta slider).
 
 MNIST is read from --data-root (default data/, git-ignored) and downloaded there
 by torchvision when missing, unless --no-download. Output goes to a new folder;
@@ -37,7 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from training.data import DEFAULT_DATA_ROOT  # torch-free, like vae.family: --help answers before torch loads
-from vae.family import CLASSIFIER_FILE, SHIPPED, TEST_SET_FILE, Variant
+from vae.family import CLASSIFIER_FILE, MULTIRATE, SHIPPED, TEST_SET_FILE, MultiRateVariant, Variant, parse_variant
 
 DEFAULTS = dict(
     epochs=100,  # cosine-decayed Adam; z20-beta1 reaches its target ELBO here
@@ -49,6 +56,9 @@ DEFAULTS = dict(
     iwae_samples=1000,  # importance samples for the NLL estimate of beta=1 models
     classifier_epochs=6,  # the digit classifier that annotates paths (>= 99% test accuracy)
     snapshot_epochs="0,1,2,3,5,8,13,21,34,55,100",  # z = 2 models: when to record the plane (Fibonacci-ish)
+    beta_min=0.01,  # Multi-Rate VAEs: the autoencoder end of the range (docs/multirate.md says why)
+    beta_max=10.0,
+    codes_betas=33,  # Multi-Rate VAEs: betas in the slider's code file
 )
 
 
@@ -60,7 +70,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add = parser.add_argument
     shipped = ",".join(v.name for v in SHIPPED)
-    add("--variants", default=shipped, help="comma-separated VAEs; '' for none (default: all shipped, %(default)s)")
+    add(
+        "--variants",
+        default=shipped,
+        help=f"comma-separated VAEs; '' for none; multi-rate: {','.join(v.name for v in MULTIRATE)} "
+        "(default: all shipped, %(default)s)",
+    )
     add("--epochs", type=int, default=DEFAULTS["epochs"], help="epochs per variant (default %(default)s)")
     add("--batch-size", type=int, default=DEFAULTS["batch_size"], help="(default %(default)s)")
     add("--lr", type=float, default=DEFAULTS["lr"], help="peak Adam learning rate (default %(default)s)")
@@ -80,6 +95,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=DEFAULTS["snapshot_epochs"],  # argparse passes a default string through `type` too
         help="z = 2 models: epochs recorded in snapshots-<model>.npz, capped at --epochs, the last always "
         "included; '' for none; needs a classifier, else skipped (default %(default)s)",
+    )
+    add("--beta-min", type=float, default=DEFAULTS["beta_min"], help="-mr models: lowest beta (default %(default)s)")
+    add("--beta-max", type=float, default=DEFAULTS["beta_max"], help="-mr models: highest beta (default %(default)s)")
+    add(
+        "--codes-betas",
+        type=int,
+        default=DEFAULTS["codes_betas"],
+        help="-mr models: betas in the code file (default %(default)s)",
     )
     add("--data-root", default=DEFAULT_DATA_ROOT, help="folder holding MNIST/raw (default %(default)s)")
     add("--no-download", action="store_true", help="never download MNIST; fail if --data-root lacks it")
@@ -189,6 +212,82 @@ def train_variant(variant: Variant, args, train_images, test_images, data_checks
     return info, states
 
 
+def train_multirate(variant: MultiRateVariant, args, train_images, test_images, data_checksum: str) -> dict:
+    """Trains one Multi-Rate VAE with the family's recipe (each batch at a log-uniform beta), measures it at
+    the family's betas, writes its checkpoint and its per-beta code file. Returns its record's info."""
+    import torch
+    from tqdm import tqdm
+
+    from training.checkpoint import save_checkpoint
+    from training.loop import cosine_schedule, make_optimizer
+    from training.metrics import active_units, elbo_metrics, encode_all
+    from training.multirate import AtBeta, MultiRateVAE, beta_grid, build_beta_codes, save_beta_codes, train_epoch
+    from vae.checkpoint import tensors_digest
+    from vae.multirate import MultiRateConfig
+
+    torch.manual_seed(args.seed)
+    config = MultiRateConfig(
+        hidden_size=args.hidden_size, latent_size=variant.latent_size, beta_min=args.beta_min, beta_max=args.beta_max
+    )
+    model = MultiRateVAE(config).to(args.device)
+    optimizer = make_optimizer(model, args.lr, args.device, fast=False)  # the eager loop: beta changes per batch
+    steps_per_epoch = -(-len(train_images) // args.batch_size)
+    total_steps = args.epochs * steps_per_epoch
+    schedule = cosine_schedule(optimizer, total_steps, int(args.warmup_epochs * steps_per_epoch), floor=0.0)
+    order_generator = torch.Generator().manual_seed(args.seed)  # the same batches as the family's
+    beta_generator = torch.Generator().manual_seed(args.seed + 1)  # each batch's beta
+    x_train = train_images.to(args.device)
+
+    started = time.perf_counter()
+    with tqdm(total=total_steps, desc=variant.name, unit="batch", leave=True) as progress:
+        for epoch in range(1, args.epochs + 1):
+            loss = train_epoch(
+                model, optimizer, x_train, args.batch_size, order_generator, beta_generator, schedule, progress
+            )
+            progress.set_postfix(epoch=epoch, loss=f"{float(loss):.2f}")
+    wall_seconds = time.perf_counter() - started
+
+    model = model.cpu().eval()
+    metrics = {}
+    for beta in sorted({config.beta_min, 0.5, 1.0, 2.0, 4.0, 8.0, config.beta_max}):
+        if not config.beta_min <= beta <= config.beta_max:
+            continue
+        at = AtBeta(model, beta)
+        for name, value in elbo_metrics(at, test_images, seed=args.seed).items():
+            metrics[f"{name}_beta{beta:g}"] = value
+        metrics[f"active_units_beta{beta:g}"] = active_units(encode_all(at, test_images)[0])
+    metrics["train_neg_elbo_10k_beta1"] = (
+        elbo_metrics(AtBeta(model, 1.0), train_images[:10_000], seed=args.seed)["neg_elbo"]
+        if config.beta_min <= 1.0 <= config.beta_max
+        else None
+    )
+    metrics["test_digits"] = len(test_images)
+    info = {
+        "beta_range": [config.beta_min, config.beta_max],
+        "beta_sampling": "one beta per batch, log-uniform on the range",
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "optimizer": f"Adam(lr={args.lr:g}, fused), {args.warmup_epochs:g}-epoch warm-up, cosine decay to 0",
+        "seed": args.seed,
+        "wall_seconds": round(wall_seconds, 1),
+        "device": str(args.device),
+        "torch_threads": torch.get_num_threads(),
+        "training_step": "eager",
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "train_digits": len(train_images),
+        "train_data_sha256": data_checksum,
+        "metrics": {k: v for k, v in metrics.items() if v is not None},
+    }
+    path = save_checkpoint(variant.checkpoint_path(args.out), model, "multirate-vae", info)
+    digest = tensors_digest(model.state_dict())
+    codes = build_beta_codes(model, test_images, beta_grid(config, args.codes_betas), digest, seed=args.seed)
+    codes_path = save_beta_codes(variant.codes_path(args.out), codes)
+    shown = ", ".join(f"{k}={v:.2f}" for k, v in info["metrics"].items() if "_beta" in k and "active" not in k)
+    tqdm.write(f"{variant.name}: {shown}  ({wall_seconds:.0f} s) -> {path}, {codes_path}")
+    return info
+
+
 def write_snapshots(out: Path, trained: dict[Variant, dict], test_images) -> None:
     """snapshots-<model>.npz for each z = 2 model trained, read by the classifier in `out`, or a reason why not."""
     from tqdm import tqdm
@@ -260,7 +359,11 @@ def train_classifier(args, train, test) -> dict:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    variants = [Variant.parse(name) for name in args.variants.split(",") if name.strip()]
+    chosen = [parse_variant(name) for name in args.variants.split(",") if name.strip()]
+    variants = [v for v in chosen if isinstance(v, Variant)]
+    multirate = [v for v in chosen if isinstance(v, MultiRateVariant)]
+    if multirate and not 0 < args.beta_min < args.beta_max:
+        raise SystemExit(f"error: need 0 < --beta-min < --beta-max, got {args.beta_min:g} and {args.beta_max:g}")
     args.out = args.out or default_out()
     out = Path(args.out)
     check_out(out, args.overwrite)
@@ -291,7 +394,7 @@ def main(argv=None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     print(f"training on {args.device} ({'one CUDA graph per step' if args.graphs else 'eager'}) -> {out}")
     snapshots = {}  # z = 2 variant -> {epoch: weights}, written once a classifier can read them
-    if variants:  # the atlases index these digits
+    if variants or multirate:  # the atlases and code files index these digits
         save_test_set(out / TEST_SET_FILE, test.images.numpy(), test.labels.numpy())
         train_images, test_images = train.flat_float(), test.flat_float()  # (N, 784) float, once
         checksum = train.checksum()
@@ -299,6 +402,8 @@ def main(argv=None) -> None:
             _, states = train_variant(variant, args, train_images, test_images, checksum)
             if states:
                 snapshots[variant] = states
+        for variant in multirate:
+            train_multirate(variant, args, train_images, test_images, checksum)
     if args.classifier_epochs > 0:
         train_classifier(args, train, test)
     if snapshots:
@@ -312,7 +417,7 @@ def main(argv=None) -> None:
         print(f"lesson figures -> record['info']['lesson'] of {', '.join(restamped) or 'no VAE'} in {out}")
     elif variants:
         print(f"no {CLASSIFIER_FILE} in {out}: lesson figures left out (python -m training.lesson_metrics adds them)")
-    if any(out.glob("vae-*.safetensors")):
+    if any(out.glob("vae-*.safetensors")) or any(out.glob("mrvae-*.safetensors")):
         print(f"model card -> {write_model_card(out)}")
     print(f"done: {out}  (view it: LATENT_EXPLORER_WEIGHTS={out} streamlit run app.py)", file=sys.stderr)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from vae.checkpoint import read_record
-from vae.family import Variant
+from vae.family import MULTIRATE, Variant
 
 from .lesson_metrics import card_section
 
@@ -120,6 +120,7 @@ def render_model_card(folder: str | Path) -> str:
         + lesson
         + _imported_section(imported)
         + _classifier_section(Path(folder))
+        + multirate_section(Path(folder), {name: record for *_, name, record in records})
         + FOOTER
     )
 
@@ -226,3 +227,83 @@ def write_model_card(folder: str | Path) -> Path:
     path = Path(folder) / "README.md"
     path.write_text(render_model_card(folder))
     return path
+
+
+def multirate_section(folder: Path, separate: dict[str, dict]) -> str:
+    """The Multi-Rate VAEs in `folder` (mrvae-*.safetensors): how they were trained and, from the figures
+    their checkpoints record, each beside the separately trained model of the same z and beta (`separate`:
+    name -> record; both measured by training/metrics.elbo_metrics, one z per digit, seed 0)."""
+    found = [(v, read_record(v.checkpoint_path(folder))) for v in MULTIRATE if v.checkpoint_path(folder).exists()]
+    if not found:
+        return ""
+    rows, trained = [], []
+    for variant, record in found:
+        info, config, m = record["info"], record["config"], record["info"]["metrics"]
+        trained.append(
+            f"- `{variant.checkpoint_path('.').name}` ({variant.name}): z = {config['latent_size']}, beta in "
+            f"[{config['beta_min']:g}, {config['beta_max']:g}], {info['epochs']} epochs, "
+            f"{info['wall_seconds']:.0f} s on {info['device']}, {info.get('torch_threads', '?')} torch thread"
+        )
+        for beta in (*sorted({float(k.rsplit("_beta", 1)[1]) for k in m if k.startswith("neg_elbo_beta")}), 0.0):
+            shown = beta or config["beta_min"]
+            other = separate.get(Variant(config["latent_size"], beta).name)
+            if other is None or f"neg_elbo_beta{shown:g}" not in m:
+                continue
+            theirs = other["info"]["metrics"]
+            mine = [m[f"{name}_beta{shown:g}"] for name in ("neg_elbo", "reconstruction", "kl")]
+            ours, its = mine[1] + beta * mine[2], theirs["reconstruction"] + beta * theirs["kl"]
+            losses = ["-", "-", "-"] if beta == 0 else [f"{ours:.2f}", f"{its:.2f}", f"{ours - its:+.2f}"]
+            rows.append(
+                f"| {shown:g}{' vs 0' if beta == 0 else ''} | {variant.name} | {mine[0]:.2f} | {mine[1]:.2f} | "
+                f"{mine[2]:.2f} | {losses[0]} | {Variant(config['latent_size'], beta).name} | "
+                f"{theirs['neg_elbo']:.2f} | {theirs['reconstruction']:.2f} | {theirs['kl']:.2f} | {losses[1]} | "
+                f"{mine[0] - theirs['neg_elbo']:+.2f} | {losses[2]} |"
+            )
+    info = found[0][1]["info"]
+    table = (
+        "| beta | multi-rate | -ELBO | reconstruction | KL | recon. + beta KL | separate model | -ELBO | "
+        "reconstruction | KL | recon. + beta KL | gap (-ELBO) | gap (recon. + beta KL) |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+        if rows
+        else "(no separately trained model of the same z in this folder to compare with)\n"
+    )
+    sweep = ""
+    if (folder / "rate-distortion.json").exists():
+        import json
+
+        target = json.loads((folder / "rate-distortion.json").read_text()).get("target")
+        if target:
+            verdict = "met" if target["met"] else f"missed by {target['gap'] - 2:.2f} nats"
+            sweep = (
+                f"\nIssue 25's target, the z = 20 multi-rate -ELBO at beta = 1 within 2 nats of z20-beta1's: "
+                f"{target['multirate']:.2f} vs {target['separate']:.2f} ({target['gap']:+.2f}), {verdict}.\n"
+            )
+    return f"""
+## Multi-Rate VAEs: one model for every beta
+Multi-Rate VAE (Bae et al., "Multi-Rate VAE: Train Once, Get the Full Rate-Distortion Curve", ICLR 2023):
+the same 784 -> 400 -> z -> 400 -> 784 network, with each layer's pre-activations scaled unit by unit by a
+gate of log beta (sigmoid of an affine map in the encoder, sqrt(max(1 - exp(affine), 1e-4)) in the
+decoder), so one set of weights serves every beta in its range. Trained like the family (same data, batch
+{info["batch_size"]}, {info["optimizer"]}, seed {info["seed"]}), each batch at one beta drawn log-uniformly
+from the range (docs/multirate.md says why the range starts at 0.01). `python train.py --variants
+z20-mr,z2-mr --classifier-epochs 0 --iwae-samples 0 --out runs/mr` trains both; copy the `mrvae-*` files
+into weights/. Train time is wall time on a shared 2-core machine (it varies with what else ran).
+
+{chr(10).join(trained)}
+
+Test -ELBO, reconstruction and KL (nats per digit, one z ~ q(z|x) per digit, seed 0, the family's code)
+of each multi-rate model at a beta beside the separately trained model of that beta; the "vs 0" row puts
+the multi-rate model at its smallest beta beside the beta = 0 autoencoder. Gap = multi-rate minus
+separate. At beta != 1 neither model was trained for the -ELBO: "recon. + beta KL" is the loss both
+minimise at that beta, the fair comparison there.
+
+{table}{sweep}
+The rate-distortion curve (the multi-rate models at log-spaced betas, the separate models as points):
+`python -m training.rate_distortion` prints this table again from a fresh measurement and writes
+`rate-distortion.json`.
+
+- `mrvae-z<N>.safetensors`: weights and gates + metadata (kind `multirate-vae`), verified like the
+  others; read with `vae.multirate.load_multirate` (numpy) or `training.multirate.load_multirate_checkpoint`.
+- `mrvae-codes-z<N>.npz`: the test codes at 33 log-spaced betas on one fixed pair of axes (the
+  beta slider's data; layout in docs/multirate.md); read with `vae.multirate.load_beta_codes`.
+"""

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 FORMAT = "latent-explorer/1"
 METADATA_KEY = "latent_explorer"
 MAX_HEADER_BYTES = 1 << 20
-MODEL_KINDS = ("vae", "classifier")
+MODEL_KINDS = ("vae", "classifier", "multirate-vae")  # the last: vae/multirate.py
 # An imported model's name (import_vae.py --name): its variant is "z<latent>-<name>"; never "beta...", which
 # names the shipped ones.
 IMPORTED_NAME = re.compile(r"(?!beta)[a-z][a-z0-9]{0,15}")
@@ -98,6 +98,10 @@ def check_shapes(path: str | Path, arrays: dict[str, np.ndarray], record: dict) 
 
     if record["kind"] == "vae":
         expected = parameter_shapes(vae_config(path, record["config"]))
+    elif record["kind"] == "multirate-vae":
+        from .multirate import multirate_config, multirate_shapes
+
+        expected = multirate_shapes(multirate_config(path, record["config"]))
     else:
         expected = classifier_shapes(classifier_config(path, record["config"]))
     found = {name: tuple(array.shape) for name, array in arrays.items()}

@@ -54,10 +54,46 @@ class Variant:
         raise ValueError(f"variant names look like 'z20-beta1' (or 'z20-mine' when imported), got {name!r}")
 
 
+@dataclass(frozen=True)
+class MultiRateVariant:
+    """A Multi-Rate VAE (vae/multirate.py): one model for every beta in its range, named 'z20-mr'."""
+
+    latent_size: int
+
+    @property
+    def name(self) -> str:
+        return f"z{self.latent_size}-mr"
+
+    def checkpoint_path(self, folder: str | Path) -> Path:
+        """mrvae-, not vae-: load_family's glob (and so the page) leaves these files alone until wired in."""
+        return Path(folder) / f"mrvae-z{self.latent_size}.safetensors"
+
+    def codes_path(self, folder: str | Path) -> Path:
+        """The test codes at a grid of betas on fixed axes, for the beta slider (docs/multirate.md)."""
+        return Path(folder) / f"mrvae-codes-z{self.latent_size}.npz"
+
+    @classmethod
+    def parse(cls, name: str) -> MultiRateVariant:
+        """'z20-mr' -> MultiRateVariant(20)."""
+        try:
+            latent, tail = name.strip().split("-", 1)
+            if tail != "mr" or not latent.startswith("z"):
+                raise ValueError
+            return cls(int(latent[1:]))
+        except ValueError:
+            raise ValueError(f"multi-rate names look like 'z20-mr', got {name!r}") from None
+
+
+def parse_variant(name: str) -> Variant | MultiRateVariant:
+    """'z20-beta1' or 'z20-mr'."""
+    return MultiRateVariant.parse(name) if name.strip().endswith("-mr") else Variant.parse(name)
+
+
 BETAS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
 DEFAULT_MODEL = "z20-beta1"  # what a first visit shows
 AUTOENCODER, VAE = "z2-beta0", "z2-beta1"  # the lesson's pair: two z = 2 models that differ only in beta
 SHIPPED = (*(Variant(20, beta) for beta in BETAS), Variant.parse(AUTOENCODER), Variant.parse(VAE))
+MULTIRATE = (MultiRateVariant(20), MultiRateVariant(2))  # not in SHIPPED: the page reads SHIPPED as it is
 TEST_SET_FILE = "mnist-test.npz"
 LESSON_FILE = "lesson.json"  # the lesson's presets and the geodesic's measured ratios (training/presets.py)
 SHOWCASE_FILE = "showcase.json"  # the pair a first visit opens on (training/showcase.py)
