@@ -42,7 +42,10 @@ PAINTED_AT = """() => Math.min(...['le:shown:firstpaint', 'le:shown:map']
   .flatMap((name) => performance.getEntriesByName(name)).map((mark) => mark.startTime))"""
 PAINTED = f"() => Number.isFinite(({PAINTED_AT})())"
 MARK_AT = "(name) => performance.getEntriesByName(name)[0].startTime"
-# Every response before `t` (ms since navigation): [url, bytes as sent].
+# When the codes were drawn (the frame that shows them comes after): what had arrived by then was needed.
+DRAWN_AT = """() => Math.min(...['le:firstpaint', 'le:map']
+  .flatMap((name) => performance.getEntriesByName(name)).map((mark) => mark.startTime))"""
+# Every response before `t` (ms since navigation, the first paint's drawing): [url, bytes as sent].
 RESPONSES_UNTIL = """(t) => ['navigation', 'resource'].flatMap((kind) => performance.getEntriesByType(kind))
   .filter((e) => e.responseEnd <= t).map((e) => [e.name, e.transferSize || e.encodedBodySize || 0])"""
 
@@ -73,7 +76,8 @@ def open_times(browser, url: str, runs: int, folder: Path | None, streamlit: boo
         painted = page.evaluate(PAINTED_AT)
         page.wait_for_function("() => performance.getEntriesByName('le:shown:map').length > 0", timeout=60_000)
         plotted = page.evaluate(MARK_AT, "le:shown:map")
-        responses = page.evaluate(RESPONSES_UNTIL, painted)
+        drawn_at = page.evaluate(DRAWN_AT)
+        responses = page.evaluate(RESPONSES_UNTIL, drawn_at)
         found["painted_s"].append(painted / 1000)
         found["plotly_s"].append(plotted / 1000)
         found["kb"].append(sum(size for _, size in responses) / 1024)
@@ -96,6 +100,9 @@ def click_times(browser, url: str, pairs: int) -> list[float]:
         page.mouse.click(*digit_pixels(page, first))
         xy = digit_pixels(page, second)
         hover(page, xy, second)
+        # Two clicks within Plotly's doubleClickDelay (100 ms) are a double-click, which resets the axes
+        # (a relayout of 10,000 points): a person takes longer than that between two dots.
+        page.wait_for_timeout(300)
         before = strip_draws(page)
         page.evaluate(ARM_TIMER)
         page.mouse.click(*xy)
