@@ -105,50 +105,71 @@ export function buildFind(parent, site, session, use, pair) {
     "le-button",
   );
   const near = element(panel, "div", "sh-near");
-  const show = async () => {
-    near.replaceChildren();
-    const sprite = new Image();
-    sprite.src = site.explorer.digits.sprite;
-    for (const which of /** @type {const} */ (["a", "b"])) {
-      const end = session.ends[which];
-      if (!end) continue;
-      const code = await codeUnder(site, end, session.view.model);
-      const found = await nearest(site, session.view.model, code, end.kind === "test" ? (end.index ?? null) : null);
-      element(
-        near,
-        "p",
-        "",
-        `Test digits nearest to ${which.toUpperCase()}, ${end.label}, in ${session.view.model}'s latent space; press one to make it ${which.toUpperCase()}.`,
-      );
-      const row = element(near, "div", "sh-row");
-      for (const index of found) {
-        const tile = element(row, "button", "sh-tile");
-        tile.type = "button";
-        tile.title = `Use test #${index} as ${which.toUpperCase()}`;
-        const canvas = element(tile, "canvas");
-        canvas.width = canvas.height = SIDE;
-        const columns = site.explorer.digits.columns;
-        const draw = () =>
-          /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).drawImage(
-            sprite,
-            (index % columns) * SIDE,
-            Math.floor(index / columns) * SIDE,
-            SIDE,
-            SIDE,
-            0,
-            0,
-            SIDE,
-            SIDE,
-          );
-        if (sprite.complete) draw();
-        else sprite.addEventListener("load", draw);
-        element(tile, "span", "", `#${index}`);
-        tile.addEventListener("click", () => use(index, which));
-      }
-    }
-  };
+  const show = () => showNeighbours(near, site, session, use);
   panel.addEventListener("toggle", () => {
     if (panel.open) show().catch(() => {});
   });
   return { refresh: () => (panel.open ? show().catch(() => {}) : undefined) };
+}
+
+/** One test digit as a button that makes it endpoint `which`, its picture cut from the digits' sprite. */
+function neighbourTile(
+  /** @type {HTMLElement} */ row,
+  /** @type {any} */ site,
+  /** @type {HTMLImageElement} */ sprite,
+  /** @type {number} */ index,
+  /** @type {() => void} */ onPick,
+) {
+  const tile = element(row, "button", "sh-tile");
+  tile.type = "button";
+  const canvas = element(tile, "canvas");
+  canvas.width = canvas.height = SIDE;
+  const columns = site.explorer.digits.columns;
+  const [x, y] = [(index % columns) * SIDE, Math.floor(index / columns) * SIDE];
+  const draw = () =>
+    /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).drawImage(
+      sprite,
+      x,
+      y,
+      SIDE,
+      SIDE,
+      0,
+      0,
+      SIDE,
+      SIDE,
+    );
+  if (sprite.complete) draw();
+  else sprite.addEventListener("load", draw);
+  element(tile, "span", "", `#${index}`);
+  tile.addEventListener("click", onPick);
+  return tile;
+}
+
+/** Each endpoint's nearest test digits in the shown model's latent space, each a button that takes it. */
+async function showNeighbours(
+  /** @type {HTMLElement} */ near,
+  /** @type {any} */ site,
+  /** @type {ExploreSession} */ session,
+  /** @type {(index: number, which: "a" | "b") => void} */ use,
+) {
+  near.replaceChildren();
+  const sprite = new Image();
+  sprite.src = site.explorer.digits.sprite;
+  const model = session.view.model;
+  for (const which of /** @type {const} */ (["a", "b"])) {
+    const end = session.ends[which];
+    if (!end) continue;
+    const code = await codeUnder(site, end, model);
+    const found = await nearest(site, model, code, end.kind === "test" ? (end.index ?? null) : null);
+    const name = which.toUpperCase();
+    element(
+      near,
+      "p",
+      "",
+      `Test digits nearest to ${name}, ${end.label}, in ${model}'s latent space; press one to make it ${name}.`,
+    );
+    const row = element(near, "div", "sh-row");
+    for (const index of found)
+      neighbourTile(row, site, sprite, index, () => use(index, which)).title = `Use test #${index} as ${name}`;
+  }
 }

@@ -104,16 +104,9 @@ function stripPng(decoded) {
   return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
 }
 
-/**
- * Builds the tools under the map. `use(end, which)` hands a drawn endpoint to the session; `say` tells the visitor.
- * @param {HTMLElement} parent @param {any} site @param {ExploreSession} session
- * @param {(drawn: {end: SentEnd, link: string}, which: "a" | "b") => void} use @param {(text: string) => void} say
- */
-export function buildTools(parent, site, session, use, say) {
-  const box = element(parent, "section", "sh-tools");
-  const draw = element(box, "div", "sh-draw");
-  element(draw, "h2", "", "Draw a digit");
-  const canvas = element(draw, "canvas", "sh-canvas");
+/** A canvas to draw on with a pointer: white strokes on black, as the Streamlit page's canvas. */
+function drawingCanvas(/** @type {HTMLElement} */ parent) {
+  const canvas = element(parent, "canvas", "sh-canvas");
   canvas.width = canvas.height = CANVAS_PX;
   const pen = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
   const clear = () => {
@@ -124,10 +117,8 @@ export function buildTools(parent, site, session, use, say) {
   let last = /** @type {[number, number] | null} */ (null);
   const at = (/** @type {PointerEvent} */ event) => {
     const rect = canvas.getBoundingClientRect();
-    return /** @type {[number, number]} */ ([
-      ((event.clientX - rect.left) * CANVAS_PX) / rect.width,
-      ((event.clientY - rect.top) * CANVAS_PX) / rect.height,
-    ]);
+    const x = ((event.clientX - rect.left) * CANVAS_PX) / rect.width;
+    return /** @type {[number, number]} */ ([x, ((event.clientY - rect.top) * CANVAS_PX) / rect.height]);
   };
   canvas.addEventListener("pointerdown", (event) => {
     canvas.setPointerCapture(event.pointerId);
@@ -146,30 +137,71 @@ export function buildTools(parent, site, session, use, say) {
   canvas.addEventListener("pointerup", () => {
     last = null;
   });
+  return { picture: () => pen.getImageData(0, 0, CANVAS_PX, CANVAS_PX), clear };
+}
+
+/** An uploaded file's pixels, once checkUpload has passed its header (else DrawingError). @param {File} file */
+async function uploadedPicture(file) {
+  checkUpload(new Uint8Array(await file.slice(0, Math.min(file.size, 5 * 2 ** 20)).arrayBuffer()), file.size);
+  const bitmap = await createImageBitmap(file, { colorSpaceConversion: "none" }).catch(() => {
+    throw new DrawingError(DAMAGED);
+  });
+  const scratch = document.createElement("canvas");
+  scratch.width = bitmap.width;
+  scratch.height = bitmap.height;
+  const context = /** @type {CanvasRenderingContext2D} */ (scratch.getContext("2d"));
+  context.drawImage(bitmap, 0, 0);
+  return context.getImageData(0, 0, bitmap.width, bitmap.height);
+}
+
+/** The two download buttons. @param {HTMLElement} parent @param {any} site @param {ExploreSession} session @param {(text: string) => void} say */
+function buildDownloads(parent, site, session, say) {
+  const downloads = element(parent, "div", "sh-downloads");
+  element(downloads, "h2", "", "Download the morph");
+  const offer = (/** @type {string} */ text, /** @type {(decoded: Float64Array[]) => Promise<void> | void} */ saveIt) =>
+    button(
+      downloads,
+      text,
+      async () => {
+        const decoded = await frames(site, session);
+        if (decoded) await saveIt(decoded);
+        else say("Pick A and B first.");
+      },
+      "le-button",
+    );
+  offer("GIF (A → B → A)", (decoded) => save(/** @type {BlobPart} */ (morphGif(decoded)), "image/gif", "morph.gif"));
+  offer("Strip (PNG)", async (decoded) =>
+    save(/** @type {Blob} */ (await stripPng(decoded)), "image/png", "strip.png"),
+  );
+}
+
+/**
+ * Builds the tools under the map. `use(end, which)` hands a drawn endpoint to the session; `say` tells the visitor.
+ * @param {HTMLElement} parent @param {any} site @param {ExploreSession} session
+ * @param {(drawn: {end: SentEnd, link: string}, which: "a" | "b") => void} use @param {(text: string) => void} say
+ */
+export function buildTools(parent, site, session, use, say) {
+  const box = element(parent, "section", "sh-tools");
+  const draw = element(box, "div", "sh-draw");
+  element(draw, "h2", "", "Draw a digit");
+  const canvas = drawingCanvas(draw);
   const message = element(draw, "p", "sh-message");
   const row = element(draw, "div", "sh-row");
-  const useAs = async (
-    /** @type {"a" | "b"} */ which,
-    /** @type {Float32Array} */ image,
-    /** @type {string} */ label,
-  ) => {
-    use(await drawnEnd(site, image, label), which);
-    message.textContent = `Your ${label === "your drawing" ? "drawing" : "photo"} is ${which.toUpperCase()}.`;
-  };
-  const fromCanvas = (/** @type {"a" | "b"} */ which) => {
+  /** Makes the picture an endpoint, or says why it cannot be one. @param {ImageData} picture @param {boolean} drawn */
+  const take = async (picture, drawn, /** @type {"a" | "b"} */ which) => {
     try {
-      const digit = toMnist(pen.getImageData(0, 0, CANVAS_PX, CANVAS_PX), { drawn: true });
+      const digit = toMnist(picture, { drawn });
       message.textContent = digit.warning || "";
-      useAs(which, digit.image, "your drawing").catch((error) =>
-        say(`The drawing could not be encoded (${error.message}).`),
-      );
+      const label = drawn ? "your drawing" : "your photo";
+      use(await drawnEnd(site, digit.image, label), which);
+      message.textContent = `${digit.warning ? `${digit.warning} ` : ""}Your ${drawn ? "drawing" : "photo"} is ${which.toUpperCase()}.`;
     } catch (error) {
-      message.textContent = error instanceof DrawingError ? error.message : "That drawing could not be read.";
+      message.textContent = error instanceof Error ? error.message : "That picture could not be read.";
     }
   };
-  button(row, "Use as A", () => fromCanvas("a"), "le-button");
-  button(row, "Use as B", () => fromCanvas("b"), "le-button");
-  button(row, "Clear", clear, "le-button");
+  button(row, "Use as A", () => take(canvas.picture(), true, "a"), "le-button");
+  button(row, "Use as B", () => take(canvas.picture(), true, "b"), "le-button");
+  button(row, "Clear", canvas.clear, "le-button");
   const upload = element(row, "input", "sh-upload");
   upload.type = "file";
   upload.accept = ACCEPT;
@@ -179,43 +211,10 @@ export function buildTools(parent, site, session, use, say) {
     upload.value = ""; // a rejected file is not kept listed
     if (!file) return;
     try {
-      checkUpload(new Uint8Array(await file.slice(0, Math.min(file.size, 5 * 2 ** 20)).arrayBuffer()), file.size);
-      const bitmap = await createImageBitmap(file, { colorSpaceConversion: "none" }).catch(() => {
-        throw new DrawingError(DAMAGED);
-      });
-      const scratch = document.createElement("canvas");
-      scratch.width = bitmap.width;
-      scratch.height = bitmap.height;
-      const context = /** @type {CanvasRenderingContext2D} */ (scratch.getContext("2d"));
-      context.drawImage(bitmap, 0, 0);
-      const digit = toMnist(context.getImageData(0, 0, bitmap.width, bitmap.height));
-      message.textContent = digit.warning || "";
-      await useAs(session.ends.a ? "b" : "a", digit.image, "your photo");
+      await take(await uploadedPicture(file), false, session.ends.a ? "b" : "a");
     } catch (error) {
-      message.textContent =
-        error instanceof DrawingError || error instanceof Error ? error.message : "That file could not be read.";
+      message.textContent = error instanceof Error ? error.message : "That file could not be read.";
     }
   });
-  const downloads = element(box, "div", "sh-downloads");
-  element(downloads, "h2", "", "Download the morph");
-  button(
-    downloads,
-    "GIF (A → B → A)",
-    async () => {
-      const decoded = await frames(site, session);
-      if (decoded) save(/** @type {BlobPart} */ (morphGif(decoded)), "image/gif", "morph.gif");
-      else say("Pick A and B first.");
-    },
-    "le-button",
-  );
-  button(
-    downloads,
-    "Strip (PNG)",
-    async () => {
-      const decoded = await frames(site, session);
-      if (decoded) save(/** @type {Blob} */ (await stripPng(decoded)), "image/png", "strip.png");
-      else say("Pick A and B first.");
-    },
-    "le-button",
-  );
+  buildDownloads(box, site, session, say);
 }

@@ -48,7 +48,43 @@ function loadPlotlyAfterFirstPaint() {
   });
 }
 
-/** The explorer on this page: the session plays the server, the URL follows the view. */
+/**
+ * What the server would compute for the shown view (a point's codes under the other models, the geodesic, the
+ * strip's reading), each handed to the widget as it arrives; `current()` is false once a newer view superseded it.
+ * @param {any} site @param {ExploreSession} session @param {{update: (data: any) => void}} widget
+ * @param {() => boolean} current @param {AbortSignal} signal
+ */
+async function computeFor(site, session, widget, current, signal) {
+  const { ends, view } = session;
+  for (const end of [ends.a, ends.b]) {
+    if (end && end.kind === "point" && !end.codes) {
+      const codes = await pointCodes(site, end);
+      if (!current()) return;
+      end.codes = codes;
+    }
+  }
+  if (view.method === "geodesic") {
+    // The shown model's first, then (comparing) the other β of its latent size, each drawn as it arrives.
+    const models = site.explorer.models;
+    const latent = models[view.model].latent;
+    const others = view.compare
+      ? Object.keys(models).filter((n) => n !== view.model && models[n].latent === latent)
+      : [];
+    for (const name of [view.model, ...others]) {
+      const found = await geodesicFor(site, view, ends, name, signal);
+      if (!current() || !found) return;
+      session.paths[name] = found;
+      widget.update(session.data());
+    }
+  }
+  const reading = await readingFor(site, view, ends, session.paths[view.model]?.codes);
+  if (!current()) return;
+  session.reading = reading;
+  widget.update(session.data());
+}
+
+/** The explorer on this page: the session plays the server, the URL follows the view. Returns `use`, which
+ * makes a drawing an endpoint. */
 function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels, /** @type {any} */ view) {
   const session = new ExploreSession(site, labels, view);
   if (view.a === null && view.b === null) session.openOnShowcase();
@@ -59,70 +95,38 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
       publish();
     },
   });
-  // What the server would compute (a point's codes under the other models, the strip's reading) follows
-  // once the visitor's events settle, so a drag never waits for it.
+  // What the server would compute follows once the visitor's events settle, so a drag never waits for it.
   let timer = 0;
   let run = 0;
   let stop = new AbortController();
-  const compute = async () => {
-    const mine = ++run;
-    const { ends, view } = session;
-    for (const end of [ends.a, ends.b]) {
-      if (end && end.kind === "point" && !end.codes) {
-        const codes = await pointCodes(site, end);
-        if (mine !== run) return;
-        end.codes = codes;
-      }
-    }
-    if (view.method === "geodesic") {
-      // The shown model's first, then (comparing) the other β of its latent size, each drawn as it arrives.
-      const models = site.explorer.models;
-      const latent = models[view.model].latent;
-      const others = view.compare
-        ? Object.keys(models).filter((n) => n !== view.model && models[n].latent === latent)
-        : [];
-      for (const name of [view.model, ...others]) {
-        const found = await geodesicFor(site, view, ends, name, stop.signal);
-        if (mine !== run || !found) return;
-        session.paths[name] = found;
-        widget.update(session.data());
-      }
-    }
-    const reading = await readingFor(site, view, ends, session.paths[view.model]?.codes);
-    if (mine !== run) return;
-    session.reading = reading;
-    widget.update(session.data());
-  };
   const publish = () => {
     widget.update(session.data());
-    const query = new URLSearchParams(toQuery(session.urlView()));
-    history.replaceState(null, "", `?${query}`);
+    history.replaceState(null, "", `?${new URLSearchParams(toQuery(session.urlView()))}`);
     clearTimeout(timer);
-    run += 1;
+    const mine = ++run;
     stop.abort();
     stop = new AbortController();
-    timer = window.setTimeout(() => painted.then(compute).catch(() => {}), 150);
+    const signal = stop.signal;
+    timer = window.setTimeout(
+      () => painted.then(() => computeFor(site, session, widget, () => mine === run, signal)).catch(() => {}),
+      150,
+    );
   };
   publish();
-  const use = (/** @type {{end: any, link: string}} */ drawn, /** @type {"a" | "b"} */ which) => {
-    session.useDrawing(drawn, which);
+  const changed = (/** @type {() => void} */ change) => {
+    change();
     publish();
+    finder.refresh();
   };
   const finder = buildFind(
     find(".sh-explore"),
     site,
     session,
-    (index, which) => {
-      session.useTest(index, which);
-      publish();
-      finder.refresh();
-    },
-    (a, b) => {
-      session.usePair(a, b);
-      publish();
-      finder.refresh();
-    },
+    (index, which) => changed(() => session.useTest(index, which)),
+    (a, b) => changed(() => session.usePair(a, b)),
   );
+  const use = (/** @type {{end: any, link: string}} */ drawn, /** @type {"a" | "b"} */ which) =>
+    changed(() => session.useDrawing(drawn, which));
   buildTools(find(".sh-explore"), site, session, use, note);
   return use;
 }
