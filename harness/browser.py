@@ -236,7 +236,24 @@ def cpu_seconds(pid: int) -> float:
 INSPECT = """(() => { const root = document.querySelector('.le-root'); if (!root) return null;
   const found = {}; root.dispatchEvent(new CustomEvent('le:inspect', {detail: found})); return found; })()"""
 
-MAP_READY = """() => Number((document.querySelector('.le-root') || {dataset: {}}).dataset.mapDraws || 0) > 0"""
+# Pages from before the viewer's test interface (commit b9fce0d and older, which benchmarks/page_speed.py
+# compares against) are read through Plotly's own fields instead: LEGACY_* below, used only when the
+# interface is absent.
+LEGACY_DRAWN = """(() => { const gd = document.querySelector('.le-map');
+  return !!(gd && gd._fullData && gd._fullData.length >= 10 && gd._fullLayout && gd._fullLayout.xaxis); })()"""
+LEGACY_DIGITS = """(() => { const gd = document.querySelector('.le-map'), L = gd._fullLayout;
+  const box = gd.getBoundingClientRect();
+  const found = [];
+  for (const t of gd._fullData) { if (t.visible !== true || !/^[0-9]$/.test(t.name)) continue;
+    for (let i = 0; i < t.x.length; i++) { const px = L.xaxis.l2p(t.x[i]), py = L.yaxis.l2p(t.y[i]);
+      if (px >= 0 && py >= 0 && px <= L.xaxis._length && py <= L.yaxis._length)
+        found.push([t.customdata[i], box.left + L.xaxis._offset + px, box.top + L.yaxis._offset + py,
+                    Number(t.name)]); } }
+  return found; })()"""
+DIGITS = f"""(({INSPECT}) ? ({INSPECT}).digits() : {LEGACY_DIGITS})"""
+
+MAP_READY = f"""() => Number((document.querySelector('.le-root') || {{dataset: {{}}}}).dataset.mapDraws || 0) > 0
+  || (!document.querySelector('.le-root[data-map-draws], .le-root[data-strip]') && {LEGACY_DRAWN})"""
 
 # While opening: truthy once the map is drawn ("drawn") or the page shows an exception box
 # ("exception": the script crashed, so the map will never come and waiting on is pointless).
@@ -251,8 +268,8 @@ STATUS_CHANGED = f"""([name, previous]) => {{ const value = ({STATUS})(name);
   return value !== null && value !== previous ? value : false; }}"""
 
 # Viewport pixels of test digit `index` on the map (null where it is hidden or off the plot).
-POINT_PIXELS = f"""(index) => {{ const found = {INSPECT}; if (!found) return null;
-  const hit = found.digits().find((d) => d[0] === index); return hit ? [hit[1], hit[2]] : null; }}"""
+POINT_PIXELS = f"""(index) => {{ const hit = {DIGITS}.find((d) => d[0] === index);
+  return hit ? [hit[1], hit[2]] : null; }}"""
 
 # Viewport pixels of data point (x, y) of the shown map.
 DATA_PIXELS = f"""([x, y]) => {{ const p = ({INSPECT}).plot;
@@ -263,7 +280,7 @@ DATA_PIXELS = f"""([x, y]) => {{ const p = ({INSPECT}).plot;
 # the plot and the window (the pointer cannot rest outside it), spread evenly over the sorted
 # list of all such markers (deterministic for a given map and window).
 ISOLATED = f"""([count, gap]) => {{
-  const points = ({INSPECT}).digits().map((d) => [d[1], d[2], d[0]]);
+  const points = {DIGITS}.map((d) => [d[1], d[2], d[0]]);
   const seen = (p) => p[0] >= 0 && p[1] >= 0 && p[0] < innerWidth && p[1] < innerHeight;
   const cells = new Map(), key = (x, y) => `${{Math.floor(x / gap)}},${{Math.floor(y / gap)}}`;
   for (const p of points) {{ const k = key(p[0], p[1]); if (!cells.has(k)) cells.set(k, []); cells.get(k).push(p); }}
