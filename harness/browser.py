@@ -234,7 +234,8 @@ def cpu_seconds(pid: int) -> float:
 # The explorer's test interface (viewer/explore/inspect.js, docs/map.md): an `le:inspect` event on its root
 # fills the event's detail with a snapshot of what the widget shows.
 INSPECT = """(() => { const root = document.querySelector('.le-root'); if (!root) return null;
-  const found = {}; root.dispatchEvent(new CustomEvent('le:inspect', {detail: found})); return found; })()"""
+  const found = {}; root.dispatchEvent(new CustomEvent('le:inspect', {detail: found}));
+  return Object.keys(found).length ? found : null; })()"""  # null: a page without the interface
 
 # Pages from before the viewer's test interface (commit b9fce0d and older, which benchmarks/page_speed.py
 # compares against) are read through Plotly's own fields instead: LEGACY_* below, used only when the
