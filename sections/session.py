@@ -91,13 +91,15 @@ def set_view(view: View) -> None:
 def restore_from_url(family: Family) -> str | None:
     """On a session's first run, seeds the controls and endpoints from the URL's query parameters.
     Values that cannot be used fall back to defaults; returns one message listing them, quoted (for
-    the page to show), or None. A first visit that names no endpoint opens on the showcase pair."""
+    the page to show), or None. A first visit that names no usable endpoint opens on the showcase pair."""
     if RESTORED in st.session_state:
         return None
     st.session_state[RESTORED] = True
     params = st.query_params.to_dict()
     view, warnings = parse_query(params, family)
-    if "a" not in params and "b" not in params and view.page == "explore":
+    # A link whose endpoints cannot be used (each warned about) opens like one that names none: on the showcase
+    # pair, not on an empty preview.
+    if view.a is None and view.b is None and view.page == "explore":
         showcase = showcase_file(weights_folder())
         pair = [showcase.get(end) for end in ("a", "b")]
         usable = all(isinstance(i, int) and 0 <= i < len(family.labels) for i in pair)

@@ -89,6 +89,14 @@ def test_compare_mode_computes_every_beta(app):
     assert status(app, "compare") == f"{len(_shipped_betas(20))} rows"
 
 
+def test_a_link_whose_endpoints_cannot_be_used_still_opens_on_the_showcase_pair():
+    """Issue 24: a bad link used to leave A and B empty (a black preview); now it warns and opens as a first visit."""
+    showcase = load_showcase(WEIGHTS)
+    app = open_page({"a": "-4", "b": "pca:zz"})
+    assert (chosen(app).a.index, chosen(app).b.index) == (showcase["a"], showcase["b"])
+    assert any("a = " in w.value and "b = " in w.value for w in app.warning)
+
+
 def test_a_click_on_the_empty_plane_decodes_that_point(app):
     send(app, "view", model="z2-beta1", map="plane", method="linear", frames=10, compare=False, backdrop=True)
     send(app, "clear")
@@ -218,7 +226,8 @@ def test_bad_url_values_warn_and_fall_back():
     # each value is named and quoted as code (explorer/safe_text.plain), never as Markdown
     assert "frames = ` 999 `" in message and "a = ` -4 `" in message and "model = ` z20-beta3 `" in message
     assert widget_data(at)["view"]["frames"] == 10
-    assert at.session_state["endpoints"].a is None
+    showcase = load_showcase(WEIGHTS)  # no usable endpoint: the first visit's pair, not an empty preview
+    assert at.session_state["endpoints"].a.index == showcase["a"]
     assert at.query_params["frames"] in ("10", ["10"])  # the URL follows the fallback, not the bad value
 
 

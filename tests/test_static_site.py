@@ -185,6 +185,8 @@ def test_a_bad_link_warns_in_plain_text_and_opens_on_defaults(browser, site):
     view = page.evaluate(f"() => {INSPECT}.view")
     assert view["model"] == "z20-beta1" and view["frames"] == 10
     assert "frames=10" in page.url and "999" not in page.url  # the link follows what is shown
+    showcase = load_showcase(ROOT / "weights")  # no usable endpoint: the first visit's pair, as on the page
+    assert (shown(page)["a"]["index"], shown(page)["b"]["index"]) == (showcase["a"], showcase["b"])
     page.context.close()
 
 

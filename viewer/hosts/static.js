@@ -87,7 +87,8 @@ async function computeFor(site, session, widget, current, signal) {
  * makes a drawing an endpoint. */
 function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels, /** @type {any} */ view) {
   const session = new ExploreSession(site, labels, view);
-  if (view.a === null && view.b === null) session.openOnShowcase();
+  // A link with no usable endpoint opens on the showcase pair, as the Streamlit page does.
+  if (view.a === null && view.b === null && view.page === "explore") session.openOnShowcase();
   const widget = mountExplorer(find(".sh-explore"), {
     report(message) {
       session.take(/** @type {any} */ (message));
