@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .checkpoint import CheckpointError
+from .config import VAEConfig, parameter_shapes
 from .inference import _float32_arrays, _relu, one_blas_thread, sigmoid
 
 KIND = "multirate-vae"  # the checkpoint metadata's "kind"
@@ -43,19 +44,9 @@ class MultiRateConfig:
 
 def multirate_shapes(config: MultiRateConfig) -> dict[str, tuple[int, ...]]:
     """Name -> shape of every tensor in MultiRateVAE(config).state_dict()."""
-    i, h, z = config.input_size, config.hidden_size, config.latent_size
-    shapes = {
-        "fc1.weight": (h, i),
-        "fc1.bias": (h,),
-        "fc_mu.weight": (z, h),
-        "fc_mu.bias": (z,),
-        "fc_logvar.weight": (z, h),
-        "fc_logvar.bias": (z,),
-        "fc3.weight": (h, z),
-        "fc3.bias": (h,),
-        "fc4.weight": (i, h),
-        "fc4.bias": (i,),
-    }
+    # The family's tensors (vae/config.py, one table for both kinds), then a gate's slope and offset per layer.
+    plain = VAEConfig(input_size=config.input_size, hidden_size=config.hidden_size, latent_size=config.latent_size)
+    shapes = parameter_shapes(plain)
     for layer in GATED_LAYERS:
         shapes[f"gate_{layer}.slope"] = shapes[f"gate_{layer}.offset"] = shapes[f"{layer}.bias"]
     return shapes
