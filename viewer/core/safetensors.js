@@ -153,13 +153,10 @@ function decodeTensor(view, dtype, count) {
 }
 
 /**
- * The tensors of a .safetensors file as float32, every header entry checked before any is read
- * (vae/foreign.py read_safetensors); or UploadRefused.
- * @param {ArrayBuffer | Uint8Array} file @param {number} [limit] @returns {Record<string, Tensor>}
+ * Refuses a file over `limit` bytes, before a byte of it is read.
+ * @param {number} size @param {number} [limit]
  */
-export function readSafetensors(file, limit = MAX_UPLOAD_BYTES) {
-  const bytes = file instanceof Uint8Array ? file : new Uint8Array(file);
-  const size = bytes.length;
+export function checkSize(size, limit = MAX_UPLOAD_BYTES) {
   if (size > limit) {
     throw new UploadRefused(
       `a file of ${megabytes(size)}`,
@@ -167,6 +164,17 @@ export function readSafetensors(file, limit = MAX_UPLOAD_BYTES) {
       "Save the VAE's state dict alone, in float32 or float16, with no optimizer state.",
     );
   }
+}
+
+/**
+ * The tensors of a .safetensors file as float32, every header entry checked before any is read
+ * (vae/foreign.py read_safetensors); or UploadRefused.
+ * @param {ArrayBuffer | Uint8Array} file @param {number} [limit] @returns {Record<string, Tensor>}
+ */
+export function readSafetensors(file, limit = MAX_UPLOAD_BYTES) {
+  const bytes = file instanceof Uint8Array ? file : new Uint8Array(file);
+  const size = bytes.length;
+  checkSize(size, limit);
   if (looksLikeTorchFile(bytes.subarray(0, 9))) {
     throw new UploadRefused(
       "a PyTorch file (a pickle, as torch.save writes)",

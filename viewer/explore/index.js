@@ -17,6 +17,7 @@ import { buildPanel, renderPanel } from "./panel/index.js";
 import { play } from "./panel/preview.js";
 import { buildToolbar } from "./panel/toolbar.js";
 import { createState } from "./state.js";
+import { mountYourModel } from "./yourmodel.js";
 
 /**
  * @typedef {import("./state.js").ExploreState} ExploreState
@@ -91,6 +92,8 @@ export function mountExplorer(parent, host) {
   followResize(state);
   listen(state.cleanups, root, "le:inspect", (event) => Object.assign(event.detail, inspect(state)));
   play(state);
+  const yours = mountYourModel(root, () => state.host.data?.digits ?? null);
+  state.cleanups.push(yours.destroy);
   const styled = useStylesheet(STYLES);
   return {
     root,

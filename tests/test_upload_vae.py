@@ -1,0 +1,306 @@
+"""The in-page upload of a visitor's VAE (issue 26, item 3): viewer/core/safetensors.js against vae/foreign.py,
+fitPca against scikit-learn, and the whole path in Chromium on both hosts.
+
+    python -m pytest tests/test_upload_vae.py -x -q            # the browser tests are marked slow, browser
+
+The reader's property tests run the same generated files through the JS (node, harness/node.py Bridge) and the
+Python: both refuse, or both read the same float32 tensors and the same VAE. The browser tests train
+pytorch/examples' VAE as written there (tests/test_import_vae.py holds the class), save it as a tutorial reader
+would (`safetensors.torch.save_file(model.state_dict(), ...)`), drop the file on the page's upload control, and
+hold the page's codes and frames to numpy's.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from safetensors.numpy import save as save_safetensors_bytes
+
+from harness.node import Bridge
+from vae import foreign
+from vae.foreign import ImportRefused, read_safetensors, vae_from_state_dict
+
+READER = "tests/js/upload_bridge.js"
+LIMITS = ["MAX_UPLOAD_BYTES", "MAX_HEADER_BYTES", "MAX_TENSORS", "MAX_HIDDEN", "MAX_LATENT", "CONVERT", "EXPECTED_MLP"]
+
+
+@pytest.fixture(scope="module")
+def node():
+    bridge = Bridge()
+    yield bridge
+    bridge.close()
+
+
+def b64(blob: bytes) -> str:
+    return base64.b64encode(blob).decode("ascii")
+
+
+def python_read(blob: bytes) -> dict:
+    try:
+        return {"value": read_safetensors(blob)}
+    except ImportRefused as refusal:
+        return {"refused": str(refusal)}
+
+
+def python_vae(blob: bytes) -> dict:
+    try:
+        return {"value": vae_from_state_dict(read_safetensors(blob))}
+    except ImportRefused as refusal:
+        return {"refused": str(refusal)}
+
+
+def _file(header: dict, data: bytes = b"") -> bytes:
+    text = json.dumps(header).encode()
+    return struct.pack("<Q", len(text)) + text + data
+
+
+def test_the_bounds_and_the_advice_are_vae_foreign_s(node):
+    for name in LIMITS:
+        assert node({"module": "viewer/core/safetensors.js", "get": name}) == getattr(foreign, name), name
+    assert sorted(node({"module": "viewer/core/safetensors.js", "get": "DTYPES"})) == sorted(foreign.DTYPES)
+
+
+def assert_same_read(node, blob: bytes):
+    theirs, ours = node.call(READER, "read", b64(blob)), python_read(blob)
+    assert ("refused" in theirs) == ("refused" in ours), (theirs, ours)
+    if "value" in ours:
+        assert set(theirs["value"]) == set(ours["value"])
+        for name, array in ours["value"].items():
+            assert theirs["value"][name]["shape"] == list(array.shape)
+            data = np.array([np.nan if v is None else v for v in theirs["value"][name]["data"]], dtype=np.float32)
+            np.testing.assert_array_equal(data, array.reshape(-1))
+
+
+SHAPES = st.lists(st.integers(0, 5), min_size=0, max_size=3).map(tuple)
+TENSORS = st.dictionaries(
+    st.text("abcdefghij.0123456789_", min_size=1, max_size=12),
+    st.tuples(SHAPES, st.sampled_from(["<f4", "<f2", "<f8"])),
+    max_size=5,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TENSORS, st.integers(0, 2**32 - 1))
+def test_what_safetensors_writes_is_read_alike(node, tensors, seed):
+    rng = np.random.default_rng(seed)
+    arrays = {name: rng.standard_normal(shape).astype(dtype) for name, (shape, dtype) in tensors.items()}
+    assert_same_read(node, save_safetensors_bytes(arrays, metadata={"note": "x"}) if arrays else _file({}))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_are_read_or_refused_alike(node, blob):
+    assert_same_read(node, blob)
+
+
+ENTRY = st.fixed_dictionaries(
+    {
+        "dtype": st.sampled_from(["F32", "F16", "BF16", "F64", "I64", "U8", "float32", 3]),
+        "shape": st.one_of(
+            st.lists(st.integers(0, 2**40), max_size=6), st.lists(st.integers(-3, 5), max_size=3), st.just("4")
+        ),
+        "data_offsets": st.one_of(
+            st.lists(st.integers(-5, 2**40), min_size=2, max_size=2), st.lists(st.integers(0, 64), max_size=3)
+        ),
+    }
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), ENTRY, max_size=4), st.binary(max_size=256))
+def test_hostile_headers_are_refused_alike(node, header, data):
+    """Huge shapes, offsets past the end, overlaps, unknown dtypes: refused from the header by both, or read alike."""
+    assert_same_read(node, _file(header, data))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    hidden=st.integers(1, 12),
+    latent=st.integers(1, 5),
+    naming=st.sampled_from(["fc21", "fc_mu"]),
+    prefix=st.sampled_from(["", "module.", "_orig_mod."]),
+    dtype=st.sampled_from(["<f4", "<f2"]),
+    change=st.sampled_from([None, "drop", "reshape", "nan", "extra", "conv", "both names"]),
+    seed=st.integers(0, 2**16),
+)
+def test_any_vae_of_the_tutorial_s_shape_is_taken_or_refused_alike(
+    node, hidden, latent, naming, prefix, dtype, change, seed
+):
+    rng = np.random.default_rng(seed)
+    mu, logvar = ("fc21", "fc22") if naming == "fc21" else ("fc_mu", "fc_logvar")
+    shapes = {
+        "fc1.weight": (hidden, 784),
+        "fc1.bias": (hidden,),
+        f"{mu}.weight": (latent, hidden),
+        f"{mu}.bias": (latent,),
+        f"{logvar}.weight": (latent, hidden),
+        f"{logvar}.bias": (latent,),
+        "fc3.weight": (hidden, latent),
+        "fc3.bias": (hidden,),
+        "fc4.weight": (784, hidden),
+        "fc4.bias": (784,),
+    }
+    arrays = {name: rng.standard_normal(shape).astype(dtype) for name, shape in shapes.items()}
+    victim = sorted(arrays)[seed % len(arrays)]
+    if change == "drop":
+        del arrays[victim]
+    elif change == "reshape":
+        arrays[victim] = rng.standard_normal((*arrays[victim].shape[:-1], arrays[victim].shape[-1] + 1)).astype(dtype)
+    elif change == "nan":
+        arrays[victim].reshape(-1)[seed % arrays[victim].size] = np.nan
+    elif change == "extra":
+        arrays["bn.running_mean"] = np.zeros(hidden, dtype)
+    elif change == "conv":
+        arrays["enc.conv1.weight"] = np.zeros((4, 1, 3, 3), dtype)
+    elif change == "both names":
+        arrays["fc_mu.bias" if naming == "fc21" else "fc21.bias"] = np.zeros(latent, dtype)
+    blob = save_safetensors_bytes({prefix + name: array for name, array in arrays.items()})
+    theirs, ours = node.call(READER, "vae", b64(blob)), python_vae(blob)
+    if "refused" in ours:
+        assert theirs.get("refused") == ours["refused"]  # the same message, word for word
+        return
+    assert "value" in theirs, theirs
+    found = ours["value"]
+    assert (theirs["value"]["hidden"], theirs["value"]["latent"]) == (found.hidden_size, found.latent_size)
+    assert (theirs["value"]["naming"], theirs["value"]["prefix"]) == (found.naming, found.prefix)
+    assert list(theirs["value"]["weights"]) == list(found.weights)
+    for name, array in found.weights.items():
+        np.testing.assert_array_equal(np.float32(theirs["value"]["weights"][name]), array.reshape(-1))
+
+
+def test_the_pca_map_is_scikit_learn_s(node):
+    """fitPca on a shipped model's test codes against training/atlas.py's PCA (sklearn): the same axes (sign
+    included, sklearn flips each to make its largest entry positive) and the same places."""
+    from sklearn.decomposition import PCA
+
+    from vae.family import shared_family, weights_folder
+
+    mu = shared_family(weights_folder()).models["z20-beta1"].atlas.mu[:3000]
+    pca = PCA(n_components=2).fit(mu)
+    fitted = node.call("viewer/core/projection.js", "fitPca", mu.reshape(-1).tolist(), 20)
+    assert np.allclose(fitted["mean"], pca.mean_, atol=1e-5)
+    signs = np.sign(np.einsum("ij,ij->i", fitted["components"], pca.components_))
+    assert np.allclose(np.asarray(fitted["components"]) * signs[:, None], pca.components_, atol=1e-4)
+    largest = np.abs(fitted["components"]).argmax(1)
+    assert (np.asarray(fitted["components"])[[0, 1], largest] > 0).all()
+
+
+# ---- the whole path in Chromium, on both hosts ----
+
+STEPS = 200  # pytorch/examples' batches of 128 at Adam 1e-3: enough for a map with clusters, a few seconds
+
+
+@pytest.fixture(scope="module")
+def tutorial_files(data_root, tmp_path_factory):
+    """pytorch/examples' VAE trained STEPS batches, saved as the docs say (safetensors) and as torch.save does."""
+    import torch
+    from safetensors.torch import save_file
+    from test_import_vae import VAE, loss_function  # the class as written in pytorch/examples
+
+    from training.data import load_mnist
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    train = load_mnist(str(data_root), train=True)
+    model = VAE()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    generator = torch.Generator().manual_seed(0)
+    for _ in range(STEPS):
+        data = train.flat_float(torch.randint(0, len(train), (128,), generator=generator))
+        optimizer.zero_grad()
+        recon, mu, logvar = model(data)
+        loss_function(recon, data, mu, logvar).backward()
+        optimizer.step()
+    model.eval()
+    folder = tmp_path_factory.mktemp("tutorial")
+    save_file(model.state_dict(), folder / "vae.safetensors")
+    torch.save(model.state_dict(), folder / "vae.pth")
+    return folder
+
+
+def numpy_of(path):
+    from vae.inference import NumpyVAE
+
+    found = vae_from_state_dict(read_safetensors(path.read_bytes()))
+    return NumpyVAE(found.weights, found.config())
+
+
+YOURS = """() => { const s = document.querySelector('.le-yours'); if (!s) return null; const d = {};
+  s.dispatchEvent(new CustomEvent('le:yours', {detail: d})); return d; }"""
+SNAPSHOT = f"""() => {{ const d = ({YOURS})();
+  return d && {{...d, frames: d.framesNow(), c: [0, 1, 7, 1234].map(d.code)}}; }}"""
+
+
+def upload(page, path, timeout: float = 60.0) -> dict:
+    """Drops `path` on the upload control; waits until it is ready or refused; the section's snapshot."""
+    page.locator(".le-yours-input").set_input_files(str(path))
+    page.wait_for_function(
+        "() => ['ready', 'refused'].includes(document.querySelector('.le-yours')?.dataset.state)",
+        timeout=1000 * timeout,
+    )
+    return page.evaluate(SNAPSHOT)
+
+
+def check_the_upload(page, folder):
+    """What a visitor sees after dropping the tutorial's file, held to numpy: codes, frames, a click on the map."""
+    from vae.family import shared_family, weights_folder
+    from vae.paths import interpolate
+
+    model = numpy_of(folder / "vae.safetensors")
+    images = shared_family(weights_folder()).images.reshape(-1, 784) / np.float32(255)
+    refused = upload(page, folder / "vae.pth")
+    assert refused["state"] == "refused" and "PyTorch file" in refused["message"]
+    assert "save_file(torch.load" in refused["message"]
+    shown = upload(page, folder / "vae.safetensors")
+    assert shown["state"] == "ready", shown["message"]
+    assert shown["model"]["label"] == "your model" and (shown["model"]["latent"], shown["model"]["hidden"]) == (20, 400)
+    assert shown["model"]["count"] == len(images) == 10_000
+    assert int(page.locator(".le-yours").get_attribute("data-map-draws")) >= 1
+    assert page.locator(".le-yours-frame").count() == 10
+    assert "β" not in page.locator(".le-yours").inner_text()  # a model of unknown β: no β anywhere in it
+    mu = model.encode(images)[0]
+    assert np.abs(np.asarray(shown["c"]) - mu[[0, 1, 7, 1234]]).max() < 1e-4
+    expected = model.decode(interpolate(mu[0], mu[1], 10, "linear")).reshape(10, -1)
+    assert np.abs(np.asarray(shown["frames"]) - expected).max() < 1 / 255
+    # A click on two digits of the map: the morph between them, decoded alike.
+    for index in (42, 4321):
+        x, y = page.evaluate(f"() => ({YOURS})().pixel({index})")
+        page.mouse.click(x, y)
+    picked = page.evaluate(SNAPSHOT)
+    a, b = picked["model"]["ends"]
+    places = page.evaluate(f"() => [({YOURS})().place({a}), ({YOURS})().place({b}), ({YOURS})().place(42)]")
+    assert np.allclose(places[0], places[2], atol=0.05 * np.ptp(np.asarray(places)) + 1e-3)  # the digit clicked
+    expected = model.decode(interpolate(mu[a], mu[b], 10, "linear")).reshape(10, -1)
+    assert np.abs(np.asarray(picked["frames"]) - expected).max() < 1 / 255
+    assert page.locator(".le-yours").get_attribute("data-strip") == f"{a}-{b}/10/linear"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_static_site_explores_an_uploaded_tutorial_vae(tutorial_files, browser):
+    from harness.browser import goto_static, require_chromium, static_site
+
+    require_chromium()
+    with static_site() as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        goto_static(page, url)
+        check_the_upload(page, tutorial_files)
+        page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_streamlit_page_explores_an_uploaded_tutorial_vae(tutorial_files, browser, server):
+    from harness.browser import goto_app, require_chromium
+
+    require_chromium()
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    goto_app(page, server.url)
+    check_the_upload(page, tutorial_files)
+    page.close()
