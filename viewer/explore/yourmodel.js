@@ -10,8 +10,8 @@
 //
 // Test interface (docs/your-model.md): the section `.le-yours` carries data-state ("empty", "reading",
 // "encoding", "ready", "refused"), data-map-draws and data-strip; a "le:yours" CustomEvent on it fills
-// its detail with a snapshot (inspectYours); performance marks "le:yours:read", "le:yours:encoded",
-// "le:yours:map" time an upload.
+// its detail with a snapshot (inspectYours); performance marks "le:yours:start" (the file chosen),
+// "le:yours:read", "le:yours:encoded", "le:yours:map" (its map and morph drawn) time an upload.
 
 import { DIGIT_COLOURS } from "../core/constants.js";
 import { decode, makeDecoder, PIXELS, SIDE, toGrey } from "../core/decoder.js";
@@ -313,6 +313,7 @@ export function mountYourModel(parent, getDigits) {
     const file = input.files?.[0];
     const digits = getDigits();
     if (!file || !digits) return;
+    note("start");
     section.dataset.state = "reading";
     message.textContent = `Reading ${file.name}…`;
     message.classList.remove("le-yours-error");
