@@ -137,6 +137,8 @@ def model_manifest(family: Family, name: str) -> dict:
         "mu": STORE.put(floats(atlas.mu), "f32"),
         "maps": maps,
     }
+    if loaded.imported:  # a model trained elsewhere: its β control says "your model" (β unknown) or "your model, β = 4"
+        manifest["label"] = loaded.label
     with _MANIFESTS.lock:
         return built.setdefault(name, manifest)
 

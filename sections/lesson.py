@@ -46,7 +46,8 @@ def lesson(family: Family, view: View) -> None:
     if missing:
         st.warning(
             f"The lesson needs the z = 2 models {', '.join(missing)}; "
-            "`python train.py --variants z2-beta0,z2-beta1 --out weights --overwrite` trains them."
+            "`python train.py --variants z2-beta0,z2-beta1 --out weights --overwrite` trains them; beside imports, "
+            "`python import_vae.py PATH --with-shipped` adds them."
         )
         return
     with st.container(key="lp-lede"):

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from safetensors.numpy import save as save_safetensors_bytes
 
+from harness.browser import ROOT
 from harness.node import Bridge
 from vae import foreign
 from vae.foreign import ImportRefused, read_safetensors, vae_from_state_dict
@@ -308,3 +309,21 @@ def test_the_streamlit_page_explores_an_uploaded_tutorial_vae(tutorial_files, br
     goto_app(page, server.url)
     check_the_upload(page, tutorial_files)
     page.close()
+
+
+def test_an_imported_model_of_unknown_beta_is_your_model_on_the_beta_controls():
+    """explorer/assets.py model_manifest carries an import's label ("your model"), which the β buttons and the
+    compare rows show instead of a β (viewer/explore/panel/toolbar.js, compare.js); a shipped model has none."""
+    import copy
+
+    from explorer.assets import model_manifest
+    from vae.family import Family, shared_family, weights_folder
+
+    shipped = shared_family(weights_folder())
+    mine = copy.copy(shipped.models["z20-beta1"])
+    mine.record = {**mine.record, "info": {**mine.record.get("info", {}), "imported": {"label": "your model"}}}
+    family = Family({"z20-beta1": mine}, shipped.images, shipped.labels)
+    assert model_manifest(family, "z20-beta1")["label"] == "your model"
+    assert "label" not in model_manifest(shipped, "z20-beta1")
+    for path in ("viewer/explore/panel/toolbar.js", "viewer/explore/panel/compare.js"):
+        assert ".label ?? `β = ${formatBeta(" in (ROOT / path).read_text(), path

@@ -19,6 +19,7 @@
  * @property {number} latent
  * @property {number} hidden
  * @property {number} beta
+ * @property {string} [label]             an import's name on the β controls ("your model" where β is unknown)
  * @property {number} count               how many test digits its codes hold
  * @property {string} decoder             URL of the decoder's float32 blob
  * @property {string} mu                  URL of the test codes, (count, latent) float32

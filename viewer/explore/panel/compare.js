@@ -58,7 +58,7 @@ export function renderCompare(state) {
     element(box, "div", "le-compare-title", "The same two endpoints under every β");
     for (const manifest of group) {
       const row = element(box, "div", "le-compare-row");
-      element(row, "span", "le-compare-label", `β = ${formatBeta(manifest.beta)}`);
+      element(row, "span", "le-compare-label", manifest.label ?? `β = ${formatBeta(manifest.beta)}`);
       element(row, "canvas", "le-compare-strip");
     }
   }

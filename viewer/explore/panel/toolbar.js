@@ -114,7 +114,7 @@ export function renderToolbar(state) {
     beta === 0 ? "β = 0: a plain autoencoder" : "the weight of the KL term";
   choices(
     bar.betas,
-    group.map((m) => [m.name, `β = ${formatBeta(m.beta)}`, betaHelp(m.beta)]),
+    group.map((m) => [m.name, m.label ?? `β = ${formatBeta(m.beta)}`, betaHelp(m.beta)]),
     shown.model,
     (name) => {
       state.view.notice = null;
