@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from harness.browser import ROOT, goto_app, goto_static, launch, static_site, streamlit_server
+from harness.browser import goto_app, goto_static, launch, static_site, streamlit_server
+from harness.screenshots import tutorial_safetensors
 from harness.stats import p50_p95
 
 TARGET_S = 3.0
@@ -32,17 +33,6 @@ MEASURE = """() => {
   const d = {}; document.querySelector('.le-yours').dispatchEvent(new CustomEvent('le:yours', {detail: d}));
   return {total: (at('map') - at('start')) / 1000, ...d.model.seconds};
 }"""
-
-
-def tutorial_file(folder: Path) -> Path:
-    """A shipped z = 20 model under the tutorial's names, no metadata: what a tutorial reader uploads."""
-    from safetensors.numpy import load_file, save_file
-
-    arrays = load_file(ROOT / "weights" / "vae-z20-beta1.safetensors")
-    renamed = {name.replace("fc_mu", "fc21").replace("fc_logvar", "fc22"): array for name, array in arrays.items()}
-    path = folder / "vae.safetensors"
-    save_file(renamed, path)
-    return path
 
 
 def one_upload(browser, url: str, goto, path: Path) -> dict:
@@ -76,7 +66,7 @@ def main(argv=None) -> None:
 
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
-        path = tutorial_file(Path(scratch))
+        path = tutorial_safetensors(Path(scratch))
         browser = launch(playwright)
         try:
             for host in args.hosts.split(","):

@@ -6,8 +6,10 @@
 Starts `streamlit run app.py` on a free port, opens the page in headless Chromium at 1500x1000,
 1920x1080 and 400x850, and saves what each view looks like on arrival and after a completing
 click, the lesson at each size, the static site (python export.py) at each size, compare mode, a drawn
-digit, the analytics under the map and the traversals. Run it after any change to the page, then look at
-the pictures.
+digit, the analytics under the map and the traversals, and a visitor's own VAE uploaded (docs/your-model.md).
+Run it after any change to the page, then look at the pictures.
+
+    python -m harness.screenshots --your-model         # only docs/screenshots/your-model.png
 """
 
 from __future__ import annotations
@@ -118,13 +120,56 @@ def features(browser, url: str, out: Path) -> None:
     page.close()
 
 
+def tutorial_safetensors(folder: Path) -> Path:
+    """A tutorial reader's file: a shipped z = 20 model (784-400-20, pytorch/examples' shape) under the tutorial's
+    names (fc21, fc22), saved by safetensors with no metadata, as `save_file(model.state_dict(), ...)` writes it."""
+    from safetensors.numpy import load_file, save_file
+
+    arrays = load_file(ROOT / "weights" / "vae-z20-beta1.safetensors")
+    path = folder / "vae.safetensors"
+    save_file({name.replace("fc_mu", "fc21").replace("fc_logvar", "fc22"): a for name, a in arrays.items()}, path)
+    return path
+
+
+def your_model(browser, url: str, out: Path) -> None:
+    """The Streamlit page after a tutorial VAE's .safetensors is dropped on "Explore your own VAE", and two clicks."""
+    import tempfile
+
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    goto_app(page, url)
+    with tempfile.TemporaryDirectory() as scratch:
+        page.locator(".le-yours-input").set_input_files(str(tutorial_safetensors(Path(scratch))))
+        page.wait_for_function("() => document.querySelector('.le-yours').dataset.state === 'ready'", timeout=60_000)
+    section = page.locator(".le-yours")
+    section.scroll_into_view_if_needed()
+    yours = (
+        "(() => { const d = {}; document.querySelector('.le-yours')"
+        ".dispatchEvent(new CustomEvent('le:yours', {detail: d})); return d; })()"
+    )
+    for index in (3, 2):  # a 0 and a 1 of the test set
+        x, y = page.evaluate(f"() => {yours}.pixel({index})")
+        page.mouse.click(x, y)
+    settle(page)
+    section.screenshot(path=str(out / "your-model.png"))
+    page.close()
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"), help="folder (default %(default)s)")
+    parser.add_argument("--your-model", action="store_true", help="only the uploaded VAE's picture")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
+
+    if args.your_model:
+        with sync_playwright() as playwright, streamlit_server() as server:
+            browser = launch(playwright)
+            your_model(browser, server.url, out)
+            browser.close()
+        print(out / "your-model.png")
+        return
 
     with sync_playwright() as playwright, streamlit_server() as server, static_site() as site:
         browser = launch(playwright)
@@ -132,6 +177,7 @@ def main(argv=None) -> None:
             explore(browser, server.url, out, name, size)
             static(browser, site, out, name, size)
         features(browser, server.url, out)
+        your_model(browser, server.url, out)
         browser.close()
     print("\n".join(sorted(str(path) for path in out.glob("*.png"))))
 

@@ -187,6 +187,13 @@ export function mountYourModel(parent, getDigits) {
   body.hidden = true;
   const heading = element(body, "div", "le-yours-heading");
   const controls = element(body, "div", "le-yours-controls");
+  const key = element(body, "div", "le-key le-yours-key");
+  key.setAttribute("aria-label", "colours of the digits 0 to 9");
+  DIGIT_COLOURS.forEach((colour, digit) => {
+    const item = element(key, "span", "le-key-item");
+    element(item, "i").style.background = colour;
+    item.append(String(digit));
+  });
   const panes = element(body, "div", "le-yours-panes");
   const map = /** @type {HTMLCanvasElement} */ (element(panes, "canvas", "le-yours-map"));
   map.setAttribute("aria-label", `${LABEL}: PCA map of the test digits' codes; click two digits to morph`);
