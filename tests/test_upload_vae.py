@@ -308,6 +308,14 @@ def test_the_streamlit_page_explores_an_uploaded_tutorial_vae(tutorial_files, br
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
     goto_app(page, server.url)
     check_the_upload(page, tutorial_files)
+    # For the rest of the visit: to the lesson and back, the explorer is mounted anew and still shows it.
+    before = page.evaluate(SNAPSHOT)
+    page.get_by_text("Why a VAE?").click()
+    page.wait_for_function("() => !document.querySelector('.le-yours')", timeout=60_000)
+    page.get_by_text("Explore the map").click()
+    page.wait_for_function("() => document.querySelector('.le-yours')?.dataset.state === 'ready'", timeout=60_000)
+    after = page.evaluate(SNAPSHOT)
+    assert after["model"]["ends"] == before["model"]["ends"] and after["frames"] == before["frames"]
     page.close()
 
 
