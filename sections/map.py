@@ -136,8 +136,7 @@ def map_and_morph(family: Family, view: View, drawn: Endpoint | None) -> None:
     result = path_for(loaded, chosen, view) if chosen.complete else None
     compare = []
     if result is not None and view.compare:
-        for beta in family.betas(view.variant.latent_size):
-            other = family.get(view.variant.latent_size, beta)
+        for other in family.members(view.variant.latent_size):  # an import beside a shipped model of its β too
             found = result if other.name == view.model else path_for(other, chosen, view)
             compare.append((found, reading(family, found)[0]))
     analytics, summary = reading(family, result) if result is not None else (None, None)

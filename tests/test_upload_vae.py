@@ -335,3 +335,20 @@ def test_an_imported_model_of_unknown_beta_is_your_model_on_the_beta_controls():
     assert "label" not in model_manifest(shipped, "z20-beta1")
     for path in ("viewer/explore/panel/toolbar.js", "viewer/explore/panel/compare.js"):
         assert ".label ?? `β = ${formatBeta(" in (ROOT / path).read_text(), path
+
+
+def test_the_compare_rows_hold_every_model_of_the_latent_size():
+    """Family.members: an import placed at a shipped model's β (unknown β sits at 1) gets its own compare row, as
+    the viewer draws one per model, where family.get(latent, beta) would give only the shipped one."""
+    import copy
+
+    from vae.family import Family, Variant, shared_family, weights_folder
+
+    shipped = shared_family(weights_folder())
+    mine = copy.copy(shipped.models["z20-beta1"])
+    mine.variant = Variant(20, 1.0, "mine")  # where import_vae.py places a model of unknown β
+    family = Family({**shipped.models, "z20-mine": mine}, shipped.images, shipped.labels)
+    names = [m.name for m in family.members(20)]
+    assert names == ["z20-beta0", "z20-beta0.5", "z20-beta1", "z20-mine", "z20-beta2", "z20-beta4", "z20-beta8"]
+    assert [m.variant.beta for m in family.members(20)] == sorted(m.variant.beta for m in family.members(20))
+    assert [m.name for m in family.members(2)] == ["z2-beta0", "z2-beta1"]

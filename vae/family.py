@@ -149,6 +149,12 @@ class Family:
         """The distinct betas of that latent size (an import with a shipped model's beta adds none)."""
         return sorted({m.variant.beta for m in self.models.values() if m.variant.latent_size == latent_size})
 
+    def members(self, latent_size: int) -> list[LoadedModel]:
+        """Every model of that latent size, lowest beta first, an import beside a shipped model of its beta too:
+        the compare rows, one per model, in the order the viewer draws them (viewer/explore/models.js sameLatent)."""
+        found = [m for m in self.models.values() if m.variant.latent_size == latent_size]
+        return sorted(found, key=lambda m: m.variant.beta)
+
     def latent_sizes(self) -> list[int]:
         return sorted({m.variant.latent_size for m in self.models.values()}, reverse=True)
 
