@@ -1,6 +1,6 @@
 // "Your model": a visitor drops the .safetensors of a VAE they trained (pytorch/examples' vae/main.py, a
 // tutorial's fc1/fc21/fc22/fc3/fc4, any hidden size, latent >= 2) and explores it here: its codes for the
-// 10,000 test digits (core/encoder.js on the digits' sprite), a PCA map of them (core/projection.js fitPca),
+// 10,000 test digits (core/codes.js on the digits' sprite), a PCA map of them (core/projection.js fitPca),
 // and morphs between two digits decoded by its decoder (core/decoder.js). Everything runs in this page: the
 // file is never sent anywhere, so no other visitor can see it, and both hosts (Streamlit, static) show the same.
 // Its β is unknown, so it has no β controls: it is labelled "your model".
@@ -13,10 +13,11 @@
 // its detail with a snapshot (inspectYours); performance marks "le:yours:start" (the file chosen),
 // "le:yours:read", "le:yours:encoded", "le:yours:map" (its map and morph drawn) time an upload.
 
+import { encodeRange } from "../core/codes.js";
 import { DIGIT_COLOURS } from "../core/constants.js";
 import { decode, makeDecoder, PIXELS, SIDE, toGrey } from "../core/decoder.js";
 import { element, listen, sizeCanvas, useStylesheet } from "../core/dom.js";
-import { encode, makeEncoder } from "../core/encoder.js";
+import { makeEncoder } from "../core/encoder.js";
 import { blob, image } from "../core/fetch.js";
 import { pathCodes } from "../core/paths.js";
 import { fitPca, projectAll } from "../core/projection.js";
@@ -44,7 +45,7 @@ export const ACCEPT = ".safetensors";
 const DEFAULT_ENDS = /** @type {[number, number]} */ ([0, 1]);
 const FRAME_CHOICES = [5, 10, 20];
 const METHODS = ["linear", "spherical"];
-const CHUNK = 500; // digits encoded between two looks at the page (progress, input)
+const CHUNK = 1000; // digits encoded between two looks at the page (progress, input)
 const MAP_PX = 420;
 const DOT = 2;
 const STYLES = new URL("./yourmodel.css", import.meta.url).href;
@@ -102,12 +103,12 @@ async function load(file, digits, progress) {
   const pixels = spritePixels(image(digits.sprite).image, labels.length, digits.columns);
   if (!sprite) throw new Error("the test digits did not load");
   const mu = new Float32Array(labels.length * found.latent);
-  for (let i = 0; i < labels.length; i++) {
-    mu.set(encode(encoder, pixels.subarray(i * PIXELS, (i + 1) * PIXELS)).mu, i * found.latent);
-    if ((i + 1) % CHUNK === 0 && i + 1 < labels.length) {
-      progress(`Encoding the test digits: ${i + 1} of ${labels.length}…`);
+  for (let from = 0; from < labels.length; from += CHUNK) {
+    if (from) {
+      progress(`Encoding the test digits: ${from} of ${labels.length}…`);
       await yieldFrame();
     }
+    encodeRange(encoder, pixels, labels.length, from, from + CHUNK, mu);
   }
   note("encoded");
   const encoded = performance.now();
