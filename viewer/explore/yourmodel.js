@@ -210,6 +210,7 @@ export function mountYourModel(parent, getDigits) {
 
   function drawMap(/** @type {YourModel} */ model) {
     const context = sizeCanvas(map, MAP_PX, MAP_PX);
+    map.style.removeProperty("height"); // its width's square, also where max-width narrows it (a phone)
     box = extent(model.coords);
     context.fillStyle = "#fff";
     context.fillRect(0, 0, MAP_PX, MAP_PX);
