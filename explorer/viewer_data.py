@@ -12,7 +12,7 @@ from vae.atlas import MAP_LABELS
 from vae.family import Family
 from vae.sampling import READABLE
 
-from . import assets, figures
+from . import assets, charts, figures
 
 ASPECT = 0.82  # the map's height over its width on a wide screen (a phone's is set by the viewer)
 PICK_HINT = "Pick a dot for A and another for B; drag A or B to move them; move along the path or the strip to scrub."
@@ -26,6 +26,7 @@ def family_data(family: Family) -> dict:
         "digits": assets.digits_manifest(family),
         "config": figures.PLOT_CONFIG,
         "aspect": ASPECT,
+        "inside": charts.inside_data(family),
     }
 
 

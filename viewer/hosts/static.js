@@ -81,6 +81,19 @@ async function computeFor(site, session, widget, current, signal) {
   if (!current()) return;
   session.reading = reading;
   widget.update(session.data());
+  if (!view.compare || !reading) return;
+  // Comparing β: every model's reading of the path under it, for the analytics' per-β chart.
+  const models = site.explorer.models;
+  const latent = models[view.model].latent;
+  for (const name of Object.keys(models).filter((n) => models[n].latent === latent)) {
+    const found =
+      name === view.model
+        ? reading
+        : await readingFor(site, { ...view, model: name }, ends, session.paths[name]?.codes);
+    if (!current()) return;
+    if (found) session.readings[name] = found;
+  }
+  widget.update(session.data());
 }
 
 /** The explorer on this page: the session plays the server, the URL follows the view. Returns `use`, which

@@ -5,11 +5,13 @@ import { FRAMES_RANGE, PATH_METHODS } from "../../core/constants.js";
 import { button, element } from "../../core/dom.js";
 import { emit, refresh } from "../controller.js";
 import { hostData } from "../state.js";
+import { buildAnalytics, renderAnalytics, renderVerdict } from "./analytics.js";
 import { buildCard, renderCards } from "./cards.js";
 import { renderCompare } from "./compare.js";
 import { drawPreview, setScrub } from "./preview.js";
 import { renderStrip, scrubStrip } from "./strip.js";
 import { changeView, choices, renderToolbar, sendView } from "./toolbar.js";
+import { buildTraversals, listenToTraversals, renderTraversals } from "./traversals.js";
 
 /** @typedef {import("../state.js").ExploreState} ExploreState */
 
@@ -53,6 +55,8 @@ export function buildPanel(parent, widget) {
   strip.addEventListener("pointerdown", (event) => scrubStrip(widget(), event));
   strip.addEventListener("pointerleave", () => widget().view.scrubSource === "strip" && setScrub(widget(), null, null));
   const stripText = element(morph, "div", "le-strip-text");
+  const verdict = element(morph, "div", "le-verdict");
+  verdict.tabIndex = 0; // its figures are in its tooltip: reachable by keyboard too
   const compare = element(panel, "div", "le-compare");
   // Only a host that lays out the analytics under the map (the Streamlit page) points at them.
   const below = element(panel, "a", "le-below", "Per-frame analytics and downloads are under the map ↓");
@@ -61,6 +65,11 @@ export function buildPanel(parent, widget) {
     event.preventDefault();
     document.getElementById("le-analytics")?.scrollIntoView({ behavior: "smooth", block: "start" });
   });
+  // Under the map and the panel, full width, in both hosts: the path's analytics, then the traversals.
+  const under = element(/** @type {HTMLElement} */ (parent.parentElement), "div", "le-under");
+  const analytics = buildAnalytics(under);
+  const traversals = buildTraversals(under);
+  listenToTraversals(widget, traversals);
   return {
     hint,
     cards,
@@ -76,6 +85,9 @@ export function buildPanel(parent, widget) {
     stripText,
     compare,
     below,
+    verdict,
+    analytics,
+    traversals,
   };
 }
 
@@ -107,4 +119,7 @@ export function renderPanel(state) {
   renderCompare(state);
   state.dom.hint.textContent = [state.view.notice, hostData(state).hint].filter(Boolean).join(" ");
   state.dom.below.hidden = !hostData(state).analyticsBelow;
+  renderVerdict(state, state.dom.verdict);
+  renderAnalytics(state, state.dom.analytics);
+  renderTraversals(state, state.dom.traversals);
 }
