@@ -151,6 +151,8 @@ def map_and_morph(family: Family, view: View, drawn: Endpoint | None) -> None:
     find_panel(family, loaded, chosen)
     if result is not None:
         downloads(family, chosen, result)
+        if compare:
+            status("compare", f"{len(compare)} rows")
         if analytics.probabilities is not None:
             status("analytics", f"reads {''.join(str(d) for d in analytics.predicted)}")
 

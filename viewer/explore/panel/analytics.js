@@ -13,7 +13,7 @@ import { hostData } from "../state.js";
 /**
  * @typedef {import("../state.js").ExploreState} ExploreState
  * @typedef {import("../types.js").Reading} Reading
- * @typedef {{step: Float64Array, logPrior: Float64Array, probabilities: number[][] | null}} Analytics
+ * @typedef {{step: ArrayLike<number>, logPrior: ArrayLike<number>, probabilities: number[][] | null}} Analytics
  */
 
 const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -25,7 +25,7 @@ export const CHART_CONFIG = {
   modeBarButtonsToRemove: ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
 };
 export const STEP_DEFINITION =
-  "Change from the frame before: the distance between two frames over all 784 pixels, each from 0 (black) to " +
+  "Change from the frame before: the distance (L2) between two frames over all 784 pixels, each from 0 (black) to " +
   "1 (white). 1.0 is one pixel going from black to white, or four changing by half; an even path spreads its " +
   "change over the frames.";
 export const PRIOR_DEFINITION =
@@ -93,7 +93,7 @@ export function analyticsFigure(analytics, heading) {
     {
       type: "bar",
       x: frames.slice(1),
-      y: rounded(analytics.step.subarray(1), 4),
+      y: rounded(Array.from(analytics.step).slice(1), 4),
       marker: { color: "#555555" },
       hovertemplate: "frame %{x}: ‖xᵢ − xᵢ₋₁‖₂ = %{y:.2f} (pixels 0–1)<extra></extra>",
       xaxis: "x",
