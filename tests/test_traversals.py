@@ -96,4 +96,4 @@ def test_the_kl_bars_say_how_many_dimensions_are_in_use(node):
     figure = node.call(TRAVERSALS_JS, "klFigure", [2, 0, 1], [0.5, 0.0, 3.0], [True, False, True])
     assert figure["data"][0]["x"] == ["z2", "z0", "z1"]
     assert figure["data"][0]["marker"]["color"] == ["#d62728", "#d62728", "#bbbbbb"]
-    assert "2 of 3 in use" in figure["layout"]["title"]["text"]
+    assert "2 of 3 in use" in figure["layout"]["title"]["text"] and "nats" in figure["layout"]["title"]["text"]

@@ -118,7 +118,7 @@ export function analyticsFigure(analytics, heading) {
   /** @type {Record<string, any>} */
   const layout = {
     height: classified ? 480 : 270,
-    margin: { l: 56, r: 10, t: 50, b: 34 },
+    margin: { l: 56, r: 10, t: heading ? 50 : 26, b: 40 },
     title: title(heading),
     showlegend: false,
     font: { size: 13 },
@@ -342,7 +342,7 @@ export function renderVerdict(state, line) {
   line.hidden = !report;
   if (!report) return;
   const { line: words, detail } = geodesicWords(report, data.inside?.geodesic);
-  line.textContent = `${words} ⓘ`;
+  line.textContent = words;
   line.title = detail;
   line.dataset.detail = detail;
 }

@@ -78,11 +78,15 @@ export function klFigure(order, kl, active) {
     ],
     layout: {
       height: 320,
-      margin: { l: 44, r: 10, t: 44, b: 44 },
+      margin: { l: 44, r: 10, t: 64, b: 44 },
       font: { size: 13 },
       xaxis: { type: "category" },
       yaxis: { title: { text: "KL" } },
-      title: { text: `Information per dimension: ${on} of ${order.length} in use (grey: switched off)`, x: 0.01 },
+      // Two short lines: one long one runs off a phone's chart.
+      title: {
+        text: `Information per dimension (KL, nats)<br>${on} of ${order.length} in use; grey: switched off`,
+        x: 0.01,
+      },
     },
   };
 }
