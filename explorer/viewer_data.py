@@ -8,7 +8,6 @@ export.py writes it once into the static site, whose host adds the rest in the b
 
 from __future__ import annotations
 
-from vae.atlas import MAP_LABELS
 from vae.family import Family
 from vae.sampling import READABLE
 
@@ -22,7 +21,7 @@ def family_data(family: Family) -> dict:
     return {
         "models": {name: assets.model_manifest(family, name) for name in family.models},
         "mapInfo": figures.map_info(family),
-        "mapLabels": MAP_LABELS,
+        "mapLabels": figures.MAP_WORDS,
         "digits": assets.digits_manifest(family),
         "config": figures.PLOT_CONFIG,
         "aspect": ASPECT,

@@ -80,8 +80,8 @@ def test_a_drag_sets_exactly_the_slot_it_moved(app):
     assert chosen(app).a is None and chosen(app).b.index == 9
     send(app, "set", end="a", map="pca", x=0.5, y=-1.25)  # a PCA map's point, anywhere near the map
     end = chosen(app).a
-    assert end.kind == "point" and end.point == (0.5, -1.25) and end.label == "PCA point (0.50, -1.25)"
-    assert "from PCA point (0.50, -1.25) to test #9" in status(app, "morph")
+    assert end.kind == "point" and end.point == (0.5, -1.25) and end.label == "map point (0.50, -1.25)"
+    assert "from map point (0.50, -1.25) to test #9" in status(app, "morph")
 
 
 def test_compare_mode_computes_every_beta(app):
@@ -110,10 +110,10 @@ def test_a_click_on_the_empty_plane_decodes_that_point(app):
     send(app, "clear")
     send(app, "point", map="plane", x=0.5, y=-1.0)
     endpoint = chosen(app).a
-    assert endpoint.code == (0.5, -1.0) and endpoint.label == "plane (0.50, -1.00)"
+    assert endpoint.code == (0.5, -1.0) and endpoint.label == "plane point (0.50, -1.00)"
     assert endpoint.image.shape == (28, 28)
     send(app, "pick", index=5)
-    assert "from plane (0.50, -1.00) to test #5" in status(app, "morph")
+    assert "from plane point (0.50, -1.00) to test #5" in status(app, "morph")
     assert app.query_params["a"] in ("plane:0.50,-1.00", ["plane:0.50,-1.00"])
 
 

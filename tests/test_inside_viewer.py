@@ -137,3 +137,49 @@ def test_the_streamlit_page_draws_the_same_analytics_and_verdict(browser, server
     verdict = page.wait_for_function(VERDICT, timeout=120_000).json_value()
     assert "×" not in verdict["text"] and "Curve energy" in verdict["detail"]
     page.close()
+
+
+# The axes Plotly shows now: [x0, x1, y0, y1].
+RANGES = """() => { const gd = document.querySelector('.le-map');
+  return gd.dataset.pathRange ? [...gd._fullLayout.xaxis.range, ...gd._fullLayout.yaxis.range] : null; }"""
+SPHERICAL = [  # a path that bows outside its map's axes (issue 24: "the spherical path runs off the top")
+    ("z2-beta1", "plane", "plane:4.00,4.00", "plane:-4.00,4.00"),
+    ("z20-beta1", "pca", "4760", "2467"),
+]
+
+
+def spherical_points(model: str, map_name: str, a: str, b: str) -> np.ndarray:
+    """The map coordinates of the path's frames and its ends, as numpy places them."""
+    loaded = FAMILY.models[model]
+    atlas = loaded.atlas
+    code = lambda ref: np.float32(ref.split(":")[1].split(",")) if ref.startswith("plane:") else atlas.mu[int(ref)]  # noqa: E731
+    codes = interpolate(code(a), code(b), 10, "spherical")
+    return codes if map_name == "plane" else (codes - atlas.pca_mean) @ atlas.pca_components.T
+
+
+def check_path_inside(page, model: str, map_name: str, a: str, b: str) -> None:
+    from explorer.figures import map_info
+
+    points = spherical_points(model, map_name, a, b)
+    x0, x1, y0, y1 = map_info(FAMILY)[model][map_name]["extent"]
+    outside = (points[:, 0] < x0) | (points[:, 0] > x1) | (points[:, 1] < y0) | (points[:, 1] > y1)
+    assert outside.any()  # the case is one: the shared axes alone would cut the path
+    r = page.wait_for_function(RANGES, timeout=30_000).json_value()
+    assert (points[:, 0] >= r[0]).all() and (points[:, 0] <= r[1]).all(), (r, points)
+    assert (points[:, 1] >= r[2]).all() and (points[:, 1] <= r[3]).all(), (r, points)
+
+
+@pytest.mark.parametrize("model, map_name, a, b", SPHERICAL)
+def test_the_spherical_path_stays_inside_the_static_sites_plot(browser, site, model, map_name, a, b):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    goto_static(page, f"{site}/?model={model}&map={map_name}&method=spherical&frames=10&a={a}&b={b}")
+    check_path_inside(page, model, map_name, a, b)
+    page.close()
+
+
+def test_the_spherical_path_stays_inside_the_streamlit_pages_plot(browser, server):
+    model, map_name, a, b = SPHERICAL[0]
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    goto_app(page, f"{server.url}/?model={model}&map={map_name}&method=spherical&frames=10&a={a}&b={b}")
+    check_path_inside(page, model, map_name, a, b)
+    page.close()

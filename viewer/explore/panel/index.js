@@ -4,6 +4,7 @@
 import { FRAMES_RANGE, PATH_METHODS } from "../../core/constants.js";
 import { button, element } from "../../core/dom.js";
 import { emit, refresh } from "../controller.js";
+import { fitPath } from "../map/fit.js";
 import { hostData } from "../state.js";
 import { buildAnalytics, renderAnalytics, renderVerdict } from "./analytics.js";
 import { buildCard, renderCards } from "./cards.js";
@@ -119,6 +120,7 @@ export function renderPanel(state) {
   renderCompare(state);
   state.dom.hint.textContent = [state.view.notice, hostData(state).hint].filter(Boolean).join(" ");
   state.dom.below.hidden = !hostData(state).analyticsBelow;
+  fitPath(state);
   renderVerdict(state, state.dom.verdict);
   renderAnalytics(state, state.dom.analytics);
   renderTraversals(state, state.dom.traversals);
