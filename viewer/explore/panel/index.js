@@ -59,8 +59,8 @@ export function buildPanel(parent, widget) {
   const verdict = element(morph, "div", "le-verdict");
   verdict.tabIndex = 0; // its figures are in its tooltip: reachable by keyboard too
   const compare = element(panel, "div", "le-compare");
-  // Only a host that lays out the analytics under the map (the Streamlit page) points at them.
-  const below = element(panel, "a", "le-below", "Per-frame analytics and downloads are under the map ↓");
+  // The analytics and the traversals are under the map (far below on a phone): a link points at them.
+  const below = element(panel, "a", "le-below", "Per-frame analytics and latent traversals are under the map ↓");
   below.href = "#le-analytics";
   below.addEventListener("click", (event) => {
     event.preventDefault();
@@ -119,7 +119,7 @@ export function renderPanel(state) {
   drawPreview(state);
   renderCompare(state);
   state.dom.hint.textContent = [state.view.notice, hostData(state).hint].filter(Boolean).join(" ");
-  state.dom.below.hidden = !hostData(state).analyticsBelow;
+  state.dom.below.hidden = !state.view.path?.frames;
   fitPath(state);
   renderVerdict(state, state.dom.verdict);
   renderAnalytics(state, state.dom.analytics);

@@ -100,8 +100,8 @@ export function buildTraversals(parent) {
     "p",
     "le-traversal-words",
     "Hold one digit's code fixed and sweep one latent dimension from −3 to +3 (the prior's standard " +
-      "deviations). Rows are sorted by how much information the dimension carries (its KL); dimensions the " +
-      "model has switched off leave the digit unchanged.",
+      "deviations). Rows are sorted by how much information the dimension carries about the digit (its KL, in " +
+      "nats: natural-log units); dimensions the model has switched off leave the digit unchanged.",
   );
   const label = element(box, "label", "le-traversal-index", "Test digit #");
   const input = element(label, "input");
