@@ -33,6 +33,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,10 +139,11 @@ GEODESIC_SHOWN = """() => new Promise((done) => {
 
 def stroke(page, step: int) -> None:
     """One stroke on the static site's drawing canvas, a little different each time (a new picture)."""
+    page.get_by_role("button", name="Clear", exact=True).click()
+    page.wait_for_timeout(400)  # the last drawing's analytics redrawn above the canvas (a person is slower)
     canvas = page.locator(".sh-canvas")
     canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    page.get_by_role("button", name="Clear", exact=True).click()
+    box = canvas.bounding_box()  # after the click, which may have scrolled the page
     page.mouse.move(box["x"] + 90 + 3 * step, box["y"] + 40)
     page.mouse.down()
     for k in range(20):
@@ -159,7 +161,11 @@ def drawing_times(browser, url: str, drawings: int) -> list[float]:
         before = strip_draws(page)
         page.evaluate(ARM_TIMER)
         page.get_by_role("button", name="Use as A").click()
-        wait_for_strip(page, before)
+        try:
+            wait_for_strip(page, before, timeout=30)
+        except PlaywrightTimeout:
+            said = page.locator(".sh-message").all_inner_texts()
+            raise RuntimeError(f"drawing {step} never reached the map; the page said: {said!r}") from None
         elapsed = page.evaluate(SINCE_DOWN)
         assert page.evaluate(f"() => {INSPECT}.ends.a.kind") == "drawn"
         if step:  # the first use fetches every model's encoder

@@ -12,6 +12,7 @@ import { ExploreSession } from "./static-session.js";
 import { buildTools, drawnEnd } from "./static-tools.js";
 
 const PLOTLY = "plotly.min.js"; // beside index.html
+const SETTLE_MS = 150; // what the server would compute waits this long after the visitor's last event
 
 /** @param {string} selector */
 function find(selector) {
@@ -106,14 +107,15 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
     report(message) {
       session.take(/** @type {any} */ (message));
       for (const problem of session.problems.splice(0)) note(problem);
-      publish();
+      // A change of the controls (a button, a released slider) is one event: nothing to wait for.
+      publish(/** @type {any} */ (message).type === "view" ? 0 : SETTLE_MS);
     },
   });
   // What the server would compute follows once the visitor's events settle, so a drag never waits for it.
   let timer = 0;
   let run = 0;
   let stop = new AbortController();
-  const publish = () => {
+  const publish = (settle = SETTLE_MS) => {
     widget.update(session.data());
     history.replaceState(null, "", `?${new URLSearchParams(toQuery(session.urlView()))}`);
     clearTimeout(timer);
@@ -123,7 +125,7 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
     const signal = stop.signal;
     timer = window.setTimeout(
       () => painted.then(() => computeFor(site, session, widget, () => mine === run, signal)).catch(() => {}),
-      150,
+      settle,
     );
   };
   publish();

@@ -263,7 +263,10 @@ export function renderAnalytics(state, dom) {
     const method = path.pending ? "straight line while the geodesic is computed" : `${path.method} path`;
     const heading = `Along the path (${state.view.shown.model}): ${frames.length} frames, ${method}`;
     dom.heading.textContent = heading;
-    drawChart(dom.chart, { figure: analyticsFigure(analytics, ""), config: CHART_CONFIG });
+    const figure = analyticsFigure(analytics, "");
+    // Never shorter than it has been: the classifier's row arriving (or going) must not shift the page below.
+    dom.chart.style.minHeight = `${Math.max(figure.layout.height, parseFloat(dom.chart.style.minHeight) || 0)}px`;
+    drawChart(dom.chart, { figure, config: CHART_CONFIG });
     dom.compare.hidden = !readings;
     if (readings) {
       drawChart(dom.compare, {
