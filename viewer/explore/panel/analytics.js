@@ -258,8 +258,8 @@ export function renderAnalytics(state, dom) {
   last.timer = window.setTimeout(() => {
     const frames = /** @type {Float64Array[]} */ (path.frames);
     const { step, logPrior } = pathAnalytics(path.codes, frames);
-    const probabilities = reading?.probabilities && reading.probabilities.length === frames.length;
-    const analytics = { step, logPrior, probabilities: probabilities ? reading.probabilities || null : null };
+    const sent = reading?.probabilities;
+    const analytics = { step, logPrior, probabilities: sent && sent.length === frames.length ? sent : null };
     const method = path.pending ? "straight line while the geodesic is computed" : `${path.method} path`;
     const heading = `Along the path (${state.view.shown.model}): ${frames.length} frames, ${method}`;
     dom.heading.textContent = heading;
