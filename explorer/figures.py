@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from vae.atlas import MAP_LABELS
 from vae.sampling import manifold_codes
 
 from .assets import STORE, PerFamily
@@ -24,6 +23,13 @@ PLOT_CONFIG = {  # the map's Plotly config
     "scrollZoom": True,
 }
 Extent = tuple[float, float, float, float]  # x0, x1, y0, y1
+# The maps in plain words (issue 24): the toolbar's buttons and a phone's title, then each map's title.
+MAP_WORDS = {"plane": "the plane", "pca": "PCA", "tsne": "t-SNE"}
+MAP_TITLES = {
+    "plane": "the plane of 2-D codes, drawn as they are",
+    "pca": "PCA, the codes seen along the two directions they spread most",
+    "tsne": "t-SNE, neighbours kept together",
+}
 
 
 def shared_extent(maps: list[np.ndarray], pad: float = 0.06, square: bool = False) -> Extent:
@@ -88,12 +94,12 @@ def map_info(family) -> dict:
                 if map_name == "tsne"
                 else " (own axes: an autoencoder's codes spread wider)"
                 if autoencoder
-                else " (axes shared by β > 0; prior 1σ, 2σ)"
+                else " (the same axes for every β, so spreads compare; rings: the prior's 1σ and 2σ)"
             )
             info[name][map_name] = {
                 "extent": [round(v, 5) for v in extent] if extent else None,
                 "prior": [round(v, 5) for v in prior] if prior else None,
-                "title": f"{name}: {MAP_LABELS[map_name]}{note}",
+                "title": f"{name}: {MAP_TITLES[map_name]}{note}",
                 "backdrop": backdrop,
             }
     with _MAP_INFO.lock:

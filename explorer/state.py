@@ -82,7 +82,7 @@ def map_point(loaded: LoadedModel, map_name: str, x: float, y: float) -> Endpoin
     x, y = round(float(x), 2), round(float(y), 2)
     code = map_code(loaded, map_name, x, y)
     image = loaded.model.decode(code[None])[0]
-    what = "plane" if map_name == "plane" else "PCA point"
+    what = "plane point" if map_name == "plane" else "map point"  # plain words: no "PCA" to explain
     return Endpoint(
         label=f"{what} ({x:.2f}, {y:.2f})",
         image=image,

@@ -8,11 +8,10 @@ export.py writes it once into the static site, whose host adds the rest in the b
 
 from __future__ import annotations
 
-from vae.atlas import MAP_LABELS
 from vae.family import Family
 from vae.sampling import READABLE
 
-from . import assets, figures
+from . import assets, charts, figures
 
 ASPECT = 0.82  # the map's height over its width on a wide screen (a phone's is set by the viewer)
 PICK_HINT = "Pick a dot for A and another for B; drag A or B to move them; move along the path or the strip to scrub."
@@ -22,10 +21,11 @@ def family_data(family: Family) -> dict:
     return {
         "models": {name: assets.model_manifest(family, name) for name in family.models},
         "mapInfo": figures.map_info(family),
-        "mapLabels": MAP_LABELS,
+        "mapLabels": figures.MAP_WORDS,
         "digits": assets.digits_manifest(family),
         "config": figures.PLOT_CONFIG,
         "aspect": ASPECT,
+        "inside": charts.inside_data(family),
     }
 
 

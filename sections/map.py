@@ -26,7 +26,7 @@ from widgets.morph_map import morph_map, new_events
 
 from . import session
 from .find import find_panel
-from .morph import PathResult, path_for, reading, under_the_map
+from .morph import PathResult, downloads, path_for, reading, report_data
 from .runtime import no_traceback, showcase_file, status
 
 EVENT_LOG = "map_event_log"  # the last events handled, for the page's status marker (tests read it)
@@ -138,7 +138,7 @@ def map_and_morph(family: Family, view: View, drawn: Endpoint | None) -> None:
     if result is not None and view.compare:
         for other in family.members(view.variant.latent_size):  # an import beside a shipped model of its β too
             found = result if other.name == view.model else path_for(other, chosen, view)
-            compare.append((found, reading(family, found)[0]))
+            compare.append((found, reading(family, found)[1]))
     analytics, summary = reading(family, result) if result is not None else (None, None)
     morph_map(session.WIDGET, widget_data(family, view, chosen, drawn, result, summary, compare))
     if result is not None:
@@ -149,7 +149,9 @@ def map_and_morph(family: Family, view: View, drawn: Endpoint | None) -> None:
         )
     find_panel(family, loaded, chosen)
     if result is not None:
-        under_the_map(family, view, chosen, result, analytics, compare)
+        downloads(family, chosen, result)
+        if compare:
+            status("compare", f"{len(compare)} rows")
         if analytics.probabilities is not None:
             status("analytics", f"reads {''.join(str(d) for d in analytics.predicted)}")
 
@@ -164,7 +166,11 @@ def widget_data(
     if view.method == "geodesic":
         for found in [result, *[r for r, _ in compare]]:
             if isinstance(found, PathResult):
-                paths[found.model] = {"key": found.key, "codes": np.round(found.codes, 6).tolist()}
+                paths[found.model] = {
+                    "key": found.key,
+                    "codes": np.round(found.codes, 6).tolist(),
+                    "report": report_data(found.report),
+                }
     return {
         "view": {
             "model": view.model,
@@ -179,6 +185,7 @@ def widget_data(
         "drawn": end_data(family, drawn),
         "paths": paths,
         "reading": summary,
+        "readings": {r.model: summary_of for r, summary_of in compare if summary_of},
         "hint": showcase_hint(chosen) if showing_showcase(view, chosen) else PICK_HINT,
         "analyticsBelow": True,
     }

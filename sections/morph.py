@@ -1,4 +1,4 @@
-"""What the server computes for the morph, and what it shows under the widget.
+"""What the server computes for the morph, and the downloads it offers under the widget.
 
 The browser draws the strip itself; the server's numpy frames stay the authority: they are what
 the downloads hold, what the analytics measure, what the geodesic optimises and what the tests
@@ -13,19 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from explorer import charts, images
+from explorer import images
 from explorer.share import View
 from explorer.state import Endpoints
 from vae.analytics import PathAnalytics, analyse_path
-from vae.family import Family, LoadedModel, weights_folder
-from vae.geodesic import GeodesicReport, geodesic_path, grade
+from vae.family import Family, LoadedModel
+from vae.geodesic import GeodesicReport, geodesic_path
 from vae.paths import interpolate
-from widgets.morph_map import chart
-
-from .runtime import lesson_file, status
 
 GEODESIC_POINTS = 16
-ANCHOR = "le-analytics"  # where the panel's "analytics and downloads" link scrolls to
 
 
 @st.cache_data(max_entries=512, show_spinner="Finding the geodesic: the path whose images change least...")
@@ -72,6 +68,7 @@ def reading(family: Family, result: PathResult) -> tuple[PathAnalytics, dict | N
         "key": result.key,
         "digits": [int(d) for d in analytics.predicted],
         "confidence": [round(float(c), 3) for c in analytics.confidence],
+        "probabilities": np.round(analytics.probabilities.astype(np.float64), 3).tolist(),
     }
     return analytics, summary
 
@@ -81,20 +78,10 @@ def with_originals(chosen: Endpoints, frames: np.ndarray) -> np.ndarray:
     return np.concatenate([chosen.a.image[None], frames, chosen.b.image[None]])
 
 
-def under_the_map(
-    family: Family, view: View, chosen: Endpoints, result: PathResult, analytics: PathAnalytics, compare: list
-) -> None:
-    """The analytics chart, the downloads, the geodesic's verdict and, in compare mode, the per-β heatmap."""
-    st.subheader(f"Along the path ({result.model})", anchor=ANCHOR)
-    if result.report is not None:
-        st.caption(geodesic_words(result.report))
-    if analytics.probabilities is None:
-        st.caption("No digit classifier is shipped with these models, so frames are not labelled.")
-    chart(
-        "analytics",
-        charts.analytics_figure(analytics, f"{len(result.frames)} frames, {view.method} path"),
-        config=charts.CONFIG,
-    )
+def downloads(family: Family, chosen: Endpoints, result: PathResult) -> None:
+    """The morph as a GIF and the strip as a PNG, made from the server's numpy frames. The analytics, the
+    per-β readings and the geodesic's verdict above them are the viewer's (viewer/explore/panel/analytics.js)."""
+    st.subheader(f"Download the morph ({result.model})")
     frames = result.frames
     gif, strip = st.columns(2)
     gif.download_button(
@@ -113,34 +100,17 @@ def under_the_map(
         key="download_png",
         on_click="ignore",
     )
-    st.caption(charts.STEP_DEFINITION)
-    if compare and compare[0][1].probabilities is not None:
-        betas = [family.models[r.model].variant.beta for r, _ in compare]
-        chart(
-            "compare_analytics", charts.compare_analytics_figure(betas, [a for _, a in compare]), config=charts.CONFIG
-        )
-        status("compare", f"{len(compare)} rows")
 
 
-def geodesic_words(report: GeodesicReport) -> str:
-    """The geodesic's figures and a verdict earned against the energy ratios of random pairs (weights/lesson.json)."""
-    measured = lesson_file(weights_folder()).get("geodesic") or {}
-    ratio = report.energy_ratio
-    found = grade(ratio, measured)
-    count = measured.get("saving_pairs")
-    verdict = {
-        None: "no reference distribution is shipped, so no verdict",
-        "no better": "no better than the straight line, whose curve energy is no higher (the prior term, which "
-        "keeps the path near N(0, I), pulled it off the line); here the straight line is the better path",
-        "real detour": f"a real detour: it saves more than on 90% of {count} random pairs where a geodesic saves "
-        f"anything (their ratio ×{measured.get('p10', 0):.2f} or above)",
-        "nearly straight": f"nearly the straight line: it saves less than on 90% of {count} random pairs where a "
-        f"geodesic saves anything (their ratio ×{measured.get('p90', 0):.2f} or below)",
-        "ordinary bend": f"an ordinary bend: on {count} random pairs the ratio runs from ×{measured.get('p10', 0):.2f} "
-        f"to ×{measured.get('p90', 0):.2f} (10th–90th percentile, median ×{measured.get('median', 0):.2f})",
-    }[found]
-    return (
-        f"Geodesic ({GEODESIC_POINTS} points, {report.steps} optimiser steps): curve energy "
-        f"{report.energy:.1f} vs {report.linear_energy:.1f} for the straight line "
-        f"(×{ratio:.2f}), decoded length ×{report.length_ratio:.2f}. Verdict: {verdict}."
-    )
+def report_data(report: GeodesicReport | None) -> dict | None:
+    """The geodesic's figures as the viewer reads them (viewer/core/geodesic.js GeodesicReport): its verdict,
+    in plain words with these numbers in a tooltip, is the viewer's in both hosts."""
+    if report is None:
+        return None
+    return {
+        "energy": round(float(report.energy), 6),
+        "length": round(float(report.length), 6),
+        "linearEnergy": round(float(report.linear_energy), 6),
+        "linearLength": round(float(report.linear_length), 6),
+        "steps": int(report.steps),
+    }

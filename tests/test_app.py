@@ -8,11 +8,12 @@ session-state key, shaped as the browser sends them (harness/apptest.py `send`).
 import itertools
 import shutil
 
+import numpy as np
 import pytest
 
 from conftest import WEIGHTS
 from harness.apptest import open_page, send, status, widget_data
-from vae.family import load_showcase
+from vae.family import load_showcase, shared_family, weights_folder
 
 
 @pytest.fixture
@@ -79,14 +80,21 @@ def test_a_drag_sets_exactly_the_slot_it_moved(app):
     assert chosen(app).a is None and chosen(app).b.index == 9
     send(app, "set", end="a", map="pca", x=0.5, y=-1.25)  # a PCA map's point, anywhere near the map
     end = chosen(app).a
-    assert end.kind == "point" and end.point == (0.5, -1.25) and end.label == "PCA point (0.50, -1.25)"
-    assert "from PCA point (0.50, -1.25) to test #9" in status(app, "morph")
+    assert end.kind == "point" and end.point == (0.5, -1.25) and end.label == "map point (0.50, -1.25)"
+    assert "from map point (0.50, -1.25) to test #9" in status(app, "morph")
 
 
 def test_compare_mode_computes_every_beta(app):
     send(app, "view", model="z20-beta1", map="pca", method="linear", frames=10, compare=True, backdrop=True)
     assert not app.exception
     assert status(app, "compare") == f"{len(_shipped_betas(20))} rows"
+    readings = widget_data(app)["readings"]  # the viewer's per-β chart reads one per model
+    assert len(readings) == len(_shipped_betas(20))
+    for name, reading in readings.items():
+        assert reading["key"].startswith(f"{name}|linear|10|")
+        probabilities = np.array(reading["probabilities"])
+        assert probabilities.shape == (10, 10) and np.allclose(probabilities.sum(axis=1), 1, atol=0.006)
+        assert reading["digits"] == probabilities.argmax(axis=1).tolist()
 
 
 def test_a_link_whose_endpoints_cannot_be_used_still_opens_on_the_showcase_pair():
@@ -102,10 +110,10 @@ def test_a_click_on_the_empty_plane_decodes_that_point(app):
     send(app, "clear")
     send(app, "point", map="plane", x=0.5, y=-1.0)
     endpoint = chosen(app).a
-    assert endpoint.code == (0.5, -1.0) and endpoint.label == "plane (0.50, -1.00)"
+    assert endpoint.code == (0.5, -1.0) and endpoint.label == "plane point (0.50, -1.00)"
     assert endpoint.image.shape == (28, 28)
     send(app, "pick", index=5)
-    assert "from plane (0.50, -1.00) to test #5" in status(app, "morph")
+    assert "from plane point (0.50, -1.00) to test #5" in status(app, "morph")
     assert app.query_params["a"] in ("plane:0.50,-1.00", ["plane:0.50,-1.00"])
 
 
@@ -241,18 +249,22 @@ def test_page_switches_to_the_lesson_and_back(app):
     assert chosen(app).a.index == 3  # nothing chosen is lost by switching
 
 
-def test_traversal_and_samples_panels(app):
-    assert status(app, "traversal") is None  # closed by default
+def test_samples_panel_and_the_traversals_data_the_viewer_draws_from(app):
+    """The samples stay on the page; the traversals are the viewer's (panel/traversals.js), fed each model's KL
+    per dimension (explorer/charts.py inside_data), which sums to the model's mean KL over the test digits."""
+    assert status(app, "samples") is None  # closed by default
     app.toggle(key="inside").set_value(True).run()
-    assert status(app, "traversal").startswith("20 rows")
-    assert "under z20-beta1" in status(app, "traversal")
     assert status(app, "samples") == "1 rows, seed 0"
-    app.number_input(key="traverse_index").set_value(42).run()
-    assert "test #42" in status(app, "traversal")
     send(app, "view", model="z20-beta1", map="pca", method="linear", frames=10, compare=True, backdrop=True)
     assert status(app, "samples") == f"{len(_shipped_betas(20))} rows, seed 0"
-    send(app, "view", model="z2-beta1", map="plane", method="linear", frames=10, compare=False, backdrop=True)
-    assert status(app, "traversal").startswith("2 rows")
+    inside = widget_data(app)["inside"]
+    family = shared_family(weights_folder())
+    for name, loaded in family.models.items():
+        kl = np.array(inside["models"][name]["kl"])
+        assert len(kl) == loaded.variant.latent_size == len(inside["models"][name]["active"])
+        mu, logvar = loaded.atlas.mu.astype(np.float64), loaded.atlas.logvar.astype(np.float64)
+        mean_kl = (-0.5 * (1 + logvar - mu**2 - np.exp(logvar))).sum(axis=1).mean()
+        assert kl.sum() == pytest.approx(mean_kl, rel=1e-4)
     assert not app.exception and not app.error
 
 
@@ -260,11 +272,14 @@ def test_a_geodesic_path_reports_its_energy_and_reaches_the_widget(app):
     send(app, "view", model="z20-beta1", map="pca", method="geodesic", frames=10, compare=False, backdrop=True)
     assert not app.exception
     assert status(app, "morph").startswith("10 frames, geodesic path from test #")
-    note = next(c.value for c in app.caption if c.value.startswith("Geodesic"))
-    assert "curve energy" in note and "straight line" in note
+    assert not any(c.value.startswith("Geodesic") for c in app.caption)  # the verdict is the viewer's now
     data = widget_data(app)
     path = data["paths"]["z20-beta1"]
     assert len(path["codes"]) == 10 and path["key"].startswith("z20-beta1|geodesic|10|t")
+    report = path["report"]  # what the viewer's plain verdict and its tooltip quote
+    assert set(report) == {"energy", "length", "linearEnergy", "linearLength", "steps"}
+    assert report["energy"] > 0 and report["linearEnergy"] > 0 and report["steps"] >= 1
+    assert set(data["inside"]["geodesic"]) >= {"p10", "median", "p90", "saving_pairs"}
 
 
 def test_path_analytics_label_every_frame(app):

@@ -191,7 +191,7 @@ def test_dragging_b_moves_the_strip_live_and_commits_on_release(browser, server,
     page.mouse.up()
     assert moved >= 5, f"only {moved} strip redraws during a 10-step drag"
     end = shown(page)["b"]
-    assert end["kind"] == "point" and end["label"].startswith("plane (" if "plane" in query else "PCA point (")
+    assert end["kind"] == "point" and end["label"].startswith("plane point (" if "plane" in query else "map point (")
     after = wait_for_status(page, "morph", previous=morph, timeout=60)
     assert f"to {end['label']}" in after  # the server took the very point the browser showed
     page.wait_for_function("() => location.search.includes('b=')")
@@ -440,13 +440,15 @@ def test_hovering_empty_space_on_a_pca_map_decodes_the_point_it_stands_for(brows
     page = open_app(browser, server.url + "/?model=z20-beta1&map=pca&a=1")
     spot = page.evaluate(EMPTIEST)[0]
     page.mouse.move(*spot["page"], steps=3)
-    page.wait_for_function("() => document.querySelector('.le-tip').textContent.startsWith('PCA point')")
+    page.wait_for_function(
+        "() => document.querySelector('.le-tip').textContent.startsWith('No digit here: what the decoder draws')"
+    )
     tip = page.evaluate(TIP)
     atlas = FAMILY.models["z20-beta1"].atlas
     code = atlas.pca_mean + np.asarray(spot["data"], np.float32) @ atlas.pca_components
     expected = np.round(255 * FAMILY.models["z20-beta1"].model.decode(code[None].astype(np.float32))[0].ravel())
     assert np.abs(np.asarray(tip["tiles"][0]) - expected).max() <= 1
-    assert "no test digit" in tip["text"]
+    assert tip["text"].startswith("No digit here")  # plain words (issue 24), the coordinates after them
     page.close()
 
 
@@ -484,8 +486,8 @@ def test_a_click_on_the_empty_plane_decodes_that_point(browser, server):
         picked.append(spot["data"])
     morph = wait_for_status(page, "morph")
     (ax, ay), (bx, by) = picked
-    assert f"from plane ({round(ax, 2):.2f}, {round(ay, 2):.2f})" in morph, morph
-    assert f"to plane ({round(bx, 2):.2f}, {round(by, 2):.2f})" in morph, morph
+    assert f"from plane point ({round(ax, 2):.2f}, {round(ay, 2):.2f})" in morph, morph
+    assert f"to plane point ({round(bx, 2):.2f}, {round(by, 2):.2f})" in morph, morph
     shot(page, "plane-click-anywhere")
     page.close()
 

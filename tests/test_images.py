@@ -96,14 +96,3 @@ def test_prior_samples_label_each_beta_as_page_text():
     for beta, label in zip(betas, labels, strict=True):
         stored = family.get(20, beta).record["info"]["lesson"]["prior_samples"]
         assert label.endswith(f"{stored['readable_share']:.0%} of {stored['count']:,}")
-
-
-def test_kl_bars_keep_their_title_clear_of_the_toolbar():
-    import json
-
-    at = AppTest.from_function(inside_page, default_timeout=60).run()
-    at.toggle(key="inside").set_value(True).run()
-    (chart,) = [c for c in at.get("bidi_component") if c.proto.id.endswith("kl_bars")]
-    data = json.loads(chart.proto.json)
-    assert "zoom2d" in data["config"]["modeBarButtonsToRemove"]  # the toolbar would cover the title on a phone
-    assert data["figure"]["layout"]["title"]["text"].startswith("KL per dimension")

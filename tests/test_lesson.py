@@ -538,27 +538,3 @@ def test_lesson_metrics_rewrite_keeps_the_tensors(tmp_path):
     again, restamped = read_checkpoint(copy)
     assert restamped["sha256"] == record["sha256"] and restamped["info"]["lesson"] == {"marker": 1}
     assert all(torch.equal(torch.from_numpy(arrays[k]), torch.from_numpy(again[k])) for k in arrays)
-
-
-@pytest.mark.parametrize(
-    "ratio, verdict",
-    [(0.30, "a real detour"), (0.75, "an ordinary bend"), (0.95, "nearly the straight line"), (1.20, "no better")],
-)
-def test_the_geodesic_verdict_is_graded_against_measured_ratios(ratio, verdict):
-    """The thresholds come from weights/lesson.json (random pairs), not from a hand-set number."""
-    measured = load_lesson_file(WEIGHTS)["geodesic"]
-    assert measured["p10"] < 0.75 < measured["p90"] < 0.95  # the cases above fall where they say
-
-    def page(ratio):
-        from types import SimpleNamespace
-
-        import streamlit as st
-
-        from sections.morph import geodesic_words
-
-        report = SimpleNamespace(energy=10 * ratio, linear_energy=10.0, energy_ratio=ratio, length_ratio=1.0, steps=40)
-        st.caption(geodesic_words(report))
-
-    at = AppTest.from_function(page, args=(ratio,), default_timeout=30).run()
-    assert not at.exception
-    assert verdict in at.caption[0].value

@@ -136,7 +136,7 @@ def test_beta_drag_and_scrub_work_with_no_server(browser, site):
     page.mouse.up()
     assert strip_draws(page) - before >= 5
     end = shown(page)["b"]
-    assert end["kind"] == "point" and end["label"].startswith("plane (")
+    assert end["kind"] == "point" and end["label"].startswith("plane point (")
     page.wait_for_function("() => location.search.includes('b=plane')")
     page.mouse.move(*path_point(page, 0.5), steps=3)
     page.wait_for_function("() => document.querySelector('.le-tip').textContent.includes('of the way from A to B')")

@@ -1,10 +1,12 @@
-// The shipped decoders in node, read from weights/*.safetensors, and geodesics on them timed in node: for
+// The shipped decoders in node, read from weights/*.safetensors, geodesics on them timed in node and latent
+// traversals decoded by them (tests/test_traversals.py): for
 // tests/js/geodesic.test.js, and through tests/js/bridge.js for tests/test_geodesic_js.py and
 // benchmarks/geodesic_js.py.
 
 import { readFileSync } from "node:fs";
 import { makeDecoder } from "../../viewer/core/decoder.js";
 import { geodesicPath } from "../../viewer/core/geodesic.js";
+import { traverse } from "../../viewer/explore/panel/traversals.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const ORDER = ["fc3.weight", "fc3.bias", "fc4.weight", "fc4.bias"]; // explorer/assets.py decoder_blob
@@ -50,4 +52,13 @@ export function timedGeodesics(path, pairs, frames, options = {}) {
     const used = process.cpuUsage(cpu);
     return { seconds, cpuSeconds: (used.user + used.system) / 1e6, codes, report };
   });
+}
+
+/**
+ * The viewer's latent traversal (viewer/explore/panel/traversals.js) of code z under a shipped decoder, for
+ * tests/test_traversals.py: (latent, steps) frames of 784 pixel means.
+ * @param {string} path @param {number[]} z @param {number} [steps] @param {number} [reach]
+ */
+export function shippedTraversal(path, z, steps, reach) {
+  return traverse(shippedDecoder(path), z, steps, reach);
 }

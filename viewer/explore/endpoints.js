@@ -32,7 +32,7 @@ export function pointEnd(map, x, y, source) {
   const rx = round2(x);
   const ry = round2(y);
   const where = `${fixed2(rx)},${fixed2(ry)}`;
-  const what = map === "plane" ? "plane" : "PCA point";
+  const what = map === "plane" ? "plane point" : "map point"; // plain words: no "PCA" to explain
   return {
     kind: "point",
     map,

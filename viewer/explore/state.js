@@ -43,6 +43,9 @@ import { Channel } from "../core/protocol.js";
  * @property {HTMLElement} stripText
  * @property {HTMLElement} compare
  * @property {HTMLAnchorElement} below  the link to the analytics under the map
+ * @property {HTMLElement} verdict      the geodesic's verdict in plain words, its figures in a tooltip
+ * @property {ReturnType<typeof import("./panel/analytics.js").buildAnalytics>} analytics   under the map
+ * @property {ReturnType<typeof import("./panel/traversals.js").buildTraversals>} traversals
  * @property {HTMLCanvasElement} tile   a 28 x 28 scratch canvas for one picture
  *
  * @typedef {object} ExploreState

@@ -47,6 +47,11 @@
  * @property {string} key
  * @property {number[]} digits
  * @property {number[]} confidence
+ * @property {number[][]} [probabilities] per frame, the classifier's 10 probabilities (the analytics' heatmap)
+ *
+ * @typedef {object} InsideData          explorer/charts.py inside_data
+ * @property {Record<string, {kl: number[], active: boolean[]}>} models
+ * @property {{p10?: number, median?: number, p90?: number, saving_pairs?: number, pairs?: number}} geodesic
  *
  * @typedef {object} ExplorerData
  * @property {"explorer"} role
@@ -59,8 +64,10 @@
  * @property {{labels: string, sprite: string, columns: number}} digits
  * @property {{a: SentEnd | null, b: SentEnd | null}} ends
  * @property {SentEnd | null} drawn
- * @property {Record<string, {key: string, codes: number[][]}>} paths   the host's geodesics
+ * @property {Record<string, {key: string, codes: number[][], report?: import("../core/geodesic.js").GeodesicReport}>} paths   the host's geodesics
  * @property {Reading | null} reading
+ * @property {Record<string, Reading>} [readings]   comparing β: each model's reading of the path under it
+ * @property {InsideData} [inside]       explorer/charts.py inside_data: KL per dimension, the geodesic's ratios
  * @property {string} hint
  * @property {boolean} [analyticsBelow]   the host shows the per-frame analytics and downloads under the map
  * @property {object} config              Plotly's config for the map

@@ -3,7 +3,7 @@
 // code under the other models (its decoded picture, encoded: explorer/state.py Endpoint.latent). Each
 // network is fetched the first time it is needed.
 
-import { makeClassifier, read } from "../core/classifier.js";
+import { CLASSES, classify, makeClassifier } from "../core/classifier.js";
 import { decode, PIXELS } from "../core/decoder.js";
 import { encode, makeEncoder } from "../core/encoder.js";
 import { blob } from "../core/fetch.js";
@@ -93,12 +93,18 @@ export async function readingFor(site, view, ends, geodesic = null) {
   const decoder = await decoderOf(site, view.model);
   const codes = geodesic ? geodesic.map((code) => Float32Array.from(code)) : pathCodes(a, b, view.frames, view.method);
   const frames = codes.map((code) => decode(decoder, code, new Float64Array(PIXELS)));
-  const found = read(await reading, frames);
+  const model = await reading;
+  // Per frame the classifier's probabilities (the analytics' heatmap) and, as core/classifier.js read gives
+  // them, the top digit (the first on a tie, numpy's argmax) and its probability (the strip's reading).
+  const probabilities = frames.map((frame) => classify(model, frame));
+  const digits = probabilities.map((p) => p.indexOf(Math.max(...p)));
   const key = pathKey(view.model, view.method, view.frames, /** @type {any} */ (ends.a), /** @type {any} */ (ends.b));
+  const round3 = (/** @type {number} */ p) => Math.round(p * 1000) / 1000;
   return {
     key,
-    digits: Array.from(found.digits),
-    confidence: Array.from(found.confidence, (p) => Math.round(p * 1000) / 1000),
+    digits,
+    confidence: probabilities.map((p, f) => round3(p[digits[f]])),
+    probabilities: probabilities.map((p) => Array.from(p.subarray(0, CLASSES), round3)),
   };
 }
 
@@ -117,7 +123,7 @@ export async function decoderOf(site, name) {
 export async function geodesicFor(site, view, ends, name, signal) {
   if (!ends.a || !ends.b) return null;
   const [a, b] = await Promise.all([codeUnder(site, ends.a, name), codeUnder(site, ends.b, name)]);
-  const { codes } = await geodesicPathAsync(await decoderOf(site, name), a, b, view.frames, { signal });
+  const { codes, report } = await geodesicPathAsync(await decoderOf(site, name), a, b, view.frames, { signal });
   const key = pathKey(name, "geodesic", view.frames, /** @type {any} */ (ends.a), /** @type {any} */ (ends.b));
-  return { key, codes: codes.map((code) => Array.from(code)) };
+  return { key, codes: codes.map((code) => Array.from(code)), report };
 }

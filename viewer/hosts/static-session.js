@@ -46,7 +46,9 @@ export class ExploreSession {
     this.ack = 0;
     /** @type {import("../explore/types.js").Reading | null} the classifier's reading, once computed */
     this.reading = null;
-    /** @type {Record<string, {key: string, codes: number[][]}>} geodesics computed here, by model */
+    /** @type {Record<string, import("../explore/types.js").Reading>} comparing β: each model's reading */
+    this.readings = {};
+    /** @type {Record<string, {key: string, codes: number[][], report?: any}>} geodesics computed here, by model */
     this.paths = {};
     /** @type {SentEnd | null} the visitor's latest drawing (the map's star) */
     this.drawn = null;
@@ -208,6 +210,7 @@ export class ExploreSession {
       drawn: this.drawn,
       paths: { ...this.paths },
       reading: this.reading,
+      readings: { ...this.readings },
       hint: showing && showcase ? showcase.hint : this.site.pickHint,
     };
   }

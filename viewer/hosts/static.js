@@ -12,6 +12,7 @@ import { ExploreSession } from "./static-session.js";
 import { buildTools, drawnEnd } from "./static-tools.js";
 
 const PLOTLY = "plotly.min.js"; // beside index.html
+const SETTLE_MS = 150; // what the server would compute waits this long after the visitor's last event
 
 /** @param {string} selector */
 function find(selector) {
@@ -81,6 +82,19 @@ async function computeFor(site, session, widget, current, signal) {
   if (!current()) return;
   session.reading = reading;
   widget.update(session.data());
+  if (!view.compare || !reading) return;
+  // Comparing β: every model's reading of the path under it, for the analytics' per-β chart.
+  const models = site.explorer.models;
+  const latent = models[view.model].latent;
+  for (const name of Object.keys(models).filter((n) => models[n].latent === latent)) {
+    const found =
+      name === view.model
+        ? reading
+        : await readingFor(site, { ...view, model: name }, ends, session.paths[name]?.codes);
+    if (!current()) return;
+    if (found) session.readings[name] = found;
+  }
+  widget.update(session.data());
 }
 
 /** The explorer on this page: the session plays the server, the URL follows the view. Returns `use`, which
@@ -93,14 +107,15 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
     report(message) {
       session.take(/** @type {any} */ (message));
       for (const problem of session.problems.splice(0)) note(problem);
-      publish();
+      // A change of the controls (a button, a released slider) is one event: nothing to wait for.
+      publish(/** @type {any} */ (message).type === "view" ? 0 : SETTLE_MS);
     },
   });
   // What the server would compute follows once the visitor's events settle, so a drag never waits for it.
   let timer = 0;
   let run = 0;
   let stop = new AbortController();
-  const publish = () => {
+  const publish = (settle = SETTLE_MS) => {
     widget.update(session.data());
     history.replaceState(null, "", `?${new URLSearchParams(toQuery(session.urlView()))}`);
     clearTimeout(timer);
@@ -110,7 +125,7 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
     const signal = stop.signal;
     timer = window.setTimeout(
       () => painted.then(() => computeFor(site, session, widget, () => mine === run, signal)).catch(() => {}),
-      150,
+      settle,
     );
   };
   publish();

@@ -100,10 +100,15 @@ export function updateTip(state) {
   const info = mapInfo(state);
   const pca = model.manifest.maps.pca;
   if (map === "plane" && info && inside(info.extent, spot.x, spot.y) && model.decoder) {
-    return showTip(state, pointer, [decodedTile(state, [spot.x, spot.y])], `${where}: what the decoder draws here`);
+    return showTip(
+      state,
+      pointer,
+      [decodedTile(state, [spot.x, spot.y])],
+      `No digit here: what the decoder draws at this code ${where}`,
+    );
   }
   if (map === "pca" && pca && model.decoder) {
-    const text = `PCA point ${where}: what the decoder draws at the code this point stands for (mean + components · (x, y); no test digit)`;
+    const text = `No digit here: what the decoder draws at the code this spot stands for ${where}`;
     return showTip(state, pointer, [decodedTile(state, invert(pca, spot.x, spot.y))], text);
   }
   hideTip(state);

@@ -4,12 +4,15 @@
 import { FRAMES_RANGE, PATH_METHODS } from "../../core/constants.js";
 import { button, element } from "../../core/dom.js";
 import { emit, refresh } from "../controller.js";
+import { fitPath } from "../map/fit.js";
 import { hostData } from "../state.js";
+import { buildAnalytics, renderAnalytics, renderVerdict } from "./analytics.js";
 import { buildCard, renderCards } from "./cards.js";
 import { renderCompare } from "./compare.js";
 import { drawPreview, setScrub } from "./preview.js";
 import { renderStrip, scrubStrip } from "./strip.js";
 import { changeView, choices, renderToolbar, sendView } from "./toolbar.js";
+import { buildTraversals, listenToTraversals, renderTraversals } from "./traversals.js";
 
 /** @typedef {import("../state.js").ExploreState} ExploreState */
 
@@ -53,14 +56,21 @@ export function buildPanel(parent, widget) {
   strip.addEventListener("pointerdown", (event) => scrubStrip(widget(), event));
   strip.addEventListener("pointerleave", () => widget().view.scrubSource === "strip" && setScrub(widget(), null, null));
   const stripText = element(morph, "div", "le-strip-text");
+  const verdict = element(morph, "div", "le-verdict");
+  verdict.tabIndex = 0; // its figures are in its tooltip: reachable by keyboard too
   const compare = element(panel, "div", "le-compare");
-  // Only a host that lays out the analytics under the map (the Streamlit page) points at them.
-  const below = element(panel, "a", "le-below", "Per-frame analytics and downloads are under the map ↓");
+  // The analytics and the traversals are under the map (far below on a phone): a link points at them.
+  const below = element(panel, "a", "le-below", "Per-frame analytics and latent traversals are under the map ↓");
   below.href = "#le-analytics";
   below.addEventListener("click", (event) => {
     event.preventDefault();
     document.getElementById("le-analytics")?.scrollIntoView({ behavior: "smooth", block: "start" });
   });
+  // Under the map and the panel, full width, in both hosts: the path's analytics, then the traversals.
+  const under = element(/** @type {HTMLElement} */ (parent.parentElement), "div", "le-under");
+  const analytics = buildAnalytics(under);
+  const traversals = buildTraversals(under);
+  listenToTraversals(widget, traversals);
   return {
     hint,
     cards,
@@ -76,6 +86,9 @@ export function buildPanel(parent, widget) {
     stripText,
     compare,
     below,
+    verdict,
+    analytics,
+    traversals,
   };
 }
 
@@ -106,5 +119,9 @@ export function renderPanel(state) {
   drawPreview(state);
   renderCompare(state);
   state.dom.hint.textContent = [state.view.notice, hostData(state).hint].filter(Boolean).join(" ");
-  state.dom.below.hidden = !hostData(state).analyticsBelow;
+  state.dom.below.hidden = !state.view.path?.frames;
+  fitPath(state);
+  renderVerdict(state, state.dom.verdict);
+  renderAnalytics(state, state.dom.analytics);
+  renderTraversals(state, state.dom.traversals);
 }
