@@ -9,6 +9,7 @@ import { plotly } from "../core/chart.js";
 import { DIGIT_COLOURS } from "../core/constants.js";
 import { SIDE } from "../core/decoder.js";
 import { element, listen, useStylesheet } from "../core/dom.js";
+import { buildSlider } from "./beta.js";
 import { receive } from "./controller.js";
 import { inspect } from "./inspect.js";
 import { drawBase } from "./map/plot.js";
@@ -79,6 +80,7 @@ export function mountExplorer(parent, host) {
   const root = element(parent, "div", "le-root");
   root.classList.toggle("le-narrow", (parent.clientWidth || 1000) < NARROW_ROOT_PX);
   const toolbar = buildToolbar(root);
+  const mr = buildSlider(root);
   const body = element(root, "div", "le-body");
   const mapColumn = buildMapColumn(element(body, "div", "le-left"));
   /** @type {ExploreState} */
@@ -86,7 +88,7 @@ export function mountExplorer(parent, host) {
   const panel = buildPanel(body, () => state);
   const tile = document.createElement("canvas");
   tile.width = tile.height = SIDE;
-  state = createState(host, { root, toolbar, ...mapColumn, ...panel, tile });
+  state = createState(host, { root, toolbar, mr, ...mapColumn, ...panel, tile });
   listenToPointer(state);
   followResize(state);
   listen(state.cleanups, root, "le:inspect", (event) => Object.assign(event.detail, inspect(state)));

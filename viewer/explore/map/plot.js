@@ -24,7 +24,8 @@ export function mapTitle(
   /** @type {MapInfo} */ info,
   /** @type {boolean} */ narrow,
 ) {
-  const { model, map } = state.view.shown;
+  const { map } = state.view.shown;
+  const model = currentModel(state).manifest.name; // the β slider's MR-VAE while it is on
   return narrow ? `${model} · ${hostData(state).mapLabels[map] || map}` : info.title;
 }
 
