@@ -37,7 +37,8 @@ MODELS = {latent: load_multirate(Path(weights_folder()) / f"mrvae-z{latent}.safe
 
 
 def codes_file(latent: int):
-    return load_beta_codes(Path(weights_folder()) / f"mrvae-codes-z{latent}.npz", model_sha256=MODELS[latent][1]["sha256"])
+    path = Path(weights_folder()) / f"mrvae-codes-z{latent}.npz"
+    return load_beta_codes(path, model_sha256=MODELS[latent][1]["sha256"])
 
 
 def codes_at(latent: int, beta: float) -> np.ndarray:
@@ -155,8 +156,10 @@ def test_a_link_round_trips_beta():
 VIEW = f"() => ({INSPECT}).view"
 DRAWN_CODES = """() => { const gd = document.querySelector('.le-map');
   return gd._fullData.slice(0, 10).map((t) => [Array.from(t.customdata), Array.from(t.x), Array.from(t.y)]); }"""
-SLIDER_BOX = "() => { const b = document.querySelector('.le-mr-input').getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; }"
+SLIDER_BOX = """() => { const b = document.querySelector('.le-mr-input').getBoundingClientRect();
+  return [b.x, b.y, b.width, b.height]; }"""
 # Until the map's codes were redrawn at the β the slider shows.
+BACKDROP_AT_SHOWN = "() => { const d = document.querySelector('.le-root').dataset; return d.mrBackdrop === d.mr; }"
 CODES_AT_SHOWN = "() => { const d = document.querySelector('.le-root').dataset; return !!d.mr && d.mrDrawn === d.mr; }"
 
 
@@ -244,9 +247,7 @@ def test_static_dragging_moves_the_map_and_the_morph(browser, site, latent):
     check_codes_and_morph(page, latent, 3, 7)
     wait_for_query(page, "mr", mr_text(mr_step(high)))
     if latent == 2:
-        page.wait_for_function(
-            "() => document.querySelector('.le-root').dataset.mrBackdrop === document.querySelector('.le-root').dataset.mr"
-        )
+        page.wait_for_function(BACKDROP_AT_SHOWN)
     # A preset: the separately trained model again, and the link drops β.
     page.get_by_role("button", name="β = 1", exact=True).click()
     page.wait_for_function("() => document.querySelector('.le-root').dataset.mr === ''")
