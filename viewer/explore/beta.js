@@ -2,18 +2,31 @@
 // models (the β buttons), with one line that says what β does and the shown model's figures, and its
 // rate-distortion curve with the shown β marked.
 //
-// A drag redraws at once, in the page: the map's 10,000 codes (Plotly.restyle of the same traces, on axes that
-// never move), the strip and the morph (refresh), and on the z = 2 plane the decoded backdrop (each time the
-// drag rests for BACKDROP_REST_MS, or at most every BACKDROP_EVERY_MS). The host hears β when the drag ends.
-// Marks for tests and benchmarks: root data-mr (β shown or ""), data-mr-draws (map redraws), `le:mr-map`.
+// A drag redraws once a frame, in the page: the strip and the morph (refresh), and the map's 10,000 codes on axes
+// that never move, painted over the plot (map/mrlayer.js) with, on the z = 2 plane, the decoded backdrop
+// (one row of tiles re-decoded a frame); when the drag rests (REST_MS) or ends, Plotly's traces get the
+// codes (restyle) and the plane its backdrop. The host hears β when the drag ends.
+// Marks for tests and benchmarks: root data-mr (β shown or ""), data-mr-draws (map redraws at a new β),
+// data-mr-drawn (β of Plotly's traces), data-mr-backdrop (β of Plotly's backdrop), `le:mr-map`.
 
 import { plotly } from "../core/chart.js";
 import { element, sizeCanvas } from "../core/dom.js";
 import { figureAt } from "../core/multirate.js";
 import { mrBeta, mrStep } from "../core/share.js";
 import { refresh } from "./controller.js";
+import { clearLayer, paintLayer } from "./map/mrlayer.js";
 import { afterDraw } from "./map/plot.js";
-import { betaText, hooks, multirateInfo, multirateManifest, shownManifest, shownMultiRate } from "./multirate.js";
+import {
+  BACKDROP_TILES,
+  backdropCanvas,
+  backdropRow,
+  betaText,
+  hooks,
+  multirateInfo,
+  multirateManifest,
+  shownManifest,
+  shownMultiRate,
+} from "./multirate.js";
 import { sendView } from "./panel/toolbar.js";
 import { hostData, noteDrawn } from "./state.js";
 
@@ -22,8 +35,7 @@ import { hostData, noteDrawn } from "./state.js";
  * @typedef {import("./types.js").MultiRateManifest} MultiRateManifest
  */
 
-const BACKDROP_REST_MS = 120;
-const BACKDROP_EVERY_MS = 400;
+const REST_MS = 150; // a drag that rests this long hands its codes to Plotly
 export const SLIDER_LABEL = "One model trained for every β (Multi-Rate VAE)";
 export const PRESETS_LABEL = "Trained separately:";
 
@@ -65,11 +77,20 @@ function stepBeta(step) {
 const sliders = new WeakMap();
 
 /** @param {ExploreState} state @returns {{slider: Slider, frame: number, restyling: boolean, dirty: boolean,
- *   rest: number, lastBackdrop: number, manifest: string}} */
+ *   rest: number, manifest: string, tiles: HTMLCanvasElement | null, row: number}} */
 function held(state) {
   let found = sliders.get(state);
   if (!found) {
-    found = { slider: state.dom.mr, frame: 0, restyling: false, dirty: false, rest: 0, lastBackdrop: 0, manifest: "" };
+    found = {
+      slider: state.dom.mr,
+      frame: 0,
+      restyling: false,
+      dirty: false,
+      rest: 0,
+      manifest: "",
+      tiles: null,
+      row: 0,
+    };
     sliders.set(state, found);
     wire(state, found);
   }
@@ -92,33 +113,72 @@ function wire(state, own) {
   input.addEventListener("change", () => sendBeta(state));
 }
 
-/** The host hears the view with its β (a drag's end). @param {ExploreState} state */
+/** The host hears the view with its β (a drag's end); Plotly gets the codes now. @param {ExploreState} state */
 function sendBeta(state) {
   sendView(state);
+  const own = held(state);
+  clearTimeout(own.rest);
+  settle(state);
 }
 
 /**
- * The slider moved: the strip, the morph and the overlay now (refresh), the map's codes in the next frame,
- * the backdrop once the drag rests.
+ * The slider moved: in the next frame (one per frame, however many inputs) its row, the strip, the morph and
+ * the overlay (refresh: the panel renders the toolbar and the slider) and the map's codes, painted over the plot (map/mrlayer.js) until the drag rests.
  * @param {ExploreState} state
  */
 export function moved(state) {
   const own = held(state);
-  refresh(state, "beta");
-  renderSlider(state);
-  if (!own.frame) own.frame = requestAnimationFrame(() => redrawCodes(state));
+  if (!own.frame) {
+    own.frame = requestAnimationFrame(() => {
+      own.frame = 0;
+      drawFrame(state);
+    });
+  }
 }
 
-/** The map's codes at the shown β, into the traces Plotly already holds (digit d's points in trace d). */
-function redrawCodes(/** @type {ExploreState} */ state) {
+/** One frame of a drag. @param {ExploreState} state */
+function drawFrame(state) {
   const own = held(state);
-  own.frame = 0;
+  refresh(state, "beta");
+  const entry = shownMultiRate(state);
+  if (!entry || !state.cache.baseVersion.startsWith(`${entry.manifest.name}/`)) return; // drawBase draws it whole
+  if (paintLayer(state, entry.codes, planeBackdrop(state, entry, own))) counted(state);
+  clearTimeout(own.rest);
+  own.rest = window.setTimeout(() => settle(state), REST_MS);
+}
+
+/** A map redraw at a new β has reached the page. @param {ExploreState} state */
+function counted(state) {
+  state.stage.mrDraws += 1;
+  state.dom.root.dataset.mrDraws = String(state.stage.mrDraws);
+  noteDrawn("mr-map");
+}
+
+/**
+ * The z = 2 plane's backdrop during a drag, or null: one row of its tiles re-decoded at the current β each frame
+ * (a full pass every BACKDROP_TILES frames), so the backdrop follows without costing a frame.
+ * @param {ExploreState} state @param {import("./multirate.js").MultiRateEntry} entry @param {any} own
+ */
+function planeBackdrop(state, entry, own) {
+  if (entry.manifest.map.name !== "plane" || !state.view.shown.backdrop) return null;
+  if (!own.tiles) own.tiles = backdropCanvas(entry);
+  else {
+    backdropRow(entry, own.tiles, own.row);
+    own.row = (own.row + 1) % BACKDROP_TILES;
+  }
+  return { canvas: own.tiles, extent: entry.manifest.map.extent };
+}
+
+/** The drag rests: Plotly's traces get the codes at β (and the plane its backdrop), then the layer goes. */
+function settle(/** @type {ExploreState} */ state) {
+  const own = held(state);
   const entry = shownMultiRate(state);
   const Plotly = plotly();
   const graph = state.dom.graph;
-  const labels = state.host.labels;
-  if (!entry || !Plotly || !labels || !graph._fullData) return;
-  if (!state.cache.baseVersion.startsWith(`${entry.manifest.name}/`)) return; // drawBase draws it whole instead
+  if (!entry || !Plotly || !graph._fullData || !state.cache.baseVersion.startsWith(`${entry.manifest.name}/`)) {
+    clearLayer(state);
+    return;
+  }
   if (own.restyling) {
     own.dirty = true;
     return;
@@ -144,41 +204,21 @@ function redrawCodes(/** @type {ExploreState} */ state) {
     traces.push(digit);
   }
   const beta = entry.beta;
-  Plotly.restyle(graph, { x: xs, y: ys }, traces).then(() => {
-    own.restyling = false;
-    state.stage.mrDraws += 1;
-    state.dom.root.dataset.mrDraws = String(state.stage.mrDraws);
-    state.dom.root.dataset.mrDrawn = betaText(beta);
-    noteDrawn("mr-map");
-    afterDraw(state);
-    backdropSoon(state);
-    if (own.dirty) {
-      own.dirty = false;
-      redrawCodes(state);
-    }
-  });
-}
-
-/** The plane's backdrop at the shown β: when the drag rests, and at most every BACKDROP_EVERY_MS while it runs. */
-function backdropSoon(/** @type {ExploreState} */ state) {
-  const own = held(state);
-  const entry = shownMultiRate(state);
-  if (entry?.manifest.map.name !== "plane" || !state.view.shown.backdrop) return;
-  clearTimeout(own.rest);
-  const draw = () => {
-    const now = shownMultiRate(state);
-    const Plotly = plotly();
-    const graph = state.dom.graph;
-    if (!now || !Plotly || !graph._fullLayout?.images?.length) return;
-    own.lastBackdrop = performance.now();
-    const info = multirateInfo(state, now);
-    Plotly.relayout(graph, { "images[0].source": info.backdrop }).then(() => {
-      state.dom.root.dataset.mrBackdrop = betaText(now.beta);
-      noteDrawn("mr-backdrop");
+  const plane = entry.manifest.map.name === "plane" && state.view.shown.backdrop && graph._fullLayout?.images?.length;
+  Plotly.restyle(graph, { x: xs, y: ys }, traces)
+    .then(() => (plane ? Plotly.relayout(graph, { "images[0].source": multirateInfo(state, entry).backdrop }) : null))
+    .then(() => {
+      own.restyling = false;
+      const root = state.dom.root;
+      root.dataset.mrDrawn = betaText(beta);
+      if (plane) root.dataset.mrBackdrop = betaText(beta);
+      counted(state);
+      afterDraw(state);
+      if (own.dirty) {
+        own.dirty = false;
+        settle(state);
+      } else if (shownMultiRate(state)?.beta === beta) clearLayer(state); // else a drag goes on: keep painting
     });
-  };
-  if (performance.now() - own.lastBackdrop > BACKDROP_EVERY_MS) draw();
-  else own.rest = window.setTimeout(draw, BACKDROP_REST_MS);
 }
 
 /** The line beside the slider: what β does, with the shown model's figures. @param {ExploreState} state */
@@ -246,8 +286,45 @@ export function drawCurve(canvas, manifest, beta, model) {
   if (!sweep) return;
   const width = Math.max(200, Math.min(360, canvas.parentElement?.clientWidth || 300));
   const height = 150;
-  const context = sizeCanvas(canvas, width, height);
-  if (!context) return;
+  const key = `${manifest.name}|${model}|${width}|${window.devicePixelRatio || 1}`;
+  let drawn = curves.get(canvas);
+  if (drawn?.key !== key) {
+    // What does not move with β, drawn once into a canvas of its own; a drag then copies it and adds the dot.
+    const background = document.createElement("canvas");
+    drawn = { key, background, ...curveBackground(sizeCanvas(background, width, height), manifest, model, width) };
+    curves.set(canvas, drawn);
+    sizeCanvas(canvas, width, height);
+  }
+  const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  context.drawImage(drawn.background, 0, 0);
+  const ratio = window.devicePixelRatio || 1;
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  if (beta !== null) {
+    context.fillStyle = "#1f77b4";
+    context.beginPath();
+    context.arc(
+      drawn.px(figureAt(sweep.rate, sweep.betas, beta)),
+      drawn.py(figureAt(sweep.distortion, sweep.betas, beta)),
+      5,
+      0,
+      2 * Math.PI,
+    );
+    context.fill();
+  }
+}
+
+/** @type {WeakMap<HTMLCanvasElement, {key: string, background: HTMLCanvasElement, px: (r: number) => number,
+ *   py: (d: number) => number}>} */
+const curves = new WeakMap();
+
+/**
+ * The curve's axes, line and separate models' points. @param {CanvasRenderingContext2D} context
+ * @param {MultiRateManifest} manifest @param {string | null} model @param {number} width
+ */
+function curveBackground(context, manifest, model, width) {
+  const sweep = /** @type {NonNullable<MultiRateManifest["sweep"]>} */ (manifest.sweep);
+  const height = 150;
   const inRange = manifest.separate.filter((p) => p.beta > 0);
   const rates = [...sweep.rate, ...inRange.map((p) => p.rate)];
   const distortions = [...sweep.distortion, ...inRange.map((p) => p.distortion)];
@@ -303,12 +380,5 @@ export function drawCurve(canvas, manifest, beta, model) {
   if (off.length)
     context.fillText(off.map((p) => `β=0: KL ${p.rate.toFixed(0)}, off scale`).join("; "), right, m.t + 38);
   context.textAlign = "left";
-  if (beta !== null) {
-    const rate = figureAt(sweep.rate, sweep.betas, beta);
-    const distortion = figureAt(sweep.distortion, sweep.betas, beta);
-    context.fillStyle = "#1f77b4";
-    context.beginPath();
-    context.arc(px(rate), py(distortion), 5, 0, 2 * Math.PI);
-    context.fill();
-  }
+  return { px, py };
 }

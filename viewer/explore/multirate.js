@@ -204,36 +204,48 @@ export function multirateCode(state, entry, end) {
 
 export const BACKDROP_TILES = 14; // decoded digits per side behind the z = 2 plane at the slider's β (live)
 
+/** The z = 2 plane's backdrop at the entry's β, as a PNG data URL (what Plotly's layout image takes).
+ * @param {MultiRateEntry} entry */
+export function backdropAt(entry) {
+  return backdropCanvas(entry).toDataURL("image/png");
+}
+
 /**
  * The z = 2 plane's backdrop at the entry's β, decoded here (explorer/images.py manifold: dark ink whose alpha is
- * the pixel, tiles at the centres of a grid over the extent, top row first), as a PNG data URL.
- * @param {MultiRateEntry} entry @returns {string}
+ * the pixel, tiles at the centres of a grid over the extent, top row first), on a canvas.
+ * @param {MultiRateEntry} entry @returns {HTMLCanvasElement}
  */
-export function backdropAt(entry) {
+export function backdropCanvas(entry) {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = BACKDROP_TILES * SIDE;
+  for (let row = 0; row < BACKDROP_TILES; row++) backdropRow(entry, canvas, row);
+  return canvas;
+}
+
+/**
+ * One row of the backdrop's tiles at the entry's β, into `canvas` (a drag re-decodes a row a frame).
+ * @param {MultiRateEntry} entry @param {HTMLCanvasElement} canvas @param {number} row
+ */
+export function backdropRow(entry, canvas, row) {
   const model = entry.model;
+  const context = canvas.getContext("2d");
+  if (!model || !context) return;
   const [x0, x1, y0, y1] = entry.manifest.map.extent;
   const tiles = BACKDROP_TILES;
-  const canvas = document.createElement("canvas");
-  canvas.width = canvas.height = tiles * SIDE;
-  const context = canvas.getContext("2d");
-  if (!model || !context) return "";
-  const picture = context.createImageData(tiles * SIDE, tiles * SIDE);
+  const picture = context.createImageData(tiles * SIDE, SIDE);
   const pixels = new Float64Array(PIXELS);
   const z = new Float32Array(2);
-  for (let row = 0; row < tiles; row++) {
-    for (let column = 0; column < tiles; column++) {
-      z[0] = x0 + ((column + 0.5) * (x1 - x0)) / tiles;
-      z[1] = y1 - ((row + 0.5) * (y1 - y0)) / tiles;
-      decode(model.decoder, z, pixels);
-      for (let p = 0; p < PIXELS; p++) {
-        const at = 4 * ((row * SIDE + Math.floor(p / SIDE)) * tiles * SIDE + column * SIDE + (p % SIDE));
-        picture.data[at] = picture.data[at + 1] = picture.data[at + 2] = 40;
-        picture.data[at + 3] = Math.round(255 * pixels[p]);
-      }
+  z[1] = y1 - ((row + 0.5) * (y1 - y0)) / tiles;
+  for (let column = 0; column < tiles; column++) {
+    z[0] = x0 + ((column + 0.5) * (x1 - x0)) / tiles;
+    decode(model.decoder, z, pixels);
+    for (let p = 0; p < PIXELS; p++) {
+      const at = 4 * (Math.floor(p / SIDE) * tiles * SIDE + column * SIDE + (p % SIDE));
+      picture.data[at] = picture.data[at + 1] = picture.data[at + 2] = 40;
+      picture.data[at + 3] = Math.round(255 * pixels[p]);
     }
   }
-  context.putImageData(picture, 0, 0);
-  return canvas.toDataURL("image/png");
+  context.putImageData(picture, 0, row * SIDE);
 }
 
 /**
