@@ -10,8 +10,9 @@ counted is what the widget itself marks (docs/map.md): data-mr-draws (the map's 
 β), data-strip-draws (the morph's strip re-decoded); with a pair of endpoints shown, so the morph is redrawn
 too, and on the z = 2 plane the decoded backdrop (which follows when the drag rests or every 0.4 s). A map
 redraw that a newer β overtakes before Plotly has drawn it is folded into the next one, so the count is of
-pictures that reached the screen, not of inputs. Prints the date and the load average: other jobs on a shared
-machine slow the page.
+pictures that reached the screen, not of inputs. Also the CPU time all Chromium processes used per map redraw
+(from /proc), a figure that depends less on what else the machine runs than the rate does. Prints the date and
+the load average: other jobs on a shared machine slow the page.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ if str(ROOT) not in sys.path:
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from harness.browser import goto_app, goto_static, launch, static_site, streamlit_server  # noqa: E402
+from harness.browser import cpu_seconds, goto_app, goto_static, launch, static_site, streamlit_server  # noqa: E402
 
 SWEEP = """async (seconds) => {
   const root = document.querySelector('.le-root');
@@ -57,6 +58,35 @@ SWEEP = """async (seconds) => {
 }"""
 
 
+def descendants(root: int) -> list[int]:
+    """Every process under `root` (Chromium's browser, renderers, GPU and utility processes), from /proc."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = [], [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def chromium_cpu() -> float:
+    """CPU seconds used so far by every Chromium process this benchmark started (the server excluded)."""
+    total = 0.0
+    for pid in descendants(os.getpid()):
+        try:
+            if "chrom" in Path(f"/proc/{pid}/comm").read_text():
+                total += cpu_seconds(pid)
+        except OSError:
+            continue
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=6.0, help="length of each sweep (default 6)")
@@ -75,11 +105,14 @@ def main() -> None:
             page = browser.new_page(viewport={"width": args.width, "height": args.height})
             goto(page, f"{url}/?model={model}{extra}&a=3&b=7&mr=1")
             page.wait_for_function("() => document.querySelector('.le-root').dataset.mrDrawn === '1'")
+            cpu = chromium_cpu()
             found = page.evaluate(SWEEP, args.seconds)
+            per_draw = 1000 * (chromium_cpu() - cpu) / max(1, found["maps"])
             print(
                 f"{model.split('-')[0]}-mr: {found['maps'] / found['seconds']:.1f} map redraws/s, "
                 f"{found['strips'] / found['seconds']:.1f} strip redraws/s, "
-                f"{found['inputs'] / found['seconds']:.1f} slider inputs/s over {found['seconds']:.1f} s"
+                f"{found['inputs'] / found['seconds']:.1f} slider inputs/s over {found['seconds']:.1f} s; "
+                f"Chromium's CPU per map redraw {per_draw:.0f} ms (all its processes)"
             )
             page.close()
         browser.close()

@@ -62,7 +62,7 @@ def multirate_manifest(folder: Path, latent: int) -> dict | None:
     sweep, separate = _curve(folder, f"z{latent}-mr", record["sha256"])
     extent = shared_extent(list(codes.xy), square=map_name == "plane")
     prior = prior_centre(None if map_name == "plane" else codes.mean, None if map_name == "plane" else codes.axes)
-    axes = "the plane itself" if map_name == "plane" else "fixed PCA axes (of its codes at β = 1)"
+    axes = "" if map_name == "plane" else ", axes fixed at its codes' PCA for β = 1"
     return {
         "name": f"z{latent}-mr",
         "latent": latent,
@@ -79,7 +79,7 @@ def multirate_manifest(folder: Path, latent: int) -> dict | None:
             "components": codes.axes.astype(float).round(7).tolist(),
             "extent": [round(v, 5) for v in extent],
             "prior": [round(v, 5) for v in prior],
-            "title": f"z{latent}-mr (one model for every β): {MAP_LABELS[map_name]} on {axes}",
+            "title": f"z{latent}-mr (one model for every β): {MAP_LABELS[map_name]}{axes}",
         },
         "sweep": sweep,
         "separate": separate,

@@ -20,6 +20,7 @@ export const LAYERS = ["fc1", "fc_mu", "fc_logvar", "fc3", "fc4"]; // the blob's
  * @property {number} latent
  * @property {number} hidden
  * @property {Record<string, {weight: Float32Array, bias: Float32Array, slope: Float32Array, offset: Float32Array}>} layers
+ * @property {{w1t: Float32Array, w4t: Float32Array}} transposed   fc1.weight (784, hidden), fc4.weight (hidden, 784)
  * @property {import("./encoder.js").Encoder} encoder   the model at `beta` (its arrays rewritten by setBeta)
  * @property {import("./decoder.js").Decoder} decoder
  * @property {number} beta                              NaN before the first setBeta
@@ -57,6 +58,13 @@ export function makeMultiRate(buffer, latent, hidden) {
     layers[name].offset = take(dims[name][0]);
   }
   if (at !== all.length) throw new Error(`Multi-Rate VAE blob holds ${all.length} floats, expected ${at}`);
+  // fc1 and fc4 transposed once, as encoder.js and decoder.js hold them, so setBeta scales them in order.
+  const w1t = new Float32Array(PIXELS * hidden);
+  for (let j = 0; j < hidden; j++)
+    for (let p = 0; p < PIXELS; p++) w1t[p * hidden + j] = layers.fc1.weight[j * PIXELS + p];
+  const w4t = new Float32Array(hidden * PIXELS);
+  for (let p = 0; p < PIXELS; p++)
+    for (let j = 0; j < hidden; j++) w4t[j * PIXELS + p] = layers.fc4.weight[p * hidden + j];
   const encoder = {
     latent,
     hidden,
@@ -79,7 +87,7 @@ export function makeMultiRate(buffer, latent, hidden) {
     h: new Float64Array(hidden),
     acc: new Float64Array(PIXELS),
   };
-  return { latent, hidden, layers, encoder, decoder, beta: Number.NaN };
+  return { latent, hidden, layers, transposed: { w1t, w4t }, encoder, decoder, beta: Number.NaN };
 }
 
 /**
@@ -113,11 +121,11 @@ export function setBeta(model, beta) {
   const eta = Math.log(beta);
   const { latent, hidden, layers, encoder, decoder } = model;
   const g1 = gate(model, "fc1", eta);
-  const w1 = layers.fc1.weight;
-  for (let j = 0; j < hidden; j++) {
-    encoder.b1[j] = layers.fc1.bias[j] * g1[j];
-    const row = j * PIXELS;
-    for (let p = 0; p < PIXELS; p++) encoder.w1t[p * hidden + j] = w1[row + p] * g1[j];
+  const { w1t, w4t } = model.transposed;
+  for (let j = 0; j < hidden; j++) encoder.b1[j] = layers.fc1.bias[j] * g1[j];
+  for (let p = 0; p < PIXELS; p++) {
+    const row = p * hidden;
+    for (let j = 0; j < hidden; j++) encoder.w1t[row + j] = w1t[row + j] * g1[j];
   }
   for (const [name, w, b] of /** @type {const} */ ([
     ["fc_mu", encoder.wMu, encoder.bMu],
@@ -135,11 +143,10 @@ export function setBeta(model, beta) {
     for (let k = 0; k < latent; k++) decoder.w3[j * latent + k] = layers.fc3.weight[j * latent + k] * g3[j];
   }
   const g4 = gate(model, "fc4", eta);
-  const w4 = layers.fc4.weight;
-  for (let p = 0; p < PIXELS; p++) {
-    decoder.b4[p] = layers.fc4.bias[p] * g4[p];
-    const row = p * hidden;
-    for (let j = 0; j < hidden; j++) decoder.w4t[j * PIXELS + p] = w4[row + j] * g4[p];
+  for (let p = 0; p < PIXELS; p++) decoder.b4[p] = layers.fc4.bias[p] * g4[p];
+  for (let j = 0; j < hidden; j++) {
+    const row = j * PIXELS;
+    for (let p = 0; p < PIXELS; p++) decoder.w4t[row + p] = w4t[row + p] * g4[p];
   }
   model.beta = beta;
   return model;

@@ -4,7 +4,7 @@
 //
 // A drag redraws once a frame, in the page: the strip and the morph (refresh), and the map's 10,000 codes on axes
 // that never move, painted over the plot (map/mrlayer.js) with, on the z = 2 plane, the decoded backdrop
-// (one row of tiles re-decoded a frame); when the drag rests (REST_MS) or ends, Plotly's traces get the
+// (7 of its 196 tiles re-decoded a frame); when the drag rests (REST_MS) or ends, Plotly's traces get the
 // codes (restyle) and the plane its backdrop. The host hears β when the drag ends.
 // Marks for tests and benchmarks: root data-mr (β shown or ""), data-mr-draws (map redraws at a new β),
 // data-mr-drawn (β of Plotly's traces), data-mr-backdrop (β of Plotly's backdrop), `le:mr-map`.
@@ -19,7 +19,7 @@ import { afterDraw } from "./map/plot.js";
 import {
   BACKDROP_TILES,
   backdropCanvas,
-  backdropRow,
+  backdropTiles,
   betaText,
   hooks,
   multirateInfo,
@@ -36,6 +36,7 @@ import { hostData, noteDrawn } from "./state.js";
  */
 
 const REST_MS = 150; // a drag that rests this long hands its codes to Plotly
+const TILES_PER_FRAME = 7; // of the z = 2 backdrop's 14 x 14, re-decoded in each frame of a drag
 export const SLIDER_LABEL = "One model trained for every β (Multi-Rate VAE)";
 export const PRESETS_LABEL = "Trained separately:";
 
@@ -61,9 +62,12 @@ export function buildSlider(bar) {
   list.id = `le-mr-marks-${Math.random().toString(36).slice(2)}`;
   input.setAttribute("list", list.id);
   const line = element(box, "p", "le-mr-line");
-  const chart = /** @type {HTMLCanvasElement} */ (element(box, "canvas", "le-mr-chart"));
+  // On a phone the curve folds away under its title, so the map stays in sight; elsewhere it is open.
+  const curve = /** @type {HTMLDetailsElement} */ (element(box, "details", "le-mr-curve"));
+  element(curve, "summary", "", "Rate–distortion curve");
+  const chart = /** @type {HTMLCanvasElement} */ (element(curve, "canvas", "le-mr-chart"));
   chart.setAttribute("aria-label", "rate-distortion: the Multi-Rate VAE's curve and the separately trained models");
-  return { box, input, value, marks, list, line, chart };
+  return { box, input, value, marks, list, line, curve, chart };
 }
 
 /** @typedef {ReturnType<typeof buildSlider>} Slider */
@@ -155,16 +159,16 @@ function counted(state) {
 }
 
 /**
- * The z = 2 plane's backdrop during a drag, or null: one row of its tiles re-decoded at the current β each frame
- * (a full pass every BACKDROP_TILES frames), so the backdrop follows without costing a frame.
+ * The z = 2 plane's backdrop during a drag, or null: TILES_PER_FRAME of its tiles re-decoded at the current β
+ * each frame (a full pass every 28 frames), so the backdrop follows without costing a frame.
  * @param {ExploreState} state @param {import("./multirate.js").MultiRateEntry} entry @param {any} own
  */
 function planeBackdrop(state, entry, own) {
   if (entry.manifest.map.name !== "plane" || !state.view.shown.backdrop) return null;
   if (!own.tiles) own.tiles = backdropCanvas(entry);
   else {
-    backdropRow(entry, own.tiles, own.row);
-    own.row = (own.row + 1) % BACKDROP_TILES;
+    backdropTiles(entry, own.tiles, own.row, TILES_PER_FRAME);
+    own.row = (own.row + TILES_PER_FRAME) % (BACKDROP_TILES * BACKDROP_TILES);
   }
   return { canvas: own.tiles, extent: entry.manifest.map.extent };
 }
@@ -242,7 +246,7 @@ function lineText(/** @type {ExploreState} */ state, /** @type {MultiRateManifes
 /** The slider's row, up to date with the view. @param {ExploreState} state */
 export function renderSlider(state) {
   const own = held(state);
-  const { box, input, value, marks, list, line, chart } = own.slider;
+  const { box, input, value, marks, list, line, curve, chart } = own.slider;
   const data = hostData(state);
   const model = data.models[state.view.shown.model];
   const manifest = model ? multirateManifest(state, model.latent) : null;
@@ -252,6 +256,7 @@ export function renderSlider(state) {
   box.classList.toggle("le-on", on);
   state.dom.root.dataset.mr = on ? betaText(/** @type {number} */ (state.view.shown.mr)) : "";
   if (own.manifest !== manifest.name) {
+    if (!own.manifest) curve.open = !state.dom.root.classList.contains("le-narrow");
     own.manifest = manifest.name;
     const [low, high] = manifest.betaRange;
     input.min = String(mrStep(low));
@@ -346,7 +351,7 @@ function curveBackground(context, manifest, model, width) {
   context.save();
   context.translate(11, height - m.b);
   context.rotate(-Math.PI / 2);
-  context.fillText("distortion: recon. (nats) →", 0, 0);
+  context.fillText("distortion (nats) →", 0, 0);
   context.restore();
   context.fillText(`${d1.toFixed(0)}`, m.l - 26, m.t + 9);
   context.fillText(`${d0.toFixed(0)}`, m.l - 26, height - m.b);

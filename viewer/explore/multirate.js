@@ -218,34 +218,36 @@ export function backdropAt(entry) {
 export function backdropCanvas(entry) {
   const canvas = document.createElement("canvas");
   canvas.width = canvas.height = BACKDROP_TILES * SIDE;
-  for (let row = 0; row < BACKDROP_TILES; row++) backdropRow(entry, canvas, row);
+  backdropTiles(entry, canvas, 0, BACKDROP_TILES * BACKDROP_TILES);
   return canvas;
 }
 
 /**
- * One row of the backdrop's tiles at the entry's β, into `canvas` (a drag re-decodes a row a frame).
- * @param {MultiRateEntry} entry @param {HTMLCanvasElement} canvas @param {number} row
+ * `count` of the backdrop's tiles from tile `first` on (row by row), decoded at the entry's β into `canvas`
+ * (a drag re-decodes a few a frame).
+ * @param {MultiRateEntry} entry @param {HTMLCanvasElement} canvas @param {number} first @param {number} count
  */
-export function backdropRow(entry, canvas, row) {
+export function backdropTiles(entry, canvas, first, count) {
   const model = entry.model;
   const context = canvas.getContext("2d");
   if (!model || !context) return;
   const [x0, x1, y0, y1] = entry.manifest.map.extent;
   const tiles = BACKDROP_TILES;
-  const picture = context.createImageData(tiles * SIDE, SIDE);
+  const picture = context.createImageData(SIDE, SIDE);
   const pixels = new Float64Array(PIXELS);
   const z = new Float32Array(2);
-  z[1] = y1 - ((row + 0.5) * (y1 - y0)) / tiles;
-  for (let column = 0; column < tiles; column++) {
+  for (let tile = first; tile < Math.min(first + count, tiles * tiles); tile++) {
+    const row = Math.floor(tile / tiles);
+    const column = tile % tiles;
     z[0] = x0 + ((column + 0.5) * (x1 - x0)) / tiles;
+    z[1] = y1 - ((row + 0.5) * (y1 - y0)) / tiles;
     decode(model.decoder, z, pixels);
     for (let p = 0; p < PIXELS; p++) {
-      const at = 4 * (Math.floor(p / SIDE) * tiles * SIDE + column * SIDE + (p % SIDE));
-      picture.data[at] = picture.data[at + 1] = picture.data[at + 2] = 40;
-      picture.data[at + 3] = Math.round(255 * pixels[p]);
+      picture.data[4 * p] = picture.data[4 * p + 1] = picture.data[4 * p + 2] = 40;
+      picture.data[4 * p + 3] = Math.round(255 * pixels[p]);
     }
+    context.putImageData(picture, column * SIDE, row * SIDE);
   }
-  context.putImageData(picture, 0, row * SIDE);
 }
 
 /**

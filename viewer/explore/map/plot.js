@@ -198,6 +198,7 @@ export function drawBase(state) {
     state.stage.mapDraws += 1;
     state.dom.root.dataset.mapDraws = String(state.stage.mapDraws);
     if (drawnBeta) state.dom.root.dataset.mrDrawn = drawnBeta;
+    if (drawnBeta && info.backdrop) state.dom.root.dataset.mrBackdrop = drawnBeta;
     noteDrawn("map");
   });
   return true;
