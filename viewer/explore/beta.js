@@ -289,7 +289,7 @@ export function drawCurve(canvas, manifest, beta, model) {
   const sweep = manifest.sweep;
   canvas.style.display = sweep ? "" : "none";
   if (!sweep) return;
-  const width = Math.max(200, Math.min(360, canvas.parentElement?.clientWidth || 300));
+  const width = Math.max(200, Math.min(400, canvas.parentElement?.clientWidth || 300));
   const height = 150;
   const key = `${manifest.name}|${model}|${width}|${window.devicePixelRatio || 1}`;
   let drawn = curves.get(canvas);
@@ -344,7 +344,7 @@ function curveBackground(context, manifest, model, width) {
   context.strokeStyle = "#999";
   context.strokeRect(m.l, m.t, width - m.l - m.r, height - m.t - m.b);
   context.fillStyle = "#333";
-  context.font = "11px sans-serif";
+  context.font = "12px sans-serif";
   context.fillText("rate: KL (nats) →", m.l, height - 6);
   context.fillText(`${r0.toFixed(0)}`, m.l, height - 17);
   context.fillText(`${r1.toFixed(0)}`, width - m.r - 18, height - 17);

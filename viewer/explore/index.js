@@ -80,12 +80,13 @@ export function mountExplorer(parent, host) {
   const root = element(parent, "div", "le-root");
   root.classList.toggle("le-narrow", (parent.clientWidth || 1000) < NARROW_ROOT_PX);
   const toolbar = buildToolbar(root);
-  const mr = buildSlider(root);
   const body = element(root, "div", "le-body");
   const mapColumn = buildMapColumn(element(body, "div", "le-left"));
   /** @type {ExploreState} */
   let state;
   const panel = buildPanel(body, () => state);
+  const mr = buildSlider(body);
+  panel.compare.before(mr.box); // the β slider under the morph it redraws: the map and the strip stay in view
   const tile = document.createElement("canvas");
   tile.width = tile.height = SIDE;
   state = createState(host, { root, toolbar, mr, ...mapColumn, ...panel, tile });
