@@ -56,7 +56,7 @@ export function buildSlider(bar) {
   input.step = "1";
   input.setAttribute("aria-label", "β of the Multi-Rate VAE (log scale)");
   const marks = element(track, "span", "le-mr-marks");
-  marks.title = "the β of the separately trained models";
+  marks.title = "the β of the separately trained models (the β buttons above the map)";
   const value = element(head, "span", "le-mr-value");
   const list = element(box, "datalist");
   list.id = `le-mr-marks-${Math.random().toString(36).slice(2)}`;
@@ -267,7 +267,7 @@ export function renderSlider(state) {
       if (!(point.beta >= low && point.beta <= high)) continue;
       const option = element(list, "option");
       option.setAttribute("value", String(mrStep(point.beta)));
-      const mark = element(marks, "span", "le-mr-mark", `β=${point.beta}`);
+      const mark = element(marks, "span", "le-mr-mark", `${point.beta}`);
       mark.style.left = `${(100 * (mrStep(point.beta) - mrStep(low))) / (mrStep(high) - mrStep(low))}%`;
     }
   }
