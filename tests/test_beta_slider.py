@@ -22,7 +22,16 @@ from hypothesis import strategies as st
 
 from explorer.multirate_assets import multirate_blob, multirate_data
 from explorer.share import mr_beta, mr_step, mr_text, parse_query, to_query
-from harness.browser import INSPECT, goto_app, goto_static, require_chromium, static_site
+from harness.browser import (
+    INSPECT,
+    digit_pixels,
+    goto_app,
+    goto_static,
+    hover,
+    isolated_digits,
+    require_chromium,
+    static_site,
+)
 from harness.node import Bridge
 from harness.widget import browser_frames, touch_drag
 from vae.family import shared_family, weights_folder
@@ -281,6 +290,10 @@ def test_static_a_link_opens_at_its_beta(browser, site):
     check_codes_and_morph(page, 20, 3, 7)
     assert query(page)["mr"] == "0.501"
     assert page.locator(".le-mr-value").inner_text() == "β = 0.501"
+    # The hover shows a digit and its reconstruction by the model shown: the MR-VAE at β, encoded here.
+    index = isolated_digits(page, 1, 8.0)[0]
+    hover(page, digit_pixels(page, index), index)
+    page.wait_for_function("() => document.querySelector('.le-tip-text').textContent.includes('original | recon')")
     context.close()
 
 
