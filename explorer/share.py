@@ -3,6 +3,7 @@
     ?model=z20-beta2&map=tsne&method=spherical&frames=16&a=3&b=7&compare=1
     ?model=z20-beta1&a=pca:0.50,-1.20&b=d:eNpjYBgFo2AUjIJRMApGwSgYBaNgFIwC...
     ?page=lesson&samples=4&eps=2&probe=0.50,-1.20
+    ?model=z2-beta1&map=plane&mr=0.316        (the β slider: the Multi-Rate VAE at beta = 0.316)
 
 `parse_query` validates every value against what is shipped and returns the
 view it could use plus one warning per value it could not (each warning quotes
@@ -19,16 +20,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
+import re
 import zlib
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from vae.family import DEFAULT_MODEL, Family, Variant
+from vae.multirate import BETA_RANGE
 from vae.paths import METHODS
 
 from .safe_text import plain
-from .untrusted import point_text, whole_text
+from .untrusted import NUMBER_TEXT, point_text, whole_text
+
+_MR_NUMBER = re.compile(NUMBER_TEXT)
 
 FRAMES_RANGE = (4, 32)
 SEED_RANGE = (0, 9_999)
@@ -38,6 +44,8 @@ DRAWING_LIMIT = 1200  # characters of a drawing in a URL: 392 bytes compress to 
 DRAWING_BYTES = 392  # 28 x 28 pixels, two per byte
 POINT_TEXT_LIMIT = 40  # characters of "x,y"
 ENDPOINT_LIMIT = 60  # characters of a map point's URL text before its "@model"
+MR_STEPS = 100  # the β slider's steps per decade of beta (log scale): a link's beta snaps to one
+MR_TEXT_LIMIT = 20  # characters of a link's beta
 
 # A test-digit index; a map point ("plane" or "pca", x, y, its model or None for the URL's model);
 # or a drawing ("drawn", its URL text).
@@ -61,6 +69,7 @@ class View:
     probe: tuple[float, float] | None = None  # a point decoded on both lesson planes
     a: EndpointRef | None = None
     b: EndpointRef | None = None
+    mr: float | None = None  # the β slider: the Multi-Rate VAE at this beta (None: the separate model shown)
 
     @property
     def variant(self) -> Variant:
@@ -72,7 +81,34 @@ def default_view(family: Family) -> View:
     return View(model=model, map_name=family.models[model].atlas.map_names[0])
 
 
-CONTROLS = ("model", "map_name", "method", "frames", "compare", "backdrop")
+CONTROLS = ("model", "map_name", "method", "frames", "compare", "backdrop", "mr")
+
+
+def mr_step(beta: float) -> int:
+    """The slider's step nearest to beta: round(MR_STEPS * log10(beta)), ties up, within BETA_RANGE."""
+    low, high = (round(MR_STEPS * math.log10(end)) for end in BETA_RANGE)
+    return min(high, max(low, math.floor(MR_STEPS * math.log10(beta) + 0.5)))
+
+
+def mr_text(step: int) -> str:
+    """A step's beta as a link writes it: 10 ** (step / MR_STEPS) to 3 significant digits, no trailing zeros."""
+    decimals = 4 if step < -MR_STEPS else 3 if step < 0 else 2 if step < MR_STEPS else 1
+    return f"{10 ** (step / MR_STEPS):.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def mr_beta(value: object) -> float | None:
+    """A slider's beta (a number from the widget, or a link's plain decimal) snapped to its step, or None when
+    it is not a finite number within BETA_RANGE. The snapped beta is its link text read back, so both
+    languages hold the very same float."""
+    if isinstance(value, str):
+        if len(value) > MR_TEXT_LIMIT or not _MR_NUMBER.fullmatch(value):
+            return None
+        value = float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    if not BETA_RANGE[0] <= value <= BETA_RANGE[1]:
+        return None
+    return float(mr_text(mr_step(value)))
 
 
 def checked_controls(family: Family, base: View, values: dict) -> tuple[View, list[str]]:
@@ -113,6 +149,12 @@ def checked_controls(family: Family, base: View, values: dict) -> tuple[View, li
                 view = replace(view, **{key: values[key]})
             else:
                 rejected.append(key)
+    if "mr" in values:
+        beta = mr_beta(values["mr"]) if values["mr"] is not None else None
+        if values["mr"] is None or beta is not None:
+            view = replace(view, mr=beta)
+        else:
+            rejected.append("mr")
     return view, rejected
 
 
@@ -132,6 +174,7 @@ def parse_query(params: dict, family: Family) -> tuple[View, list[str]]:
         "frames": whole_text(value["frames"]) if "frames" in value else None,
         "compare": flags.get(value.get("compare", "")),
         "backdrop": flags.get(value.get("backdrop", "")),
+        "mr": value.get("mr"),
     }
     url_key = {"map_name": "map"}
     given = {name: typed[name] for name in CONTROLS if url_key.get(name, name) in value}
@@ -144,6 +187,7 @@ def parse_query(params: dict, family: Family) -> tuple[View, list[str]]:
         "frames": "must be a whole number from {} to {}".format(*FRAMES_RANGE),
         "compare": "must be 0 or 1",
         "backdrop": "must be 0 or 1",
+        "mr": "must be a number from {:g} to {:g} (the β slider's range)".format(*BETA_RANGE),
     }
     for name in CONTROLS:  # warnings in the order the checks ran
         if name in rejected:
@@ -195,6 +239,8 @@ def to_query(view: View) -> dict[str, str]:
             query[key] = str(getattr(view, key))
     if view.probe is not None:
         query["probe"] = _point_text(view.probe)
+    if view.mr is not None:
+        query["mr"] = mr_text(mr_step(view.mr))
     for end in ("a", "b"):
         ref = getattr(view, end)
         if ref is not None:

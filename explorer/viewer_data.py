@@ -12,6 +12,7 @@ from vae.family import Family
 from vae.sampling import READABLE
 
 from . import assets, charts, figures
+from .multirate_assets import multirate_data
 
 ASPECT = 0.82  # the map's height over its width on a wide screen (a phone's is set by the viewer)
 PICK_HINT = "Pick a dot for A and another for B; drag A or B to move them; move along the path or the strip to scrub."
@@ -26,6 +27,7 @@ def family_data(family: Family) -> dict:
         "config": figures.PLOT_CONFIG,
         "aspect": ASPECT,
         "inside": charts.inside_data(family),
+        "multirate": multirate_data(family),  # the β slider's one model for every β (multirate_assets.py)
     }
 
 

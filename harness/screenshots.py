@@ -2,6 +2,7 @@
 
     python -m harness.screenshots                      # into docs/screenshots/
     python -m harness.screenshots --out /tmp/shots     # somewhere else
+    python -m harness.screenshots --only beta          # the β slider's shots alone (beta-slider-*.png)
 
 Starts `streamlit run app.py` on a free port, opens the page in headless Chromium at 1500x1000,
 1920x1080 and 400x850, and saves what each view looks like on arrival and after a completing
@@ -9,7 +10,8 @@ click, the lesson at each size, the static site (python export.py) at each size,
 digit, the analytics under the map and the traversals, and a visitor's own VAE uploaded (docs/your-model.md).
 Run it after any change to the page, then look at the pictures.
 
-    python -m harness.screenshots --your-model         # only docs/screenshots/your-model.png
+    python -m harness.screenshots --only your-model   # only docs/screenshots/your-model.png
+    python -m harness.screenshots --only beta         # only the β slider's shots and the rate-distortion chart
 """
 
 from __future__ import annotations
@@ -154,16 +156,46 @@ def your_model(browser, url: str, out: Path) -> None:
     page.close()
 
 
+MR_READY = "() => { const d = document.querySelector('.le-root')?.dataset; return !!d?.mr && d.mrDrawn === d.mr; }"
+
+
+def beta_slider(browser, url: str, site: str, out: Path) -> None:
+    """The β slider (issue 25) in the Streamlit page at each size, the z = 2 plane at a low β on the static site,
+    and the rate-distortion chart beside the slider at twice the pixels (the README's image)."""
+    for name, size in SIZES.items():
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=size[0] < 600)
+        page = context.new_page()
+        goto_app(page, url + "/?model=z20-beta1&a=3&b=7&mr=0.1")
+        page.wait_for_function(MR_READY)
+        settle(page)
+        page.screenshot(path=str(out / f"beta-slider-{name}.png"))
+        context.close()
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    goto_static(page, site + "/?model=z2-beta1&map=plane&a=3&b=7&mr=0.02")
+    page.wait_for_function(MR_READY)
+    page.wait_for_function("() => document.querySelector('.le-root').dataset.mrBackdrop === '0.02'")
+    settle(page)
+    page.screenshot(path=str(out / "beta-slider-plane.png"))
+    page.close()
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, device_scale_factor=2)
+    page = context.new_page()
+    goto_static(page, site + "/?model=z20-beta1&a=3&b=7&mr=1")
+    page.wait_for_function(MR_READY)
+    settle(page)
+    page.locator(".le-mr-chart").screenshot(path=str(out / "rate-distortion.png"))
+    context.close()
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"), help="folder (default %(default)s)")
-    parser.add_argument("--your-model", action="store_true", help="only the uploaded VAE's picture")
+    parser.add_argument("--only", choices=["beta", "your-model"], help="only these shots")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 
-    if args.your_model:
+    if args.only == "your-model":
         with sync_playwright() as playwright, streamlit_server() as server:
             browser = launch(playwright)
             your_model(browser, server.url, out)
@@ -173,11 +205,13 @@ def main(argv=None) -> None:
 
     with sync_playwright() as playwright, streamlit_server() as server, static_site() as site:
         browser = launch(playwright)
-        for name, size in SIZES.items():
-            explore(browser, server.url, out, name, size)
-            static(browser, site, out, name, size)
-        features(browser, server.url, out)
-        your_model(browser, server.url, out)
+        if args.only is None:
+            for name, size in SIZES.items():
+                explore(browser, server.url, out, name, size)
+                static(browser, site, out, name, size)
+            features(browser, server.url, out)
+            your_model(browser, server.url, out)
+        beta_slider(browser, server.url, site, out)
         browser.close()
     print("\n".join(sorted(str(path) for path in out.glob("*.png"))))
 

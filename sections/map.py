@@ -95,7 +95,10 @@ def apply_controls(family: Family, event: dict) -> bool:
     before = session.current_view(family)
     fields = {name: name for name in CONTROLS} | {"map_name": "map"}
     # A field the browser left out (None) is not a change; one it sent that cannot be used keeps the old value.
-    view, _ = checked_controls(family, before, {n: event[f] for n, f in fields.items() if event.get(f) is not None})
+    given = {n: event[f] for n, f in fields.items() if event.get(f) is not None}
+    if "mr" in event:  # the β slider: None turns it off
+        given["mr"] = event["mr"]
+    view, _ = checked_controls(family, before, given)
     values = {
         session.MODEL: view.model,
         session.MAP: view.map_name,
@@ -103,6 +106,7 @@ def apply_controls(family: Family, event: dict) -> bool:
         session.FRAMES: view.frames,
         session.COMPARE: view.compare,
         session.BACKDROP: view.backdrop,
+        session.MR: view.mr,
     }
     for key, value in values.items():
         st.session_state[key] = value
@@ -179,6 +183,7 @@ def widget_data(
             "frames": view.frames,
             "compare": view.compare,
             "backdrop": view.backdrop,
+            "mr": view.mr,
         },
         **family_data(family),
         "ends": {"a": end_data(family, chosen.a), "b": end_data(family, chosen.b)},

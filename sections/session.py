@@ -35,6 +35,7 @@ METHOD = "view_method"
 FRAMES = "view_frames"
 COMPARE = "view_compare"
 BACKDROP = "view_backdrop"
+MR = "view_mr"  # the β slider's beta (the Multi-Rate VAE shown), or None
 PAGE = "page"  # the view switch under the title
 SAMPLES = "samples_seed"  # the lesson's prior samples
 EPS = "eps_seed"  # the lesson's eps in z = mu + sigma * eps
@@ -55,7 +56,7 @@ def current_view(family: Family) -> View:
     """The view the controls hold now, every value checked against what is shipped (a stale or
     tampered key falls back to its default rather than reaching a section)."""
     state = st.session_state
-    keys = dict(model=MODEL, map_name=MAP, method=METHOD, frames=FRAMES, compare=COMPARE, backdrop=BACKDROP)
+    keys = dict(model=MODEL, map_name=MAP, method=METHOD, frames=FRAMES, compare=COMPARE, backdrop=BACKDROP, mr=MR)
     given = {name: state[key] for name, key in keys.items() if key in state}
     view, _ = checked_controls(family, default_view(family), given)
     chosen = endpoints()
@@ -80,6 +81,7 @@ def set_view(view: View) -> None:
         (FRAMES, view.frames),
         (COMPARE, view.compare),
         (BACKDROP, view.backdrop),
+        (MR, view.mr),
         (PAGE, view.page),
         (SAMPLES, view.samples),
         (EPS, view.eps),

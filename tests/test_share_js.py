@@ -79,6 +79,12 @@ def params():
         "probe": point(),
         "a": endpoint(),
         "b": endpoint(),
+        "mr": st.one_of(  # the β slider's β (explorer/share.py mr_beta)
+            st.floats(0.005, 12, allow_nan=False).map(lambda x: f"{x:.4f}"),
+            st.floats(0.01, 10).map(str),
+            st.sampled_from(["0.01", "10", "10.0", "0.0099", "1e-1", "inf", "nan", "-1", "", "0.1", "3.1623"]),
+            HOSTILE,
+        ),
     }
     return st.dictionaries(st.sampled_from(sorted(values)), st.none()).flatmap(
         lambda keys: st.fixed_dictionaries({key: values[key] for key in keys})
@@ -91,6 +97,7 @@ def as_js_view(view) -> dict:
         "model": view.model, "map": view.map_name, "method": view.method, "frames": view.frames,
         "compare": view.compare, "backdrop": view.backdrop, "page": view.page, "samples": view.samples,
         "eps": view.eps, "probe": list(view.probe) if view.probe else None, "a": ref(view.a), "b": ref(view.b),
+        "mr": view.mr,
     }  # fmt: skip
 
 

@@ -73,6 +73,9 @@ def _fields(kind: str, event: Mapping) -> dict:
             compare=event.get("compare") if isinstance(event.get("compare"), bool) else None,
             backdrop=event.get("backdrop") if isinstance(event.get("backdrop"), bool) else None,
         )
+        if "mr" in event:  # the β slider: null turns it off; what is not a number (False) is refused, keeping it
+            value = event.get("mr")
+            clean["mr"] = None if value is None else number(value) if number(value) is not None else False
     return clean
 
 

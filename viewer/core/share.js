@@ -5,6 +5,7 @@
 //   ?model=z20-beta2&map=tsne&method=spherical&frames=16&a=3&b=7&compare=1
 //   ?model=z20-beta1&a=pca:0.50,-1.20&b=d:eNpjYBgFo2AUjIJRMApGwSgYBaNgFIwC...
 //   ?page=lesson&samples=4&eps=2&probe=0.50,-1.20
+//   ?model=z2-beta1&map=plane&mr=0.316        (the β slider: the Multi-Rate VAE at β = 0.316)
 
 import { FRAMES_RANGE, PATH_METHODS, URL_RULES } from "./constants.js";
 
@@ -17,7 +18,7 @@ const METHODS = PATH_METHODS.map((m) => m[0]);
  * @typedef {number | ["plane" | "pca", number, number, string | null] | ["drawn", string]} EndpointRef
  * @typedef {{model: string, map: string, method: string, frames: number, compare: boolean, backdrop: boolean,
  *   page: string, samples: number, eps: number, probe: [number, number] | null, a: EndpointRef | null,
- *   b: EndpointRef | null}} UrlView
+ *   b: EndpointRef | null, mr: number | null}} UrlView
  * @typedef {{key: string, value: string, why: string}} UrlWarning
  */
 
@@ -92,6 +93,34 @@ export function refText(ref, model) {
   return `${map}:${fixed2(x)},${fixed2(y)}${source && source !== model ? `@${source}` : ""}`;
 }
 
+/** explorer/share.py mr_step: the slider's step nearest to β, ties up, within its range. @param {number} beta */
+export function mrStep(beta) {
+  const [low, high] = URL_RULES.mrRange.map((end) => Math.round(URL_RULES.mrSteps * Math.log10(end)));
+  return Math.min(high, Math.max(low, Math.floor(URL_RULES.mrSteps * Math.log10(beta) + 0.5)));
+}
+
+/** explorer/share.py mr_text: a step's β to 3 significant digits, no trailing zeros. @param {number} step */
+export function mrText(step) {
+  const steps = URL_RULES.mrSteps;
+  const decimals = step < -steps ? 4 : step < 0 ? 3 : step < steps ? 2 : 1;
+  return (10 ** (step / steps)).toFixed(decimals).replace(/0+$/, "").replace(/\.$/, "");
+}
+
+/**
+ * explorer/share.py mr_beta: a slider's β (a number, or a link's plain decimal) snapped to its step, or null.
+ * @param {unknown} value @returns {number | null}
+ */
+export function mrBeta(value) {
+  let beta = value;
+  if (typeof beta === "string") {
+    if (beta.length > URL_RULES.mrTextLimit || !NUMBER.test(beta)) return null;
+    beta = Number(beta);
+  }
+  if (typeof beta !== "number" || !Number.isFinite(beta)) return null;
+  if (beta < URL_RULES.mrRange[0] || beta > URL_RULES.mrRange[1]) return null;
+  return Number(mrText(mrStep(beta)));
+}
+
 /** The view a first visit gets. @param {Catalog} catalog @returns {UrlView} */
 export function defaultView(catalog) {
   const names = Object.keys(catalog.models);
@@ -109,6 +138,7 @@ export function defaultView(catalog) {
     probe: null,
     a: null,
     b: null,
+    mr: null,
   };
 }
 
@@ -151,6 +181,11 @@ export function parseQuery(params, catalog) {
     if (value[key] === "0" || value[key] === "1") view[key] = value[key] === "1";
     else warn(key, "must be 0 or 1");
   }
+  if (has("mr")) {
+    const beta = mrBeta(value.mr);
+    if (beta !== null) view.mr = beta;
+    else warn("mr", `must be a number from ${URL_RULES.mrRange[0]} to ${URL_RULES.mrRange[1]} (the β slider's range)`);
+  }
   if (has("page")) {
     if (URL_RULES.pages.includes(value.page)) view.page = value.page;
     else warn("page", `is not one of ${URL_RULES.pages.join(", ")}`);
@@ -190,6 +225,7 @@ export function toQuery(view) {
   if (view.samples) query.samples = String(view.samples);
   if (view.eps) query.eps = String(view.eps);
   if (view.probe) query.probe = `${fixed2(view.probe[0])},${fixed2(view.probe[1])}`;
+  if (view.mr !== null && view.mr !== undefined) query.mr = mrText(mrStep(view.mr));
   if (view.a !== null) query.a = refText(view.a, view.model);
   if (view.b !== null) query.b = refText(view.b, view.model);
   return query;

@@ -84,7 +84,8 @@ function neededParts(/** @type {ExploreState} */ state) {
 export function refresh(state, reason) {
   if (state.stage.gone || !state.host.data) return;
   const entry = currentModel(state);
-  const missing = neededParts(state).filter((part) => !hasPart(entry, part));
+  // The β slider's MR-VAE has no stored test codes (mu: ""): it encodes the endpoints it needs (multirate.js).
+  const missing = neededParts(state).filter((part) => !hasPart(entry, part) && !(part === "mu" && !entry.manifest.mu));
   const waiting = missing.join() + entry.manifest.name;
   if (missing.length && state.cache.loading !== waiting) {
     state.cache.loading = waiting;

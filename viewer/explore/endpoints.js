@@ -8,6 +8,7 @@ import { alongPolyline, pathCodes, pathPoint } from "../core/paths.js";
 import { invert } from "../core/projection.js";
 import { fixed2, round2 } from "../core/share.js";
 import { modelEntry, testCode } from "./models.js";
+import { betaText, multirateCode, shownMultiRate } from "./multirate.js";
 import { hostData } from "./state.js";
 
 /**
@@ -75,9 +76,11 @@ export function endFrom(sent) {
   return { ...sent, codes, image: sent.image ? bytes(sent.image) : null };
 }
 
-/** @param {ExploreState} state */
+/** The shown model: the β slider's Multi-Rate VAE at its β while it is on (multirate.js), else the chosen one.
+ * @param {ExploreState} state @returns {ModelEntry} */
 export function currentModel(state) {
-  return modelEntry(hostData(state).models[state.view.shown.model]);
+  const multirate = shownMultiRate(state);
+  return multirate ? multirate.view : modelEntry(hostData(state).models[state.view.shown.model]);
 }
 
 /**
@@ -99,7 +102,8 @@ export function codeUnder(end, entry) {
 
 /** @param {ExploreState} state @param {End | null} end */
 export function codeOf(state, end) {
-  return codeUnder(end, currentModel(state));
+  const multirate = shownMultiRate(state);
+  return multirate ? multirateCode(state, multirate, end) : codeUnder(end, currentModel(state));
 }
 
 /**
@@ -136,7 +140,10 @@ export function computePath(state) {
   const b = codeOf(state, state.view.ends.b);
   if (!a || !b || !entry.decoder) return null;
   const decoder = entry.decoder;
-  const path = pathFor(state, entry.manifest.name, a, b);
+  // The MR-VAE's path is named with its β, so a drag redraws the strip (sections/morph.py never sees the name).
+  const beta = entry.manifest.beta;
+  const name = entry.manifest.mu ? entry.manifest.name : `${entry.manifest.name}@${betaText(beta)}`;
+  const path = pathFor(state, name, a, b);
   path.a = a;
   path.b = b;
   path.frames = path.codes.map((code) => decode(decoder, code, new Float64Array(PIXELS)));

@@ -9,6 +9,7 @@ import { plotly } from "../core/chart.js";
 import { DIGIT_COLOURS } from "../core/constants.js";
 import { SIDE } from "../core/decoder.js";
 import { element, listen, useStylesheet } from "../core/dom.js";
+import { buildSlider } from "./beta.js";
 import { receive } from "./controller.js";
 import { inspect } from "./inspect.js";
 import { drawBase } from "./map/plot.js";
@@ -85,9 +86,11 @@ export function mountExplorer(parent, host) {
   /** @type {ExploreState} */
   let state;
   const panel = buildPanel(body, () => state);
+  const mr = buildSlider(body);
+  panel.compare.before(mr.box); // the β slider under the morph it redraws: the map and the strip stay in view
   const tile = document.createElement("canvas");
   tile.width = tile.height = SIDE;
-  state = createState(host, { root, toolbar, ...mapColumn, ...panel, tile });
+  state = createState(host, { root, toolbar, mr, ...mapColumn, ...panel, tile });
   listenToPointer(state);
   followResize(state);
   listen(state.cleanups, root, "le:inspect", (event) => Object.assign(event.detail, inspect(state)));

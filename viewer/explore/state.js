@@ -47,6 +47,7 @@ import { Channel } from "../core/protocol.js";
  * @property {ReturnType<typeof import("./panel/analytics.js").buildAnalytics>} analytics   under the map
  * @property {ReturnType<typeof import("./panel/traversals.js").buildTraversals>} traversals
  * @property {HTMLCanvasElement} tile   a 28 x 28 scratch canvas for one picture
+ * @property {import("./beta.js").Slider} mr   the β slider's row
  *
  * @typedef {object} ExploreState
  * @property {import("../core/host.js").Host} hostApi
@@ -63,7 +64,7 @@ import { Channel } from "../core/protocol.js";
  * @property {{player: number, waiting: number, waitStarted: number, frame: number, work: (() => void) | null,
  *   baseFrame: number, baseTimer: number}} timers
  * @property {{painted: boolean, plotted: boolean, gone: boolean, stripDraws: number, mapDraws: number,
- *   hoverUpdates: number}} stage
+ *   hoverUpdates: number, mrDraws: number}} stage
  * @property {Array<() => void>} cleanups
  */
 
@@ -103,7 +104,7 @@ export function createState(hostApi, dom) {
       scratch: new Float64Array(SIDE * SIDE),
     },
     timers: { player: 0, waiting: 0, waitStarted: 0, frame: 0, work: null, baseFrame: 0, baseTimer: 0 },
-    stage: { painted: false, plotted: false, gone: false, stripDraws: 0, mapDraws: 0, hoverUpdates: 0 },
+    stage: { painted: false, plotted: false, gone: false, stripDraws: 0, mapDraws: 0, hoverUpdates: 0, mrDraws: 0 },
     cleanups: [],
   };
 }

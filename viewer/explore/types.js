@@ -10,6 +10,7 @@
  * @property {number} frames
  * @property {boolean} compare
  * @property {boolean} backdrop
+ * @property {number | null} [mr]         the β slider's β: the Multi-Rate VAE shown at it (null: the model above)
  *
  * @typedef {object} MapManifest
  * @property {string} codes               URL of the map's (count, 2) float32 coordinates
@@ -72,6 +73,29 @@
  * @property {boolean} [analyticsBelow]   the host shows the per-frame analytics and downloads under the map
  * @property {object} config              Plotly's config for the map
  * @property {number} aspect
+ * @property {Record<string, MultiRateManifest>} [multirate]   the β slider's models (explorer/multirate_assets.py)
+ *
+ * @typedef {object} MultiRateMap          the MR-VAE's one map, on axes fixed for every β
+ * @property {string} name                "pca" or "plane"
+ * @property {number[]} mean
+ * @property {number[][]} components
+ * @property {[number, number, number, number]} extent
+ * @property {[number, number]} prior
+ * @property {string} title
+ *
+ * @typedef {object} MultiRateManifest    explorer/multirate_assets.py multirate_manifest
+ * @property {string} name                "z20-mr"
+ * @property {number} latent
+ * @property {number} hidden
+ * @property {[number, number]} betaRange
+ * @property {number} count
+ * @property {string} weights             URL of the gated network's float32 blob (core/multirate.js)
+ * @property {string} codes               URL of the (K, count, 2) float16 test codes at the K grid betas
+ * @property {number[]} betas             the grid, increasing
+ * @property {Record<string, number[]>} figures   neg_elbo, reconstruction, kl, sigma, mu_rms per grid beta
+ * @property {MultiRateMap} map
+ * @property {{betas: number[], rate: number[], distortion: number[]} | null} sweep   the rate-distortion curve
+ * @property {Array<{model: string, beta: number, rate: number, distortion: number}>} separate   the family's points
  */
 
 /**

@@ -3,7 +3,7 @@
 // apply_controls), and the data the widget draws from. The widget itself is the same in both hosts.
 
 import { FRAMES_RANGE, PATH_METHODS, URL_RULES } from "../core/constants.js";
-import { pointText } from "../core/share.js";
+import { mrBeta, pointText } from "../core/share.js";
 import { pointEnd, testLabel } from "../explore/endpoints.js";
 
 /**
@@ -39,6 +39,7 @@ export class ExploreSession {
       frames: view.frames,
       compare: view.compare,
       backdrop: view.backdrop,
+      mr: view.mr,
     };
     /** @type {{a: SentEnd | null, b: SentEnd | null}} */
     this.ends = { a: this.fromRef(view.a), b: this.fromRef(view.b) };
@@ -190,6 +191,8 @@ export class ExploreSession {
         Number.isInteger(frames) && frames >= FRAMES_RANGE[0] && frames <= FRAMES_RANGE[1] ? frames : before.frames,
       compare: typeof event.compare === "boolean" ? event.compare : before.compare,
       backdrop: typeof event.backdrop === "boolean" ? event.backdrop : before.backdrop,
+      // the β slider (explorer/share.py checked_controls): null turns it off, a β out of range keeps the old
+      mr: !("mr" in event) ? before.mr : event.mr === null ? null : (mrBeta(event.mr) ?? before.mr),
     };
     return null;
   }
@@ -241,6 +244,7 @@ export class ExploreSession {
       probe: null,
       a: ref(this.ends.a),
       b: ref(this.ends.b),
+      mr: this.view.mr ?? null,
     };
   }
 }

@@ -3,6 +3,7 @@
 // Private Plotly fields read here (plotly.js 3), guarded by the browser tests: gd._fullLayout.xaxis/yaxis
 // (_offset, _length, l2p, p2l). Before Plotly has drawn, the first paint's own axes stand in (firstpaint.js).
 
+import { multirateInfo, shownMultiRate } from "../multirate.js";
 import { hostData } from "../state.js";
 import { previewArea } from "./firstpaint.js";
 
@@ -41,6 +42,8 @@ export function locate(state, clientX, clientY) {
 
 /** The shown map's extent, prior centre, title and backdrop (explorer/figures.py map_info). */
 export function mapInfo(/** @type {ExploreState} */ state) {
+  const multirate = shownMultiRate(state);
+  if (multirate) return multirateInfo(state, multirate);
   const { model, map } = state.view.shown;
   return hostData(state).mapInfo?.[model]?.[map] || null;
 }

@@ -5,6 +5,7 @@ import { plotly } from "../../core/chart.js";
 import { DIGIT_COLOURS, PRIOR_RADII } from "../../core/constants.js";
 import { firstPaint, plotted } from "../controller.js";
 import { currentModel } from "../endpoints.js";
+import { betaText } from "../multirate.js";
 import { hostData, noteDrawn } from "../state.js";
 import { mapInfo, shownMapSize } from "./area.js";
 import { paintFirstMap, removeFirstPaint } from "./firstpaint.js";
@@ -24,7 +25,8 @@ export function mapTitle(
   /** @type {MapInfo} */ info,
   /** @type {boolean} */ narrow,
 ) {
-  const { model, map } = state.view.shown;
+  const { map } = state.view.shown;
+  const model = currentModel(state).manifest.name; // the β slider's MR-VAE while it is on
   return narrow ? `${model} · ${hostData(state).mapLabels[map] || map}` : info.title;
 }
 
@@ -179,6 +181,7 @@ export function drawBase(state) {
   state.cache.baseVersion = version;
   forgetHits(state);
   const traces = baseTraces(codes, labels, map === "plane" && backdrop);
+  const drawnBeta = model.manifest.mu ? "" : betaText(model.manifest.beta); // the β slider's MR-VAE (beta.js)
   const fresh = !graph._fullLayout;
   const config = hostData(state).config;
   const drawing = fresh ? Plotly.newPlot(graph, traces, layout, config) : Plotly.react(graph, traces, layout, config);
@@ -194,6 +197,8 @@ export function drawBase(state) {
     afterDraw(state);
     state.stage.mapDraws += 1;
     state.dom.root.dataset.mapDraws = String(state.stage.mapDraws);
+    if (drawnBeta) state.dom.root.dataset.mrDrawn = drawnBeta;
+    if (drawnBeta && info.backdrop) state.dom.root.dataset.mrBackdrop = drawnBeta;
     noteDrawn("map");
   });
   return true;

@@ -3,7 +3,7 @@
 
 import { SIDE } from "../../core/decoder.js";
 import { invert } from "../../core/projection.js";
-import { currentModel, pathAt } from "../endpoints.js";
+import { codeOf, currentModel, pathAt } from "../endpoints.js";
 import { testCode } from "../models.js";
 import { paintCode } from "../panel/paint.js";
 import { setScrub } from "../panel/preview.js";
@@ -90,7 +90,16 @@ export function updateTip(state) {
     /** @type {Picture[]} */
     const pictures = [];
     if (state.cache.sprite?.ready) pictures.push(spriteTile(state, point.index));
-    const code = model.decoder ? testCode(model, point.index) : null;
+    // The β slider's MR-VAE stores no test codes: it encodes the digit at its β (codeOf).
+    const asEnd = {
+      kind: /** @type {const} */ ("test"),
+      index: point.index,
+      id: "",
+      label: "",
+      codes: {},
+      image: null,
+    };
+    const code = model.decoder ? testCode(model, point.index) || codeOf(state, asEnd) : null;
     if (code) pictures.push(decodedTile(state, code));
     const both = pictures.length === 2 ? " · original | reconstruction" : "";
     return showTip(state, pointer, pictures, `digit ${point.label} · test #${point.index}${both}`);

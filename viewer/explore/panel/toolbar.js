@@ -1,8 +1,10 @@
 // The controls above the map (latent size, β, map, toggles) and the segmented choice they are made of.
 
 import { element } from "../../core/dom.js";
+import { renderSlider } from "../beta.js";
 import { emit, refresh } from "../controller.js";
 import { sameLatent } from "../models.js";
+import { multirateManifest } from "../multirate.js";
 import { hostData } from "../state.js";
 
 /** @typedef {import("../state.js").ExploreState} ExploreState */
@@ -10,9 +12,14 @@ import { hostData } from "../state.js";
 /** @param {HTMLElement} parent */
 export function buildToolbar(parent) {
   const bar = element(parent, "div", "le-toolbar");
+  const latent = element(bar, "div", "le-group");
+  // The six β buttons are the separately trained models; the β slider under the toolbar is one other model.
+  const separate = element(bar, "div", "le-separate");
+  element(separate, "span", "le-separate-label", "Trained separately:");
   return {
-    latent: element(bar, "div", "le-group"),
-    betas: element(bar, "div", "le-group"),
+    latent,
+    separate,
+    betas: element(separate, "div", "le-group"),
     maps: element(bar, "div", "le-group"),
     toggles: element(bar, "div", "le-toggles"),
   };
@@ -73,14 +80,20 @@ export function changeView(state, change) {
   if ("model" in change && !("map" in change) && !models[shown.model].maps[shown.map]) {
     shown.map = Object.keys(models[shown.model].maps)[0];
   }
+  if (shown.mr !== null && shown.mr !== undefined) {
+    // The β slider stays on across latent sizes where an MR-VAE was trained, on its own map.
+    const multirate = multirateManifest(state, models[shown.model].latent);
+    if (multirate) shown.map = multirate.map.name;
+    else shown.mr = null;
+  }
   refresh(state, "view");
   sendView(state);
 }
 
 /** @param {ExploreState} state */
 export function sendView(state) {
-  const { model, map, method, frames, compare, backdrop } = state.view.shown;
-  emit(state, { type: "view", model, map, method, frames, compare: !!compare, backdrop: !!backdrop });
+  const { model, map, method, frames, compare, backdrop, mr } = state.view.shown;
+  emit(state, { type: "view", model, map, method, frames, compare: !!compare, backdrop: !!backdrop, mr: mr ?? null });
 }
 
 /** @param {ExploreState} state */
@@ -109,19 +122,22 @@ export function renderToolbar(state) {
     },
   );
   const group = sameLatent(data.models, model.latent);
-  bar.betas.style.display = group.length > 1 ? "" : "none";
+  const multirate = shown.mr !== null && shown.mr !== undefined;
+  bar.separate.style.display = group.length > 1 ? "" : "none";
+  bar.separate.classList.toggle("le-off", multirate);
   const betaHelp = (/** @type {number} */ beta) =>
     beta === 0 ? "β = 0: a plain autoencoder" : "the weight of the KL term";
   choices(
     bar.betas,
     group.map((m) => [m.name, m.label ?? `β = ${formatBeta(m.beta)}`, betaHelp(m.beta)]),
-    shown.model,
+    multirate ? null : shown.model, // none pressed while the slider's one model is shown
     (name) => {
       state.view.notice = null;
-      changeView(state, { model: name });
+      changeView(state, { model: name, mr: null });
     },
   );
-  const maps = Object.keys(model.maps);
+  const mrMap = multirate ? multirateManifest(state, model.latent)?.map.name : null;
+  const maps = mrMap ? [mrMap] : Object.keys(model.maps);
   choices(
     bar.maps,
     maps.map((m) => [m, data.mapLabels[m] || m]),
@@ -143,4 +159,5 @@ export function renderToolbar(state) {
   toggles.forEach(([name], i) => {
     bar.toggles.children[i].setAttribute("aria-pressed", String(!!shown[name]));
   });
+  renderSlider(state);
 }

@@ -1,0 +1,312 @@
+"""The β slider (issue 25): one Multi-Rate VAE shown at any β, in both hosts of the viewer.
+
+    python -m pytest tests/test_beta_slider.py -x -q
+
+Node (tests/js/bridge.js): the browser's MR-VAE (viewer/core/multirate.js) against numpy's (vae/multirate.py),
+frames within 1/255 and codes within 1e-4; the link's β read alike by explorer/share.py and viewer/core/share.js
+on many values drawn by hypothesis. Chromium: dragging the slider (mouse, and a finger on a phone) puts the code
+file's codes at that β on the map, the morph's frames are numpy's MR decode at that β, and the link carries β.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import urllib.parse
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from explorer.multirate_assets import multirate_blob, multirate_data
+from explorer.share import mr_beta, mr_step, mr_text, parse_query, to_query
+from harness.browser import (
+    INSPECT,
+    digit_pixels,
+    goto_app,
+    goto_static,
+    hover,
+    isolated_digits,
+    require_chromium,
+    static_site,
+)
+from harness.node import Bridge
+from harness.widget import browser_frames, touch_drag
+from vae.family import shared_family, weights_folder
+from vae.multirate import BETA_RANGE, load_beta_codes, load_multirate
+from vae.paths import interpolate
+
+FAMILY = shared_family(weights_folder())
+SHARE = "viewer/core/share.js"
+SHIPPED = "tests/js/multirate_shipped.js"
+SETTINGS = settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+MODELS = {latent: load_multirate(Path(weights_folder()) / f"mrvae-z{latent}.safetensors") for latent in (2, 20)}
+
+
+def codes_file(latent: int):
+    path = Path(weights_folder()) / f"mrvae-codes-z{latent}.npz"
+    return load_beta_codes(path, model_sha256=MODELS[latent][1]["sha256"])
+
+
+def codes_at(latent: int, beta: float) -> np.ndarray:
+    """The code file's (N, 2) codes at beta, linear in log beta between the two grid betas around it."""
+    codes = codes_file(latent)
+    k = int(np.clip(np.searchsorted(codes.betas, beta, side="right") - 1, 0, len(codes.betas) - 2))
+    t = (np.log(beta) - np.log(codes.betas[k])) / (np.log(codes.betas[k + 1]) - np.log(codes.betas[k]))
+    return (1 - t) * codes.xy[k] + t * codes.xy[k + 1]
+
+
+def numpy_morph(latent: int, beta: float, a: int, b: int, frames: int = 10) -> np.ndarray:
+    """numpy's MR-VAE at beta: test digits a and b encoded, a straight path, decoded: (frames, 784)."""
+    model = MODELS[latent][0]
+    mu, _ = model.encode(FAMILY.images[[a, b]].astype(np.float32) / 255, beta)
+    return model.decode(interpolate(mu[0], mu[1], frames, "linear"), beta).reshape(frames, -1)
+
+
+@pytest.fixture(scope="module")
+def js():
+    bridge = Bridge()
+    yield bridge
+    bridge.close()
+
+
+# -- the model in the browser, against numpy ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("latent", [2, 20])
+def test_the_browser_reads_the_blob_the_server_serves(js, latent):
+    assert js.call(SHIPPED, "blobDigest", latent) == hashlib.sha256(multirate_blob(MODELS[latent][0])).hexdigest()
+
+
+@pytest.mark.parametrize("latent", [2, 20])
+def test_the_browsers_mr_vae_decodes_and_encodes_as_numpy(js, latent):
+    model = MODELS[latent][0]
+    rng = np.random.default_rng(latent)
+    codes = rng.normal(0, 1.5, (6, latent)).astype(np.float32)
+    images = FAMILY.images[:4].reshape(4, -1).astype(np.float32) / 255
+    for beta in (0.01, 0.0501, 0.316, 1.0, 3.31, 10.0):
+        frames = np.asarray(js.call(SHIPPED, "decodeAt", latent, beta, codes.tolist()))
+        expected = model.decode(codes, beta).reshape(len(codes), -1)
+        assert np.abs(frames - expected).max() < 1 / 255, beta
+        assert np.abs(np.round(255 * frames) - np.round(255 * expected)).max() <= 1, beta
+        found = js.call(SHIPPED, "encodeAt", latent, beta, images.tolist())
+        mu, logvar = model.encode(images, beta)
+        assert np.abs(np.array([f[0] for f in found]) - mu).max() < 1e-4, beta
+        assert np.abs(np.array([f[1] for f in found]) - logvar).max() < 1e-4, beta
+
+
+def test_the_slider_moves_what_is_decoded(js):
+    """Not a constant model: the same code decodes differently at the two ends of the range."""
+    code = [[0.5, -0.5]]
+    low, high = (np.asarray(js.call(SHIPPED, "decodeAt", 2, beta, code)) for beta in BETA_RANGE)
+    assert np.abs(low - high).max() > 0.05
+
+
+def test_the_manifests_hold_the_code_files_figures():
+    data = multirate_data(FAMILY)
+    assert sorted(data) == ["z2-mr", "z20-mr"]
+    for latent in (2, 20):
+        manifest, codes = data[f"z{latent}-mr"], codes_file(latent)
+        assert np.allclose(manifest["betas"], codes.betas)
+        assert np.allclose(manifest["figures"]["kl"], codes.figures["kl"], atol=1e-3)
+        x0, x1, y0, y1 = manifest["map"]["extent"]
+        for frame in codes.xy:  # the axes stay put: every β's cloud (all but a few outliers) inside them
+            inside = (frame[:, 0] >= x0) & (frame[:, 0] <= x1) & (frame[:, 1] >= y0) & (frame[:, 1] <= y1)
+            assert inside.mean() > 0.99
+        assert {p["model"] for p in manifest["separate"]} == {n for n in FAMILY.models if n.startswith(f"z{latent}-")}
+
+
+# -- the link's β, alike in both languages ---------------------------------------------------------------------
+
+
+def test_every_slider_step_is_written_alike(js):
+    steps = list(range(mr_step(BETA_RANGE[0]), mr_step(BETA_RANGE[1]) + 1))
+    assert len(steps) == 301
+    texts = js.batch(SHARE, "mrText", [[step] for step in steps])
+    assert texts == [mr_text(step) for step in steps]
+    assert len(set(texts)) == len(steps)  # each step its own text, read back to itself
+    assert [mr_step(float(text)) for text in texts] == steps
+
+
+BETA_TEXT = st.one_of(
+    st.floats(0.001, 20, allow_nan=False).map(lambda x: f"{x:.5f}"),
+    st.floats(0.01, 10).map(repr),
+    st.sampled_from(["0.01", "10", "10.0", "0.0099", "10.01", "1e-1", "inf", "nan", "-1", "", "+.5", "٣", " 1"]),
+    st.text(max_size=25),
+)
+
+
+@SETTINGS
+@given(st.lists(BETA_TEXT, min_size=1, max_size=20))
+def test_a_links_beta_is_read_alike(js, texts):
+    assert js.batch(SHARE, "mrBeta", [[text] for text in texts]) == [mr_beta(text) for text in texts]
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.floats(allow_nan=True), st.integers(-5, 20), st.booleans(), st.none()), max_size=20))
+def test_a_widgets_beta_is_read_alike(js, values):
+    """What a widget event carries (JSON: NaN and infinities arrive as null in node)."""
+    sent = [v if not isinstance(v, float) or np.isfinite(v) else None for v in values]
+    assert js.batch(SHARE, "mrBeta", [[value] for value in sent]) == [mr_beta(value) for value in sent]
+
+
+def test_a_link_round_trips_beta():
+    view, warnings = parse_query({"model": "z2-beta1", "map": "plane", "mr": "0.5"}, FAMILY)
+    assert warnings == [] and view.mr == 0.501 and to_query(view)["mr"] == "0.501"
+    assert parse_query(to_query(view), FAMILY)[0] == view
+    view, warnings = parse_query({"mr": "11"}, FAMILY)
+    assert view.mr is None and warnings and warnings[0].startswith("mr = ")
+
+
+# -- in Chromium, both hosts -----------------------------------------------------------------------------------
+
+VIEW = f"() => ({INSPECT}).view"
+DRAWN_CODES = """() => { const gd = document.querySelector('.le-map');
+  return gd._fullData.slice(0, 10).map((t) => [Array.from(t.customdata), Array.from(t.x), Array.from(t.y)]); }"""
+SLIDER_BOX = """() => { const b = document.querySelector('.le-mr-input').getBoundingClientRect();
+  return [b.x, b.y, b.width, b.height]; }"""
+# Until the map's codes were redrawn at the β the slider shows.
+BACKDROP_AT_SHOWN = "() => { const d = document.querySelector('.le-root').dataset; return d.mrBackdrop === d.mr; }"
+CODES_AT_SHOWN = "() => { const d = document.querySelector('.le-root').dataset; return !!d.mr && d.mrDrawn === d.mr; }"
+
+
+def map_codes(page) -> np.ndarray:
+    """The map's drawn codes, (N, 2) in test-digit order, from Plotly's traces."""
+    codes = np.full((len(FAMILY.labels), 2), np.nan)
+    for indices, x, y in page.evaluate(DRAWN_CODES):
+        codes[indices, 0], codes[indices, 1] = x, y
+    return codes
+
+
+def drag_slider(page, start: float, end: float, touch: bool = False) -> None:
+    """A mouse (or a finger) down on the slider at fraction `start` of its width, moved to `end`, released."""
+    x, y, width, height = page.evaluate(SLIDER_BOX)
+    points = [(x + width * (start + (end - start) * i / 12), y + height / 2) for i in range(13)]
+    if touch:
+        touch_drag(page, points)
+        return
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for point in points[1:]:
+        page.mouse.move(*point)
+    page.mouse.up()
+
+
+def settled_beta(page, previous: str | None = None, timeout: float = 20.0) -> float:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        shown = page.evaluate("() => document.querySelector('.le-root').dataset.mr")
+        if shown and shown != previous and page.evaluate(CODES_AT_SHOWN):
+            return float(shown)
+        time.sleep(0.1)
+    raise TimeoutError(f"the map was not redrawn at the slider's β; view: {page.evaluate(VIEW)}")
+
+
+def query(page) -> dict:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlparse(page.url).query))
+
+
+def wait_for_query(page, key: str, value: str | None, timeout: float = 20.0) -> dict:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if query(page).get(key) == value:
+            return query(page)
+        time.sleep(0.1)
+    raise TimeoutError(f"the URL's {key} stayed {query(page).get(key)!r}, not {value!r}")
+
+
+def check_codes_and_morph(page, latent: int, a: int, b: int) -> float:
+    beta = float(page.evaluate("() => document.querySelector('.le-root').dataset.mr"))
+    assert page.evaluate(VIEW)["mr"] == beta
+    codes = map_codes(page)
+    assert np.abs(codes - codes_at(latent, beta)).max() < 2e-3  # float16 grid, interpolated in float32
+    page.wait_for_function(f"() => ({INSPECT}).path && ({INSPECT}).path.key.includes('-mr@')", timeout=20_000)
+    frames = np.asarray(browser_frames(page))
+    assert np.abs(frames - numpy_morph(latent, beta, a, b)).max() < 1 / 255
+    return beta
+
+
+@pytest.fixture(scope="module")
+def site():
+    require_chromium()
+    with static_site() as url:
+        yield url
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("latent", [20, 2])
+def test_static_dragging_moves_the_map_and_the_morph(browser, site, latent):
+    model, extra = ("z20-beta1", "") if latent == 20 else ("z2-beta1", "&map=plane")
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    goto_static(page, f"{site}/?model={model}{extra}&a=3&b=7")
+    before = map_codes(page)
+    drag_slider(page, 0.5, 0.15)
+    low = settled_beta(page)
+    assert low < 1
+    assert np.abs(map_codes(page) - before).max() > 0.01  # the MR-VAE's codes replaced the separate model's
+    check_codes_and_morph(page, latent, 3, 7)
+    assert wait_for_query(page, "mr", mr_text(mr_step(low)))["model"] == model
+    drag_slider(page, 0.3, 0.9)
+    high = settled_beta(page, previous=mr_text(mr_step(low)))
+    assert high > 1
+    check_codes_and_morph(page, latent, 3, 7)
+    wait_for_query(page, "mr", mr_text(mr_step(high)))
+    if latent == 2:
+        page.wait_for_function(BACKDROP_AT_SHOWN)
+    # A preset: the separately trained model again, and the link drops β.
+    page.get_by_role("button", name="β = 1", exact=True).click()
+    page.wait_for_function("() => document.querySelector('.le-root').dataset.mr === ''")
+    wait_for_query(page, "mr", None)
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_static_a_finger_drags_the_slider_on_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": 400, "height": 850}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    goto_static(page, f"{site}/?model=z2-beta1&map=plane&a=3&b=7")
+    page.locator(".le-mr-input").scroll_into_view_if_needed()
+    drag_slider(page, 0.5, 0.85, touch=True)
+    beta = settled_beta(page)
+    assert beta > 1
+    check_codes_and_morph(page, 2, 3, 7)
+    line = page.locator(".le-mr-line")
+    assert line.is_visible() and "KL" in line.inner_text() and f"β = {mr_text(mr_step(beta))}" in line.inner_text()
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_static_a_link_opens_at_its_beta(browser, site):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    goto_static(page, f"{site}/?model=z20-beta1&a=3&b=7&mr=0.5")
+    assert settled_beta(page) == 0.501
+    check_codes_and_morph(page, 20, 3, 7)
+    assert query(page)["mr"] == "0.501"
+    assert page.locator(".le-mr-value").inner_text() == "β = 0.501"
+    # The hover shows a digit and its reconstruction by the model shown: the MR-VAE at β, encoded here.
+    index = isolated_digits(page, 1, 8.0)[0]
+    hover(page, digit_pixels(page, index), index)
+    page.wait_for_function("() => document.querySelector('.le-tip-text').textContent.includes('original | recon')")
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_streamlit_host_carries_beta(browser, server):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    goto_app(page, server.url + "/?model=z2-beta1&map=plane&a=3&b=7&mr=2")
+    assert settled_beta(page) == 2.0
+    check_codes_and_morph(page, 2, 3, 7)
+    drag_slider(page, 0.5, 0.1)
+    low = settled_beta(page, previous="2")
+    check_codes_and_morph(page, 2, 3, 7)
+    wait_for_query(page, "mr", mr_text(mr_step(low)), timeout=30)
+    context.close()

@@ -1,0 +1,389 @@
+// The β slider: one Multi-Rate VAE shown at any β of its range (multirate.js), beside the six separately trained
+// models (the β buttons), with one line that says what β does and the shown model's figures, and its
+// rate-distortion curve with the shown β marked.
+//
+// A drag redraws once a frame, in the page: the strip and the morph (refresh), and the map's 10,000 codes on axes
+// that never move, painted over the plot (map/mrlayer.js) with, on the z = 2 plane, the decoded backdrop
+// (7 of its 196 tiles re-decoded a frame); when the drag rests (REST_MS) or ends, Plotly's traces get the
+// codes (restyle) and the plane its backdrop. The host hears β when the drag ends.
+// Marks for tests and benchmarks: root data-mr (β shown or ""), data-mr-draws (map redraws at a new β),
+// data-mr-drawn (β of Plotly's traces), data-mr-backdrop (β of Plotly's backdrop), `le:mr-map`.
+
+import { plotly } from "../core/chart.js";
+import { element, sizeCanvas } from "../core/dom.js";
+import { figureAt } from "../core/multirate.js";
+import { mrBeta, mrStep } from "../core/share.js";
+import { refresh } from "./controller.js";
+import { clearLayer, paintLayer } from "./map/mrlayer.js";
+import { afterDraw } from "./map/plot.js";
+import {
+  BACKDROP_TILES,
+  backdropCanvas,
+  backdropTiles,
+  betaText,
+  hooks,
+  multirateInfo,
+  multirateManifest,
+  shownManifest,
+  shownMultiRate,
+} from "./multirate.js";
+import { sendView } from "./panel/toolbar.js";
+import { hostData, noteDrawn } from "./state.js";
+
+/**
+ * @typedef {import("./state.js").ExploreState} ExploreState
+ * @typedef {import("./types.js").MultiRateManifest} MultiRateManifest
+ */
+
+const REST_MS = 150; // a drag that rests this long hands its codes to Plotly
+const TILES_PER_FRAME = 7; // of the z = 2 backdrop's 14 x 14, re-decoded in each frame of a drag
+export const SLIDER_LABEL = "One model trained for every β (Multi-Rate VAE)";
+export const PRESETS_LABEL = "Trained separately:";
+
+hooks.loaded = (state) => {
+  if (!state.stage.gone) refresh(state, "mr");
+};
+
+/** The slider's row: its label, the range input with the trained β as marks, the β shown, the line, the chart.
+ * @param {HTMLElement} bar */
+export function buildSlider(bar) {
+  const box = element(bar, "div", "le-mr");
+  const head = element(box, "label", "le-mr-head");
+  element(head, "span", "le-mr-label", SLIDER_LABEL);
+  const track = element(head, "span", "le-mr-track");
+  const input = /** @type {HTMLInputElement} */ (element(track, "input", "le-mr-input"));
+  input.type = "range";
+  input.step = "1";
+  input.setAttribute("aria-label", "β of the Multi-Rate VAE (log scale)");
+  const marks = element(track, "span", "le-mr-marks");
+  marks.title = "the β of the separately trained models (the β buttons above the map)";
+  const value = element(head, "span", "le-mr-value");
+  const list = element(box, "datalist");
+  list.id = `le-mr-marks-${Math.random().toString(36).slice(2)}`;
+  input.setAttribute("list", list.id);
+  const line = element(box, "p", "le-mr-line");
+  // On a phone the curve folds away under its title, so the map stays in sight; elsewhere it is open.
+  const curve = /** @type {HTMLDetailsElement} */ (element(box, "details", "le-mr-curve"));
+  element(curve, "summary", "", "Rate–distortion curve");
+  const chart = /** @type {HTMLCanvasElement} */ (element(curve, "canvas", "le-mr-chart"));
+  chart.setAttribute("aria-label", "rate-distortion: the Multi-Rate VAE's curve and the separately trained models");
+  return { box, input, value, marks, list, line, curve, chart };
+}
+
+/** @typedef {ReturnType<typeof buildSlider>} Slider */
+
+/** Slider positions are steps of log10 β (explorer/share.py MR_STEPS per decade). @param {number} step */
+function stepBeta(step) {
+  return /** @type {number} */ (mrBeta(10 ** (step / 100)));
+}
+
+/** What the slider holds per widget: its elements and the drag's timers. */
+const sliders = new WeakMap();
+
+/** @param {ExploreState} state @returns {{slider: Slider, frame: number, restyling: boolean, dirty: boolean,
+ *   rest: number, manifest: string, tiles: HTMLCanvasElement | null, row: number}} */
+function held(state) {
+  let found = sliders.get(state);
+  if (!found) {
+    found = {
+      slider: state.dom.mr,
+      frame: 0,
+      restyling: false,
+      dirty: false,
+      rest: 0,
+      manifest: "",
+      tiles: null,
+      row: 0,
+    };
+    sliders.set(state, found);
+    wire(state, found);
+  }
+  return found;
+}
+
+/** @param {ExploreState} state @param {any} own */
+function wire(state, own) {
+  const { input } = own.slider;
+  input.addEventListener("input", () => {
+    const beta = stepBeta(Number(input.value));
+    const shown = state.view.shown;
+    const manifest = shownManifest(state);
+    if (!manifest) return;
+    state.view.notice = null;
+    if (shown.mr === null || shown.mr === undefined) shown.map = manifest.map.name;
+    shown.mr = beta;
+    moved(state);
+  });
+  input.addEventListener("change", () => sendBeta(state));
+}
+
+/** The host hears the view with its β (a drag's end); Plotly gets the codes now. @param {ExploreState} state */
+function sendBeta(state) {
+  sendView(state);
+  const own = held(state);
+  clearTimeout(own.rest);
+  settle(state);
+}
+
+/**
+ * The slider moved: in the next frame (one per frame, however many inputs) its row, the strip, the morph and
+ * the overlay (refresh: the panel renders the toolbar and the slider) and the map's codes, painted over the plot (map/mrlayer.js) until the drag rests.
+ * @param {ExploreState} state
+ */
+export function moved(state) {
+  const own = held(state);
+  if (!own.frame) {
+    own.frame = requestAnimationFrame(() => {
+      own.frame = 0;
+      drawFrame(state);
+    });
+  }
+}
+
+/** One frame of a drag. @param {ExploreState} state */
+function drawFrame(state) {
+  const own = held(state);
+  refresh(state, "beta");
+  const entry = shownMultiRate(state);
+  if (!entry || !state.cache.baseVersion.startsWith(`${entry.manifest.name}/`)) return; // drawBase draws it whole
+  if (paintLayer(state, entry.codes, planeBackdrop(state, entry, own))) counted(state);
+  clearTimeout(own.rest);
+  own.rest = window.setTimeout(() => settle(state), REST_MS);
+}
+
+/** A map redraw at a new β has reached the page. @param {ExploreState} state */
+function counted(state) {
+  state.stage.mrDraws += 1;
+  state.dom.root.dataset.mrDraws = String(state.stage.mrDraws);
+  noteDrawn("mr-map");
+}
+
+/**
+ * The z = 2 plane's backdrop during a drag, or null: TILES_PER_FRAME of its tiles re-decoded at the current β
+ * each frame (a full pass every 28 frames), so the backdrop follows without costing a frame.
+ * @param {ExploreState} state @param {import("./multirate.js").MultiRateEntry} entry @param {any} own
+ */
+function planeBackdrop(state, entry, own) {
+  if (entry.manifest.map.name !== "plane" || !state.view.shown.backdrop) return null;
+  if (!own.tiles) own.tiles = backdropCanvas(entry);
+  else {
+    backdropTiles(entry, own.tiles, own.row, TILES_PER_FRAME);
+    own.row = (own.row + TILES_PER_FRAME) % (BACKDROP_TILES * BACKDROP_TILES);
+  }
+  return { canvas: own.tiles, extent: entry.manifest.map.extent };
+}
+
+/** The drag rests: Plotly's traces get the codes at β (and the plane its backdrop), then the layer goes. */
+function settle(/** @type {ExploreState} */ state) {
+  const own = held(state);
+  const entry = shownMultiRate(state);
+  const Plotly = plotly();
+  const graph = state.dom.graph;
+  if (!entry || !Plotly || !graph._fullData || !state.cache.baseVersion.startsWith(`${entry.manifest.name}/`)) {
+    clearLayer(state);
+    return;
+  }
+  if (own.restyling) {
+    own.dirty = true;
+    return;
+  }
+  own.restyling = true;
+  const codes = entry.codes;
+  /** @type {Float32Array[]} */
+  const xs = [];
+  /** @type {Float32Array[]} */
+  const ys = [];
+  const traces = [];
+  for (let digit = 0; digit < 10; digit++) {
+    const indices = graph._fullData[digit]?.customdata;
+    if (!indices) continue;
+    const x = new Float32Array(indices.length);
+    const y = new Float32Array(indices.length);
+    for (let n = 0; n < indices.length; n++) {
+      x[n] = codes[2 * indices[n]];
+      y[n] = codes[2 * indices[n] + 1];
+    }
+    xs.push(x);
+    ys.push(y);
+    traces.push(digit);
+  }
+  const beta = entry.beta;
+  const plane = entry.manifest.map.name === "plane" && state.view.shown.backdrop && graph._fullLayout?.images?.length;
+  Plotly.restyle(graph, { x: xs, y: ys }, traces)
+    .then(() => (plane ? Plotly.relayout(graph, { "images[0].source": multirateInfo(state, entry).backdrop }) : null))
+    .then(() => {
+      own.restyling = false;
+      const root = state.dom.root;
+      root.dataset.mrDrawn = betaText(beta);
+      if (plane) root.dataset.mrBackdrop = betaText(beta);
+      counted(state);
+      afterDraw(state);
+      if (own.dirty) {
+        own.dirty = false;
+        settle(state);
+      } else if (shownMultiRate(state)?.beta === beta) clearLayer(state); // else a drag goes on: keep painting
+    });
+}
+
+/** The line beside the slider: what β does, with the shown model's figures. @param {ExploreState} state */
+function lineText(/** @type {ExploreState} */ state, /** @type {MultiRateManifest} */ manifest) {
+  const shown = state.view.shown;
+  const doing =
+    "β weighs the KL term, which pulls every code towards N(0, I): higher β, codes packed and digits blurred; lower β, sharper digits.";
+  if (shown.mr !== null && shown.mr !== undefined) {
+    const beta = shown.mr;
+    const recon = figureAt(manifest.figures.reconstruction, manifest.betas, beta);
+    const kl = figureAt(manifest.figures.kl, manifest.betas, beta);
+    return `${doing} Shown: ${manifest.name} at β = ${betaText(beta)}, reconstruction ${recon.toFixed(1)} nats, KL ${kl.toFixed(1)} nats per test digit.`;
+  }
+  const point = manifest.separate.find((p) => p.model === shown.model);
+  const figures = point
+    ? `, reconstruction ${point.distortion.toFixed(1)} nats, KL ${point.rate.toFixed(1)} nats per test digit`
+    : "";
+  return `${doing} Shown: ${shown.model}, trained separately${figures}. Drag to see one model at every β.`;
+}
+
+/** The slider's row, up to date with the view. @param {ExploreState} state */
+export function renderSlider(state) {
+  const own = held(state);
+  const { box, input, value, marks, list, line, curve, chart } = own.slider;
+  const data = hostData(state);
+  const model = data.models[state.view.shown.model];
+  const manifest = model ? multirateManifest(state, model.latent) : null;
+  box.style.display = manifest ? "" : "none";
+  if (!manifest) return;
+  const on = state.view.shown.mr !== null && state.view.shown.mr !== undefined;
+  box.classList.toggle("le-on", on);
+  state.dom.root.dataset.mr = on ? betaText(/** @type {number} */ (state.view.shown.mr)) : "";
+  if (own.manifest !== manifest.name) {
+    if (!own.manifest) curve.open = !state.dom.root.classList.contains("le-narrow");
+    own.manifest = manifest.name;
+    const [low, high] = manifest.betaRange;
+    input.min = String(mrStep(low));
+    input.max = String(mrStep(high));
+    list.replaceChildren();
+    marks.replaceChildren();
+    for (const point of manifest.separate) {
+      if (!(point.beta >= low && point.beta <= high)) continue;
+      const option = element(list, "option");
+      option.setAttribute("value", String(mrStep(point.beta)));
+      const mark = element(marks, "span", "le-mr-mark", `${point.beta}`);
+      mark.style.left = `${(100 * (mrStep(point.beta) - mrStep(low))) / (mrStep(high) - mrStep(low))}%`;
+    }
+  }
+  const beta = on ? /** @type {number} */ (state.view.shown.mr) : model.beta > 0 ? model.beta : manifest.betaRange[0];
+  input.value = String(mrStep(beta));
+  value.textContent = on ? `β = ${betaText(beta)}` : "off";
+  line.textContent = lineText(state, manifest);
+  drawCurve(chart, manifest, on ? beta : null, on ? null : state.view.shown.model);
+}
+
+/**
+ * The rate-distortion plane: the MR-VAE's sweep as a line, each separate model as a ring, the shown β (or the
+ * shown separate model) filled. Rate = KL, distortion = reconstruction, both nats per test digit; the β = 0
+ * models' rate is far off the line's range, so they are named at the edge instead of stretching the axes.
+ * @param {HTMLCanvasElement} canvas @param {MultiRateManifest} manifest @param {number | null} beta
+ * @param {string | null} model
+ */
+export function drawCurve(canvas, manifest, beta, model) {
+  const sweep = manifest.sweep;
+  canvas.style.display = sweep ? "" : "none";
+  if (!sweep) return;
+  const width = Math.max(200, Math.min(400, canvas.parentElement?.clientWidth || 300));
+  const height = 150;
+  const key = `${manifest.name}|${model}|${width}|${window.devicePixelRatio || 1}`;
+  let drawn = curves.get(canvas);
+  if (drawn?.key !== key) {
+    // What does not move with β, drawn once into a canvas of its own; a drag then copies it and adds the dot.
+    const background = document.createElement("canvas");
+    drawn = { key, background, ...curveBackground(sizeCanvas(background, width, height), manifest, model, width) };
+    curves.set(canvas, drawn);
+    sizeCanvas(canvas, width, height);
+  }
+  const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  context.drawImage(drawn.background, 0, 0);
+  const ratio = window.devicePixelRatio || 1;
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  if (beta !== null) {
+    context.fillStyle = "#1f77b4";
+    context.beginPath();
+    context.arc(
+      drawn.px(figureAt(sweep.rate, sweep.betas, beta)),
+      drawn.py(figureAt(sweep.distortion, sweep.betas, beta)),
+      5,
+      0,
+      2 * Math.PI,
+    );
+    context.fill();
+  }
+}
+
+/** @type {WeakMap<HTMLCanvasElement, {key: string, background: HTMLCanvasElement, px: (r: number) => number,
+ *   py: (d: number) => number}>} */
+const curves = new WeakMap();
+
+/**
+ * The curve's axes, line and separate models' points. @param {CanvasRenderingContext2D} context
+ * @param {MultiRateManifest} manifest @param {string | null} model @param {number} width
+ */
+function curveBackground(context, manifest, model, width) {
+  const sweep = /** @type {NonNullable<MultiRateManifest["sweep"]>} */ (manifest.sweep);
+  const height = 150;
+  const inRange = manifest.separate.filter((p) => p.beta > 0);
+  const rates = [...sweep.rate, ...inRange.map((p) => p.rate)];
+  const distortions = [...sweep.distortion, ...inRange.map((p) => p.distortion)];
+  const [r0, r1] = [Math.min(...rates), Math.max(...rates)];
+  const [d0, d1] = [Math.min(...distortions), Math.max(...distortions)];
+  const m = { l: 40, r: 8, t: 16, b: 28 };
+  const px = (/** @type {number} */ r) => m.l + ((r - r0) / (r1 - r0 || 1)) * (width - m.l - m.r);
+  const py = (/** @type {number} */ d) => m.t + ((d1 - d) / (d1 - d0 || 1)) * (height - m.t - m.b);
+  context.clearRect(0, 0, width, height);
+  context.fillStyle = "#fff";
+  context.fillRect(0, 0, width, height);
+  context.strokeStyle = "#999";
+  context.strokeRect(m.l, m.t, width - m.l - m.r, height - m.t - m.b);
+  context.fillStyle = "#333";
+  context.font = "12px sans-serif";
+  context.fillText("rate: KL (nats) →", m.l, height - 6);
+  context.fillText(`${r0.toFixed(0)}`, m.l, height - 17);
+  context.fillText(`${r1.toFixed(0)}`, width - m.r - 18, height - 17);
+  context.save();
+  context.translate(11, height - m.b);
+  context.rotate(-Math.PI / 2);
+  context.fillText("distortion (nats) →", 0, 0);
+  context.restore();
+  context.fillText(`${d1.toFixed(0)}`, m.l - 26, m.t + 9);
+  context.fillText(`${d0.toFixed(0)}`, m.l - 26, height - m.b);
+  context.strokeStyle = "#1f77b4";
+  context.lineWidth = 2;
+  context.beginPath();
+  sweep.rate.forEach((r, i) => {
+    const [x, y] = [px(r), py(sweep.distortion[i])];
+    if (i) context.lineTo(x, y);
+    else context.moveTo(x, y);
+  });
+  context.stroke();
+  context.lineWidth = 1.5;
+  for (const point of inRange) {
+    context.strokeStyle = "#d62728";
+    context.fillStyle = point.model === model ? "#d62728" : "#fff";
+    context.beginPath();
+    context.arc(px(point.rate), py(point.distortion), 4, 0, 2 * Math.PI);
+    context.fill();
+    context.stroke();
+    context.fillStyle = "#d62728";
+    context.fillText(`β=${point.beta}`, px(point.rate) + 5, py(point.distortion) - 4);
+  }
+  const right = width - m.r - 4;
+  context.textAlign = "right";
+  context.fillStyle = "#1f77b4";
+  context.fillText("— one MR-VAE, β 0.01–10", right, m.t + 12);
+  context.fillStyle = "#d62728";
+  context.fillText("○ trained separately", right, m.t + 25);
+  const off = manifest.separate.filter((p) => !(p.beta > 0));
+  if (off.length)
+    context.fillText(off.map((p) => `β=0: KL ${p.rate.toFixed(0)}, off scale`).join("; "), right, m.t + 38);
+  context.textAlign = "left";
+  return { px, py };
+}
