@@ -219,6 +219,40 @@ def test_a_drawing_becomes_an_endpoint_and_its_link_opens_in_both_hosts(browser,
     streamlit.close()
 
 
+def stroke(page, dx: int) -> None:
+    canvas = page.locator(".sh-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 60 + dx, box["y"] + 30)
+    page.mouse.down()
+    for step in range(20):
+        page.mouse.move(box["x"] + 60 + dx + step, box["y"] + 30 + 9 * step)
+    page.mouse.up()
+
+
+def test_a_drawing_prepared_at_its_stroke_end_is_never_used_stale(browser, site):
+    """static-tools.js encodes a drawing when its stroke ends; "Use as A" must place what the canvas holds now:
+    nothing after Clear (the blank canvas's message), the latest picture after another stroke."""
+    url, _ = site
+    page = open_static(browser, url + "/?model=z20-beta1&map=pca&a=3&b=7")
+    stroke(page, 0)
+    page.get_by_role("button", name="Clear", exact=True).click()
+    page.get_by_role("button", name="Use as A").click()
+    page.wait_for_function("() => document.querySelector('.sh-draw .sh-message').textContent.length > 0")
+    assert "nothing" in page.locator(".sh-draw .sh-message").inner_text().lower()
+    assert shown(page)["a"]["kind"] != "drawn"
+    ids = []
+    for dx in (0, 120):  # the second stroke adds to the first: a new picture, a new digest
+        stroke(page, dx)
+        page.get_by_role("button", name="Use as A").click()
+        page.wait_for_function(
+            f"() => ({INSPECT}).ends.a.kind === 'drawn' && ({INSPECT}).ends.a.id !== {ids[-1] if ids else ''!r}"
+        )
+        ids.append(shown(page)["a"]["id"])
+    assert ids[0] != ids[1]
+    page.context.close()
+
+
 def test_the_morph_downloads_as_a_gif_and_a_png(browser, site):
     from PIL import Image
 
