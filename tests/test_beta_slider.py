@@ -266,6 +266,21 @@ def test_static_dragging_moves_the_map_and_the_morph(browser, site, latent):
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_a_geodesic_asked_of_the_slider_says_it_is_a_straight_line(browser, site):
+    """No host optimises a geodesic for the Multi-Rate VAE: the strip must say so, not wait for one forever."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    goto_static(page, f"{site}/?model=z20-beta1&a=3&b=7&mr=0.1&method=geodesic")
+    settled_beta(page)
+    page.wait_for_function("() => document.querySelector('.le-strip-text').textContent.includes('not the slider')")
+    assert "being computed" not in page.locator(".le-strip-text").inner_text()
+    assert page.evaluate(f"() => {INSPECT}.path.pending") is False
+    page.get_by_role("button", name="β = 1", exact=True).click()  # a separately trained model: a real geodesic
+    page.wait_for_function("() => document.querySelector('.le-strip-text').textContent.includes('geodesic path')")
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_static_a_finger_drags_the_slider_on_a_phone(browser, site):
     context = browser.new_context(viewport={"width": 400, "height": 850}, has_touch=True, is_mobile=True)
     page = context.new_page()

@@ -123,6 +123,10 @@ export function pathKey(model, method, frames, a, b) {
 export function pathFor(state, name, a, b) {
   const { method, frames } = state.view.shown;
   const key = pathKey(name, method, frames, state.view.ends.a, state.view.ends.b);
+  if (method === "geodesic" && state.view.shown.mr != null) {
+    // The hosts optimise geodesics for the separately trained models only; say so rather than wait for one.
+    return { key, method, pending: false, straight: true, codes: pathCodes(a, b, frames, "linear") };
+  }
   if (method === "geodesic") {
     const sent = hostData(state).paths?.[name];
     if (sent && sent.key === key) {

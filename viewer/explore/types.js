@@ -115,6 +115,7 @@
  * @property {string} key
  * @property {string} method
  * @property {boolean} pending            a geodesic shown as a straight line until the host's arrives
+ * @property {boolean} [straight]         a geodesic asked of the β slider's model: none is computed for it
  * @property {Float32Array[]} codes
  * @property {ArrayLike<number>} [a]
  * @property {ArrayLike<number>} [b]

@@ -89,7 +89,11 @@ export function renderStrip(state) {
     }
   });
   state.cache.stripBoxes = boxes;
-  const method = path.pending ? "straight line for now: the geodesic is being computed" : `${path.method} path`;
+  const method = path.straight
+    ? "straight line: geodesics are computed for the separately trained models (the β buttons), not the slider's"
+    : path.pending
+      ? "straight line for now: the geodesic is being computed"
+      : `${path.method} path`;
   const read = reading ? "; above each, the digit a classifier reads (darker: surer)" : "";
   stripText.textContent = `${frames.length} decoded frames on a ${method}${read}`;
 }
