@@ -2,13 +2,14 @@
 canvases, the training epochs to scrub or play, and the curves over epochs beneath.
 
     for event in new_events(key):   # every event since the last run, oldest first, checked:
-        ...                         # {"serial", "type": "probe", "x", "y"}, {..."draw"} or {..."samples"}
+        ...                         # {"serial", "type": "probe" | "draw", "x", "y"}, {..."samples"}, {..."eps"}
     lesson_planes(key, data)        # data: what sections/lesson.py builds (manifest URLs, rows, probe, texts)
 
 In the browser (viewer/lesson/, mounted by the viewer's host), with no server round trip: the scale (both
 planes on one pair of axes, or each on its own), the codes shown or hidden, the epoch (scrub or play) and
-the curves' cursor. The arrays come over HTTP from the manifest's URLs (explorer/lesson_assets.py), fetched
-once and cached for good. A click on a plane, "draw" and "new draws" reach the server as numbered events
+the curves' cursor, and every figure computed from the models (the draws, the probes, q(z|x) sampled). The
+arrays come over HTTP from the manifest's URLs (explorer/lesson_assets.py), fetched once and cached for good.
+A click on a plane, a draw, "new draws" and "new ε" reach the server as numbered events
 (viewer/core/protocol.js; widgets/component.py is this side): each waits in a queue until a run
 acknowledges it (the `ack` in the data), so none is lost to a busy server.
 """
@@ -21,7 +22,7 @@ from explorer.untrusted import number
 
 from .component import acknowledged, module_component, take_events
 
-EVENT_TYPES = ("probe", "draw", "samples")
+EVENT_TYPES = ("probe", "draw", "samples", "eps")
 
 
 _COMPONENT = module_component(
@@ -32,8 +33,8 @@ _COMPONENT = module_component(
 
 
 def _fields(kind: str, event: Mapping) -> dict:
-    """An event's own fields: a probe's point (None where a value was unusable)."""
-    return {"x": number(event.get("x")), "y": number(event.get("y"))} if kind == "probe" else {}
+    """An event's own fields: the point of a probe or a draw (None where a value was unusable)."""
+    return {"x": number(event.get("x")), "y": number(event.get("y"))} if kind in ("probe", "draw") else {}
 
 
 def new_events(key: str) -> list[dict]:
