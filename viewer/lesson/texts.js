@@ -25,6 +25,12 @@ export function showTexts(nodes, data) {
   nodes.codesText.textContent = text.codes;
   nodes.draw.textContent = text.draw;
   nodes.legend.textContent = text.legend;
+  nodes.preset.replaceChildren();
+  nodes.preset.style.display = data.preset ? "" : "none";
+  if (data.preset) {
+    element(nodes.preset, "b", "", `${data.preset.title}: `);
+    element(nodes.preset, "span", "", data.preset.caption);
+  }
   const epochs = epochsOf(data.planes);
   nodes.epochs.style.display = epochs.length > 1 ? "" : "none";
   nodes.curvesRow.style.display = epochs.length > 1 ? "" : "none";

@@ -124,6 +124,7 @@
  * @property {{samples: number, eps: number}} seeds  the host's seeds (the link's samples and eps)
  * @property {LessonProbe | null} probe  the host's probed point
  * @property {number | null} digit      the test digit the reparameterization starts on (null: the first)
+ * @property {{title: string, caption: string} | null} preset  the preset last applied: its line shows above the planes
  * @property {LessonPosterior} posterior
  * @property {LessonTable} table
  * @property {LessonText} text
