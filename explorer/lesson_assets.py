@@ -138,8 +138,8 @@ def sigma_note(loaded: LoadedModel) -> str:
     """What a model's σ is, in a few words: the autoencoder here is the VAE's architecture trained with β = 0,
     so its encoder still outputs a σ, and with no KL term to keep it open, that σ collapses."""
     if loaded.variant.beta == 0:
-        return "Trained with β = 0 (no pull towards N(0, I)), its σ shrank to almost nothing: a plain autoencoder."
-    return f"Trained with β = {loaded.variant.beta:g}, its σ stays open."
+        return "collapsed: with β = 0 nothing keeps it open"
+    return ""
 
 
 def posterior_data(family: Family) -> dict:
@@ -165,9 +165,8 @@ def posterior_data(family: Family) -> dict:
         "text": {
             "heading": "One digit, encoded: z = μ + σ·ε",
             "intro": "Each encoder gives a digit a mean μ and a spread σ; training decodes z = μ + σ·ε with "
-            'ε ~ N(0, I). The "autoencoder" here is the VAE\'s own architecture trained with β = 0: its encoder '
-            f"still outputs a σ, and with nothing to keep it open, it collapsed (median over the test digits: "
-            f"{small(ae)}, against {small(vae)} for the VAE).",
+            "ε ~ N(0, I). The autoencoder here is the VAE's architecture trained with β = 0, so it has a σ too, "
+            f"collapsed (median over the test digits: {small(ae)}; the VAE's: {small(vae)}).",
             "digit": "Test digit",
             "new_eps": "New ε",
             "new_eps_help": "New samples of the same q(z|x), the same ε under every model (the link keeps the seed).",
@@ -244,18 +243,17 @@ def hole_reads(family: Family, name: str) -> dict:
 def legend(family: Family) -> str:
     """The planes' caption: what is drawn, what a hole is, and what the decoder draws in one (measured)."""
     text = (
-        f"Each plane: what its decoder draws over the box of its test codes, one picture per cell of a {TILES} × "
-        f"{TILES} grid. Shaded: a hole, a cell no test code falls in. Yellow: N(0, I) at 1σ and 2σ. "
+        f"Each plane: its decoder's pictures on a {TILES} × {TILES} grid over its test codes. Shaded: a hole, a cell "
+        "with no test code. Yellow: N(0, I) at 1σ and 2σ. "
     )
     ae = hole_reads(family, AUTOENCODER)
     if "hole_read" in ae:
         text += (
-            f"A decoder draws a picture in a hole too, often a crisp one ({share(ae['hole_read'])} of the "
-            f"autoencoder's hole pictures read as a digit, {share(ae['other_read'])} elsewhere), but no digit was "
-            f"encoded near it (its nearest test code: a median {ae['hole_gaps']:.0f} gaps away), so nothing anchors "
-            "that picture to a digit, and N(0, I) draws land there. "
+            f"The decoder draws in a hole too, often crisply ({share(ae['hole_read'])} of the autoencoder's hole "
+            f"pictures read as a digit, {share(ae['other_read'])} elsewhere), but no digit was encoded near it "
+            f"(a median {ae['hole_gaps']:.0f} gaps away): nothing anchors what it draws there. "
         )
-    return text + "Hover to see the drawing there; click to probe it."
+    return text + "Hover to see; click to probe."
 
 
 def lesson_data(family: Family) -> dict:
@@ -277,15 +275,14 @@ def lesson_data(family: Family) -> dict:
         "posterior": posterior_data(family),
         "table": {
             "heading": "The figures, per model",
-            "help": "",
+            "help": "Nats: a unit of information (1 nat ≈ 1.44 bits). Hover a column's name for what it measures.",
             "columns": columns,
             "notes": notes,
             "rows": table_rows(family),
         },
         "text": {
-            "samples": f"The same {SAMPLE_COUNT} draws of N(0, I) under both models; a digit under a picture: the "
-            f"classifier reads it with P ≥ {READABLE:g} (it gives that digit a probability of at least "
-            f"{READABLE:g}). Shares: of {sample_count(family):,} draws.",
+            "samples": f"The same {SAMPLE_COUNT} draws under both; under a picture, the digit the classifier reads "
+            f"(P ≥ {READABLE:g}: at least {READABLE:.0%} sure). Shares: of {sample_count(family):,} draws.",
             "new_samples": "New draws",
             "scale": {"same": "Same scale", "own": "Own scale"},
             "codes": "Test codes",

@@ -155,7 +155,7 @@ def test_the_table_puts_the_lessons_columns_first(lesson, family):
         assert row[3] == (share(stored["plane"]["empty_share"]) if stored["plane"] else "–")
     # Every term a newcomer meets in it is said in plain words where it appears.
     notes = " ".join(table["notes"])
-    assert f"P ≥ {READABLE:g}" in notes and "nat is" in notes
+    assert f"P ≥ {READABLE:g}" in notes and "nat is" in notes and "Nats: a unit" in table["help"]
 
 
 def test_the_lede_says_how_the_pair_was_trained(lesson, family):
@@ -487,7 +487,7 @@ def test_the_legend_says_what_a_hole_is_from_measurements(family):
     legend = lesson_data(family)["text"]["legend"]
     assert f"{share(read[empty].mean())} of the autoencoder's hole pictures read as a digit" in legend
     assert f"{share(read[~empty].mean())} elsewhere" in legend
-    assert "no digit was encoded near it" in legend
+    assert "no digit was encoded near it" in legend and "nothing anchors what it draws there" in legend
     assert read[empty].mean() > 0.5  # the reason for the words: a hole's picture is often crisp
 
 

@@ -208,7 +208,7 @@ class Lesson {
     const rows = data.rows.map((row) => `${row.side}:${row.label}:${row.decoder.decoder}`).join("|");
     if (this.loaded.rows !== rows) {
       this.loaded.rows = rows;
-      this.rows = buildRows(this.nodes.columns, this.rows, data.rows);
+      this.rows = buildRows(this.nodes.columns, this.rows, data.rows, data.sampleCount);
     }
     showTexts(this.nodes, data);
     if (!this.channel) this.channel = new Channel(data.name, MAX_PENDING);
@@ -385,6 +385,8 @@ class Lesson {
         markComplete(nodes.root, epoch, view.scale);
       }
     }
+    // A tip waiting for its decoder: the blob's arrival schedules this drawing (whoever asked for it first).
+    if (this.pointer.hover) this.showHover();
     this.status(epoch);
   }
 

@@ -171,15 +171,14 @@ export function showPosterior(nodes, data, later) {
     box.dataset.sigma = String(sigma);
     const words = element(box, "div", "lp-posterior-label");
     element(words, "b", "", model.title);
-    element(words, "span", "", `: σ ${small(sigma)}. ${model.note}`);
+    element(words, "span", "", `: σ ${small(sigma)}${model.note ? ` (${model.note})` : ""}. `);
     element(
       words,
-      "div",
+      "span",
       "",
       flipped === 0
-        ? "The samples look like decoded μ: they change its picture by less than one pixel turned from black to white."
-        : `A sample changes decoded μ's picture about as much as ${flipped} pixel${flipped === 1 ? "" : "s"} ` +
-            "turned from black to white would.",
+        ? "Samples look like decoded μ: less change than one pixel flipped from black to white."
+        : `Samples differ from decoded μ about as much as ${flipped} pixel${flipped === 1 ? "" : "s"} flipped from black to white.`,
     );
     words.title =
       `Mean L2 distance between a decoded sample and decoded μ over the 784 pixels (0 to 1): ${row.change.toFixed(2)}; ` +

@@ -24,21 +24,26 @@ const READ_COLOUR = "#1e8e3e";
  * @property {HTMLCanvasElement | null} strip
  * @property {number[]} reads
  * @property {string} computed  the key of what `strip` shows ("" when nothing yet)
+ * @property {number} count     pictures in the row (its room is kept while they are computed)
  * @property {number} width
  * @property {number} shown
  */
 
 /**
- * Replaces `rows` (removed from the page) by one per sample row, empty until `fillRow`.
- * @param {ColumnNodes[]} columns @param {RowView[]} rows @param {SampleRow[]} specs @returns {RowView[]}
+ * Replaces `rows` (removed from the page) by one per sample row of `count` pictures, blank until `fillRow`.
+ * @param {ColumnNodes[]} columns @param {RowView[]} rows @param {SampleRow[]} specs @param {number} count
+ * @returns {RowView[]}
  */
-export function buildRows(columns, rows, specs) {
+export function buildRows(columns, rows, specs, count) {
   for (const old of rows) old.box.remove();
   return specs.map((row) => {
     const box = element(columns[row.side].column, "div", "lp-row");
     const label = element(box, "div", "lp-row-label", row.label);
     const canvas = element(box, "canvas", "lp-strip");
-    return { box, label, canvas, row, strip: null, reads: [], computed: "", width: 0, shown: 0 };
+    /** @type {RowView} */
+    const view = { box, label, canvas, row, strip: null, reads: [], computed: "", count, width: 0, shown: 0 };
+    drawStrip(view);
+    return view;
   });
 }
 
@@ -75,11 +80,13 @@ export function fillRow(view, pixels, reads, key) {
 export function drawStrip(view) {
   const { canvas, strip, reads } = view;
   const width = view.box.clientWidth;
-  if (!width || !strip) return;
-  const count = Math.max(1, Math.min(reads.length, Math.floor(width / MIN_TILE_PX)));
+  if (!width) return;
+  const count = Math.max(1, Math.min(view.count, Math.floor(width / MIN_TILE_PX)));
   const tile = Math.min(MAX_TILE_PX, Math.floor(width / count));
-  const context = sizeCanvas(canvas, tile * count, tile + LABEL_PX);
+  const context = sizeCanvas(canvas, tile * count, tile + LABEL_PX); // the same room before the pictures come
   context.clearRect(0, 0, tile * count, tile + LABEL_PX);
+  view.width = width;
+  if (!strip) return;
   context.imageSmoothingEnabled = false;
   context.font = "13px sans-serif";
   context.textAlign = "center";
@@ -94,7 +101,6 @@ export function drawStrip(view) {
     }
   }
   view.shown = count;
-  view.width = width;
 }
 
 /**

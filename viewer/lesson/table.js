@@ -1,4 +1,5 @@
-// The per-model figures as a table (explorer/lesson_assets.py table_data writes every cell). On a narrow
+// The per-model figures as a table (explorer/lesson_assets.py writes every cell; a column's name carries
+// what it measures as its tooltip, and one line under the table says the terms in plain words). On a narrow
 // screen the table scrolls sideways inside its own box, its first column (the model) held in place, so every
 // column stays reachable and the page itself never scrolls sideways.
 
@@ -40,10 +41,5 @@ export function showTable(nodes, table) {
       element(line, i ? "td" : "th", "", value);
     });
   }
-  const notes = element(box, "dl", "lp-table-notes");
-  table.columns.forEach((column, i) => {
-    if (!table.notes[i]) return;
-    element(notes, "dt", "", column);
-    element(notes, "dd", "", table.notes[i]);
-  });
+  element(box, "div", "lp-note", table.help);
 }
