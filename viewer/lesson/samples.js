@@ -40,6 +40,7 @@ export function buildRows(columns, rows, specs, count) {
     const box = element(columns[row.side].column, "div", "lp-row");
     const label = element(box, "div", "lp-row-label", row.label);
     const canvas = element(box, "canvas", "lp-strip");
+    canvas.dataset.row = `${row.side}:${row.latent}`; // the test interface: which row, and (fillRow) its reads
     /** @type {RowView} */
     const view = { box, label, canvas, row, strip: null, reads: [], computed: "", count, width: 0, shown: 0 };
     drawStrip(view);
