@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vae.family import AUTOENCODER, VAE, Family, LoadedModel
+from vae.family import AUTOENCODER, VAE, Family, LoadedModel, load_lesson_file
 from vae.sampling import READABLE, manifold_codes, typical_spacing
 
 from .assets import STORE, PerFamily, classifier_blob, digits_manifest, encoder_blob, floats, model_manifest
@@ -178,7 +178,7 @@ def posterior_data(family: Family) -> dict:
 def table_columns(family: Family) -> tuple[list[str], list[str]]:
     count = sample_count(family)
     pairs = lesson_record(family.models[AUTOENCODER]).get("midpoints", {}).get("pairs", 300)
-    columns = ["model", "N(0, I) readable", "digits", "empty cells", "midpoint P", "−ELBO", "KL"]
+    columns = ["model", "N(0, I) readable", "digits of 10", "empty cells", "midpoint P", "−ELBO", "KL"]
     notes = [
         "",
         f"Of {count:,} decoded draws of N(0, I), the share the classifier reads as a digit (P ≥ {READABLE:g}: "
@@ -205,7 +205,7 @@ def table_rows(family: Family) -> list[list[str]]:
             [
                 loaded.name,
                 cell(prior.get("readable_share"), share),
-                cell(prior.get("digits_covered"), lambda n: f"{n} / 10"),
+                cell(prior.get("digits_covered"), str),
                 cell(plane.get("empty_share") if isinstance(plane, dict) else None, share),
                 cell(middle.get("mean_confidence"), lambda v: f"{v:.2f}"),
                 cell(metrics.get("neg_elbo"), lambda v: f"{v:.1f}"),
@@ -256,6 +256,31 @@ def legend(family: Family) -> str:
     return text + "Hover to see; click to probe."
 
 
+def presets(family: Family) -> list[dict]:
+    """The "Show me" presets of weights/lesson.json (training/presets.py) that have what a button needs: a
+    title, a caption (shown where the preset lands) and a query (the view, in the link's format); `lesson`,
+    what the lesson's viewer sets that a link does not carry (the scale; "last": the trained models' epoch)."""
+    found = load_lesson_file(family.models[LESSON_MODELS[0]].path.parent).get("presets")
+    kept = []
+    for preset in found if isinstance(found, list) else []:
+        if not (isinstance(preset, dict) and isinstance(preset.get("query"), dict)):
+            continue
+        if not (isinstance(preset.get("title"), str) and isinstance(preset.get("caption"), str)):
+            continue
+        settings = preset.get("lesson") if isinstance(preset.get("lesson"), dict) else {}
+        query = {str(k): str(v) for k, v in preset["query"].items()}
+        kept.append(
+            {
+                "title": preset["title"],
+                "caption": preset["caption"],
+                "query": query,
+                "scale": settings.get("scale") if settings.get("scale") in ("same", "own") else None,
+                "lastEpoch": settings.get("epoch") == "last",
+            }
+        )
+    return kept
+
+
 def lesson_data(family: Family) -> dict:
     """Everything the lesson's viewer needs but the host's own state (JSON-able), built once per family."""
     built = _BUILT.get(family)
@@ -273,6 +298,7 @@ def lesson_data(family: Family) -> dict:
         "classifier": STORE.put(classifier_blob(family.classifier), "f32") if family.classifier is not None else None,
         "readable": READABLE,
         "posterior": posterior_data(family),
+        "presets": presets(family),
         "table": {
             "heading": "The figures, per model",
             "help": "Nats: a unit of information (1 nat ≈ 1.44 bits). Hover a column's name for what it measures.",
@@ -287,6 +313,8 @@ def lesson_data(family: Family) -> dict:
             "scale": {"same": "Same scale", "own": "Own scale"},
             "codes": "Test codes",
             "draw": "Decode one draw of N(0, I)",
+            "show_me": "Show me:",
+            "after_training": "the pictures: after training",
             "epoch": "epoch",
             "legend": legend(family),
             "curves": ["Draws that read as a digit", "Empty cells"],

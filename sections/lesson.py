@@ -16,18 +16,18 @@ from dataclasses import replace
 import streamlit as st
 
 from explorer import untrusted
-from explorer.lesson_assets import LESSON_MODELS, lesson_data, lesson_planes
+from explorer.lesson_assets import LESSON_MODELS, lesson_data, lesson_planes, presets
 from explorer.share import PLANE_LIMIT, View, parse_query
-from vae.family import Family, weights_folder
+from vae.family import Family
 from widgets.planes import lesson_planes as planes_component
 from widgets.planes import new_events
 
 from . import session
-from .runtime import lesson_file, no_traceback, status
+from .runtime import no_traceback, status
 
 KEY = "lesson-planes"  # the lesson's component
 PROBE_KIND = "lesson_probe_kind"  # "draw" when the probe is a draw of N(0, I), else a clicked point
-SCROLL = "lesson_scroll"  # bumped when a preset shows its result on the first screen
+LEAVE = "lesson_leave"  # a preset switched to the map in the event's callback: the whole page reruns
 PRESET = "lesson_preset"  # the title and caption of the preset last applied, shown where it lands
 LEDE_ON_A_PHONE = "@media (max-width: 640px) { .st-key-lp-lede p { font-size: 14px; line-height: 1.4; } }"
 
@@ -45,7 +45,6 @@ def lesson(family: Family, view: View) -> None:
         st.markdown(lede(family), help=recipe(family))
     st.html(f"<style>{LEDE_ON_A_PHONE}</style>")
     first_screen(family, view)
-    presets(family)
 
 
 def prefetch_lesson(family: Family) -> None:
@@ -94,8 +93,12 @@ def recipe(family: Family) -> str:
 @st.fragment
 def first_screen(family: Family, view: View) -> None:
     """A click on a plane, a draw, new samples or new ε rerun only this part."""
-    take_events()
-    planes_component(KEY, screen_data(family))
+    take_events(family)
+    if st.session_state.pop(LEAVE, False):
+        st.rerun(scope="app")
+    # An event's callback runs before the script: a preset can switch the page there (the page's switch is a
+    # widget, which a run may not set once drawn).
+    planes_component(KEY, screen_data(family), on_event=lambda: take_events(family, in_callback=True))
     keep_link(view)
     probe = st.session_state.get(session.PROBE)
     status(
@@ -105,15 +108,26 @@ def first_screen(family: Family, view: View) -> None:
     )
 
 
-def take_events() -> None:
+def take_events(family: Family, in_callback: bool = False) -> None:
     """The component's events since the last run. The browser's payload is untrusted: a probe or a draw is
-    used only when it is two finite numbers within the URL's bound (rounded to 0.01, its URL form)."""
+    used only when it is two finite numbers within the URL's bound (rounded to 0.01, its URL form); a preset
+    only by the index of a shipped one. In the browser the events arrive through the callback, before the
+    script, where a preset may switch the page (Streamlit then runs the whole page)."""
     state = st.session_state
     for event in new_events(KEY):
         if event["type"] in ("probe", "draw"):
             point = untrusted.point(event.get("x"), event.get("y"), PLANE_LIMIT)
             if point is not None:
                 state[session.PROBE], state[PROBE_KIND] = point, "draw" if event["type"] == "draw" else "click"
+                state.pop(PRESET, None)
+        elif event["type"] == "preset":
+            shipped, index = presets(family), event.get("index")
+            if (
+                index is not None
+                and index < len(shipped)
+                and apply_preset(family, shipped[index], in_callback) != "lesson"
+            ):
+                state[LEAVE] = True  # the fragment's run that follows the callback reruns the whole page
         elif event["type"] == "samples":
             session.bump(session.SAMPLES)
         elif event["type"] == "eps":
@@ -141,50 +155,30 @@ def screen_data(family: Family) -> dict:
         "probe": None if probe is None else {"x": probe[0], "y": probe[1], "drawn": state.get(PROBE_KIND) == "draw"},
         "digit": chosen.index if chosen is not None and chosen.index is not None else None,
         "preset": state.get(PRESET),
-        "scroll": int(state.get(SCROLL, 0)),
     }
 
 
-def load_presets(folder: str) -> list[dict]:
-    """The presets in weights/lesson.json that have what a button needs; the rest are skipped."""
-    found = lesson_file(folder).get("presets")
-    if not isinstance(found, list):
-        return []
-    return [
-        p
-        for p in found
-        if isinstance(p, dict)
-        and isinstance(p.get("query"), dict)
-        and isinstance(p.get("title"), str)
-        and isinstance(p.get("caption"), str)
-    ]
-
-
-def presets(family: Family) -> None:
-    """One-click views that make the point, picked and measured by `python -m training.presets`; the
-    measured caption is each button's tooltip."""
-    found = load_presets(weights_folder())
-    if not found:
-        return
-    columns = st.columns([1, *([3] * len(found))], vertical_alignment="center")
-    columns[0].markdown("**Show me**")
-    for number, (column, preset) in enumerate(zip(columns[1:], found, strict=True)):
-        column.button(
-            preset["title"],
-            key=f"preset_{number}",
-            on_click=apply_preset,
-            args=(family, preset["query"]),
-            width="stretch",
-            help=preset["caption"],
-        )
-
-
-def apply_preset(family: Family, query: dict) -> None:
-    """Sets the page to a preset's view, exactly as opening its link would. A preset that stays on the lesson
-    shows its result on the first screen, so the page scrolls there (the page itself scrolls to the top when
-    a preset opens the map)."""
-    view = parse_query(query, family)[0]
-    session.apply_view(family, view, replace_endpoints=True)
-    if view.page == "lesson":
-        st.session_state[SCROLL] = int(st.session_state.get(SCROLL, 0)) + 1
-        st.session_state.pop(PROBE_KIND, None)  # a preset's probe is a point, not a draw
+def apply_preset(family: Family, preset: dict, in_callback: bool = True) -> str:
+    """Sets the page to a preset's view, exactly as opening its link would, and keeps its line to show where
+    it lands (the lesson's viewer shows it above the planes; it sets the scale and epoch itself). Returns the
+    page the preset opens. Outside a callback (the page's switch already drawn) everything but the page is set."""
+    view = parse_query(preset["query"], family)[0]
+    if in_callback:
+        session.apply_view(family, view, replace_endpoints=True)
+    else:  # the page's switch is drawn: the rest of the view, as apply_view sets it
+        page = st.session_state.get(session.PAGE)
+        keys = (session.MODEL, session.MAP, session.METHOD, session.FRAMES, session.COMPARE, session.BACKDROP)
+        values = (view.model, view.map_name, view.method, view.frames, view.compare, view.backdrop)
+        for key, value in (*zip(keys, values, strict=True), (session.SAMPLES, view.samples), (session.EPS, view.eps)):
+            st.session_state[key] = value
+        st.session_state[session.PROBE] = view.probe
+        chosen = session.endpoints()
+        chosen.clear()
+        st.session_state.pop(session.SHOWCASE, None)
+        for end in ("a", "b"):
+            if getattr(view, end) is not None:
+                chosen.use(end, session.endpoint_from_ref(family, view.model, getattr(view, end)))
+        view = replace(view, page=page or view.page)
+    st.session_state[PRESET] = {"title": preset["title"], "caption": preset["caption"]}
+    st.session_state.pop(PROBE_KIND, None)  # a preset's probe is a point, not a draw
+    return view.page

@@ -250,6 +250,12 @@ def test_the_epochs_play_and_scrub(browser, server):
 def test_every_preset_brings_its_result_into_view(browser, server):
     for preset in load_lesson_file(WEIGHTS)["presets"]:
         page = open_lesson(browser, server)
+        if preset["query"].get("page") == "lesson":  # start elsewhere: the preset sets the scale and the epoch
+            page.get_by_role("button", name="Same scale").click()
+            page.evaluate(
+                "() => { const s = document.querySelector('.lp-slider'); s.value = 0; "
+                "s.dispatchEvent(new Event('input')); }"
+            )
         button = page.get_by_role("button", name=preset["title"])
         button.scroll_into_view_if_needed()
         previous = status(page, "lesson")
@@ -261,6 +267,11 @@ def test_every_preset_brings_its_result_into_view(browser, server):
             page.wait_for_function(INSET_SHOWN)
             seen = layout(page)
             assert all(in_view(rect, seen["viewport"]) for rect in [*seen["planes"], seen["insetRects"][0]])
+            assert page.evaluate(ROOT_DATA, "scale") == preset["lesson"]["scale"]
+            epochs = page.evaluate(ROOT_DATA, "epochs").split(",")
+            assert page.evaluate(ROOT_DATA, "epoch") == epochs[-1]  # the trained models, whose probe it quotes
+            line = page.locator(".lp-preset")
+            assert line.is_visible() and preset["caption"] in line.inner_text()  # its line, visible where it lands
         else:
             after = wait_for_status(page, "morph", timeout=90)
             assert f"#{preset['query']['a']}" in after and f"#{preset['query']['b']}" in after

@@ -307,6 +307,7 @@ LESSON_SHOWN = """() => {
     planes: [...document.querySelectorAll('.lp-canvas')].map(rect),
     posterior: [...document.querySelectorAll('.lp-posterior-row')].map((r) => r.dataset.model),
     table: rect(document.querySelector('.lp-table-scroll')),
+    tableFits: ((t) => t.scrollWidth <= t.clientWidth)(document.querySelector('.lp-table-scroll')),
     pageWidth: document.documentElement.scrollWidth,
     viewport: [innerWidth, innerHeight],
   };
@@ -343,6 +344,7 @@ def test_the_whole_lesson_runs_on_the_static_site(browser, site, width, height):
     assert seen["posterior"][:2] == ["z2-beta0", "z2-beta1"]
     assert seen["pageWidth"] <= width  # nothing, the table included, makes the page scroll sideways
     assert seen["table"][2] <= width + 0.5
+    assert seen["tableFits"]  # every column in view, −ELBO and KL included, with no sideways scroll
     if width < 600:  # a phone: the insets sit under the planes, never over them
         for inset, plane in zip(seen["insetRects"], seen["planes"], strict=True):
             assert inset[1] >= plane[3] - 0.5

@@ -13,6 +13,7 @@ import { ExploreSession } from "./static-session.js";
 import { buildTools, drawnEnd } from "./static-tools.js";
 
 const PLOTLY = "plotly.min.js"; // beside index.html
+const PRESET_LINE = "le:preset-line"; // sessionStorage: a preset's line, shown on the map it opened
 
 /**
  * The view shown ("explore" or "lesson") and what writes the link: the explorer's view, with the lesson's
@@ -159,7 +160,7 @@ function startLesson(site, view) {
     box.textContent = "This site was exported without the lesson's two z = 2 models.";
     return;
   }
-  const session = new LessonSession(site.lesson, view);
+  const session = new LessonSession(site.lesson, view, site.catalog);
   shown.lesson = session;
   box.replaceChildren();
   import("../lesson/index.js").then(
@@ -167,6 +168,12 @@ function startLesson(site, view) {
       const widget = mountLesson(box, {
         report(message) {
           session.take(/** @type {any} */ (message));
+          if (session.leave) {
+            // A preset that opens the map: its link, opened here, its line shown above the map it lands on.
+            sessionStorage.setItem(PRESET_LINE, session.leave.line);
+            window.location.search = `?${new URLSearchParams(session.leave.query)}`;
+            return;
+          }
           widget.update(/** @type {any} */ (session.data()));
           writeLink();
         },
@@ -203,6 +210,11 @@ async function start() {
   const site = await response.json();
   find(".sh-tagline").textContent = site.tagline;
   const { view, warnings } = parseQuery(new URLSearchParams(window.location.search), site.catalog);
+  const presetLine = sessionStorage.getItem(PRESET_LINE);
+  if (presetLine) {
+    sessionStorage.removeItem(PRESET_LINE);
+    note(presetLine);
+  }
   if (warnings.length) {
     const listed = warnings.map((w) => `${w.key} = “${cut(w.value)}” ${w.why}`).join("; ");
     note(`Some of this link's settings could not be used and were left at their defaults: ${listed}.`);

@@ -45,6 +45,7 @@ export const MODEL_COLOURS = ["#c0392b", "#1f6fb2"]; // autoencoder, VAE: header
  * @property {HTMLButtonElement} play
  * @property {HTMLInputElement} slider
  * @property {HTMLSpanElement} epochText
+ * @property {HTMLDivElement} presets         the "Show me" buttons
  * @property {HTMLDivElement} preset          the line of the preset last applied
  * @property {PlaneNodes[]} planes
  * @property {HTMLDivElement} legend
@@ -139,10 +140,11 @@ export function buildScreen(parent) {
   const root = element(parent, "div", "lp-root");
   const samples = buildSamples(root);
   const bar = buildBar(root);
+  const presets = element(root, "div", "lp-presets");
   const preset = element(root, "div", "lp-preset");
   const planesRow = element(root, "div", "lp-planes");
   const planes = MODEL_COLOURS.map((_, side) => buildPlane(planesRow, side));
   const legend = element(root, "div", "lp-note lp-legend");
   const waiting = element(root, "div", "lp-waiting");
-  return { root, ...samples, ...bar, preset, planes, legend, waiting, ...buildCurves(root) };
+  return { root, ...samples, ...bar, presets, preset, planes, legend, waiting, ...buildCurves(root) };
 }

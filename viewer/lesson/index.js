@@ -29,7 +29,7 @@ import { probeInsets } from "./probe.js";
 import { buildRows, fillRow, refitRows } from "./samples.js";
 import { markComplete, writeStatus } from "./status.js";
 import { buildTable, showTable } from "./table.js";
-import { showInset, showTexts } from "./texts.js";
+import { showInset, showPresets, showTexts } from "./texts.js";
 
 const STYLESHEET = new URL("./lesson.css", import.meta.url).href;
 const BOX_PAD = 0.03; // room around the union of boxes a plane fits, as a share of its longer side
@@ -49,6 +49,7 @@ const WAIT_MS = 20000; // how long the planes may stay incomplete before the scr
  * @property {{x: number, y: number, drawn: boolean, serial: number} | null} tapped  a probe the host has not
  *   handled yet (a tap, or "decode one draw"): shown at once, and the host's probe after
  * @property {number} draws  presses of "decode one draw" so far: the next draw's seed
+ * @property {number} preset  the preset pressed here (its line shows at once), -1 for none
  */
 
 /**
@@ -102,7 +103,7 @@ class Lesson {
     /** @type {Channel | null} */
     this.channel = null;
     /** @type {LessonView} */
-    this.view = { epochIndex: 0, scale: "own", tapped: null, draws: 0 };
+    this.view = { epochIndex: 0, scale: "own", tapped: null, draws: 0, preset: -1 };
     /** @type {Loaded} */
     this.loaded = {
       byDigit: null,
@@ -211,6 +212,7 @@ class Lesson {
       this.rows = buildRows(this.nodes.columns, this.rows, data.rows, data.sampleCount);
     }
     showTexts(this.nodes, data);
+    showPresets(this.nodes, data, this.view.preset, (index) => this.applyPreset(index));
     if (!this.channel) this.channel = new Channel(data.name, MAX_PENDING);
     this.channel.receive(data.ack || 0);
     // The cross drawn at a tap stands until a run has handled the tap (or the host dropped it: a new session).
@@ -260,6 +262,26 @@ class Lesson {
     if (!point) return;
     const sent = this.report({ type: "probe", x: point.x, y: point.y });
     if (sent) this.view.tapped = { ...point, drawn: false, serial: sent.serial };
+    this.leavePreset();
+    this.schedule();
+  }
+
+  /**
+   * A "Show me" preset: what the lesson itself shows (the scale, the trained models' epoch) is set here at once,
+   * its line shown; the host applies the rest of its view (the probe, or the map with its pair).
+   * @param {number} index
+   */
+  applyPreset(index) {
+    const preset = this.data?.presets[index];
+    if (!this.data || !preset) return;
+    this.player.stop();
+    if (preset.scale) this.view.scale = preset.scale;
+    if (preset.lastEpoch) this.view.epochIndex = epochsOf(this.data.planes).length - 1;
+    this.view.preset = index;
+    this.view.tapped = null;
+    showPresets(this.nodes, this.data, index, (next) => this.applyPreset(next));
+    this.report({ type: "preset", index });
+    this.nodes.preset.scrollIntoView({ block: "nearest" });
     this.schedule();
   }
 
@@ -269,7 +291,36 @@ class Lesson {
     const [x, y] = drawPoint(this.view.draws);
     const sent = this.report({ type: "draw", x, y });
     if (sent) this.view.tapped = { x, y, drawn: true, serial: sent.serial };
+    this.leavePreset();
     this.schedule();
+  }
+
+  /** A probe of the visitor's own: the preset's line goes (the host forgets its preset on the event too). */
+  leavePreset() {
+    this.view.preset = -1;
+    if (this.data) showPresets(this.nodes, { ...this.data, preset: null }, -1, (next) => this.applyPreset(next));
+  }
+
+  /**
+   * The z = 2 rows' figures follow the epoch shown (each snapshot measured its own share of readable draws);
+   * their pictures are the trained models' (the snapshots keep no weights), and the label says so.
+   * @param {number} epoch
+   */
+  labelRows(epoch) {
+    const data = this.data;
+    if (!data) return;
+    const last = this.atLastEpoch();
+    for (const view of this.rows) {
+      let text = view.row.label;
+      const model = data.planes.models[view.row.side];
+      if (!last && view.row.latent === 2 && model) {
+        const frame = frameAt(model, epoch);
+        text = `z = 2 at epoch ${frame.epoch}: ${frame.readable_text} read as a digit, ${frame.covered} of 10 digits`;
+        text += ` (${data.text.after_training})`;
+      }
+      if (view.label.textContent !== text) view.label.textContent = text;
+      view.box.dataset.epoch = last || view.row.latent !== 2 ? "" : String(epoch);
+    }
   }
 
   /** The sample rows for the host's seed, each computed once its decoder and the classifier are in. */
@@ -367,6 +418,7 @@ class Lesson {
     nodes.epochText.textContent = `${data.text.epoch} ${epoch}`;
     for (const button of nodes.scaleButtons) button.classList.toggle("lp-on", button.dataset.scale === view.scale);
     this.computeRows();
+    this.labelRows(epoch);
     refitRows(this.rows);
     const width = nodes.planes[0].wrap.clientWidth;
     if (width) {

@@ -25,12 +25,6 @@ export function showTexts(nodes, data) {
   nodes.codesText.textContent = text.codes;
   nodes.draw.textContent = text.draw;
   nodes.legend.textContent = text.legend;
-  nodes.preset.replaceChildren();
-  nodes.preset.style.display = data.preset ? "" : "none";
-  if (data.preset) {
-    element(nodes.preset, "b", "", `${data.preset.title}: `);
-    element(nodes.preset, "span", "", data.preset.caption);
-  }
   const epochs = epochsOf(data.planes);
   nodes.epochs.style.display = epochs.length > 1 ? "" : "none";
   nodes.curvesRow.style.display = epochs.length > 1 ? "" : "none";
@@ -38,6 +32,33 @@ export function showTexts(nodes, data) {
   nodes.curves.forEach((curve, i) => {
     curve.title.textContent = text.curves[i];
   });
+}
+
+/**
+ * The "Show me" buttons (made once per list of presets; a press calls `press` with the preset's index), and
+ * the line of the preset shown (`shown`), visible where it lands.
+ * @param {Nodes} nodes @param {LessonData} data @param {number} shown @param {(index: number) => void} press
+ */
+export function showPresets(nodes, data, shown, press) {
+  const key = data.presets.map((preset) => preset.title).join("|");
+  if (nodes.presets.dataset.key !== key) {
+    nodes.presets.dataset.key = key;
+    nodes.presets.replaceChildren();
+    if (data.presets.length) element(nodes.presets, "span", "lp-presets-label", data.text.show_me);
+    data.presets.forEach((preset, index) => {
+      const made = element(nodes.presets, "button", "lp-button lp-preset-button", preset.title);
+      made.type = "button";
+      made.addEventListener("click", () => press(index));
+    });
+  }
+  const preset = shown >= 0 ? data.presets[shown] : data.preset;
+  nodes.preset.replaceChildren();
+  nodes.preset.style.display = preset ? "" : "none";
+  nodes.preset.dataset.title = preset ? preset.title : "";
+  if (preset) {
+    element(nodes.preset, "b", "", `${preset.title}: `);
+    element(nodes.preset, "span", "", preset.caption);
+  }
 }
 
 /**

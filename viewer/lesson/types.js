@@ -102,11 +102,24 @@
  * @property {{same: string, own: string}} scale
  * @property {string} codes
  * @property {string} draw
+ * @property {string} show_me  the presets' label
+ * @property {string} after_training  said of the pictures while the player shows an earlier epoch's figures
  * @property {string} epoch
  * @property {string} legend
  * @property {string[]} curves  the two curves' titles
  * @property {string} waiting   said when the planes' arrays are late
  * @property {{hole: string, codes: string, outside: string}} where  where a probed point lies, in words
+ */
+
+/**
+ * A "Show me" preset (weights/lesson.json, training/presets.py): the view it opens, in the link's format, and
+ * what the lesson sets that a link does not carry.
+ * @typedef {object} LessonPreset
+ * @property {string} title
+ * @property {string} caption              one line, shown where the preset lands
+ * @property {Record<string, string>} query  the link's parameters (page, probe, model, a, b, ...)
+ * @property {Scale | null} scale          the planes' scale it shows (null: left as it is)
+ * @property {boolean} lastEpoch           it shows the trained models (the player's last epoch)
  */
 
 /**
@@ -124,8 +137,10 @@
  * @property {{samples: number, eps: number}} seeds  the host's seeds (the link's samples and eps)
  * @property {LessonProbe | null} probe  the host's probed point
  * @property {number | null} digit      the test digit the reparameterization starts on (null: the first)
- * @property {{title: string, caption: string} | null} preset  the preset last applied: its line shows above the planes
+ * @property {{title: string, caption: string} | null} preset  the host's preset last applied (its line shows above
+ *   the planes)
  * @property {LessonPosterior} posterior
+ * @property {LessonPreset[]} presets    the "Show me" buttons
  * @property {LessonTable} table
  * @property {LessonText} text
  * @property {number} [scroll]           handled by the host (a preset scrolls the page up), not the lesson
