@@ -20,6 +20,7 @@ import pytest
 from explorer.static_site import FILE_LIMIT
 from harness.browser import (
     INSPECT,
+    MAP_READY,
     ROOT,
     digit_pixels,
     goto_app,
@@ -314,6 +315,11 @@ LESSON_SHOWN = """() => {
 }"""
 
 
+LESSON_READY = (
+    "() => !!document.querySelector('.lp-root')?.dataset.complete && !!document.querySelector('.lp-posterior-row')"
+)
+
+
 def lesson_shown(page) -> dict:
     return page.wait_for_function(LESSON_SHOWN, timeout=60_000).json_value()
 
@@ -390,3 +396,56 @@ def test_a_lesson_link_shows_the_same_draws_and_probe_in_both_hosts(browser, ser
     assert mine["posterior"] == theirs["posterior"]
     static.context.close()
     streamlit.close()
+
+
+def test_a_preset_lands_with_its_line_on_the_static_site(browser, site):
+    from vae.family import load_lesson_file
+
+    url, _ = site
+    for preset in load_lesson_file(ROOT / "weights")["presets"]:
+        page = open_static(browser, url + "/?page=lesson")
+        page.wait_for_function(LESSON_READY, timeout=60_000)
+        page.get_by_role("button", name=preset["title"]).click()
+        if preset["query"].get("page") == "lesson":
+            page.wait_for_function("() => document.querySelector('.lp-preset')?.checkVisibility()", timeout=10_000)
+            assert preset["caption"] in page.locator(".lp-preset").inner_text()
+            page.wait_for_function(
+                "(probe) => location.search.includes('probe=' + encodeURIComponent(probe))",
+                arg=preset["query"]["probe"],
+                timeout=10_000,
+            )
+            assert page.evaluate("() => document.querySelector('.lp-root').dataset.scale") == "own"
+        else:  # the map, on the preset's pair, its line above it
+            page.wait_for_function("(a) => location.search.includes('a=' + a)", arg=preset["query"]["a"])
+            page.wait_for_function(MAP_READY, timeout=60_000)
+            page.wait_for_function(
+                "(title) => document.querySelector('.sh-notes')?.innerText.includes(title)", arg=preset["title"]
+            )
+            assert (shown(page)["a"]["index"], shown(page)["b"]["index"]) == (
+                int(preset["query"]["a"]),
+                int(preset["query"]["b"]),
+            )
+        page.context.close()
+
+
+def test_a_reconstruction_read_as_another_digit_is_said_where_it_appears(browser, site):
+    """Test #792 under the z = 2 autoencoder: when its decoded mu reads as another digit than its label, the row
+    says so (numpy decides whether it does)."""
+    from vae.sampling import READABLE
+
+    url, _ = site
+    index = 792
+    loaded = FAMILY.models["z2-beta0"]
+    mu, _ = loaded.model.encode(FAMILY.images[index][None].astype(np.float32) / 255)
+    reading = FAMILY.classifier.probabilities(loaded.model.decode(mu))[0]
+    misread = reading.max() >= READABLE and int(reading.argmax()) != int(FAMILY.labels[index])
+    page = open_static(browser, url + "/?page=lesson")
+    page.wait_for_function(LESSON_READY, timeout=60_000)
+    page.locator(".lp-digit").fill(str(index))
+    page.locator(".lp-digit").press("Enter")
+    page.wait_for_function(f"() => document.querySelector('.lp-posterior')?.dataset.digit === '{index}'")
+    row = page.locator('.lp-posterior-row[data-model="z2-beta0"]')
+    assert (row.get_attribute("data-misread") == str(int(reading.argmax()))) == misread
+    if misread:
+        assert f"not the {int(FAMILY.labels[index])} it encodes" in row.inner_text()
+    page.context.close()
