@@ -187,14 +187,19 @@ export function showPosterior(nodes, data, later) {
     box.appendChild(stripCanvas(digit, row.pixels, section.samples));
     if (classifier) {
       const reading = readOf(classifier, row.pixels.subarray(0, PIXELS), data.readable);
-      if (reading.readable && reading.digit !== label) {
+      if (reading.digit !== label) {
         box.dataset.misread = String(reading.digit);
+        const p = reading.p.toFixed(2);
         element(
           box,
           "div",
           "lp-misread",
-          `Decoded μ reads as ${DIGIT_ARTICLES[reading.digit]} ${reading.digit} (P = ${reading.p.toFixed(2)}), not ` +
-            `the ${label} it encodes: this model draws this digit back as another one.`,
+          reading.readable
+            ? `Decoded μ reads as ${DIGIT_ARTICLES[reading.digit]} ${reading.digit} (P = ${p}), not the ${label} it ` +
+                "encodes: this model draws this digit back as another one."
+            : `The classifier's best guess for decoded μ is ${DIGIT_ARTICLES[reading.digit]} ${reading.digit} ` +
+                `(P = ${p}), not the ${label} it encodes: this model does not draw this digit back as ` +
+                `${DIGIT_ARTICLES[label]} ${label}.`,
         );
       }
     }
