@@ -26,6 +26,7 @@ from widgets.morph_map import morph_map, new_events
 
 from . import session
 from .find import find_panel
+from .lesson import preset_hint
 from .morph import PathResult, path_for, reading, under_the_map
 from .runtime import no_traceback, showcase_file, status
 
@@ -180,7 +181,7 @@ def widget_data(
         "drawn": end_data(family, drawn),
         "paths": paths,
         "reading": summary,
-        "hint": showcase_hint(chosen) if showing_showcase(view, chosen) else PICK_HINT,
+        "hint": preset_hint(view, chosen) or (showcase_hint(chosen) if showing_showcase(view, chosen) else PICK_HINT),
         "analyticsBelow": True,
     }
 

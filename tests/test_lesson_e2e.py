@@ -278,5 +278,11 @@ def test_every_preset_brings_its_result_into_view(browser, server):
             page.wait_for_function(
                 "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0", timeout=30_000
             )
+            # The map's hint carries the preset's line while it shows the preset's pair.
+            page.wait_for_function(
+                "(title) => document.querySelector('.le-hint')?.textContent.includes(title)",
+                arg=preset["title"],
+                timeout=30_000,
+            )
         assert exception_boxes(page) == 0
         page.close()
