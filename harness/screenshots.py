@@ -132,6 +132,10 @@ def lesson_tour(browser, url: str, out: Path, host: str, name: str, size: tuple[
     page.evaluate(
         "() => { const s = document.querySelector('.lp-slider'); s.value = 0; s.dispatchEvent(new Event('input')); }"
     )
+    first = page.evaluate("() => document.querySelector('.lp-root').dataset.epochs.split(',')[0]")
+    page.wait_for_function(
+        "(epoch) => document.querySelector('.lp-root').dataset.complete.startsWith(epoch + ':')", arg=first
+    )
     settle(page)
     shot("epoch0")
     page.locator(".lp-table").scroll_into_view_if_needed()
