@@ -1,22 +1,31 @@
-"""What the lesson's planes send the browser: per model and epoch, URLs of the mosaic (PNG) and of the
-test codes (float32), the empty cells inline, and the figures the curves plot.
+"""What the lesson hands the viewer (viewer/lesson/), the same for both hosts: the planes' manifest (per
+model and epoch, URLs of the mosaic and of the test codes, the empty cells inline, the curves' figures), the
+models' blobs by URL (decoders, encoders, the classifier), the measured figures and every word. The viewer
+computes the rest: the sample rows, the probes, a draw, the reparameterization (viewer/lesson/compute.js,
+held to explorer/lesson_draws.py and explorer/planes.py by tests/test_lesson_js.py).
 
-    planes = lesson_planes(family)   # {"labels": url, "tiles": 25, "models": [{"name", "frames": [...]}, ...]}
+    data = lesson_data(family)      # JSON-able; a host adds its own part: seeds, probe, digit, name, ack
 
-The arrays are served by app.py's /le-assets route (explorer/assets.py STORE: named by their content,
-cached by the browser for good), so a rerun of the lesson resends only this small manifest. Built once
-per family; app.py's preload calls `prepare_lesson` so no visitor waits for the PNGs.
+The arrays are served by app.py's /le-assets route (explorer/assets.py STORE: named by their content, cached
+by the browser for good) or written beside the static site's index.html (explorer/static_site.py). Built
+once per family; app.py's preload calls `prepare_lesson` so no visitor waits for the PNGs.
 """
 
 from __future__ import annotations
 
-from vae.family import AUTOENCODER, VAE, Family
+import numpy as np
 
-from .assets import STORE, PerFamily, digits_manifest, floats, model_manifest
-from .planes import TILES, PlaneFrame, plane_frames, share
+from vae.family import AUTOENCODER, VAE, Family, LoadedModel, load_lesson_file
+from vae.sampling import READABLE, manifold_codes, typical_spacing
+
+from .assets import STORE, PerFamily, classifier_blob, digits_manifest, encoder_blob, floats, model_manifest
+from .planes import TILES, PlaneFrame, lesson_record, plane_frames, share, small
 from .sprites import png
 
 LESSON_MODELS = (AUTOENCODER, VAE)  # left, right
+SAMPLE_COUNT = 12  # decoded draws per row
+POSTERIOR_SAMPLES = 8  # K samples of q(z|x) per row
+TITLES = {0.0: "Autoencoder", 1.0: "VAE"}
 _BUILT = PerFamily()
 
 
@@ -50,8 +59,9 @@ def lesson_planes(family: Family) -> dict:
                 "name": name,
                 "beta": family.models[name].variant.beta,
                 "frames": [frame_entry(frame) for frame in plane_frames(family, name)],
-                # the shipped decoder, for the hover tip at the last epoch (the map's own blob: fetched once)
-                "decoder": {key: model_manifest(family, name)[key] for key in ("decoder", "latent", "hidden")},
+                # the shipped decoder, for the hover tip and the probe (the map's own blob: fetched once)
+                "decoder": decoder_source(family, name),
+                "spacing": round(typical_spacing(family.models[name].atlas.mu), 6),
             }
             for name in LESSON_MODELS
             if name in family.models
@@ -61,7 +71,266 @@ def lesson_planes(family: Family) -> dict:
         return built.setdefault("planes", manifest)
 
 
+def decoder_source(family: Family, name: str) -> dict:
+    return {key: model_manifest(family, name)[key] for key in ("decoder", "latent", "hidden")}
+
+
+def encoder_source(family: Family, name: str) -> dict:
+    manifest = model_manifest(family, name)
+    return {
+        "encoder": STORE.put(encoder_blob(family.models[name].model), "f32"),
+        "latent": manifest["latent"],
+        "hidden": manifest["hidden"],
+    }
+
+
+def kind(beta: float) -> str:
+    return TITLES.get(float(beta), "β")
+
+
+def sample_count(family: Family) -> int:
+    return lesson_record(family.models[LESSON_MODELS[0]]).get("prior_samples", {}).get("count", 1000)
+
+
+def row_label(loaded: LoadedModel, latent: int) -> str:
+    measured = lesson_record(loaded).get("prior_samples")
+    if not measured:
+        return f"z = {latent}"
+    return (
+        f"z = {latent}: {share(measured['readable_share'])} read as a digit, {measured['digits_covered']} of 10 digits"
+    )
+
+
+def sample_rows(family: Family) -> list[dict]:
+    """Per model (z = 20, then z = 2) the row the viewer draws, decodes and reads: its decoder and label."""
+    rows = []
+    for latent in (20, 2):
+        for side, name in enumerate(LESSON_MODELS):
+            other = f"z{latent}-beta{family.models[name].variant.beta:g}"
+            if other in family.models:
+                loaded = family.models[other]
+                rows.append(
+                    {
+                        "side": side,
+                        "latent": latent,
+                        "label": row_label(loaded, latent),
+                        "decoder": decoder_source(family, other),
+                    }
+                )
+    return rows
+
+
+def row_models(family: Family) -> list[str]:
+    """The reparameterization's rows: the z = 2 pair, then z = 20 at the same two β where shipped."""
+    names = list(LESSON_MODELS)
+    for name in LESSON_MODELS:
+        z20 = f"z20-beta{family.models[name].variant.beta:g}"
+        if z20 in family.models:
+            names.append(z20)
+    return names
+
+
+def median_sigma(loaded: LoadedModel) -> float:
+    return float(np.median(np.exp(0.5 * loaded.atlas.logvar)))
+
+
+def sigma_note(loaded: LoadedModel) -> str:
+    """What a model's σ is, in a few words: the autoencoder here is the VAE's architecture trained with β = 0,
+    so its encoder still outputs a σ, and with no KL term to keep it open, that σ collapses."""
+    if loaded.variant.beta == 0:
+        return "collapsed: with β = 0 nothing keeps it open"
+    return ""
+
+
+def posterior_data(family: Family) -> dict:
+    digits = digits_manifest(family)
+    ae, vae = (median_sigma(family.models[name]) for name in LESSON_MODELS)
+    models = []
+    for name in row_models(family):
+        loaded = family.models[name]
+        models.append(
+            {
+                "name": name,
+                "title": f"{kind(loaded.variant.beta)}, z = {loaded.variant.latent_size}",
+                "note": sigma_note(loaded),
+                "latent": loaded.variant.latent_size,
+                "encoder": encoder_source(family, name),
+                "decoder": decoder_source(family, name),
+            }
+        )
+    return {
+        "digits": {key: digits[key] for key in ("sprite", "columns", "count")},
+        "samples": POSTERIOR_SAMPLES,
+        "models": models,
+        "text": {
+            "heading": "One digit, encoded: z = μ + σ·ε",
+            "intro": "Each encoder gives a digit a mean μ and a spread σ; training decodes z = μ + σ·ε with "
+            "ε ~ N(0, I). The autoencoder here is the VAE's architecture trained with β = 0, so it has a σ too, "
+            f"collapsed (median over the test digits: {small(ae)}; the VAE's: {small(vae)}).",
+            "digit": "Test digit",
+            "new_eps": "New ε",
+            "new_eps_help": "New samples of the same q(z|x), the same ε under every model (the link keeps the seed).",
+            "caption": f"Each row: the digit, decoded μ, then {POSTERIOR_SAMPLES} decoded samples z = μ + σ·ε.",
+        },
+    }
+
+
+def table_columns(family: Family) -> tuple[list[str], list[str]]:
+    count = sample_count(family)
+    pairs = lesson_record(family.models[AUTOENCODER]).get("midpoints", {}).get("pairs", 300)
+    columns = ["model", "N(0, I) readable", "digits of 10", "empty cells", "midpoint P", "−ELBO", "KL"]
+    notes = [
+        "",
+        f"Of {count:,} decoded draws of N(0, I), the share the classifier reads as a digit (P ≥ {READABLE:g}: "
+        "it gives that digit a probability of at least that much).",
+        "How many of the 10 digits those readable draws cover.",
+        f"z = 2 only: of a {TILES} × {TILES} grid over the box holding 99% of the test codes, the share of cells "
+        "with no test code in them (holes).",
+        f"The classifier's mean P on the decoded halfway point between the codes of two test digits ({pairs} pairs).",
+        "Test set, nats per digit (a nat is the unit of information with natural logarithms: 1 nat ≈ 1.44 bits). "
+        "−ELBO: the loss, reconstruction + KL; lower is better.",
+        "Test set, nats per digit: how far the codes' q(z|x) sits from N(0, I). 0 for a model that ignores its input.",
+    ]
+    return columns, notes
+
+
+def table_rows(family: Family) -> list[list[str]]:
+    """One row per shipped model, every cell formatted (a dash where a model has no such figure)."""
+    rows = []
+    for loaded in sorted(family.models.values(), key=lambda m: (m.variant.latent_size, m.variant.beta)):
+        metrics = loaded.record.get("info", {}).get("metrics", {})
+        figures = lesson_record(loaded)
+        prior, middle, plane = figures.get("prior_samples") or {}, figures.get("midpoints") or {}, figures.get("plane")
+        rows.append(
+            [
+                loaded.name,
+                cell(prior.get("readable_share"), share),
+                cell(prior.get("digits_covered"), str),
+                cell(plane.get("empty_share") if isinstance(plane, dict) else None, share),
+                cell(middle.get("mean_confidence"), lambda v: f"{v:.2f}"),
+                cell(metrics.get("neg_elbo"), lambda v: f"{v:.1f}"),
+                cell(metrics.get("kl"), lambda v: f"{v:.1f}"),
+            ]
+        )
+    return rows
+
+
+def cell(value, form) -> str:
+    """A table cell: the formatted figure, or a dash where the model has none."""
+    return "–" if value is None else form(value)
+
+
+def hole_reads(family: Family, name: str) -> dict:
+    """Measured on the shipped model: of the mosaic's pictures (one at each cell's centre), the share read as a
+    digit at P >= READABLE in the empty cells (holes) and in the others, and the median distance from a hole's
+    centre to the nearest test code, in typical gaps."""
+    loaded = family.models[name]
+    frame = plane_frames(family, name)[-1]
+    codes = manifold_codes(frame.box, TILES)
+    empty = frame.empty.ravel()
+    found = {"holes": int(empty.sum())}
+    if family.classifier is not None and empty.any() and (~empty).any():
+        read = family.classifier.probabilities(loaded.model.decode(codes)).max(axis=1) >= READABLE
+        found.update(hole_read=float(read[empty].mean()), other_read=float(read[~empty].mean()))
+    if empty.any():
+        mu = np.asarray(loaded.atlas.mu, dtype=np.float64)
+        centres = codes[empty].astype(np.float64)
+        nearest = np.sqrt(((centres[:, None, :] - mu[None]) ** 2).sum(-1)).min(axis=1)
+        found["hole_gaps"] = float(np.median(nearest) / typical_spacing(loaded.atlas.mu))
+    return found
+
+
+def legend(family: Family) -> str:
+    """The planes' caption: what is drawn, what a hole is, and what the decoder draws in one (measured)."""
+    text = (
+        f"Each plane: its decoder's pictures on a {TILES} × {TILES} grid over its test codes. Shaded: a hole, a cell "
+        "with no test code. Yellow: N(0, I) at 1σ and 2σ. "
+    )
+    ae = hole_reads(family, AUTOENCODER)
+    if "hole_read" in ae:
+        text += (
+            f"The decoder draws in a hole too, often crisply ({share(ae['hole_read'])} of the autoencoder's hole "
+            f"pictures read as a digit, {share(ae['other_read'])} elsewhere), but no digit was encoded near it "
+            f"(a median {ae['hole_gaps']:.0f} gaps away): nothing anchors what it draws there. "
+        )
+    return text + "Hover to see; click to probe."
+
+
+def presets(family: Family) -> list[dict]:
+    """The "Show me" presets of weights/lesson.json (training/presets.py) that have what a button needs: a
+    title, a caption (shown where the preset lands) and a query (the view, in the link's format); `lesson`,
+    what the lesson's viewer sets that a link does not carry (the scale; "last": the trained models' epoch)."""
+    found = load_lesson_file(family.models[LESSON_MODELS[0]].path.parent).get("presets")
+    kept = []
+    for preset in found if isinstance(found, list) else []:
+        if not (isinstance(preset, dict) and isinstance(preset.get("query"), dict)):
+            continue
+        if not (isinstance(preset.get("title"), str) and isinstance(preset.get("caption"), str)):
+            continue
+        settings = preset.get("lesson") if isinstance(preset.get("lesson"), dict) else {}
+        query = {str(k): str(v) for k, v in preset["query"].items()}
+        kept.append(
+            {
+                "title": preset["title"],
+                "caption": preset["caption"],
+                "query": query,
+                "scale": settings.get("scale") if settings.get("scale") in ("same", "own") else None,
+                "lastEpoch": settings.get("epoch") == "last",
+            }
+        )
+    return kept
+
+
+def lesson_data(family: Family) -> dict:
+    """Everything the lesson's viewer needs but the host's own state (JSON-able), built once per family."""
+    built = _BUILT.get(family)
+    if "data" in built:
+        return built["data"]
+    betas = [family.models[name].variant.beta for name in LESSON_MODELS]
+    columns, notes = table_columns(family)
+    data = {
+        "role": "lesson",
+        "planes": lesson_planes(family),
+        "headers": [f"{kind(beta)} (β = {beta:g})" for beta in betas],
+        "short": [kind(beta) for beta in betas],
+        "rows": sample_rows(family),
+        "sampleCount": SAMPLE_COUNT,
+        "classifier": STORE.put(classifier_blob(family.classifier), "f32") if family.classifier is not None else None,
+        "readable": READABLE,
+        "posterior": posterior_data(family),
+        "presets": presets(family),
+        "table": {
+            "heading": "The figures, per model",
+            "help": "Nats: a unit of information (1 nat ≈ 1.44 bits). Hover a column's name for what it measures.",
+            "columns": columns,
+            "notes": notes,
+            "rows": table_rows(family),
+        },
+        "text": {
+            "samples": f"The same {SAMPLE_COUNT} draws under both; under a picture, the digit the classifier reads "
+            f"(P ≥ {READABLE:g}: at least {READABLE:.0%} sure). Shares: of {sample_count(family):,} draws.",
+            "new_samples": "New draws",
+            "scale": {"same": "Same scale", "own": "Own scale"},
+            "codes": "Test codes",
+            "draw": "Decode one draw of N(0, I)",
+            "show_me": "Show me:",
+            "after_training": "the pictures: after training",
+            "epoch": "epoch",
+            "legend": legend(family),
+            "curves": ["Draws that read as a digit", "Empty cells"],
+            "waiting": "The planes' pictures have not arrived yet; the page keeps asking. Check the connection.",
+            "where": {
+                "hole": "in a hole: no test code in this cell, so no digit anchors this picture",
+                "codes": "among its test codes",
+                "outside": "outside the box of its test codes",
+            },
+        },
+    }
+    with _BUILT.lock:
+        return built.setdefault("data", data)
+
+
 def prepare_lesson(family: Family) -> None:
     """Builds the lesson's blobs now (the server calls it at start, after the map's)."""
     if all(name in family.models for name in LESSON_MODELS):
-        lesson_planes(family)
+        lesson_data(family)

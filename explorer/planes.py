@@ -143,16 +143,15 @@ def inside(box: tuple[float, float, float, float], point) -> bool:
 
 
 def probe_report(family: Family, loaded: LoadedModel, point, spacing: float | None = None) -> dict:
-    """What one plane says about `point`: outside the box of its codes, nothing (a point there is not
-    comparable with the other plane's); inside, the decoded picture, what the classifier reads in it
-    and how far the nearest test code is, in typical gaps between neighbouring codes."""
+    """What one plane says about `point` (viewer/lesson/compute.js `probe` is its twin): the decoded picture
+    there (a decoder draws something at every point, inside the box of its codes or not), what the classifier
+    reads in it, and how far the nearest test code is, in latent units and in typical gaps between
+    neighbouring codes; `inside`: whether the point lies in the box of the model's test codes."""
     box = plane_box(loaded.atlas.mu)
-    if not inside(box, point):
-        return {"inside": False, "box": box}
     image = loaded.model.decode(np.asarray([point], dtype=np.float32))[0]
     _, distance = nearest_code(np.asarray(point), loaded.atlas.mu)
     gap = spacing if spacing is not None else typical_spacing(loaded.atlas.mu)
-    report = {"inside": True, "box": box, "image": image, "gaps": distance / gap}
+    report = {"inside": inside(box, point), "box": box, "image": image, "distance": distance, "gaps": distance / gap}
     if family.classifier is not None:
         reading = family.classifier.probabilities(image[None])[0]
         report.update(digit=int(reading.argmax()), p=float(reading.max()), readable=bool(reading.max() >= READABLE))

@@ -7,11 +7,15 @@
 Starts `streamlit run app.py` on a free port, opens the page in headless Chromium at 1500x1000,
 1920x1080 and 400x850, and saves what each view looks like on arrival and after a completing
 click, the lesson at each size, the static site (python export.py) at each size, compare mode, a drawn
-digit, the analytics under the map and the traversals, and a visitor's own VAE uploaded (docs/your-model.md).
+digit, the analytics under the map and the traversals, a visitor's own VAE uploaded (docs/your-model.md)
+and the β slider; and, for a read-through of the lesson (into test-artifacts/read-through, not committed),
+in both hosts at each size, every "Show me" preset where it lands, a probe in a hole and one off the codes,
+a draw of N(0, I), the player at its first epoch, and on the phone a one-finger vertical swipe over the map.
 Run it after any change to the page, then look at the pictures.
 
     python -m harness.screenshots --only your-model   # only docs/screenshots/your-model.png
     python -m harness.screenshots --only beta         # only the β slider's shots and the rate-distortion chart
+    python -m harness.screenshots --only lesson       # only the lesson's read-through and the phone swipe
 """
 
 from __future__ import annotations
@@ -93,6 +97,77 @@ def static(browser, url: str, out: Path, name: str, size: tuple[int, int]) -> No
     wait_for_strip(page, before)
     settle(page, 1200)  # the strip's reading follows once the clicks settle
     page.screenshot(path=str(out / f"static-{name}-click.png"))
+    context.close()
+
+
+def lesson_tour(browser, url: str, out: Path, host: str, name: str, size: tuple[int, int]) -> None:
+    """The lesson as a newcomer goes through it, one picture per step: lesson-<host>-<size>-<step>.png."""
+    from explorer.lesson_assets import presets
+    from vae.family import shared_family, weights_folder
+
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=size[0] < 600)
+    page = context.new_page()
+    shot = lambda step: page.screenshot(path=str(out / f"lesson-{host}-{name}-{step}.png"))  # noqa: E731
+
+    def open_lesson(query: str = "") -> None:
+        page.goto(f"{url}/?page=lesson{query}")
+        page.wait_for_function(LESSON_READY, timeout=120_000)
+        settle(page, 1200)
+
+    for number, preset in enumerate(presets(shared_family(weights_folder()))):
+        open_lesson()
+        page.get_by_role("button", name=preset["title"]).first.click()
+        if preset["query"].get("page") == "lesson":
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.lp-inset')].some((i) => i.checkVisibility())", timeout=60_000
+            )
+        else:
+            page.wait_for_timeout(4000)  # the map opens on the preset's pair
+        settle(page, 1500)
+        shot(f"preset{number}")
+    for step, query in (("probe-hole", "&probe=30.00,-50.00"), ("probe-codes", "&probe=0.50,-1.20")):
+        open_lesson(query)
+        page.locator(".lp-planes").scroll_into_view_if_needed()
+        settle(page)
+        shot(step)
+    open_lesson()
+    page.get_by_role("button", name="Decode one draw of N(0, I)").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.lp-inset')].some((i) => i.checkVisibility())")
+    settle(page)
+    shot("draw")
+    page.evaluate(
+        "() => { const s = document.querySelector('.lp-slider'); s.value = 0; s.dispatchEvent(new Event('input')); }"
+    )
+    first = page.evaluate("() => document.querySelector('.lp-root').dataset.epochs.split(',')[0]")
+    page.wait_for_function(
+        "(epoch) => document.querySelector('.lp-root').dataset.complete.startsWith(epoch + ':')", arg=first
+    )
+    settle(page)
+    shot("epoch0")
+    page.locator(".lp-table").scroll_into_view_if_needed()
+    settle(page)
+    shot("table")
+    context.close()
+
+
+def phone_swipe(browser, url: str, out: Path, host: str) -> None:
+    """On a phone, a one-finger swipe up over the map (touch events through the DevTools protocol): does the
+    page scroll, or does the map zoom? phone-swipe-<host>-before.png / -after.png."""
+    context = browser.new_context(viewport={"width": 400, "height": 850}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_timeout(6000)
+    settle(page)
+    page.screenshot(path=str(out / f"phone-swipe-{host}-before.png"))
+    cdp = context.new_cdp_session(page)
+    x, y0, y1 = 200, 600, 250
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y0}]})
+    for step in range(1, 11):
+        y = y0 + (y1 - y0) * step / 10
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    settle(page, 1200)
+    page.screenshot(path=str(out / f"phone-swipe-{host}-after.png"))
     context.close()
 
 
@@ -189,7 +264,12 @@ def beta_slider(browser, url: str, site: str, out: Path) -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"), help="folder (default %(default)s)")
-    parser.add_argument("--only", choices=["beta", "your-model"], help="only these shots")
+    parser.add_argument("--only", choices=["beta", "your-model", "lesson"], help="only these shots")
+    parser.add_argument(
+        "--read-through",
+        default=str(ROOT / "test-artifacts" / "read-through"),
+        help="folder for the lesson's read-through (default %(default)s)",
+    )
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -211,7 +291,16 @@ def main(argv=None) -> None:
                 static(browser, site, out, name, size)
             features(browser, server.url, out)
             your_model(browser, server.url, out)
-        beta_slider(browser, server.url, site, out)
+        if args.only in (None, "beta"):
+            beta_slider(browser, server.url, site, out)
+        if args.only in (None, "lesson"):
+            tour = Path(args.read_through)
+            tour.mkdir(parents=True, exist_ok=True)
+            for name, size in SIZES.items():
+                lesson_tour(browser, server.url, tour, "streamlit", name, size)
+                lesson_tour(browser, site, tour, "static", name, size)
+            phone_swipe(browser, server.url, tour, "streamlit")
+            phone_swipe(browser, site, tour, "static")
         browser.close()
     print("\n".join(sorted(str(path) for path in out.glob("*.png"))))
 

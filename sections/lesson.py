@@ -1,43 +1,36 @@
 """The lesson, "Why a VAE?": a plain autoencoder (beta = 0) against a VAE (beta = 1), both with a 2-D code.
 
-The first screen is one component (widgets/planes.py): the same draws of N(0, I) decoded by each model,
-with the measured share that reads as a digit; the two z = 2 planes on one pair of axes, holes shaded;
-the training epochs to play, with the figures as curves beneath. Under it (sections/lesson_rows.py):
-the presets, the reparameterization rows and the per-beta table.
-
-Every figure on the page is read from the shipped files (checkpoints, snapshots, weights/lesson.json)
-or computed on the spot, and formatted from the constants that define it; tests/test_lesson.py
-recomputes them. The section draws nothing into the sidebar.
+The lesson is one component (widgets/planes.py, viewer/lesson/), the same viewer the static site hosts: the
+same draws of N(0, I) decoded by each model, with what the classifier reads; the two z = 2 planes, holes
+shaded, with the probe; the training epochs to play, with the figures as curves; one digit's q(z|x) sampled;
+the per-model table. The viewer computes the draws, the probes and the samples in the browser
+(viewer/lesson/compute.js, held to numpy by tests/test_lesson_js.py); this page hands it data
+(explorer/lesson_assets.py lesson_data) and the session's seeds and probe, and keeps them in the link.
+Above it the presets; the section draws nothing into the sidebar.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import streamlit as st
 
-from explorer import images, sprites, untrusted
-from explorer.lesson_assets import LESSON_MODELS, lesson_planes
-from explorer.planes import TILES, figure, gap_words, lesson_record, probe_report, share
+from explorer import untrusted
+from explorer.lesson_assets import LESSON_MODELS, lesson_data, lesson_planes, presets
 from explorer.share import PLANE_LIMIT, View, parse_query
-from explorer.state import article
-from vae.family import Family, weights_folder
-from vae.sampling import READABLE, prior_codes, typical_spacing
+from vae.family import Family
 from widgets.planes import lesson_planes as planes_component
 from widgets.planes import new_events
 
 from . import session
-from .lesson_rows import reparameterization, table
-from .runtime import lesson_file, no_traceback, status
+from .runtime import no_traceback, status
 
-KEY = "lesson-planes"  # the first screen's component
+KEY = "lesson-planes"  # the lesson's component
 PROBE_KIND = "lesson_probe_kind"  # "draw" when the probe is a draw of N(0, I), else a clicked point
-DRAWS = "lesson_draws"  # how many draws of N(0, I) this session has probed (the next one's seed)
-SCROLL = "lesson_scroll"  # bumped when a preset shows its result on the first screen
-SAMPLE_COUNT = 12  # decoded draws per row
+LEAVE = "lesson_leave"  # a preset switched to the map in the event's callback: the whole page reruns
+PRESET_VIEW = "lesson_preset_view"  # (model, a, b) of the preset last applied: its line stays while they do
+PRESET = "lesson_preset"  # the title and caption of the preset last applied, shown where it lands
 LEDE_ON_A_PHONE = "@media (max-width: 640px) { .st-key-lp-lede p { font-size: 14px; line-height: 1.4; } }"
-TITLES = {0.0: "Autoencoder", 1.0: "VAE"}
 
 
 @no_traceback
@@ -54,9 +47,6 @@ def lesson(family: Family, view: View) -> None:
         st.markdown(lede(family), help=recipe(family))
     st.html(f"<style>{LEDE_ON_A_PHONE}</style>")
     first_screen(family, view)
-    presets(family)
-    reparameterization(family, view)
-    table(family)
 
 
 def prefetch_lesson(family: Family) -> None:
@@ -104,10 +94,13 @@ def recipe(family: Family) -> str:
 
 @st.fragment
 def first_screen(family: Family, view: View) -> None:
-    """A click on a plane, a draw or new samples rerun only this part."""
-    take_events()
-    data = screen_data(family)
-    planes_component(KEY, data)
+    """A click on a plane, a draw, new samples or new ε rerun only this part."""
+    take_events(family)
+    if st.session_state.pop(LEAVE, False):
+        st.rerun(scope="app")
+    # An event's callback runs before the script: a preset can switch the page there (the page's switch is a
+    # widget, which a run may not set once drawn).
+    planes_component(KEY, screen_data(family), on_event=lambda: take_events(family, in_callback=True))
     keep_link(view)
     probe = st.session_state.get(session.PROBE)
     status(
@@ -117,21 +110,30 @@ def first_screen(family: Family, view: View) -> None:
     )
 
 
-def take_events() -> None:
-    """The component's events since the last run. The browser's payload is untrusted: a probe is used only
-    when it is two finite numbers within the URL's bound (rounded to 0.01, its URL form)."""
+def take_events(family: Family, in_callback: bool = False) -> None:
+    """The component's events since the last run. The browser's payload is untrusted: a probe or a draw is
+    used only when it is two finite numbers within the URL's bound (rounded to 0.01, its URL form); a preset
+    only by the index of a shipped one. In the browser the events arrive through the callback, before the
+    script, where a preset may switch the page (Streamlit then runs the whole page)."""
     state = st.session_state
     for event in new_events(KEY):
-        if event["type"] == "probe":
+        if event["type"] in ("probe", "draw"):
             point = untrusted.point(event.get("x"), event.get("y"), PLANE_LIMIT)
             if point is not None:
-                state[session.PROBE], state[PROBE_KIND] = point, "click"
-        elif event["type"] == "draw":
-            state[DRAWS] = (int(state.get(DRAWS, 0)) + 1) % 10_000
-            z = prior_codes(2, 1, state[DRAWS])[0]
-            state[session.PROBE], state[PROBE_KIND] = (round(float(z[0]), 2), round(float(z[1]), 2)), "draw"
+                state[session.PROBE], state[PROBE_KIND] = point, "draw" if event["type"] == "draw" else "click"
+                state.pop(PRESET, None)
+        elif event["type"] == "preset":
+            shipped, index = presets(family), event.get("index")
+            if (
+                index is not None
+                and index < len(shipped)
+                and apply_preset(family, shipped[index], in_callback) != "lesson"
+            ):
+                state[LEAVE] = True  # the fragment's run that follows the callback reruns the whole page
         elif event["type"] == "samples":
             session.bump(session.SAMPLES)
+        elif event["type"] == "eps":
+            session.bump(session.EPS)
 
 
 def keep_link(view: View) -> None:
@@ -144,151 +146,52 @@ def keep_link(view: View) -> None:
 
 
 def screen_data(family: Family) -> dict:
-    seed = int(st.session_state.get(session.SAMPLES, 0))
-    count = lesson_record(family.models[LESSON_MODELS[0]]).get("prior_samples", {}).get("count", 1000)
-    betas = [family.models[name].variant.beta for name in LESSON_MODELS]
-    titles = [f"{TITLES.get(beta, 'β')} (β = {beta:g})" for beta in betas]
+    """lesson_data (the same for every visitor) and this session's part: the seeds, the probe, the digit whose
+    q(z|x) is sampled (endpoint A when it is a test digit), the preset last applied."""
+    state = st.session_state
+    probe = state.get(session.PROBE)
+    chosen = session.endpoints().a
     return {
-        "role": "lesson",
-        "planes": lesson_planes(family),
-        "headers": titles,
-        "short": [TITLES.get(beta, "β") for beta in betas],
-        "samples": sample_rows(family, seed),
-        "probe": probe_data(family),
-        "scroll": int(st.session_state.get(SCROLL, 0)),
-        "text": {
-            "samples": f"The same {SAMPLE_COUNT} draws under both models; a digit under a picture: read at "
-            f"P ≥ {READABLE:g}. Shares: of {count:,} draws.",
-            "new_samples": "New draws",
-            "scale": {"same": "Same scale", "own": "Own scale"},
-            "codes": "Test codes",
-            "draw": "Decode one draw of N(0, I)",
-            "epoch": "epoch",
-            "legend": f"Each plane: its decoder's drawing over the box of its test codes, cells of a {TILES} × {TILES} "
-            "grid with no code shaded; yellow: N(0, I) at 1σ and 2σ. Hover to see the drawing there; click to read it.",
-            "curves": ["Draws that read as a digit", "Empty cells"],
-            "waiting": "The planes' pictures have not arrived yet; the page keeps asking. Check the connection.",
-        },
+        **lesson_data(family),
+        "seeds": {"samples": int(state.get(session.SAMPLES, 0)), "eps": int(state.get(session.EPS, 0))},
+        "probe": None if probe is None else {"x": probe[0], "y": probe[1], "drawn": state.get(PROBE_KIND) == "draw"},
+        "digit": chosen.index if chosen is not None and chosen.index is not None else None,
+        "preset": state.get(PRESET),
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _sample_rows(_family: Family, family_id: int, seed: int) -> list[dict]:
-    rows = []
-    for latent in (20, 2):
-        for side, name in enumerate(LESSON_MODELS):
-            loaded = _family.models.get(f"z{latent}-beta{_family.models[name].variant.beta:g}")
-            if loaded is None:
-                continue
-            decoded = loaded.model.decode(prior_codes(latent, SAMPLE_COUNT, seed))  # (count, 28, 28)
-            reads = [-1] * SAMPLE_COUNT
-            if _family.classifier is not None:
-                probabilities = _family.classifier.probabilities(decoded)
-                reads = [int(p.argmax()) if p.max() >= READABLE else -1 for p in probabilities]
-            rows.append(
-                {
-                    "side": side,
-                    "latent": latent,
-                    "label": row_label(loaded, latent),
-                    "strip": sprites.png_data_url(np.concatenate(list(images.to_uint8(decoded)), axis=1)),
-                    "reads": reads,
-                }
-            )
-    return rows
+def apply_preset(family: Family, preset: dict, in_callback: bool = True) -> str:
+    """Sets the page to a preset's view, exactly as opening its link would, and keeps its line to show where
+    it lands (the lesson's viewer shows it above the planes; it sets the scale and epoch itself). Returns the
+    page the preset opens. Outside a callback (the page's switch already drawn) everything but the page is set."""
+    view = parse_query(preset["query"], family)[0]
+    if in_callback:
+        session.apply_view(family, view, replace_endpoints=True)
+    else:  # the page's switch is drawn: the rest of the view, as apply_view sets it
+        page = st.session_state.get(session.PAGE)
+        keys = (session.MODEL, session.MAP, session.METHOD, session.FRAMES, session.COMPARE, session.BACKDROP)
+        values = (view.model, view.map_name, view.method, view.frames, view.compare, view.backdrop)
+        for key, value in (*zip(keys, values, strict=True), (session.SAMPLES, view.samples), (session.EPS, view.eps)):
+            st.session_state[key] = value
+        st.session_state[session.PROBE] = view.probe
+        chosen = session.endpoints()
+        chosen.clear()
+        st.session_state.pop(session.SHOWCASE, None)
+        for end in ("a", "b"):
+            if getattr(view, end) is not None:
+                chosen.use(end, session.endpoint_from_ref(family, view.model, getattr(view, end)))
+        view = replace(view, page=page or view.page)
+    st.session_state[PRESET] = {"title": preset["title"], "caption": preset["caption"]}
+    st.session_state[PRESET_VIEW] = (view.model, view.a, view.b)
+    st.session_state.pop(PROBE_KIND, None)  # a preset's probe is a point, not a draw
+    return view.page
 
 
-def sample_rows(family: Family, seed: int) -> list[dict]:
-    """Per model (z = 20, then z = 2): the same SAMPLE_COUNT draws decoded, with the digit the classifier reads
-    in each (or -1), under the measured figures of the checkpoint."""
-    return _sample_rows(family, id(family), seed)
-
-
-def row_label(loaded, latent: int) -> str:
-    measured = lesson_record(loaded).get("prior_samples")
-    if not measured:
-        return f"z = {latent}"
-    return (
-        f"z = {latent}: {share(measured['readable_share'])} read as a digit, {measured['digits_covered']} of 10 digits"
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def spacing(_family: Family, name: str, family_id: int) -> float:
-    return typical_spacing(_family.models[name].atlas.mu)
-
-
-def probe_data(family: Family) -> dict | None:
-    """What each plane says about the probed point: the shipped models' reading where the point lies in the
-    box of that model's codes; outside it, only that it is outside (no comparison is made there)."""
-    probe = st.session_state.get(session.PROBE)
-    if probe is None:
+def preset_hint(view: View, chosen) -> str | None:
+    """For the explore view's hint (sections/map.py): the line of the preset that opened the map, while the map
+    still shows the preset's model and pair; else None."""
+    preset, shown = st.session_state.get(PRESET), st.session_state.get(PRESET_VIEW)
+    if not preset or not shown:
         return None
-    drawn = st.session_state.get(PROBE_KIND) == "draw"
-    results = []
-    for name in LESSON_MODELS:
-        gap = spacing(family, name, id(family))
-        report = probe_report(family, family.models[name], probe, gap)
-        if not report["inside"]:
-            results.append({"image": None, "lines": ["outside its codes' box: not compared"], "detail": ""})
-            continue
-        lines = []
-        if "digit" in report:
-            digit, p = report["digit"], report["p"]
-            reads = f"reads {article(digit)} {digit}" if report["readable"] else "no clear digit"
-            lines.append(f"{reads}, P = {figure(p)}")
-        gaps = report["gaps"]
-        lines.append(f"nearest code {gap_words(gaps)} away")
-        results.append(
-            {
-                "image": sprites.png_data_url(images.to_uint8(report["image"])),
-                "lines": lines,
-                "detail": f"A gap: {figure(gap, 3)}, the median distance between neighbouring test codes.",
-            }
-        )
-    title = f"z = ({figure(probe[0])}, {figure(probe[1])})" + (", drawn from N(0, I)" if drawn else "")
-    return {"x": probe[0], "y": probe[1], "title": title, "results": results}
-
-
-def load_presets(folder: str) -> list[dict]:
-    """The presets in weights/lesson.json that have what a button needs; the rest are skipped."""
-    found = lesson_file(folder).get("presets")
-    if not isinstance(found, list):
-        return []
-    return [
-        p
-        for p in found
-        if isinstance(p, dict)
-        and isinstance(p.get("query"), dict)
-        and isinstance(p.get("title"), str)
-        and isinstance(p.get("caption"), str)
-    ]
-
-
-def presets(family: Family) -> None:
-    """One-click views that make the point, picked and measured by `python -m training.presets`; the
-    measured caption is each button's tooltip."""
-    found = load_presets(weights_folder())
-    if not found:
-        return
-    columns = st.columns([1, *([3] * len(found))], vertical_alignment="center")
-    columns[0].markdown("**Show me**")
-    for number, (column, preset) in enumerate(zip(columns[1:], found, strict=True)):
-        column.button(
-            preset["title"],
-            key=f"preset_{number}",
-            on_click=apply_preset,
-            args=(family, preset["query"]),
-            width="stretch",
-            help=preset["caption"],
-        )
-
-
-def apply_preset(family: Family, query: dict) -> None:
-    """Sets the page to a preset's view, exactly as opening its link would. A preset that stays on the lesson
-    shows its result on the first screen, so the page scrolls there (the page itself scrolls to the top when
-    a preset opens the map)."""
-    view = parse_query(query, family)[0]
-    session.apply_view(family, view, replace_endpoints=True)
-    if view.page == "lesson":
-        st.session_state[SCROLL] = int(st.session_state.get(SCROLL, 0)) + 1
-        st.session_state.pop(PROBE_KIND, None)  # a preset's probe is a point, not a draw
+    ends = tuple(getattr(end, "index", None) if end is not None else None for end in (chosen.a, chosen.b))
+    return f"{preset['title']}: {preset['caption']}" if (view.model, *ends) == tuple(shown) else None

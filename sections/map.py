@@ -26,6 +26,7 @@ from widgets.morph_map import morph_map, new_events
 
 from . import session
 from .find import find_panel
+from .lesson import preset_hint
 from .morph import PathResult, downloads, path_for, reading, report_data
 from .runtime import no_traceback, showcase_file, status
 
@@ -191,7 +192,7 @@ def widget_data(
         "paths": paths,
         "reading": summary,
         "readings": {r.model: summary_of for r, summary_of in compare if summary_of},
-        "hint": showcase_hint(chosen) if showing_showcase(view, chosen) else PICK_HINT,
+        "hint": preset_hint(view, chosen) or (showcase_hint(chosen) if showing_showcase(view, chosen) else PICK_HINT),
         "analyticsBelow": True,
     }
 

@@ -1,6 +1,7 @@
-"""The lesson (sections/lesson.py and lesson_rows.py, explorer/planes.py, widgets/planes.py): what the first
-screen is sent, what a click, a draw and new samples do, the presets, the words it uses, and every figure it
-quotes recomputed from the shipped files.
+"""The lesson (sections/lesson.py, explorer/lesson_assets.py, explorer/planes.py, widgets/planes.py): what the
+viewer is sent, what a click, a draw, new samples and new ε do, the presets, the words it uses, and every figure
+it quotes recomputed from the shipped files. What the viewer computes from that data (the draws, the probes,
+q(z|x) sampled) is held to numpy in tests/test_lesson_js.py.
 
     python -m pytest tests/test_lesson.py
 """
@@ -19,7 +20,8 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, WEIGHTS
-from explorer.lesson_assets import lesson_planes
+from explorer.assets import model_manifest
+from explorer.lesson_assets import hole_reads, lesson_data, lesson_planes, table_rows
 from explorer.planes import (
     TILES,
     empty_cells,
@@ -33,7 +35,6 @@ from explorer.planes import (
     snapshot_path,
 )
 from explorer.share import parse_query
-from sections.lesson_rows import table_rows
 from training import lesson_metrics
 from training.checkpoint import load_checkpoint
 from training.presets import worst_frames
@@ -85,13 +86,14 @@ def texts(at: AppTest) -> list[str]:
     found = [m.value for m in [*at.markdown, *at.caption, *at.subheader]]
     found += [b.label for b in at.button]
     data = screen(at)
-    found += [*data["headers"], *data["short"], *(row["label"] for row in data["samples"])]
+    found += [*data["headers"], *data["short"], *(row["label"] for row in data["rows"])]
     found += [data["text"][k] for k in ("samples", "new_samples", "codes", "draw", "epoch", "legend", "waiting")]
-    found += [*data["text"]["scale"].values(), *data["text"]["curves"]]
+    found += [*data["text"]["scale"].values(), *data["text"]["curves"], *data["text"]["where"].values()]
     for model in data["planes"]["models"]:
         found += [f"{frame['empty_text']} {frame['empty_value']} {frame['readable_text']}" for frame in model["frames"]]
-    if data["probe"]:
-        found += [data["probe"]["title"], *(line for r in data["probe"]["results"] for line in r["lines"])]
+    found += [*data["posterior"]["text"].values(), *(m["title"] + m["note"] for m in data["posterior"]["models"])]
+    table = data["table"]
+    found += [table["heading"], *table["columns"], *table["notes"], *(" ".join(row) for row in table["rows"])]
     return found
 
 
@@ -126,7 +128,7 @@ def test_the_first_screen_holds_the_draws_and_both_planes_with_their_measured_fi
         assert final["empty_text"] == f"{share(stored['plane']['empty_share'])} of cells empty"
         assert final["empty"].count("1") / TILES**2 == pytest.approx(final["empty_share"], abs=1e-4)
         assert final["box"] == pytest.approx(plane_box(loaded.atlas.mu), abs=1e-4)
-    rows = {(row["side"], row["latent"]): row for row in data["samples"]}
+    rows = {(row["side"], row["latent"]): row for row in data["rows"]}
     assert set(rows) == {(0, 20), (1, 20), (0, 2), (1, 2)}  # two rows of draws per model
     for (side, latent), row in rows.items():
         name = f"z{latent}-beta{side}"
@@ -135,23 +137,25 @@ def test_the_first_screen_holds_the_draws_and_both_planes_with_their_measured_fi
             f"z = {latent}: {share(measured['readable_share'])} read as a digit, "
             f"{measured['digits_covered']} of 10 digits"
         )
-        # The digit under each picture is what the classifier reads in that very draw (seed 0).
-        decoded = family.models[name].model.decode(prior_codes(latent, len(row["reads"]), 0))
-        probabilities = family.classifier.probabilities(decoded)
-        expected = [int(p.argmax()) if p.max() >= READABLE else -1 for p in probabilities]
-        assert row["reads"] == expected
+        # The viewer decodes the draws with that very model's decoder (the map's own blob).
+        assert row["decoder"]["decoder"] == model_manifest(family, name)["decoder"]
+    # The page hands the viewer data, not results: the seeds and the probe, no picture and no reading.
+    assert data["seeds"] == {"samples": 0, "eps": 0} and data["probe"] is None
+    assert data["readable"] == READABLE and data["classifier"].startswith("/le-assets/")
     assert status(lesson, "lesson").startswith(f"planes {AE} {VAE}; probe None")
 
 
 def test_the_table_puts_the_lessons_columns_first(lesson, family):
-    rows = table_rows(family)
-    assert list(rows[0])[:4] == ["model", "N(0, I) readable", "digits", "empty cells"]
-    shown = "\n".join(m.value for m in lesson.markdown)
-    for row in rows:
-        assert "| " + " | ".join(row.values()) + " |" in shown
-        stored = family.models[row["model"]].record["info"]["lesson"]
-        assert row["N(0, I) readable"] == share(stored["prior_samples"]["readable_share"])
-        assert row["empty cells"] == (share(stored["plane"]["empty_share"]) if stored["plane"] else "–")
+    table = screen(lesson)["table"]
+    assert table["columns"][:4] == ["model", "N(0, I) readable", "digits of 10", "empty cells"]
+    assert table["rows"] == table_rows(family) and len(table["notes"]) == len(table["columns"])
+    for row in table["rows"]:
+        stored = family.models[row[0]].record["info"]["lesson"]
+        assert row[1] == share(stored["prior_samples"]["readable_share"])
+        assert row[3] == (share(stored["plane"]["empty_share"]) if stored["plane"] else "–")
+    # Every term a newcomer meets in it is said in plain words where it appears.
+    notes = " ".join(table["notes"])
+    assert f"P ≥ {READABLE:g}" in notes and "nat is" in notes and "Nats: a unit" in table["help"]
 
 
 def test_the_lede_says_how_the_pair_was_trained(lesson, family):
@@ -163,45 +167,27 @@ def test_the_lede_says_how_the_pair_was_trained(lesson, family):
         assert f"trained alike except for the epochs ({epochs[0]} and {epochs[1]})" in lede
 
 
-def test_a_click_probes_only_the_planes_whose_box_holds_the_point(lesson, family):
+def test_a_click_and_a_draw_hand_the_viewer_the_point_and_go_in_the_link(lesson, family):
     x0, x1, y0, y1 = plane_box(family.models[AE].atlas.mu)
     far = (round(x0 + 0.9 * (x1 - x0), 2), round(y0 + 0.1 * (y1 - y0), 2))  # inside the AE's box, far from the VAE's
     send(lesson, 1, "probe", x=far[0], y=far[1])
     assert lesson.session_state["probe"] == far
     assert lesson.query_params["probe"] in (f"{far[0]:.2f},{far[1]:.2f}", [f"{far[0]:.2f},{far[1]:.2f}"])
-    probe = screen(lesson)["probe"]
-    on_ae, on_vae = probe["results"]
-    report = probe_report(family, family.models[AE], far)
-    digit, p = report["digit"], report["p"]
-    reads = f"reads {'an' if digit == 8 else 'a'} {digit}" if p >= READABLE else "no clear digit"
-    assert on_ae["lines"][0] == f"{reads}, P = {p:.2f}"
-    assert on_ae["lines"][1] == f"nearest code {gap_words(report['gaps'])} away"
-    assert on_ae["image"].startswith("data:image/png;base64,")
-    assert on_vae == {"image": None, "lines": ["outside its codes' box: not compared"], "detail": ""}
-    send(lesson, 2, "probe", x=0.1, y=-0.2)  # inside both boxes: both planes read it
-    assert all(r["image"] for r in screen(lesson)["probe"]["results"])
+    assert screen(lesson)["probe"] == {"x": far[0], "y": far[1], "drawn": False}
+    send(lesson, 2, "draw", x=0.123, y=-1.5)  # the viewer drew it (compute.js drawPoint); the page keeps it
+    assert lesson.session_state["probe"] == (0.12, -1.5)
+    assert screen(lesson)["probe"] == {"x": 0.12, "y": -1.5, "drawn": True}
+    assert "kind draw" in status(lesson, "lesson")
 
 
-def test_one_draw_of_the_prior_is_decoded_by_both_models(lesson, family):
-    send(lesson, 1, "draw")
-    z = prior_codes(2, 1, 1)[0]
-    point = (round(float(z[0]), 2), round(float(z[1]), 2))
-    assert lesson.session_state["probe"] == point
-    probe = screen(lesson)["probe"]
-    assert probe["title"] == f"z = ({figure(point[0])}, {figure(point[1])}), drawn from N(0, I)"
-    for result, name in zip(probe["results"], (AE, VAE), strict=True):
-        report = probe_report(family, family.models[name], point)
-        assert bool(result["image"]) == report["inside"]
-    send(lesson, 2, "draw")
-    assert lesson.session_state["probe"] != point  # the next draw
-
-
-def test_new_samples_draw_new_rows_and_go_in_the_link(lesson):
-    before = [row["strip"] for row in screen(lesson)["samples"]]
+def test_new_samples_and_new_eps_bump_the_seeds_and_go_in_the_link(lesson):
     send(lesson, 1, "samples")
     assert status(lesson, "lesson").endswith("samples 1")
-    assert [row["strip"] for row in screen(lesson)["samples"]] != before
+    assert screen(lesson)["seeds"] == {"samples": 1, "eps": 0}
     assert lesson.query_params["samples"] in ("1", ["1"])
+    send(lesson, 2, "eps")
+    assert screen(lesson)["seeds"] == {"samples": 1, "eps": 1}
+    assert lesson.query_params["eps"] in ("1", ["1"])
 
 
 def test_the_first_screens_data_is_what_the_viewer_declares(lesson):
@@ -214,22 +200,27 @@ def test_the_first_screens_data_is_what_the_viewer_declares(lesson):
         required = {name for name, optional in fields.items() if not optional}
         assert required <= set(value) <= set(fields), (typedef, sorted(value), sorted(fields))
 
-    send(lesson, 1, "probe", x=0.1, y=-0.2)  # a probe inside both boxes: every field of LessonProbe is sent
+    send(lesson, 1, "probe", x=0.1, y=-0.2)  # a probe: every field of LessonProbe is sent
     data = screen(lesson)
     agrees(data, "LessonData")
     agrees(data["text"], "LessonText")
     agrees(data["text"]["scale"], "LessonText.scale")
+    agrees(data["text"]["where"], "LessonText.where")
+    agrees(data["seeds"], "LessonData.seeds")
     agrees(data["planes"], "LessonPlanes")
     for model in data["planes"]["models"]:
         agrees(model, "LessonModel")
         agrees(model["decoder"], "LessonModel.decoder")
         for frame in model["frames"]:
             agrees(frame, "LessonFrame")
-    for row in data["samples"]:
+    for row in data["rows"]:
         agrees(row, "SampleRow")
     agrees(data["probe"], "LessonProbe")
-    for result in data["probe"]["results"]:
-        agrees(result, "ProbeResult")
+    agrees(data["posterior"], "LessonPosterior")
+    agrees(data["posterior"]["text"], "PosteriorText")
+    for model in data["posterior"]["models"]:
+        agrees(model, "PosteriorModel")
+    agrees(data["table"], "LessonTable")
 
 
 @pytest.mark.parametrize(
@@ -286,28 +277,23 @@ def test_a_link_restores_the_seeds_and_the_probe():
         at.query_params[key] = value
     at.run()
     assert not at.exception
-    assert "eps seed 3" in status(at, "posterior")
+    assert screen(at)["seeds"] == {"samples": 5, "eps": 3}
     assert status(at, "lesson").endswith("samples 5")
     assert at.session_state["probe"] == (1.5, -2.25)
-    assert screen(at)["probe"]["title"] == "z = (1.50, −2.25)"
-
-
-def test_new_eps_draws_new_samples_and_goes_in_the_link(lesson):
-    before = status(lesson, "posterior")
-    lesson.button(key="new_eps").click().run()
-    assert status(lesson, "posterior") != before
-    assert "eps seed 1" in status(lesson, "posterior")
-    assert lesson.query_params["eps"] in ("1", ["1"])
+    assert screen(at)["probe"] == {"x": 1.5, "y": -2.25, "drawn": False}
 
 
 def test_every_preset_opens_its_view(family):
     shipped = load_lesson_file(WEIGHTS).get("presets")
     assert shipped, "weights/lesson.json has no presets: run python -m training.presets"
     for number, preset in enumerate(shipped):
+        if preset["query"].get("page") != "lesson":
+            continue  # a switch of page happens in the event's callback, which AppTest does not run: e2e tests it
         at = AppTest.from_file(APP, default_timeout=90)
         at.query_params["page"] = "lesson"
         at.run()
-        at.button(key=f"preset_{number}").click().run()
+        assert [p["title"] for p in screen(at)["presets"]] == [p["title"] for p in shipped]  # the viewer's buttons
+        send(at, 1, "preset", index=number)
         assert not at.exception, (preset["title"], at.exception)
         view, warnings = parse_query(preset["query"], family)
         assert not warnings
@@ -315,8 +301,19 @@ def test_every_preset_opens_its_view(family):
         assert at.session_state["probe"] == view.probe
         chosen = at.session_state["endpoints"]
         assert (chosen.a.index if chosen.a else None, chosen.b.index if chosen.b else None) == (view.a, view.b)
-        if view.page == "lesson":  # its result is on the first screen, which scrolls into view
-            assert screen(at)["scroll"] == 1 and screen(at)["probe"] is not None
+        if view.page == "lesson":  # its line is shown where it lands, above the planes
+            assert screen(at)["preset"] == {"title": preset["title"], "caption": preset["caption"]}
+            assert screen(at)["presets"][number]["scale"] == "own" and screen(at)["presets"][number]["lastEpoch"]
+            assert screen(at)["probe"] == {"x": view.probe[0], "y": view.probe[1], "drawn": False}
+            send(at, 2, "probe", x=0.5, y=0.5)  # the visitor's own probe: the preset's line goes
+            assert screen(at)["preset"] is None
+
+
+@pytest.mark.parametrize("index", [-1, 99, 1.5, "0", None, True])
+def test_a_forged_preset_changes_nothing(lesson, index):
+    send(lesson, 1, "preset", index=index)
+    assert not lesson.exception and not lesson.error
+    assert lesson.session_state["probe"] is None and screen(lesson)["preset"] is None
 
 
 def test_the_explore_view_can_prefetch_what_the_lessons_first_drawing_needs(family):
@@ -343,7 +340,6 @@ def test_the_explore_view_can_prefetch_what_the_lessons_first_drawing_needs(fami
 
 
 def test_the_page_says_no_scientific_notation_no_none_and_no_file_paths(lesson):
-    send(lesson, 1, "probe", x=-0.004, y=0.001)  # a probe near zero: "0.00", never "-0.00"
     shown = texts(lesson)
     for text in shown:
         assert not SCIENTIFIC.search(text), text
@@ -351,7 +347,6 @@ def test_the_page_says_no_scientific_notation_no_none_and_no_file_paths(lesson):
         assert not PATHS.search(text.replace("N(0, I)", "")), text
         assert "-0.00" not in text and "−0.00" not in text, text
         assert not re.search(r"\ba 8\b|\ba 18\b", text), text
-    assert screen(lesson)["probe"]["title"] == "z = (0.00, 0.00)"
 
 
 def test_the_preset_captions_say_what_they_show(family):
@@ -363,9 +358,12 @@ def test_the_preset_captions_say_what_they_show(family):
     hole = presets["A hole in the autoencoder's plane"]
     point = np.asarray(hole["figures"]["point"])
     report = probe_report(family, family.models[AE], point)
-    assert f"its nearest code {gap_words(report['gaps'])} away" in hole["caption"]
-    on_vae = probe_report(family, family.models[VAE], point)
-    assert ("outside the box of the VAE's codes" in hole["caption"]) == (not on_vae["inside"])
+    assert f"No test code within {gap_words(report['gaps'])} of" in hole["caption"]
+    assert report["gaps"] > 10  # a hole: far from every code
+    drawn = f"{'an' if report['digit'] == 8 else 'a'} {report['digit']} (P = {figure(report['p'])})"
+    assert (f"draws {drawn} there" in hole["caption"]) == report["readable"]
+    assert f"a readable digit at {hole['figures']['readable_share']:.0%} of the" in hole["caption"]
+    assert hole["lesson"] == {"scale": "own", "epoch": "last"}
     for title, names in (
         ("A path across the autoencoder's gap", (AE, VAE)),
         ("Where β = 0 and β = 1 look alike", ("z20-beta0", "z20-beta1")),
@@ -491,12 +489,33 @@ def test_the_autoencoder_collapses_sigma_and_the_vae_does_not(family):
     assert ae.max() < 0.01 < vae.min()
 
 
+def test_the_legend_says_what_a_hole_is_from_measurements(family):
+    """A hole is a cell with no test code; the decoder still draws there, often something that reads as a digit.
+    The legend's figures are recomputed here from the shipped autoencoder, cell by cell."""
+    loaded = family.models[AE]
+    box = plane_box(loaded.atlas.mu)
+    empty = empty_cells(loaded.atlas.mu, box).ravel()
+    codes = manifold_codes(box, TILES)
+    read = family.classifier.probabilities(loaded.model.decode(codes)).max(axis=1) >= READABLE
+    found = hole_reads(family, AE)
+    assert found["hole_read"] == pytest.approx(read[empty].mean()) and found["holes"] == empty.sum()
+    nearest = [nearest_code(code, loaded.atlas.mu)[1] for code in codes[empty]]
+    assert found["hole_gaps"] == pytest.approx(np.median(nearest) / typical_spacing(loaded.atlas.mu))
+    legend = lesson_data(family)["text"]["legend"]
+    assert f"{share(read[empty].mean())} of the autoencoder's hole pictures read as a digit" in legend
+    assert f"{share(read[~empty].mean())} elsewhere" in legend
+    assert "no digit was encoded near it" in legend and "nothing anchors what it draws there" in legend
+    assert read[empty].mean() > 0.5  # the reason for the words: a hole's picture is often crisp
+
+
 def test_the_probe_reports_distance_in_typical_gaps(family):
     loaded = family.models[VAE]
     point = loaded.atlas.mu[0] + np.float32(0.5)
     report = probe_report(family, loaded, point)
     _, distance = nearest_code(point, loaded.atlas.mu)
     assert report["gaps"] == pytest.approx(distance / typical_spacing(loaded.atlas.mu))
+    far = probe_report(family, loaded, (60.0, -60.0))  # outside its box: decoded and read all the same
+    assert not far["inside"] and far["image"].shape == (28, 28) and "digit" in far
 
 
 # --- the numbers' helpers -----------------------------------------------------------------------------------------

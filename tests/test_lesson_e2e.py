@@ -93,10 +93,11 @@ def test_the_first_screen_shows_the_evidence_without_scrolling(browser, server, 
     page = open_lesson(browser, server, width, height)
     seen = layout(page)
     assert seen["scroll"] == 0
-    # Both planes whole, side by side (a phone included), on one scale at first.
+    # Both planes whole, side by side (a phone included), each on its own scale at first (on one scale the VAE's
+    # plane would be a small patch of the autoencoder's).
     assert all(in_view(rect, seen["viewport"]) for rect in seen["planes"]), seen["planes"]
     assert abs(seen["planes"][0][1] - seen["planes"][1][1]) < 2 and seen["planes"][0][2] <= seen["planes"][1][0]
-    assert page.evaluate(ROOT_DATA, "scale") == "same"
+    assert page.evaluate(ROOT_DATA, "scale") == "own"
     # At least two rows of decoded prior draws, whole (four: z = 20 and z = 2 per model).
     assert sum(in_view(rect, seen["viewport"]) for rect in seen["strips"]) >= 2
     # Each plane's holes: its title quotes the shipped share of empty cells.
@@ -128,8 +129,10 @@ def click_plane(page, side: int, x: float, y: float) -> str:
     return wait_for_status(page, "lesson", previous=previous, timeout=60)
 
 
-def test_a_click_is_decoded_on_the_planes_whose_box_holds_it(browser, server, family):
+def test_a_click_is_decoded_and_compared_on_both_planes(browser, server, family):
     page = open_lesson(browser, server)
+    page.get_by_role("button", name="Same scale").click()
+    page.wait_for_function("() => document.querySelector('.lp-root').dataset.complete.endsWith(':same')")
     x0, x1, y0, y1 = plane_box(family.models[AE].atlas.mu)
     target = (x0 + 0.85 * (x1 - x0), y0 + 0.15 * (y1 - y0))  # in the autoencoder's box, far outside the VAE's
     after = click_plane(page, 0, *target)
@@ -137,9 +140,15 @@ def test_a_click_is_decoded_on_the_planes_whose_box_holds_it(browser, server, fa
     assert np.allclose(probe, target, atol=0.02 * (x1 - x0)), (probe, target)
     page.wait_for_function(INSET_SHOWN)
     seen = layout(page)
-    assert re.search(r"reads an? \d, P = |no clear digit, P = ", seen["insets"][0]), seen["insets"][0]
-    assert "outside its codes' box: not compared" in seen["insets"][1]
+    for inset in seen["insets"]:  # both models read the point: a decoder draws a picture everywhere
+        assert re.search(r"reads an? \d \(P = |no digit read at P ≥ ", inset), inset
+        assert "nearest test code:" in inset
+    assert "outside the box of its test codes" in seen["insets"][1]
     assert all(in_view(rect, seen["viewport"]) for rect in seen["insetRects"])  # the result is on screen
+    # The autoencoder's result sits next to its "+".
+    cross = page.evaluate(PIXELS, [0, *probe])
+    box = seen["insetRects"][0]
+    assert box[0] - 40 <= cross[0] <= box[2] + 40 and box[1] - 40 <= cross[1] <= box[3] + 40, (cross, box)
     # Inside both boxes, both planes read the point.
     click_plane(page, 1, 0.3, -0.4)
     page.wait_for_function(
@@ -153,8 +162,6 @@ def test_a_click_is_decoded_on_the_planes_whose_box_holds_it(browser, server, fa
 
 def test_hovering_a_plane_shows_what_its_decoder_draws_there(browser, server, family):
     page = open_lesson(browser, server)
-    page.get_by_role("button", name="Own scale").click()
-    page.wait_for_function("() => document.querySelector('.lp-root').dataset.complete.endsWith(':own')")
     for side, name in enumerate((AE, VAE)):
         x0, x1, y0, y1 = plane_box(family.models[name].atlas.mu)
         page.mouse.move(*page.evaluate(PIXELS, [side, x0 + 0.3 * (x1 - x0), y0 + 0.6 * (y1 - y0)]))
@@ -179,7 +186,7 @@ def test_one_draw_of_the_prior_is_decoded_by_both(browser, server):
     after = wait_for_status(page, "lesson", previous=previous, timeout=60)
     assert "kind draw" in after
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => /drawn from N\\(0, I\\)/.test("
+        "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => /a draw of N\\(0, I\\)/.test("
         "i.innerText))",
         timeout=30_000,
     )
@@ -197,10 +204,10 @@ def test_new_draws_and_the_scale_toggle(browser, server):
         arg=strips,
         timeout=30_000,
     )
-    same = page.evaluate(SCALE, 1)
-    page.get_by_role("button", name="Own scale").click()
-    page.wait_for_function("() => document.querySelector('.lp-root').dataset.complete.endsWith(':own')")
     own = page.evaluate(SCALE, 1)
+    page.get_by_role("button", name="Same scale").click()
+    page.wait_for_function("() => document.querySelector('.lp-root').dataset.complete.endsWith(':same')")
+    same = page.evaluate(SCALE, 1)
     assert own > 3 * same  # the VAE's plane, on its own scale, is drawn several times larger
     # "Test codes" hides the codes: the plane is drawn again, without them.
     with_codes = page.evaluate(f"(side) => ({PLANE})(side).toDataURL()", 0)
@@ -243,6 +250,12 @@ def test_the_epochs_play_and_scrub(browser, server):
 def test_every_preset_brings_its_result_into_view(browser, server):
     for preset in load_lesson_file(WEIGHTS)["presets"]:
         page = open_lesson(browser, server)
+        if preset["query"].get("page") == "lesson":  # start elsewhere: the preset sets the scale and the epoch
+            page.get_by_role("button", name="Same scale").click()
+            page.evaluate(
+                "() => { const s = document.querySelector('.lp-slider'); s.value = 0; "
+                "s.dispatchEvent(new Event('input')); }"
+            )
         button = page.get_by_role("button", name=preset["title"])
         button.scroll_into_view_if_needed()
         previous = status(page, "lesson")
@@ -254,11 +267,22 @@ def test_every_preset_brings_its_result_into_view(browser, server):
             page.wait_for_function(INSET_SHOWN)
             seen = layout(page)
             assert all(in_view(rect, seen["viewport"]) for rect in [*seen["planes"], seen["insetRects"][0]])
+            assert page.evaluate(ROOT_DATA, "scale") == preset["lesson"]["scale"]
+            epochs = page.evaluate(ROOT_DATA, "epochs").split(",")
+            assert page.evaluate(ROOT_DATA, "epoch") == epochs[-1]  # the trained models, whose probe it quotes
+            line = page.locator(".lp-preset")
+            assert line.is_visible() and preset["caption"] in line.inner_text()  # its line, visible where it lands
         else:
             after = wait_for_status(page, "morph", timeout=90)
             assert f"#{preset['query']['a']}" in after and f"#{preset['query']['b']}" in after
             page.wait_for_function(
                 "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0", timeout=30_000
+            )
+            # The map's hint carries the preset's line while it shows the preset's pair.
+            page.wait_for_function(
+                "(title) => document.querySelector('.le-hint')?.textContent.includes(title)",
+                arg=preset["title"],
+                timeout=30_000,
             )
         assert exception_boxes(page) == 0
         page.close()

@@ -20,6 +20,7 @@ import pytest
 from explorer.static_site import FILE_LIMIT
 from harness.browser import (
     INSPECT,
+    MAP_READY,
     ROOT,
     digit_pixels,
     goto_app,
@@ -321,4 +322,162 @@ def test_find_a_digit_by_index_class_and_neighbour(browser, site):
     assert [int(text.strip("#")) for text in tiles[:5]] == [int(i) for i in near_a]
     page.locator(".sh-near .sh-tile").nth(7).click()  # B's third neighbour
     page.wait_for_function(f"(b) => ({INSPECT}).ends.b.index === b", arg=int(tiles[7].strip("#")))
+    page.context.close()
+
+
+# --- the lesson ---------------------------------------------------------------------------------------------------
+
+LESSON_QUERY = "?page=lesson&samples=3&eps=2&probe=0.50,-1.20"
+LESSON_SHOWN = """() => {
+  const root = document.querySelector('.lp-root');
+  const strips = [...document.querySelectorAll('.lp-strip')];
+  const insets = [...document.querySelectorAll('.lp-inset')];
+  if (!root?.dataset.complete || strips.length < 4 || strips.some((s) => !s.dataset.reads)) return null;
+  if (insets.some((i) => !i.dataset.where) || !document.querySelector('.lp-posterior-row')) return null;
+  const rect = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  return {
+    reads: Object.fromEntries(strips.map((s) => [s.dataset.row, s.dataset.reads.split(',').map(Number)])),
+    insets: insets.map((i) => ({ where: i.dataset.where, digit: Number(i.dataset.digit), text: i.innerText })),
+    insetRects: insets.map(rect),
+    planes: [...document.querySelectorAll('.lp-canvas')].map(rect),
+    posterior: [...document.querySelectorAll('.lp-posterior-row')].map((r) => r.dataset.model),
+    table: rect(document.querySelector('.lp-table-scroll')),
+    tableFits: ((t) => t.scrollWidth <= t.clientWidth)(document.querySelector('.lp-table-scroll')),
+    pageWidth: document.documentElement.scrollWidth,
+    viewport: [innerWidth, innerHeight],
+  };
+}"""
+
+
+LESSON_READY = (
+    "() => !!document.querySelector('.lp-root')?.dataset.complete && !!document.querySelector('.lp-posterior-row')"
+)
+
+
+def lesson_shown(page) -> dict:
+    return page.wait_for_function(LESSON_SHOWN, timeout=60_000).json_value()
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_the_whole_lesson_runs_on_the_static_site(browser, site, width, height):
+    """From a `?page=lesson` link: the draws decoded and read in the browser (numpy's digits), the probe on both
+    planes (numpy's reading, the plane beside or under its inset), q(z|x) sampled, the table within the screen."""
+    from explorer.lesson_assets import SAMPLE_COUNT, sample_rows
+    from explorer.lesson_draws import sample_row
+    from explorer.planes import probe_report
+    from vae.sampling import READABLE
+
+    url, _ = site
+    page = open_static(browser, url + "/" + LESSON_QUERY, width, height)
+    seen = lesson_shown(page)
+    rows = sample_rows(FAMILY)
+    assert len(seen["reads"]) == len(rows)
+    for row in rows:
+        reads = seen["reads"][f"{row['side']}:{row['latent']}"]
+        name = f"z{row['latent']}-beta{FAMILY.models[('z2-beta0', 'z2-beta1')[row['side']]].variant.beta:g}"
+        expected = sample_row(FAMILY.models[name].model, FAMILY.classifier, 3, SAMPLE_COUNT, READABLE)
+        assert reads == expected["reads"], name
+    for inset, name in zip(seen["insets"], ("z2-beta0", "z2-beta1"), strict=True):
+        report = probe_report(FAMILY, FAMILY.models[name], (0.5, -1.2))
+        assert inset["digit"] == (report["digit"] if report["readable"] else -1)
+        assert inset["text"].startswith("z = (0.50, −1.20)") and "nearest test code" in inset["text"]
+    assert seen["posterior"][:2] == ["z2-beta0", "z2-beta1"]
+    assert seen["pageWidth"] <= width  # nothing, the table included, makes the page scroll sideways
+    assert seen["table"][2] <= width + 0.5
+    assert seen["tableFits"]  # every column in view, −ELBO and KL included, with no sideways scroll
+    if width < 600:  # a phone: the insets sit under the planes, never over them
+        for inset, plane in zip(seen["insetRects"], seen["planes"], strict=True):
+            assert inset[1] >= plane[3] - 0.5
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert query["page"] == ["lesson"] and query["samples"] == ["3"] and query["eps"] == ["2"]
+    assert query["probe"] == ["0.50,-1.20"]
+    page.context.close()
+
+
+def test_the_lesson_button_opens_the_lesson_and_a_draw_goes_in_the_link(browser, site):
+    url, _ = site
+    page = open_static(browser, url)
+    page.get_by_role("button", name="Why a VAE?").click()
+    lesson_shown_or_none = page.wait_for_function(
+        "() => document.querySelector('.lp-root')?.dataset.complete", timeout=60_000
+    )
+    assert lesson_shown_or_none
+    assert "page=lesson" in page.url
+    page.get_by_role("button", name="Decode one draw of N(0, I)").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.lp-inset')].every((i) => /a draw of N\\(0, I\\)/.test(i.innerText))",
+        timeout=30_000,
+    )
+    from explorer.lesson_draws import draw_point
+
+    x, y = draw_point(1)
+    assert f"probe={x:.2f}%2C{y:.2f}" in page.url or f"probe={x:.2f},{y:.2f}" in page.url
+    page.get_by_role("button", name="New draws").click()
+    page.wait_for_function("() => location.search.includes('samples=1')", timeout=10_000)
+    page.get_by_role("button", name="Explore the map").click()
+    page.wait_for_function("() => !location.search.includes('page=lesson')", timeout=10_000)
+    page.context.close()
+
+
+def test_a_lesson_link_shows_the_same_draws_and_probe_in_both_hosts(browser, server, site):
+    url, _ = site
+    static = open_static(browser, url + "/" + LESSON_QUERY)
+    streamlit = browser.new_page(viewport={"width": 1500, "height": 1000})
+    streamlit.goto(server.url + "/" + LESSON_QUERY)
+    mine, theirs = lesson_shown(static), lesson_shown(streamlit)
+    assert mine["reads"] == theirs["reads"]
+    assert [i["text"] for i in mine["insets"]] == [i["text"] for i in theirs["insets"]]
+    assert mine["posterior"] == theirs["posterior"]
+    static.context.close()
+    streamlit.close()
+
+
+def test_a_preset_lands_with_its_line_on_the_static_site(browser, site):
+    from vae.family import load_lesson_file
+
+    url, _ = site
+    for preset in load_lesson_file(ROOT / "weights")["presets"]:
+        page = open_static(browser, url + "/?page=lesson")
+        page.wait_for_function(LESSON_READY, timeout=60_000)
+        page.get_by_role("button", name=preset["title"]).click()
+        if preset["query"].get("page") == "lesson":
+            page.wait_for_function("() => document.querySelector('.lp-preset')?.checkVisibility()", timeout=10_000)
+            assert preset["caption"] in page.locator(".lp-preset").inner_text()
+            page.wait_for_function(
+                "(probe) => location.search.includes('probe=' + encodeURIComponent(probe))",
+                arg=preset["query"]["probe"],
+                timeout=10_000,
+            )
+            assert page.evaluate("() => document.querySelector('.lp-root').dataset.scale") == "own"
+        else:  # the map, on the preset's pair, its line above it
+            page.wait_for_function("(a) => location.search.includes('a=' + a)", arg=preset["query"]["a"])
+            page.wait_for_function(MAP_READY, timeout=60_000)
+            page.wait_for_function(
+                "(title) => document.querySelector('.sh-notes')?.innerText.includes(title)", arg=preset["title"]
+            )
+            assert (shown(page)["a"]["index"], shown(page)["b"]["index"]) == (
+                int(preset["query"]["a"]),
+                int(preset["query"]["b"]),
+            )
+        page.context.close()
+
+
+def test_a_reconstruction_read_as_another_digit_is_said_where_it_appears(browser, site):
+    """Test #792 under the z = 2 autoencoder: when the classifier's best guess for its decoded mu is another digit
+    than its label, the row says so (numpy decides whether it is)."""
+    url, _ = site
+    index = 792
+    loaded = FAMILY.models["z2-beta0"]
+    mu, _ = loaded.model.encode(FAMILY.images[index][None].astype(np.float32) / 255)
+    reading = FAMILY.classifier.probabilities(loaded.model.decode(mu))[0]
+    misread = int(reading.argmax()) != int(FAMILY.labels[index])
+    page = open_static(browser, url + "/?page=lesson")
+    page.wait_for_function(LESSON_READY, timeout=60_000)
+    page.locator(".lp-digit").fill(str(index))
+    page.locator(".lp-digit").press("Enter")
+    page.wait_for_function(f"() => document.querySelector('.lp-posterior')?.dataset.digit === '{index}'")
+    row = page.locator('.lp-posterior-row[data-model="z2-beta0"]')
+    assert (row.get_attribute("data-misread") == str(int(reading.argmax()))) == misread
+    if misread:
+        assert f"not the {int(FAMILY.labels[index])} it encodes" in row.inner_text()
     page.context.close()

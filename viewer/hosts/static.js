@@ -8,11 +8,27 @@ import { cut, drawingFromText, parseQuery, toQuery } from "../core/share.js";
 import { mountExplorer } from "../explore/index.js";
 import { geodesicFor, pointCodes, readingFor } from "./static-compute.js";
 import { buildFind } from "./static-find.js";
+import { LessonSession } from "./static-lesson.js";
 import { ExploreSession } from "./static-session.js";
 import { buildTools, drawnEnd } from "./static-tools.js";
 
 const PLOTLY = "plotly.min.js"; // beside index.html
 const SETTLE_MS = 150; // what the server would compute waits this long after the visitor's last event
+const PRESET_LINE = "le:preset-line"; // sessionStorage: a preset's line, shown on the map it opened
+
+/**
+ * The view shown ("explore" or "lesson") and what writes the link: the explorer's view, with the lesson's
+ * fields (seeds, probe) when the lesson is shown, in the Streamlit page's format (core/share.js toQuery).
+ * @type {{page: string, explorer: ExploreSession | null, lesson: LessonSession | null}}
+ */
+const shown = { page: "explore", explorer: null, lesson: null };
+
+function writeLink() {
+  if (!shown.explorer) return;
+  const view = shown.explorer.urlView();
+  const lesson = shown.page === "lesson" && shown.lesson ? { page: "lesson", ...shown.lesson.urlFields() } : {};
+  history.replaceState(null, "", `?${new URLSearchParams(toQuery({ ...view, ...lesson }))}`);
+}
 
 /** @param {string} selector */
 function find(selector) {
@@ -101,6 +117,7 @@ async function computeFor(site, session, widget, current, signal) {
  * makes a drawing an endpoint. */
 function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels, /** @type {any} */ view) {
   const session = new ExploreSession(site, labels, view);
+  shown.explorer = session;
   // A link with no usable endpoint opens on the showcase pair, as the Streamlit page does.
   if (view.a === null && view.b === null && view.page === "explore") session.openOnShowcase();
   const widget = mountExplorer(find(".sh-explore"), {
@@ -117,7 +134,7 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
   let stop = new AbortController();
   const publish = (settle = SETTLE_MS) => {
     widget.update(session.data());
-    history.replaceState(null, "", `?${new URLSearchParams(toQuery(session.urlView()))}`);
+    writeLink();
     clearTimeout(timer);
     const mine = ++run;
     stop.abort();
@@ -147,19 +164,59 @@ function startExplorer(/** @type {any} */ site, /** @type {Uint8Array} */ labels
   return use;
 }
 
-/** The two views: the link's `page` picks one, the buttons switch. */
-function views(/** @type {string} */ page) {
-  const show = (/** @type {string} */ shown) => {
-    find(".sh-explore").hidden = shown !== "explore";
-    find(".sh-lesson").hidden = shown !== "lesson";
+/**
+ * The lesson, mounted the first time it is shown (its code is fetched then); events go to its session, and
+ * every change reaches the lesson and the link.
+ * @param {any} site @param {any} view the link's
+ */
+function startLesson(site, view) {
+  const box = find(".sh-lesson");
+  if (!site.lesson) {
+    box.textContent = "This site was exported without the lesson's two z = 2 models.";
+    return;
+  }
+  const session = new LessonSession(site.lesson, view, site.catalog);
+  shown.lesson = session;
+  box.replaceChildren();
+  import("../lesson/index.js").then(
+    ({ mountLesson }) => {
+      const widget = mountLesson(box, {
+        report(message) {
+          session.take(/** @type {any} */ (message));
+          if (session.leave) {
+            // A preset that opens the map: its link, opened here, its line shown above the map it lands on.
+            sessionStorage.setItem(PRESET_LINE, session.leave.line);
+            window.location.search = `?${new URLSearchParams(session.leave.query)}`;
+            return;
+          }
+          widget.update(/** @type {any} */ (session.data()));
+          writeLink();
+        },
+      });
+      widget.update(/** @type {any} */ (session.data()));
+    },
+    (error) => {
+      box.textContent = `The lesson did not load (${error.message}): reload the page.`;
+    },
+  );
+}
+
+/** The two views: the link's `page` picks one, the buttons switch. @param {any} site @param {any} link */
+function views(site, link) {
+  const show = (/** @type {string} */ page) => {
+    shown.page = page;
+    find(".sh-explore").hidden = page !== "explore";
+    find(".sh-lesson").hidden = page !== "lesson";
     for (const button of document.querySelectorAll(".sh-views button")) {
-      button.setAttribute("aria-pressed", String(/** @type {HTMLElement} */ (button).dataset.page === shown));
+      button.setAttribute("aria-pressed", String(/** @type {HTMLElement} */ (button).dataset.page === page));
     }
+    if (page === "lesson" && !shown.lesson) startLesson(site, link);
+    writeLink();
   };
   for (const button of document.querySelectorAll(".sh-views button")) {
     button.addEventListener("click", () => show(/** @type {HTMLElement} */ (button).dataset.page || "explore"));
   }
-  show(page);
+  show(link.page);
 }
 
 async function start() {
@@ -168,13 +225,18 @@ async function start() {
   const site = await response.json();
   find(".sh-tagline").textContent = site.tagline;
   const { view, warnings } = parseQuery(new URLSearchParams(window.location.search), site.catalog);
+  const presetLine = sessionStorage.getItem(PRESET_LINE);
+  if (presetLine) {
+    sessionStorage.removeItem(PRESET_LINE);
+    note(presetLine);
+  }
   if (warnings.length) {
     const listed = warnings.map((w) => `${w.key} = “${cut(w.value)}” ${w.why}`).join("; ");
     note(`Some of this link's settings could not be used and were left at their defaults: ${listed}.`);
   }
-  views(view.page);
   const labels = new Uint8Array(await blob(site.explorer.digits.labels).promise);
   const use = startExplorer(site, labels, view);
+  views(site, view);
   loadPlotlyAfterFirstPaint();
   for (const end of /** @type {const} */ (["a", "b"])) {
     const ref = view[end];

@@ -1,5 +1,6 @@
 // The lesson's first screen as elements, top to bottom: a column of sample rows per model, one bar of
-// controls, the two planes side by side, the legend, a "still loading" notice, the two curves. Every class
+// controls, a preset's line, the two planes side by side, the legend, the "Show me" presets, a "still loading"
+// notice, the two curves. Every class
 // starts with lp- (lesson.css): in the Streamlit host the screen lives in the page's own DOM.
 
 import { SIDE } from "../core/decoder.js";
@@ -45,6 +46,8 @@ export const MODEL_COLOURS = ["#c0392b", "#1f6fb2"]; // autoencoder, VAE: header
  * @property {HTMLButtonElement} play
  * @property {HTMLInputElement} slider
  * @property {HTMLSpanElement} epochText
+ * @property {HTMLDivElement} presets         the "Show me" buttons
+ * @property {HTMLDivElement} preset          the line of the preset last applied
  * @property {PlaneNodes[]} planes
  * @property {HTMLDivElement} legend
  * @property {HTMLDivElement} waiting
@@ -138,9 +141,11 @@ export function buildScreen(parent) {
   const root = element(parent, "div", "lp-root");
   const samples = buildSamples(root);
   const bar = buildBar(root);
+  const preset = element(root, "div", "lp-preset");
   const planesRow = element(root, "div", "lp-planes");
   const planes = MODEL_COLOURS.map((_, side) => buildPlane(planesRow, side));
   const legend = element(root, "div", "lp-note lp-legend");
+  const presets = element(root, "div", "lp-presets"); // under the planes: the first screen keeps them in view
   const waiting = element(root, "div", "lp-waiting");
-  return { root, ...samples, ...bar, planes, legend, waiting, ...buildCurves(root) };
+  return { root, ...samples, ...bar, presets, preset, planes, legend, waiting, ...buildCurves(root) };
 }

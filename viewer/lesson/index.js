@@ -15,16 +15,21 @@ import { listen, useStylesheet } from "../core/dom.js";
 import { blob, image } from "../core/fetch.js";
 import { Channel } from "../core/protocol.js";
 import { buildScreen } from "./build.js";
+import { drawPoint, sampleRow } from "./compute.js";
 import { drawCurves } from "./curves.js";
 import { union } from "./geometry.js";
 import { Arrivals, fetchFrames, prefetchArrays } from "./loading.js";
 import { epochsOf, frameAt, indicesByDigit, snapshotsKey } from "./manifest.js";
+import { classifierFrom, decoderFrom } from "./models.js";
 import { drawPlane } from "./plane.js";
 import { EpochPlayer } from "./player.js";
 import { decoderOf, decodeScratch, hideTip, showTip, tapPoint } from "./pointer.js";
-import { buildRows, refitRows, rowsKey } from "./samples.js";
+import { buildPosterior, showPosterior } from "./posterior.js";
+import { probeInsets } from "./probe.js";
+import { buildRows, fillRow, refitRows } from "./samples.js";
 import { markComplete, writeStatus } from "./status.js";
-import { showInset, showTexts } from "./texts.js";
+import { buildTable, showTable } from "./table.js";
+import { showInset, showPresets, showTexts } from "./texts.js";
 
 const STYLESHEET = new URL("./lesson.css", import.meta.url).href;
 const BOX_PAD = 0.03; // room around the union of boxes a plane fits, as a share of its longer side
@@ -41,8 +46,10 @@ const WAIT_MS = 20000; // how long the planes may stay incomplete before the scr
  * @typedef {object} LessonView
  * @property {number} epochIndex  the snapshot shown: an index into the epochs (epochsOf)
  * @property {Scale} scale
- * @property {{x: number, y: number, serial: number} | null} tapped  a tap the host has not handled yet: its
- *   cross stands until then, and the host's probe (and its insets) after
+ * @property {{x: number, y: number, drawn: boolean, serial: number} | null} tapped  a probe the host has not
+ *   handled yet (a tap, or "decode one draw"): shown at once, and the host's probe after
+ * @property {number} draws  presses of "decode one draw" so far: the next draw's seed
+ * @property {number} preset  the preset pressed here (its line shows at once), -1 for none
  */
 
 /**
@@ -51,8 +58,10 @@ const WAIT_MS = 20000; // how long the planes may stay incomplete before the scr
  * @property {number[][] | null} byDigit   the test codes' indices per digit (from the labels)
  * @property {boolean} labelsAsked
  * @property {string} snapshots            snapshotsKey of the planes the player steps through
- * @property {string} rows                 rowsKey of the sample rows shown
+ * @property {string} rows                 which sample rows are laid out (the models')
  * @property {Float64Array} scratch        one decoded picture (the hover tip)
+ * @property {string} probeKey             the point `insets` were computed for
+ * @property {import("./probe.js").Inset[] | null} insets
  */
 
 /**
@@ -81,6 +90,12 @@ class Lesson {
   constructor(parent, host) {
     this.host = host;
     this.nodes = buildScreen(parent);
+    this.posterior = buildPosterior(
+      this.nodes.root,
+      () => this.schedule(),
+      () => this.report({ type: "eps" }),
+    );
+    this.table = buildTable(this.nodes.root);
     /** @type {LessonData | null} */
     this.data = null; // applied once the stylesheet is in: the layout is measured
     /** @type {LessonData | null} */
@@ -88,9 +103,17 @@ class Lesson {
     /** @type {Channel | null} */
     this.channel = null;
     /** @type {LessonView} */
-    this.view = { epochIndex: 0, scale: "same", tapped: null };
+    this.view = { epochIndex: 0, scale: "own", tapped: null, draws: 0, preset: -1 };
     /** @type {Loaded} */
-    this.loaded = { byDigit: null, labelsAsked: false, snapshots: "", rows: "", scratch: decodeScratch() };
+    this.loaded = {
+      byDigit: null,
+      labelsAsked: false,
+      snapshots: "",
+      rows: "",
+      scratch: decodeScratch(),
+      probeKey: "",
+      insets: null,
+    };
     /** @type {import("./samples.js").RowView[]} */
     this.rows = [];
     /** @type {Array<Placement | null>} where each plane's last drawing put the data */
@@ -136,7 +159,7 @@ class Lesson {
   wire() {
     const { nodes, cleanups } = this;
     listen(cleanups, nodes.newSamples, "click", () => this.report({ type: "samples" }));
-    listen(cleanups, nodes.draw, "click", () => this.report({ type: "draw" }));
+    listen(cleanups, nodes.draw, "click", () => this.drawOne());
     for (const button of nodes.scaleButtons) {
       listen(cleanups, button, "click", () => {
         this.view.scale = button.dataset.scale === "own" ? "own" : "same";
@@ -183,12 +206,13 @@ class Lesson {
       this.view.epochIndex = epochsOf(data.planes).length - 1; // the shipped models first; play starts at 0
     }
     this.loadLabels(data.planes.labels);
-    const rows = rowsKey(data.samples);
+    const rows = data.rows.map((row) => `${row.side}:${row.label}:${row.decoder.decoder}`).join("|");
     if (this.loaded.rows !== rows) {
       this.loaded.rows = rows;
-      this.rows = buildRows(this.nodes.columns, this.rows, data.samples);
+      this.rows = buildRows(this.nodes.columns, this.rows, data.rows, data.sampleCount);
     }
     showTexts(this.nodes, data);
+    showPresets(this.nodes, data, this.view.preset, (index) => this.applyPreset(index));
     if (!this.channel) this.channel = new Channel(data.name, MAX_PENDING);
     this.channel.receive(data.ack || 0);
     // The cross drawn at a tap stands until a run has handled the tap (or the host dropped it: a new session).
@@ -237,8 +261,101 @@ class Lesson {
     const point = tapPoint(press, release, this.placements[release.side], plane.canvas);
     if (!point) return;
     const sent = this.report({ type: "probe", x: point.x, y: point.y });
-    if (sent) this.view.tapped = { ...point, serial: sent.serial };
+    if (sent) this.view.tapped = { ...point, drawn: false, serial: sent.serial };
+    this.leavePreset();
     this.schedule();
+  }
+
+  /**
+   * A "Show me" preset: what the lesson itself shows (the scale, the trained models' epoch) is set here at once,
+   * its line shown; the host applies the rest of its view (the probe, or the map with its pair).
+   * @param {number} index
+   */
+  applyPreset(index) {
+    const preset = this.data?.presets[index];
+    if (!this.data || !preset) return;
+    this.player.stop();
+    if (preset.scale) this.view.scale = preset.scale;
+    if (preset.lastEpoch) this.view.epochIndex = epochsOf(this.data.planes).length - 1;
+    this.view.preset = index;
+    this.view.tapped = null;
+    showPresets(this.nodes, this.data, index, (next) => this.applyPreset(next));
+    this.report({ type: "preset", index });
+    this.nodes.preset.scrollIntoView({ block: "nearest" });
+    this.schedule();
+  }
+
+  /** "Decode one draw of N(0, I)": the next draw, probed here at once and reported to the host (the link). */
+  drawOne() {
+    this.view.draws += 1;
+    const [x, y] = drawPoint(this.view.draws);
+    const sent = this.report({ type: "draw", x, y });
+    if (sent) this.view.tapped = { x, y, drawn: true, serial: sent.serial };
+    this.leavePreset();
+    this.schedule();
+  }
+
+  /** A probe of the visitor's own: the preset's line goes (the host forgets its preset on the event too). */
+  leavePreset() {
+    this.view.preset = -1;
+    if (this.data) showPresets(this.nodes, { ...this.data, preset: null }, -1, (next) => this.applyPreset(next));
+  }
+
+  /**
+   * The z = 2 rows' figures follow the epoch shown (each snapshot measured its own share of readable draws);
+   * their pictures are the trained models' (the snapshots keep no weights), and the label says so.
+   * @param {number} epoch
+   */
+  labelRows(epoch) {
+    const data = this.data;
+    if (!data) return;
+    const last = this.atLastEpoch();
+    for (const view of this.rows) {
+      let text = view.row.label;
+      const model = data.planes.models[view.row.side];
+      if (!last && view.row.latent === 2 && model) {
+        const frame = frameAt(model, epoch);
+        text = `z = 2 at epoch ${frame.epoch}: ${frame.readable_text} read as a digit, ${frame.covered} of 10 digits`;
+        text += ` (${data.text.after_training})`;
+      }
+      if (view.label.textContent !== text) view.label.textContent = text;
+      view.box.dataset.epoch = last || view.row.latent !== 2 ? "" : String(epoch);
+    }
+  }
+
+  /** The sample rows for the host's seed, each computed once its decoder and the classifier are in. */
+  computeRows() {
+    const data = this.data;
+    if (!data) return;
+    const key = String(data.seeds.samples);
+    /** @type {Promise<unknown>[]} */
+    const waits = [];
+    const classifier = data.classifier ? classifierFrom(data.classifier, waits) : null;
+    for (const view of this.rows) {
+      if (view.computed === key) continue;
+      const decoder = decoderFrom(view.row.decoder, waits);
+      if (!decoder || (data.classifier && !classifier)) continue;
+      const { pixels, reads } = sampleRow(decoder, classifier, data.seeds.samples, data.sampleCount, data.readable);
+      fillRow(view, pixels, reads, key);
+    }
+    for (const wait of waits) this.arrivals.whenArrived(wait, () => this.schedule());
+  }
+
+  /** The probed point (a tap or draw waiting for the host, else the host's) and both planes' insets for it. */
+  probed() {
+    const data = this.data;
+    if (!data) return null;
+    const point = this.view.tapped || data.probe;
+    if (!point) return null;
+    const key = `${point.x},${point.y},${point.drawn}`;
+    if (this.loaded.probeKey !== key) {
+      /** @type {Promise<unknown>[]} */
+      const waits = [];
+      this.loaded.insets = probeInsets(data, point, waits);
+      this.loaded.probeKey = this.loaded.insets ? key : "";
+      for (const wait of waits) this.arrivals.whenArrived(wait, () => this.schedule());
+    }
+    return { point, insets: this.loaded.insets };
   }
 
   /** @param {PointerAt} at */
@@ -300,11 +417,15 @@ class Lesson {
     nodes.slider.value = String(view.epochIndex);
     nodes.epochText.textContent = `${data.text.epoch} ${epoch}`;
     for (const button of nodes.scaleButtons) button.classList.toggle("lp-on", button.dataset.scale === view.scale);
+    this.computeRows();
+    this.labelRows(epoch);
     refitRows(this.rows);
     const width = nodes.planes[0].wrap.clientWidth;
     if (width) {
       const complete = this.drawPlanes(data, epoch, width, this.planeHeight(width));
       drawCurves(nodes.curves, data.planes.models, epochsOf(data.planes), epoch, data.short);
+      showPosterior(this.posterior, data, () => this.schedule());
+      showTable(this.table, data.table);
       this.counts.planeDraws += 1;
       // Said only when it lasts: the arrays come over plain HTTP and are asked for again every RETRY_MS.
       const late = !complete && performance.now() - this.builtAt > WAIT_MS;
@@ -316,6 +437,8 @@ class Lesson {
         markComplete(nodes.root, epoch, view.scale);
       }
     }
+    // A tip waiting for its decoder: the blob's arrival schedules this drawing (whoever asked for it first).
+    if (this.pointer.hover) this.showHover();
     this.status(epoch);
   }
 
@@ -326,7 +449,8 @@ class Lesson {
   drawPlanes(data, epoch, width, height) {
     const { models, tiles } = data.planes;
     const codesShown = this.nodes.codes.checked;
-    const probe = this.view.tapped || data.probe;
+    const probed = this.probed();
+    const probe = probed ? probed.point : null;
     const boxes = models.map((model) => model.frames.map((frame) => frame.box));
     const same = union(boxes.flat(), BOX_PAD);
     let complete = true;
@@ -350,9 +474,9 @@ class Lesson {
       };
       this.placements[side] = drawPlane(plane.canvas, scene, width, height);
       complete &&= mosaic.ready && (!codesShown || (codes.value !== null && this.loaded.byDigit !== null));
-      // The host's probe is shown for the shipped models only (the last epoch), whose decoders the server ran;
-      // at an earlier epoch, or while a tap waits for the host, the cross alone marks the point.
-      showInset(plane, this.atLastEpoch() && !this.view.tapped ? data.probe : null);
+      // The insets are the shipped models' (the last epoch's): at an earlier epoch the cross alone marks the point.
+      const inset = this.atLastEpoch() && probed?.insets ? probed.insets[side] : null;
+      showInset(plane, inset, probe ? { placement: this.placements[side], point: probe } : null);
     });
     return complete;
   }

@@ -1,12 +1,12 @@
 // The screen's words, all from the host's data: headers, buttons, legend, curve titles, the probe's insets.
 
+import { SIDE, toGrey } from "../core/decoder.js";
 import { element } from "../core/dom.js";
 import { epochsOf } from "./manifest.js";
 
 /** @typedef {import("./build.js").Nodes} Nodes */
 /** @typedef {import("./build.js").PlaneNodes} PlaneNodes */
 /** @typedef {import("./types.js").LessonData} LessonData */
-/** @typedef {import("./types.js").LessonProbe} LessonProbe */
 
 /**
  * Writes `data`'s texts into the screen; hides the player and the curves when there is one epoch only.
@@ -35,21 +35,83 @@ export function showTexts(nodes, data) {
 }
 
 /**
- * The host's probe on one plane (`side`): the decoded picture and what the classifier reads there, or that
- * the point lies outside the model's codes; hidden when `probe` is null.
- * @param {PlaneNodes} plane @param {LessonProbe | null} probe
+ * The "Show me" buttons (made once per list of presets; a press calls `press` with the preset's index), and
+ * the line of the preset shown (`shown`), visible where it lands.
+ * @param {Nodes} nodes @param {LessonData} data @param {number} shown @param {(index: number) => void} press
  */
-export function showInset(plane, probe) {
-  const { inset, insetImage, insetText } = plane;
-  if (!probe) {
-    inset.style.display = "none";
+export function showPresets(nodes, data, shown, press) {
+  const key = data.presets.map((preset) => preset.title).join("|");
+  if (nodes.presets.dataset.key !== key) {
+    nodes.presets.dataset.key = key;
+    nodes.presets.replaceChildren();
+    if (data.presets.length) element(nodes.presets, "span", "lp-presets-label", data.text.show_me);
+    data.presets.forEach((preset, index) => {
+      const made = element(nodes.presets, "button", "lp-button lp-preset-button", preset.title);
+      made.type = "button";
+      made.addEventListener("click", () => press(index));
+    });
+  }
+  const preset = shown >= 0 ? data.presets[shown] : data.preset;
+  nodes.preset.replaceChildren();
+  nodes.preset.style.display = preset ? "" : "none";
+  nodes.preset.dataset.title = preset ? preset.title : "";
+  if (preset) {
+    element(nodes.preset, "b", "", `${preset.title}: `);
+    element(nodes.preset, "span", "", preset.caption);
+  }
+}
+
+/**
+ * The probe's inset on one plane, next to its cross (`at`: the cross's place; on a phone the stylesheet puts
+ * the inset under the plane instead, so it never covers one); hidden when `inset` is null.
+ * @param {PlaneNodes} plane @param {import("./probe.js").Inset | null} inset
+ * @param {{placement: import("./plane.js").Placement | null, point: {x: number, y: number}} | null} [at]
+ */
+export function showInset(plane, inset, at) {
+  const { inset: box, insetImage, insetText } = plane;
+  if (!inset) {
+    box.style.display = "none";
+    delete box.dataset.where;
     return;
   }
-  const result = probe.results[plane.side];
-  inset.style.display = "";
-  insetImage.style.display = result.image ? "" : "none";
-  if (result.image && insetImage.getAttribute("src") !== result.image) insetImage.src = result.image;
-  insetText.replaceChildren();
-  for (const line of [probe.title, ...result.lines]) element(insetText, "div", "", line);
-  inset.title = result.detail || "";
+  box.style.display = "";
+  const key = `${inset.title}|${plane.side}`;
+  if (box.dataset.key !== key) {
+    box.dataset.key = key;
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = SIDE;
+    const pixels = new ImageData(SIDE, SIDE);
+    toGrey(inset.pixels, pixels.data);
+    /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(pixels, 0, 0);
+    insetImage.src = canvas.toDataURL();
+    insetText.replaceChildren();
+    for (const line of [inset.title, ...inset.lines]) element(insetText, "div", "", line);
+  }
+  box.title = inset.detail;
+  box.dataset.where = inset.where;
+  box.dataset.digit = String(inset.digit);
+  box.dataset.gaps = inset.gaps.toFixed(2);
+  placeInset(plane, at);
+}
+
+/**
+ * Beside the cross: right of it and below, flipped left or up where the plane ends. @param {PlaneNodes} plane
+ * @param {{placement: import("./plane.js").Placement | null, point: {x: number, y: number}} | null | undefined} at
+ */
+function placeInset(plane, at) {
+  const box = plane.inset;
+  if (!at?.placement || getComputedStyle(box).position !== "absolute") {
+    box.style.left = box.style.top = "";
+    return;
+  }
+  const { projection } = at.placement;
+  const x = projection.px(at.point.x);
+  const y = projection.py(at.point.y);
+  const width = plane.canvas.clientWidth;
+  const height = plane.canvas.clientHeight;
+  const gap = 12;
+  const left = x + gap + box.offsetWidth > width ? x - gap - box.offsetWidth : x + gap;
+  const top = y + gap + box.offsetHeight > height ? y - gap - box.offsetHeight : y + gap;
+  box.style.left = `${Math.max(0, Math.min(width - box.offsetWidth, left))}px`;
+  box.style.top = `${Math.max(0, Math.min(height - box.offsetHeight, top))}px`;
 }

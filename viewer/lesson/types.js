@@ -24,7 +24,8 @@
  * @property {string} name                  "z2-beta0", "z2-beta1"
  * @property {number} beta
  * @property {LessonFrame[]} frames         oldest epoch first; the last is the shipped model
- * @property {{decoder: string, latent: number, hidden: number}} decoder  the shipped decoder's blob (hover tip)
+ * @property {{decoder: string, latent: number, hidden: number}} decoder  the shipped decoder's blob (hover tip, probe)
+ * @property {number} spacing               the median distance between neighbouring test codes (a "gap")
  */
 
 /**
@@ -35,30 +36,63 @@
  * @property {LessonModel[]} models   autoencoder (left), VAE (right)
  */
 
+/** @typedef {{decoder: string, latent: number, hidden: number}} DecoderSource  a decoder's blob and shape */
+/** @typedef {{encoder: string, latent: number, hidden: number}} EncoderSource  an encoder's blob and shape */
+
 /**
- * A row of decoded N(0, I) draws under one model.
+ * A row of decoded N(0, I) draws under one model: the viewer draws, decodes and reads them (compute.js).
  * @typedef {object} SampleRow
- * @property {number} side      0: the autoencoder's column, 1: the VAE's
- * @property {number} latent    20 or 2
- * @property {string} label     the measured figures of that checkpoint
- * @property {string} strip     data URL of the draws side by side, each 28 x 28 (PNG)
- * @property {number[]} reads   per draw: the digit the classifier reads at P >= READABLE, or -1
+ * @property {number} side             0: the autoencoder's column, 1: the VAE's
+ * @property {number} latent           20 or 2
+ * @property {string} label            the checkpoint's measured figures
+ * @property {DecoderSource} decoder
  */
 
 /**
- * @typedef {object} ProbeResult
- * @property {string | null} image  data URL of the decoded point (null: outside that model's box)
- * @property {string[]} lines       what the classifier reads, how far the nearest code is
- * @property {string} detail        the inset's tooltip
- */
-
-/**
- * The probed point and what each shipped model says about it.
+ * The point probed: a tap on a plane, or a draw of N(0, I) ("decode one draw").
  * @typedef {object} LessonProbe
  * @property {number} x
  * @property {number} y
- * @property {string} title
- * @property {ProbeResult[]} results  one per model
+ * @property {boolean} drawn
+ */
+
+/**
+ * One model's row of the reparameterization.
+ * @typedef {object} PosteriorModel
+ * @property {string} name
+ * @property {string} title     "Autoencoder, z = 2"
+ * @property {string} note      what its σ means, in a few words
+ * @property {number} latent
+ * @property {EncoderSource} encoder
+ * @property {DecoderSource} decoder
+ */
+
+/**
+ * @typedef {object} PosteriorText
+ * @property {string} heading
+ * @property {string} intro
+ * @property {string} digit
+ * @property {string} new_eps
+ * @property {string} new_eps_help
+ * @property {string} caption
+ */
+
+/**
+ * The reparameterization: one test digit's q(z|x) sampled under each model (posterior.js).
+ * @typedef {object} LessonPosterior
+ * @property {{sprite: string, columns: number, count: number}} digits  the test digits' PNG sprite
+ * @property {number} samples            decoded samples per row
+ * @property {PosteriorModel[]} models
+ * @property {PosteriorText} text
+ */
+
+/**
+ * @typedef {object} LessonTable
+ * @property {string} heading
+ * @property {string} help
+ * @property {string[]} columns
+ * @property {string[]} notes     per column, what it measures ("" for none)
+ * @property {string[][]} rows    every cell formatted
  */
 
 /**
@@ -68,10 +102,24 @@
  * @property {{same: string, own: string}} scale
  * @property {string} codes
  * @property {string} draw
+ * @property {string} show_me  the presets' label
+ * @property {string} after_training  said of the pictures while the player shows an earlier epoch's figures
  * @property {string} epoch
  * @property {string} legend
  * @property {string[]} curves  the two curves' titles
  * @property {string} waiting   said when the planes' arrays are late
+ * @property {{hole: string, codes: string, outside: string}} where  where a probed point lies, in words
+ */
+
+/**
+ * A "Show me" preset (weights/lesson.json, training/presets.py): the view it opens, in the link's format, and
+ * what the lesson sets that a link does not carry.
+ * @typedef {object} LessonPreset
+ * @property {string} title
+ * @property {string} caption              one line, shown where the preset lands
+ * @property {Record<string, string>} query  the link's parameters (page, probe, model, a, b, ...)
+ * @property {Scale | null} scale          the planes' scale it shows (null: left as it is)
+ * @property {boolean} lastEpoch           it shows the trained models (the player's last epoch)
  */
 
 /**
@@ -82,8 +130,18 @@
  * @property {LessonPlanes} planes
  * @property {string[]} headers          per model: "Autoencoder (β = 0)", ...
  * @property {string[]} short            per model: "Autoencoder", "VAE"
- * @property {SampleRow[]} samples
- * @property {LessonProbe | null} probe
+ * @property {SampleRow[]} rows          the models whose draws the top rows show
+ * @property {number} sampleCount        draws per row
+ * @property {string | null} classifier  URL of the classifier's blob (null: none shipped)
+ * @property {number} readable           a picture reads as a digit at P >= this
+ * @property {{samples: number, eps: number}} seeds  the host's seeds (the link's samples and eps)
+ * @property {LessonProbe | null} probe  the host's probed point
+ * @property {number | null} digit      the test digit the reparameterization starts on (null: the first)
+ * @property {{title: string, caption: string} | null} preset  the host's preset last applied (its line shows above
+ *   the planes)
+ * @property {LessonPosterior} posterior
+ * @property {LessonPreset[]} presets    the "Show me" buttons
+ * @property {LessonTable} table
  * @property {LessonText} text
  * @property {number} [scroll]           handled by the host (a preset scrolls the page up), not the lesson
  */

@@ -1,0 +1,100 @@
+// The probe's insets: what each z = 2 plane says about one point, computed here (compute.js `probe`) on the
+// shipped models, and said in words that hold for every point: the picture the decoder draws there, what the
+// classifier reads in it, and where the point lies relative to the test codes. A hole (a cell of the grid
+// with no test code) is not a place where the decoder draws nothing: it draws a picture there as anywhere,
+// often a crisp one, but no digit was encoded near it, so nothing anchors that picture to a digit.
+
+import { DIGIT_ARTICLES } from "../core/constants.js";
+import { probe } from "./compute.js";
+import { coordinate } from "./geometry.js";
+import { classifierFrom, codesFrom, decoderFrom } from "./models.js";
+
+/** @typedef {import("./types.js").LessonData} LessonData */
+/** @typedef {import("./types.js").LessonFrame} LessonFrame */
+
+/**
+ * One plane's inset: the decoded picture (784 means) and its lines.
+ * @typedef {object} Inset
+ * @property {string} title
+ * @property {Float64Array} pixels
+ * @property {string[]} lines
+ * @property {string} detail       the inset's tooltip: the figures behind the words
+ * @property {"hole" | "codes" | "outside"} where
+ * @property {number} digit        the digit read (-1 below the threshold or without a classifier)
+ * @property {number} gaps
+ */
+
+/** "under 1 gap", "1 gap", "54 gaps" (explorer/planes.py gap_words). @param {number} gaps */
+export function gapWords(gaps) {
+  if (gaps < 1) return "under 1 gap";
+  const whole = Math.round(gaps);
+  return whole === 1 ? "1 gap" : `${whole} gaps`;
+}
+
+/**
+ * Whether (x, y) falls in a cell of `frame`'s grid that holds no test code; null outside its box.
+ * @param {LessonFrame} frame @param {number} tiles @param {number} x @param {number} y @returns {boolean | null}
+ */
+export function inHole(frame, tiles, x, y) {
+  const [x0, x1, y0, y1] = frame.box;
+  if (x < x0 || x > x1 || y < y0 || y > y1) return null;
+  const column = Math.min(tiles - 1, Math.floor(((x - x0) / (x1 - x0)) * tiles));
+  const row = Math.min(tiles - 1, Math.floor(((y1 - y) / (y1 - y0)) * tiles));
+  return frame.empty[row * tiles + column] === "1";
+}
+
+/**
+ * Both planes' insets for the probed point, or null while a model it needs is still arriving (`waits` gets
+ * their promises).
+ * @param {LessonData} data @param {{x: number, y: number, drawn?: boolean}} point @param {Promise<unknown>[]} waits
+ * @returns {Inset[] | null}
+ */
+export function probeInsets(data, point, waits) {
+  const classifier = data.classifier ? classifierFrom(data.classifier, waits) : null;
+  const planes = data.planes.models.map((model) => {
+    const frame = model.frames[model.frames.length - 1];
+    return { model, frame, decoder: decoderFrom(model.decoder, waits), codes: codesFrom(frame.mu, waits) };
+  });
+  if ((data.classifier && !classifier) || planes.some((plane) => !plane.decoder || !plane.codes)) return null;
+  const title = `z = (${coordinate(point.x)}, ${coordinate(point.y)})${point.drawn ? ", a draw of N(0, I)" : ""}`;
+  return planes.map(({ model, frame, decoder, codes }) => {
+    const report = probe(
+      {
+        decoder: /** @type {import("../core/decoder.js").Decoder} */ (decoder),
+        classifier,
+        codes: /** @type {Float32Array} */ (codes),
+        box: frame.box,
+        spacing: model.spacing,
+      },
+      point.x,
+      point.y,
+      data.readable,
+    );
+    const hole = inHole(frame, data.planes.tiles, point.x, point.y);
+    const where = hole === null ? "outside" : hole ? "hole" : "codes";
+    const lines = [];
+    const reading = report.reading;
+    if (reading) {
+      const p = reading.p.toFixed(2);
+      lines.push(
+        reading.readable
+          ? `reads ${DIGIT_ARTICLES[reading.digit]} ${reading.digit} (P = ${p})`
+          : `no digit read at P ≥ ${data.readable} (best: ${reading.digit}, P = ${p})`,
+      );
+    }
+    lines.push(data.text.where[where]);
+    lines.push(`nearest test code: ${gapWords(report.gaps)} away`);
+    return {
+      title,
+      pixels: report.pixels,
+      lines,
+      detail:
+        `Nearest test code at distance ${report.distance.toFixed(3)}; a gap is ${model.spacing.toFixed(3)}, the ` +
+        "median distance between neighbouring test codes of this model. P: the classifier's probability of the " +
+        `digit it rates highest; a picture "reads as a digit" at P ≥ ${data.readable}.`,
+      where,
+      digit: reading?.readable ? reading.digit : -1,
+      gaps: report.gaps,
+    };
+  });
+}
