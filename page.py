@@ -5,7 +5,8 @@ then one switch between two views:
 
 - "Explore the map": the latent map with the morph beside it (sections/map.py, which lays out
   the widget, the find panel and the analytics under it; sections/morph.py computes the path),
-  then "draw a digit" (sections/draw.py) and "inside the model" (sections/inside.py);
+  then "draw a digit" (sections/draw.py); the analytics, traversals and samples from the prior
+  under the map are the viewer's (viewer/explore/panel/);
 - "Why a VAE?": the lesson, autoencoder against VAE on z = 2 planes (sections/lesson.py).
 
 The view is read from session state once per run (sections/session.py current_view, after the
@@ -28,7 +29,6 @@ import streamlit as st
 from explorer.viewer_data import TAGLINE, TITLE
 from sections import session
 from sections.draw import draw_section
-from sections.inside import inside_the_model
 from sections.lesson import lesson, prefetch_lesson
 from sections.map import map_section, take_events
 from sections.runtime import get_family, no_traceback, status, weights_error
@@ -81,8 +81,6 @@ def main() -> None:
         map_slot = st.container()  # filled last: the map shows the drawn digit, drawn further down
         st.divider()
         drawn = draw_section(family, family.models[view.model])
-        st.divider()
-        inside_the_model(family, view)
         with map_slot:
             map_section(family, view, drawn)
         # After the map in the page's order: the browser then fetches the widget's code and the map's codes

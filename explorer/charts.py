@@ -33,6 +33,9 @@ def inside_data(family: Family) -> dict:
             "kl": [round(float(v), 5) for v in kl],
             "active": [bool(v) for v in active_dimensions(atlas.mu)],
         }
+        prior = (loaded.record.get("info", {}).get("lesson") or {}).get("prior_samples") or {}
+        if {"readable_share", "count"} <= set(prior):  # measured by training/lesson_metrics.py
+            models[name]["prior"] = {"readable_share": float(prior["readable_share"]), "count": int(prior["count"])}
     measured = {}
     folder = next((m.path.parent for m in family.models.values() if m.path is not None), None)
     if folder is not None:

@@ -1,4 +1,4 @@
-"""The lesson's seeded draws of N(0, I): the numpy twin of viewer/lesson/draws.js, which the browser runs.
+"""The lesson's seeded draws of N(0, I): the numpy twin of viewer/core/draws.js, which the browser runs.
 
     z = normals(seed=3, stream=STREAMS["rows2"], count=24).reshape(12, 2)   # float32, as the browser draws them
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-STREAMS = {"rows20": 1, "rows2": 2, "draw": 3, "eps": 4}  # one sequence per use: viewer/lesson/draws.js STREAMS
+STREAMS = {"rows20": 1, "rows2": 2, "draw": 3, "eps": 4, "prior": 5}  # one sequence per use: draws.js STREAMS
 _GOLDEN = 0x9E3779B9
 _MASK = 0xFFFFFFFF
 
@@ -65,6 +65,11 @@ def sample_row(model, classifier, seed: int, count: int, readable: float) -> dic
     probabilities = classifier.probabilities(pixels)
     reads = [int(p.argmax()) if p.max() >= readable else -1 for p in probabilities]
     return {"pixels": pixels, "reads": reads, "p": [float(p.max()) for p in probabilities]}
+
+
+def prior_codes(seed: int, latent: int, count: int) -> np.ndarray:
+    """(count, latent): the explore view's samples from the prior for `seed` (viewer/explore/panel/prior.js)."""
+    return codes(seed, STREAMS["prior"], count, latent)
 
 
 def draw_point(n: int) -> tuple[float, float]:

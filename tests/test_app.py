@@ -249,14 +249,12 @@ def test_page_switches_to_the_lesson_and_back(app):
     assert chosen(app).a.index == 3  # nothing chosen is lost by switching
 
 
-def test_samples_panel_and_the_traversals_data_the_viewer_draws_from(app):
-    """The samples stay on the page; the traversals are the viewer's (panel/traversals.js), fed each model's KL
-    per dimension (explorer/charts.py inside_data), which sums to the model's mean KL over the test digits."""
-    assert status(app, "samples") is None  # closed by default
-    app.toggle(key="inside").set_value(True).run()
-    assert status(app, "samples") == "1 rows, seed 0"
+def test_the_traversals_and_prior_samples_data_the_viewer_draws_from(app):
+    """The traversals and the samples from the prior are the viewer's (panel/traversals.js, prior.js), fed each
+    model's KL per dimension (explorer/charts.py inside_data), which sums to the model's mean KL over the test
+    digits, and its measured readable share (tests/test_prior_js.py holds what the viewer draws)."""
+    assert status(app, "samples") is None  # no Python section draws them any more
     send(app, "view", model="z20-beta1", map="pca", method="linear", frames=10, compare=True, backdrop=True)
-    assert status(app, "samples") == f"{len(_shipped_betas(20))} rows, seed 0"
     inside = widget_data(app)["inside"]
     family = shared_family(weights_folder())
     for name, loaded in family.models.items():

@@ -7,9 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
-from conftest import WEIGHTS
 from explorer import images
 
 
@@ -70,29 +68,3 @@ def test_with_dejavu_beta_is_drawn_as_beta():
     greek = images.labelled_rows(frames(4)[None], ["β = 0"])
     assert not np.array_equal(greek, images.labelled_rows(frames(4)[None], ["? = 0"]))
     assert (greek[:, :100] < 128).any()
-
-
-def inside_page():
-    """The "inside the model" section alone, comparing every beta of the default model's family."""
-    from explorer.share import View
-    from sections.inside import inside_the_model
-    from sections.runtime import get_family
-    from vae.family import weights_folder
-
-    inside_the_model(get_family(weights_folder()), View(compare=True))
-
-
-def test_prior_samples_label_each_beta_as_page_text():
-    at = AppTest.from_function(inside_page, default_timeout=60).run()
-    at.toggle(key="inside").set_value(True).run()
-    assert not at.exception and not at.error
-    labels = [m.value for m in at.markdown if m.value.startswith("**β = ")]
-    names = [path.stem.removeprefix("vae-z20-beta") for path in WEIGHTS.glob("vae-z20-beta*.safetensors")]
-    betas = sorted(float(name) for name in names)
-    assert len(betas) > 1 and [label.split("  ")[0] for label in labels] == [f"**β = {b:g}**" for b in betas]
-    from vae.family import shared_family, weights_folder
-
-    family = shared_family(weights_folder())  # each row quotes its model's stored readable share
-    for beta, label in zip(betas, labels, strict=True):
-        stored = family.get(20, beta).record["info"]["lesson"]["prior_samples"]
-        assert label.endswith(f"{stored['readable_share']:.0%} of {stored['count']:,}")

@@ -1,4 +1,4 @@
-"""The lesson's browser maths (viewer/lesson/draws.js and compute.js, run in node) against their numpy twins
+"""The lesson's browser maths (viewer/core/draws.js and compute.js, run in node) against their numpy twins
 (explorer/lesson_draws.py, explorer/planes.py probe_report) on the shipped models.
 
     python -m pytest tests/test_lesson_js.py -q
@@ -38,7 +38,7 @@ RUN = """
 import { readFileSync } from "node:fs";
 const job = JSON.parse(readFileSync(0, "utf8"));
 const at = (path) => new URL(path, job.root).href;
-const { normals } = await import(at("viewer/lesson/draws.js"));
+const { normals } = await import(at("viewer/core/draws.js"));
 const compute = await import(at("viewer/lesson/compute.js"));
 const { makeDecoder } = await import(at("viewer/core/decoder.js"));
 const { makeEncoder } = await import(at("viewer/core/encoder.js"));

@@ -1,4 +1,5 @@
-"""Looking inside one model: latent traversals, per-dimension KL, and samples from the prior.
+"""Looking inside one model: latent traversals and per-dimension KL (the numpy reference of the viewer's
+traversals, viewer/explore/panel/traversals.js; its samples from the prior are explorer/lesson_draws.py's).
 
 A traversal holds a digit's code fixed and sweeps one latent dimension at a time
 across the prior's range (-3 to +3 standard deviations of N(0, 1)); dimensions
@@ -35,9 +36,3 @@ def kl_per_dimension(mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:
 def active_dimensions(mu: np.ndarray) -> np.ndarray:
     """Boolean (latent,): Cov_x(mu_i) > 0.01 (Burda et al. 2016)."""
     return mu.var(axis=0, ddof=1) > ACTIVE_UNIT_THRESHOLD
-
-
-def prior_samples(model, latent_size: int, count: int, seed: int = 0) -> np.ndarray:
-    """Decoded draws z ~ N(0, I): (count, 28, 28), the same for the same seed."""
-    z = np.random.default_rng(seed).standard_normal((count, latent_size)).astype(np.float32)
-    return model.decode(z)

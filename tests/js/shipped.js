@@ -4,8 +4,9 @@
 // benchmarks/geodesic_js.py.
 
 import { readFileSync } from "node:fs";
-import { makeDecoder } from "../../viewer/core/decoder.js";
+import { decode, makeDecoder, PIXELS } from "../../viewer/core/decoder.js";
 import { geodesicPath } from "../../viewer/core/geodesic.js";
+import { priorCodes } from "../../viewer/explore/panel/prior.js";
 import { traverse } from "../../viewer/explore/panel/traversals.js";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -61,4 +62,14 @@ export function timedGeodesics(path, pairs, frames, options = {}) {
  */
 export function shippedTraversal(path, z, steps, reach) {
   return traverse(shippedDecoder(path), z, steps, reach);
+}
+
+/**
+ * tests/test_prior_js.py: the explore view's samples from the prior (panel/prior.js) under a shipped model,
+ * (count, 784) pixel means.
+ * @param {string} path @param {number} seed @param {number} latent
+ */
+export function shippedPriorRow(path, seed, latent) {
+  const decoder = shippedDecoder(path);
+  return priorCodes(seed, latent).map((code) => Array.from(decode(decoder, code, new Float64Array(PIXELS))));
 }

@@ -46,6 +46,7 @@ import { Channel } from "../core/protocol.js";
  * @property {HTMLElement} verdict      the geodesic's verdict in plain words, its figures in a tooltip
  * @property {ReturnType<typeof import("./panel/analytics.js").buildAnalytics>} analytics   under the map
  * @property {ReturnType<typeof import("./panel/traversals.js").buildTraversals>} traversals
+ * @property {ReturnType<typeof import("./panel/prior.js").buildPrior>} prior   draws of N(0, I), decoded
  * @property {HTMLCanvasElement} tile   a 28 x 28 scratch canvas for one picture
  * @property {import("./beta.js").Slider} mr   the β slider's row
  *

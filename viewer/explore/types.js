@@ -51,7 +51,7 @@
  * @property {number[][]} [probabilities] per frame, the classifier's 10 probabilities (the analytics' heatmap)
  *
  * @typedef {object} InsideData          explorer/charts.py inside_data
- * @property {Record<string, {kl: number[], active: boolean[]}>} models
+ * @property {Record<string, {kl: number[], active: boolean[], prior?: {readable_share: number, count: number}}>} models
  * @property {{p10?: number, median?: number, p90?: number, saving_pairs?: number, pairs?: number}} geodesic
  *
  * @typedef {object} ExplorerData

@@ -7,9 +7,9 @@
 
 import { classify } from "../core/classifier.js";
 import { decode, PIXELS } from "../core/decoder.js";
+import { normals, STREAMS } from "../core/draws.js";
 import { encode } from "../core/encoder.js";
 import { round2 } from "../core/share.js";
-import { normals, STREAMS } from "./draws.js";
 
 /** @typedef {import("../core/decoder.js").Decoder} Decoder */
 /** @typedef {import("../core/classifier.js").Classifier} Classifier */

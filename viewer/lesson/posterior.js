@@ -1,5 +1,5 @@
 // One digit, encoded: z = μ + σ·ε. Per model a row: the test digit, decoded μ, then decoded samples of
-// q(z|x) (compute.js posteriorRow: the encoder, the seeded ε of draws.js, the decoder, all in the browser).
+// q(z|x) (compute.js posteriorRow: the encoder, the seeded ε of core/draws.js, the decoder, all in the browser).
 // The digit is a test digit picked here (the host's suggestion first: the map's endpoint A); "New ε" asks the
 // host for a new seed, which the link keeps. Under a row, a plain comment where decoded μ reads as another digit.
 

@@ -10,6 +10,7 @@ import { buildAnalytics, renderAnalytics, renderVerdict } from "./analytics.js";
 import { buildCard, renderCards } from "./cards.js";
 import { renderCompare } from "./compare.js";
 import { drawPreview, setScrub } from "./preview.js";
+import { buildPrior, listenToPrior, renderPrior } from "./prior.js";
 import { renderStrip, scrubStrip } from "./strip.js";
 import { changeView, choices, renderToolbar, sendView } from "./toolbar.js";
 import { buildTraversals, listenToTraversals, renderTraversals } from "./traversals.js";
@@ -66,11 +67,13 @@ export function buildPanel(parent, widget) {
     event.preventDefault();
     document.getElementById("le-analytics")?.scrollIntoView({ behavior: "smooth", block: "start" });
   });
-  // Under the map and the panel, full width, in both hosts: the path's analytics, then the traversals.
+  // Under the map and the panel, full width, in both hosts: the path's analytics, the traversals, the prior's draws.
   const under = element(/** @type {HTMLElement} */ (parent.parentElement), "div", "le-under");
   const analytics = buildAnalytics(under);
   const traversals = buildTraversals(under);
   listenToTraversals(widget, traversals);
+  const prior = buildPrior(under);
+  listenToPrior(widget, prior);
   return {
     hint,
     cards,
@@ -89,6 +92,7 @@ export function buildPanel(parent, widget) {
     verdict,
     analytics,
     traversals,
+    prior,
   };
 }
 
@@ -124,4 +128,5 @@ export function renderPanel(state) {
   renderVerdict(state, state.dom.verdict);
   renderAnalytics(state, state.dom.analytics);
   renderTraversals(state, state.dom.traversals);
+  renderPrior(state, state.dom.prior);
 }

@@ -1,10 +1,10 @@
-// The lesson's seeded draws of N(0, I), the same in every browser and in numpy (explorer/lesson_draws.py
-// `normals` mirrors `normals`; tests/test_lesson_js.py holds them together): mulberry32, a 32-bit generator
-// small enough to write twice, and the Box–Muller transform. A seed and a stream pick the sequence: the
-// sample rows of each latent size, a "decode one draw" and the reparameterization's ε each have their own
-// stream, so a new seed in one leaves the others as they were.
+// Seeded draws of N(0, I), the same in every browser and in numpy (explorer/lesson_draws.py `normals`
+// mirrors `normals`; tests/test_lesson_js.py holds them together): mulberry32, a 32-bit generator small
+// enough to write twice, and the Box–Muller transform. A seed and a stream pick the sequence: the lesson's
+// sample rows of each latent size, its "decode one draw", its reparameterization's ε and the explore view's
+// samples from the prior each have their own stream, so a new seed in one leaves the others as they were.
 
-export const STREAMS = { rows20: 1, rows2: 2, draw: 3, eps: 4 };
+export const STREAMS = { rows20: 1, rows2: 2, draw: 3, eps: 4, prior: 5 };
 const GOLDEN = 0x9e3779b9;
 const TWO_32 = 4294967296;
 
