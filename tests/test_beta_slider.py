@@ -200,12 +200,14 @@ def settled_beta(page, previous: str | None = None, timeout: float = 20.0) -> fl
         shown = page.evaluate("() => document.querySelector('.le-root').dataset.mr")
         if shown and shown != previous and page.evaluate(CODES_AT_SHOWN):
             return float(shown)
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
     raise TimeoutError(f"the map was not redrawn at the slider's β; view: {page.evaluate(VIEW)}")
 
 
 def query(page) -> dict:
-    return dict(urllib.parse.parse_qsl(urllib.parse.urlparse(page.url).query))
+    # Read in the page, not from page.url: Playwright updates page.url only while it handles events, and a
+    # loop of time.sleep handles none, so a replaceState that lands during the loop would never be seen.
+    return dict(urllib.parse.parse_qsl(page.evaluate("() => location.search").lstrip("?")))
 
 
 def wait_for_query(page, key: str, value: str | None, timeout: float = 20.0) -> dict:
@@ -213,7 +215,7 @@ def wait_for_query(page, key: str, value: str | None, timeout: float = 20.0) -> 
     while time.perf_counter() < deadline:
         if query(page).get(key) == value:
             return query(page)
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
     raise TimeoutError(f"the URL's {key} stayed {query(page).get(key)!r}, not {value!r}")
 
 
