@@ -98,7 +98,7 @@ def row_label(loaded: LoadedModel, latent: int) -> str:
     measured = lesson_record(loaded).get("prior_samples")
     if not measured:
         return f"z = {latent}"
-    return f"z = {latent}: {share(measured['readable_share'])} readable, {measured['digits_covered']}/10 digits"
+    return f"z = {latent}: {share(measured['readable_share'])} readable, {measured['digits_covered']} of 10 digits"
 
 
 def sample_rows(family: Family) -> list[dict]:
@@ -159,7 +159,7 @@ def beta_row(family: Family) -> dict | None:
         "readable": curve["readable_share"],
         "covered": curve["digits_covered"],
         "labels": [
-            f"One model for every β, at β = {b:.2g}: {share(r)} readable, {c}/10 digits"
+            f"One model for every β, at β = {b:.2g}: {share(r)} readable, {c} of 10 digits"
             for b, r, c in zip(curve["betas"], curve["readable_share"], curve["digits_covered"], strict=True)
         ],
         "marks": [b for b in marks if b in curve["betas"]],

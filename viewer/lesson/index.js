@@ -324,7 +324,7 @@ class Lesson {
       const model = data.planes.models[view.row.side];
       if (!last && view.row.latent === 2 && model) {
         const frame = frameAt(model, epoch);
-        text = `z = 2 at epoch ${frame.epoch}: ${frame.readable_text} readable, ${frame.covered}/10 digits`;
+        text = `z = 2 at epoch ${frame.epoch}: ${frame.readable_text} readable, ${frame.covered} of 10 digits`;
         text += ` (${data.text.after_training})`;
       }
       if (view.label.textContent !== text) view.label.textContent = text;
