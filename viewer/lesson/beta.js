@@ -40,13 +40,14 @@ export function nearestIndex(betas, log10Beta) {
 }
 
 /**
- * The row in `column` (under the VAE's rows), at data.start; its slider's input is the caller's to listen to.
+ * The row under the columns of `column`'s grid (the sample rows), at data.start; its slider's input is the caller's to listen to.
  * @param {import("./build.js").ColumnNodes} column @param {BetaRow} data @param {number} count @returns {BetaView}
  */
 export function buildBetaRow(column, data, count) {
   const spec = { side: 0, latent: data.latent, label: "", decoder: { decoder: data.weights, latent: 0, hidden: 0 } };
   const [row] = buildRows([column], [], [spec], count); // a sample row's box, label and strip
   row.box.classList.add("lp-beta-row");
+  column.column.parentElement?.append(row.box); // under both columns, the whole width: a phone keeps its planes
   row.canvas.dataset.row = "beta";
   const line = element(row.label, "div", "lp-beta-line");
   const slider = element(line, "input", "lp-beta-slider");
