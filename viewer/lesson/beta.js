@@ -6,7 +6,7 @@
 // separately trained models. Its numpy twin: explorer/lesson_draws.py sample_row with a β
 // (tests/test_lesson_js.py).
 
-import { element } from "../core/dom.js";
+import { element, sizeCanvas } from "../core/dom.js";
 import { blob } from "../core/fetch.js";
 import { makeMultiRate, setBeta } from "../core/multirate.js";
 import { sampleRow } from "./compute.js";
@@ -23,6 +23,7 @@ const made = new WeakMap();
  * @property {HTMLDivElement} box
  * @property {HTMLInputElement} slider  log10 β
  * @property {HTMLSpanElement} text
+ * @property {HTMLCanvasElement} curve  the measured share over the grid, the separate models as dots
  * @property {RowView} row
  * @property {number} index            the grid β shown
  * @property {string} key              what the strip shows (β and seed)
@@ -60,10 +61,19 @@ export function buildBetaRow(column, data, count) {
   list.id = `lp-beta-marks-${Math.random().toString(36).slice(2)}`;
   for (const mark of data.marks) element(list, "option").value = String(Math.log10(mark));
   slider.setAttribute("list", list.id);
+  const lo = Math.log10(data.betas[0]);
+  const span = Math.log10(data.betas[data.betas.length - 1]) - lo;
+  for (const mark of data.marks) {
+    const tick = element(line, "span", "lp-beta-tick"); // where a separately trained model sits (the thumb's centre)
+    tick.style.left = `calc(7px + (100% - 14px) * ${(Math.log10(mark) - lo) / span})`;
+    tick.title = `β = ${mark}: a VAE trained at this β alone`;
+  }
   const text = element(row.label, "span", "lp-beta-text");
+  const curve = element(row.label, "canvas", "lp-beta-curve");
+  curve.title = data.curveTitle;
   const index = nearestIndex(data.betas, Math.log10(data.start));
   slider.value = String(Math.log10(data.betas[index]));
-  return { box: row.box, slider, text, row, index, key: "" };
+  return { box: row.box, slider, text, curve, row, index, key: "" };
 }
 
 /**
@@ -80,6 +90,7 @@ export function showBetaRow(view, data, classifier, seed, count, threshold, wait
   view.box.dataset.beta = String(beta);
   view.box.dataset.readable = String(data.readable[view.index]);
   view.box.dataset.covered = String(data.covered[view.index]);
+  drawCurve(view.curve, data, view.index);
   const key = `${beta}:${seed}`;
   if (view.key === key) return;
   const entry = blob(data.weights);
@@ -94,4 +105,41 @@ export function showBetaRow(view, data, classifier, seed, count, threshold, wait
   const { pixels, reads } = sampleRow(model.decoder, classifier, seed, count, threshold);
   fillRow(view.row, pixels, reads, key);
   view.key = key;
+}
+
+const CURVE = { width: 160, height: 30, pad: 3, line: "#1f6fb2", dot: "#c0392b", cursor: "#222" };
+
+/**
+ * The readable share over log β (a line; the separately trained models' shares as dots) and the β shown.
+ * @param {HTMLCanvasElement} canvas @param {BetaRow} data @param {number} index
+ */
+function drawCurve(canvas, data, index) {
+  if (canvas.dataset.index === String(index)) return;
+  canvas.dataset.index = String(index);
+  const { width, height, pad } = CURVE;
+  const context = sizeCanvas(canvas, width, height);
+  context.clearRect(0, 0, width, height);
+  const lo = Math.log10(data.betas[0]);
+  const span = Math.log10(data.betas[data.betas.length - 1]) - lo;
+  const x = (/** @type {number} */ beta) => pad + ((Math.log10(beta) - lo) / span) * (width - 2 * pad);
+  const shares = [...data.readable, ...data.separate.map((point) => point.readable)];
+  const bottom = Math.min(...shares) - 0.02;
+  const top = Math.max(...shares) + 0.02;
+  const y = (/** @type {number} */ share) => height - pad - ((share - bottom) / (top - bottom)) * (height - 2 * pad);
+  context.strokeStyle = CURVE.line;
+  context.lineWidth = 1.5;
+  context.beginPath();
+  data.betas.forEach((beta, i) => {
+    if (i) context.lineTo(x(beta), y(data.readable[i]));
+    else context.moveTo(x(beta), y(data.readable[i]));
+  });
+  context.stroke();
+  context.fillStyle = CURVE.dot;
+  for (const point of data.separate) {
+    context.beginPath();
+    context.arc(x(point.beta), y(point.readable), 2, 0, 2 * Math.PI);
+    context.fill();
+  }
+  context.fillStyle = CURVE.cursor;
+  context.fillRect(Math.round(x(data.betas[index])) - 0.5, 0, 1, height);
 }

@@ -60,6 +60,8 @@
  * @property {number[]} covered   digits covered, per grid β
  * @property {string[]} labels    the row's label per grid β
  * @property {number[]} marks     the separately trained models' β (on the grid)
+ * @property {{beta: number, readable: number}[]} separate  their measured shares (the curve's dots)
+ * @property {string} curveTitle  the curve's tooltip
  * @property {number} start       the β shown first
  */
 
