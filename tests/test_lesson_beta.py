@@ -86,6 +86,9 @@ def test_the_row_quotes_the_measured_figures():
     separate = {m.variant.beta for m in FAMILY.models.values() if m.variant.latent_size == 20 and m.variant.beta > 0}
     assert set(row["marks"]) == separate  # every separately trained z = 20 VAE is a mark on the grid
     assert row["start"] in row["betas"]
+    for point in row["separate"]:  # the curve's dots: each separately trained model's own measured share
+        stored = FAMILY.get(20, point["beta"]).record["info"]["lesson"]["prior_samples"]["readable_share"]
+        assert point["readable"] == round(stored, 4)
 
 
 @pytest.fixture(scope="module")
