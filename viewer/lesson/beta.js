@@ -2,7 +2,8 @@
 // (core/multirate.js: one model trained for every β) at the β of a log-scale slider, and read by the classifier
 // under each picture. The slider snaps to the grid of β where training/lesson_beta.py measured the readable
 // share of 1,000 draws (weights/lesson-beta.json), so the figure in the label is always one measured there;
-// the pictures are computed here, live (one setBeta and 12 decodes: a few milliseconds). Marks at the β of the
+// the pictures are computed here, live, once per grid β the slider lands on (one setBeta, 12 decodes and 12 reads:
+// ~90 ms in node on the 2-core machine; 1,000 reads per move would not keep up). Marks at the β of the
 // separately trained models. Its numpy twin: explorer/lesson_draws.py sample_row with a β
 // (tests/test_lesson_js.py).
 
