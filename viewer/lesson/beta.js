@@ -5,7 +5,7 @@
 // the pictures are computed here, live, once per grid β the slider lands on (one setBeta, 12 decodes and 12 reads:
 // ~90 ms in node on the 2-core machine; 1,000 reads per move would not keep up). Marks at the β of the
 // separately trained models. Its numpy twin: explorer/lesson_draws.py sample_row with a β
-// (tests/test_lesson_js.py).
+// (tests/test_lesson_beta.py).
 
 import { element, sizeCanvas } from "../core/dom.js";
 import { blob } from "../core/fetch.js";
