@@ -13,6 +13,8 @@ once per family; app.py's preload calls `prepare_lesson` so no visitor waits for
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from vae.family import AUTOENCODER, VAE, Family, LoadedModel, load_lesson_file
@@ -96,9 +98,7 @@ def row_label(loaded: LoadedModel, latent: int) -> str:
     measured = lesson_record(loaded).get("prior_samples")
     if not measured:
         return f"z = {latent}"
-    return (
-        f"z = {latent}: {share(measured['readable_share'])} read as a digit, {measured['digits_covered']} of 10 digits"
-    )
+    return f"z = {latent}: {share(measured['readable_share'])} readable, {measured['digits_covered']} of 10 digits"
 
 
 def sample_rows(family: Family) -> list[dict]:
@@ -118,6 +118,59 @@ def sample_rows(family: Family) -> list[dict]:
                     }
                 )
     return rows
+
+
+BETA_FILE = "lesson-beta.json"  # training/lesson_beta.py: the MR-VAE's readable share on a grid of β
+BETA_MODEL = "mrvae-z20.safetensors"
+
+
+def beta_row(family: Family) -> dict | None:
+    """The row of draws that follows β: the z = 20 Multi-Rate VAE's weights (decoded in the browser at the β
+    picked) and its measured figures per grid β (the slider snaps to the grid); None unless both are shipped
+    and the figures were measured from this very checkpoint and classifier."""
+    import json
+
+    from vae.checkpoint import read_record
+    from vae.family import CLASSIFIER_FILE
+    from vae.multirate import load_multirate
+
+    from .multirate_assets import multirate_blob
+
+    folder = next((Path(m.path).parent for m in family.models.values() if getattr(m, "path", None)), None)
+    if folder is None or family.classifier is None:
+        return None
+    model_path, figures_path = folder / BETA_MODEL, folder / BETA_FILE
+    if not model_path.is_file() or not figures_path.is_file():
+        return None
+    model, record = load_multirate(model_path)
+    measured = json.loads(figures_path.read_text())
+    curve = measured.get("models", {}).get("z20-mr", {})
+    classifier_sha256 = read_record(folder / CLASSIFIER_FILE).get("sha256")
+    if curve.get("sha256") != record["sha256"] or measured.get("classifier_sha256") != classifier_sha256:
+        return None
+    separate = sorted(
+        (float(m.variant.beta), lesson_record(m)["prior_samples"]["readable_share"])
+        for m in family.models.values()
+        if m.variant.latent_size == 20 and m.variant.beta > 0 and lesson_record(m).get("prior_samples")
+    )
+    marks = [beta for beta, _ in separate]
+    return {
+        "weights": STORE.put(multirate_blob(model), "f32"),
+        "latent": model.latent_size,
+        "hidden": model.config.hidden_size,
+        "betas": curve["betas"],
+        "readable": curve["readable_share"],
+        "covered": curve["digits_covered"],
+        "labels": [
+            f"One model for every β, at β = {b:.2g}: {share(r)} readable, {c} of 10 digits"
+            for b, r, c in zip(curve["betas"], curve["readable_share"], curve["digits_covered"], strict=True)
+        ],
+        "marks": [b for b in marks if b in curve["betas"]],
+        "separate": [{"beta": beta, "readable": round(float(r), 4)} for beta, r in separate if beta in curve["betas"]],
+        "curveTitle": "Share of 1,000 draws read as a digit, over β (log scale): the line, one model trained for "
+        "every β; the dots, a VAE trained at that β alone.",
+        "start": 1.0 if 1.0 in curve["betas"] else curve["betas"][len(curve["betas"]) // 2],
+    }
 
 
 def row_models(family: Family) -> list[str]:
@@ -294,6 +347,7 @@ def lesson_data(family: Family) -> dict:
         "headers": [f"{kind(beta)} (β = {beta:g})" for beta in betas],
         "short": [kind(beta) for beta in betas],
         "rows": sample_rows(family),
+        "betaRow": beta_row(family),
         "sampleCount": SAMPLE_COUNT,
         "classifier": STORE.put(classifier_blob(family.classifier), "f32") if family.classifier is not None else None,
         "readable": READABLE,

@@ -56,10 +56,12 @@ def row_codes(seed: int, latent: int, count: int) -> np.ndarray:
     return codes(seed, STREAMS["rows2"] if latent == 2 else STREAMS["rows20"], count, latent)
 
 
-def sample_row(model, classifier, seed: int, count: int, readable: float) -> dict:
+def sample_row(model, classifier, seed: int, count: int, readable: float, beta: float | None = None) -> dict:
     """One sample row as the browser computes it (compute.js sampleRow): the draws decoded (count, 28, 28)
-    and per draw the digit read at P >= readable, or -1."""
-    pixels = model.decode(row_codes(seed, model.config.latent_size, count))
+    and per draw the digit read at P >= readable, or -1. `beta`: a Multi-Rate VAE's (vae/multirate.py) at that
+    β, as the lesson's β row decodes them (viewer/lesson/beta.js)."""
+    z = row_codes(seed, model.config.latent_size, count)
+    pixels = model.decode(z) if beta is None else model.decode(z, beta)
     if classifier is None:
         return {"pixels": pixels, "reads": [-1] * count, "p": [0.0] * count}
     probabilities = classifier.probabilities(pixels)

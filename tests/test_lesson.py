@@ -134,8 +134,7 @@ def test_the_first_screen_holds_the_draws_and_both_planes_with_their_measured_fi
         name = f"z{latent}-beta{side}"
         measured = family.models[name].record["info"]["lesson"]["prior_samples"]
         assert row["label"] == (
-            f"z = {latent}: {share(measured['readable_share'])} read as a digit, "
-            f"{measured['digits_covered']} of 10 digits"
+            f"z = {latent}: {share(measured['readable_share'])} readable, {measured['digits_covered']} of 10 digits"
         )
         # The viewer decodes the draws with that very model's decoder (the map's own blob).
         assert row["decoder"]["decoder"] == model_manifest(family, name)["decoder"]

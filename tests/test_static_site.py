@@ -362,15 +362,21 @@ def lesson_shown(page) -> dict:
 def test_the_whole_lesson_runs_on_the_static_site(browser, site, width, height):
     """From a `?page=lesson` link: the draws decoded and read in the browser (numpy's digits), the probe on both
     planes (numpy's reading, the plane beside or under its inset), q(z|x) sampled, the table within the screen."""
-    from explorer.lesson_assets import SAMPLE_COUNT, sample_rows
+    from explorer.lesson_assets import SAMPLE_COUNT, beta_row, sample_rows
     from explorer.lesson_draws import sample_row
     from explorer.planes import probe_report
+    from vae.multirate import load_multirate
     from vae.sampling import READABLE
 
     url, _ = site
     page = open_static(browser, url + "/" + LESSON_QUERY, width, height)
     seen = lesson_shown(page)
     rows = sample_rows(FAMILY)
+    beta = beta_row(FAMILY)  # the row that follows β (tests/test_lesson_beta.py): the MR-VAE at its first β
+    if beta is not None:
+        model, _ = load_multirate(ROOT / "weights" / "mrvae-z20.safetensors")
+        expected = sample_row(model, FAMILY.classifier, 3, SAMPLE_COUNT, READABLE, beta=beta["start"])
+        assert seen["reads"].pop("beta") == expected["reads"]
     assert len(seen["reads"]) == len(rows)
     for row in rows:
         reads = seen["reads"][f"{row['side']}:{row['latent']}"]

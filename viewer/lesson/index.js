@@ -14,6 +14,7 @@ import { DIGIT_COLOURS, MAX_PENDING } from "../core/constants.js";
 import { listen, useStylesheet } from "../core/dom.js";
 import { blob, image } from "../core/fetch.js";
 import { Channel } from "../core/protocol.js";
+import { buildBetaRow, showBetaRow } from "./beta.js";
 import { buildScreen } from "./build.js";
 import { drawPoint, sampleRow } from "./compute.js";
 import { drawCurves } from "./curves.js";
@@ -116,6 +117,8 @@ class Lesson {
     };
     /** @type {import("./samples.js").RowView[]} */
     this.rows = [];
+    /** @type {import("./beta.js").BetaView | null} the row that follows β (under the VAE's rows) */
+    this.betaRow = null;
     /** @type {Array<Placement | null>} where each plane's last drawing put the data */
     this.placements = [null, null];
     /** @type {{press: PointerAt | null, hover: PointerAt | null}} */
@@ -210,6 +213,12 @@ class Lesson {
     if (this.loaded.rows !== rows) {
       this.loaded.rows = rows;
       this.rows = buildRows(this.nodes.columns, this.rows, data.rows, data.sampleCount);
+      this.betaRow?.box.remove();
+      this.betaRow = null;
+      if (data.betaRow) {
+        this.betaRow = buildBetaRow(this.nodes.columns[1], data.betaRow, data.sampleCount);
+        listen(this.cleanups, this.betaRow.slider, "input", () => this.schedule());
+      }
     }
     showTexts(this.nodes, data);
     showPresets(this.nodes, data, this.view.preset, (index) => this.applyPreset(index));
@@ -315,7 +324,7 @@ class Lesson {
       const model = data.planes.models[view.row.side];
       if (!last && view.row.latent === 2 && model) {
         const frame = frameAt(model, epoch);
-        text = `z = 2 at epoch ${frame.epoch}: ${frame.readable_text} read as a digit, ${frame.covered} of 10 digits`;
+        text = `z = 2 at epoch ${frame.epoch}: ${frame.readable_text} readable, ${frame.covered} of 10 digits`;
         text += ` (${data.text.after_training})`;
       }
       if (view.label.textContent !== text) view.label.textContent = text;
@@ -337,6 +346,10 @@ class Lesson {
       if (!decoder || (data.classifier && !classifier)) continue;
       const { pixels, reads } = sampleRow(decoder, classifier, data.seeds.samples, data.sampleCount, data.readable);
       fillRow(view, pixels, reads, key);
+    }
+    if (this.betaRow && data.betaRow) {
+      const { seeds, sampleCount, readable } = data;
+      showBetaRow(this.betaRow, data.betaRow, classifier, seeds.samples, sampleCount, readable, waits);
     }
     for (const wait of waits) this.arrivals.whenArrived(wait, () => this.schedule());
   }
@@ -419,7 +432,7 @@ class Lesson {
     for (const button of nodes.scaleButtons) button.classList.toggle("lp-on", button.dataset.scale === view.scale);
     this.computeRows();
     this.labelRows(epoch);
-    refitRows(this.rows);
+    refitRows(this.betaRow ? [...this.rows, this.betaRow.row] : this.rows);
     const width = nodes.planes[0].wrap.clientWidth;
     if (width) {
       const complete = this.drawPlanes(data, epoch, width, this.planeHeight(width));

@@ -49,6 +49,23 @@
  */
 
 /**
+ * The row that follows β (explorer/lesson_assets.py beta_row, viewer/lesson/beta.js): the z = 20 Multi-Rate VAE's
+ * blob and, per grid β, the figures training/lesson_beta.py measured and the label quoting them.
+ * @typedef {object} BetaRow
+ * @property {string} weights     URL of the MR-VAE's blob (core/multirate.js makeMultiRate)
+ * @property {number} latent
+ * @property {number} hidden
+ * @property {number[]} betas     the grid, increasing
+ * @property {number[]} readable  share of 1,000 draws that read as a digit, per grid β
+ * @property {number[]} covered   digits covered, per grid β
+ * @property {string[]} labels    the row's label per grid β
+ * @property {number[]} marks     the separately trained models' β (on the grid)
+ * @property {{beta: number, readable: number}[]} separate  their measured shares (the curve's dots)
+ * @property {string} curveTitle  the curve's tooltip
+ * @property {number} start       the β shown first
+ */
+
+/**
  * The point probed: a tap on a plane, or a draw of N(0, I) ("decode one draw").
  * @typedef {object} LessonProbe
  * @property {number} x
@@ -131,6 +148,7 @@
  * @property {string[]} headers          per model: "Autoencoder (β = 0)", ...
  * @property {string[]} short            per model: "Autoencoder", "VAE"
  * @property {SampleRow[]} rows          the models whose draws the top rows show
+ * @property {BetaRow | null} betaRow   the row of draws that follows β (null: no Multi-Rate VAE shipped)
  * @property {number} sampleCount        draws per row
  * @property {string | null} classifier  URL of the classifier's blob (null: none shipped)
  * @property {number} readable           a picture reads as a digit at P >= this

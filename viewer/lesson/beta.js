@@ -1,0 +1,146 @@
+// The row of draws that follows β: the same N(0, I) draws as the z = 20 rows, decoded by the Multi-Rate VAE
+// (core/multirate.js: one model trained for every β) at the β of a log-scale slider, and read by the classifier
+// under each picture. The slider snaps to the grid of β where training/lesson_beta.py measured the readable
+// share of 1,000 draws (weights/lesson-beta.json), so the figure in the label is always one measured there;
+// the pictures are computed here, live, once per grid β the slider lands on (one setBeta, 12 decodes and 12 reads:
+// ~90 ms in node on the 2-core machine; 1,000 reads per move would not keep up). Marks at the β of the
+// separately trained models. Its numpy twin: explorer/lesson_draws.py sample_row with a β
+// (tests/test_lesson_beta.py).
+
+import { element, sizeCanvas } from "../core/dom.js";
+import { blob } from "../core/fetch.js";
+import { makeMultiRate, setBeta } from "../core/multirate.js";
+import { sampleRow } from "./compute.js";
+import { buildRows, fillRow } from "./samples.js";
+
+/** @typedef {import("./types.js").BetaRow} BetaRow */
+/** @typedef {import("./samples.js").RowView} RowView */
+
+/** @type {WeakMap<ArrayBuffer, import("../core/multirate.js").MultiRate>} */
+const made = new WeakMap();
+
+/**
+ * @typedef {object} BetaView
+ * @property {HTMLDivElement} box
+ * @property {HTMLInputElement} slider  log10 β
+ * @property {HTMLSpanElement} text
+ * @property {HTMLCanvasElement} curve  the measured share over the grid, the separate models as dots
+ * @property {RowView} row
+ * @property {number} index            the grid β shown
+ * @property {string} key              what the strip shows (β and seed)
+ */
+
+/**
+ * The grid β nearest `log10β` (in log). @param {number[]} betas @param {number} log10Beta @returns {number}
+ */
+export function nearestIndex(betas, log10Beta) {
+  let best = 0;
+  for (let i = 1; i < betas.length; i++) {
+    if (Math.abs(Math.log10(betas[i]) - log10Beta) < Math.abs(Math.log10(betas[best]) - log10Beta)) best = i;
+  }
+  return best;
+}
+
+/**
+ * The row under the columns of `column`'s grid (the sample rows), at data.start; its slider's input is the caller's to listen to.
+ * @param {import("./build.js").ColumnNodes} column @param {BetaRow} data @param {number} count @returns {BetaView}
+ */
+export function buildBetaRow(column, data, count) {
+  const spec = { side: 0, latent: data.latent, label: "", decoder: { decoder: data.weights, latent: 0, hidden: 0 } };
+  const [row] = buildRows([column], [], [spec], count); // a sample row's box, label and strip
+  row.box.classList.add("lp-beta-row");
+  column.column.parentElement?.append(row.box); // under both columns, the whole width: a phone keeps its planes
+  row.canvas.dataset.row = "beta";
+  const line = element(row.label, "div", "lp-beta-line");
+  const slider = element(line, "input", "lp-beta-slider");
+  slider.type = "range";
+  slider.min = String(Math.log10(data.betas[0]));
+  slider.max = String(Math.log10(data.betas[data.betas.length - 1]));
+  slider.step = "any";
+  slider.setAttribute("aria-label", "β");
+  const list = element(line, "datalist");
+  list.id = `lp-beta-marks-${Math.random().toString(36).slice(2)}`;
+  for (const mark of data.marks) element(list, "option").value = String(Math.log10(mark));
+  slider.setAttribute("list", list.id);
+  const lo = Math.log10(data.betas[0]);
+  const span = Math.log10(data.betas[data.betas.length - 1]) - lo;
+  for (const mark of data.marks) {
+    const tick = element(line, "span", "lp-beta-tick"); // where a separately trained model sits (the thumb's centre)
+    tick.style.left = `calc(7px + (100% - 14px) * ${(Math.log10(mark) - lo) / span})`;
+    tick.title = `β = ${mark}: a VAE trained at this β alone`;
+  }
+  const text = element(row.label, "span", "lp-beta-text");
+  const curve = element(row.label, "canvas", "lp-beta-curve");
+  curve.title = data.curveTitle;
+  const index = nearestIndex(data.betas, Math.log10(data.start));
+  slider.value = String(Math.log10(data.betas[index]));
+  return { box: row.box, slider, text, curve, row, index, key: "" };
+}
+
+/**
+ * Snaps the slider to its grid β, writes the measured figures there, and decodes the draws at that β once the
+ * weights (and the classifier) are in; `waits` gets what is missing.
+ * @param {BetaView} view @param {BetaRow} data @param {import("../core/classifier.js").Classifier | null} classifier
+ * @param {number} seed @param {number} count @param {number} threshold @param {Promise<unknown>[]} waits
+ */
+export function showBetaRow(view, data, classifier, seed, count, threshold, waits) {
+  view.index = nearestIndex(data.betas, Number(view.slider.value));
+  const beta = data.betas[view.index];
+  const label = data.labels[view.index];
+  if (view.text.textContent !== label) view.text.textContent = label;
+  view.box.dataset.beta = String(beta);
+  view.box.dataset.readable = String(data.readable[view.index]);
+  view.box.dataset.covered = String(data.covered[view.index]);
+  drawCurve(view.curve, data, view.index);
+  const key = `${beta}:${seed}`;
+  if (view.key === key) return;
+  const entry = blob(data.weights);
+  if (!entry.value) return void waits.push(entry.promise);
+  if (!classifier) return;
+  let model = made.get(entry.value);
+  if (!model) {
+    model = makeMultiRate(entry.value, data.latent, data.hidden);
+    made.set(entry.value, model);
+  }
+  setBeta(model, beta);
+  const { pixels, reads } = sampleRow(model.decoder, classifier, seed, count, threshold);
+  fillRow(view.row, pixels, reads, key);
+  view.key = key;
+}
+
+const CURVE = { width: 160, height: 30, pad: 3, line: "#1f6fb2", dot: "#c0392b", cursor: "#222" };
+
+/**
+ * The readable share over log β (a line; the separately trained models' shares as dots) and the β shown.
+ * @param {HTMLCanvasElement} canvas @param {BetaRow} data @param {number} index
+ */
+function drawCurve(canvas, data, index) {
+  if (canvas.dataset.index === String(index)) return;
+  canvas.dataset.index = String(index);
+  const { width, height, pad } = CURVE;
+  const context = sizeCanvas(canvas, width, height);
+  context.clearRect(0, 0, width, height);
+  const lo = Math.log10(data.betas[0]);
+  const span = Math.log10(data.betas[data.betas.length - 1]) - lo;
+  const x = (/** @type {number} */ beta) => pad + ((Math.log10(beta) - lo) / span) * (width - 2 * pad);
+  const shares = [...data.readable, ...data.separate.map((point) => point.readable)];
+  const bottom = Math.min(...shares) - 0.02;
+  const top = Math.max(...shares) + 0.02;
+  const y = (/** @type {number} */ share) => height - pad - ((share - bottom) / (top - bottom)) * (height - 2 * pad);
+  context.strokeStyle = CURVE.line;
+  context.lineWidth = 1.5;
+  context.beginPath();
+  data.betas.forEach((beta, i) => {
+    if (i) context.lineTo(x(beta), y(data.readable[i]));
+    else context.moveTo(x(beta), y(data.readable[i]));
+  });
+  context.stroke();
+  context.fillStyle = CURVE.dot;
+  for (const point of data.separate) {
+    context.beginPath();
+    context.arc(x(point.beta), y(point.readable), 2, 0, 2 * Math.PI);
+    context.fill();
+  }
+  context.fillStyle = CURVE.cursor;
+  context.fillRect(Math.round(x(data.betas[index])) - 0.5, 0, 1, height);
+}
