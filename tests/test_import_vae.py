@@ -17,47 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from safetensors.numpy import save as save_safetensors_bytes
 from torch import nn
-from torch.nn import functional as F
 
+from harness.tutorial_vae import VAE, loss_function
 from vae.foreign import MAX_UPLOAD_BYTES, ImportRefused, read_safetensors, vae_from_state_dict
-
-
-# pytorch/examples, vae/main.py, as written there (the tutorials' VAE is the same class).
-class VAE(nn.Module):
-    def __init__(self):
-        super(VAE, self).__init__()  # noqa: UP008 (as written there)
-
-        self.fc1 = nn.Linear(784, 400)
-        self.fc21 = nn.Linear(400, 20)
-        self.fc22 = nn.Linear(400, 20)
-        self.fc3 = nn.Linear(20, 400)
-        self.fc4 = nn.Linear(400, 784)
-
-    def encode(self, x):
-        h1 = F.relu(self.fc1(x))
-        return self.fc21(h1), self.fc22(h1)
-
-    def reparameterize(self, mu, logvar):
-        std = torch.exp(0.5 * logvar)
-        eps = torch.randn_like(std)
-        return mu + eps * std
-
-    def decode(self, z):
-        h3 = F.relu(self.fc3(z))
-        return torch.sigmoid(self.fc4(h3))
-
-    def forward(self, x):
-        mu, logvar = self.encode(x.view(-1, 784))
-        z = self.reparameterize(mu, logvar)
-        return self.decode(z), mu, logvar
-
-
-# Reconstruction + KL divergence losses summed over all elements and batch
-def loss_function(recon_x, x, mu, logvar):
-    BCE = F.binary_cross_entropy(recon_x, x.view(-1, 784), reduction="sum")
-    KLD = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
-    return BCE + KLD
-
 
 STEPS = 300  # batches of 128, Adam at 1e-3 as there: a few seconds on one thread
 
@@ -273,7 +235,7 @@ def _swap(state, key, shape):
 REFUSALS = {
     "a whole pickled module": (
         lambda: VAE(),
-        ["whole pickled object of class", "test_import_vae.VAE", "never unpickled"],
+        ["whole pickled object of class", "harness.tutorial_vae.VAE", "never unpickled"],
     ),
     "a conv VAE": (lambda: ConvVAE().state_dict(), ["convolution weights", "encoder.0.weight", "(8, 1, 4, 4)"]),
     "a missing key": (lambda: _drop(_state_dict(), "fc22.bias"), ["no fc22.bias", "fc21 and fc22"]),

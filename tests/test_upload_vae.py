@@ -5,7 +5,7 @@ fitPca against scikit-learn, and the whole path in Chromium on both hosts.
 
 The reader's property tests run the same generated files through the JS (node, harness/node.py Bridge) and the
 Python: both refuse, or both read the same float32 tensors and the same VAE. The browser tests train
-pytorch/examples' VAE as written there (tests/test_import_vae.py holds the class), save it as a tutorial reader
+pytorch/examples' VAE as written there (harness/tutorial_vae.py holds the class), save it as a tutorial reader
 would (`safetensors.torch.save_file(model.state_dict(), ...)`), drop the file on the page's upload control, and
 hold the page's codes and frames to numpy's.
 """
@@ -202,8 +202,8 @@ def tutorial_files(data_root, tmp_path_factory):
     """pytorch/examples' VAE trained STEPS batches, saved as the docs say (safetensors) and as torch.save does."""
     import torch
     from safetensors.torch import save_file
-    from test_import_vae import VAE, loss_function  # the class as written in pytorch/examples
 
+    from harness.tutorial_vae import VAE, loss_function  # the class as written in pytorch/examples
     from training.data import load_mnist
 
     torch.set_num_threads(1)
