@@ -26,9 +26,9 @@ Extent = tuple[float, float, float, float]  # x0, x1, y0, y1
 # The maps in plain words (issue 24): the toolbar's buttons and a phone's title, then each map's title.
 MAP_WORDS = {"plane": "the plane", "pca": "PCA", "tsne": "t-SNE"}
 MAP_TITLES = {
-    "plane": "the plane of 2-D codes, drawn as they are",
-    "pca": "PCA, the codes seen along the two directions they spread most",
-    "tsne": "t-SNE, neighbours kept together",
+    "plane": "the plane of 2-D codes, as they are",
+    "pca": "PCA (the two directions the codes spread most)",
+    "tsne": "t-SNE (neighbours kept together)",
 }
 
 
@@ -89,12 +89,13 @@ def map_info(family) -> dict:
                 prior = prior_centre(None, None)
                 picture = manifold(loaded.model.decode(backdrop_codes(extent)), BACKDROP_TILES)
                 backdrop = STORE.put(png(np.asarray(picture)), "png")
+            # Short enough for one line over a 1500 px page's map (the rings label themselves: "1σ (39%)").
             note = (
-                " (no scale: compare clusters, not distances)"
+                " · no scale: compare clusters, not distances"
                 if map_name == "tsne"
-                else " (own axes: an autoencoder's codes spread wider)"
+                else " · own axes: its codes spread wider"
                 if autoencoder
-                else " (the same axes for every β, so spreads compare; rings: the prior's 1σ and 2σ)"
+                else " · the same axes for every β"
             )
             info[name][map_name] = {
                 "extent": [round(v, 5) for v in extent] if extent else None,

@@ -220,7 +220,7 @@ def posterior_data(family: Family) -> dict:
             "intro": "Each encoder gives a digit a mean μ and a spread σ; training decodes z = μ + σ·ε with "
             "ε ~ N(0, I). The autoencoder here is the VAE's architecture trained with β = 0, so it has a σ too, "
             f"collapsed (median over the test digits: {small(ae)}; the VAE's: {small(vae)}).",
-            "digit": "Test digit",
+            "digit": "Test digit #",
             "new_eps": "New ε",
             "new_eps_help": "New samples of the same q(z|x), the same ε under every model (the link keeps the seed).",
             "caption": f"Each row: the digit, decoded μ, then {POSTERIOR_SAMPLES} decoded samples z = μ + σ·ε.",
@@ -332,6 +332,34 @@ def presets(family: Family) -> list[dict]:
             }
         )
     return kept
+
+
+def lede(family: Family) -> str:
+    """The lesson's first sentence: the Streamlit page writes it above the viewer, the static site too."""
+    ae, vae = (family.models[name].variant.beta for name in LESSON_MODELS)
+    return (
+        f"An autoencoder (β = {ae:g}) and a VAE (β = {vae:g}), {trained_alike(family)}, both squeeze a digit into "
+        "a few numbers (20 in the top rows, 2 in the planes) and draw it back; only the VAE's loss pulls those "
+        "codes towards N(0, I). Decoded draws of N(0, I):"
+    )
+
+
+def trained_alike(family: Family) -> str:
+    """ "trained alike" when the pair's records say so, else how they differ (epochs)."""
+    epochs = [family.models[name].record.get("info", {}).get("epochs") for name in LESSON_MODELS]
+    if epochs[0] == epochs[1]:
+        return f"trained alike ({epochs[0]} epochs each)"
+    return f"trained alike except for the epochs ({epochs[0]} and {epochs[1]})"
+
+
+def recipe(family: Family) -> str:
+    info = family.models[LESSON_MODELS[1]].record.get("info", {})
+    optimizer = info.get("optimizer", {})
+    lr = optimizer.get("lr") if isinstance(optimizer, dict) else None
+    parts = [f"batch {info.get('batch_size')}", f"seed {info.get('seed')}"]
+    if lr is not None:
+        parts.insert(0, f"Adam at {lr:g}")
+    return "The same recipe for both: " + ", ".join(parts) + "; the loss is reconstruction + β·KL."
 
 
 def lesson_data(family: Family) -> dict:

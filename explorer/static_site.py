@@ -20,7 +20,7 @@ from vae.family import Family, load_showcase, weights_folder
 from widgets.component import VIEWER_FILES, VIEWER_VERSION
 
 from . import assets
-from .lesson_assets import LESSON_MODELS, lesson_data
+from .lesson_assets import LESSON_MODELS, lede, lesson_data, recipe
 from .state import article, random_pair
 from .viewer_data import PICK_HINT, TAGLINE, TITLE, family_data, showcase_text
 
@@ -63,7 +63,9 @@ def site_data(family: Family, weights: Path) -> dict:
         else None,
         "pickHint": PICK_HINT,
         # The lesson's data (the viewer computes its draws and probes); None without the two z = 2 models.
-        "lesson": lesson_data(family) if all(name in family.models for name in LESSON_MODELS) else None,
+        "lesson": {**lesson_data(family), "lede": lede(family), "recipe": recipe(family)}
+        if all(name in family.models for name in LESSON_MODELS)
+        else None,
         "find": {"randomPairs": assets.STORE.put(_random_pairs(family), "json"), "seeds": RANDOM_SEEDS},
         # What the Streamlit server computes that this host computes in the browser: each model's encoder (a
         # point carried to another β is its picture, encoded) and the classifier reading the strip's frames.

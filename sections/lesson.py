@@ -16,7 +16,7 @@ from dataclasses import replace
 import streamlit as st
 
 from explorer import untrusted
-from explorer.lesson_assets import LESSON_MODELS, lesson_data, lesson_planes, presets
+from explorer.lesson_assets import LESSON_MODELS, lede, lesson_data, lesson_planes, presets, recipe
 from explorer.share import PLANE_LIMIT, View, parse_query
 from vae.family import Family
 from widgets.planes import lesson_planes as planes_component
@@ -63,33 +63,6 @@ def prefetch_lesson(family: Family) -> None:
     with st.container(key="lp-prefetch", height=1, border=False):
         planes_component("lesson-prefetch", {"role": "prefetch", "urls": urls})
     st.html("<style>.st-key-lp-prefetch { display: none; }</style>")
-
-
-def lede(family: Family) -> str:
-    ae, vae = (family.models[name].variant.beta for name in LESSON_MODELS)
-    return (
-        f"An autoencoder (β = {ae:g}) and a VAE (β = {vae:g}), {trained_alike(family)}, both squeeze a digit into "
-        "a few numbers (20 in the top rows, 2 in the planes) and draw it back; only the VAE's loss pulls those "
-        "codes towards N(0, I). Decoded draws of N(0, I):"
-    )
-
-
-def trained_alike(family: Family) -> str:
-    """ "trained alike" when the pair's records say so, else how they differ (epochs)."""
-    epochs = [family.models[name].record.get("info", {}).get("epochs") for name in LESSON_MODELS]
-    if epochs[0] == epochs[1]:
-        return f"trained alike ({epochs[0]} epochs each)"
-    return f"trained alike except for the epochs ({epochs[0]} and {epochs[1]})"
-
-
-def recipe(family: Family) -> str:
-    info = family.models[LESSON_MODELS[1]].record.get("info", {})
-    optimizer = info.get("optimizer", {})
-    lr = optimizer.get("lr") if isinstance(optimizer, dict) else None
-    parts = [f"batch {info.get('batch_size')}", f"seed {info.get('seed')}"]
-    if lr is not None:
-        parts.insert(0, f"Adam at {lr:g}")
-    return "The same recipe for both: " + ", ".join(parts) + "; the loss is reconstruction + β·KL."
 
 
 @st.fragment

@@ -273,7 +273,7 @@ export function renderSlider(state) {
   }
   const beta = on ? /** @type {number} */ (state.view.shown.mr) : model.beta > 0 ? model.beta : manifest.betaRange[0];
   input.value = String(mrStep(beta));
-  value.textContent = on ? `β = ${betaText(beta)}` : "off";
+  value.textContent = on ? `β = ${betaText(beta)}` : "off: drag it";
   line.textContent = lineText(state, manifest);
   drawCurve(chart, manifest, on ? beta : null, on ? null : state.view.shown.model);
 }

@@ -33,6 +33,12 @@ export function emit(state, event) {
   state.dom.root.dataset.sent = String(channel.sent);
 }
 
+/** The view as a "view" event carries it (toolbar.js sendView). @param {any} shown */
+export function viewEvent(shown) {
+  const { model, map, method, frames, compare, backdrop, mr } = shown;
+  return { model, map, method, frames, compare: !!compare, backdrop: !!backdrop, mr: mr ?? null };
+}
+
 /** New data from the host: its view and endpoints are adopted once it has seen every event sent from here. */
 export function receive(/** @type {ExploreState} */ state, /** @type {ExplorerData} */ data) {
   state.host.data = data;
@@ -43,6 +49,13 @@ export function receive(/** @type {ExploreState} */ state, /** @type {ExplorerDa
   if (caughtUp) {
     view.shown = { ...data.view };
     view.ends = { a: endFrom(data.ends.a), b: endFrom(data.ends.b) };
+    if (view.shown.compare && view.shown.mr !== null && view.shown.mr !== undefined) {
+      // Comparing all β sets the separately trained models side by side: the slider's one model steps aside
+      // (opened together from a link, the two froze the page), and the host hears it.
+      view.shown.mr = null;
+      view.notice = "Comparing all β: the separately trained models; the β slider is off.";
+      queueMicrotask(() => emit(state, { type: "view", ...viewEvent(view.shown) }));
+    }
   } else {
     // Keep the widget's endpoints, but take the codes the host has computed for them since.
     for (const name of /** @type {const} */ (["a", "b"])) {
@@ -200,12 +213,24 @@ export function waitForPlotly(/** @type {ExploreState} */ state) {
       state.dom.note.style.display = "none";
       refresh(state, "plotly");
     } else if (performance.now() - timers.waitStarted > WAIT_MS) {
-      showNote(
-        state,
-        plotly()
-          ? "The map's data did not arrive. Check the connection, then retry."
-          : "The map's drawing library (Plotly) did not load. Check the connection, then retry (the page reloads).",
-      );
+      if (!timers.noted) {
+        timers.noted = true;
+        showNote(
+          state,
+          plotly()
+            ? "The map's data did not arrive. Check the connection, then retry."
+            : "The map's drawing library (Plotly) did not load. Check the connection, then retry (the page reloads).",
+        );
+      }
+      // Said, and still waiting: a slow machine or network may yet deliver, and then the map draws.
+      timers.waiting = window.setTimeout(() => {
+        timers.waiting = 0;
+        if (state.stage.gone) return;
+        if (drawBase(state)) {
+          state.dom.note.style.display = "none";
+          refresh(state, "plotly");
+        } else waitForPlotly(state);
+      }, 500);
     } else {
       waitForPlotly(state);
     }

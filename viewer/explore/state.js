@@ -62,7 +62,8 @@ import { Channel } from "../core/protocol.js";
  *   stripBoxes: number[][] | null, firstPaint: {shown: boolean, key: string, canvas: HTMLCanvasElement | null},
  *   sprite: import("../core/fetch.js").ImageEntry | null, baseVersion: string, loading: string | null,
  *   preloaded: string | null, scratch: Float64Array}} cache
- * @property {{player: number, waiting: number, waitStarted: number, frame: number, work: (() => void) | null,
+ * @property {{player: number, waiting: number, waitStarted: number, noted: boolean, frame: number,
+ *   work: (() => void) | null,
  *   baseFrame: number, baseTimer: number}} timers
  * @property {{painted: boolean, plotted: boolean, gone: boolean, stripDraws: number, mapDraws: number,
  *   hoverUpdates: number, mrDraws: number}} stage
@@ -104,7 +105,7 @@ export function createState(hostApi, dom) {
       preloaded: null,
       scratch: new Float64Array(SIDE * SIDE),
     },
-    timers: { player: 0, waiting: 0, waitStarted: 0, frame: 0, work: null, baseFrame: 0, baseTimer: 0 },
+    timers: { player: 0, waiting: 0, waitStarted: 0, noted: false, frame: 0, work: null, baseFrame: 0, baseTimer: 0 },
     stage: { painted: false, plotted: false, gone: false, stripDraws: 0, mapDraws: 0, hoverUpdates: 0, mrDraws: 0 },
     cleanups: [],
   };

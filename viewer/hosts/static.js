@@ -177,10 +177,16 @@ function startLesson(site, view) {
   }
   const session = new LessonSession(site.lesson, view, site.catalog);
   shown.lesson = session;
-  box.replaceChildren();
+  // The lesson's first sentence, as the Streamlit page writes it above the viewer (lesson_assets.py lede).
+  const lede = document.createElement("p");
+  lede.className = "sh-lede";
+  lede.textContent = site.lesson.lede || "";
+  lede.title = site.lesson.recipe || "";
+  const mount = document.createElement("div");
+  box.replaceChildren(lede, mount);
   import("../lesson/index.js").then(
     ({ mountLesson }) => {
-      const widget = mountLesson(box, {
+      const widget = mountLesson(mount, {
         report(message) {
           session.take(/** @type {any} */ (message));
           if (session.leave) {

@@ -129,7 +129,7 @@ export function baseLayout(size, info, title, version) {
         showarrow: false,
         yshift: 7,
         bgcolor: "rgba(255,255,255,0.85)", // over the dots, not under them
-        font: { size: 12, color: "#444" },
+        font: { size: 13, color: "#444" }, // no text under 13 px, on a projector too
       });
     }
   }

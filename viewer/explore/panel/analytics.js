@@ -261,7 +261,9 @@ export function renderAnalytics(state, dom) {
     const sent = reading?.probabilities;
     const analytics = { step, logPrior, probabilities: sent && sent.length === frames.length ? sent : null };
     const method = path.pending ? "straight line while the geodesic is computed" : `${path.method} path`;
-    const heading = `Along the path (${state.view.shown.model}): ${frames.length} frames, ${method}`;
+    // The path's own model (endpoints.js pathFor names it first in the key): the β slider's is "z20-mr@0.1".
+    const model = path.key.split("|")[0].replace("@", " at β = ");
+    const heading = `Along the path (${model}): ${frames.length} frames, ${method}`;
     dom.heading.textContent = heading;
     const figure = analyticsFigure(analytics, "");
     // Never shorter than it has been: the classifier's row arriving (or going) must not shift the page below.

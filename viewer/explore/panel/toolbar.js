@@ -2,7 +2,7 @@
 
 import { element } from "../../core/dom.js";
 import { renderSlider } from "../beta.js";
-import { emit, refresh } from "../controller.js";
+import { emit, refresh, viewEvent } from "../controller.js";
 import { sameLatent } from "../models.js";
 import { multirateManifest } from "../multirate.js";
 import { hostData } from "../state.js";
@@ -92,8 +92,7 @@ export function changeView(state, change) {
 
 /** @param {ExploreState} state */
 export function sendView(state) {
-  const { model, map, method, frames, compare, backdrop, mr } = state.view.shown;
-  emit(state, { type: "view", model, map, method, frames, compare: !!compare, backdrop: !!backdrop, mr: mr ?? null });
+  emit(state, { type: "view", ...viewEvent(state.view.shown) });
 }
 
 /** @param {ExploreState} state */
