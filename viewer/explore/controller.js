@@ -206,14 +206,18 @@ export function waitForPlotly(/** @type {ExploreState} */ state) {
   }
   if (timers.waiting) return;
   timers.waitStarted = timers.waitStarted || performance.now();
-  timers.waiting = window.setTimeout(() => {
-    timers.waiting = 0;
-    if (state.stage.gone) return;
-    if (drawBase(state)) {
-      state.dom.note.style.display = "none";
-      refresh(state, "plotly");
-    } else if (performance.now() - timers.waitStarted > WAIT_MS) {
-      if (!timers.noted) {
+  // Past WAIT_MS the visitor is told once, and the wait goes on, slower: a slow machine or network may yet
+  // deliver, and then the map draws.
+  timers.waiting = window.setTimeout(
+    () => {
+      timers.waiting = 0;
+      if (state.stage.gone) return;
+      if (drawBase(state)) {
+        state.dom.note.style.display = "none";
+        refresh(state, "plotly");
+        return;
+      }
+      if (!timers.noted && performance.now() - timers.waitStarted > WAIT_MS) {
         timers.noted = true;
         showNote(
           state,
@@ -222,19 +226,10 @@ export function waitForPlotly(/** @type {ExploreState} */ state) {
             : "The map's drawing library (Plotly) did not load. Check the connection, then retry (the page reloads).",
         );
       }
-      // Said, and still waiting: a slow machine or network may yet deliver, and then the map draws.
-      timers.waiting = window.setTimeout(() => {
-        timers.waiting = 0;
-        if (state.stage.gone) return;
-        if (drawBase(state)) {
-          state.dom.note.style.display = "none";
-          refresh(state, "plotly");
-        } else waitForPlotly(state);
-      }, 500);
-    } else {
       waitForPlotly(state);
-    }
-  }, 40);
+    },
+    timers.noted ? 500 : 40,
+  );
 }
 
 /**
