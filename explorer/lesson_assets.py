@@ -162,7 +162,7 @@ def beta_row(family: Family) -> dict | None:
         "readable": curve["readable_share"],
         "covered": curve["digits_covered"],
         "labels": [
-            f"One model for every β, at β = {b:.2g}: {share(r)} readable, {c} of 10 digits"
+            f"One model trained for every β, at β = {b:.2g}: {share(r)} readable, {c} of 10 digits"
             for b, r, c in zip(curve["betas"], curve["readable_share"], curve["digits_covered"], strict=True)
         ],
         "marks": [b for b in marks if b in curve["betas"]],
@@ -218,8 +218,8 @@ def posterior_data(family: Family) -> dict:
         "text": {
             "heading": "One digit, encoded: z = μ + σ·ε",
             "intro": "Each encoder gives a digit a mean μ and a spread σ; training decodes z = μ + σ·ε with "
-            "ε ~ N(0, I). The autoencoder here is the VAE's architecture trained with β = 0, so it has a σ too, "
-            f"collapsed (median over the test digits: {small(ae)}; the VAE's: {small(vae)}).",
+            "ε ~ N(0, I). The autoencoder is the same network trained with β = 0: its σ collapses "
+            f"(median σ over the test digits, z = 2: autoencoder {small(ae)}, VAE {small(vae)}).",
             "digit": "Test digit #",
             "new_eps": "New ε",
             "new_eps_help": "New samples of the same q(z|x), the same ε under every model (the link keeps the seed).",
@@ -256,7 +256,7 @@ def table_rows(family: Family) -> list[list[str]]:
         prior, middle, plane = figures.get("prior_samples") or {}, figures.get("midpoints") or {}, figures.get("plane")
         rows.append(
             [
-                loaded.name,
+                f"z = {loaded.variant.latent_size}, β = {loaded.variant.beta:g}",
                 cell(prior.get("readable_share"), share),
                 cell(prior.get("digits_covered"), str),
                 cell(plane.get("empty_share") if isinstance(plane, dict) else None, share),
@@ -383,20 +383,20 @@ def lesson_data(family: Family) -> dict:
         "presets": presets(family),
         "table": {
             "heading": "The figures, per model",
-            "help": "Nats: a unit of information (1 nat ≈ 1.44 bits). Hover a column's name for what it measures.",
+            "help": "What the columns mean",
             "columns": columns,
             "notes": notes,
             "rows": table_rows(family),
         },
         "text": {
             "samples": f"The same {SAMPLE_COUNT} draws under both; under a picture, the digit the classifier reads "
-            f"(P ≥ {READABLE:g}: at least {READABLE:.0%} sure). Shares: of {sample_count(family):,} draws.",
+            f"(P ≥ {READABLE:g}: at least {READABLE:.0%} sure). Each share counts {sample_count(family):,} draws.",
             "new_samples": "New draws",
             "scale": {"same": "Same scale", "own": "Own scale"},
             "codes": "Test codes",
             "draw": "Decode one draw of N(0, I)",
             "show_me": "Show me:",
-            "after_training": "the pictures: after training",
+            "after_training": "after training",
             "epoch": "epoch",
             "legend": legend(family),
             "curves": ["Draws that read as a digit", "Empty cells"],
@@ -405,6 +405,7 @@ def lesson_data(family: Family) -> dict:
                 "hole": "in a hole: no test code in this cell, so no digit anchors this picture",
                 "codes": "among its test codes",
                 "outside": "outside the box of its test codes",
+                "offview": "off this view: the arrow on its edge points to it",
             },
         },
     }

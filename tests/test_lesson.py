@@ -148,13 +148,14 @@ def test_the_table_puts_the_lessons_columns_first(lesson, family):
     table = screen(lesson)["table"]
     assert table["columns"][:4] == ["model", "N(0, I) readable", "digits of 10", "empty cells"]
     assert table["rows"] == table_rows(family) and len(table["notes"]) == len(table["columns"])
+    by_label = {f"z = {m.variant.latent_size}, β = {m.variant.beta:g}": m for m in family.models.values()}
     for row in table["rows"]:
-        stored = family.models[row[0]].record["info"]["lesson"]
+        stored = by_label[row[0]].record["info"]["lesson"]
         assert row[1] == share(stored["prior_samples"]["readable_share"])
         assert row[3] == (share(stored["plane"]["empty_share"]) if stored["plane"] else "–")
     # Every term a newcomer meets in it is said in plain words where it appears.
     notes = " ".join(table["notes"])
-    assert f"P ≥ {READABLE:g}" in notes and "nat is" in notes and "Nats: a unit" in table["help"]
+    assert f"P ≥ {READABLE:g}" in notes and "nat is" in notes and "halfway" in notes and "−ELBO: the loss" in notes
 
 
 def test_the_lede_says_how_the_pair_was_trained(lesson, family):

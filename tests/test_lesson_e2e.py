@@ -286,3 +286,154 @@ def test_every_preset_brings_its_result_into_view(browser, server):
             )
         assert exception_boxes(page) == 0
         page.close()
+
+
+# --- what each view says is what it shows (issue 24) ----------------------------------------------------------------
+
+PROBE_MARKS = """() => [...document.querySelectorAll('.lp-root .lp-canvas')].map((c) => {
+  const r = c.getBoundingClientRect(), [l, t, w, h] = c.dataset.area.split(',').map(Number);
+  const [x, y] = (c.dataset.marker || '0,0').split(',').map(Number);
+  return { probe: c.dataset.probe, marker: [r.left + x, r.top + y], area: [r.left + l, r.top + t, r.left + l + w,
+           r.top + t + h] };
+})"""
+
+
+def inside_rect(inner, outer, slack: float = 0.5) -> bool:
+    return (
+        inner[0] >= outer[0] - slack
+        and inner[1] >= outer[1] - slack
+        and inner[2] <= outer[2] + slack
+        and inner[3] <= outer[3] + slack
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(1500, 1000), (1920, 1080), (400, 850)])
+def test_a_probe_off_a_planes_view_is_marked_on_its_edge_and_said(browser, server, family, width, height):
+    """A point far outside the VAE's codes (the hole preset's kind): the VAE's plane cannot show it on its own
+    scale, so an arrow on the plot's edge points to it, and its inset says so; each inset sits by its mark,
+    inside the plot area (the axes' numbers stay readable), on the screen."""
+    x0, x1, y0, y1 = plane_box(family.models[AE].atlas.mu)
+    point = (round(x0 + 0.8 * (x1 - x0), 2), round(y0 + 0.1 * (y1 - y0), 2))  # the autoencoder's, far off the VAE's
+    page = open_lesson(browser, server, width, height, f"&probe={point[0]},{point[1]}")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => i.dataset.where)", timeout=60_000
+    )
+    seen, marks = layout(page), page.evaluate(PROBE_MARKS)
+    assert [mark["probe"] for mark in marks] == ["in", "off"]
+    assert "off this view" in seen["insets"][1] and "off this view" not in seen["insets"][0]
+    for mark, rect in zip(marks, seen["insetRects"], strict=True):
+        assert inside_rect([*mark["marker"], *mark["marker"]], mark["area"])  # the arrow is drawn on the plot
+        if width >= 600:  # beside its mark, inside the plot area (a phone puts it under the plane)
+            assert inside_rect(rect, mark["area"]), (rect, mark["area"])
+            near_x = rect[0] - 40 <= mark["marker"][0] <= rect[2] + 40
+            assert near_x and rect[1] - 40 <= mark["marker"][1] <= rect[3] + 40, (mark, rect)
+            assert rect[3] <= height + 0.5 and rect[1] >= 0  # the result is on the screen
+    if width < 600:  # a phone: the insets sit under the planes; a tap brings them into view
+        click_plane(page, 0, x0 + 0.5 * (x1 - x0), y0 + 0.9 * (y1 - y0))  # the plane's top: on the first screen
+        page.wait_for_timeout(400)  # the scroll has settled
+        assert all(in_view(rect, [width, height]) for rect in layout(page)["insetRects"])
+    page.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1500, 1000), (400, 850)])
+def test_an_earlier_epoch_is_shown_whole_and_labelled_for_what_it_is(browser, server, family, width, height):
+    """At the first snapshot, Own scale fits that epoch's codes (its grid and holes are seen, not a dot); the
+    probe (the trained models') is neither marked nor read; the rows say their pictures are after training and
+    quote the epoch's share; the curves' figures name their epoch."""
+    from explorer.planes import plane_frames
+
+    page = open_lesson(browser, server, width, height, "&probe=0.5,-1.2")
+    epochs = [int(e) for e in page.evaluate(ROOT_DATA, "epochs").split(",")]
+    if len(epochs) < 2:
+        page.close()
+        pytest.skip("no training snapshots shipped: the planes have one frame")
+    page.evaluate(
+        "() => { const s = document.querySelector('.lp-slider'); s.value = 0; s.dispatchEvent(new Event('input')); }"
+    )
+    page.wait_for_function(
+        "(epoch) => document.querySelector('.lp-root').dataset.complete.startsWith(epoch + ':')",
+        arg=epochs[0],
+        timeout=30_000,
+    )
+    seen = layout(page)
+    for side, name in enumerate((AE, VAE)):
+        first = plane_frames(family, name)[0]
+        shown = [float(v) for v in page.evaluate(f"(side) => ({PLANE})(side).dataset.frame", side).split(",")]
+        box_w, box_h = first.box[1] - first.box[0], first.box[3] - first.box[2]
+        # The epoch's box fills the plot on one axis at least (own scale, 3% padding), not a speck of it.
+        assert min((shown[1] - shown[0]) / box_w, (shown[3] - shown[2]) / box_h) < 1.2, (shown, first.box)
+    assert [mark["probe"] for mark in page.evaluate(PROBE_MARKS)] == ["", ""]
+    assert seen["insets"] == [None, None]
+    labels = page.evaluate("() => [...document.querySelectorAll('.lp-row-label')].map((l) => l.textContent)")
+    z2 = [label for label in labels if label.startswith("z = 2:")]
+    assert len(z2) == 2 and all(f"after training; at epoch {epochs[0]}: " in label for label in z2), labels
+    values = page.evaluate("() => [...document.querySelectorAll('.lp-curve-values')].map((v) => v.innerText)")
+    assert values and all(v.startswith(f"at epoch {epochs[0]}:") for v in values), values
+    # Back at the trained models, the probe is marked and read again.
+    page.evaluate(
+        "(n) => { const s = document.querySelector('.lp-slider'); s.value = n; s.dispatchEvent(new Event('input')); }",
+        len(epochs) - 1,
+    )
+    page.wait_for_function(INSET_SHOWN, timeout=30_000)
+    assert [mark["probe"] for mark in page.evaluate(PROBE_MARKS)] == ["in", "in"]
+    page.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1500, 1000), (1920, 1080), (400, 850)])
+def test_the_presets_the_beta_scale_and_the_table_read_whole(browser, server, width, height):
+    """The "Show me" buttons are on the first screen (above the planes; on a phone, right under them); the β
+    row's scale is numbered and nothing of it prints over its label; the table's model names never break
+    inside "z = 20" or "β = 0.5", and what each column means is a tap away (a finger cannot hover a tooltip)."""
+    page = open_lesson(browser, server, width, height)
+    seen = layout(page)
+    first = page.locator(".lp-preset-button").first.bounding_box()
+    assert first
+    if width >= 600:  # above the planes, on the first screen
+        assert first["y"] >= 0 and first["y"] + first["height"] <= min(seen["planes"][0][1], height)
+    else:  # a phone keeps its first screen for the planes: the presets come right under them
+        assert seen["planes"][0][3] <= first["y"] <= seen["planes"][0][3] + 80, (first, seen["planes"])
+    beta = page.evaluate(
+        """() => { const rect = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right,
+          r.bottom]; };
+          const row = document.querySelector('.lp-beta-row');
+          if (!row) return null;
+          return { scale: [...row.querySelectorAll('.lp-beta-scale span')].map((s) => s.textContent),
+                   marks: [...row.querySelectorAll('.lp-beta-tick, .lp-beta-scale span')].map(rect),
+                   text: rect(row.querySelector('.lp-beta-text')) }; }"""
+    )
+    if beta is not None:
+        assert beta["scale"] == ["0.01", "0.1", "1", "10"]
+        text = beta["text"]
+        for mark in beta["marks"]:  # no mark or number over the label's words
+            assert mark[2] <= text[0] or mark[0] >= text[2] or mark[3] <= text[1] or mark[1] >= text[3], (mark, text)
+    names = page.evaluate(
+        """() => [...document.querySelectorAll('.lp-table tbody th span')].map((s) => [s.textContent,
+          s.getClientRects().length])"""
+    )
+    assert names and all(lines == 1 for _, lines in names), names
+    assert any(name.startswith("z = 20") for name, _ in names)
+    page.locator(".lp-table-help summary").scroll_into_view_if_needed()
+    page.locator(".lp-table-help summary").click()
+    terms = page.evaluate("() => [...document.querySelectorAll('.lp-table-help dt')].map((t) => t.textContent)")
+    assert {"midpoint P", "−ELBO", "KL"} <= set(terms)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    page.close()
+
+
+def test_on_a_phone_a_lesson_preset_lands_with_its_line_and_results_in_view(browser, server):
+    preset = next(p for p in load_lesson_file(WEIGHTS)["presets"] if p["query"].get("page") == "lesson")
+    page = open_lesson(browser, server, 400, 850)
+    button = page.get_by_role("button", name=preset["title"])
+    button.scroll_into_view_if_needed()
+    button.click()
+    page.wait_for_function(INSET_SHOWN, timeout=60_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => i.dataset.where)", timeout=60_000
+    )
+    page.wait_for_timeout(300)  # the scroll has settled
+    seen = page.evaluate(LAYOUT)
+    line = page.locator(".lp-preset").bounding_box()
+    assert line and line["y"] >= -0.5 and preset["caption"] in page.locator(".lp-preset").inner_text()
+    # The line, both planes and the autoencoder's result (the point the preset is about) on one phone screen.
+    assert all(in_view(rect, seen["viewport"]) for rect in [*seen["planes"], seen["insetRects"][0]]), seen
+    page.close()

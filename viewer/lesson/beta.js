@@ -64,10 +64,17 @@ export function buildBetaRow(column, data, count) {
   slider.setAttribute("list", list.id);
   const lo = Math.log10(data.betas[0]);
   const span = Math.log10(data.betas[data.betas.length - 1]) - lo;
+  const at = (/** @type {number} */ beta) => `calc(7px + (100% - 14px) * ${(Math.log10(beta) - lo) / span})`;
   for (const mark of data.marks) {
     const tick = element(line, "span", "lp-beta-tick"); // where a separately trained model sits (the thumb's centre)
-    tick.style.left = `calc(7px + (100% - 14px) * ${(Math.log10(mark) - lo) / span})`;
+    tick.style.left = at(mark);
     tick.title = `β = ${mark}: a VAE trained at this β alone`;
+  }
+  // The scale under the slider: β at each power of ten it spans, so a newcomer reads where the thumb is.
+  const scale = element(line, "div", "lp-beta-scale");
+  for (let power = Math.ceil(lo - 1e-9); power <= lo + span + 1e-9; power++) {
+    const beta = 10 ** power;
+    element(scale, "span", "", beta >= 1 ? String(beta) : beta.toFixed(-power)).style.left = at(beta);
   }
   const text = element(row.label, "span", "lp-beta-text");
   const curve = element(row.label, "canvas", "lp-beta-curve");
@@ -108,25 +115,44 @@ export function showBetaRow(view, data, classifier, seed, count, threshold, wait
   view.key = key;
 }
 
-const CURVE = { width: 160, height: 30, pad: 3, line: "#1f6fb2", dot: "#c0392b", cursor: "#222" };
+const CURVE = { width: 210, height: 52, left: 30, bottom: 14, pad: 4, line: "#1f6fb2", dot: "#c0392b", cursor: "#222" };
 
 /**
- * The readable share over log β (a line; the separately trained models' shares as dots) and the β shown.
+ * The readable share over log β (a line; the separately trained models' shares as dots) and the β shown, with
+ * the shares at its top and bottom edge on the left and β at its ends underneath.
  * @param {HTMLCanvasElement} canvas @param {BetaRow} data @param {number} index
  */
 function drawCurve(canvas, data, index) {
   if (canvas.dataset.index === String(index)) return;
   canvas.dataset.index = String(index);
-  const { width, height, pad } = CURVE;
+  const { width, height, left, bottom: under, pad } = CURVE;
   const context = sizeCanvas(canvas, width, height);
   context.clearRect(0, 0, width, height);
   const lo = Math.log10(data.betas[0]);
   const span = Math.log10(data.betas[data.betas.length - 1]) - lo;
-  const x = (/** @type {number} */ beta) => pad + ((Math.log10(beta) - lo) / span) * (width - 2 * pad);
+  const x = (/** @type {number} */ beta) => left + pad + ((Math.log10(beta) - lo) / span) * (width - left - 2 * pad);
   const shares = [...data.readable, ...data.separate.map((point) => point.readable)];
-  const bottom = Math.min(...shares) - 0.02;
-  const top = Math.max(...shares) + 0.02;
-  const y = (/** @type {number} */ share) => height - pad - ((share - bottom) / (top - bottom)) * (height - 2 * pad);
+  const bottom = Math.floor(Math.min(...shares) * 10) / 10;
+  const top = Math.ceil(Math.max(...shares) * 10) / 10;
+  const plot = height - under;
+  const y = (/** @type {number} */ share) => plot - pad - ((share - bottom) / (top - bottom)) * (plot - 2 * pad);
+  context.font = "11px sans-serif";
+  context.fillStyle = "#555";
+  context.textAlign = "right";
+  // The shares at the plot's top and bottom edges, each label inside the canvas.
+  context.textBaseline = "top";
+  context.fillText(`${Math.round(top * 100)}%`, left - 3, 0);
+  context.textBaseline = "bottom";
+  context.fillText(`${Math.round(bottom * 100)}%`, left - 3, plot);
+  context.textBaseline = "top";
+  const ends = [data.betas[0], data.betas[data.betas.length - 1]];
+  ends.forEach((beta, i) => {
+    context.textAlign = i ? "right" : "left";
+    context.fillText(`β ${beta}`, x(beta) + (i ? pad : -pad), plot + 2);
+  });
+  context.strokeStyle = "#ccc";
+  context.lineWidth = 1;
+  context.strokeRect(left + 0.5, 0.5, width - left - 1, plot - 1);
   context.strokeStyle = CURVE.line;
   context.lineWidth = 1.5;
   context.beginPath();
@@ -138,9 +164,9 @@ function drawCurve(canvas, data, index) {
   context.fillStyle = CURVE.dot;
   for (const point of data.separate) {
     context.beginPath();
-    context.arc(x(point.beta), y(point.readable), 2, 0, 2 * Math.PI);
+    context.arc(x(point.beta), y(point.readable), 2.5, 0, 2 * Math.PI);
     context.fill();
   }
   context.fillStyle = CURVE.cursor;
-  context.fillRect(Math.round(x(data.betas[index])) - 0.5, 0, 1, height);
+  context.fillRect(Math.round(x(data.betas[index])) - 0.5, 0, 1, plot);
 }

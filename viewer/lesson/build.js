@@ -1,5 +1,5 @@
-// The lesson's first screen as elements, top to bottom: a column of sample rows per model, one bar of
-// controls, a preset's line, the two planes side by side, the legend, the "Show me" presets, a "still loading"
+// The lesson's first screen as elements, top to bottom: a column of sample rows per model, the "Show me"
+// presets, one bar of controls, a preset's line, the two planes side by side, the legend, a "still loading"
 // notice, the two curves. Every class
 // starts with lp- (lesson.css): in the Streamlit host the screen lives in the page's own DOM.
 
@@ -140,12 +140,12 @@ function buildCurves(root) {
 export function buildScreen(parent) {
   const root = element(parent, "div", "lp-root");
   const samples = buildSamples(root);
+  const presets = element(root, "div", "lp-presets"); // above the planes: in view on every first screen
   const bar = buildBar(root);
   const preset = element(root, "div", "lp-preset");
   const planesRow = element(root, "div", "lp-planes");
   const planes = MODEL_COLOURS.map((_, side) => buildPlane(planesRow, side));
   const legend = element(root, "div", "lp-note lp-legend");
-  const presets = element(root, "div", "lp-presets"); // under the planes: the first screen keeps them in view
   const waiting = element(root, "div", "lp-waiting");
   return { root, ...samples, ...bar, presets, preset, planes, legend, waiting, ...buildCurves(root) };
 }

@@ -35,7 +35,9 @@ import { showInset, showPresets, showTexts } from "./texts.js";
 const STYLESHEET = new URL("./lesson.css", import.meta.url).href;
 const BOX_PAD = 0.03; // room around the union of boxes a plane fits, as a share of its longer side
 const MIN_PLANE_PX = 170;
+const MIN_PHONE_PLANE_PX = 150; // a phone's plane (under 300 px wide): the first screen holds both planes
 const WAIT_MS = 20000; // how long the planes may stay incomplete before the screen says so
+const REVEAL_MS = 5000; // how long an action's result may take to arrive and still be scrolled into view
 
 /** @typedef {import("./types.js").LessonData} LessonData */
 /** @typedef {import("./types.js").Scale} Scale */
@@ -119,6 +121,13 @@ class Lesson {
     this.rows = [];
     /** @type {import("./beta.js").BetaView | null} the row that follows β (under the VAE's rows) */
     this.betaRow = null;
+    /**
+     * What the visitor's last action must bring into view once its result is drawn (a phone puts the probe's
+     * insets under the planes, below the first screen): the insets after a tap or a draw, the preset's line
+     * (at the top, the planes and insets under it) after a preset; given up after REVEAL_MS.
+     * @type {{what: "insets" | "preset", until: number} | null}
+     */
+    this.reveal = null;
     /** @type {Array<Placement | null>} where each plane's last drawing put the data */
     this.placements = [null, null];
     /** @type {{press: PointerAt | null, hover: PointerAt | null}} */
@@ -271,6 +280,7 @@ class Lesson {
     if (!point) return;
     const sent = this.report({ type: "probe", x: point.x, y: point.y });
     if (sent) this.view.tapped = { ...point, drawn: false, serial: sent.serial };
+    this.revealLater("insets");
     this.leavePreset();
     this.schedule();
   }
@@ -291,7 +301,33 @@ class Lesson {
     showPresets(this.nodes, this.data, index, (next) => this.applyPreset(next));
     this.report({ type: "preset", index });
     this.nodes.preset.scrollIntoView({ block: "nearest" });
+    if (preset.query.page === "lesson") this.revealLater("preset");
     this.schedule();
+  }
+
+  /** @param {"insets" | "preset"} what */
+  revealLater(what) {
+    this.reveal = { what, until: performance.now() + REVEAL_MS };
+  }
+
+  /**
+   * Once the insets are shown, the action's result in view: the insets (nearest: a wide screen, where they sit
+   * on the planes, does not move), or the preset's line at the top with the planes and insets under it on a
+   * phone. Scrolled once, so the visitor's own scrolling is never fought.
+   */
+  revealResult() {
+    const reveal = this.reveal;
+    if (!reveal) return;
+    if (performance.now() > reveal.until) {
+      this.reveal = null;
+      return;
+    }
+    const insets = this.nodes.planes.map((plane) => plane.inset);
+    if (!insets.every((inset) => inset.style.display !== "none" && inset.dataset.where)) return;
+    this.reveal = null;
+    const phone = window.matchMedia("(max-width: 640px)").matches;
+    if (reveal.what === "preset") this.nodes.preset.scrollIntoView({ block: phone ? "start" : "nearest" });
+    else insets[0].scrollIntoView({ block: "nearest" });
   }
 
   /** "Decode one draw of N(0, I)": the next draw, probed here at once and reported to the host (the link). */
@@ -300,6 +336,7 @@ class Lesson {
     const [x, y] = drawPoint(this.view.draws);
     const sent = this.report({ type: "draw", x, y });
     if (sent) this.view.tapped = { x, y, drawn: true, serial: sent.serial };
+    this.revealLater("insets");
     this.leavePreset();
     this.schedule();
   }
@@ -311,8 +348,8 @@ class Lesson {
   }
 
   /**
-   * The z = 2 rows' figures follow the epoch shown (each snapshot measured its own share of readable draws);
-   * their pictures are the trained models' (the snapshots keep no weights), and the label says so.
+   * The rows' pictures and figures are the trained models' (the snapshots keep no weights to decode draws
+   * with). At an earlier epoch the z = 2 rows say so, and add the share that epoch's snapshot measured.
    * @param {number} epoch
    */
   labelRows(epoch) {
@@ -324,8 +361,7 @@ class Lesson {
       const model = data.planes.models[view.row.side];
       if (!last && view.row.latent === 2 && model) {
         const frame = frameAt(model, epoch);
-        text = `z = 2 at epoch ${frame.epoch}: ${frame.readable_text} readable, ${frame.covered} of 10 digits`;
-        text += ` (${data.text.after_training})`;
+        text += ` ${data.text.after_training}; at epoch ${frame.epoch}: ${frame.readable_text}`;
       }
       if (view.label.textContent !== text) view.label.textContent = text;
       view.box.dataset.epoch = last || view.row.latent !== 2 ? "" : String(epoch);
@@ -436,7 +472,7 @@ class Lesson {
     const width = nodes.planes[0].wrap.clientWidth;
     if (width) {
       const complete = this.drawPlanes(data, epoch, width, this.planeHeight(width));
-      drawCurves(nodes.curves, data.planes.models, epochsOf(data.planes), epoch, data.short);
+      drawCurves(nodes.curves, data.planes.models, epochsOf(data.planes), epoch, data.short, data.text.epoch);
       showPosterior(this.posterior, data, () => this.schedule());
       showTable(this.table, data.table);
       this.counts.planeDraws += 1;
@@ -450,6 +486,7 @@ class Lesson {
         markComplete(nodes.root, epoch, view.scale);
       }
     }
+    this.revealResult();
     // A tip waiting for its decoder: the blob's arrival schedules this drawing (whoever asked for it first).
     if (this.pointer.hover) this.showHover();
     this.status(epoch);
@@ -464,8 +501,10 @@ class Lesson {
     const codesShown = this.nodes.codes.checked;
     const probed = this.probed();
     const probe = probed ? probed.point : null;
-    const boxes = models.map((model) => model.frames.map((frame) => frame.box));
-    const same = union(boxes.flat(), BOX_PAD);
+    const same = union(
+      models.flatMap((model) => model.frames.map((frame) => frame.box)),
+      BOX_PAD,
+    );
     let complete = true;
     models.forEach((model, side) => {
       const plane = this.nodes.planes[side];
@@ -475,7 +514,11 @@ class Lesson {
       const codes = blob(frame.mu);
       if (!mosaic.ready) this.arrivals.whenArrived(mosaic.promise, () => this.schedule());
       if (!codes.value) this.arrivals.whenArrived(codes.promise, () => this.schedule());
-      const view = this.view.scale === "same" ? same : union(boxes[side], BOX_PAD);
+      // Own scale fits the codes of the epoch shown (its grid and holes are seen at every epoch); the same scale
+      // is one pair of axes for both planes and every epoch (how the codes spread out over training is seen).
+      const view = this.view.scale === "same" ? same : union([frame.box], BOX_PAD);
+      // The probe is the shipped models' (the last epoch's): at an earlier epoch neither its mark nor its insets.
+      const last = this.atLastEpoch();
       const scene = {
         frame,
         view,
@@ -483,13 +526,12 @@ class Lesson {
         mosaic: mosaic.ready ? mosaic.image : null,
         codes: codesShown && codes.value ? new Float32Array(codes.value) : null,
         byDigit: codesShown ? this.loaded.byDigit : null,
-        probe,
+        probe: last ? probe : null,
       };
       this.placements[side] = drawPlane(plane.canvas, scene, width, height);
       complete &&= mosaic.ready && (!codesShown || (codes.value !== null && this.loaded.byDigit !== null));
-      // The insets are the shipped models' (the last epoch's): at an earlier epoch the cross alone marks the point.
-      const inset = this.atLastEpoch() && probed?.insets ? probed.insets[side] : null;
-      showInset(plane, inset, probe ? { placement: this.placements[side], point: probe } : null);
+      const inset = last && probed?.insets ? probed.insets[side] : null;
+      showInset(plane, inset, this.placements[side], data.text.where.offview);
     });
     return complete;
   }
@@ -503,7 +545,7 @@ class Lesson {
     let top = this.nodes.planes[0].wrap.getBoundingClientRect().top;
     for (let at = this.nodes.root.parentElement; at; at = at.parentElement) top += at.scrollTop; // <html>: the window's
     const room = window.innerHeight - top - (this.nodes.legend.offsetHeight + 14);
-    return Math.round(Math.max(MIN_PLANE_PX, Math.min(room, width * 1.05)));
+    return Math.round(Math.max(width < 300 ? MIN_PHONE_PLANE_PX : MIN_PLANE_PX, Math.min(room, width * 1.05)));
   }
 
   /** The root's test interface (status.js). @param {number} epoch */

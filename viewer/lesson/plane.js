@@ -30,12 +30,38 @@ const CROSS_PX = 9; // half the probe's cross
  * @property {{x: number, y: number} | null} probe
  */
 
-/** @typedef {{area: Area, projection: Projection}} Placement  where a drawing put the data */
+/**
+ * Where a drawing put the data, and where it marked the probe: at the point itself, or, for a point off the
+ * view, on the plot area's edge in its direction (an arrow there: `off`).
+ * @typedef {{area: Area, projection: Projection, marker: ProbeMarker | null}} Placement
+ */
+
+/** @typedef {{x: number, y: number, off: boolean, angle: number}} ProbeMarker  CSS pixels; angle: towards the point */
+
+const EDGE_PX = 14; // how far inside the plot area an off-view probe's arrow sits
+
+/**
+ * The probe's marker for canvas pixel (x, y): the point itself inside `area`, else the spot EDGE_PX inside the
+ * area's edge on the line from the area's centre towards it, with the direction to point in.
+ * @param {Area} area @param {number} x @param {number} y @returns {ProbeMarker}
+ */
+export function probeMarker(area, x, y) {
+  const inside = x >= area.l && x <= area.l + area.w && y >= area.t && y <= area.t + area.h;
+  const cx = area.l + area.w / 2;
+  const cy = area.t + area.h / 2;
+  const angle = Math.atan2(y - cy, x - cx);
+  if (inside) return { x, y, off: false, angle };
+  const hx = area.w / 2 - EDGE_PX;
+  const hy = area.h / 2 - EDGE_PX;
+  const reach = Math.min(Math.abs(hx / Math.cos(angle)), Math.abs(hy / Math.sin(angle)));
+  return { x: cx + reach * Math.cos(angle), y: cy + reach * Math.sin(angle), off: true, angle };
+}
 
 /**
  * Draws `scene` on `canvas`, `width` x `height` CSS pixels, and records on the canvas where the data went
  * (the test interface, docs/lesson.md): data-frame="x0,x1,y0,y1", the data at the plot area's edges, and
- * data-area="l,t,w,h", the plot area in CSS pixels from the canvas's top left.
+ * data-area="l,t,w,h", the plot area in CSS pixels from the canvas's top left; data-probe, "in", "off" (the point
+ * is off the view: an arrow on the edge marks it) or "" (no probe shown), and data-marker="x,y", the mark's place.
  * @param {HTMLCanvasElement} canvas @param {PlaneScene} scene @param {number} width @param {number} height
  * @returns {Placement}
  */
@@ -53,12 +79,15 @@ export function drawPlane(canvas, scene, width, height) {
   drawMosaic(context, p, scene);
   if (scene.codes && scene.byDigit) drawCodes(context, p, scene.codes, scene.byDigit, width);
   drawPrior(context, p);
-  if (scene.probe) drawProbe(context, p.px(scene.probe.x), p.py(scene.probe.y));
+  const marker = scene.probe ? probeMarker(area, p.px(scene.probe.x), p.py(scene.probe.y)) : null;
+  if (marker) (marker.off ? drawArrow : drawProbe)(context, marker);
   context.restore();
   drawAxes(context, p, area, narrow);
   canvas.dataset.frame = shownRange(p, area).join(",");
   canvas.dataset.area = [area.l, area.t, area.w, area.h].join(",");
-  return { area, projection: p };
+  canvas.dataset.probe = marker ? (marker.off ? "off" : "in") : "";
+  canvas.dataset.marker = marker ? `${Math.round(marker.x)},${Math.round(marker.y)}` : "";
+  return { area, projection: p, marker };
 }
 
 /** The frame's box: black, the mosaic over it once loaded, its empty cells shaded, a thin white edge. */
@@ -125,7 +154,7 @@ function drawPrior(/** @type {CanvasRenderingContext2D} */ context, /** @type {P
 }
 
 /** The probed point: a cyan cross on a black one, seen on any background. */
-function drawProbe(/** @type {CanvasRenderingContext2D} */ context, /** @type {number} */ x, /** @type {number} */ y) {
+function drawProbe(/** @type {CanvasRenderingContext2D} */ context, /** @type {ProbeMarker} */ { x, y }) {
   for (const [colour, lineWidth] of /** @type {Array<[string, number]>} */ ([
     ["#000", 4],
     [PROBE, 2],
@@ -141,6 +170,25 @@ function drawProbe(/** @type {CanvasRenderingContext2D} */ context, /** @type {n
   }
 }
 
+/** A probed point off the view: a cyan arrow on the edge, pointing towards it. */
+function drawArrow(/** @type {CanvasRenderingContext2D} */ context, /** @type {ProbeMarker} */ { x, y, angle }) {
+  context.save();
+  context.translate(x, y);
+  context.rotate(angle);
+  context.beginPath();
+  context.moveTo(CROSS_PX + 2, 0);
+  context.lineTo(-CROSS_PX, -CROSS_PX + 1);
+  context.lineTo(-CROSS_PX + 4, 0);
+  context.lineTo(-CROSS_PX, CROSS_PX - 1);
+  context.closePath();
+  context.fillStyle = PROBE;
+  context.strokeStyle = "#000";
+  context.lineWidth = 2;
+  context.stroke();
+  context.fill();
+  context.restore();
+}
+
 /** Ticks and their labels under and left of the plot area, one round step on both axes. */
 function drawAxes(
   /** @type {CanvasRenderingContext2D} */ context,
@@ -151,7 +199,7 @@ function drawAxes(
   context.fillStyle = "#444";
   context.strokeStyle = "#999";
   context.lineWidth = 1;
-  context.font = `${narrow ? 9 : 11}px sans-serif`;
+  context.font = `${narrow ? 9 : area.w >= 560 ? 13 : 11}px sans-serif`; // 13 px: a projector's minimum
   const [x0, x1, y0, y1] = shownRange(p, area);
   const step = niceStep(Math.max(x1 - x0, y1 - y0), narrow ? 3 : 7);
   const bottom = area.t + area.h;

@@ -177,7 +177,7 @@ export function showPosterior(nodes, data, later) {
       "span",
       "",
       flipped === 0
-        ? "Samples look like decoded μ: less change than one pixel flipped from black to white."
+        ? "Samples look like decoded μ (under one pixel's change)."
         : `Samples differ from decoded μ about as much as ${flipped} pixel${flipped === 1 ? "" : "s"} flipped from black to white.`,
     );
     words.title =

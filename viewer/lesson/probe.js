@@ -24,11 +24,12 @@ import { classifierFrom, codesFrom, decoderFrom } from "./models.js";
  * @property {number} gaps
  */
 
-/** "under 1 gap", "1 gap", "54 gaps" (explorer/planes.py gap_words). @param {number} gaps */
-export function gapWords(gaps) {
-  if (gaps < 1) return "under 1 gap";
-  const whole = Math.round(gaps);
-  return whole === 1 ? "1 gap" : `${whole} gaps`;
+/**
+ * A distance in units of the usual spacing between neighbouring codes: "within the usual spacing",
+ * "103× the usual spacing" (explorer/planes.py spacing_words). @param {number} gaps
+ */
+export function spacingWords(gaps) {
+  return gaps < 1 ? "within the usual spacing" : `${Math.round(gaps)}× the usual spacing`;
 }
 
 /**
@@ -83,14 +84,14 @@ export function probeInsets(data, point, waits) {
       );
     }
     lines.push(data.text.where[where]);
-    lines.push(`nearest test code: ${gapWords(report.gaps)} away`);
+    lines.push(`nearest test code: ${spacingWords(report.gaps)}${report.gaps < 1 ? "" : " away"}`);
     return {
       title,
       pixels: report.pixels,
       lines,
       detail:
-        `Nearest test code at distance ${report.distance.toFixed(3)}; a gap is ${model.spacing.toFixed(3)}, the ` +
-        "median distance between neighbouring test codes of this model. P: the classifier's probability of the " +
+        `Nearest test code at distance ${report.distance.toFixed(3)}; the usual spacing is ${model.spacing.toFixed(3)}, ` +
+        "the median distance from a test code of this model to its nearest neighbour. P: the classifier's probability of the " +
         `digit it rates highest; a picture "reads as a digit" at P ≥ ${data.readable}.`,
       where,
       digit: reading?.readable ? reading.digit : -1,

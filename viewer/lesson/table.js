@@ -1,5 +1,6 @@
-// The per-model figures as a table (explorer/lesson_assets.py writes every cell; a column's name carries
-// what it measures as its tooltip, and one line under the table says the terms in plain words). On a narrow
+// The per-model figures as a table (explorer/lesson_assets.py writes every cell). What each column measures is
+// its name's tooltip and, for a finger that cannot hover, a list under the table behind one "what the columns
+// mean" disclosure (closed: the page stays few words). On a narrow
 // screen the table scrolls sideways inside its own box, its first column (the model) held in place, so every
 // column stays reachable and the page itself never scrolls sideways.
 
@@ -38,8 +39,23 @@ export function showTable(nodes, table) {
   for (const row of table.rows) {
     const line = element(body, "tr");
     row.forEach((value, i) => {
-      element(line, i ? "td" : "th", "", value);
+      if (i) {
+        element(line, "td", "", value);
+        return;
+      }
+      // The model ("z = 20, β = 0.5"): a narrow screen may break it after the comma only.
+      const name = element(line, "th");
+      value.split(", ").forEach((part, k, parts) => {
+        element(name, "span", "", k < parts.length - 1 ? `${part}, ` : part);
+      });
     });
   }
-  element(box, "div", "lp-note", table.help);
+  const help = element(box, "details", "lp-note lp-table-help");
+  element(help, "summary", "", table.help);
+  const list = element(help, "dl");
+  table.columns.forEach((column, i) => {
+    if (!table.notes[i]) return;
+    element(list, "dt", "", column);
+    element(list, "dd", "", table.notes[i]);
+  });
 }

@@ -62,12 +62,13 @@ export function showPresets(nodes, data, shown, press) {
 }
 
 /**
- * The probe's inset on one plane, next to its cross (`at`: the cross's place; on a phone the stylesheet puts
- * the inset under the plane instead, so it never covers one); hidden when `inset` is null.
+ * The probe's inset on one plane, next to its marker (the cross, or the arrow on the edge when the point is off
+ * this plane's view: then `offView`, a line saying so, is added); on a phone the stylesheet puts the inset under
+ * the plane instead, so it never covers one. Hidden when `inset` is null.
  * @param {PlaneNodes} plane @param {import("./probe.js").Inset | null} inset
- * @param {{placement: import("./plane.js").Placement | null, point: {x: number, y: number}} | null} [at]
+ * @param {import("./plane.js").Placement | null} placement @param {string} offView
  */
-export function showInset(plane, inset, at) {
+export function showInset(plane, inset, placement, offView) {
   const { inset: box, insetImage, insetText } = plane;
   if (!inset) {
     box.style.display = "none";
@@ -75,7 +76,8 @@ export function showInset(plane, inset, at) {
     return;
   }
   box.style.display = "";
-  const key = `${inset.title}|${plane.side}`;
+  const off = Boolean(placement?.marker?.off);
+  const key = `${inset.title}|${plane.side}|${off}`;
   if (box.dataset.key !== key) {
     box.dataset.key = key;
     const canvas = document.createElement("canvas");
@@ -85,33 +87,33 @@ export function showInset(plane, inset, at) {
     /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(pixels, 0, 0);
     insetImage.src = canvas.toDataURL();
     insetText.replaceChildren();
-    for (const line of [inset.title, ...inset.lines]) element(insetText, "div", "", line);
+    for (const line of [inset.title, ...inset.lines, ...(off ? [offView] : [])]) element(insetText, "div", "", line);
   }
   box.title = inset.detail;
   box.dataset.where = inset.where;
   box.dataset.digit = String(inset.digit);
   box.dataset.gaps = inset.gaps.toFixed(2);
-  placeInset(plane, at);
+  box.dataset.off = String(off);
+  placeInset(plane, placement);
 }
 
 /**
- * Beside the cross: right of it and below, flipped left or up where the plane ends. @param {PlaneNodes} plane
- * @param {{placement: import("./plane.js").Placement | null, point: {x: number, y: number}} | null | undefined} at
+ * Beside the marker, inside the plot area (the axes' numbers stay readable): right of it and below, flipped
+ * left or up where the area ends. @param {PlaneNodes} plane @param {import("./plane.js").Placement | null} placement
  */
-function placeInset(plane, at) {
+function placeInset(plane, placement) {
   const box = plane.inset;
-  if (!at?.placement || getComputedStyle(box).position !== "absolute") {
+  if (!placement?.marker || getComputedStyle(box).position !== "absolute") {
     box.style.left = box.style.top = "";
     return;
   }
-  const { projection } = at.placement;
-  const x = projection.px(at.point.x);
-  const y = projection.py(at.point.y);
-  const width = plane.canvas.clientWidth;
-  const height = plane.canvas.clientHeight;
+  const { area, marker } = placement;
+  const { x, y } = marker;
   const gap = 12;
-  const left = x + gap + box.offsetWidth > width ? x - gap - box.offsetWidth : x + gap;
-  const top = y + gap + box.offsetHeight > height ? y - gap - box.offsetHeight : y + gap;
-  box.style.left = `${Math.max(0, Math.min(width - box.offsetWidth, left))}px`;
-  box.style.top = `${Math.max(0, Math.min(height - box.offsetHeight, top))}px`;
+  const right = area.l + area.w;
+  const bottom = area.t + area.h;
+  const left = x + gap + box.offsetWidth > right ? x - gap - box.offsetWidth : x + gap;
+  const top = y + gap + box.offsetHeight > bottom ? y - gap - box.offsetHeight : y + gap;
+  box.style.left = `${Math.max(area.l, Math.min(right - box.offsetWidth, left))}px`;
+  box.style.top = `${Math.max(area.t, Math.min(bottom - box.offsetHeight, top))}px`;
 }

@@ -125,7 +125,8 @@
  * @property {string} legend
  * @property {string[]} curves  the two curves' titles
  * @property {string} waiting   said when the planes' arrays are late
- * @property {{hole: string, codes: string, outside: string}} where  where a probed point lies, in words
+ * @property {{hole: string, codes: string, outside: string, offview: string}} where  where a probed point lies, in
+ *   words (offview: the point is off a plane's view, its arrow on the edge)
  */
 
 /**
