@@ -1,5 +1,5 @@
-"""The in-page upload of a visitor's VAE (issue 26, item 3): viewer/core/safetensors.js against vae/foreign.py,
-fitPca against scikit-learn, and the whole path in Chromium on both hosts.
+"""The in-page upload of a visitor's VAE (issue 26, item 3): viewer/core/safetensors.js and statedict.js against
+vae/foreign.py, fitPca against scikit-learn, and the whole path in Chromium on both hosts.
 
     python -m pytest tests/test_upload_vae.py -x -q            # the browser tests are marked slow, browser
 
@@ -28,7 +28,15 @@ from vae import foreign
 from vae.foreign import ImportRefused, read_safetensors, vae_from_state_dict
 
 READER = "tests/js/upload_bridge.js"
-LIMITS = ["MAX_UPLOAD_BYTES", "MAX_HEADER_BYTES", "MAX_TENSORS", "MAX_HIDDEN", "MAX_LATENT", "CONVERT", "EXPECTED_MLP"]
+LIMITS = {  # the viewer's module that defines each
+    "MAX_UPLOAD_BYTES": "safetensors",
+    "MAX_HEADER_BYTES": "safetensors",
+    "MAX_TENSORS": "safetensors",
+    "MAX_HIDDEN": "statedict",
+    "MAX_LATENT": "statedict",
+    "CONVERT": "refusal",
+    "EXPECTED_MLP": "statedict",
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +65,9 @@ def python_vae(blob: bytes) -> dict:
 
 
 def test_the_bounds_and_the_advice_are_vae_foreign_s(node):
-    for name in LIMITS:
-        assert node({"module": "viewer/core/safetensors.js", "get": name}) == getattr(foreign, name), name
-    assert sorted(node({"module": "viewer/core/safetensors.js", "get": "DTYPES"})) == sorted(foreign.DTYPES)
+    for name, module in LIMITS.items():
+        assert node({"module": f"viewer/core/{module}.js", "get": name}) == getattr(foreign, name), name
+    assert sorted(node({"module": "viewer/core/tensorbytes.js", "get": "DTYPES"})) == sorted(foreign.DTYPES)
 
 
 def assert_same_read(node, blob: bytes):
