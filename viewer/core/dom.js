@@ -56,6 +56,27 @@ export function sizeCanvas(canvas, width, height) {
   return context;
 }
 
+/**
+ * A grid of pictures' canvas, made ready: sized as sizeCanvas does, cleared, smoothing off (pixels drawn as
+ * blocks); its context.
+ * @param {HTMLCanvasElement} canvas @param {number} width @param {number} height
+ */
+export function gridCanvas(canvas, width, height) {
+  const context = sizeCanvas(canvas, width, height);
+  context.imageSmoothingEnabled = false;
+  context.clearRect(0, 0, width, height);
+  return context;
+}
+
+/**
+ * The side of one picture in a row of `columns` after a label column `labelPx` wide, in `width` CSS pixels:
+ * 16 at the least, `largest` at the most.
+ * @param {number} width @param {number} labelPx @param {number} columns @param {number} largest
+ */
+export function tileSide(width, labelPx, columns, largest) {
+  return Math.max(16, Math.min(largest, Math.floor((width - labelPx) / columns)));
+}
+
 /** @type {Map<string, Promise<void>>} */
 const stylesheets = new Map();
 

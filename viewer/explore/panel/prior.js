@@ -6,7 +6,7 @@
 // when the model was trained (explorer/charts.py inside_data `prior`). Decoded only while the section is open.
 
 import { decode, PIXELS } from "../../core/decoder.js";
-import { element, listenToNumber, numberDisclosure, sizeCanvas } from "../../core/dom.js";
+import { element, gridCanvas, listenToNumber, numberDisclosure, tileSide } from "../../core/dom.js";
 import { normals, STREAMS } from "../../core/draws.js";
 import { refresh } from "../controller.js";
 import { loadModel, modelEntry, sameLatent } from "../models.js";
@@ -102,12 +102,9 @@ export function renderPrior(state, dom) {
   const key = `${models.map((m) => m.name).join(",")}|${seed}|${width}`;
   if (shown.get(state)?.key === key) return;
   shown.set(state, { key, seed });
-  const tile = Math.max(16, Math.min(TILE_MAX, Math.floor((Math.min(width, 720) - LABEL_PX) / COUNT)));
-  const cssWidth = LABEL_PX + COUNT * tile;
+  const tile = tileSide(Math.min(width, 720), LABEL_PX, COUNT, TILE_MAX);
   const rowHeight = Math.max(ROW_MIN, tile + 4);
-  const context = sizeCanvas(dom.rows, cssWidth, models.length * rowHeight);
-  context.imageSmoothingEnabled = false;
-  context.clearRect(0, 0, cssWidth, models.length * rowHeight);
+  const context = gridCanvas(dom.rows, LABEL_PX + COUNT * tile, models.length * rowHeight);
   context.fillStyle = "#111";
   context.textBaseline = "middle";
   const scratch = state.dom.tile;

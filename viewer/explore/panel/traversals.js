@@ -6,7 +6,7 @@
 
 import { drawChart } from "../../core/chart.js";
 import { decode, PIXELS } from "../../core/decoder.js";
-import { element, listenToNumber, numberDisclosure, sizeCanvas } from "../../core/dom.js";
+import { element, gridCanvas, listenToNumber, numberDisclosure, tileSide } from "../../core/dom.js";
 import { modelEntry, testCode } from "../models.js";
 import { hostData, noteDrawn } from "../state.js";
 import { CHART_CONFIG } from "./analytics.js";
@@ -160,11 +160,8 @@ export function renderTraversals(state, dom) {
   dom.input.max = String(manifest.count - 1);
   const order = klOrder(figures.kl);
   const rows = traverse(entry.decoder, z);
-  const tile = Math.max(16, Math.min(TILE_MAX, Math.floor((Math.min(width, 620) - LABEL_PX) / STEPS)));
-  const cssWidth = LABEL_PX + STEPS * tile;
-  const context = sizeCanvas(dom.grid, cssWidth, order.length * tile);
-  context.imageSmoothingEnabled = false;
-  context.clearRect(0, 0, cssWidth, order.length * tile);
+  const tile = tileSide(Math.min(width, 620), LABEL_PX, STEPS, TILE_MAX);
+  const context = gridCanvas(dom.grid, LABEL_PX + STEPS * tile, order.length * tile);
   context.font = "13px sans-serif";
   context.textBaseline = "middle";
   const scratch = state.dom.tile;
