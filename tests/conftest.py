@@ -44,6 +44,14 @@ def data_root() -> Path:
     return cache
 
 
+@pytest.fixture(scope="session")
+def tutorial_vae(data_root, tmp_path_factory):
+    """pytorch/examples' VAE trained once a session (harness/tutorial_vae.py), saved as .safetensors and .pth."""
+    from harness.tutorial_vae import save, train
+
+    return save(train(data_root), tmp_path_factory.mktemp("tutorial"))
+
+
 @pytest.fixture(scope="module")
 def server():
     """`streamlit run app.py` on a free loopback port, for one test module (harness/browser.py)."""

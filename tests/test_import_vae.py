@@ -1,14 +1,12 @@
 """import_vae.py: a VAE trained elsewhere, imported into a folder the page opens; its refusals; the upload reader.
 
-The first test trains pytorch/examples' VAE (vae/main.py) exactly as written there, saves its state dict
-with torch.save, imports it and opens the page on the folder. Every refusal is a test and leaves --out
+The first tests take pytorch/examples' VAE (vae/main.py) exactly as written there, trained and saved with
+torch.save (harness/tutorial_vae.py, once a session: tests/conftest.py `tutorial_vae`), import it and open
+the page on the folder. Every refusal is a test and leaves --out
 as it was. The .safetensors reader the page's upload will use (vae/foreign.py) gets property-based tests.
 """
 
 from __future__ import annotations
-
-import json
-import struct
 
 import numpy as np
 import pytest
@@ -18,52 +16,26 @@ from hypothesis import strategies as st
 from safetensors.numpy import save as save_safetensors_bytes
 from torch import nn
 
+from harness.safetensors_files import HOSTILE_ENTRY, header_file, saved
 from harness.tutorial_vae import VAE, loss_function
 from vae.foreign import MAX_UPLOAD_BYTES, ImportRefused, read_safetensors, vae_from_state_dict
 
-STEPS = 300  # batches of 128, Adam at 1e-3 as there: a few seconds on one thread
-
 
 @pytest.fixture(scope="module")
-def examples_model(data_root, tmp_path_factory):
-    """pytorch/examples' VAE after STEPS batches, saved as `torch.save(model.state_dict(), "vae.pth")`."""
-    from training.data import load_mnist
-
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
-    train = load_mnist(str(data_root), train=True)
-    model = VAE()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    generator = torch.Generator().manual_seed(0)
-    model.train()
-    for _ in range(STEPS):
-        data = train.flat_float(torch.randint(0, len(train), (128,), generator=generator))
-        optimizer.zero_grad()
-        recon_batch, mu, logvar = model(data)
-        loss = loss_function(recon_batch, data, mu, logvar)
-        loss.backward()
-        optimizer.step()
-    model.eval()
-    path = tmp_path_factory.mktemp("examples") / "vae.pth"
-    torch.save(model.state_dict(), path)
-    return model, path
-
-
-@pytest.fixture(scope="module")
-def imported(examples_model, tmp_path_factory):
-    """The model above imported with its beta (BCE + KLD is beta = 1), t-SNE and all."""
+def imported(tutorial_vae, tmp_path_factory):
+    """The tutorial's model (tests/conftest.py) imported from its vae.pth with its beta (BCE + KLD is beta = 1),
+    t-SNE and all."""
     from training.importer import import_vae
 
-    _, path = examples_model
     out = tmp_path_factory.mktemp("imports") / "mine"
-    return import_vae(path, out, beta=1.0, say=lambda text: None)
+    return import_vae(tutorial_vae.pth, out, beta=1.0, say=lambda text: None)
 
 
 @pytest.mark.slow
-def test_the_imported_model_decodes_as_torch_does(examples_model, imported):
+def test_the_imported_model_decodes_as_torch_does(tutorial_vae, imported):
     from vae.family import load_family
 
-    model, _ = examples_model
+    model = tutorial_vae.model
     family = load_family(imported.folder)
     assert imported.name == "z20-mine" and list(family.models) == ["z20-mine"]
     loaded = family.models["z20-mine"]
@@ -84,7 +56,7 @@ def test_the_imported_model_decodes_as_torch_does(examples_model, imported):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_the_browser_draws_the_imported_model_as_torch_does(examples_model, imported, request):
+def test_the_browser_draws_the_imported_model_as_torch_does(tutorial_vae, imported, request):
     """The viewer's decoder (viewer/core/decoder.js, in Chromium) on the imported folder's blobs, against torch."""
     import base64
 
@@ -94,7 +66,7 @@ def test_the_browser_draws_the_imported_model_as_torch_does(examples_model, impo
     from vae.paths import interpolate
 
     require_chromium()
-    model, _ = examples_model
+    model = tutorial_vae.model
     loaded = load_family(imported.folder).models["z20-mine"]
     page = viewer_page(request.getfixturevalue("browser"), ["core/decoder.js"])
     codes = interpolate(loaded.atlas.mu[3], loaded.atlas.mu[7], 12, "spherical")  # a morph between two test digits
@@ -113,13 +85,13 @@ def test_the_browser_draws_the_imported_model_as_torch_does(examples_model, impo
 
 
 @pytest.mark.slow
-def test_the_recorded_elbo_is_pytorch_examples_test_loss(examples_model, imported):
+def test_the_recorded_elbo_is_pytorch_examples_test_loss(tutorial_vae, imported):
     """The -ELBO the import measured (one z per digit, seed 0) against pytorch/examples' own test loop
     (its loss_function, its noise): the same estimate up to sampling noise; fc21/fc22 swapped would be far off."""
     from vae.checkpoint import read_record
     from vae.family import Variant
 
-    model, _ = examples_model
+    model = tutorial_vae.model
     metrics = read_record(Variant(20, 1.0, "mine").checkpoint_path(imported.folder))["info"]["metrics"]
     images = np.load(imported.folder / "mnist-test.npz")["images"].reshape(-1, 784).astype(np.float32) / 255
     torch.manual_seed(0)
@@ -394,19 +366,10 @@ TENSORS = st.dictionaries(
 def test_what_safetensors_writes_is_read_back_exactly(tensors, seed):
     rng = np.random.default_rng(seed)
     arrays = {name: rng.standard_normal(shape).astype(dtype) for name, (shape, dtype) in tensors.items()}
-    read = read_safetensors(save_as_bytes(arrays))
+    read = read_safetensors(saved(arrays))
     assert set(read) == set(arrays)
     for name, array in arrays.items():
         assert read[name].dtype == np.float32 and np.array_equal(read[name], array.astype(np.float32))
-
-
-def save_as_bytes(arrays: dict) -> bytes:
-    return save_safetensors_bytes(arrays, metadata={"note": "x"}) if arrays else _file({})
-
-
-def _file(header: dict, data: bytes = b"") -> bytes:
-    text = json.dumps(header).encode()
-    return struct.pack("<Q", len(text)) + text + data
 
 
 @settings(max_examples=300, deadline=None)
@@ -420,25 +383,12 @@ def test_any_bytes_are_read_or_refused_never_anything_else(blob):
         assert sum(a.nbytes for a in read.values()) <= 2 * len(blob)
 
 
-ENTRY = st.fixed_dictionaries(
-    {
-        "dtype": st.sampled_from(["F32", "F16", "BF16", "F64", "I64", "U8", "float32", 3]),
-        "shape": st.one_of(
-            st.lists(st.integers(0, 2**40), max_size=6), st.lists(st.integers(-3, 5), max_size=3), st.just("4")
-        ),
-        "data_offsets": st.one_of(
-            st.lists(st.integers(-5, 2**40), min_size=2, max_size=2), st.lists(st.integers(0, 64), max_size=3)
-        ),
-    }
-)
-
-
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.text(max_size=8), ENTRY, max_size=4), st.binary(max_size=256))
+@given(st.dictionaries(st.text(max_size=8), HOSTILE_ENTRY, max_size=4), st.binary(max_size=256))
 def test_hostile_headers_are_refused_before_anything_is_allocated(header, data):
     """Shapes of 2**40 elements, offsets past the end, overlapping or negative ranges, unknown dtypes: each is
     refused from the header (or read, when it happens to be consistent), in bounded time and memory."""
-    blob = _file(header, data)
+    blob = header_file(header, data)
     try:
         read = read_safetensors(blob)
     except ImportRefused:
@@ -450,7 +400,7 @@ def test_a_file_over_the_bound_is_refused_by_its_size_alone():
     blob = b"\0" * (MAX_UPLOAD_BYTES + 1)
     with pytest.raises(ImportRefused, match="10 MB"):
         read_safetensors(blob)
-    assert read_safetensors(_file({}), limit=16) == {}
+    assert read_safetensors(header_file({}), limit=16) == {}
 
 
 def test_a_pickle_is_named_and_never_read(tmp_path):
@@ -462,13 +412,13 @@ def test_a_pickle_is_named_and_never_read(tmp_path):
 def test_a_header_that_claims_a_huge_tensor_is_refused_from_the_header():
     huge = {"fc1.weight": {"dtype": "F32", "shape": [2**30, 2**30], "data_offsets": [0, 2**62]}}
     with pytest.raises(ImportRefused, match="byte range inside the 0 data bytes"):
-        read_safetensors(_file(huge))
+        read_safetensors(header_file(huge))
     lying = {"fc1.weight": {"dtype": "F32", "shape": [2**30, 2**30], "data_offsets": [0, 16]}}
     with pytest.raises(ImportRefused, match="stored in 16 bytes"):
-        read_safetensors(_file(lying, b"\0" * 16))
+        read_safetensors(header_file(lying, b"\0" * 16))
     overlapping = {name: {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]} for name in ("a", "b")}
     with pytest.raises(ImportRefused, match="sharing bytes"):
-        read_safetensors(_file(overlapping, b"\0" * 16))
+        read_safetensors(header_file(overlapping, b"\0" * 16))
 
 
 @settings(max_examples=40, deadline=None)

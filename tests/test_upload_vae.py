@@ -1,20 +1,19 @@
-"""The in-page upload of a visitor's VAE (issue 26, item 3): viewer/core/safetensors.js against vae/foreign.py,
-fitPca against scikit-learn, and the whole path in Chromium on both hosts.
+"""The in-page upload of a visitor's VAE (issue 26, item 3): viewer/core/safetensors.js and statedict.js against
+vae/foreign.py, fitPca against scikit-learn, and the whole path in Chromium on both hosts.
 
     python -m pytest tests/test_upload_vae.py -x -q            # the browser tests are marked slow, browser
 
 The reader's property tests run the same generated files through the JS (node, harness/node.py Bridge) and the
 Python: both refuse, or both read the same float32 tensors and the same VAE. The browser tests train
-pytorch/examples' VAE as written there (harness/tutorial_vae.py holds the class), save it as a tutorial reader
-would (`safetensors.torch.save_file(model.state_dict(), ...)`), drop the file on the page's upload control, and
-hold the page's codes and frames to numpy's.
+pytorch/examples' VAE as written there and save it as a tutorial reader would
+(`safetensors.torch.save_file(model.state_dict(), ...)`: harness/tutorial_vae.py, once a session through
+tests/conftest.py `tutorial_vae`), drop the file on the page's upload control, and hold the page's codes and
+frames to numpy's.
 """
 
 from __future__ import annotations
 
 import base64
-import json
-import struct
 
 import numpy as np
 import pytest
@@ -24,11 +23,20 @@ from safetensors.numpy import save as save_safetensors_bytes
 
 from harness.browser import ROOT
 from harness.node import Bridge
+from harness.safetensors_files import HOSTILE_ENTRY, header_file, saved
 from vae import foreign
 from vae.foreign import ImportRefused, read_safetensors, vae_from_state_dict
 
 READER = "tests/js/upload_bridge.js"
-LIMITS = ["MAX_UPLOAD_BYTES", "MAX_HEADER_BYTES", "MAX_TENSORS", "MAX_HIDDEN", "MAX_LATENT", "CONVERT", "EXPECTED_MLP"]
+LIMITS = {  # the viewer's module that defines each
+    "MAX_UPLOAD_BYTES": "safetensors",
+    "MAX_HEADER_BYTES": "safetensors",
+    "MAX_TENSORS": "safetensors",
+    "MAX_HIDDEN": "statedict",
+    "MAX_LATENT": "statedict",
+    "CONVERT": "refusal",
+    "EXPECTED_MLP": "statedict",
+}
 
 
 @pytest.fixture(scope="module")
@@ -56,15 +64,10 @@ def python_vae(blob: bytes) -> dict:
         return {"refused": str(refusal)}
 
 
-def _file(header: dict, data: bytes = b"") -> bytes:
-    text = json.dumps(header).encode()
-    return struct.pack("<Q", len(text)) + text + data
-
-
 def test_the_bounds_and_the_advice_are_vae_foreign_s(node):
-    for name in LIMITS:
-        assert node({"module": "viewer/core/safetensors.js", "get": name}) == getattr(foreign, name), name
-    assert sorted(node({"module": "viewer/core/safetensors.js", "get": "DTYPES"})) == sorted(foreign.DTYPES)
+    for name, module in LIMITS.items():
+        assert node({"module": f"viewer/core/{module}.js", "get": name}) == getattr(foreign, name), name
+    assert sorted(node({"module": "viewer/core/tensorbytes.js", "get": "DTYPES"})) == sorted(foreign.DTYPES)
 
 
 def assert_same_read(node, blob: bytes):
@@ -91,7 +94,7 @@ TENSORS = st.dictionaries(
 def test_what_safetensors_writes_is_read_alike(node, tensors, seed):
     rng = np.random.default_rng(seed)
     arrays = {name: rng.standard_normal(shape).astype(dtype) for name, (shape, dtype) in tensors.items()}
-    assert_same_read(node, save_safetensors_bytes(arrays, metadata={"note": "x"}) if arrays else _file({}))
+    assert_same_read(node, saved(arrays))
 
 
 @settings(max_examples=200, deadline=None)
@@ -100,24 +103,11 @@ def test_any_bytes_are_read_or_refused_alike(node, blob):
     assert_same_read(node, blob)
 
 
-ENTRY = st.fixed_dictionaries(
-    {
-        "dtype": st.sampled_from(["F32", "F16", "BF16", "F64", "I64", "U8", "float32", 3]),
-        "shape": st.one_of(
-            st.lists(st.integers(0, 2**40), max_size=6), st.lists(st.integers(-3, 5), max_size=3), st.just("4")
-        ),
-        "data_offsets": st.one_of(
-            st.lists(st.integers(-5, 2**40), min_size=2, max_size=2), st.lists(st.integers(0, 64), max_size=3)
-        ),
-    }
-)
-
-
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.text(max_size=8), ENTRY, max_size=4), st.binary(max_size=256))
+@given(st.dictionaries(st.text(max_size=8), HOSTILE_ENTRY, max_size=4), st.binary(max_size=256))
 def test_hostile_headers_are_refused_alike(node, header, data):
     """Huge shapes, offsets past the end, overlaps, unknown dtypes: refused from the header by both, or read alike."""
-    assert_same_read(node, _file(header, data))
+    assert_same_read(node, header_file(header, data))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -194,36 +184,6 @@ def test_the_pca_map_is_scikit_learn_s(node):
 
 # ---- the whole path in Chromium, on both hosts ----
 
-STEPS = 200  # pytorch/examples' batches of 128 at Adam 1e-3: enough for a map with clusters, a few seconds
-
-
-@pytest.fixture(scope="module")
-def tutorial_files(data_root, tmp_path_factory):
-    """pytorch/examples' VAE trained STEPS batches, saved as the docs say (safetensors) and as torch.save does."""
-    import torch
-    from safetensors.torch import save_file
-
-    from harness.tutorial_vae import VAE, loss_function  # the class as written in pytorch/examples
-    from training.data import load_mnist
-
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
-    train = load_mnist(str(data_root), train=True)
-    model = VAE()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    generator = torch.Generator().manual_seed(0)
-    for _ in range(STEPS):
-        data = train.flat_float(torch.randint(0, len(train), (128,), generator=generator))
-        optimizer.zero_grad()
-        recon, mu, logvar = model(data)
-        loss_function(recon, data, mu, logvar).backward()
-        optimizer.step()
-    model.eval()
-    folder = tmp_path_factory.mktemp("tutorial")
-    save_file(model.state_dict(), folder / "vae.safetensors")
-    torch.save(model.state_dict(), folder / "vae.pth")
-    return folder
-
 
 def numpy_of(path):
     from vae.inference import NumpyVAE
@@ -248,17 +208,17 @@ def upload(page, path, timeout: float = 60.0) -> dict:
     return page.evaluate(SNAPSHOT)
 
 
-def check_the_upload(page, folder):
+def check_the_upload(page, trained):
     """What a visitor sees after dropping the tutorial's file, held to numpy: codes, frames, a click on the map."""
     from vae.family import shared_family, weights_folder
     from vae.paths import interpolate
 
-    model = numpy_of(folder / "vae.safetensors")
+    model = numpy_of(trained.safetensors)
     images = shared_family(weights_folder()).images.reshape(-1, 784) / np.float32(255)
-    refused = upload(page, folder / "vae.pth")
+    refused = upload(page, trained.pth)
     assert refused["state"] == "refused" and "PyTorch file" in refused["message"]
     assert "save_file(torch.load" in refused["message"]
-    shown = upload(page, folder / "vae.safetensors")
+    shown = upload(page, trained.safetensors)
     assert shown["state"] == "ready", shown["message"]
     assert shown["model"]["label"] == "your model" and (shown["model"]["latent"], shown["model"]["hidden"]) == (20, 400)
     assert shown["model"]["count"] == len(images) == 10_000
@@ -288,26 +248,26 @@ def check_the_upload(page, folder):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_the_static_site_explores_an_uploaded_tutorial_vae(tutorial_files, browser):
+def test_the_static_site_explores_an_uploaded_tutorial_vae(tutorial_vae, browser):
     from harness.browser import goto_static, require_chromium, static_site
 
     require_chromium()
     with static_site() as url:
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
         goto_static(page, url)
-        check_the_upload(page, tutorial_files)
+        check_the_upload(page, tutorial_vae)
         page.close()
 
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_the_streamlit_page_explores_an_uploaded_tutorial_vae(tutorial_files, browser, server):
+def test_the_streamlit_page_explores_an_uploaded_tutorial_vae(tutorial_vae, browser, server):
     from harness.browser import goto_app, require_chromium
 
     require_chromium()
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
     goto_app(page, server.url)
-    check_the_upload(page, tutorial_files)
+    check_the_upload(page, tutorial_vae)
     # For the rest of the visit: to the lesson and back, the explorer is mounted anew and still shows it.
     before = page.evaluate(SNAPSHOT)
     page.get_by_text("Why a VAE?").click()

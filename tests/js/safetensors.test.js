@@ -1,17 +1,14 @@
-// viewer/core/safetensors.js: a visitor's .safetensors read and checked in the browser (vae/foreign.py's rules).
+// viewer/core/safetensors.js and statedict.js: a visitor's .safetensors read and checked in the browser
+// (vae/foreign.py's rules).
 // Files are written here (a small safetensors writer); a shipped weights file is read as it is.
 // tests/test_upload_vae.py holds the same functions to vae/foreign.py on generated files.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import {
-  MAX_UPLOAD_BYTES,
-  modelBlobs,
-  readSafetensors,
-  UploadRefused,
-  vaeFromStateDict,
-} from "../../viewer/core/safetensors.js";
+import { UploadRefused } from "../../viewer/core/refusal.js";
+import { MAX_UPLOAD_BYTES, readSafetensors } from "../../viewer/core/safetensors.js";
+import { modelBlobs, vaeFromStateDict } from "../../viewer/core/statedict.js";
 import { ROOT } from "./fixtures.js";
 
 /** @typedef {{dtype?: string, shape: number[], values?: number[], fill?: number}} Spec */

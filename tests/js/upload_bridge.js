@@ -1,7 +1,9 @@
 // For tests/test_upload_vae.py (through harness/node.py Bridge): a file's bytes in base64, read by
-// viewer/core/safetensors.js, answered as JSON: {refused: message} or what was read.
+// viewer/core/safetensors.js (and statedict.js), answered as JSON: {refused: message} or what was read.
 
-import { readSafetensors, UploadRefused, vaeFromStateDict } from "../../viewer/core/safetensors.js";
+import { UploadRefused } from "../../viewer/core/refusal.js";
+import { readSafetensors } from "../../viewer/core/safetensors.js";
+import { vaeFromStateDict } from "../../viewer/core/statedict.js";
 
 /** @param {() => unknown} run */
 function answer(run) {

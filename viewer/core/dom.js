@@ -56,6 +56,27 @@ export function sizeCanvas(canvas, width, height) {
   return context;
 }
 
+/**
+ * A grid of pictures' canvas, made ready: sized as sizeCanvas does, cleared, smoothing off (pixels drawn as
+ * blocks); its context.
+ * @param {HTMLCanvasElement} canvas @param {number} width @param {number} height
+ */
+export function gridCanvas(canvas, width, height) {
+  const context = sizeCanvas(canvas, width, height);
+  context.imageSmoothingEnabled = false;
+  context.clearRect(0, 0, width, height);
+  return context;
+}
+
+/**
+ * The side of one picture in a row of `columns` after a label column `labelPx` wide, in `width` CSS pixels:
+ * 16 at the least, `largest` at the most.
+ * @param {number} width @param {number} labelPx @param {number} columns @param {number} largest
+ */
+export function tileSide(width, labelPx, columns, largest) {
+  return Math.max(16, Math.min(largest, Math.floor((width - labelPx) / columns)));
+}
+
 /** @type {Map<string, Promise<void>>} */
 const stylesheets = new Map();
 
@@ -78,4 +99,36 @@ export function useStylesheet(url) {
     stylesheets.set(url, loading);
   }
   return loading;
+}
+
+/**
+ * A closed disclosure (`<details>`) of its own: a summary line, a paragraph of words, then a whole-number box
+ * from 0 under a label; more of the box's properties (max, value) in `number`.
+ * @param {Element} parent
+ * @param {{className: string, summary: string, words: [string, string], label: [string, string],
+ *   number?: Partial<HTMLInputElement>}} parts  words and label: [className, text]
+ * @returns {{box: HTMLDetailsElement, input: HTMLInputElement}}
+ */
+export function numberDisclosure(parent, { className, summary, words, label, number = {} }) {
+  const box = element(parent, "details", className);
+  element(box, "summary", "", summary);
+  element(box, "p", ...words);
+  const input = element(element(box, "label", ...label), "input");
+  Object.assign(input, { type: "number", min: 0, step: 1, ...number });
+  return { box, input };
+}
+
+/**
+ * Wires a number disclosure: `redraw` when it opens or closes; a typed number, rounded and held to
+ * 0..max() (0 for what is no number), goes to `take` before the redraw.
+ * @param {{box: HTMLDetailsElement, input: HTMLInputElement}} dom @param {() => void} redraw
+ * @param {() => number} max @param {(value: number) => void} take
+ */
+export function listenToNumber(dom, redraw, max, take) {
+  dom.box.addEventListener("toggle", redraw);
+  dom.input.addEventListener("change", () => {
+    const value = Math.round(Number(dom.input.value));
+    take(Number.isFinite(value) ? Math.min(max(), Math.max(0, value)) : 0);
+    redraw();
+  });
 }

@@ -6,11 +6,11 @@
 //   widget.destroy();      // when it leaves the page
 
 import { plotly } from "../core/chart.js";
-import { DIGIT_COLOURS } from "../core/constants.js";
 import { SIDE } from "../core/decoder.js";
 import { element, listen, useStylesheet } from "../core/dom.js";
 import { buildSlider } from "./beta.js";
 import { receive } from "./controller.js";
+import { digitKey } from "./digitkey.js";
 import { inspect } from "./inspect.js";
 import { drawBase } from "./map/plot.js";
 import { listenToPointer } from "./map/pointer.js";
@@ -31,13 +31,7 @@ const NARROW_ROOT_PX = 760; // a widget narrower than this puts the morph under 
 /** The map's column: the phone's line of colours, then the map box with its layers. @param {HTMLElement} parent */
 function buildMapColumn(parent) {
   // A phone's map has no room for Plotly's legend: one line of coloured digits above it instead.
-  const key = element(parent, "div", "le-key");
-  key.setAttribute("aria-label", "colours of the digits 0 to 9");
-  DIGIT_COLOURS.forEach((colour, digit) => {
-    const item = element(key, "span", "le-key-item");
-    element(item, "i").style.background = colour;
-    item.append(String(digit));
-  });
+  const key = digitKey(parent, "le-key");
   const mapBox = element(parent, "div", "le-mapbox");
   const note = element(mapBox, "div", "le-note");
   const graph = element(mapBox, "div", "le-map");

@@ -6,7 +6,7 @@
 // when the model was trained (explorer/charts.py inside_data `prior`). Decoded only while the section is open.
 
 import { decode, PIXELS } from "../../core/decoder.js";
-import { element, sizeCanvas } from "../../core/dom.js";
+import { element, gridCanvas, listenToNumber, numberDisclosure, tileSide } from "../../core/dom.js";
 import { normals, STREAMS } from "../../core/draws.js";
 import { refresh } from "../controller.js";
 import { loadModel, modelEntry, sameLatent } from "../models.js";
@@ -39,19 +39,18 @@ export function priorCodes(seed, latent, count = COUNT) {
 
 /** The section, made once: a disclosure, the seed, the rows. @param {HTMLElement} parent */
 export function buildPrior(parent) {
-  const box = /** @type {HTMLDetailsElement} */ (element(parent, "details", "le-prior"));
-  element(box, "summary", "", "Samples from the prior: random codes, decoded");
-  element(
-    box,
-    "p",
-    "le-prior-words",
-    "Codes drawn at random from N(0, I), the distribution a VAE's loss pulls its codes towards, then decoded. " +
-      "Beside each row: the share of such draws a digit classifier reads as a digit (at least 90% sure), " +
-      "measured on 1,000 such draws when the model was trained. Compare all β to see one row per β.",
-  );
-  const label = element(box, "label", "le-prior-seed", "Seed ");
-  const input = element(label, "input");
-  Object.assign(input, { type: "number", min: 0, max: SEEDS, step: 1, value: "0" });
+  const { box, input } = numberDisclosure(parent, {
+    className: "le-prior",
+    summary: "Samples from the prior: random codes, decoded",
+    words: [
+      "le-prior-words",
+      "Codes drawn at random from N(0, I), the distribution a VAE's loss pulls its codes towards, then decoded. " +
+        "Beside each row: the share of such draws a digit classifier reads as a digit (at least 90% sure), " +
+        "measured on 1,000 such draws when the model was trained. Compare all β to see one row per β.",
+    ],
+    label: ["le-prior-seed", "Seed "],
+    number: { max: String(SEEDS), value: "0" },
+  });
   const rows = element(box, "canvas", "le-prior-rows");
   const caption = element(box, "p", "le-prior-caption");
   return { box, input, rows, caption };
@@ -61,15 +60,12 @@ export function buildPrior(parent) {
  * Wires the seed box (once). @param {() => ExploreState} widget @param {ReturnType<typeof buildPrior>} dom
  */
 export function listenToPrior(widget, dom) {
-  const redraw = () => renderPrior(widget(), dom);
-  dom.box.addEventListener("toggle", redraw);
-  dom.input.addEventListener("change", () => {
-    const value = Math.round(Number(dom.input.value));
-    const seed = Number.isFinite(value) ? Math.min(SEEDS, Math.max(0, value)) : 0;
+  const take = (/** @type {number} */ seed) => {
     dom.input.value = String(seed);
     shown.set(widget(), { key: "", seed });
-    redraw();
-  });
+  };
+  const redraw = () => renderPrior(widget(), dom);
+  listenToNumber(dom, redraw, () => SEEDS, take);
 }
 
 /** The rows' models: the shown one, or every model of its latent size while comparing. @param {ExploreState} state */
@@ -106,12 +102,9 @@ export function renderPrior(state, dom) {
   const key = `${models.map((m) => m.name).join(",")}|${seed}|${width}`;
   if (shown.get(state)?.key === key) return;
   shown.set(state, { key, seed });
-  const tile = Math.max(16, Math.min(TILE_MAX, Math.floor((Math.min(width, 720) - LABEL_PX) / COUNT)));
-  const cssWidth = LABEL_PX + COUNT * tile;
+  const tile = tileSide(Math.min(width, 720), LABEL_PX, COUNT, TILE_MAX);
   const rowHeight = Math.max(ROW_MIN, tile + 4);
-  const context = sizeCanvas(dom.rows, cssWidth, models.length * rowHeight);
-  context.imageSmoothingEnabled = false;
-  context.clearRect(0, 0, cssWidth, models.length * rowHeight);
+  const context = gridCanvas(dom.rows, LABEL_PX + COUNT * tile, models.length * rowHeight);
   context.fillStyle = "#111";
   context.textBaseline = "middle";
   const scratch = state.dom.tile;

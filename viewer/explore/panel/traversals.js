@@ -6,7 +6,7 @@
 
 import { drawChart } from "../../core/chart.js";
 import { decode, PIXELS } from "../../core/decoder.js";
-import { element, sizeCanvas } from "../../core/dom.js";
+import { element, gridCanvas, listenToNumber, numberDisclosure, tileSide } from "../../core/dom.js";
 import { modelEntry, testCode } from "../models.js";
 import { hostData, noteDrawn } from "../state.js";
 import { CHART_CONFIG } from "./analytics.js";
@@ -93,19 +93,17 @@ export function klFigure(order, kl, active) {
 
 /** The section, made once: a disclosure, the digit's index, the grid and the bars. @param {HTMLElement} parent */
 export function buildTraversals(parent) {
-  const box = /** @type {HTMLDetailsElement} */ (element(parent, "details", "le-traversals"));
-  element(box, "summary", "", "Latent traversals: what each dimension of the code does");
-  element(
-    box,
-    "p",
-    "le-traversal-words",
-    "Hold one digit's code fixed and sweep one latent dimension from −3 to +3 (the prior's standard " +
-      "deviations). Rows are sorted by how much information the dimension carries about the digit (its KL, in " +
-      "nats: natural-log units); dimensions the model has switched off leave the digit unchanged.",
-  );
-  const label = element(box, "label", "le-traversal-index", "Test digit #");
-  const input = element(label, "input");
-  Object.assign(input, { type: "number", min: 0, step: 1 });
+  const { box, input } = numberDisclosure(parent, {
+    className: "le-traversals",
+    summary: "Latent traversals: what each dimension of the code does",
+    words: [
+      "le-traversal-words",
+      "Hold one digit's code fixed and sweep one latent dimension from −3 to +3 (the prior's standard " +
+        "deviations). Rows are sorted by how much information the dimension carries about the digit (its KL, in " +
+        "nats: natural-log units); dimensions the model has switched off leave the digit unchanged.",
+    ],
+    label: ["le-traversal-index", "Test digit #"],
+  });
   const body = element(box, "div", "le-traversal-body");
   const grid = element(body, "canvas", "le-traversal-grid");
   const caption = element(box, "p", "le-traversal-caption");
@@ -127,16 +125,16 @@ function chosenIndex(state) {
  * @param {() => ExploreState} widget @param {ReturnType<typeof buildTraversals>} dom
  */
 export function listenToTraversals(widget, dom) {
-  const redraw = () => renderTraversals(widget(), dom);
-  dom.box.addEventListener("toggle", redraw);
-  dom.input.addEventListener("change", () => {
+  const last = () => {
     const state = widget();
-    const count = hostData(state).models[state.view.shown.model]?.count || 1;
-    const value = Math.round(Number(dom.input.value));
-    const index = Number.isFinite(value) ? Math.min(count - 1, Math.max(0, value)) : 0;
+    return (hostData(state).models[state.view.shown.model]?.count || 1) - 1;
+  };
+  const take = (/** @type {number} */ index) => {
+    const state = widget();
     shown.set(state, { key: shown.get(state)?.key || "", index });
-    redraw();
-  });
+  };
+  const redraw = () => renderTraversals(widget(), dom);
+  listenToNumber(dom, redraw, last, take);
 }
 
 /**
@@ -162,11 +160,8 @@ export function renderTraversals(state, dom) {
   dom.input.max = String(manifest.count - 1);
   const order = klOrder(figures.kl);
   const rows = traverse(entry.decoder, z);
-  const tile = Math.max(16, Math.min(TILE_MAX, Math.floor((Math.min(width, 620) - LABEL_PX) / STEPS)));
-  const cssWidth = LABEL_PX + STEPS * tile;
-  const context = sizeCanvas(dom.grid, cssWidth, order.length * tile);
-  context.imageSmoothingEnabled = false;
-  context.clearRect(0, 0, cssWidth, order.length * tile);
+  const tile = tileSide(Math.min(width, 620), LABEL_PX, STEPS, TILE_MAX);
+  const context = gridCanvas(dom.grid, LABEL_PX + STEPS * tile, order.length * tile);
   context.font = "13px sans-serif";
   context.textBaseline = "middle";
   const scratch = state.dom.tile;
