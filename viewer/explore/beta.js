@@ -11,10 +11,12 @@
 // data-mr-drawn (β of Plotly's traces), data-mr-backdrop (β of Plotly's backdrop), `le:mr-map`.
 
 import { plotly } from "../core/chart.js";
+import { SIDE } from "../core/decoder.js";
 import { element } from "../core/dom.js";
 import { figureAt } from "../core/multirate.js";
 import { mrBeta, mrStep } from "../core/share.js";
 import { refresh } from "./controller.js";
+import { mapInfo, shownMapSize } from "./map/area.js";
 import { clearLayer, paintLayer } from "./map/mrlayer.js";
 import { afterDraw } from "./map/plot.js";
 import {
@@ -23,8 +25,8 @@ import {
   backdropTiles,
   betaText,
   hooks,
-  multirateInfo,
   multirateManifest,
+  PHONE_BACKDROP_TILES,
   shownManifest,
   shownMultiRate,
 } from "./multirate.js";
@@ -38,7 +40,7 @@ import { hostData, noteDrawn } from "./state.js";
  */
 
 const REST_MS = 150; // a drag that rests this long hands its codes to Plotly
-const TILES_PER_FRAME = 7; // of the z = 2 backdrop's 14 x 14, re-decoded in each frame of a drag
+const TILES_PER_FRAME = 7; // of the z = 2 backdrop's 14 x 14 (10 x 10 on a phone), re-decoded a frame of a drag
 export const SLIDER_LABEL = "One model trained for every β (Multi-Rate VAE)";
 export const PRESETS_LABEL = "Trained separately:";
 
@@ -162,15 +164,16 @@ function counted(state) {
 
 /**
  * The z = 2 plane's backdrop during a drag, or null: TILES_PER_FRAME of its tiles re-decoded at the current β
- * each frame (a full pass every 28 frames), so the backdrop follows without costing a frame.
+ * each frame (a full pass every 28 frames, 15 on a phone), so the backdrop follows without costing a frame.
  * @param {ExploreState} state @param {import("./multirate.js").MultiRateEntry} entry @param {any} own
  */
 function planeBackdrop(state, entry, own) {
   if (entry.manifest.map.name !== "plane" || !state.view.shown.backdrop) return null;
-  if (!own.tiles) own.tiles = backdropCanvas(entry);
+  const tiles = shownMapSize(state).narrow ? PHONE_BACKDROP_TILES : BACKDROP_TILES;
+  if (own.tiles?.width !== tiles * SIDE) own.tiles = backdropCanvas(entry, tiles);
   else {
     backdropTiles(entry, own.tiles, own.row, TILES_PER_FRAME);
-    own.row = (own.row + TILES_PER_FRAME) % (BACKDROP_TILES * BACKDROP_TILES);
+    own.row = (own.row + TILES_PER_FRAME) % (tiles * tiles);
   }
   return { canvas: own.tiles, extent: entry.manifest.map.extent };
 }
@@ -212,7 +215,7 @@ function settle(/** @type {ExploreState} */ state) {
   const beta = entry.beta;
   const plane = entry.manifest.map.name === "plane" && state.view.shown.backdrop && graph._fullLayout?.images?.length;
   Plotly.restyle(graph, { x: xs, y: ys }, traces)
-    .then(() => (plane ? Plotly.relayout(graph, { "images[0].source": multirateInfo(state, entry).backdrop }) : null))
+    .then(() => (plane ? Plotly.relayout(graph, { "images[0].source": mapInfo(state)?.backdrop }) : null))
     .then(() => {
       own.restyling = false;
       const root = state.dom.root;

@@ -40,12 +40,17 @@ export function locate(state, clientX, clientY) {
   return { px, py, x: area.xa.p2l(px), y: area.ya.p2l(py) };
 }
 
-/** The shown map's extent, prior centre, title and backdrop (explorer/figures.py map_info). */
+/**
+ * The shown map's extent, prior centre, title and backdrop (explorer/figures.py map_info); on a phone's map the
+ * backdrop with fewer, larger tiles, so its digits stay readable.
+ */
 export function mapInfo(/** @type {ExploreState} */ state) {
+  const phone = shownMapSize(state).narrow;
   const multirate = shownMultiRate(state);
-  if (multirate) return multirateInfo(state, multirate);
+  if (multirate) return multirateInfo(state, multirate, phone);
   const { model, map } = state.view.shown;
-  return hostData(state).mapInfo?.[model]?.[map] || null;
+  const info = hostData(state).mapInfo?.[model]?.[map] || null;
+  return info && phone && info.phoneBackdrop ? { ...info, backdrop: info.phoneBackdrop } : info;
 }
 
 /** @param {[number, number, number, number] | null} extent @param {number} x @param {number} y */

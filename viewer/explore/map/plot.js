@@ -166,8 +166,8 @@ export function drawBase(state) {
   if (!Plotly && !graph._fullLayout && paintFirstMap(state)) firstPaint(state);
   const codes = model.maps[map];
   if (!Plotly || !labels || !codes || !info) return false;
-  const version = `${model.manifest.name}/${map}/${backdrop}`;
   const size = shownMapSize(state);
+  const version = `${model.manifest.name}/${map}/${backdrop}${map === "plane" && size.narrow ? "/phone" : ""}`;
   showKey(state, size.narrow);
   const layout = baseLayout(size, info, mapTitle(state, info, size.narrow), version);
   graph.style.height = `${layout.height}px`;
