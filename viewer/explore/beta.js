@@ -16,7 +16,7 @@ import { element } from "../core/dom.js";
 import { figureAt } from "../core/multirate.js";
 import { mrBeta, mrStep } from "../core/share.js";
 import { refresh } from "./controller.js";
-import { mapInfo, shownMapSize } from "./map/area.js";
+import { mapInfo, phoneMap } from "./map/area.js";
 import { clearLayer, paintLayer } from "./map/mrlayer.js";
 import { afterDraw } from "./map/plot.js";
 import {
@@ -169,7 +169,7 @@ function counted(state) {
  */
 function planeBackdrop(state, entry, own) {
   if (entry.manifest.map.name !== "plane" || !state.view.shown.backdrop) return null;
-  const tiles = shownMapSize(state).narrow ? PHONE_BACKDROP_TILES : BACKDROP_TILES;
+  const tiles = phoneMap(state) ? PHONE_BACKDROP_TILES : BACKDROP_TILES;
   if (own.tiles?.width !== tiles * SIDE) own.tiles = backdropCanvas(entry, tiles);
   else {
     backdropTiles(entry, own.tiles, own.row, TILES_PER_FRAME);

@@ -55,7 +55,7 @@ export function drawCurve(canvas, manifest, beta, model) {
   const sweep = manifest.sweep;
   canvas.style.display = sweep ? "" : "none";
   if (!sweep) return;
-  const width = Math.max(240, Math.min(420, canvas.parentElement?.clientWidth || 300));
+  const width = Math.max(240, Math.min(520, canvas.parentElement?.clientWidth || 300));
   const key = `${manifest.name}|${model}|${width}|${window.devicePixelRatio || 1}`;
   let drawn = curves.get(canvas);
   if (drawn?.key !== key) {
