@@ -359,6 +359,26 @@ def test_a_finger_drags_the_slider_on_a_phone(browser, host):
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_on_a_phone_the_slider_off_is_short_and_turning_it_on_keeps_it_in_view(browser, host):
+    """A phone's first screen, no β in the link: the slider (off) above the map in a few lines, the strip still on
+    the screen; a finger turns it on where it is, and its line then gives the figures of the shown β."""
+    context, page = open_page(browser, host, "/?model=z20-beta1&a=3&b=7", SIZES["phone"], True)
+    assert_slider_beside_the_map(page)
+    box = page.locator(".le-mr").bounding_box()
+    assert box["height"] < 130, box  # the gist only, while off
+    assert page.locator(".le-strip").bounding_box()["y"] < SIZES["phone"][1]
+    assert "Drag to see one model at every β" in page.locator(".le-mr-line").inner_text()
+    drag_slider(page, 0.5, 0.3, touch=True)
+    beta = settled_beta(page)
+    assert page.evaluate("() => window.scrollY") == 0
+    assert_slider_beside_the_map(page)
+    assert f"β = {mr_text(mr_step(beta))}" in page.locator(".le-mr-line").inner_text()
+    check_codes_and_morph(page, 20, 3, 7)
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("size", ["phone", "full-hd"])
 def test_a_link_opens_at_its_beta_with_the_slider_in_view(browser, host, size):
     phone = size == "phone"

@@ -241,6 +241,9 @@ function lineText(/** @type {ExploreState} */ state, /** @type {MultiRateManifes
     const kl = figureAt(manifest.figures.kl, manifest.betas, beta);
     return `${doing} Shown: ${manifest.name} at β = ${betaText(beta)}, reconstruction ${recon.toFixed(1)} nats, KL ${kl.toFixed(1)} nats per test digit.`;
   }
+  // Off, on a phone, the box sits above the map: the gist only, so the map and the morph keep the first screen.
+  if (state.dom.root.classList.contains("le-narrow"))
+    return "β weighs the KL term, which pulls every code towards N(0, I). Drag to see one model at every β.";
   const point = manifest.separate.find((p) => p.model === shown.model);
   const figures = point
     ? `, reconstruction ${point.distortion.toFixed(1)} nats, KL ${point.rate.toFixed(1)} nats per test digit`
