@@ -59,6 +59,7 @@ def prior_centre(pca_mean: np.ndarray | None, pca_components: np.ndarray | None)
 
 
 BACKDROP_TILES = 20  # decoded digits per side behind the z = 2 plane
+PHONE_BACKDROP_TILES = 10  # on a phone's map (~300 px): 28 px a digit, one screen pixel per MNIST pixel
 _MAP_INFO = PerFamily()
 
 
@@ -73,7 +74,7 @@ def map_info(family) -> dict:
         latent, autoencoder = loaded.variant.latent_size, loaded.variant.beta == 0
         info[name] = {}
         for map_name in loaded.atlas.maps:
-            extent, prior, backdrop = None, None, None
+            extent, prior, backdrop, phone_backdrop = None, None, None, None
             if map_name != "tsne":
                 alike = [
                     m.atlas.maps[map_name]
@@ -87,8 +88,10 @@ def map_info(family) -> dict:
                 prior = prior_centre(loaded.atlas.pca_mean, loaded.atlas.pca_components)
             if map_name == "plane":
                 prior = prior_centre(None, None)
-                picture = manifold(loaded.model.decode(backdrop_codes(extent)), BACKDROP_TILES)
-                backdrop = STORE.put(png(np.asarray(picture)), "png")
+                backdrop, phone_backdrop = (
+                    STORE.put(png(np.asarray(manifold(loaded.model.decode(backdrop_codes(extent, t)), t))), "png")
+                    for t in (BACKDROP_TILES, PHONE_BACKDROP_TILES)
+                )
             # Short enough for one line over a 1500 px page's map (the rings label themselves: "1σ (39%)").
             note = (
                 " · no scale: compare clusters, not distances"
@@ -102,11 +105,12 @@ def map_info(family) -> dict:
                 "prior": [round(v, 5) for v in prior] if prior else None,
                 "title": f"{name}: {MAP_TITLES[map_name]}{note}",
                 "backdrop": backdrop,
+                "phoneBackdrop": phone_backdrop,  # fewer, larger tiles for a phone's map (viewer/explore/map/plot.js)
             }
     with _MAP_INFO.lock:
         return built.setdefault("info", info)
 
 
-def backdrop_codes(extent: Extent) -> np.ndarray:
-    """(BACKDROP_TILES^2, 2) codes at the tile centres of the plane's extent, top row first."""
-    return manifold_codes(extent, BACKDROP_TILES)
+def backdrop_codes(extent: Extent, tiles: int = BACKDROP_TILES) -> np.ndarray:
+    """(tiles^2, 2) codes at the tile centres of the plane's extent, top row first."""
+    return manifold_codes(extent, tiles)

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from vae.family import AUTOENCODER, VAE, Family, LoadedModel, load_lesson_file
-from vae.sampling import READABLE, manifold_codes, typical_spacing
+from vae.sampling import PLANE_PERCENTILES, READABLE, manifold_codes, typical_spacing
 
 from .assets import STORE, PerFamily, classifier_blob, digits_manifest, encoder_blob, floats, model_manifest
 from .planes import TILES, PlaneFrame, lesson_record, plane_frames, share, small
@@ -295,9 +295,11 @@ def hole_reads(family: Family, name: str) -> dict:
 
 def legend(family: Family) -> str:
     """The planes' caption: what is drawn, what a hole is, and what the decoder draws in one (measured)."""
+    low, high = PLANE_PERCENTILES  # the grid's box (vae.sampling.plane_box): the few codes beyond it are not in it
     text = (
-        f"Each plane: its decoder's pictures on a {TILES} × {TILES} grid over its test codes. Shaded: a hole, a cell "
-        "with no test code. Yellow: N(0, I) at 1σ and 2σ. "
+        f"Each plane: its decoder's pictures on a {TILES} × {TILES} grid over the middle {high - low:g}% of its test "
+        f"codes on each axis ({low:g}th to {high:g}th percentile; the few dots beyond lie outside the grid). Shaded: "
+        "a hole, a cell with no test code. Yellow: N(0, I) at 1σ and 2σ. "
     )
     ae = hole_reads(family, AUTOENCODER)
     if "hole_read" in ae:

@@ -1,11 +1,15 @@
-"""The β slider (issue 25): one Multi-Rate VAE shown at any β, in both hosts of the viewer.
+"""The β slider (issue 25, and issue 24's read-through): one Multi-Rate VAE shown at any β, in both hosts of the
+viewer.
 
     python -m pytest tests/test_beta_slider.py -x -q
 
 Node (tests/js/bridge.js): the browser's MR-VAE (viewer/core/multirate.js) against numpy's (vae/multirate.py),
 frames within 1/255 and codes within 1e-4; the link's β read alike by explorer/share.py and viewer/core/share.js
-on many values drawn by hypothesis. Chromium: dragging the slider (mouse, and a finger on a phone) puts the code
-file's codes at that β on the map, the morph's frames are numpy's MR decode at that β, and the link carries β.
+on many values drawn by hypothesis. Chromium, each test once per host (the static site and `streamlit run`):
+dragging the slider (mouse, and a finger on a phone) puts the code file's codes at that β on the map, the morph's
+frames are numpy's MR decode at that β, and the link carries β; at 400 x 850, 1500 x 1000 and 1920 x 1080 the
+slider is on the first screen together with the map; the rate-distortion chart has 3 to 5 round ticks per axis; a
+phone's z = 2 backdrop has fewer, larger tiles, numpy's decode at the shown β.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from explorer.figures import BACKDROP_TILES, PHONE_BACKDROP_TILES, backdrop_codes, map_info
+from explorer.images import tiled
 from explorer.multirate_assets import multirate_blob, multirate_data
 from explorer.share import mr_beta, mr_step, mr_text, parse_query, to_query
 from harness.browser import (
@@ -41,6 +47,7 @@ from vae.paths import interpolate
 FAMILY = shared_family(weights_folder())
 SHARE = "viewer/core/share.js"
 SHIPPED = "tests/js/multirate_shipped.js"
+ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 MODELS = {latent: load_multirate(Path(weights_folder()) / f"mrvae-z{latent}.safetensors") for latent in (2, 20)}
 
@@ -230,6 +237,10 @@ def check_codes_and_morph(page, latent: int, a: int, b: int) -> float:
     return beta
 
 
+HOSTS = ["static", "streamlit"]
+SIZES = {"phone": (400, 850), "wide": (1500, 1000), "full-hd": (1920, 1080)}
+
+
 @pytest.fixture(scope="module")
 def site():
     require_chromium()
@@ -237,14 +248,51 @@ def site():
         yield url
 
 
+@pytest.fixture(params=HOSTS)
+def host(request):
+    """Where each browser test runs: the static site (export.py) or the Streamlit page (app.py); (url, goto)."""
+    if request.param == "static":
+        return request.getfixturevalue("site"), goto_static
+    return request.getfixturevalue("server").url, goto_app
+
+
+def open_page(browser, host, query: str, size=(1500, 1000), phone: bool = False):
+    url, goto = host
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=phone, is_mobile=phone)
+    page = context.new_page()
+    goto(page, url + query)
+    return context, page
+
+
+# Boxes in the viewport (never scrolled): the slider's input and value, and the map's plot area.
+ON_SCREEN = """() => { const box = (e) => { const b = e.getBoundingClientRect();
+    return {top: b.top, bottom: b.bottom, left: b.left, right: b.right}; };
+  const gd = document.querySelector('.le-map'), size = gd._fullLayout._size, map = gd.getBoundingClientRect();
+  return {input: box(document.querySelector('.le-mr-input')), value: box(document.querySelector('.le-mr-value')),
+    plot: {top: map.top + size.t, bottom: map.top + size.t + size.h}, scrollY: window.scrollY,
+    width: innerWidth, height: innerHeight}; }"""
+
+
+def assert_slider_beside_the_map(page) -> None:
+    """On the first screen, unscrolled: the whole slider (input and β shown) and at least 3/4 of the map's plot."""
+    seen = page.evaluate(ON_SCREEN)
+    assert seen["scrollY"] == 0
+    for name in ("input", "value"):
+        box = seen[name]
+        assert box["top"] >= 0 and box["bottom"] <= seen["height"], (name, seen)
+        assert box["left"] >= 0 and box["right"] <= seen["width"], (name, seen)
+    plot = seen["plot"]
+    visible = min(plot["bottom"], seen["height"]) - max(plot["top"], 0)
+    assert visible >= 0.75 * (plot["bottom"] - plot["top"]), seen
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("latent", [20, 2])
-def test_static_dragging_moves_the_map_and_the_morph(browser, site, latent):
+def test_dragging_moves_the_map_and_the_morph(browser, host, latent):
     model, extra = ("z20-beta1", "") if latent == 20 else ("z2-beta1", "&map=plane")
-    context = browser.new_context(viewport={"width": 1500, "height": 1000})
-    page = context.new_page()
-    goto_static(page, f"{site}/?model={model}{extra}&a=3&b=7")
+    context, page = open_page(browser, host, f"/?model={model}{extra}&a=3&b=7")
+    assert_slider_beside_the_map(page)
     before = map_codes(page)
     drag_slider(page, 0.5, 0.15)
     low = settled_beta(page)
@@ -259,6 +307,7 @@ def test_static_dragging_moves_the_map_and_the_morph(browser, site, latent):
     wait_for_query(page, "mr", mr_text(mr_step(high)))
     if latent == 2:
         page.wait_for_function(BACKDROP_AT_SHOWN)
+        assert backdrop_pixels(page).shape == (28 * BACKDROP_TILES_MR, 28 * BACKDROP_TILES_MR)
     # A preset: the separately trained model again, and the link drops β.
     page.get_by_role("button", name="β = 1", exact=True).click()
     page.wait_for_function("() => document.querySelector('.le-root').dataset.mr === ''")
@@ -283,47 +332,125 @@ def test_a_geodesic_asked_of_the_slider_says_it_is_a_straight_line(browser, site
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_static_a_finger_drags_the_slider_on_a_phone(browser, site):
-    context = browser.new_context(viewport={"width": 400, "height": 850}, has_touch=True, is_mobile=True)
-    page = context.new_page()
-    goto_static(page, f"{site}/?model=z2-beta1&map=plane&a=3&b=7")
-    page.locator(".le-mr-input").scroll_into_view_if_needed()
+def test_a_finger_drags_the_slider_on_a_phone(browser, host):
+    """At 400 x 850 the slider sits above the map, so a link with β shows both on the first screen; a finger
+    drags it there, unscrolled; the plane's backdrop has fewer, larger tiles, decoded at the shown β."""
+    context, page = open_page(browser, host, "/?model=z2-beta1&map=plane&a=3&b=7&mr=0.5", SIZES["phone"], True)
+    assert settled_beta(page) == 0.501
+    page.wait_for_function(BACKDROP_AT_SHOWN)
+    assert_slider_beside_the_map(page)
     drag_slider(page, 0.5, 0.85, touch=True)
-    beta = settled_beta(page)
+    beta = settled_beta(page, previous="0.501")
     assert beta > 1
+    assert page.evaluate("() => window.scrollY") == 0  # the drag moved the slider, not the page
     check_codes_and_morph(page, 2, 3, 7)
+    page.wait_for_function(BACKDROP_AT_SHOWN)
+    assert_backdrop_is_numpys(page, mr_backdrop(beta, PHONE_BACKDROP_TILES))
     line = page.locator(".le-mr-line")
     assert line.is_visible() and "KL" in line.inner_text() and f"β = {mr_text(mr_step(beta))}" in line.inner_text()
+    # The separately trained model's backdrop on a phone: the server's 10 x 10 picture, numpy's decode.
+    shown = page.evaluate(f"() => {IMAGE_SOURCE}")
+    page.get_by_role("button", name="β = 1", exact=True).click()
+    page.wait_for_function("() => document.querySelector('.le-root').dataset.mr === ''")
+    page.wait_for_function(f"(before) => {IMAGE_SOURCE} !== before", arg=shown)
+    assert_backdrop_is_numpys(page, separate_backdrop("z2-beta1", PHONE_BACKDROP_TILES))
     context.close()
 
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_static_a_link_opens_at_its_beta(browser, site):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    goto_static(page, f"{site}/?model=z20-beta1&a=3&b=7&mr=0.5")
+def test_on_a_phone_the_slider_off_is_short_and_turning_it_on_keeps_it_in_view(browser, host):
+    """A phone's first screen, no β in the link: the slider (off) above the map in a few lines, the strip still on
+    the screen; a finger turns it on where it is, and its line then gives the figures of the shown β."""
+    context, page = open_page(browser, host, "/?model=z20-beta1&a=3&b=7", SIZES["phone"], True)
+    assert_slider_beside_the_map(page)
+    box = page.locator(".le-mr").bounding_box()
+    assert box["height"] < 130, box  # the gist only, while off
+    assert page.locator(".le-strip").bounding_box()["y"] < SIZES["phone"][1]
+    assert "Drag to see one model at every β" in page.locator(".le-mr-line").inner_text()
+    drag_slider(page, 0.5, 0.3, touch=True)
+    beta = settled_beta(page)
+    assert page.evaluate("() => window.scrollY") == 0
+    assert_slider_beside_the_map(page)
+    assert f"β = {mr_text(mr_step(beta))}" in page.locator(".le-mr-line").inner_text()
+    check_codes_and_morph(page, 20, 3, 7)
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["phone", "full-hd"])
+def test_a_link_opens_at_its_beta_with_the_slider_in_view(browser, host, size):
+    phone = size == "phone"
+    context, page = open_page(browser, host, "/?model=z20-beta1&a=3&b=7&mr=0.5", SIZES[size], phone)
     assert settled_beta(page) == 0.501
     check_codes_and_morph(page, 20, 3, 7)
     assert query(page)["mr"] == "0.501"
     assert page.locator(".le-mr-value").inner_text() == "β = 0.501"
-    # The hover shows a digit and its reconstruction by the model shown: the MR-VAE at β, encoded here.
-    index = isolated_digits(page, 1, 8.0)[0]
-    hover(page, digit_pixels(page, index), index)
-    page.wait_for_function("() => document.querySelector('.le-tip-text').textContent.includes('original | recon')")
+    assert_slider_beside_the_map(page)
+    if not phone:
+        # The rate-distortion chart, open beside the slider: 3 to 5 round ticks on each axis, covering its data.
+        chart = page.locator(".le-mr-chart")
+        box = chart.bounding_box()
+        assert chart.is_visible() and box["y"] + box["height"] <= SIZES[size][1]  # on the first screen too
+        ticks = chart.evaluate("(c) => [c.dataset.rateTicks, c.dataset.distortionTicks]")
+        manifest = multirate_data(FAMILY)["z20-mr"]
+        separate = [p for p in manifest["separate"] if p["beta"] > 0]
+        rate = manifest["sweep"]["rate"] + [p["rate"] for p in separate]
+        distortion = manifest["sweep"]["distortion"] + [p["distortion"] for p in separate]
+        for text, values in zip(ticks, (rate, distortion), strict=True):
+            assert_round_ticks([float(t) for t in text.split()], min(values), max(values))
+        # The hover shows a digit and its reconstruction by the model shown: the MR-VAE at β, encoded here.
+        index = isolated_digits(page, 1, 8.0)[0]
+        hover(page, digit_pixels(page, index), index)
+        page.wait_for_function("() => document.querySelector('.le-tip-text').textContent.includes('original | recon')")
     context.close()
 
 
-@pytest.mark.browser
-@pytest.mark.slow
-def test_streamlit_host_carries_beta(browser, server):
-    context = browser.new_context(viewport={"width": 1500, "height": 1000})
-    page = context.new_page()
-    goto_app(page, server.url + "/?model=z2-beta1&map=plane&a=3&b=7&mr=2")
-    assert settled_beta(page) == 2.0
-    check_codes_and_morph(page, 2, 3, 7)
-    drag_slider(page, 0.5, 0.1)
-    low = settled_beta(page, previous="2")
-    check_codes_and_morph(page, 2, 3, 7)
-    wait_for_query(page, "mr", mr_text(mr_step(low)), timeout=30)
-    context.close()
+def test_the_phone_backdrop_tiles_are_one_number_in_python_and_js():
+    text = (ROOT / "viewer" / "explore" / "multirate.js").read_text()
+    assert f"export const PHONE_BACKDROP_TILES = {PHONE_BACKDROP_TILES};" in text
+    assert PHONE_BACKDROP_TILES < BACKDROP_TILES_MR < BACKDROP_TILES
+
+
+BACKDROP_TILES_MR = 14  # viewer/explore/multirate.js BACKDROP_TILES: the slider's live backdrop beside the map
+IMAGE_SOURCE = "document.querySelector('.le-map')._fullLayout.images[0]?.source"
+# The plane's backdrop as Plotly holds it: its alpha channel (the digits' ink), row by row.
+BACKDROP_ALPHA = """async () => { const gd = document.querySelector('.le-map');
+  const image = new Image(); image.src = gd._fullLayout.images[0].source; await image.decode();
+  const canvas = document.createElement('canvas'); canvas.width = image.naturalWidth;
+  canvas.height = image.naturalHeight; const context = canvas.getContext('2d'); context.drawImage(image, 0, 0);
+  const data = context.getImageData(0, 0, canvas.width, canvas.height).data, alpha = [];
+  for (let i = 3; i < data.length; i += 4) alpha.push(data[i]);
+  return [canvas.height, canvas.width, alpha]; }"""
+
+
+def backdrop_pixels(page) -> np.ndarray:
+    height, width, alpha = page.evaluate(BACKDROP_ALPHA)
+    return np.asarray(alpha, dtype=np.int16).reshape(height, width)
+
+
+def mr_backdrop(beta: float, tiles: int) -> np.ndarray:
+    """numpy's MR-VAE at beta decoded at the tile centres of its plane's fixed extent, as the page tiles it."""
+    extent = tuple(multirate_data(FAMILY)["z2-mr"]["map"]["extent"])
+    return tiled(MODELS[2][0].decode(backdrop_codes(extent, tiles), beta).reshape(-1, 28, 28), tiles)
+
+
+def separate_backdrop(model: str, tiles: int) -> np.ndarray:
+    extent = tuple(map_info(FAMILY)[model]["plane"]["extent"])
+    return tiled(FAMILY.models[model].model.decode(backdrop_codes(extent, tiles)).reshape(-1, 28, 28), tiles)
+
+
+def assert_backdrop_is_numpys(page, expected: np.ndarray) -> None:
+    found = backdrop_pixels(page)
+    assert found.shape == expected.shape
+    assert np.abs(found - expected.astype(np.int16)).max() <= 1
+
+
+def assert_round_ticks(ticks: list[float], low: float, high: float) -> None:
+    assert 3 <= len(ticks) <= 5, ticks
+    assert ticks[0] <= low and ticks[-1] >= high, (ticks, low, high)
+    steps = np.diff(ticks)
+    assert np.allclose(steps, steps[0])
+    mantissa = steps[0] / 10 ** np.floor(np.log10(steps[0]) + 1e-9)
+    assert min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-6, ticks

@@ -1,6 +1,7 @@
 // The β slider: one Multi-Rate VAE shown at any β of its range (multirate.js), beside the six separately trained
 // models (the β buttons), with one line that says what β does and the shown model's figures, and its
-// rate-distortion curve with the shown β marked.
+// rate-distortion curve with the shown β marked (rdchart.js). Beside the map it sits under the morph; on a phone,
+// where the morph falls under the map, right above the map (place).
 //
 // A drag redraws once a frame, in the page: the strip and the morph (refresh), and the map's 10,000 codes on axes
 // that never move, painted over the plot (map/mrlayer.js) with, on the z = 2 plane, the decoded backdrop
@@ -10,10 +11,12 @@
 // data-mr-drawn (β of Plotly's traces), data-mr-backdrop (β of Plotly's backdrop), `le:mr-map`.
 
 import { plotly } from "../core/chart.js";
-import { element, sizeCanvas } from "../core/dom.js";
+import { SIDE } from "../core/decoder.js";
+import { element } from "../core/dom.js";
 import { figureAt } from "../core/multirate.js";
 import { mrBeta, mrStep } from "../core/share.js";
 import { refresh } from "./controller.js";
+import { mapInfo, phoneMap } from "./map/area.js";
 import { clearLayer, paintLayer } from "./map/mrlayer.js";
 import { afterDraw } from "./map/plot.js";
 import {
@@ -22,12 +25,13 @@ import {
   backdropTiles,
   betaText,
   hooks,
-  multirateInfo,
   multirateManifest,
+  PHONE_BACKDROP_TILES,
   shownManifest,
   shownMultiRate,
 } from "./multirate.js";
 import { sendView } from "./panel/toolbar.js";
+import { drawCurve } from "./rdchart.js";
 import { hostData, noteDrawn } from "./state.js";
 
 /**
@@ -36,7 +40,7 @@ import { hostData, noteDrawn } from "./state.js";
  */
 
 const REST_MS = 150; // a drag that rests this long hands its codes to Plotly
-const TILES_PER_FRAME = 7; // of the z = 2 backdrop's 14 x 14, re-decoded in each frame of a drag
+const TILES_PER_FRAME = 7; // of the z = 2 backdrop's 14 x 14 (10 x 10 on a phone), re-decoded a frame of a drag
 export const SLIDER_LABEL = "One model trained for every β (Multi-Rate VAE)";
 export const PRESETS_LABEL = "Trained separately:";
 
@@ -160,15 +164,16 @@ function counted(state) {
 
 /**
  * The z = 2 plane's backdrop during a drag, or null: TILES_PER_FRAME of its tiles re-decoded at the current β
- * each frame (a full pass every 28 frames), so the backdrop follows without costing a frame.
+ * each frame (a full pass every 28 frames, 15 on a phone), so the backdrop follows without costing a frame.
  * @param {ExploreState} state @param {import("./multirate.js").MultiRateEntry} entry @param {any} own
  */
 function planeBackdrop(state, entry, own) {
   if (entry.manifest.map.name !== "plane" || !state.view.shown.backdrop) return null;
-  if (!own.tiles) own.tiles = backdropCanvas(entry);
+  const tiles = phoneMap(state) ? PHONE_BACKDROP_TILES : BACKDROP_TILES;
+  if (own.tiles?.width !== tiles * SIDE) own.tiles = backdropCanvas(entry, tiles);
   else {
     backdropTiles(entry, own.tiles, own.row, TILES_PER_FRAME);
-    own.row = (own.row + TILES_PER_FRAME) % (BACKDROP_TILES * BACKDROP_TILES);
+    own.row = (own.row + TILES_PER_FRAME) % (tiles * tiles);
   }
   return { canvas: own.tiles, extent: entry.manifest.map.extent };
 }
@@ -210,7 +215,7 @@ function settle(/** @type {ExploreState} */ state) {
   const beta = entry.beta;
   const plane = entry.manifest.map.name === "plane" && state.view.shown.backdrop && graph._fullLayout?.images?.length;
   Plotly.restyle(graph, { x: xs, y: ys }, traces)
-    .then(() => (plane ? Plotly.relayout(graph, { "images[0].source": multirateInfo(state, entry).backdrop }) : null))
+    .then(() => (plane ? Plotly.relayout(graph, { "images[0].source": mapInfo(state)?.backdrop }) : null))
     .then(() => {
       own.restyling = false;
       const root = state.dom.root;
@@ -236,6 +241,9 @@ function lineText(/** @type {ExploreState} */ state, /** @type {MultiRateManifes
     const kl = figureAt(manifest.figures.kl, manifest.betas, beta);
     return `${doing} Shown: ${manifest.name} at β = ${betaText(beta)}, reconstruction ${recon.toFixed(1)} nats, KL ${kl.toFixed(1)} nats per test digit.`;
   }
+  // Off, on a phone, the box sits above the map: the gist only, so the map and the morph keep the first screen.
+  if (state.dom.root.classList.contains("le-narrow"))
+    return "β weighs the KL term, which pulls every code towards N(0, I). Drag to see one model at every β.";
   const point = manifest.separate.find((p) => p.model === shown.model);
   const figures = point
     ? `, reconstruction ${point.distortion.toFixed(1)} nats, KL ${point.rate.toFixed(1)} nats per test digit`
@@ -243,10 +251,24 @@ function lineText(/** @type {ExploreState} */ state, /** @type {MultiRateManifes
   return `${doing} Shown: ${shown.model}, trained separately${figures}. Drag to see one model at every β.`;
 }
 
+/**
+ * Where the slider's box sits: under the morph it redraws (beside the map), or on a phone, where the morph falls
+ * under the map, right above the map, so that the control and the codes it moves share the screen. Moved only
+ * when the layout changes: a drag in progress keeps its input.
+ * @param {ExploreState} state @param {HTMLElement} box
+ */
+function place(state, box) {
+  const narrow = state.dom.root.classList.contains("le-narrow");
+  const anchor = narrow ? state.dom.key : state.dom.compare;
+  if (anchor.previousElementSibling !== box) anchor.before(box);
+  box.classList.toggle("le-mr-top", narrow);
+}
+
 /** The slider's row, up to date with the view. @param {ExploreState} state */
 export function renderSlider(state) {
   const own = held(state);
   const { box, input, value, marks, list, line, curve, chart } = own.slider;
+  place(state, box);
   const data = hostData(state);
   const model = data.models[state.view.shown.model];
   const manifest = model ? multirateManifest(state, model.latent) : null;
@@ -276,114 +298,4 @@ export function renderSlider(state) {
   value.textContent = on ? `β = ${betaText(beta)}` : "off: drag it";
   line.textContent = lineText(state, manifest);
   drawCurve(chart, manifest, on ? beta : null, on ? null : state.view.shown.model);
-}
-
-/**
- * The rate-distortion plane: the MR-VAE's sweep as a line, each separate model as a ring, the shown β (or the
- * shown separate model) filled. Rate = KL, distortion = reconstruction, both nats per test digit; the β = 0
- * models' rate is far off the line's range, so they are named at the edge instead of stretching the axes.
- * @param {HTMLCanvasElement} canvas @param {MultiRateManifest} manifest @param {number | null} beta
- * @param {string | null} model
- */
-export function drawCurve(canvas, manifest, beta, model) {
-  const sweep = manifest.sweep;
-  canvas.style.display = sweep ? "" : "none";
-  if (!sweep) return;
-  const width = Math.max(200, Math.min(400, canvas.parentElement?.clientWidth || 300));
-  const height = 150;
-  const key = `${manifest.name}|${model}|${width}|${window.devicePixelRatio || 1}`;
-  let drawn = curves.get(canvas);
-  if (drawn?.key !== key) {
-    // What does not move with β, drawn once into a canvas of its own; a drag then copies it and adds the dot.
-    const background = document.createElement("canvas");
-    drawn = { key, background, ...curveBackground(sizeCanvas(background, width, height), manifest, model, width) };
-    curves.set(canvas, drawn);
-    sizeCanvas(canvas, width, height);
-  }
-  const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
-  context.setTransform(1, 0, 0, 1, 0, 0);
-  context.drawImage(drawn.background, 0, 0);
-  const ratio = window.devicePixelRatio || 1;
-  context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  if (beta !== null) {
-    context.fillStyle = "#1f77b4";
-    context.beginPath();
-    context.arc(
-      drawn.px(figureAt(sweep.rate, sweep.betas, beta)),
-      drawn.py(figureAt(sweep.distortion, sweep.betas, beta)),
-      5,
-      0,
-      2 * Math.PI,
-    );
-    context.fill();
-  }
-}
-
-/** @type {WeakMap<HTMLCanvasElement, {key: string, background: HTMLCanvasElement, px: (r: number) => number,
- *   py: (d: number) => number}>} */
-const curves = new WeakMap();
-
-/**
- * The curve's axes, line and separate models' points. @param {CanvasRenderingContext2D} context
- * @param {MultiRateManifest} manifest @param {string | null} model @param {number} width
- */
-function curveBackground(context, manifest, model, width) {
-  const sweep = /** @type {NonNullable<MultiRateManifest["sweep"]>} */ (manifest.sweep);
-  const height = 150;
-  const inRange = manifest.separate.filter((p) => p.beta > 0);
-  const rates = [...sweep.rate, ...inRange.map((p) => p.rate)];
-  const distortions = [...sweep.distortion, ...inRange.map((p) => p.distortion)];
-  const [r0, r1] = [Math.min(...rates), Math.max(...rates)];
-  const [d0, d1] = [Math.min(...distortions), Math.max(...distortions)];
-  const m = { l: 40, r: 8, t: 16, b: 28 };
-  const px = (/** @type {number} */ r) => m.l + ((r - r0) / (r1 - r0 || 1)) * (width - m.l - m.r);
-  const py = (/** @type {number} */ d) => m.t + ((d1 - d) / (d1 - d0 || 1)) * (height - m.t - m.b);
-  context.clearRect(0, 0, width, height);
-  context.fillStyle = "#fff";
-  context.fillRect(0, 0, width, height);
-  context.strokeStyle = "#999";
-  context.strokeRect(m.l, m.t, width - m.l - m.r, height - m.t - m.b);
-  context.fillStyle = "#333";
-  context.font = "12px sans-serif";
-  context.fillText("rate: KL (nats) →", m.l, height - 6);
-  context.fillText(`${r0.toFixed(0)}`, m.l, height - 17);
-  context.fillText(`${r1.toFixed(0)}`, width - m.r - 18, height - 17);
-  context.save();
-  context.translate(11, height - m.b);
-  context.rotate(-Math.PI / 2);
-  context.fillText("distortion (nats) →", 0, 0);
-  context.restore();
-  context.fillText(`${d1.toFixed(0)}`, m.l - 26, m.t + 9);
-  context.fillText(`${d0.toFixed(0)}`, m.l - 26, height - m.b);
-  context.strokeStyle = "#1f77b4";
-  context.lineWidth = 2;
-  context.beginPath();
-  sweep.rate.forEach((r, i) => {
-    const [x, y] = [px(r), py(sweep.distortion[i])];
-    if (i) context.lineTo(x, y);
-    else context.moveTo(x, y);
-  });
-  context.stroke();
-  context.lineWidth = 1.5;
-  for (const point of inRange) {
-    context.strokeStyle = "#d62728";
-    context.fillStyle = point.model === model ? "#d62728" : "#fff";
-    context.beginPath();
-    context.arc(px(point.rate), py(point.distortion), 4, 0, 2 * Math.PI);
-    context.fill();
-    context.stroke();
-    context.fillStyle = "#d62728";
-    context.fillText(`β=${point.beta}`, px(point.rate) + 5, py(point.distortion) - 4);
-  }
-  const right = width - m.r - 4;
-  context.textAlign = "right";
-  context.fillStyle = "#1f77b4";
-  context.fillText("— one MR-VAE, β 0.01–10", right, m.t + 12);
-  context.fillStyle = "#d62728";
-  context.fillText("○ trained separately", right, m.t + 25);
-  const off = manifest.separate.filter((p) => !(p.beta > 0));
-  if (off.length)
-    context.fillText(off.map((p) => `β=0: KL ${p.rate.toFixed(0)}, off scale`).join("; "), right, m.t + 38);
-  context.textAlign = "left";
-  return { px, py };
 }

@@ -81,7 +81,7 @@ export function mountExplorer(parent, host) {
   let state;
   const panel = buildPanel(body, () => state);
   const mr = buildSlider(body);
-  panel.compare.before(mr.box); // the β slider under the morph it redraws: the map and the strip stay in view
+  panel.compare.before(mr.box); // the β slider under the morph it redraws (on a phone above the map: beta.js)
   const tile = document.createElement("canvas");
   tile.width = tile.height = SIDE;
   state = createState(host, { root, toolbar, mr, ...mapColumn, ...panel, tile });

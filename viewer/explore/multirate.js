@@ -30,7 +30,8 @@ import { hostData } from "./state.js";
  * @property {number} beta                  NaN until set
  * @property {Promise<void> | null} loading
  * @property {ModelEntry} view              what the explorer draws from (models.js's shape)
- * @property {{beta: number, url: string} | null} backdrop   the plane's decoded backdrop, at the β it was drawn for
+ * @property {{beta: number, tiles: number, url: string} | null} backdrop   the plane's decoded backdrop, at the β
+ *   and tiles per side it was drawn for
  */
 
 /** @type {Map<string, MultiRateEntry>} weights URL -> entry */
@@ -203,28 +204,29 @@ export function multirateCode(state, entry, end) {
 }
 
 export const BACKDROP_TILES = 14; // decoded digits per side behind the z = 2 plane at the slider's β (live)
+export const PHONE_BACKDROP_TILES = 10; // on a phone's map: explorer/figures.py PHONE_BACKDROP_TILES, 28 px a digit
 
 /** The z = 2 plane's backdrop at the entry's β, as a PNG data URL (what Plotly's layout image takes).
- * @param {MultiRateEntry} entry */
-export function backdropAt(entry) {
-  return backdropCanvas(entry).toDataURL("image/png");
+ * @param {MultiRateEntry} entry @param {number} [tiles] */
+export function backdropAt(entry, tiles = BACKDROP_TILES) {
+  return backdropCanvas(entry, tiles).toDataURL("image/png");
 }
 
 /**
  * The z = 2 plane's backdrop at the entry's β, decoded here (explorer/images.py manifold: dark ink whose alpha is
  * the pixel, tiles at the centres of a grid over the extent, top row first), on a canvas.
- * @param {MultiRateEntry} entry @returns {HTMLCanvasElement}
+ * @param {MultiRateEntry} entry @param {number} [tiles] per side @returns {HTMLCanvasElement}
  */
-export function backdropCanvas(entry) {
+export function backdropCanvas(entry, tiles = BACKDROP_TILES) {
   const canvas = document.createElement("canvas");
-  canvas.width = canvas.height = BACKDROP_TILES * SIDE;
-  backdropTiles(entry, canvas, 0, BACKDROP_TILES * BACKDROP_TILES);
+  canvas.width = canvas.height = tiles * SIDE;
+  backdropTiles(entry, canvas, 0, tiles * tiles);
   return canvas;
 }
 
 /**
  * `count` of the backdrop's tiles from tile `first` on (row by row), decoded at the entry's β into `canvas`
- * (a drag re-decodes a few a frame).
+ * (a drag re-decodes a few a frame); the canvas's side says how many tiles it holds per side.
  * @param {MultiRateEntry} entry @param {HTMLCanvasElement} canvas @param {number} first @param {number} count
  */
 export function backdropTiles(entry, canvas, first, count) {
@@ -232,7 +234,7 @@ export function backdropTiles(entry, canvas, first, count) {
   const context = canvas.getContext("2d");
   if (!model || !context) return;
   const [x0, x1, y0, y1] = entry.manifest.map.extent;
-  const tiles = BACKDROP_TILES;
+  const tiles = Math.round(canvas.width / SIDE);
   const picture = context.createImageData(SIDE, SIDE);
   const pixels = new Float64Array(PIXELS);
   const z = new Float32Array(2);
@@ -252,16 +254,18 @@ export function backdropTiles(entry, canvas, first, count) {
 
 /**
  * The MR map's layout facts (explorer/figures.py map_info's shape): fixed extent and prior for every β; the
- * backdrop decoded at the current β when the plane shows it.
- * @param {ExploreState} state @param {MultiRateEntry} entry @returns {import("./types.js").MapInfo}
+ * backdrop decoded at the current β when the plane shows it (fewer, larger tiles on a phone's map).
+ * @param {ExploreState} state @param {MultiRateEntry} entry @param {boolean} [phone]
+ * @returns {import("./types.js").MapInfo}
  */
-export function multirateInfo(state, entry) {
+export function multirateInfo(state, entry, phone = false) {
   const map = entry.manifest.map;
   /** @type {string | null} */
   let backdrop = null;
   if (map.name === "plane" && state.view.shown.backdrop && entry.model) {
-    if (!entry.backdrop || entry.backdrop.beta !== entry.beta)
-      entry.backdrop = { beta: entry.beta, url: backdropAt(entry) };
+    const tiles = phone ? PHONE_BACKDROP_TILES : BACKDROP_TILES;
+    if (!entry.backdrop || entry.backdrop.beta !== entry.beta || entry.backdrop.tiles !== tiles)
+      entry.backdrop = { beta: entry.beta, tiles, url: backdropAt(entry, tiles) };
     backdrop = entry.backdrop.url;
   }
   return { title: map.title, extent: map.extent, prior: map.prior, backdrop };

@@ -31,6 +31,7 @@
  * @property {[number, number, number, number] | null} extent
  * @property {[number, number] | null} prior
  * @property {string | null} backdrop
+ * @property {string | null} [phoneBackdrop]   the backdrop with fewer, larger tiles, for a phone's map
  *
  * @typedef {object} SentEnd              sections/map.py end_data
  * @property {"test" | "point" | "drawn"} kind

@@ -40,12 +40,26 @@ export function locate(state, clientX, clientY) {
   return { px, py, x: area.xa.p2l(px), y: area.ya.p2l(py) };
 }
 
-/** The shown map's extent, prior centre, title and backdrop (explorer/figures.py map_info). */
-export function mapInfo(/** @type {ExploreState} */ state) {
+/**
+ * The shown map's extent, prior centre, title and backdrop (explorer/figures.py map_info); on a phone's map the
+ * backdrop with fewer, larger tiles, so its digits stay readable.
+ */
+export function mapInfo(/** @type {ExploreState} */ state, phone = phoneMap(state)) {
   const multirate = shownMultiRate(state);
-  if (multirate) return multirateInfo(state, multirate);
+  if (multirate) return multirateInfo(state, multirate, phone);
   const { model, map } = state.view.shown;
-  return hostData(state).mapInfo?.[model]?.[map] || null;
+  const info = hostData(state).mapInfo?.[model]?.[map] || null;
+  return info && phone && info.phoneBackdrop ? { ...info, backdrop: info.phoneBackdrop } : info;
+}
+
+/**
+ * Whether the map is laid out for a phone (mapSize's narrow): from the width Plotly drew it at, once drawn, so the
+ * many callers of mapInfo (pointer moves, a drag's frames) never force a layout; before that, from its box.
+ * @param {ExploreState} state
+ */
+export function phoneMap(state) {
+  const drawn = state.dom.graph._fullLayout?.width;
+  return typeof drawn === "number" ? drawn < NARROW_PX : shownMapSize(state).narrow;
 }
 
 /** @param {[number, number, number, number] | null} extent @param {number} x @param {number} y */

@@ -161,13 +161,13 @@ export function drawBase(state) {
   const model = currentModel(state);
   const labels = state.host.labels;
   const { map, backdrop } = state.view.shown;
-  const info = mapInfo(state);
+  const size = shownMapSize(state);
+  const info = mapInfo(state, size.narrow);
   const graph = state.dom.graph;
   if (!Plotly && !graph._fullLayout && paintFirstMap(state)) firstPaint(state);
   const codes = model.maps[map];
   if (!Plotly || !labels || !codes || !info) return false;
-  const version = `${model.manifest.name}/${map}/${backdrop}`;
-  const size = shownMapSize(state);
+  const version = `${model.manifest.name}/${map}/${backdrop}${map === "plane" && size.narrow ? "/phone" : ""}`;
   showKey(state, size.narrow);
   const layout = baseLayout(size, info, mapTitle(state, info, size.narrow), version);
   graph.style.height = `${layout.height}px`;
