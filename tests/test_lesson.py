@@ -419,7 +419,8 @@ def test_the_path_preset_crosses_the_most_holes_and_says_what_is_drawn_there(fam
     path = next(p for p in load_lesson_file(WEIGHTS)["presets"] if p["title"].startswith("A path through"))
     pairs = fair_pairs(family, (AE, VAE), random_pairs(len(family.labels), PAIRS, SEED))
     assert (
-        len(pairs) == path["figures"]["fair_pairs"] and f"Of {len(pairs)} such pairs among {PAIRS}" in path["caption"]
+        len(pairs) == path["figures"]["fair_pairs"]
+        and f"of the {len(pairs)} pairs of {PAIRS} random" in path["caption"]
     )
     counts, inner = {}, FRAMES - 2
     for name in (AE, VAE):
@@ -431,9 +432,12 @@ def test_the_path_preset_crosses_the_most_holes_and_says_what_is_drawn_there(fam
     pick = [list(p) for p in pairs].index([a, b])
     assert counts[AE][pick] == counts[AE].max() > 0  # the most frames in holes, and some
     crossing = (counts[AE] > 0).sum()
-    assert f"{crossing} {'has' if crossing == 1 else 'have'} a straight path with a frame in a hole" in path["caption"]
-    assert f"this one the most: {counts[AE][pick]} of {inner} inner frames" in path["caption"]
-    assert f"On the VAE's plane, {counts[VAE][pick]} of {inner} sit in a hole." in path["caption"]
+    assert (
+        f"{crossing} {'has' if crossing == 1 else 'have'} a straight path with a frame in the autoencoder's holes"
+        in path["caption"]
+    )
+    assert f"this one the most, {counts[AE][pick]} of {inner} inner frames" in path["caption"]
+    assert f"On the VAE's plane: {counts[VAE][pick]} of {inner}." in path["caption"]
     assert path["figures"]["frames_in_holes"] == {AE: counts[AE][pick], VAE: counts[VAE][pick]}
     ae = family.models[AE]
     codes = interpolate(ae.atlas.mu[a], ae.atlas.mu[b], FRAMES)
@@ -642,3 +646,18 @@ def test_lesson_metrics_rewrite_keeps_the_tensors(tmp_path):
     again, restamped = read_checkpoint(copy)
     assert restamped["sha256"] == record["sha256"] and restamped["info"]["lesson"] == {"marker": 1}
     assert all(torch.equal(torch.from_numpy(arrays[k]), torch.from_numpy(again[k])) for k in arrays)
+
+
+def test_without_a_path_through_a_hole_the_preset_says_so(family, monkeypatch):
+    """Retrained weights may give no fair pair whose straight path crosses a hole: the preset then says so and is
+    titled for what it shows (the path that reads worst on the autoencoder), never promising a hole."""
+    from training import presets
+
+    monkeypatch.setattr(presets, "frames_in_holes", lambda _f, _n, pairs: np.zeros((len(pairs), FRAMES - 2), bool))
+    pairs = random_pairs(len(family.labels), PAIRS, SEED)
+    preset = presets.hole_path_preset(family, pairs)
+    assert "hole" not in preset["title"] and "none has a straight path with a frame in" in preset["caption"]
+    fair = fair_pairs(family, (AE, VAE), pairs)
+    worst = worst_frames(family, family.models[AE], fair)
+    assert list(fair[int(np.argmin(worst))]) == preset["figures"]["pair"]
+    assert f"its worst frame at P = {figure(worst.min())}" in preset["caption"]

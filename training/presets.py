@@ -188,8 +188,9 @@ def hole_path_preset(family: Family, pairs: np.ndarray) -> dict:
     pick = int(np.lexsort((worst[AUTOENCODER], counts[VAE], -counts[AUTOENCODER]))[0])
     a, b = (int(i) for i in z2_pairs[pick])
     view = View(model=AUTOENCODER, map_name="plane", compare=True, a=a, b=b)
-    ends = (
-        f"Test digits {digit_words(family, a)} and {digit_words(family, b)}, each drawn as itself by both z = 2 models."
+    fair = (
+        f"Test digits {digit_words(family, a)} to {digit_words(family, b)}: of the {len(z2_pairs)} pairs of {PAIRS} "
+        "random ones whose ends both z = 2 models draw as their digits,"
     )
     figures = {
         "pair": [a, b],
@@ -204,9 +205,9 @@ def hole_path_preset(family: Family, pairs: np.ndarray) -> dict:
             "title": "A straight path on the autoencoder's plane",
             "query": to_query(view),
             "figures": figures,
-            "caption": f"{ends} None of the {len(z2_pairs)} such pairs among {PAIRS} random ones puts a frame of its "
-            f"straight path in a hole of the autoencoder's plane; this one reads least like a digit there, its worst "
-            f"frame at P = {figure(worst[AUTOENCODER][pick])}; on the VAE's, P = {figure(worst[VAE][pick])}.",
+            "caption": f"{fair} none has a straight path with a frame in the autoencoder's holes; this one reads "
+            f"least like a digit there, its worst frame at P = {figure(worst[AUTOENCODER][pick])}; on the VAE's "
+            f"plane, P = {figure(worst[VAE][pick])}.",
         }
     mu = family.models[AUTOENCODER].atlas.mu
     path = interpolate(mu[a], mu[b], FRAMES)[1:-1][holes[AUTOENCODER][pick]]  # the inner frames in a hole
@@ -224,11 +225,10 @@ def hole_path_preset(family: Family, pairs: np.ndarray) -> dict:
         "title": f"A path through {'a hole' if crossed == 1 else 'holes'} in the autoencoder's plane",
         "query": to_query(view),
         "figures": figures,
-        "caption": f"{ends} Of {len(z2_pairs)} such pairs among {PAIRS} random ones, {crossing} {verb} a straight "
-        f"path with a frame in a hole of the autoencoder's plane, this one the most: {counts[AUTOENCODER][pick]} "
-        f"of {inner} inner frames, drawn as {joined([drawn_words(d, c) for d, c in drawn])}"
-        f"{', crisp where no digit was encoded' if all_read else ''}. On the VAE's plane, "
-        f"{counts[VAE][pick]} of {inner} sit in a hole.",
+        "caption": f"{fair} {crossing} {verb} a straight path with a frame in the autoencoder's holes; this one the "
+        f"most, {counts[AUTOENCODER][pick]} of {inner} inner frames, drawn as "
+        f"{joined([drawn_words(d, c) for d, c in drawn])}{', crisp where no digit was encoded' if all_read else ''}. "
+        f"On the VAE's plane: {counts[VAE][pick]} of {inner}.",
     }
 
 
