@@ -21,7 +21,18 @@ from vae.family import AUTOENCODER, VAE, Family, LoadedModel, load_lesson_file
 from vae.sampling import PLANE_PERCENTILES, READABLE, manifold_codes, typical_spacing
 
 from .assets import STORE, PerFamily, classifier_blob, digits_manifest, encoder_blob, floats, model_manifest
-from .planes import TILES, PlaneFrame, lesson_record, plane_frames, share, small
+from .planes import (
+    SPACING,
+    TILES,
+    PlaneFrame,
+    hole_centres,
+    lesson_record,
+    plane_frames,
+    share,
+    small,
+    spacing_words,
+    spacings_away,
+)
 from .sprites import png
 
 LESSON_MODELS = (AUTOENCODER, VAE)  # left, right
@@ -276,7 +287,8 @@ def cell(value, form) -> str:
 def hole_reads(family: Family, name: str) -> dict:
     """Measured on the shipped model: of the mosaic's pictures (one at each cell's centre), the share read as a
     digit at P >= READABLE in the empty cells (holes) and in the others, and the median distance from a hole's
-    centre to the nearest test code, in typical gaps."""
+    centre to the nearest test code, in typical spacings. The lesson's one measure of what a decoder draws in a
+    hole: the legend and the hole preset (training/presets.py) both quote it."""
     loaded = family.models[name]
     frame = plane_frames(family, name)[-1]
     codes = manifold_codes(frame.box, TILES)
@@ -286,11 +298,16 @@ def hole_reads(family: Family, name: str) -> dict:
         read = family.classifier.probabilities(loaded.model.decode(codes)).max(axis=1) >= READABLE
         found.update(hole_read=float(read[empty].mean()), other_read=float(read[~empty].mean()))
     if empty.any():
-        mu = np.asarray(loaded.atlas.mu, dtype=np.float64)
-        centres = codes[empty].astype(np.float64)
-        nearest = np.sqrt(((centres[:, None, :] - mu[None]) ** 2).sum(-1)).min(axis=1)
-        found["hole_gaps"] = float(np.median(nearest) / typical_spacing(loaded.atlas.mu))
+        found["hole_spacings"] = float(np.median(spacings_away(loaded, hole_centres(frame))))
     return found
+
+
+def hole_read_words(found: dict) -> str:
+    """The measure in words, the same wherever it is quoted: `found` is hole_reads of the autoencoder."""
+    return (
+        f"{share(found['hole_read'])} of the autoencoder's hole pictures read as a digit, "
+        f"{share(found['other_read'])} elsewhere"
+    )
 
 
 def legend(family: Family) -> str:
@@ -304,9 +321,8 @@ def legend(family: Family) -> str:
     ae = hole_reads(family, AUTOENCODER)
     if "hole_read" in ae:
         text += (
-            f"The decoder draws in a hole too, often crisply ({share(ae['hole_read'])} of the autoencoder's hole "
-            f"pictures read as a digit, {share(ae['other_read'])} elsewhere), but no digit was encoded near it "
-            f"(a median {ae['hole_gaps']:.0f} gaps away): nothing anchors what it draws there. "
+            f"A hole's picture can look crisp ({hole_read_words(ae)}), yet no digit was encoded near it, so nothing "
+            f"anchors it: its nearest test code is a median {spacing_words(ae['hole_spacings'])} away ({SPACING}). "
         )
     return text + "Hover to see; click to probe."
 

@@ -142,11 +142,38 @@ def inside(box: tuple[float, float, float, float], point) -> bool:
     return x0 <= point[0] <= x1 and y0 <= point[1] <= y1
 
 
+def in_holes(frame: PlaneFrame, points) -> np.ndarray:
+    """(N,) bool: whether each point (N, 2) falls in one of `frame`'s shaded cells, the cell rule of
+    viewer/lesson/probe.js `inHole` (a point outside the box is in no cell, so in no hole)."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    x0, x1, y0, y1 = frame.box
+    tiles = frame.empty.shape[0]
+    outside = (points[:, 0] < x0) | (points[:, 0] > x1) | (points[:, 1] < y0) | (points[:, 1] > y1)
+    column = np.minimum(tiles - 1, np.floor((points[:, 0] - x0) / (x1 - x0) * tiles)).astype(int)
+    row = np.minimum(tiles - 1, np.floor((y1 - points[:, 1]) / (y1 - y0) * tiles)).astype(int)
+    return ~outside & frame.empty[np.where(outside, 0, row), np.where(outside, 0, column)]
+
+
+def hole_centres(frame: PlaneFrame) -> np.ndarray:
+    """(H, 2) float32: the centres of `frame`'s shaded cells, in the mosaic's order (where its hole pictures are
+    drawn)."""
+    return manifold_codes(frame.box, frame.empty.shape[0])[frame.empty.ravel()]
+
+
+def spacings_away(loaded: LoadedModel, points) -> np.ndarray:
+    """(N,) the distance from each point (N, 2) to the nearest of the model's test codes, in typical spacings
+    between neighbouring codes (what spacing_words says)."""
+    mu = np.asarray(loaded.atlas.mu, dtype=np.float64)
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    nearest = np.sqrt(((points[:, None, :] - mu[None]) ** 2).sum(-1)).min(axis=1)  # (N,)
+    return nearest / typical_spacing(loaded.atlas.mu)
+
+
 def probe_report(family: Family, loaded: LoadedModel, point, spacing: float | None = None) -> dict:
     """What one plane says about `point` (viewer/lesson/compute.js `probe` is its twin): the decoded picture
     there (a decoder draws something at every point, inside the box of its codes or not), what the classifier
-    reads in it, and how far the nearest test code is, in latent units and in typical gaps between
-    neighbouring codes; `inside`: whether the point lies in the box of the model's test codes."""
+    reads in it, and how far the nearest test code is, in latent units and in typical spacings between
+    neighbouring codes (`gaps`); `inside`: whether the point lies in the box of the model's test codes."""
     box = plane_box(loaded.atlas.mu)
     image = loaded.model.decode(np.asarray([point], dtype=np.float32))[0]
     _, distance = nearest_code(np.asarray(point), loaded.atlas.mu)
@@ -166,12 +193,16 @@ def figure(value: float, digits: int = 2) -> str:
     return text.replace("-", "−")
 
 
-def gap_words(gaps: float) -> str:
-    """ "under 1 gap", "1 gap", "54 gaps": a distance in typical gaps between neighbouring codes."""
-    if gaps < 1:
-        return "under 1 gap"
-    whole = round(gaps)
-    return f"{whole} gap" if whole == 1 else f"{whole} gaps"
+SPACING = "the usual spacing: how far a test code typically sits from its nearest neighbour"  # said once per caption
+
+
+def spacing_words(spacings: float) -> str:
+    """ "within the usual spacing", "103× the usual spacing": a distance in typical spacings between neighbouring
+    codes (vae.sampling.typical_spacing; viewer/lesson/probe.js is its twin). A caption that uses it first says
+    what it means once, with SPACING."""
+    if spacings < 1:
+        return "within the usual spacing"
+    return f"{round(spacings)}× the usual spacing"
 
 
 def small(value: float) -> str:

@@ -23,23 +23,27 @@ from conftest import ROOT, WEIGHTS
 from explorer.assets import model_manifest
 from explorer.lesson_assets import hole_reads, lesson_data, lesson_planes, table_rows
 from explorer.planes import (
+    SPACING,
     TILES,
     empty_cells,
     figure,
     final_frame,
-    gap_words,
+    hole_centres,
+    in_holes,
     plane_frames,
     probe_report,
     share,
     small,
     snapshot_path,
+    spacing_words,
 )
 from explorer.share import parse_query
 from training import lesson_metrics
 from training.checkpoint import load_checkpoint
-from training.presets import worst_frames
+from training.presets import FRAMES, PAIRS, SEED, fair_pairs, worst_frames
 from vae.checkpoint import read_checkpoint
 from vae.family import load_family, load_lesson_file
+from vae.paths import interpolate
 from vae.sampling import (
     READABLE,
     ellipse,
@@ -48,6 +52,7 @@ from vae.sampling import (
     plane_box,
     posterior_codes,
     prior_codes,
+    random_pairs,
     typical_spacing,
 )
 from vae.snapshots import load_snapshots
@@ -349,25 +354,51 @@ def test_the_page_says_no_scientific_notation_no_none_and_no_file_paths(lesson):
         assert not re.search(r"\ba 8\b|\ba 18\b", text), text
 
 
+def hole_of(frame, point) -> bool:
+    """Whether `point` is in a shaded cell, found the way empty_cells bins the codes (np.histogram2d over the box),
+    not by explorer/planes.py in_holes: the test's own route to the lesson's one definition of a hole."""
+    x0, x1, y0, y1 = frame.box
+    counts, _, _ = np.histogram2d([point[0]], [point[1]], bins=TILES, range=[[x0, x1], [y0, y1]])
+    if counts.sum() == 0:
+        return False  # outside the box: in no cell
+    return bool(frame.empty[(counts.T[::-1] > 0)][0])
+
+
 def test_the_preset_captions_say_what_they_show(family):
-    """Each caption's figures are the ones stored beside it, and a path preset's pair changes class under both
-    models (both ends read as their own digit), so the caption holds for every row the preset shows."""
+    """Each caption's figures are recomputed here from the shipped models, so a caption that disagreed with a fresh
+    measurement fails; a path preset's pair changes class under both models (both ends read as their own digit),
+    so the caption holds for every row the preset shows."""
     presets = {p["title"]: p for p in load_lesson_file(WEIGHTS)["presets"]}
     for preset in presets.values():
         assert not SCIENTIFIC.search(preset["caption"]) and "None" not in preset["caption"]
+        assert " gap" not in preset["caption"]  # the unit is the usual spacing, defined where it is first used
     hole = presets["A hole in the autoencoder's plane"]
     point = np.asarray(hole["figures"]["point"])
-    report = probe_report(family, family.models[AE], point)
-    assert f"No test code within {gap_words(report['gaps'])} of" in hole["caption"]
-    assert report["gaps"] > 10  # a hole: far from every code
+    ae = family.models[AE]
+    frame = plane_frames(family, AE)[-1]
+    # The point: the centre of the shaded cell at the median distance from the nearest test code.
+    centres = manifold_codes(frame.box, TILES)[frame.empty.ravel()]
+    away = [nearest_code(c, ae.atlas.mu)[1] / typical_spacing(ae.atlas.mu) for c in centres]
+    assert np.allclose(point, centres[np.argsort(away, kind="stable")[len(away) // 2]], atol=0.006)
+    assert hole_of(frame, point)
+    report = probe_report(family, ae, point)
+    assert f"no test code within {spacing_words(report['gaps'])} ({SPACING})" in hole["caption"]
+    assert spacing_words(report["gaps"]) == spacing_words(np.median(away))  # the legend's median hole
     drawn = f"{'an' if report['digit'] == 8 else 'a'} {report['digit']} (P = {figure(report['p'])})"
     assert (f"draws {drawn} there" in hole["caption"]) == report["readable"]
-    assert f"a readable digit at {hole['figures']['readable_share']:.0%} of the" in hole["caption"]
+    # One measure of what a decoder draws in a hole, worded alike in the legend and the preset.
+    read = family.classifier.probabilities(ae.model.decode(manifold_codes(frame.box, TILES))).max(axis=1) >= READABLE
+    words = f"{share(read[frame.empty.ravel()].mean())} of the autoencoder's hole pictures read as a digit, "
+    words += f"{share(read[~frame.empty.ravel()].mean())} elsewhere"
+    assert words in hole["caption"] and words in lesson_data(family)["text"]["legend"]
+    assert "the emptiest" not in hole["caption"]
     assert hole["lesson"] == {"scale": "own", "epoch": "last"}
-    for title, names in (
-        ("A path across the autoencoder's gap", (AE, VAE)),
-        ("Where β = 0 and β = 1 look alike", ("z20-beta0", "z20-beta1")),
-    ):
+
+    crossing = [p for title, p in presets.items() if title.startswith("A path through")]
+    assert len(crossing) == 1, sorted(presets)
+    path = crossing[0]
+    assert path["query"]["map"] == "plane" and path["query"]["compare"] == "1" and path["query"]["model"] == AE
+    for title, names in ((path["title"], (AE, VAE)), ("Where β = 0 and β = 1 look alike", ("z20-beta0", "z20-beta1"))):
         preset = presets[title]
         a, b = preset["figures"]["pair"]
         assert family.labels[a] != family.labels[b]
@@ -378,16 +409,72 @@ def test_the_preset_captions_say_what_they_show(family):
             assert (reading.max(axis=1) >= READABLE).all(), (title, name)
             worst = worst_frames(family, loaded, np.array([[a, b]]))[0]  # recomputed from the shipped model
             assert worst == pytest.approx(preset["figures"]["worst_frame"][name], abs=1e-3)
-            assert f"P = {figure(preset['figures']['worst_frame'][name])}" in preset["caption"] or (
-                f"and {figure(preset['figures']['worst_frame'][name])} under" in preset["caption"]
-            )
+    alike = presets["Where β = 0 and β = 1 look alike"]
+    for name in ("z20-beta0", "z20-beta1"):
+        assert f"{figure(alike['figures']['worst_frame'][name])} under" in alike["caption"]
+
+
+def test_the_path_preset_crosses_the_most_holes_and_says_what_is_drawn_there(family):
+    """Recomputed over the 200 random pairs: of the fair ones, no straight path puts more inner frames in the
+    autoencoder's holes than the preset's; the counts on both planes and the pictures drawn there are quoted."""
+    path = next(p for p in load_lesson_file(WEIGHTS)["presets"] if p["title"].startswith("A path through"))
+    pairs = fair_pairs(family, (AE, VAE), random_pairs(len(family.labels), PAIRS, SEED))
+    assert (
+        len(pairs) == path["figures"]["fair_pairs"]
+        and f"of the {len(pairs)} pairs of {PAIRS} random" in path["caption"]
+    )
+    counts, inner = {}, FRAMES - 2
+    for name in (AE, VAE):
+        mu, frame = family.models[name].atlas.mu, plane_frames(family, name)[-1]
+        counts[name] = np.array(
+            [sum(hole_of(frame, z) for z in interpolate(mu[a], mu[b], FRAMES)[1:-1]) for a, b in pairs]
+        )
+    a, b = path["figures"]["pair"]
+    pick = [list(p) for p in pairs].index([a, b])
+    assert counts[AE][pick] == counts[AE].max() > 0  # the most frames in holes, and some
+    crossing = (counts[AE] > 0).sum()
+    assert (
+        f"{crossing} {'has' if crossing == 1 else 'have'} a straight path with a frame in the autoencoder's holes"
+        in path["caption"]
+    )
+    assert f"this one the most, {counts[AE][pick]} of {inner} inner frames" in path["caption"]
+    assert f"On the VAE's plane: {counts[VAE][pick]} of {inner}." in path["caption"]
+    assert path["figures"]["frames_in_holes"] == {AE: counts[AE][pick], VAE: counts[VAE][pick]}
+    ae = family.models[AE]
+    codes = interpolate(ae.atlas.mu[a], ae.atlas.mu[b], FRAMES)
+    in_hole = [i for i in range(1, FRAMES - 1) if hole_of(plane_frames(family, AE)[-1], codes[i])]
+    reading = family.classifier.probabilities(ae.model.decode(codes[in_hole]))
+    drawn = [
+        f"{'an' if d == 8 else 'a'} {d} (P = {figure(p)})"
+        for d, p in zip(reading.argmax(1), reading.max(1), strict=True)
+    ]
+    listed = drawn[0] if len(drawn) == 1 else f"{', '.join(drawn[:-1])} and {drawn[-1]}"
+    assert f"inner frames, drawn as {listed}" in path["caption"]
+    assert (reading.max(axis=1) >= READABLE).all() == ("crisp where no digit was encoded" in path["caption"])
+    runs = sum(1 for i in in_hole if i - 1 not in in_hole)
+    assert path["title"] == f"A path through {'a hole' if runs == 1 else 'holes'} in the autoencoder's plane"
+
+
+def test_in_holes_is_the_shaded_cells_rule(family):
+    """explorer/planes.py in_holes (viewer/lesson/probe.js inHole's twin) agrees with empty_cells' binning at the
+    cells' centres, at random points in and around the box, and never puts a test code in a hole."""
+    for name in (AE, VAE):
+        frame = plane_frames(family, name)[-1]
+        x0, x1, y0, y1 = frame.box
+        rng = np.random.default_rng(0)
+        points = np.column_stack([rng.uniform(x0 - 1, x1 + 1, 500), rng.uniform(y0 - 1, y1 + 1, 500)])
+        points = np.vstack([points, manifold_codes(frame.box, TILES)])
+        assert list(in_holes(frame, points)) == [hole_of(frame, p) for p in points]
+        assert in_holes(frame, hole_centres(frame)).all()
+        assert not in_holes(frame, family.models[name].atlas.mu).any()
 
 
 def test_formats():
     assert figure(-0.004) == "0.00" and figure(-1.25) == "−1.25" and figure(3.14159, 1) == "3.1"
     assert small(0.0552) == "0.06" and small(0.0042) == "≈ 0.004" and small(8.7e-07) == "< 0.001"
     assert share(0.024) == "2.4%" and share(0.485) == "48%" and share(0.0) == "0%"
-    assert gap_words(0.3) == "under 1 gap" and gap_words(1.2) == "1 gap" and gap_words(53.6) == "54 gaps"
+    assert spacing_words(0.3) == "within the usual spacing" and spacing_words(0.999) == "within the usual spacing"
+    assert spacing_words(1.2) == "1× the usual spacing" and spacing_words(103.3) == "103× the usual spacing"
 
 
 # --- the figures behind the page ----------------------------------------------------------------------------------
@@ -500,15 +587,18 @@ def test_the_legend_says_what_a_hole_is_from_measurements(family):
     found = hole_reads(family, AE)
     assert found["hole_read"] == pytest.approx(read[empty].mean()) and found["holes"] == empty.sum()
     nearest = [nearest_code(code, loaded.atlas.mu)[1] for code in codes[empty]]
-    assert found["hole_gaps"] == pytest.approx(np.median(nearest) / typical_spacing(loaded.atlas.mu))
+    assert found["hole_spacings"] == pytest.approx(np.median(nearest) / typical_spacing(loaded.atlas.mu))
     legend = lesson_data(family)["text"]["legend"]
     assert f"{share(read[empty].mean())} of the autoencoder's hole pictures read as a digit" in legend
     assert f"{share(read[~empty].mean())} elsewhere" in legend
-    assert "no digit was encoded near it" in legend and "nothing anchors what it draws there" in legend
+    median = spacing_words(np.median(nearest) / typical_spacing(loaded.atlas.mu))
+    assert f"its nearest test code is a median {median} away ({SPACING})" in legend  # the unit, defined once
+    assert legend.count("the usual spacing") == 2 and " gap" not in legend
+    assert "no digit was encoded near it" in legend and "nothing anchors it" in legend
     assert read[empty].mean() > 0.5  # the reason for the words: a hole's picture is often crisp
 
 
-def test_the_probe_reports_distance_in_typical_gaps(family):
+def test_the_probe_reports_distance_in_typical_spacings(family):
     loaded = family.models[VAE]
     point = loaded.atlas.mu[0] + np.float32(0.5)
     report = probe_report(family, loaded, point)
@@ -557,3 +647,18 @@ def test_lesson_metrics_rewrite_keeps_the_tensors(tmp_path):
     again, restamped = read_checkpoint(copy)
     assert restamped["sha256"] == record["sha256"] and restamped["info"]["lesson"] == {"marker": 1}
     assert all(torch.equal(torch.from_numpy(arrays[k]), torch.from_numpy(again[k])) for k in arrays)
+
+
+def test_without_a_path_through_a_hole_the_preset_says_so(family, monkeypatch):
+    """Retrained weights may give no fair pair whose straight path crosses a hole: the preset then says so and is
+    titled for what it shows (the path that reads worst on the autoencoder), never promising a hole."""
+    from training import presets
+
+    monkeypatch.setattr(presets, "frames_in_holes", lambda _f, _n, pairs: np.zeros((len(pairs), FRAMES - 2), bool))
+    pairs = random_pairs(len(family.labels), PAIRS, SEED)
+    preset = presets.hole_path_preset(family, pairs)
+    assert "hole" not in preset["title"] and "none has a straight path with a frame in" in preset["caption"]
+    fair = fair_pairs(family, (AE, VAE), pairs)
+    worst = worst_frames(family, family.models[AE], fair)
+    assert list(fair[int(np.argmin(worst))]) == preset["figures"]["pair"]
+    assert f"its worst frame at P = {figure(worst.min())}" in preset["caption"]

@@ -6,17 +6,21 @@ A preset is a view (a link's query parameters) that makes one point of the lesso
 with a caption that states what was measured there. Each is picked by a rule, not
 by hand, so re-running the script on the same weights reproduces the file:
 
-hole     among the emptiest quarter of a grid over the box that holds the autoencoder's
-         codes (distance to the nearest code, in typical gaps between neighbours), the
-         point at the median distance: what the autoencoder draws there, and the share of
-         that quarter it draws as a readable digit (a hole is not where a decoder draws
-         nothing: it is where no digit was encoded). The page opens it at the last epoch,
-         each plane on its own scale.
+hole     of the autoencoder's holes (the cells the lesson shades: explorer/planes.py
+         empty_cells), the centre at the median distance from the nearest test code, in
+         typical spacings between neighbouring codes: what the autoencoder draws there, and
+         the lesson's one measure of its holes, the legend's (explorer/lesson_assets.py
+         hole_reads: the share of hole pictures read as a digit, and elsewhere). A hole is not
+         where a decoder draws nothing: it is where no digit was encoded. The page opens it at
+         the last epoch, each plane on its own scale.
 crossing 200 random pairs of test digits (seed 0), kept when the two digits differ and both
          z = 2 models draw each end (its decoded code) as its own digit at P >= READABLE,
-         so the path changes class under both; of those, the one whose straight path
-         reads least like a digit at its worst frame on the autoencoder. Compare mode
-         shows the same pair under the VAE, and the caption quotes both.
+         so the path changes class under both; of those, the one whose straight path puts
+         the most inner frames in the autoencoder's holes (ties: the fewest on the VAE's own
+         plane, then the lowest worst frame on the autoencoder). Compare mode shows the same
+         pair under the VAE; the caption says how many frames sit in holes on each plane
+         and what the autoencoder draws there. Without any pair that crosses a hole, the
+         caption says so and the preset is the path that reads worst, titled as such.
 alike    on z = 20, the same filter with the two z = 20 models, then the pair at the
          median of the autoencoder's worst-frame confidence: a typical interpolation,
          where β = 0 and β = 1 look alike.
@@ -36,13 +40,23 @@ from pathlib import Path
 
 import numpy as np
 
-from explorer.planes import figure, gap_words, inside
+from explorer.lesson_assets import hole_read_words, hole_reads
+from explorer.planes import (
+    SPACING,
+    figure,
+    hole_centres,
+    in_holes,
+    inside,
+    plane_frames,
+    spacing_words,
+    spacings_away,
+)
 from explorer.share import View, to_query
 from explorer.state import article
 from vae.family import AUTOENCODER, LESSON_FILE, VAE, Family, LoadedModel, load_family
 from vae.geodesic import geodesic_path
 from vae.paths import interpolate
-from vae.sampling import READABLE, manifold_codes, nearest_code, plane_box, random_pairs, typical_spacing
+from vae.sampling import READABLE, plane_box, random_pairs
 
 GRID = 41  # candidate points per side of the autoencoder's plane
 PAIRS = 200  # random test pairs for the path presets
@@ -58,64 +72,63 @@ def reading(family: Family, pictures: np.ndarray) -> np.ndarray:
 
 def probe_figures(family: Family, loaded: LoadedModel, point: np.ndarray) -> dict:
     """What the lesson's probe card says about `point` on one plane."""
-    _, distance = nearest_code(point, loaded.atlas.mu)
-    gap = typical_spacing(loaded.atlas.mu)
     probabilities = reading(family, loaded.model.decode(point[None].astype(np.float32)))[0]
     return {
-        "gaps": round(distance / gap, 3),
+        "spacings": round(float(spacings_away(loaded, point)[0]), 3),
         "digit": int(probabilities.argmax()),
         "confidence": round(float(probabilities.max()), 3),
     }
 
 
-def words(name: str, figures: dict) -> str:
-    digit, confidence = figures["digit"], figures["confidence"]
-    read = (
-        f"{article(digit)} {digit} at P = {figure(confidence)}"
-        if confidence >= READABLE
-        else f"no clear digit (P = {figure(confidence)})"
-    )
-    return f"{name} draws {read} there, its nearest code {gap_words(figures['gaps'])} away"
+def drawn_words(digit: int, confidence: float) -> str:
+    """ "an 8 (P = 1.00)", or "no clear digit (P = 0.42)" below READABLE."""
+    if confidence >= READABLE:
+        return f"{article(digit)} {digit} (P = {figure(confidence)})"
+    return f"no clear digit (P = {figure(confidence)})"
 
 
 def hole_preset(family: Family) -> dict:
-    """A typical hole of the autoencoder's plane: of the emptiest quarter of a GRID x GRID grid over the box of
-    its codes (distance to the nearest code), the point at the median distance. The caption says what the
-    autoencoder draws there and how often it draws a readable digit over that whole quarter (measured: most of
-    the time), so it never suggests that a hole is where a decoder draws nothing."""
+    """A typical hole of the autoencoder's plane: of the shaded cells the lesson draws (explorer/planes.py
+    empty_cells: the TILES x TILES grid, a cell with no test code), the centre at the median distance from the
+    nearest code, the distance the legend quotes. The caption says what the autoencoder draws there and quotes
+    the legend's one measure of its holes (explorer/lesson_assets.py hole_reads: hole pictures read as a digit,
+    and elsewhere), so it never suggests that a hole is where a decoder draws nothing."""
     ae, vae = family.models[AUTOENCODER], family.models[VAE]
-    candidates = manifold_codes(plane_box(ae.atlas.mu), GRID)
-    gaps = np.linalg.norm(candidates[:, None, :] - ae.atlas.mu[None, ::5, :], axis=2).min(axis=1)
-    gaps /= typical_spacing(ae.atlas.mu)
-    quarter = gaps >= np.percentile(gaps, 75)  # the emptiest quarter of the grid
-    far, far_gaps = candidates[quarter], gaps[quarter]
-    readable = float((reading(family, ae.model.decode(far)).max(axis=1) >= READABLE).mean())
-    point = far[int(np.argsort(far_gaps)[len(far_gaps) // 2])].round(2)  # the median distance
+    frame = plane_frames(family, AUTOENCODER)[-1]
+    centres = hole_centres(frame)
+    away = spacings_away(ae, centres)
+    point = centres[int(np.argsort(away, kind="stable")[len(away) // 2])].round(2)  # the median distance
+    measured = hole_reads(family, AUTOENCODER)
     on_ae = probe_figures(family, ae, point)
     on_vae = probe_figures(family, vae, point)
     figures = {
         "point": point.tolist(),
-        AUTOENCODER: on_ae,
+        AUTOENCODER: {**on_ae, "in_hole": bool(in_holes(frame, point)[0])},
         VAE: {**on_vae, "inside": bool(inside(plane_box(vae.atlas.mu), point))},
-        "candidates": len(far),
-        "readable_share": round(readable, 3),
+        "holes": measured["holes"],
+        "hole_read": round(measured["hole_read"], 4),
+        "other_read": round(measured["other_read"], 4),
     }
     view = View(model=AUTOENCODER, map_name="plane", page="lesson", probe=(float(point[0]), float(point[1])))
-    digit, confidence = on_ae["digit"], on_ae["confidence"]
-    drawn = (
-        f"{article(digit)} {digit} (P = {figure(confidence)})"
-        if confidence >= READABLE
-        else f"no clear digit (P = {figure(confidence)})"
-    )
     return {
         "title": "A hole in the autoencoder's plane",
         "query": to_query(view),
         "lesson": {"scale": "own", "epoch": "last"},
         "figures": figures,
-        "caption": f"No test code within {gap_words(on_ae['gaps'])} of ({figure(point[0])}, {figure(point[1])}), "
-        f"yet the autoencoder draws {drawn} there, as it draws a readable digit at {readable:.0%} of the "
-        f"{len(far)} emptiest points of its plane: pictures no digit was encoded near, so nothing anchors them.",
+        "caption": f"({figure(point[0])}, {figure(point[1])}), a typical hole: no test code within "
+        f"{spacing_words(on_ae['spacings'])} ({SPACING}), yet the autoencoder draws "
+        f"{drawn_words(on_ae['digit'], on_ae['confidence'])} there; {hole_read_words(measured)}: a hole is where no "
+        "digit was encoded, not where nothing is drawn.",
     }
+
+
+def frames_in_holes(family: Family, name: str, pairs: np.ndarray) -> np.ndarray:
+    """(pairs, FRAMES - 2) bool: which inner frames of each straight path sit in a shaded cell of the model's
+    plane (the lesson's holes at the last epoch: the shipped model)."""
+    mu = family.models[name].atlas.mu
+    paths = np.stack([interpolate(mu[a], mu[b], FRAMES) for a, b in pairs])[:, 1:-1]  # (P, F - 2, 2)
+    frame = plane_frames(family, name)[-1]
+    return in_holes(frame, paths.reshape(-1, 2)).reshape(len(pairs), FRAMES - 2)
 
 
 def worst_frames(family: Family, loaded: LoadedModel, pairs: np.ndarray) -> np.ndarray:
@@ -149,30 +162,79 @@ def digit_words(family: Family, index: int) -> str:
     return f"#{index} ({article(label)} {label})"
 
 
+def joined(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def holes_crossed(in_hole: np.ndarray) -> int:
+    """The holes a path crosses at its frames' resolution: the runs of consecutive frames in a hole."""
+    return int(in_hole[0]) + int((in_hole[1:] & ~in_hole[:-1]).sum())
+
+
+def hole_path_preset(family: Family, pairs: np.ndarray) -> dict:
+    """Of the fair z = 2 pairs, the one whose straight path puts the most inner frames in the autoencoder's holes
+    (the cells the lesson shades); ties go to the fewest such frames on the VAE's own plane, then to the lowest
+    worst frame on the autoencoder. The caption says how many of its inner frames sit in holes on each plane and
+    what the autoencoder draws at those in its holes. If no fair pair puts a frame in a hole, it says so, and the
+    preset is the path that reads least like a digit on the autoencoder, titled for what it is."""
+    names = (AUTOENCODER, VAE)
+    z2_pairs = fair_pairs(family, names, pairs)
+    inner = FRAMES - 2
+    holes = {name: frames_in_holes(family, name, z2_pairs) for name in names}  # (P, inner) each
+    counts = {name: holes[name].sum(axis=1) for name in names}
+    worst = {name: worst_frames(family, family.models[name], z2_pairs) for name in names}
+    crossing = int((counts[AUTOENCODER] > 0).sum())
+    pick = int(np.lexsort((worst[AUTOENCODER], counts[VAE], -counts[AUTOENCODER]))[0])
+    a, b = (int(i) for i in z2_pairs[pick])
+    view = View(model=AUTOENCODER, map_name="plane", compare=True, a=a, b=b)
+    fair = (
+        f"Test digits {digit_words(family, a)} to {digit_words(family, b)}: of the {len(z2_pairs)} pairs of {PAIRS} "
+        "random ones whose ends both z = 2 models draw as their digits,"
+    )
+    figures = {
+        "pair": [a, b],
+        "fair_pairs": len(z2_pairs),
+        "crossing_pairs": crossing,
+        "inner_frames": inner,
+        "frames_in_holes": {name: int(counts[name][pick]) for name in names},
+        "worst_frame": {name: round(float(worst[name][pick]), 3) for name in names},
+    }
+    if crossing == 0:
+        return {
+            "title": "A straight path on the autoencoder's plane",
+            "query": to_query(view),
+            "figures": figures,
+            "caption": f"{fair} none has a straight path with a frame in the autoencoder's holes; this one reads "
+            f"least like a digit there, its worst frame at P = {figure(worst[AUTOENCODER][pick])}; on the VAE's "
+            f"plane, P = {figure(worst[VAE][pick])}.",
+        }
+    mu = family.models[AUTOENCODER].atlas.mu
+    path = interpolate(mu[a], mu[b], FRAMES)[1:-1][holes[AUTOENCODER][pick]]  # the inner frames in a hole
+    read = reading(family, family.models[AUTOENCODER].model.decode(path))
+    drawn = [(int(p.argmax()), round(float(p.max()), 3)) for p in read]
+    figures["hole_frames"] = [  # path_index: 0 is A's code, FRAMES - 1 is B's
+        {"path_index": int(i) + 1, "digit": d, "confidence": c}
+        for i, (d, c) in zip(np.flatnonzero(holes[AUTOENCODER][pick]), drawn, strict=True)
+    ]
+    crossed = holes_crossed(holes[AUTOENCODER][pick])
+    figures["holes_crossed"] = crossed
+    all_read = all(c >= READABLE for _, c in drawn)
+    verb = "has" if crossing == 1 else "have"
+    return {
+        "title": f"A path through {'a hole' if crossed == 1 else 'holes'} in the autoencoder's plane",
+        "query": to_query(view),
+        "figures": figures,
+        "caption": f"{fair} {crossing} {verb} a straight path with a frame in the autoencoder's holes; this one the "
+        f"most, {counts[AUTOENCODER][pick]} of {inner} inner frames, drawn as "
+        f"{joined([drawn_words(d, c) for d, c in drawn])}{', crisp where no digit was encoded' if all_read else ''}. "
+        f"On the VAE's plane: {counts[VAE][pick]} of {inner}.",
+    }
+
+
 def path_presets(family: Family) -> list[dict]:
     pairs = random_pairs(len(family.labels), PAIRS, SEED)
-    presets = []
-    z2_pairs = fair_pairs(family, (AUTOENCODER, VAE), pairs)
-    z2 = {name: worst_frames(family, family.models[name], z2_pairs) for name in (AUTOENCODER, VAE)}
-    pick = int(np.argmin(z2[AUTOENCODER]))
-    a, b = (int(i) for i in z2_pairs[pick])
-    worst = {n: round(float(v[pick]), 3) for n, v in z2.items()}  # stored, and the caption quotes these
-    view = View(model=AUTOENCODER, map_name="plane", compare=True, a=a, b=b)
-    presets.append(
-        {
-            "title": "A path across the autoencoder's gap",
-            "query": to_query(view),
-            "figures": {
-                "pair": [a, b],
-                "fair_pairs": len(z2_pairs),
-                "worst_frame": worst,
-            },
-            "caption": f"Test digits {digit_words(family, a)} and {digit_words(family, b)}: both z = 2 models draw "
-            f"each end as its digit. Of the {len(z2_pairs)} such pairs among {PAIRS} random ones, this straight path "
-            f"reads least like a digit on the autoencoder, its worst frame at P = {figure(worst[AUTOENCODER])}; "
-            f"on the VAE its worst frame reads at P = {figure(worst[VAE])}.",
-        }
-    )
+    presets = [hole_path_preset(family, pairs)]
     if {"z20-beta0", "z20-beta1"} <= set(family.models):
         names = ("z20-beta0", "z20-beta1")
         z20_pairs = fair_pairs(family, names, pairs)
