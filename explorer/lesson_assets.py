@@ -315,8 +315,8 @@ def legend(family: Family) -> str:
     low, high = PLANE_PERCENTILES  # the grid's box (vae.sampling.plane_box): the few codes beyond it are not in it
     text = (
         f"Each plane: its decoder's pictures on a {TILES} × {TILES} grid over the middle {high - low:g}% of its test "
-        f"codes on each axis ({low:g}th to {high:g}th percentile; the few dots beyond lie outside the grid). Shaded: "
-        "a hole, a cell with no test code. Yellow: N(0, I) at 1σ and 2σ. "
+        "codes on each axis (a few dots lie beyond). Shaded: a hole, a cell with no test code. Yellow: N(0, I) at 1σ "
+        "and 2σ. "
     )
     ae = hole_reads(family, AUTOENCODER)
     if "hole_read" in ae:
