@@ -17,6 +17,7 @@ Plain numpy: the section, the asset builder and the tests call these directly.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,7 +203,7 @@ def spacing_words(spacings: float) -> str:
     what it means once, with SPACING."""
     if spacings < 1:
         return "within the usual spacing"
-    return f"{round(spacings)}× the usual spacing"
+    return f"{math.floor(spacings + 0.5)}× the usual spacing"  # halves up, as JS's Math.round (not Python's round)
 
 
 def small(value: float) -> str:

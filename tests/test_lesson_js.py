@@ -179,3 +179,18 @@ def test_the_reparameterization_is_numpys(browser, name):
         assert np.abs(pixels - numpy["pixels"]).max() < PIXEL
         assert js["change"] == pytest.approx(numpy["change"], abs=1e-3)
         assert np.allclose(js["sigma"], numpy["sigma"], rtol=1e-4, atol=1e-7)
+
+
+def test_the_probes_distance_words_are_pythons():
+    """The inset's "nearest test code: 64× the usual spacing away" and the captions' words are one rule in two
+    languages (viewer/lesson/probe.js spacingWords, explorer/planes.py spacing_words)."""
+    from explorer.planes import spacing_words
+    from harness.node import Bridge
+
+    values = [0.0, 0.3, 0.999, 1.0, 1.49, 1.5, 2.5, 63.6, 103.2, 2267.4]
+    bridge = Bridge()
+    try:
+        found = bridge.batch("viewer/lesson/probe.js", "spacingWords", [[v] for v in values])
+    finally:
+        bridge.close()
+    assert found == [spacing_words(v) for v in values]
