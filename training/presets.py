@@ -187,7 +187,8 @@ def hole_path_preset(family: Family, pairs: np.ndarray) -> dict:
     crossing = int((counts[AUTOENCODER] > 0).sum())
     pick = int(np.lexsort((worst[AUTOENCODER], counts[VAE], -counts[AUTOENCODER]))[0])
     a, b = (int(i) for i in z2_pairs[pick])
-    view = View(model=AUTOENCODER, map_name="plane", compare=True, a=a, b=b)
+    # No decoded digits behind the plane: the empty space the path crosses is seen as white, not drawn over.
+    view = View(model=AUTOENCODER, map_name="plane", compare=True, backdrop=False, a=a, b=b)
     fair = (
         f"Test digits {digit_words(family, a)} to {digit_words(family, b)}: of the {len(z2_pairs)} pairs of {PAIRS} "
         "random ones whose ends both z = 2 models draw as their digits,"
