@@ -43,6 +43,17 @@ def plain(value: object, limit: int = 40) -> str:
     return f"{fence} {text} {fence}"
 
 
+def prose(value: object, limit: int = 600) -> str:
+    """Markdown that renders `value` as the same words in the page's own font (not as code): every ASCII
+    punctuation character backslash-escaped (CommonMark 2.4), so no link, image, emphasis, `:icon:`, `$math$`
+    or HTML is parsed; controls replaced, cut to `limit` characters. For text from a shipped file a visitor may
+    have tampered with (a preset's caption), shown as a sentence."""
+    return "".join(f"\\{char}" if char in _PUNCTUATION else char for char in cut(value, limit))
+
+
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
 def _visible(char: str) -> str:
     category = unicodedata.category(char)
     if char in "\t\n\r\v\f" or category in ("Zl", "Zp"):

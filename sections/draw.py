@@ -92,7 +92,9 @@ def draw_section(family: Family, loaded: LoadedModel):
                 return_image_data=True,
                 key="canvas",
             )
-            st.caption("Draw one digit, large, in the middle. To start again, use the bin icon under the canvas.")
+            st.caption(
+                "Draw one digit, large, in the middle. To start again, point at the canvas: a bin icon shows under it."
+            )
             if canvas.image_data is not None:
                 pixels = np.asarray(canvas.image_data)
                 digit, problem = canvas_digit(fingerprint(pixels), pixels)

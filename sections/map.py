@@ -17,7 +17,7 @@ import numpy as np
 import streamlit as st
 
 from explorer import figures, images, untrusted
-from explorer.safe_text import plain
+from explorer.safe_text import plain, prose
 from explorer.share import CONTROLS, PLANE_LIMIT, View, checked_controls
 from explorer.state import POINT_MAPS, Endpoint, Endpoints, map_point, test_digit
 from explorer.viewer_data import PICK_HINT, family_data, showcase_text
@@ -135,6 +135,9 @@ def map_and_morph(family: Family, view: View, drawn: Endpoint | None) -> None:
     for problem in problems:
         notes.warning(problem)
     chosen = session.endpoints()
+    preset = preset_hint(view, chosen)
+    if preset:  # above the map, as the static host shows it: on a phone the panel's hint is below the fold
+        notes.info(prose(preset))
     session.share_in_url(view)
     status("events", " ".join(st.session_state.get(EVENT_LOG, [])))
     loaded = family.models[view.model]
@@ -192,7 +195,7 @@ def widget_data(
         "paths": paths,
         "reading": summary,
         "readings": {r.model: summary_of for r, summary_of in compare if summary_of},
-        "hint": preset_hint(view, chosen) or (showcase_hint(chosen) if showing_showcase(view, chosen) else PICK_HINT),
+        "hint": showcase_hint(chosen) if showing_showcase(view, chosen) else PICK_HINT,
         "analyticsBelow": True,
     }
 

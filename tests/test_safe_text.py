@@ -1,8 +1,12 @@
 """explorer/safe_text: a visitor's value, echoed in Streamlit Markdown, shows as literal code on one line."""
 
-import pytest
+import string
 
-from explorer.safe_text import ELLIPSIS, EMPTY, REPLACEMENT, cut, plain
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from explorer.safe_text import ELLIPSIS, EMPTY, REPLACEMENT, cut, plain, prose
 
 
 @pytest.mark.parametrize(
@@ -33,3 +37,29 @@ def test_long_values_are_cut_with_an_ellipsis():
     assert len(plain("y" * 10_000)) == 40 + 4  # value, two spaces, two backticks
     assert cut("short", 40) == "short"
     assert cut("abc", 0) == ELLIPSIS  # a limit below one still shows that something was there
+
+
+@given(st.text(max_size=300))
+def test_prose_escapes_every_markdown_character_and_keeps_the_words(value):
+    """A preset's caption (from a file a visitor may have tampered with) shown as words: every ASCII
+    punctuation character escaped, so no link, image, :icon:, $math$ or HTML can form; unescaping gives the
+    value back (controls replaced, cut as `cut` cuts)."""
+    shown = prose(value)
+    assert "\n" not in shown
+    unescaped, escaped_next = [], False
+    for char in shown:
+        if escaped_next:
+            unescaped.append(char)
+            escaped_next = False
+        elif char == "\\":
+            escaped_next = True
+        else:
+            assert not (char.isascii() and char in string.punctuation), (char, shown)
+            unescaped.append(char)
+    assert not escaped_next and "".join(unescaped) == cut(value, 600)
+
+
+def test_prose_reads_a_caption_as_words():
+    assert prose("Test digits #6708 (a 7): [x](http://e) :red[hi]") == (
+        "Test digits \\#6708 \\(a 7\\)\\: \\[x\\]\\(http\\:\\/\\/e\\) \\:red\\[hi\\]"
+    )

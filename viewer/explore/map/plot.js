@@ -40,6 +40,8 @@ function coarsePointer() {
   return !!window.matchMedia?.("(pointer: coarse)").matches;
 }
 
+const LABELLED_CIRCLE = 0.08; // a prior circle is labelled when its diameter is at least this share of the map
+
 /** Probability that a draw of the 2-D standard normal falls within radius r. @param {number} r */
 export function priorMass(r) {
   return 1 - Math.exp((-r * r) / 2);
@@ -110,6 +112,10 @@ export function baseLayout(size, info, title, version) {
   }
   if (info.prior) {
     const [cx, cy] = info.prior;
+    // A circle too small to hold its label beside the codes (an autoencoder's map spans tens of units) is
+    // drawn unlabelled: its label would print over the codes and the A/B markers, and say nothing readable.
+    const span = info.extent ? Math.max(info.extent[1] - info.extent[0], info.extent[3] - info.extent[2]) : 0;
+    let labelled = 0;
     for (const radius of PRIOR_RADII) {
       layout.shapes.push({
         type: "circle",
@@ -122,10 +128,13 @@ export function baseLayout(size, info, title, version) {
         line: { color: "#444", width: 1.2, dash: "dash" },
         layer: "above",
       });
+      if (span && 2 * radius < LABELLED_CIRCLE * span) continue;
       layout.annotations.push({
         x: cx,
         y: cy + radius,
-        text: `${radius}σ (${Math.round(100 * priorMass(radius))}%)`,
+        // Plain words first; the share is N(0, I)'s, not the dots' (a newcomer read it as the dots').
+        text: labelled++ ? `${radius}σ` : `N(0, I): ${radius}σ`,
+        hovertext: `${Math.round(100 * priorMass(radius))}% of N(0, I)'s draws fall inside`,
         showarrow: false,
         yshift: 7,
         bgcolor: "rgba(255,255,255,0.85)", // over the dots, not under them
