@@ -321,8 +321,8 @@ def legend(family: Family) -> str:
     ae = hole_reads(family, AUTOENCODER)
     if "hole_read" in ae:
         text += (
-            f"A hole's picture can look crisp ({hole_read_words(ae)}), yet no digit was encoded near it, so nothing "
-            f"anchors it: its nearest test code is a median {spacing_words(ae['hole_spacings'])} away ({SPACING}). "
+            f"After training, a hole's picture can look crisp ({hole_read_words(ae)}), yet no digit was encoded "
+            f"near it: its nearest test code is a median {spacing_words(ae['hole_spacings'])} away ({SPACING}). "
         )
     return text + "Hover to see; click to probe."
 

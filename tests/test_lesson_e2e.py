@@ -141,8 +141,10 @@ def test_a_click_is_decoded_and_compared_on_both_planes(browser, server, family)
     page.wait_for_function(INSET_SHOWN)
     seen = layout(page)
     for inset in seen["insets"]:  # both models read the point: a decoder draws a picture everywhere
-        assert re.search(r"reads an? \d \(P = |no digit read at P ≥ ", inset), inset
+        assert re.search(r"reads an? \d \(P = |no digit read at P ≥ |the classifier's guess: \d \(P = ", inset), inset
         assert "nearest test code:" in inset
+    # Far outside the VAE's codes its reading is called a guess, never "reads".
+    assert "the classifier's guess" in seen["insets"][1] and "reads" not in seen["insets"][1]
     assert "outside the box of its test codes" in seen["insets"][1]
     assert all(in_view(rect, seen["viewport"]) for rect in seen["insetRects"])  # the result is on screen
     # The autoencoder's result sits next to its "+".
@@ -278,9 +280,10 @@ def test_every_preset_brings_its_result_into_view(browser, server):
             page.wait_for_function(
                 "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0", timeout=30_000
             )
-            # The map's hint carries the preset's line while it shows the preset's pair.
+            # The preset's line stands above the map (as on the static site) while it shows the preset's pair.
             page.wait_for_function(
-                "(title) => document.querySelector('.le-hint')?.textContent.includes(title)",
+                "(title) => [...document.querySelectorAll('[data-testid=\"stAlert\"]')].some((a) => "
+                "a.textContent.includes(title) && a.getBoundingClientRect().top < innerHeight)",
                 arg=preset["title"],
                 timeout=30_000,
             )

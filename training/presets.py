@@ -63,6 +63,8 @@ PAIRS = 200  # random test pairs for the path presets
 GEODESIC_PAIRS = 24  # random pairs per model for the verdict's distribution
 FRAMES = 10
 SEED = 0
+# The map shows one model's strip; compare mode draws every β's under the morph, often below the fold.
+ROWS_BELOW = "Every β's strip: in the rows under the morph."
 
 
 def reading(family: Family, pictures: np.ndarray) -> np.ndarray:
@@ -229,7 +231,7 @@ def hole_path_preset(family: Family, pairs: np.ndarray) -> dict:
         "caption": f"{fair} {crossing} {verb} a straight path with a frame in the autoencoder's holes; this one the "
         f"most, {counts[AUTOENCODER][pick]} of {inner} inner frames, drawn as "
         f"{joined([drawn_words(d, c) for d, c in drawn])}{', crisp where no digit was encoded' if all_read else ''}. "
-        f"On the VAE's plane: {counts[VAE][pick]} of {inner}.",
+        f"On the VAE's plane: {counts[VAE][pick]} of {inner}. {ROWS_BELOW}",
     }
 
 
@@ -259,7 +261,8 @@ def path_presets(family: Family) -> list[dict]:
                 f"{len(z20_pairs)} pairs (of {PAIRS} random ones) whose ends both z = 20 models draw as their "
                 f"digits: between two real codes the worst frame reads at P = {figure(worst['z20-beta0'])} "
                 f"under β = 0 and {figure(worst['z20-beta1'])} under β = 1. Over those pairs, a frame drops "
-                f"below P = 0.5 on {below['z20-beta0']:.0%} of paths at β = 0 and {below['z20-beta1']:.0%} at β = 1.",
+                f"below P = 0.5 on {below['z20-beta0']:.0%} of paths at β = 0 and {below['z20-beta1']:.0%} at β = 1. "
+                f"{ROWS_BELOW}",
             }
         )
     return presets

@@ -40,7 +40,7 @@ export function drawCurves(curves, models, epochs, epoch, short, epochWord) {
     const area = { l: left, t: 6, w: width - left - 8, h: HEIGHT_PX - 24 };
     const px = (/** @type {number} */ e) => area.l + (e / last) * area.w;
     const py = (/** @type {number} */ value) => area.t + (1 - value) * area.h;
-    drawGrid(context, area, last, px, py);
+    drawGrid(context, area, last, px, py, epochWord);
     models.forEach((model, side) => {
       drawLine(context, model, SERIES[k], frameAt(model, epoch), MODEL_COLOURS[side], px, py);
     });
@@ -60,13 +60,14 @@ export function drawCurves(curves, models, epochs, epoch, short, epochWord) {
   });
 }
 
-/** Lines at 0, 50 and 100 %, and the first, middle and last epochs under the axis. */
+/** Lines at 0, 50 and 100 %, and the first, middle ("epoch 50") and last epochs under the axis. */
 function drawGrid(
   /** @type {CanvasRenderingContext2D} */ context,
   /** @type {import("./geometry.js").Area} */ area,
   /** @type {number} */ last,
   /** @type {(e: number) => number} */ px,
   /** @type {(value: number) => number} */ py,
+  /** @type {string} */ epochWord,
 ) {
   context.strokeStyle = "#ccc";
   context.fillStyle = "#555";
@@ -81,9 +82,14 @@ function drawGrid(
     context.stroke();
     context.fillText(`${Math.round(value * 100)}%`, area.l - 4, py(value));
   }
-  context.textAlign = "center";
   context.textBaseline = "top";
-  for (const e of [0, Math.round(last / 2), last]) context.fillText(String(e), px(e), area.t + area.h + 3);
+  const below = area.t + area.h + 3;
+  context.textAlign = "left";
+  context.fillText("0", px(0), below);
+  context.textAlign = "center";
+  context.fillText(`${epochWord} ${Math.round(last / 2)}`, px(Math.round(last / 2)), below);
+  context.textAlign = "right"; // the last epoch's number ends at the plot's edge: never clipped
+  context.fillText(String(last), px(last), below);
 }
 
 /** One model's line over its frames, with a dot at the frame shown. */

@@ -362,6 +362,8 @@ class Lesson {
       if (!last && view.row.latent === 2 && model) {
         const frame = frameAt(model, epoch);
         text += ` ${data.text.after_training}; at epoch ${frame.epoch}: ${frame.readable_text}`;
+      } else if (!last) {
+        text += ` (${data.text.after_training})`; // no snapshots of these models: only the planes move
       }
       if (view.label.textContent !== text) view.label.textContent = text;
       view.box.dataset.epoch = last || view.row.latent !== 2 ? "" : String(epoch);

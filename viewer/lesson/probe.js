@@ -77,10 +77,14 @@ export function probeInsets(data, point, waits) {
     const reading = report.reading;
     if (reading) {
       const p = reading.p.toFixed(2);
+      // Outside the box of the codes the classifier sees pictures unlike any it was trained on: its P is a
+      // guess there, often confident (P = 1.00 beside a squiggle), and the inset says so instead of "reads".
       lines.push(
-        reading.readable
-          ? `reads ${DIGIT_ARTICLES[reading.digit]} ${reading.digit} (P = ${p})`
-          : `no digit read at P ≥ ${data.readable} (best: ${reading.digit}, P = ${p})`,
+        where === "outside"
+          ? `the classifier's guess: ${reading.digit} (P = ${p}), not to be trusted this far from its codes`
+          : reading.readable
+            ? `reads ${DIGIT_ARTICLES[reading.digit]} ${reading.digit} (P = ${p})`
+            : `no digit read at P ≥ ${data.readable} (best: ${reading.digit}, P = ${p})`,
       );
     }
     lines.push(data.text.where[where]);
