@@ -18,11 +18,11 @@ import { hostData } from "../state.js";
 
 const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 const SETTLE_MS = 120; // a drag redraws the strip every frame; the charts follow once it rests
-// Zoom and pan add little to a dozen frames, and on a phone their toolbar covers the chart's title.
+// Zoom and pan add little to a dozen frames, and on a phone Plotly's toolbar covers the chart's titles: none.
 export const CHART_CONFIG = {
   displaylogo: false,
+  displayModeBar: false,
   responsive: true,
-  modeBarButtonsToRemove: ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
 };
 export const STEP_DEFINITION =
   "Change from the frame before: the distance (L2) between two frames over all 784 pixels, each from 0 (black) to " +
@@ -112,13 +112,13 @@ export function analyticsFigure(analytics, heading) {
   ];
   const subtitles = [
     "change from the frame before",
-    "how typical the code is (higher: nearer the prior's centre)",
+    "how typical the code is under N(0, I) (higher: nearer its centre)",
     "what a digit classifier reads",
   ];
   /** @type {Record<string, any>} */
   const layout = {
     height: classified ? 480 : 270,
-    margin: { l: 56, r: 10, t: heading ? 50 : 26, b: 40 },
+    margin: { l: 66, r: 10, t: heading ? 50 : 26, b: 40 }, // room for "log p(z)" beside its ticks
     title: title(heading),
     showlegend: false,
     font: { size: 13 },
