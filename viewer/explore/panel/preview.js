@@ -66,7 +66,7 @@ export function drawPreview(state) {
   if (document.activeElement !== dom.scrubInput) {
     dom.scrubInput.value = String(Math.round((1000 * shown) / Math.max(1, path.frames.length - 1)));
   }
-  dom.previewText.textContent = "looping A → B → A; scrub below, or along the path or the strip";
+  dom.previewText.textContent = "looping A → B → A; scrub with the slider, or along the path or the strip";
 }
 
 /** Steps the loop every PLAY_MS while the page is visible and nothing scrubs (none with reduced motion). */
