@@ -22,7 +22,6 @@ from vae.sampling import PLANE_PERCENTILES, READABLE, manifold_codes, typical_sp
 
 from .assets import STORE, PerFamily, classifier_blob, digits_manifest, encoder_blob, floats, model_manifest
 from .planes import (
-    SPACING,
     TILES,
     PlaneFrame,
     hole_centres,
@@ -230,7 +229,7 @@ def posterior_data(family: Family) -> dict:
             "heading": "One digit, encoded: z = μ + σ·ε",
             "intro": "Each encoder gives a digit a mean μ and a spread σ; training decodes z = μ + σ·ε with "
             "ε ~ N(0, I). The autoencoder is the same network trained with β = 0: its σ collapses "
-            f"(median σ over the test digits, z = 2: autoencoder {small(ae)}, VAE {small(vae)}).",
+            f"(median σ, z = 2: autoencoder {small(ae)}, VAE {small(vae)}).",
             "digit": "Test digit #",
             "new_eps": "New ε",
             "new_eps_help": "New samples of the same q(z|x), the same ε under every model (the link keeps the seed).",
@@ -315,14 +314,13 @@ def legend(family: Family) -> str:
     low, high = PLANE_PERCENTILES  # the grid's box (vae.sampling.plane_box): the few codes beyond it are not in it
     text = (
         f"Each plane: its decoder's pictures on a {TILES} × {TILES} grid over the middle {high - low:g}% of its test "
-        "codes on each axis (a few dots lie beyond). Shaded: a hole, a cell with no test code. Yellow: N(0, I) at 1σ "
-        "and 2σ. "
+        "codes. Shaded: a hole, a cell with no test code. Yellow: N(0, I) at 1σ and 2σ. "
     )
     ae = hole_reads(family, AUTOENCODER)
-    if "hole_read" in ae:
+    if "hole_read" in ae:  # "the usual spacing between codes": the unit said in place, in fewer words than SPACING
         text += (
-            f"After training, a hole's picture can look crisp ({hole_read_words(ae)}), yet no digit was encoded "
-            f"near it: its nearest test code is a median {spacing_words(ae['hole_spacings'])} away ({SPACING}). "
+            f"After training a hole's picture can look crisp ({hole_read_words(ae)}), though no test code lies "
+            f"near it (a median {spacing_words(ae['hole_spacings'])} between codes). "
         )
     return text + "Hover to see; click to probe."
 
@@ -408,7 +406,7 @@ def lesson_data(family: Family) -> dict:
         },
         "text": {
             "samples": f"The same {SAMPLE_COUNT} draws under both; under a picture, the digit the classifier reads "
-            f"(P ≥ {READABLE:g}: at least {READABLE:.0%} sure). Each share counts {sample_count(family):,} draws.",
+            f"(P ≥ {READABLE:g}: at least {READABLE:.0%} sure). Shares count {sample_count(family):,} draws.",
             "new_samples": "New draws",
             "scale": {"same": "Same scale", "own": "Own scale"},
             "codes": "Test codes",

@@ -592,9 +592,9 @@ def test_the_legend_says_what_a_hole_is_from_measurements(family):
     assert f"{share(read[empty].mean())} of the autoencoder's hole pictures read as a digit" in legend
     assert f"{share(read[~empty].mean())} elsewhere" in legend
     median = spacing_words(np.median(nearest) / typical_spacing(loaded.atlas.mu))
-    assert f"its nearest test code is a median {median} away ({SPACING})" in legend  # the unit, defined once
-    assert legend.count("the usual spacing") == 2 and " gap" not in legend
-    assert "no digit was encoded near it" in legend and legend.startswith("Each plane") and "After training" in legend
+    assert f"(a median {median} between codes)" in legend  # the unit, said where it is used
+    assert legend.count("the usual spacing") == 1 and " gap" not in legend
+    assert "no test code lies near it" in legend and legend.startswith("Each plane") and "After training" in legend
     assert read[empty].mean() > 0.5  # the reason for the words: a hole's picture is often crisp
 
 
