@@ -487,3 +487,23 @@ def test_a_reconstruction_read_as_another_digit_is_said_where_it_appears(browser
     if misread:
         assert f"not the {int(FAMILY.labels[index])} it encodes" in row.inner_text()
     page.context.close()
+
+
+@pytest.mark.parametrize("host", ["static", "streamlit"])
+def test_decoded_digits_behind_shows_what_its_button_says(browser, server, site, host):
+    """A link (or a preset) with backdrop=0 draws the z = 2 plane without the decoded digits, and the button
+    turns them on: the plot shows what the button's state says (it drew them either way)."""
+    images = "() => document.querySelector('.le-map')._fullLayout?.images?.length ?? -1"
+    query = "/?model=z2-beta1&map=plane&a=3&b=7"
+    if host == "static":
+        page = open_static(browser, site[0] + query + "&backdrop=0")
+    else:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        goto_app(page, server.url + query + "&backdrop=0")
+    page.wait_for_function(f"() => ({images})() === 0", timeout=30_000)
+    page.get_by_role("button", name="Decoded digits behind").click()
+    page.wait_for_function(f"() => ({images})() === 1", timeout=60_000)
+    if host == "static":
+        page.context.close()
+    else:
+        page.close()

@@ -46,10 +46,12 @@ export function locate(state, clientX, clientY) {
  */
 export function mapInfo(/** @type {ExploreState} */ state, phone = phoneMap(state)) {
   const multirate = shownMultiRate(state);
-  if (multirate) return multirateInfo(state, multirate, phone);
-  const { model, map } = state.view.shown;
-  const info = hostData(state).mapInfo?.[model]?.[map] || null;
-  return info && phone && info.phoneBackdrop ? { ...info, backdrop: info.phoneBackdrop } : info;
+  const { model, map, backdrop } = state.view.shown;
+  const info = multirate ? multirateInfo(state, multirate, phone) : hostData(state).mapInfo?.[model]?.[map] || null;
+  if (!info) return null;
+  // "Decoded digits behind" off: no backdrop (the button's state is what the plot shows).
+  if (!backdrop) return info.backdrop ? { ...info, backdrop: null } : info;
+  return !multirate && phone && info.phoneBackdrop ? { ...info, backdrop: info.phoneBackdrop } : info;
 }
 
 /**
