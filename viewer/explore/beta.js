@@ -252,14 +252,15 @@ function lineText(/** @type {ExploreState} */ state, /** @type {MultiRateManifes
 }
 
 /**
- * Where the slider's box sits: under the morph it redraws (beside the map), or on a phone, where the morph falls
- * under the map, right above the map, so that the control and the codes it moves share the screen. Moved only
- * when the layout changes: a drag in progress keeps its input.
+ * Where the slider's box sits: under the morph it redraws and under compare mode's rows (beside the map: a preset
+ * that compares β lands with its rows on the first screen), or on a phone, where the morph falls under the map,
+ * right above the map, so that the control and the codes it moves share the screen. Moved only when the layout
+ * changes: a drag in progress keeps its input.
  * @param {ExploreState} state @param {HTMLElement} box
  */
 function place(state, box) {
   const narrow = state.dom.root.classList.contains("le-narrow");
-  const anchor = narrow ? state.dom.key : state.dom.compare;
+  const anchor = narrow ? state.dom.key : state.dom.below;
   if (anchor.previousElementSibling !== box) anchor.before(box);
   box.classList.toggle("le-mr-top", narrow);
 }
