@@ -28,7 +28,6 @@ from .planes import (
     lesson_record,
     plane_frames,
     share,
-    small,
     spacing_words,
     spacings_away,
 )
@@ -193,10 +192,6 @@ def row_models(family: Family) -> list[str]:
     return names
 
 
-def median_sigma(loaded: LoadedModel) -> float:
-    return float(np.median(np.exp(0.5 * loaded.atlas.logvar)))
-
-
 def sigma_note(loaded: LoadedModel) -> str:
     """What a model's σ is, in a few words: the autoencoder here is the VAE's architecture trained with β = 0,
     so its encoder still outputs a σ, and with no KL term to keep it open, that σ collapses."""
@@ -207,7 +202,6 @@ def sigma_note(loaded: LoadedModel) -> str:
 
 def posterior_data(family: Family) -> dict:
     digits = digits_manifest(family)
-    ae, vae = (median_sigma(family.models[name]) for name in LESSON_MODELS)
     models = []
     for name in row_models(family):
         loaded = family.models[name]
@@ -228,8 +222,7 @@ def posterior_data(family: Family) -> dict:
         "text": {
             "heading": "One digit, encoded: z = μ + σ·ε",
             "intro": "Each encoder gives a digit a mean μ and a spread σ; training decodes z = μ + σ·ε with "
-            "ε ~ N(0, I). The autoencoder is the same network trained with β = 0: its σ collapses "
-            f"(median σ, z = 2: autoencoder {small(ae)}, VAE {small(vae)}).",
+            "ε ~ N(0, I). The autoencoder is the same network trained with β = 0: its σ collapses.",
             "digit": "Test digit #",
             "new_eps": "New ε",
             "new_eps_help": "New samples of the same q(z|x), the same ε under every model (the link keeps the seed).",
@@ -405,7 +398,7 @@ def lesson_data(family: Family) -> dict:
             "rows": table_rows(family),
         },
         "text": {
-            "samples": f"The same {SAMPLE_COUNT} draws under both; under a picture, the digit the classifier reads "
+            "samples": "The same draws under both; under a picture, the digit the classifier reads "
             f"(P ≥ {READABLE:g}: at least {READABLE:.0%} sure). Shares count {sample_count(family):,} draws.",
             "new_samples": "New draws",
             "scale": {"same": "Same scale", "own": "Own scale"},
@@ -415,7 +408,7 @@ def lesson_data(family: Family) -> dict:
             "after_training": "after training",
             "epoch": "epoch",
             "legend": legend(family),
-            "curves": ["Draws that read as a digit", "Empty cells"],
+            "curves": ["z = 2: draws that read as a digit", "z = 2: empty cells"],
             "waiting": "The planes' pictures have not arrived yet; the page keeps asking. Check the connection.",
             "where": {
                 "hole": "in a hole: no test code in this cell, so no digit anchors this picture",

@@ -93,7 +93,7 @@ def draw_section(family: Family, loaded: LoadedModel):
                 key="canvas",
             )
             st.caption(
-                "Draw one digit, large, in the middle. To start again, point at the canvas: a bin icon shows under it."
+                "Draw one digit, large, in the middle. To start again, point at the canvas: a bin icon shows above it."
             )
             if canvas.image_data is not None:
                 pixels = np.asarray(canvas.image_data)

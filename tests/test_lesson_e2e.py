@@ -141,10 +141,10 @@ def test_a_click_is_decoded_and_compared_on_both_planes(browser, server, family)
     page.wait_for_function(INSET_SHOWN)
     seen = layout(page)
     for inset in seen["insets"]:  # both models read the point: a decoder draws a picture everywhere
-        assert re.search(r"reads an? \d \(P = |no digit read at P ≥ |the classifier's guess: \d \(P = ", inset), inset
+        assert re.search(r"reads an? \d \(P = |no digit read at P ≥ |no reading: no test code is near", inset), inset
         assert "nearest test code:" in inset
-    # Far outside the VAE's codes its reading is called a guess, never "reads".
-    assert "the classifier's guess" in seen["insets"][1] and "reads" not in seen["insets"][1]
+    # Far outside the VAE's codes the classifier's P would mean nothing: the inset leaves it out.
+    assert "no reading" in seen["insets"][1] and "P = " not in seen["insets"][1]
     assert "outside the box of its test codes" in seen["insets"][1]
     assert all(in_view(rect, seen["viewport"]) for rect in seen["insetRects"])  # the result is on screen
     # The autoencoder's result sits next to its "+".

@@ -171,7 +171,7 @@ export function showPosterior(nodes, data, later) {
     box.dataset.sigma = String(sigma);
     const words = element(box, "div", "lp-posterior-label");
     element(words, "b", "", model.title);
-    element(words, "span", "", `: σ ${small(sigma)}${model.note ? ` (${model.note})` : ""}. `);
+    element(words, "span", "", `: σ ${small(sigma)} (this digit${model.note ? `; ${model.note}` : ""}). `);
     element(
       words,
       "span",

@@ -77,11 +77,11 @@ export function probeInsets(data, point, waits) {
     const reading = report.reading;
     if (reading) {
       const p = reading.p.toFixed(2);
-      // Outside the box of the codes the classifier sees pictures unlike any it was trained on: its P is a
-      // guess there, often confident (P = 1.00 beside a squiggle), and the inset says so instead of "reads".
+      // Outside the box of the codes the classifier sees pictures unlike any it was trained on: its P there is
+      // often confident (P = 1.00 beside a squiggle) and means nothing, so the inset leaves it out and says so.
       lines.push(
         where === "outside"
-          ? `the classifier's guess: ${reading.digit} (P = ${p}), not to be trusted this far from its codes`
+          ? "no reading: no test code is near, so the classifier's P would mean nothing"
           : reading.readable
             ? `reads ${DIGIT_ARTICLES[reading.digit]} ${reading.digit} (P = ${p})`
             : `no digit read at P ≥ ${data.readable} (best: ${reading.digit}, P = ${p})`,
@@ -98,7 +98,7 @@ export function probeInsets(data, point, waits) {
         "the median distance from a test code of this model to its nearest neighbour. P: the classifier's probability of the " +
         `digit it rates highest; a picture "reads as a digit" at P ≥ ${data.readable}.`,
       where,
-      digit: reading?.readable ? reading.digit : -1,
+      digit: reading?.readable && where !== "outside" ? reading.digit : -1,
       gaps: report.gaps,
     };
   });

@@ -112,7 +112,7 @@ export function analyticsFigure(analytics, heading) {
   ];
   const subtitles = [
     "change from the frame before",
-    "how typical the code is under N(0, I) (higher: nearer its centre)",
+    "how typical under N(0, I) (higher: nearer its centre)",
     "what a digit classifier reads",
   ];
   /** @type {Record<string, any>} */
