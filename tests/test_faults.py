@@ -170,7 +170,29 @@ def test_weights_changing_under_a_running_server(tmp_path, fault):
 @pytest.fixture(scope="module")
 def hostile_server():
     with streamlit_server() as server:
+        settle(server)
         yield server
+
+
+def settle(server, quiet_s: float = 3.0, timeout_s: float = 180.0) -> None:
+    """Waits for the server's warm-up to end: app.py's preload thread builds the models, the maps and the lesson's
+    blobs from start, and an attack measured while it runs counts that growth as its own (a CI run once saw 30 MB
+    "while refusing a 40 MB frame", and a first attack 111-145 MB on this machine). A lesson visit builds what the
+    lesson needs, if the preload has not; then the resident memory must hold still (within 1 MB) for `quiet_s`."""
+
+    async def visit(url: str) -> None:
+        async with await Session.open(url, "page=lesson", fetch_media=False):
+            pass
+
+    asyncio.run(visit(server.url))
+    pid, deadline = server.process.pid, time.monotonic() + timeout_s
+    last, still_since = resident_mb(pid), time.monotonic()
+    while time.monotonic() - still_since < quiet_s:
+        assert time.monotonic() < deadline, f"the server's memory did not settle in {timeout_s:.0f} s"
+        time.sleep(0.25)
+        now = resident_mb(pid)
+        if abs(now - last) > 1:
+            last, still_since = now, time.monotonic()
 
 
 class Hostile:
