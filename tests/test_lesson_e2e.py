@@ -121,6 +121,20 @@ def test_the_lesson_view_is_few_words_and_no_notation_none_or_paths(browser, ser
     page.close()
 
 
+def show_epoch(page, index: int, epoch: int | None = None) -> None:
+    """Moves the epoch slider to `index`, as a drag does; with `epoch`, waits until that snapshot is drawn."""
+    page.evaluate(
+        "(n) => { const s = document.querySelector('.lp-slider'); s.value = n; s.dispatchEvent(new Event('input')); }",
+        index,
+    )
+    if epoch is not None:
+        page.wait_for_function(
+            "(epoch) => document.querySelector('.lp-root').dataset.complete.startsWith(epoch + ':')",
+            arg=epoch,
+            timeout=30_000,
+        )
+
+
 def click_plane(page, side: int, x: float, y: float) -> str:
     previous = status(page, "lesson")
     xy = page.evaluate(PIXELS, [side, x, y])
@@ -226,14 +240,7 @@ def test_the_epochs_play_and_scrub(browser, server):
     if epochs < 2:
         page.close()
         pytest.skip("no training snapshots shipped: the planes have one frame")
-    page.evaluate(
-        "() => { const s = document.querySelector('.lp-slider'); s.value = 0; s.dispatchEvent(new Event('input')); }"
-    )
-    page.wait_for_function(
-        "(epoch) => document.querySelector('.lp-root').dataset.complete.startsWith(epoch + ':')",
-        arg=shipped[0],
-        timeout=30_000,
-    )
+    show_epoch(page, 0, shipped[0])
     assert page.evaluate(ROOT_DATA, "epochIndex") == "0"
     first = layout(page)["titles"]
     page.locator(".lp-play").click()
@@ -254,10 +261,7 @@ def test_every_preset_brings_its_result_into_view(browser, server):
         page = open_lesson(browser, server)
         if preset["query"].get("page") == "lesson":  # start elsewhere: the preset sets the scale and the epoch
             page.get_by_role("button", name="Same scale").click()
-            page.evaluate(
-                "() => { const s = document.querySelector('.lp-slider'); s.value = 0; "
-                "s.dispatchEvent(new Event('input')); }"
-            )
+            show_epoch(page, 0)
         button = page.get_by_role("button", name=preset["title"])
         button.scroll_into_view_if_needed()
         previous = status(page, "lesson")
@@ -350,14 +354,7 @@ def test_an_earlier_epoch_is_shown_whole_and_labelled_for_what_it_is(browser, se
     if len(epochs) < 2:
         page.close()
         pytest.skip("no training snapshots shipped: the planes have one frame")
-    page.evaluate(
-        "() => { const s = document.querySelector('.lp-slider'); s.value = 0; s.dispatchEvent(new Event('input')); }"
-    )
-    page.wait_for_function(
-        "(epoch) => document.querySelector('.lp-root').dataset.complete.startsWith(epoch + ':')",
-        arg=epochs[0],
-        timeout=30_000,
-    )
+    show_epoch(page, 0, epochs[0])
     seen = layout(page)
     for side, name in enumerate((AE, VAE)):
         first = plane_frames(family, name)[0]
@@ -373,10 +370,7 @@ def test_an_earlier_epoch_is_shown_whole_and_labelled_for_what_it_is(browser, se
     values = page.evaluate("() => [...document.querySelectorAll('.lp-curve-values')].map((v) => v.innerText)")
     assert values and all(v.startswith(f"at epoch {epochs[0]}:") for v in values), values
     # Back at the trained models, the probe is marked and read again.
-    page.evaluate(
-        "(n) => { const s = document.querySelector('.lp-slider'); s.value = n; s.dispatchEvent(new Event('input')); }",
-        len(epochs) - 1,
-    )
+    show_epoch(page, len(epochs) - 1)
     page.wait_for_function(INSET_SHOWN, timeout=30_000)
     assert [mark["probe"] for mark in page.evaluate(PROBE_MARKS)] == ["in", "in"]
     page.close()
