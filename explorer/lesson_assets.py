@@ -196,7 +196,7 @@ def sigma_note(loaded: LoadedModel) -> str:
     """What a model's σ is, in a few words: the autoencoder here is the VAE's architecture trained with β = 0,
     so its encoder still outputs a σ, and with no KL term to keep it open, that σ collapses."""
     if loaded.variant.beta == 0:
-        return "collapsed: with β = 0 nothing keeps it open"
+        return "collapsed"
     return ""
 
 
@@ -221,12 +221,13 @@ def posterior_data(family: Family) -> dict:
         "models": models,
         "text": {
             "heading": "One digit, encoded: z = μ + σ·ε",
-            "intro": "Each encoder gives a digit a mean μ and a spread σ; training decodes z = μ + σ·ε with "
-            "ε ~ N(0, I). The autoencoder is the same network trained with β = 0: its σ collapses.",
+            "intro": "Each encoder gives a digit a mean μ and a spread σ; training decodes z = μ + σ·ε, "
+            "ε ~ N(0, I). The autoencoder is this network with β = 0: its σ collapses.",
             "digit": "Test digit #",
             "new_eps": "New ε",
             "new_eps_help": "New samples of the same q(z|x), the same ε under every model (the link keeps the seed).",
-            "caption": f"Each row: the digit, decoded μ, then {POSTERIOR_SAMPLES} decoded samples z = μ + σ·ε.",
+            "caption": f"Each row: the digit, decoded μ, then {POSTERIOR_SAMPLES} decoded samples z = μ + σ·ε; "
+            "σ is this digit's.",
         },
     }
 
@@ -307,7 +308,7 @@ def legend(family: Family) -> str:
     low, high = PLANE_PERCENTILES  # the grid's box (vae.sampling.plane_box): the few codes beyond it are not in it
     text = (
         f"Each plane: its decoder's pictures on a {TILES} × {TILES} grid over the middle {high - low:g}% of its test "
-        "codes. Shaded: a hole, a cell with no test code. Yellow: N(0, I) at 1σ and 2σ. "
+        "codes. Shaded: holes, cells with no test code. Yellow: N(0, I) at 1σ and 2σ. "
     )
     ae = hole_reads(family, AUTOENCODER)
     if "hole_read" in ae:  # "the usual spacing between codes": the unit said in place, in fewer words than SPACING
@@ -315,7 +316,7 @@ def legend(family: Family) -> str:
             f"After training a hole's picture can look crisp ({hole_read_words(ae)}), though no test code lies "
             f"near it (a median {spacing_words(ae['hole_spacings'])} between codes). "
         )
-    return text + "Hover to see; click to probe."
+    return text + "Click to probe."
 
 
 def presets(family: Family) -> list[dict]:
@@ -347,7 +348,7 @@ def lede(family: Family) -> str:
     """The lesson's first sentence: the Streamlit page writes it above the viewer, the static site too."""
     ae, vae = (family.models[name].variant.beta for name in LESSON_MODELS)
     return (
-        f"An autoencoder (β = {ae:g}) and a VAE (β = {vae:g}), {trained_alike(family)}, both squeeze a digit into "
+        f"An autoencoder (β = {ae:g}) and a VAE (β = {vae:g}), {trained_alike(family)}, squeeze a digit into "
         "a few numbers (20 in the top rows, 2 in the planes) and draw it back; only the VAE's loss pulls those "
         "codes towards N(0, I). Decoded draws of N(0, I):"
     )
@@ -398,8 +399,8 @@ def lesson_data(family: Family) -> dict:
             "rows": table_rows(family),
         },
         "text": {
-            "samples": "The same draws under both; under a picture, the digit the classifier reads "
-            f"(P ≥ {READABLE:g}: at least {READABLE:.0%} sure). Shares count {sample_count(family):,} draws.",
+            "samples": "The same draws under both; under each, the digit a classifier reads "
+            f"at P ≥ {READABLE:g} ({READABLE:.0%} sure). Shares count {sample_count(family):,} draws.",
             "new_samples": "New draws",
             "scale": {"same": "Same scale", "own": "Own scale"},
             "codes": "Test codes",
@@ -408,7 +409,7 @@ def lesson_data(family: Family) -> dict:
             "after_training": "after training",
             "epoch": "epoch",
             "legend": legend(family),
-            "curves": ["z = 2: draws that read as a digit", "z = 2: empty cells"],
+            "curves": ["z = 2: readable draws", "z = 2: empty cells"],
             "waiting": "The planes' pictures have not arrived yet; the page keeps asking. Check the connection.",
             "where": {
                 "hole": "in a hole: no test code in this cell, so no digit anchors this picture",

@@ -144,6 +144,7 @@ def lesson_tour(browser, url: str, out: Path, host: str, name: str, size: tuple[
     )
     settle(page)
     shot("epoch0")
+    page.locator(".lp-table summary").click()  # the figures open on a tap
     page.locator(".lp-table").scroll_into_view_if_needed()
     settle(page)
     shot("table")

@@ -61,6 +61,7 @@ PIXELS = f"""([side, x, y]) => {{ const canvas = ({PLANE})(side);
 SCALE = f"""(side) => {{ const canvas = ({PLANE})(side);
   const [x0, x1] = canvas.dataset.frame.split(',').map(Number);
   return Number(canvas.dataset.area.split(',')[2]) / (x1 - x0); }}"""
+POSTERIOR_SHOWN = "() => document.querySelectorAll('.lp-posterior-row').length === 4"
 INSET_SHOWN = "() => document.querySelector('.lp-root .lp-inset').checkVisibility()"
 
 
@@ -111,6 +112,9 @@ def test_the_first_screen_shows_the_evidence_without_scrolling(browser, server, 
 @pytest.mark.parametrize(("width", "height"), [(1500, 1000), (1920, 1080), (400, 850)])
 def test_the_lesson_view_is_few_words_and_no_notation_none_or_paths(browser, server, width, height):
     page = open_lesson(browser, server, width, height)
+    # Every section in: the posterior's rows come after the planes (their encoders load later), and their words
+    # count too (CI once counted them, 417 words, where a faster run had counted before they came, 341).
+    page.wait_for_function(POSTERIOR_SHOWN, timeout=30_000)
     seen = layout(page)
     print(f"lesson view at {width} px: {seen['words']} words")  # the figures docs/lesson.md quotes
     assert seen["words"] <= WORD_BUDGET, seen["text"]
@@ -380,7 +384,8 @@ def test_an_earlier_epoch_is_shown_whole_and_labelled_for_what_it_is(browser, se
 def test_the_presets_the_beta_scale_and_the_table_read_whole(browser, server, width, height):
     """The "Show me" buttons are on the first screen (above the planes; on a phone, right under them); the β
     row's scale is numbered and nothing of it prints over its label; the table's model names never break
-    inside "z = 20" or "β = 0.5", and what each column means is a tap away (a finger cannot hover a tooltip)."""
+    inside "z = 20" or "β = 0.5", and the table, with what each column means under it (a finger cannot hover a
+    tooltip), is a tap away."""
     page = open_lesson(browser, server, width, height)
     seen = layout(page)
     first = page.locator(".lp-preset-button").first.bounding_box()
@@ -403,14 +408,15 @@ def test_the_presets_the_beta_scale_and_the_table_read_whole(browser, server, wi
         text = beta["text"]
         for mark in beta["marks"]:  # no mark or number over the label's words
             assert mark[2] <= text[0] or mark[0] >= text[2] or mark[3] <= text[1] or mark[1] >= text[3], (mark, text)
+    page.locator(".lp-table summary").scroll_into_view_if_needed()
+    page.locator(".lp-table summary").click()  # the figures are a tap away, closed at first (few words)
     names = page.evaluate(
         """() => [...document.querySelectorAll('.lp-table tbody th span')].map((s) => [s.textContent,
           s.getClientRects().length])"""
     )
     assert names and all(lines == 1 for _, lines in names), names
     assert any(name.startswith("z = 20") for name, _ in names)
-    page.locator(".lp-table-help summary").scroll_into_view_if_needed()
-    page.locator(".lp-table-help summary").click()
+    assert page.locator(".lp-table-help").is_visible()  # what each column means, under the table once opened
     terms = page.evaluate("() => [...document.querySelectorAll('.lp-table-help dt')].map((t) => t.textContent)")
     assert {"midpoint P", "−ELBO", "KL"} <= set(terms)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width

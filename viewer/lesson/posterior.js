@@ -171,19 +171,19 @@ export function showPosterior(nodes, data, later) {
     box.dataset.sigma = String(sigma);
     const words = element(box, "div", "lp-posterior-label");
     element(words, "b", "", model.title);
-    element(words, "span", "", `: σ ${small(sigma)} (this digit${model.note ? `; ${model.note}` : ""}). `);
+    element(words, "span", "", `: σ ${small(sigma)}${model.note ? ` (${model.note})` : ""}. `);
     element(
       words,
       "span",
       "",
       flipped === 0
-        ? "Samples look like decoded μ (under one pixel's change)."
-        : `Samples differ from decoded μ about as much as ${flipped} pixel${flipped === 1 ? "" : "s"} flipped from black to white.`,
+        ? "Samples look like decoded μ."
+        : `Samples differ from decoded μ by about ${flipped} flipped pixel${flipped === 1 ? "" : "s"}.`,
     );
     words.title =
       `Mean L2 distance between a decoded sample and decoded μ over the 784 pixels (0 to 1): ${row.change.toFixed(2)}; ` +
-      "n pixels turned fully from black to white make a distance of √n. σ: the median of the encoder's spreads, " +
-      "one per dimension of z.";
+      "n pixels turned fully from black to white make a distance of √n (under one pixel's change: they look alike). " +
+      "σ: this digit's, the median of the encoder's spreads, one per dimension of z.";
     box.appendChild(stripCanvas(digit, row.pixels, section.samples));
     if (classifier) {
       const reading = readOf(classifier, row.pixels.subarray(0, PIXELS), data.readable);

@@ -1,6 +1,7 @@
-// The per-model figures as a table (explorer/lesson_assets.py writes every cell). What each column measures is
-// its name's tooltip and, for a finger that cannot hover, a list under the table behind one "what the columns
-// mean" disclosure (closed: the page stays few words). On a narrow
+// The per-model figures as a table (explorer/lesson_assets.py writes every cell), behind one disclosure: the
+// reference for the curious, closed so the lesson stays few words (tests/test_lesson_e2e.py counts them). What
+// each column measures is its name's tooltip and, for a finger that cannot hover, a list right under the table
+// (its words once the reader has asked for the figures). On a narrow
 // screen the table scrolls sideways inside its own box, its first column (the model) held in place, so every
 // column stays reachable and the page itself never scrolls sideways.
 
@@ -16,7 +17,7 @@ import { element } from "../core/dom.js";
 
 /** @param {HTMLElement} root @returns {TableNodes} */
 export function buildTable(root) {
-  return { box: element(root, "section", "lp-table"), key: "" };
+  return { box: element(root, "details", "lp-table"), key: "" };
 }
 
 /** @param {TableNodes} nodes @param {TableData} table */
@@ -25,8 +26,8 @@ export function showTable(nodes, table) {
   if (nodes.key === key) return;
   nodes.key = key;
   const { box } = nodes;
-  box.replaceChildren();
-  element(box, "div", "lp-section-head", table.heading);
+  box.replaceChildren(); // an open box stays open: the element and its state are kept
+  element(box, "summary", "lp-section-head", table.heading);
   const scroll = element(box, "div", "lp-table-scroll");
   const grid = element(scroll, "table");
   const head = element(element(grid, "thead"), "tr");
@@ -50,8 +51,8 @@ export function showTable(nodes, table) {
       });
     });
   }
-  const help = element(box, "details", "lp-note lp-table-help");
-  element(help, "summary", "", table.help);
+  const help = element(box, "div", "lp-note lp-table-help");
+  element(help, "div", "lp-table-help-head", table.help);
   const list = element(help, "dl");
   table.columns.forEach((column, i) => {
     if (!table.notes[i]) return;
