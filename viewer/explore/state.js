@@ -66,7 +66,7 @@ import { Channel } from "../core/protocol.js";
  *   work: (() => void) | null,
  *   baseFrame: number, baseTimer: number}} timers
  * @property {{painted: boolean, plotted: boolean, gone: boolean, stripDraws: number, mapDraws: number,
- *   hoverUpdates: number, mrDraws: number}} stage
+ *   hoverUpdates: number, mrDraws: number, pathDecodes: number}} stage
  * @property {Array<() => void>} cleanups
  */
 
@@ -106,7 +106,16 @@ export function createState(hostApi, dom) {
       scratch: new Float64Array(SIDE * SIDE),
     },
     timers: { player: 0, waiting: 0, waitStarted: 0, noted: false, frame: 0, work: null, baseFrame: 0, baseTimer: 0 },
-    stage: { painted: false, plotted: false, gone: false, stripDraws: 0, mapDraws: 0, hoverUpdates: 0, mrDraws: 0 },
+    stage: {
+      painted: false,
+      plotted: false,
+      gone: false,
+      stripDraws: 0,
+      mapDraws: 0,
+      hoverUpdates: 0,
+      mrDraws: 0,
+      pathDecodes: 0,
+    },
     cleanups: [],
   };
 }

@@ -3,7 +3,7 @@
 import { decode, PIXELS } from "../../core/decoder.js";
 import { element, sizeCanvas } from "../../core/dom.js";
 import { refresh } from "../controller.js";
-import { codeUnder, pathFor } from "../endpoints.js";
+import { codeUnder, countDecode, pathFor, sameCode } from "../endpoints.js";
 import { loadModel, modelEntry, sameLatent } from "../models.js";
 import { hostData } from "../state.js";
 import { paintOriginal, paintPixels } from "./paint.js";
@@ -16,13 +16,28 @@ import { formatBeta } from "./toolbar.js";
 
 const LABEL_PX = 70; // the row's "β = ..." label
 
+/**
+ * Each row's decoded frames and what they were decoded from. The view is refreshed on every arrival (a model,
+ * a blob, Plotly, a reading), and decoding every row again each time held the main thread for seconds on a
+ * compare link (a 8.8 s task on the static site, Plotly then 21 s late): a row decodes once per path.
+ * @type {WeakMap<ModelEntry, {key: string, a: ArrayLike<number>, b: ArrayLike<number>, frames: Float64Array[]}>}
+ */
+const decoded = new WeakMap();
+
 /** The path's frames under another model, or null while a code is missing. @param {ExploreState} state @param {ModelEntry} entry */
 function betaFrames(state, entry) {
   const decoder = entry.decoder;
   const a = codeUnder(state.view.ends.a, entry);
   const b = codeUnder(state.view.ends.b, entry);
   if (!a || !b || !decoder) return null;
-  return pathFor(state, entry.manifest.name, a, b).codes.map((code) => decode(decoder, code, new Float64Array(PIXELS)));
+  const path = pathFor(state, entry.manifest.name, a, b);
+  const key = `${path.key}|${path.pending ? "pending" : "final"}`;
+  const last = decoded.get(entry);
+  if (last && last.key === key && sameCode(last.a, a) && sameCode(last.b, b)) return last.frames;
+  const frames = path.codes.map((code) => decode(decoder, code, new Float64Array(PIXELS)));
+  countDecode(state);
+  decoded.set(entry, { key, a: Float32Array.from(a), b: Float32Array.from(b), frames });
+  return frames;
 }
 
 /** @param {ExploreState} state @param {HTMLCanvasElement} canvas @param {Float64Array[]} frames @param {number} width */
