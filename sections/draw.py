@@ -76,6 +76,9 @@ def draw_section(family: Family, loaded: LoadedModel):
     source = st.radio(
         "Input", SOURCES, horizontal=True, label_visibility="collapsed", key=SOURCE, on_change=keep_source
     )
+    # The canvas's toolbar (upload, undo, bin) floats at its frame's top edge: room for it under the radio,
+    # which it otherwise covered ("Upload a pict…").
+    st.html(f"<style>.st-key-{SOURCE} {{ margin-bottom: 18px; }}</style>")
     pad, result = st.columns([1, 2], gap="large")
     digit, problem = None, None
     with pad:

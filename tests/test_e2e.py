@@ -277,6 +277,14 @@ def test_draw_a_digit_is_encoded_placed_and_used_as_an_endpoint(page):
     draw_stroke(page, [(150, 40), (160, 140), (150, 240)])  # a tall "1"
     drawn = wait_for_status(page, "drawn")
     assert nearest_labels(drawn) == [1, 1, 1, 1, 1]  # a stroke like this is a 1 to the model too
+    # The canvas's toolbar (shown on hover, at the canvas's top edge) sits below the Draw / Upload radio.
+    for _ in range(20):  # the toolbar slides in on hover: its resting place is what counts
+        radio = page.locator(".st-key-draw_source").bounding_box()
+        toolbar = page.get_by_title("Undo").bounding_box()
+        if radio and toolbar and toolbar["y"] >= radio["y"] + radio["height"]:
+            break
+        page.wait_for_timeout(150)
+    assert radio and toolbar and toolbar["y"] >= radio["y"] + radio["height"], (radio, toolbar)
     shot(page, "drawn-digit")
     before = status(page, "morph")
     page.get_by_role("button", name="Use as B").click()
