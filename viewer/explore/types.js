@@ -32,6 +32,7 @@
  * @property {[number, number] | null} prior
  * @property {string | null} backdrop
  * @property {string | null} [phoneBackdrop]   the backdrop with fewer, larger tiles, for a phone's map
+ * @property {{box: number[], tiles: number, empty: string} | null} [holes]   a z = 2 plane's holes (core/holes.js)
  *
  * @typedef {object} SentEnd              sections/map.py end_data
  * @property {"test" | "point" | "drawn"} kind

@@ -3,6 +3,7 @@
 
 import { knnPlace, project } from "../../core/projection.js";
 import { codeOf, currentModel, pathAt } from "../endpoints.js";
+import { pathHoles, ringAt, shadeHoles } from "../holes.js";
 import { plotArea } from "./area.js";
 
 /**
@@ -46,6 +47,7 @@ function overlayPoints(/** @type {ExploreState} */ state) {
   const place = (/** @type {ArrayLike<number> | null} */ code) => (code ? placeCode(state, code) : null);
   return {
     path: path ? path.codes.map(place) : null,
+    holes: pathHoles(state), // per frame of the path: in a hole of the z = 2 plane shown (null elsewhere)
     a: place(codeOf(state, ends.a)),
     b: place(codeOf(state, ends.b)),
     drawn: place(codeOf(state, drawn)),
@@ -65,9 +67,19 @@ export function drawOverlay(state) {
   state.cache.overlayPoints = state.cache.overlayPoints || overlayPoints(state);
   const points = state.cache.overlayPoints;
   const pixel = (/** @type {XY} */ xy) => (xy ? [area.xa.l2p(xy[0]), area.ya.l2p(xy[1])] : null);
+  state.cache.holeCells = shadeHoles(state, context, pixel);
   const path = points.path ? /** @type {number[][]} */ (points.path.map(pixel).filter(Boolean)) : [];
   state.cache.pathPixels = path;
   if (path.length > 1) drawPath(context, path);
+  const ringed = [];
+  if (points.holes && path.length === points.holes.length) {
+    for (let i = 0; i < path.length; i++) {
+      if (!points.holes[i]) continue;
+      ringAt(context, path[i][0], path[i][1]);
+      ringed.push(path[i]);
+    }
+  }
+  state.cache.ringPixels = ringed;
   // The star's label goes under it: a drawing used as A or B has that endpoint's label above the same spot.
   marker(context, pixel(points.drawn), "star", "#ffd400", "★ you", true);
   marker(context, pixel(points.a), "diamond", "#111", "A");
