@@ -12,7 +12,7 @@ import numpy as np
 
 from vae.sampling import manifold_codes, plane_box
 
-from .assets import STORE, PerFamily
+from .assets import STORE, PerFamily, loaded_words
 from .images import manifold, png
 from .planes import TILES, empty_cells
 
@@ -25,9 +25,9 @@ PLOT_CONFIG = {  # the map's Plotly config
 }
 Extent = tuple[float, float, float, float]  # x0, x1, y0, y1
 # The maps in plain words (issue 24): the toolbar's buttons and a phone's title, then each map's title.
-MAP_WORDS = {"plane": "the plane", "pca": "PCA", "tsne": "t-SNE"}
+MAP_WORDS = {"plane": "2-D plane", "pca": "PCA", "tsne": "t-SNE"}
 MAP_TITLES = {
-    "plane": "the plane of 2-D codes, as they are",
+    "plane": "its 2-D codes, as they are",
     "pca": "PCA (the two directions the codes spread most)",
     "tsne": "t-SNE (neighbours kept together)",
 }
@@ -105,7 +105,7 @@ def map_info(family) -> dict:
             info[name][map_name] = {
                 "extent": [round(v, 5) for v in extent] if extent else None,
                 "prior": [round(v, 5) for v in prior] if prior else None,
-                "title": f"{name}: {MAP_TITLES[map_name]}{note}",
+                "title": f"{loaded_words(loaded)}: {MAP_TITLES[map_name]}{note}",
                 "backdrop": backdrop,
                 "phoneBackdrop": phone_backdrop,  # fewer, larger tiles for a phone's map (viewer/explore/map/plot.js)
                 "holes": holes,

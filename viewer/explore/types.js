@@ -20,6 +20,7 @@
  * @property {number} latent
  * @property {number} hidden
  * @property {number} beta
+ * @property {string} [words]             the model in plain words: "VAE, z = 20, β = 1" (explorer/assets.py model_words)
  * @property {string} [label]             an import's name on the β controls ("your model" where β is unknown)
  * @property {number} count               how many test digits its codes hold
  * @property {string} decoder             URL of the decoder's float32 blob
@@ -87,6 +88,7 @@
  *
  * @typedef {object} MultiRateManifest    explorer/multirate_assets.py multirate_manifest
  * @property {string} name                "z20-mr"
+ * @property {string} [words]             "one VAE for every β, z = 20"
  * @property {number} latent
  * @property {number} hidden
  * @property {[number, number]} betaRange
