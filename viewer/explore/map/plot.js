@@ -2,7 +2,7 @@
 // when only its size changes. Private Plotly fields read: gd._fullLayout (width, height), gd._fullData.
 
 import { plotly } from "../../core/chart.js";
-import { DIGIT_COLOURS, PRIOR_RADII } from "../../core/constants.js";
+import { DIGIT_COLOURS, PRIOR_RADII, PRIOR_WORDS } from "../../core/constants.js";
 import { firstPaint, plotted } from "../controller.js";
 import { currentModel } from "../endpoints.js";
 import { modelWords } from "../models.js";
@@ -139,7 +139,8 @@ export function baseLayout(size, info, title, version) {
         ...priorLabelAt([cx, cy], radius, 90),
         // Plain words first; the share is N(0, I)'s, not the dots' (a newcomer read it as the dots').
         text: labelled++ ? `${radius}σ` : `N(0, I): ${radius}σ`,
-        hovertext: `${Math.round(100 * priorMass(radius))}% of N(0, I)'s draws fall inside`,
+        // N(0, I) in plain words (widgets/contract.py), a sentence a line: Plotly's hover label does not wrap.
+        hovertext: `${PRIOR_WORDS.split(". ").join(".<br>")}<br>${Math.round(100 * priorMass(radius))}% of its draws fall inside this circle.`,
         showarrow: false,
         bgcolor: "rgba(255,255,255,0.85)", // over the dots, not under them
         font: { size: 13, color: "#444" }, // no text under 13 px, on a projector too
