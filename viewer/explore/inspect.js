@@ -47,7 +47,8 @@ export function inspect(state) {
       shaded: cache.holeCells,
       mapKey: dom.holesKey.hidden ? "" : dom.holesKey.textContent,
       stripKey: dom.holesText.hidden ? "" : dom.holesText.textContent,
-      stripRings: cache.stripRings,
+      stripRings: cache.stripRings, // the strip's tiles ringed (0 is A's own picture)
+      stripBoxes: cache.stripBoxes, // each tile's [x, y, size] in CSS px of the strip's canvas
     },
     // The host's classifier reading of the shown path ({key, digits, confidence}), or null.
     reading: state.host.data?.reading ?? null,
