@@ -287,4 +287,15 @@ def test_the_static_lede_defines_n01_as_streamlits_help_does(browser, site):
     help_button.click()
     assert page.locator(".sh-help-text").is_visible() and PRIOR_WORDS in page.locator(".sh-help-text").inner_text()
     page.close()
-    assert "{PRIOR_WORDS}" in (ROOT / "sections" / "lesson.py").read_text()
+
+
+def test_streamlits_lede_help_says_the_same_words():
+    """Streamlit's "?" beside the lesson's first sentence: the recipe, then the same PRIOR_WORDS."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "page.py"), default_timeout=90)
+    at.query_params["page"] = "lesson"
+    at.run()
+    assert not at.exception, at.exception
+    lede = at.markdown[0]
+    assert lede.value.startswith("An autoencoder") and lede.proto.help.endswith(PRIOR_WORDS)
