@@ -18,7 +18,6 @@ import numpy as np
 import streamlit as st
 
 from explorer import images, untrusted
-from explorer.assets import loaded_words
 from explorer.state import Endpoint, Endpoints, random_pair, test_digit
 from vae.family import Family, LoadedModel
 
@@ -161,8 +160,8 @@ def neighbours(family: Family, loaded: LoadedModel, chosen: Endpoints, end: str,
     """The endpoint's nearest test digits in this model's latent space; the button under each takes it."""
     found = nearest_digits(loaded, endpoint)
     st.caption(
-        f"Test digits nearest to {end.upper()}, {endpoint.label}, in this model's latent space "
-        f"({loaded_words(loaded)}); press one to make it {end.upper()}."
+        f"Test digits nearest to {end.upper()}, {endpoint.label}, in the latent space of the model shown; "
+        f"press one to make it {end.upper()}."
     )
     with st.container(horizontal=True, gap="xsmall"):
         for rank, index in enumerate(int(i) for i in found):

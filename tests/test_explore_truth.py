@@ -264,8 +264,14 @@ def test_prior_labels_clear_the_markers_and_no_text_is_an_internal_id(browser, h
         assert len(labels) == 2  # both circles labelled on the VAE's plane, each moved off the marker on it
     for text, *box in labels:
         assert not any(overlap(box, m) for m in markers), (text, box, markers)
+    if size == "wide":  # the Find panel too (built once opened), and everything folded under the map
+        page.get_by_text("Find a digit", exact=False).first.click()
+        page.get_by_text("Test digits nearest to A", exact=False).first.wait_for(timeout=60_000)
+        page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+        page.wait_for_timeout(1500)
     texts = page.evaluate(VISIBLE_TEXT)
     assert not [t for t in texts if INTERNAL_ID.search(t)]
+    assert size != "wide" or any(t.startswith("Test digits nearest to A") for t in texts)
     # The map's title and its buttons say what the plane is, not "the plane".
     title = page.locator(".le-map .gtitle").text_content()
     buttons = page.locator(".le-root button").all_inner_texts()

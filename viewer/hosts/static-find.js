@@ -5,7 +5,7 @@
 import { SIDE } from "../core/decoder.js";
 import { button, element } from "../core/dom.js";
 import { blob } from "../core/fetch.js";
-import { loadModel, modelEntry, modelWords } from "../explore/models.js";
+import { loadModel, modelEntry } from "../explore/models.js";
 import { codeUnder } from "./static-compute.js";
 
 /**
@@ -156,7 +156,6 @@ async function showNeighbours(
   const sprite = new Image();
   sprite.src = site.explorer.digits.sprite;
   const model = session.view.model;
-  const words = modelWords(site.explorer.models[model] || {});
   for (const which of /** @type {const} */ (["a", "b"])) {
     const end = session.ends[which];
     if (!end) continue;
@@ -167,7 +166,7 @@ async function showNeighbours(
       near,
       "p",
       "",
-      `Test digits nearest to ${name}, ${end.label}, in this model's latent space (${words}); press one to make it ${name}.`,
+      `Test digits nearest to ${name}, ${end.label}, in the latent space of the model shown; press one to make it ${name}.`,
     );
     const row = element(near, "div", "sh-row");
     for (const index of found)
