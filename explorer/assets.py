@@ -111,6 +111,25 @@ def decoder_blob(model) -> bytes:
     return b"".join(floats(part) for part in (model.w3.T, model.b3, model.w4.T, model.b4))
 
 
+def model_words(variant, label: str | None = None) -> str:
+    """A model in plain words, for every title and caption a visitor reads (never an internal id such as
+    "z20-beta1"): "VAE, z = 20, β = 1"; "VAE, z = 2, β = 0 (an autoencoder)"; "one VAE for every β, z = 20" (the
+    Multi-Rate VAE, which has no single β); "your model, z = 20" for an import (`label`: what its β control says)."""
+    latent = variant.latent_size
+    if label:
+        return f"{label}, z = {latent}"
+    if not hasattr(variant, "beta"):
+        return f"one VAE for every β, z = {latent}"
+    if variant.beta == 0:
+        return f"VAE, z = {latent}, β = 0 (an autoencoder)"
+    return f"VAE, z = {latent}, β = {variant.beta:g}"
+
+
+def loaded_words(loaded: LoadedModel) -> str:
+    """model_words of a shipped or imported model."""
+    return model_words(loaded.variant, loaded.label if loaded.imported else None)
+
+
 def model_manifest(family: Family, name: str) -> dict:
     """URLs and shapes of one model's arrays: its decoder, the test digits' codes (mu) and each map's
     2-D coordinates; PCA's mean and components inline (a few hundred numbers), so a browser can
@@ -132,6 +151,7 @@ def model_manifest(family: Family, name: str) -> dict:
         "latent": int(model.config.latent_size),
         "hidden": int(model.config.hidden_size),
         "beta": float(loaded.variant.beta),
+        "words": loaded_words(loaded),
         "count": len(atlas.mu),
         "decoder": STORE.put(decoder_blob(model), "f32"),
         "mu": STORE.put(floats(atlas.mu), "f32"),

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from vae.sampling import manifold_codes
+from vae.sampling import manifold_codes, plane_box
 
-from .assets import STORE, PerFamily
+from .assets import STORE, PerFamily, loaded_words
 from .images import manifold, png
+from .planes import TILES, empty_cells
 
 PLOT_CONFIG = {  # the map's Plotly config
     "doubleClickDelay": 100,  # two quick clicks would otherwise read as a double-click (a zoom reset)
@@ -24,9 +25,9 @@ PLOT_CONFIG = {  # the map's Plotly config
 }
 Extent = tuple[float, float, float, float]  # x0, x1, y0, y1
 # The maps in plain words (issue 24): the toolbar's buttons and a phone's title, then each map's title.
-MAP_WORDS = {"plane": "the plane", "pca": "PCA", "tsne": "t-SNE"}
+MAP_WORDS = {"plane": "2-D plane", "pca": "PCA", "tsne": "t-SNE"}
 MAP_TITLES = {
-    "plane": "the plane of 2-D codes, as they are",
+    "plane": "its 2-D codes, as they are",
     "pca": "PCA (the two directions the codes spread most)",
     "tsne": "t-SNE (neighbours kept together)",
 }
@@ -74,7 +75,7 @@ def map_info(family) -> dict:
         latent, autoencoder = loaded.variant.latent_size, loaded.variant.beta == 0
         info[name] = {}
         for map_name in loaded.atlas.maps:
-            extent, prior, backdrop, phone_backdrop = None, None, None, None
+            extent, prior, backdrop, phone_backdrop, holes = None, None, None, None, None
             if map_name != "tsne":
                 alike = [
                     m.atlas.maps[map_name]
@@ -92,6 +93,7 @@ def map_info(family) -> dict:
                     STORE.put(png(np.asarray(manifold(loaded.model.decode(backdrop_codes(extent, t)), t))), "png")
                     for t in (BACKDROP_TILES, PHONE_BACKDROP_TILES)
                 )
+                holes = hole_grid(loaded.atlas.mu)
             # Short enough for one line over a 1500 px page's map (the rings label themselves: "1σ (39%)").
             note = (
                 " · no scale: compare clusters, not distances"
@@ -103,12 +105,22 @@ def map_info(family) -> dict:
             info[name][map_name] = {
                 "extent": [round(v, 5) for v in extent] if extent else None,
                 "prior": [round(v, 5) for v in prior] if prior else None,
-                "title": f"{name}: {MAP_TITLES[map_name]}{note}",
+                "title": f"{loaded_words(loaded)}: {MAP_TITLES[map_name]}{note}",
                 "backdrop": backdrop,
                 "phoneBackdrop": phone_backdrop,  # fewer, larger tiles for a phone's map (viewer/explore/map/plot.js)
+                "holes": holes,
             }
     with _MAP_INFO.lock:
         return built.setdefault("info", info)
+
+
+def hole_grid(mu: np.ndarray) -> dict:
+    """The plane's holes as the lesson draws them (explorer/planes.py empty_cells: a TILES x TILES grid over the
+    0.5-99.5 percentile box of the test codes, a cell with no code), for viewer/core/holes.js: the box, the side
+    and the cells as a string of "1" (empty) and "0", row-major, top row first."""
+    box = plane_box(np.asarray(mu, dtype=np.float32))
+    empty = empty_cells(mu, box)
+    return {"box": [float(v) for v in box], "tiles": TILES, "empty": "".join("1" if c else "0" for c in empty.ravel())}
 
 
 def backdrop_codes(extent: Extent, tiles: int = BACKDROP_TILES) -> np.ndarray:

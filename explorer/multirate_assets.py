@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from vae.atlas import MAP_LABELS
+from vae.family import MultiRateVariant
 from vae.multirate import GATED_LAYERS, load_beta_codes, load_multirate
 
-from .assets import STORE, PerFamily, floats
-from .figures import prior_centre, shared_extent
+from .assets import STORE, PerFamily, floats, model_words
+from .figures import MAP_TITLES, prior_centre, shared_extent
 
 MODEL_FILE = "mrvae-z{latent}.safetensors"
 CODES_FILE = "mrvae-codes-z{latent}.npz"
@@ -65,6 +65,7 @@ def multirate_manifest(folder: Path, latent: int) -> dict | None:
     axes = "" if map_name == "plane" else ", axes fixed at its codes' PCA for β = 1"
     return {
         "name": f"z{latent}-mr",
+        "words": model_words(MultiRateVariant(latent)),
         "latent": latent,
         "hidden": model.config.hidden_size,
         "betaRange": [model.config.beta_min, model.config.beta_max],
@@ -79,7 +80,7 @@ def multirate_manifest(folder: Path, latent: int) -> dict | None:
             "components": codes.axes.astype(float).round(7).tolist(),
             "extent": [round(v, 5) for v in extent],
             "prior": [round(v, 5) for v in prior],
-            "title": f"z{latent}-mr (one model for every β): {MAP_LABELS[map_name]}{axes}",
+            "title": f"{model_words(MultiRateVariant(latent))}: {MAP_TITLES[map_name]}{axes}",
         },
         "sweep": sweep,
         "separate": separate,

@@ -145,7 +145,7 @@ def inside(box: tuple[float, float, float, float], point) -> bool:
 
 def in_holes(frame: PlaneFrame, points) -> np.ndarray:
     """(N,) bool: whether each point (N, 2) falls in one of `frame`'s shaded cells, the cell rule of
-    viewer/lesson/probe.js `inHole` (a point outside the box is in no cell, so in no hole)."""
+    viewer/core/holes.js `inHole` (a point outside the box is in no cell, so in no hole)."""
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     x0, x1, y0, y1 = frame.box
     tiles = frame.empty.shape[0]

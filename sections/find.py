@@ -160,7 +160,7 @@ def neighbours(family: Family, loaded: LoadedModel, chosen: Endpoints, end: str,
     """The endpoint's nearest test digits in this model's latent space; the button under each takes it."""
     found = nearest_digits(loaded, endpoint)
     st.caption(
-        f"Test digits nearest to {end.upper()}, {endpoint.label}, in {loaded.name}'s latent space; "
+        f"Test digits nearest to {end.upper()}, {endpoint.label}, in the latent space of the model shown; "
         f"press one to make it {end.upper()}."
     )
     with st.container(horizontal=True, gap="xsmall"):

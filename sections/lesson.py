@@ -19,6 +19,7 @@ from explorer import untrusted
 from explorer.lesson_assets import LESSON_MODELS, lede, lesson_data, lesson_planes, presets, recipe
 from explorer.share import PLANE_LIMIT, View, parse_query
 from vae.family import Family
+from widgets.contract import PRIOR_WORDS
 from widgets.planes import lesson_planes as planes_component
 from widgets.planes import new_events
 
@@ -44,7 +45,7 @@ def lesson(family: Family, view: View) -> None:
         )
         return
     with st.container(key="lp-lede"):
-        st.markdown(lede(family), help=recipe(family))
+        st.markdown(lede(family), help=f"{recipe(family)} {PRIOR_WORDS}")
     st.html(f"<style>{LEDE_ON_A_PHONE}</style>")
     first_screen(family, view)
 

@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from explorer import images
+from explorer.assets import loaded_words
 from explorer.share import View
 from explorer.state import Endpoints
 from vae.analytics import PathAnalytics, analyse_path
@@ -81,7 +82,7 @@ def with_originals(chosen: Endpoints, frames: np.ndarray) -> np.ndarray:
 def downloads(family: Family, chosen: Endpoints, result: PathResult) -> None:
     """The morph as a GIF and the strip as a PNG, made from the server's numpy frames. The analytics, the
     per-β readings and the geodesic's verdict above them are the viewer's (viewer/explore/panel/analytics.js)."""
-    st.subheader(f"Download the morph ({result.model})")
+    st.subheader(f"Download the morph ({loaded_words(family.models[result.model])})")
     frames = result.frames
     gif, strip = st.columns(2)
     gif.download_button(

@@ -42,6 +42,7 @@ def test_prior_centre_is_where_z_0_lands_on_the_pca_map():
 
 
 def test_map_info_gives_every_model_its_axes_prior_and_title():
+    from explorer.assets import loaded_words
     from vae.family import shared_family, weights_folder
 
     family = shared_family(weights_folder())
@@ -51,7 +52,7 @@ def test_map_info_gives_every_model_its_axes_prior_and_title():
         loaded = family.models[name]
         assert set(maps) == set(loaded.atlas.maps)
         for map_name, entry in maps.items():
-            assert name in entry["title"]
+            assert loaded_words(loaded) in entry["title"] and name not in entry["title"]  # plain words (issue 24)
             if map_name == "tsne":
                 assert entry["extent"] is None and entry["prior"] is None  # t-SNE keeps no scale
             else:

@@ -437,7 +437,7 @@ def test_the_path_preset_crosses_the_most_holes_and_says_what_is_drawn_there(fam
         f"{crossing} {'has' if crossing == 1 else 'have'} a straight path with a frame in the autoencoder's holes"
         in path["caption"]
     )
-    assert f"this one the most, {counts[AE][pick]} of {inner} inner frames" in path["caption"]
+    assert f"this one the most, {counts[AE][pick]} of the {inner} frames between the ends" in path["caption"]
     assert f"On the VAE's plane: {counts[VAE][pick]} of {inner}." in path["caption"]
     assert path["figures"]["frames_in_holes"] == {AE: counts[AE][pick], VAE: counts[VAE][pick]}
     ae = family.models[AE]
@@ -449,7 +449,7 @@ def test_the_path_preset_crosses_the_most_holes_and_says_what_is_drawn_there(fam
         for d, p in zip(reading.argmax(1), reading.max(1), strict=True)
     ]
     listed = drawn[0] if len(drawn) == 1 else f"{', '.join(drawn[:-1])} and {drawn[-1]}"
-    assert f"inner frames, drawn as {listed}" in path["caption"]
+    assert f"frames between the ends (ringed on the map), drawn as {listed}" in path["caption"]
     assert (reading.max(axis=1) >= READABLE).all() == ("crisp where no digit was encoded" in path["caption"])
     runs = sum(1 for i in in_hole if i - 1 not in in_hole)
     assert path["title"] == f"A path through {'a hole' if runs == 1 else 'holes'} in the autoencoder's plane"

@@ -65,6 +65,8 @@ FRAMES = 10
 SEED = 0
 # The map shows one model's strip; compare mode draws every β's under the morph, often below the fold.
 ROWS_BELOW = "Every β's strip: in the rows under the morph."
+# The frames a caption counts: the strip shows FRAMES decoded frames, A's code and B's among them.
+BETWEEN = "frames between the ends"
 
 
 def reading(family: Family, pictures: np.ndarray) -> np.ndarray:
@@ -229,7 +231,7 @@ def hole_path_preset(family: Family, pairs: np.ndarray) -> dict:
         "query": to_query(view),
         "figures": figures,
         "caption": f"{fair} {crossing} {verb} a straight path with a frame in the autoencoder's holes; this one the "
-        f"most, {counts[AUTOENCODER][pick]} of {inner} inner frames, drawn as "
+        f"most, {counts[AUTOENCODER][pick]} of the {inner} {BETWEEN} (ringed on the map), drawn as "
         f"{joined([drawn_words(d, c) for d, c in drawn])}{', crisp where no digit was encoded' if all_read else ''}. "
         f"On the VAE's plane: {counts[VAE][pick]} of {inner}. {ROWS_BELOW}",
     }

@@ -50,6 +50,12 @@ PATH_HELP = {
 assert tuple(PATH_HELP) == METHODS, "one help text per path method, in vae/paths.py's order"
 MAX_PENDING = 64  # events one message may carry; more than a person makes between two reruns
 PRIOR_RADII = (1.0, 2.0)  # N(0, I)'s circles drawn on comparable maps, in standard deviations
+# N(0, I) in plain words, once for both hosts: the lesson's "?" beside its first sentence, the map's circles.
+PRIOR_WORDS = (
+    "N(0, I) is the standard normal distribution over codes: each number of a code drawn on its own, centred on 0 "
+    "with a spread of 1. A VAE's loss pulls its codes towards it, so that a random draw of it decodes to a digit; "
+    "an autoencoder's loss has no such pull."
+)
 
 STREAMLIT_CONFIG = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
 # vae/drawing.py's bounds and thresholds, for viewer/core/drawing.js (the same preprocessing in the browser).
@@ -85,6 +91,7 @@ CONSTANTS = {
     "PATH_METHODS": [[method, method, PATH_HELP[method]] for method in METHODS],
     "MAX_PENDING": MAX_PENDING,
     "PRIOR_RADII": list(PRIOR_RADII),
+    "PRIOR_WORDS": PRIOR_WORDS,
     # The URL's rules (explorer/share.py parse_query), so a link reads the same in every host:
     "URL_RULES": {
         "defaultModel": DEFAULT_MODEL,

@@ -19,6 +19,7 @@ import { refresh } from "./controller.js";
 import { mapInfo, phoneMap } from "./map/area.js";
 import { clearLayer, paintLayer } from "./map/mrlayer.js";
 import { afterDraw } from "./map/plot.js";
+import { modelWords } from "./models.js";
 import {
   BACKDROP_TILES,
   backdropCanvas,
@@ -239,7 +240,7 @@ function lineText(/** @type {ExploreState} */ state, /** @type {MultiRateManifes
     const beta = shown.mr;
     const recon = figureAt(manifest.figures.reconstruction, manifest.betas, beta);
     const kl = figureAt(manifest.figures.kl, manifest.betas, beta);
-    return `${doing} Shown: ${manifest.name} at β = ${betaText(beta)}, reconstruction ${recon.toFixed(1)} nats, KL ${kl.toFixed(1)} nats per test digit.`;
+    return `${doing} Shown: ${modelWords(manifest)}, at β = ${betaText(beta)}, reconstruction ${recon.toFixed(1)} nats, KL ${kl.toFixed(1)} nats per test digit.`;
   }
   // Off, on a phone, the box sits above the map: the gist only, so the map and the morph keep the first screen.
   if (state.dom.root.classList.contains("le-narrow"))
@@ -248,7 +249,8 @@ function lineText(/** @type {ExploreState} */ state, /** @type {MultiRateManifes
   const figures = point
     ? `, reconstruction ${point.distortion.toFixed(1)} nats, KL ${point.rate.toFixed(1)} nats per test digit`
     : "";
-  return `${doing} Shown: ${shown.model}, trained separately${figures}. Drag to see one model at every β.`;
+  const words = modelWords(hostData(state).models[shown.model] || {});
+  return `${doing} Shown: ${words}, trained separately${figures}. Drag to see one model at every β.`;
 }
 
 /**

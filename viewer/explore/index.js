@@ -33,6 +33,8 @@ function buildMapColumn(parent) {
   // A phone's map has no room for Plotly's legend: one line of coloured digits above it instead.
   const key = digitKey(parent, "le-key");
   const mapBox = element(parent, "div", "le-mapbox");
+  const holesKey = element(parent, "div", "le-holes-key"); // what the map's shading and rings mean (holes.js)
+  holesKey.hidden = true;
   const note = element(mapBox, "div", "le-note");
   const graph = element(mapBox, "div", "le-map");
   const overlay = element(mapBox, "canvas", "le-overlay");
@@ -44,7 +46,7 @@ function buildMapColumn(parent) {
     return canvas;
   });
   const tipText = element(tip, "div", "le-tip-text");
-  return { key, mapBox, note, graph, overlay, tip, tipCanvases, tipText };
+  return { key, mapBox, holesKey, note, graph, overlay, tip, tipCanvases, tipText };
 }
 
 /** Lays the widget out again when its width changes (frame-throttled). @param {ExploreState} state */

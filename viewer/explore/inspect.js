@@ -9,6 +9,7 @@
 // click there would pick); and performance marks "le:<what>" / "le:shown:<what>" for each drawing
 // (firstpaint, map, strip:<reason>, scrub). docs/map.md lists them all.
 
+import { pathHoles } from "./holes.js";
 import { plotArea } from "./map/area.js";
 import { visibleDigits } from "./map/hit.js";
 
@@ -38,6 +39,17 @@ export function inspect(state) {
         }
       : null,
     strip: dom.stripText.textContent,
+    // The z = 2 plane's holes (holes.js): which path frames are in one, the rings drawn on the map (viewport px),
+    // how many hole cells are shaded, and the two legend lines (empty when hidden).
+    holes: {
+      frames: pathHoles(state),
+      rings: cache.ringPixels.map((p) => page(p)),
+      shaded: cache.holeCells,
+      mapKey: dom.holesKey.hidden ? "" : dom.holesKey.textContent,
+      stripKey: dom.holesText.hidden ? "" : dom.holesText.textContent,
+      stripRings: cache.stripRings, // the strip's tiles ringed (0 is A's own picture)
+      stripBoxes: cache.stripBoxes, // each tile's [x, y, size] in CSS px of the strip's canvas
+    },
     // The host's classifier reading of the shown path ({key, digits, confidence}), or null.
     reading: state.host.data?.reading ?? null,
     scrub: view.scrub,

@@ -13,6 +13,25 @@ import { blob } from "../core/fetch.js";
  * @property {Record<string, Float32Array>} maps    map name -> (count, 2) coordinates
  */
 
+/**
+ * A model in plain words (explorer/assets.py model_words: "VAE, z = 20, β = 1"), never its internal id.
+ * @param {{words?: string, label?: string}} manifest
+ */
+export function modelWords(manifest) {
+  return manifest.words || manifest.label || "your model";
+}
+
+/**
+ * The plain words for a model named in a path's key: a separately trained model, or the β slider's at a β
+ * ("z20-mr@0.1"). @param {import("./types.js").ExplorerData} data @param {string} name
+ */
+export function wordsFor(data, name) {
+  const [model, beta] = name.split("@");
+  const manifest = data.models[model] || Object.values(data.multirate || {}).find((m) => m.name === model);
+  const words = manifest ? modelWords(manifest) : "this model";
+  return beta ? `${words}, at β = ${beta}` : words;
+}
+
 /** @type {Map<string, ModelEntry>} decoder URL -> entry */
 const entries = new Map();
 

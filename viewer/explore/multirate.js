@@ -69,6 +69,7 @@ function entryFor(manifest) {
     view: {
       manifest: {
         name: manifest.name,
+        words: manifest.words,
         latent: manifest.latent,
         hidden: manifest.hidden,
         beta: Number.NaN,

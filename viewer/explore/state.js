@@ -23,6 +23,7 @@ import { Channel } from "../core/protocol.js";
  * @property {Record<string, HTMLElement>} toolbar   latent, betas, maps, toggles
  * @property {HTMLElement} key          the phone's line of digit colours
  * @property {HTMLElement} mapBox
+ * @property {HTMLElement} holesKey     under the map: what its shaded cells and ringed frames mean (holes.js)
  * @property {HTMLElement & {on?: any, _fullLayout?: any, _fullData?: any}} graph   Plotly's graph div
  * @property {HTMLCanvasElement} overlay
  * @property {HTMLElement} note
@@ -41,6 +42,7 @@ import { Channel } from "../core/protocol.js";
  * @property {HTMLElement} previewText
  * @property {HTMLCanvasElement} strip
  * @property {HTMLElement} stripText
+ * @property {HTMLElement} holesText    under the strip: its ringed frames, counted
  * @property {HTMLElement} compare
  * @property {HTMLAnchorElement} below  the link to the analytics under the map
  * @property {HTMLElement} verdict      the geodesic's verdict in plain words, its figures in a tooltip
@@ -58,7 +60,9 @@ import { Channel } from "../core/protocol.js";
  *   scrub: number | null, scrubSource: string | null, playStep: number, notice: string | null}} view
  * @property {{pointer: {clientX: number, clientY: number, touch: boolean} | null, down: any, grab: any, finger: boolean}} gesture
  * @property {Dom} dom
- * @property {{hitGrid: any, overlayPoints: any, pathPixels: number[][], markerPixels: Record<string, number[] | null>,
+ * @property {{hitGrid: any, overlayPoints: any, pathPixels: number[][],
+ *   ringPixels: number[][], holeCells: number,
+ *   stripRings: number[], markerPixels: Record<string, number[] | null>,
  *   stripBoxes: number[][] | null, firstPaint: {shown: boolean, key: string, canvas: HTMLCanvasElement | null},
  *   sprite: import("../core/fetch.js").ImageEntry | null, baseVersion: string, loading: string | null,
  *   preloaded: string | null, scratch: Float64Array}} cache
@@ -96,6 +100,9 @@ export function createState(hostApi, dom) {
       hitGrid: null,
       overlayPoints: null,
       pathPixels: [],
+      ringPixels: [],
+      stripRings: [],
+      holeCells: 0,
       markerPixels: {},
       stripBoxes: null,
       firstPaint: { shown: false, key: "", canvas: null },

@@ -20,6 +20,7 @@
  * @property {number} latent
  * @property {number} hidden
  * @property {number} beta
+ * @property {string} [words]             the model in plain words: "VAE, z = 20, β = 1" (explorer/assets.py model_words)
  * @property {string} [label]             an import's name on the β controls ("your model" where β is unknown)
  * @property {number} count               how many test digits its codes hold
  * @property {string} decoder             URL of the decoder's float32 blob
@@ -32,6 +33,7 @@
  * @property {[number, number] | null} prior
  * @property {string | null} backdrop
  * @property {string | null} [phoneBackdrop]   the backdrop with fewer, larger tiles, for a phone's map
+ * @property {{box: number[], tiles: number, empty: string} | null} [holes]   a z = 2 plane's holes (core/holes.js)
  *
  * @typedef {object} SentEnd              sections/map.py end_data
  * @property {"test" | "point" | "drawn"} kind
@@ -86,6 +88,7 @@
  *
  * @typedef {object} MultiRateManifest    explorer/multirate_assets.py multirate_manifest
  * @property {string} name                "z20-mr"
+ * @property {string} [words]             "one VAE for every β, z = 20"
  * @property {number} latent
  * @property {number} hidden
  * @property {[number, number]} betaRange

@@ -166,7 +166,7 @@ async function showNeighbours(
       near,
       "p",
       "",
-      `Test digits nearest to ${name}, ${end.label}, in ${model}'s latent space; press one to make it ${name}.`,
+      `Test digits nearest to ${name}, ${end.label}, in the latent space of the model shown; press one to make it ${name}.`,
     );
     const row = element(near, "div", "sh-row");
     for (const index of found)

@@ -3,6 +3,7 @@
 // plays the server's part for the explorer in the browser (static-session.js). Plotly loads after the map's
 // first paint, so the codes are on the screen before the library is even evaluated.
 
+import { PRIOR_WORDS } from "../core/constants.js";
 import { blob } from "../core/fetch.js";
 import { cut, drawingFromText, parseQuery, toQuery } from "../core/share.js";
 import { mountExplorer } from "../explore/index.js";
@@ -180,8 +181,21 @@ function startLesson(site, view) {
   // The lesson's first sentence, as the Streamlit page writes it above the viewer (lesson_assets.py lede).
   const lede = document.createElement("p");
   lede.className = "sh-lede";
-  lede.textContent = site.lesson.lede || "";
-  lede.title = site.lesson.recipe || "";
+  lede.textContent = `${site.lesson.lede || ""} `;
+  // Its "?", as Streamlit's help beside the same sentence: the recipe, and N(0, I) in plain words; a hover shows
+  // it as a tooltip, a press (a finger too) as a line under the sentence.
+  const words = [site.lesson.recipe, PRIOR_WORDS].filter(Boolean).join(" ");
+  const help = document.createElement("button");
+  Object.assign(help, { type: "button", className: "sh-help", textContent: "?", title: words });
+  help.setAttribute("aria-label", "What N(0, I) means, and how both models were trained");
+  help.setAttribute("aria-expanded", "false");
+  const helpText = document.createElement("span");
+  Object.assign(helpText, { className: "sh-help-text", textContent: words, hidden: true });
+  help.addEventListener("click", () => {
+    helpText.hidden = !helpText.hidden;
+    help.setAttribute("aria-expanded", String(!helpText.hidden));
+  });
+  lede.append(help, helpText);
   const mount = document.createElement("div");
   box.replaceChildren(lede, mount);
   import("../lesson/index.js").then(

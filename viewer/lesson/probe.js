@@ -5,6 +5,7 @@
 // often a crisp one, but no digit was encoded near it, so nothing anchors that picture to a digit.
 
 import { DIGIT_ARTICLES } from "../core/constants.js";
+import { inHole } from "../core/holes.js";
 import { probe } from "./compute.js";
 import { coordinate } from "./geometry.js";
 import { classifierFrom, codesFrom, decoderFrom } from "./models.js";
@@ -30,18 +31,6 @@ import { classifierFrom, codesFrom, decoderFrom } from "./models.js";
  */
 export function spacingWords(gaps) {
   return gaps < 1 ? "within the usual spacing" : `${Math.round(gaps)}× the usual spacing`;
-}
-
-/**
- * Whether (x, y) falls in a cell of `frame`'s grid that holds no test code; null outside its box.
- * @param {LessonFrame} frame @param {number} tiles @param {number} x @param {number} y @returns {boolean | null}
- */
-export function inHole(frame, tiles, x, y) {
-  const [x0, x1, y0, y1] = frame.box;
-  if (x < x0 || x > x1 || y < y0 || y > y1) return null;
-  const column = Math.min(tiles - 1, Math.floor(((x - x0) / (x1 - x0)) * tiles));
-  const row = Math.min(tiles - 1, Math.floor(((y1 - y) / (y1 - y0)) * tiles));
-  return frame.empty[row * tiles + column] === "1";
 }
 
 /**

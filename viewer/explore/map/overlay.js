@@ -3,7 +3,9 @@
 
 import { knnPlace, project } from "../../core/projection.js";
 import { codeOf, currentModel, pathAt } from "../endpoints.js";
+import { pathHoles, ringAt, shadeHoles } from "../holes.js";
 import { plotArea } from "./area.js";
+import { placePriorLabels } from "./priorlabels.js";
 
 /**
  * @typedef {import("../state.js").ExploreState} ExploreState
@@ -46,6 +48,7 @@ function overlayPoints(/** @type {ExploreState} */ state) {
   const place = (/** @type {ArrayLike<number> | null} */ code) => (code ? placeCode(state, code) : null);
   return {
     path: path ? path.codes.map(place) : null,
+    holes: pathHoles(state), // per frame of the path: in a hole of the z = 2 plane shown (null elsewhere)
     a: place(codeOf(state, ends.a)),
     b: place(codeOf(state, ends.b)),
     drawn: place(codeOf(state, drawn)),
@@ -53,8 +56,11 @@ function overlayPoints(/** @type {ExploreState} */ state) {
   };
 }
 
-/** Draws the path, its frames, the endpoints and the scrub marker. @param {ExploreState} state */
-export function drawOverlay(state) {
+/**
+ * Draws the path, its frames, the endpoints and the scrub marker; then, unless the map is moving under a zoom or
+ * pan, moves N(0, I)'s labels off the markers. @param {ExploreState} state @param {boolean} [moving]
+ */
+export function drawOverlay(state, moving = false) {
   const canvas = state.dom.overlay;
   const area = plotArea(state);
   if (!area || !canvas.width) return;
@@ -65,9 +71,19 @@ export function drawOverlay(state) {
   state.cache.overlayPoints = state.cache.overlayPoints || overlayPoints(state);
   const points = state.cache.overlayPoints;
   const pixel = (/** @type {XY} */ xy) => (xy ? [area.xa.l2p(xy[0]), area.ya.l2p(xy[1])] : null);
+  state.cache.holeCells = shadeHoles(state, context, pixel);
   const path = points.path ? /** @type {number[][]} */ (points.path.map(pixel).filter(Boolean)) : [];
   state.cache.pathPixels = path;
   if (path.length > 1) drawPath(context, path);
+  const ringed = [];
+  if (points.holes && path.length === points.holes.length) {
+    for (let i = 0; i < path.length; i++) {
+      if (!points.holes[i]) continue;
+      ringAt(context, path[i][0], path[i][1]);
+      ringed.push(path[i]);
+    }
+  }
+  state.cache.ringPixels = ringed;
   // The star's label goes under it: a drawing used as A or B has that endpoint's label above the same spot.
   marker(context, pixel(points.drawn), "star", "#ffd400", "★ you", true);
   marker(context, pixel(points.a), "diamond", "#111", "A");
@@ -81,6 +97,14 @@ export function drawOverlay(state) {
     context.stroke();
   }
   state.cache.markerPixels = { a: pixel(points.a), b: pixel(points.b) };
+  if (!moving && state.dom.graph._fullLayout) {
+    const boxes = [
+      markerBox(pixel(points.a), 9, "A", false),
+      markerBox(pixel(points.b), 9, "B", false),
+      markerBox(pixel(points.drawn), 11, "★ you", true),
+    ].filter((box) => box !== null);
+    placePriorLabels(state, area, /** @type {[number, number, number, number][]} */ (boxes));
+  }
 }
 
 /** The path: a dark line on a white halo, a dot at each inner frame. */
@@ -103,6 +127,18 @@ function drawPath(/** @type {CanvasRenderingContext2D} */ context, /** @type {nu
     context.lineWidth = 1.6;
     context.stroke();
   }
+}
+
+/**
+ * What a marker and its label cover, in plot pixels [left, top, right, bottom] (marker() draws them: the label,
+ * bold 14 px, above the shape or, for the star, under it). @param {number[] | null} xy @param {number} r
+ * @param {string} label @param {boolean} below @returns {number[] | null}
+ */
+export function markerBox(xy, r, label, below) {
+  if (!xy) return null;
+  const [x, y] = xy;
+  const half = Math.max(r, 5 + 5 * label.length) + 2; // bold 14 px: about 10 px a letter, and the halo
+  return below ? [x - half, y - r - 2, x + half, y + r + 20] : [x - half, y - r - 21, x + half, y + r + 2];
 }
 
 /** The outline of a marker's shape around (x, y). */

@@ -2,15 +2,17 @@
 // when only its size changes. Private Plotly fields read: gd._fullLayout (width, height), gd._fullData.
 
 import { plotly } from "../../core/chart.js";
-import { DIGIT_COLOURS, PRIOR_RADII } from "../../core/constants.js";
+import { DIGIT_COLOURS, PRIOR_RADII, PRIOR_WORDS } from "../../core/constants.js";
 import { firstPaint, plotted } from "../controller.js";
 import { currentModel } from "../endpoints.js";
+import { modelWords } from "../models.js";
 import { betaText } from "../multirate.js";
 import { hostData, noteDrawn } from "../state.js";
 import { mapInfo, shownMapSize } from "./area.js";
 import { paintFirstMap, removeFirstPaint } from "./firstpaint.js";
 import { forgetHits } from "./hit.js";
 import { drawOverlay, placeOverlay } from "./overlay.js";
+import { priorLabelAt } from "./priorlabels.js";
 
 /**
  * @typedef {import("../state.js").ExploreState} ExploreState
@@ -26,7 +28,7 @@ export function mapTitle(
   /** @type {boolean} */ narrow,
 ) {
   const { map } = state.view.shown;
-  const model = currentModel(state).manifest.name; // the β slider's MR-VAE while it is on
+  const model = modelWords(currentModel(state).manifest); // the β slider's MR-VAE while it is on
   return narrow ? `${model} · ${hostData(state).mapLabels[map] || map}` : info.title;
 }
 
@@ -130,13 +132,16 @@ export function baseLayout(size, info, title, version) {
       });
       if (span && 2 * radius < LABELLED_CIRCLE * span) continue;
       layout.annotations.push({
-        x: cx,
-        y: cy + radius,
+        // Named, with its centre and angle, so priorlabels.js can move it off the A/B/★ markers.
+        name: `prior:${radius}`,
+        centre: [cx, cy],
+        angle: 90,
+        ...priorLabelAt([cx, cy], radius, 90),
         // Plain words first; the share is N(0, I)'s, not the dots' (a newcomer read it as the dots').
         text: labelled++ ? `${radius}σ` : `N(0, I): ${radius}σ`,
-        hovertext: `${Math.round(100 * priorMass(radius))}% of N(0, I)'s draws fall inside`,
+        // N(0, I) in plain words (widgets/contract.py), a sentence a line: Plotly's hover label does not wrap.
+        hovertext: `${PRIOR_WORDS.split(". ").join(".<br>")}<br>${Math.round(100 * priorMass(radius))}% of its draws fall inside this circle.`,
         showarrow: false,
-        yshift: 7,
         bgcolor: "rgba(255,255,255,0.85)", // over the dots, not under them
         font: { size: 13, color: "#444" }, // no text under 13 px, on a projector too
       });
@@ -201,7 +206,7 @@ export function drawBase(state) {
       for (const event of ["plotly_relayout", "plotly_restyle", "plotly_afterplot", "plotly_legendclick"]) {
         graph.on(event, () => afterDraw(state));
       }
-      graph.on("plotly_relayouting", () => drawOverlay(state));
+      graph.on("plotly_relayouting", () => drawOverlay(state, true));
     }
     afterDraw(state);
     state.stage.mapDraws += 1;

@@ -8,6 +8,7 @@ import { drawChart } from "../../core/chart.js";
 import { element } from "../../core/dom.js";
 import { grade } from "../../core/geodesic.js";
 import { pathKey } from "../endpoints.js";
+import { wordsFor } from "../models.js";
 import { hostData } from "../state.js";
 
 /**
@@ -262,7 +263,7 @@ export function renderAnalytics(state, dom) {
     const analytics = { step, logPrior, probabilities: sent && sent.length === frames.length ? sent : null };
     const method = path.pending ? "straight line while the geodesic is computed" : `${path.method} path`;
     // The path's own model (endpoints.js pathFor names it first in the key): the β slider's is "z20-mr@0.1".
-    const model = path.key.split("|")[0].replace("@", " at β = ");
+    const model = wordsFor(data, path.key.split("|")[0]);
     const heading = `Along the path (${model}): ${frames.length} frames, ${method}`;
     dom.heading.textContent = heading;
     const figure = analyticsFigure(analytics, "");

@@ -4,6 +4,7 @@ import { decode, PIXELS } from "../../core/decoder.js";
 import { element, sizeCanvas } from "../../core/dom.js";
 import { refresh } from "../controller.js";
 import { codeUnder, countDecode, pathFor, sameCode } from "../endpoints.js";
+import { codesInHoles, holeGrid, ringTile } from "../holes.js";
 import { loadModel, modelEntry, sameLatent } from "../models.js";
 import { hostData } from "../state.js";
 import { paintOriginal, paintPixels } from "./paint.js";
@@ -24,24 +25,32 @@ const LABEL_PX = 70; // the row's "β = ..." label
  */
 const decoded = new WeakMap();
 
-/** The path's frames under another model, or null while a code is missing. @param {ExploreState} state @param {ModelEntry} entry */
+/**
+ * The path's frames under another model and, on a z = 2 plane, which lie in that model's holes; null while a code
+ * is missing. @param {ExploreState} state @param {ModelEntry} entry
+ */
 function betaFrames(state, entry) {
   const decoder = entry.decoder;
   const a = codeUnder(state.view.ends.a, entry);
   const b = codeUnder(state.view.ends.b, entry);
   if (!a || !b || !decoder) return null;
   const path = pathFor(state, entry.manifest.name, a, b);
+  const grid = holeGrid(state, entry.manifest.name);
+  const holes = grid ? codesInHoles(grid, path.codes) : null;
   const key = `${path.key}|${path.pending ? "pending" : "final"}`;
   const last = decoded.get(entry);
-  if (last && last.key === key && sameCode(last.a, a) && sameCode(last.b, b)) return last.frames;
+  if (last && last.key === key && sameCode(last.a, a) && sameCode(last.b, b)) return { frames: last.frames, holes };
   const frames = path.codes.map((code) => decode(decoder, code, new Float64Array(PIXELS)));
   countDecode(state);
   decoded.set(entry, { key, a: Float32Array.from(a), b: Float32Array.from(b), frames });
-  return frames;
+  return { frames, holes };
 }
 
-/** @param {ExploreState} state @param {HTMLCanvasElement} canvas @param {Float64Array[]} frames @param {number} width */
-function drawRow(state, canvas, frames, width) {
+/**
+ * @param {ExploreState} state @param {HTMLCanvasElement} canvas @param {Float64Array[]} frames
+ * @param {boolean[] | null} holes @param {number} width
+ */
+function drawRow(state, canvas, frames, holes, width) {
   const count = frames.length + 2;
   const tile = Math.max(14, Math.min(36, Math.floor((width - 4 * count) / count)));
   const context = sizeCanvas(canvas, count * (tile + 2) + 8, tile);
@@ -53,7 +62,9 @@ function drawRow(state, canvas, frames, width) {
     else paintPixels(scratch, frames[i - 1]);
     const x = i * (tile + 2) + (i > 0 ? 4 : 0) + (i === count - 1 ? 4 : 0);
     context.drawImage(scratch, x, 0, tile, tile);
+    if (!end && holes?.[i - 1]) ringTile(context, x, 0, tile);
   }
+  canvas.dataset.ringed = holes ? String(holes.filter(Boolean).length) : "";
 }
 
 /** @param {ExploreState} state */
@@ -92,7 +103,7 @@ export function renderCompare(state) {
     }
     row.classList.remove("le-loading");
     row.classList.toggle("le-current", manifest.name === shown.model);
-    const frames = betaFrames(state, entry);
-    if (frames) drawRow(state, canvas, frames, row.clientWidth - LABEL_PX);
+    const found = betaFrames(state, entry);
+    if (found) drawRow(state, canvas, found.frames, found.holes, row.clientWidth - LABEL_PX);
   });
 }

@@ -4,6 +4,7 @@
 import { FRAMES_RANGE, PATH_METHODS } from "../../core/constants.js";
 import { button, element } from "../../core/dom.js";
 import { emit, refresh } from "../controller.js";
+import { renderHolesKey } from "../holes.js";
 import { fitPath } from "../map/fit.js";
 import { hostData } from "../state.js";
 import { buildAnalytics, renderAnalytics, renderVerdict } from "./analytics.js";
@@ -57,6 +58,8 @@ export function buildPanel(parent, widget) {
   strip.addEventListener("pointerdown", (event) => scrubStrip(widget(), event));
   strip.addEventListener("pointerleave", () => widget().view.scrubSource === "strip" && setScrub(widget(), null, null));
   const stripText = element(morph, "div", "le-strip-text");
+  const holesText = element(morph, "div", "le-holes-text");
+  holesText.hidden = true;
   const verdict = element(morph, "div", "le-verdict");
   verdict.tabIndex = 0; // its figures are in its tooltip: reachable by keyboard too
   const compare = element(panel, "div", "le-compare");
@@ -87,6 +90,7 @@ export function buildPanel(parent, widget) {
     previewText,
     strip,
     stripText,
+    holesText,
     compare,
     below,
     verdict,
@@ -120,6 +124,7 @@ export function renderPanel(state) {
   renderCards(state);
   renderPathBar(state);
   renderStrip(state);
+  renderHolesKey(state);
   drawPreview(state);
   renderCompare(state);
   state.dom.hint.textContent = [state.view.notice, hostData(state).hint].filter(Boolean).join(" ");

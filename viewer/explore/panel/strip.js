@@ -2,6 +2,7 @@
 // each frame once the host has said; scrubbed by moving across it.
 
 import { sizeCanvas } from "../../core/dom.js";
+import { pathHoles, ringTile } from "../holes.js";
 import { paintOriginal, paintPixels } from "./paint.js";
 import { setScrub } from "./preview.js";
 
@@ -73,6 +74,8 @@ export function renderStrip(state) {
   context.imageSmoothingEnabled = false;
   context.clearRect(0, 0, cssWidth, cssHeight);
   const reading = matchingReading(state);
+  const holes = pathHoles(state); // per decoded frame: in a hole of the z = 2 plane shown
+  state.cache.stripRings = [];
   context.font = "bold 11px sans-serif";
   context.textAlign = "center";
   boxes.forEach(([x, y, tile], i) => {
@@ -80,6 +83,10 @@ export function renderStrip(state) {
     if (end) paintOriginal(state, scratch, end);
     else paintPixels(scratch, frames[i - 1]);
     context.drawImage(scratch, x, y, tile, tile);
+    if (!end && holes?.[i - 1]) {
+      ringTile(context, x, y, tile);
+      state.cache.stripRings.push(i); // the tile's place in the strip: 0 is A's own picture
+    }
     if (end) {
       context.fillStyle = "#d62728";
       context.fillText(i === 0 ? "A" : "B", x + tile / 2, y - 3);
@@ -95,7 +102,8 @@ export function renderStrip(state) {
       ? "straight line for now: the geodesic is being computed"
       : `${path.method} path`;
   const read = reading ? "; above each, the digit a classifier reads (darker: surer)" : "";
-  stripText.textContent = `${frames.length} decoded frames on a ${method}${read}`;
+  const between = frames.length > 2 ? ` (A's code, ${frames.length - 2} between, B's code)` : "";
+  stripText.textContent = `${frames.length} decoded frames${between} on a ${method}${read}`;
 }
 
 /** Scrubs to the point of the path under the pointer on the strip. @param {ExploreState} state @param {PointerEvent} event */

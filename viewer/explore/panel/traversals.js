@@ -7,7 +7,7 @@
 import { drawChart } from "../../core/chart.js";
 import { decode, PIXELS } from "../../core/decoder.js";
 import { element, gridCanvas, listenToNumber, numberDisclosure, tileSide } from "../../core/dom.js";
-import { modelEntry, testCode } from "../models.js";
+import { modelEntry, modelWords, testCode } from "../models.js";
 import { hostData, noteDrawn } from "../state.js";
 import { CHART_CONFIG } from "./analytics.js";
 import { paintPixels } from "./paint.js";
@@ -176,7 +176,7 @@ export function renderTraversals(state, dom) {
   });
   const labels = state.host.labels;
   const digit = labels ? ` (${labels[index]})` : "";
-  dom.caption.textContent = `${name}: test #${index}${digit}; columns run from −3 to +3, the middle column is 0.`;
+  dom.caption.textContent = `${modelWords(manifest)}: test #${index}${digit}; columns run from −3 to +3, the middle column is 0.`;
   dom.grid.dataset.rows = String(order.length);
   dom.grid.dataset.index = String(index);
   drawChart(dom.bars, { figure: klFigure(order, figures.kl, figures.active), config: CHART_CONFIG });

@@ -1,0 +1,307 @@
+"""The explore view shows what the lesson's presets claim (issue 24): the frames of a path that fall in a hole of a
+z = 2 plane are ringed on the map and in the strip, with a line that says what a ring means; the preset's caption
+counts the frames the strip shows; N(0, I)'s labels sit where no A/B marker covers them; no visible text names a
+model by its internal id; the static site defines N(0, I) in words, as Streamlit's help does.
+
+    python -m pytest tests/test_explore_truth.py -x -q      # node and numpy checks, then both hosts in Chromium
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from explorer.assets import loaded_words, model_words
+from explorer.figures import map_info
+from explorer.planes import in_holes, plane_frames
+from harness.browser import INSPECT, ROOT, goto_app, goto_static, require_chromium, static_site
+from harness.node import Bridge, require_node
+from vae.family import AUTOENCODER, LESSON_FILE, VAE, MultiRateVariant, Variant, shared_family, weights_folder
+from widgets.contract import PRIOR_WORDS
+
+INTERNAL_ID = re.compile(r"z\d+-(beta|mr)")
+PRESETS = json.loads((ROOT / "weights" / LESSON_FILE).read_text())["presets"]
+HOLE_PATH = next(p for p in PRESETS if "path" in p["title"] and "autoencoder" in p["title"])
+ALIKE = next(p for p in PRESETS if "alike" in p["title"])
+SIZES = {"wide": (1500, 1000), "full-hd": (1920, 1080), "phone": (400, 850)}
+
+
+def query(params: dict) -> str:
+    return "/?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+# B on top of the z = 2 VAE's 2σ circle and A on top of its 1σ circle: where the labels sat before they moved.
+ON_THE_LABELS = "/?model=z2-beta1&map=plane&a=plane:0.00,1.05&b=plane:0.00,2.05"
+VIEWS = {"hole-path": query(HOLE_PATH["query"]), "alike": query(ALIKE["query"]), "on-the-labels": ON_THE_LABELS}
+
+
+@pytest.fixture(scope="module")
+def family():
+    return shared_family(weights_folder())
+
+
+# --- one rule in two languages, and the captions' words -----------------------------------------------------------
+
+
+def test_the_maps_holes_are_the_lessons_and_js_agrees_with_numpy(family):
+    """map_info's grid of holes is the lesson's last frame (its shading, the model card's empty cells), and
+    viewer/core/holes.js inHole says what explorer/planes.py in_holes says, at random points in and around the box,
+    at every cell's centre and at the test codes (never in a hole)."""
+    require_node()
+    bridge = Bridge()
+    try:
+        for name in (AUTOENCODER, VAE):
+            grid = map_info(family)[name]["plane"]["holes"]
+            frame = plane_frames(family, name)[-1]
+            assert grid["tiles"] == frame.empty.shape[0]
+            assert grid["empty"] == "".join("1" if c else "0" for c in frame.empty.ravel())
+            assert np.allclose(grid["box"], frame.box)
+            x0, x1, y0, y1 = frame.box
+            rng = np.random.default_rng(1)
+            points = np.column_stack([rng.uniform(x0 - 1, x1 + 1, 400), rng.uniform(y0 - 1, y1 + 1, 400)])
+            centres = np.column_stack(
+                [
+                    np.tile(x0 + (np.arange(grid["tiles"]) + 0.5) * (x1 - x0) / grid["tiles"], grid["tiles"]),
+                    np.repeat(y1 - (np.arange(grid["tiles"]) + 0.5) * (y1 - y0) / grid["tiles"], grid["tiles"]),
+                ]
+            )
+            codes = family.models[name].atlas.mu[:300]
+            points = np.vstack([points, centres, codes]).astype(float)
+            found = bridge.batch("viewer/core/holes.js", "inHole", [[grid, grid["tiles"], *p] for p in points.tolist()])
+            assert [f is True for f in found] == in_holes(frame, points).tolist()
+            assert sum(f is True for f in found[400 : 400 + len(centres)]) == grid["empty"].count("1") > 0
+            assert not any(f is True for f in found[400 + len(centres) :])
+    finally:
+        bridge.close()
+
+
+def test_the_hole_path_caption_counts_the_frames_the_strip_shows(family):
+    """The caption's "2 of the 8 frames between the ends" is the strip's count (the query's frames, A's code and
+    B's among them), and the 2 are the frames of that path in the autoencoder's holes."""
+    frames = int(HOLE_PATH["query"]["frames"])
+    found = re.search(r"(\d+) of the (\d+) frames between the ends", HOLE_PATH["caption"])
+    assert found, HOLE_PATH["caption"]
+    assert int(found[2]) == frames - 2 == HOLE_PATH["figures"]["inner_frames"]
+    a, b = (int(HOLE_PATH["query"][k]) for k in "ab")
+    mu = family.models[AUTOENCODER].atlas.mu
+    path = mu[a] + np.linspace(0, 1, frames)[:, None] * (mu[b] - mu[a])
+    in_hole = in_holes(plane_frames(family, AUTOENCODER)[-1], path)
+    assert int(found[1]) == in_hole.sum() == HOLE_PATH["figures"]["frames_in_holes"][AUTOENCODER] > 0
+    assert [int(i) for i in np.flatnonzero(in_hole)] == [f["path_index"] for f in HOLE_PATH["figures"]["hole_frames"]]
+    assert "inner frames" not in HOLE_PATH["caption"]
+
+
+def test_models_have_plain_names_and_no_map_title_an_internal_id(family):
+    assert model_words(Variant(20, 1.0)) == "VAE, z = 20, β = 1"
+    assert model_words(Variant(2, 0.0)) == "VAE, z = 2, β = 0 (an autoencoder)"
+    assert model_words(Variant(20, 0.5)) == "VAE, z = 20, β = 0.5"
+    assert model_words(MultiRateVariant(20)) == "one VAE for every β, z = 20"
+    assert model_words(Variant(20, float("nan"), "mine"), "your model") == "your model, z = 20"
+    for name, maps in map_info(family).items():
+        assert loaded_words(family.models[name]) in maps[next(iter(maps))]["title"]
+        for info in maps.values():
+            assert not INTERNAL_ID.search(info["title"]), info["title"]
+            assert "the plane" not in info["title"]
+
+
+def test_prior_labels_go_where_no_marker_is():
+    """priorlabels.js chooseAngles: a label keeps the top of its circle while it is free, leaves it for the first
+    free angle when a marker covers it, and never lands on a marker or the other label when a free angle exists."""
+    require_node()
+    bridge = Bridge()
+    try:
+        plot = [0, 0, 600, 500]
+        circles = [
+            {"cx": 300, "cy": 250, "r": 60, "width": 90, "height": 20, "current": None},
+            {"cx": 300, "cy": 250, "r": 120, "width": 50, "height": 20, "current": None},
+        ]
+        assert bridge.call("viewer/explore/map/priorlabels.js", "chooseAngles", circles, [], plot) == [90, 90]
+        rng = np.random.default_rng(0)
+        for _ in range(60):
+            centres = rng.uniform([40, 40], [560, 460], size=(3, 2))
+            obstacles = [[x - 12, y - 32, x + 12, y + 12] for x, y in centres.tolist()]
+            angles = bridge.call("viewer/explore/map/priorlabels.js", "chooseAngles", circles, obstacles, plot)
+            boxes = [
+                bridge.call(
+                    "viewer/explore/map/priorlabels.js", "labelBox", c["cx"], c["cy"], c["r"], a, 90 - 40 * n, 20
+                )
+                for n, (c, a) in enumerate(zip(circles, angles, strict=True))
+            ]
+            for box in boxes:
+                assert not any(overlap(box, o) for o in obstacles), (box, obstacles)
+            assert not overlap(*boxes)
+    finally:
+        bridge.close()
+
+
+def overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+# --- in Chromium, both hosts, the three sizes -------------------------------------------------------------------
+
+SHOWN = """() => { const found = {}; document.querySelector('.le-root').dispatchEvent(
+  new CustomEvent('le:inspect', {detail: found})); return found; }"""
+
+# Whether a ring's colour (holes.js RING, #c2185b) is painted on `selector`'s canvas near CSS point (x, y) of it.
+RING_AT = """([selector, points]) => { const canvas = document.querySelector(selector);
+  const ratio = canvas.width / canvas.getBoundingClientRect().width;
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  return points.map(([x, y, r]) => { let hits = 0;
+    for (let k = 0; k < 48; k++) { const t = 2 * Math.PI * k / 48;
+      for (const rr of [r - 1, r, r + 1]) {
+        const px = Math.round((x + rr * Math.cos(t)) * ratio), py = Math.round((y + rr * Math.sin(t)) * ratio);
+        if (px < 0 || py < 0 || px >= canvas.width || py >= canvas.height) continue;
+        const i = 4 * (py * canvas.width + px);
+        if (data[i] > 150 && data[i + 1] < 80 && data[i + 2] > 60 && data[i + 2] < 140 && data[i + 3] > 200) hits++; } }
+    return hits; }); }"""
+
+VISIBLE_TEXT = """() => { const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, text = node.textContent.trim(), element = node.parentElement;
+    if (!text || !element || !element.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+    out.push(text); }
+  for (const e of document.querySelectorAll('[title], [aria-label], option'))
+    out.push(e.getAttribute('title') || e.getAttribute('aria-label') || e.textContent);
+  return out; }"""
+
+PRIOR_LABELS = """() => [...document.querySelectorAll('.le-map .annotation')]
+  .filter((a) => /σ/.test(a.textContent)).map((a) => { const b = a.getBoundingClientRect();
+    return [a.textContent, b.left, b.top, b.right, b.bottom]; })"""
+
+
+@pytest.fixture(scope="module")
+def site():
+    require_chromium()
+    with static_site() as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["static", "streamlit"])
+def host(request, site):
+    if request.param == "static":
+        return site, goto_static
+    return request.getfixturevalue("server").url, goto_app
+
+
+def open_view(browser, host, view: str, size: str):
+    url, goto = host
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    goto(page, url + VIEWS[view])
+    frames = int(HOLE_PATH["query"]["frames"])
+    page.wait_for_function(
+        f"() => {{ const s = {INSPECT}; return s && s.path && s.path.frames.length === {frames} && s.markers.b; }}",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(400)  # the labels' relayout, a frame after the overlay
+    return page
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_hole_path_preset_rings_its_frames_in_holes(browser, host, size):
+    page = open_view(browser, host, "hole-path", size)
+    shown = page.evaluate(SHOWN)
+    holes = shown["holes"]
+    frames = int(HOLE_PATH["query"]["frames"])
+    expected = [f["path_index"] for f in HOLE_PATH["figures"]["hole_frames"]]
+    assert [i for i, f in enumerate(holes["frames"]) if f] == expected
+    # On the map: a ring at each of those frames of the drawn path, in the ring's colour.
+    assert len(holes["rings"]) == len(expected)
+    assert holes["rings"] == [shown["path"]["pixels"][i] for i in expected]
+    plot = shown["plot"]
+    rings = [[x - plot["left"], y - plot["top"], 8] for x, y in holes["rings"]]
+    assert all(hits > 10 for hits in page.evaluate(RING_AT, [".le-overlay", rings]))
+    # Elsewhere on the path (clear of the rings), no ring.
+    far = [
+        [x - plot["left"], y - plot["top"], 8]
+        for x, y in shown["path"]["pixels"]
+        if all(np.hypot(x - rx, y - ry) > 20 for rx, ry in holes["rings"])
+    ]
+    assert all(hits == 0 for hits in page.evaluate(RING_AT, [".le-overlay", far]))
+    # In the strip: the same frames' pictures (tile 0 is A's own picture), ringed in the same colour.
+    assert holes["stripRings"] == [i + 1 for i in expected]
+    boxes = [holes["stripBoxes"][i] for i in holes["stripRings"]]
+    edges = [[x + 1.5, y + size_ / 2, 0] for x, y, size_ in boxes]
+    assert all(hits > 0 for hits in page.evaluate(RING_AT, [".le-strip", edges]))
+    # The backdrop is off: the hole cells are shaded.
+    assert holes["shaded"] == map_info_holes(AUTOENCODER).count("1")
+    # The legend lines, visible, and the strip's count agreeing with the caption's.
+    assert "ringed: a frame in a hole, where no test code lies" in holes["mapKey"]
+    assert "shaded: holes" in holes["mapKey"]
+    assert holes["stripKey"].endswith(f"({len(expected)} of the {frames - 2} frames between the ends)")
+    assert f"{len(expected)} of the {frames - 2} frames between the ends" in HOLE_PATH["caption"]
+    assert shown["strip"].startswith(f"{frames} decoded frames (A's code, {frames - 2} between, B's code)")
+    for selector in (".le-holes-key", ".le-holes-text"):
+        assert page.locator(selector).is_visible()
+        assert page.locator(selector).evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)") >= 13
+    # Compare mode: the autoencoder's row rings as many frames, the VAE's its own count (none here).
+    rows = page.locator(".le-compare-strip").evaluate_all("(c) => c.map((x) => x.dataset.ringed)")
+    assert rows == [str(HOLE_PATH["figures"]["frames_in_holes"][m]) for m in (AUTOENCODER, VAE)]
+    page.close()
+
+
+def map_info_holes(name: str) -> str:
+    return map_info(shared_family(weights_folder()))[name]["plane"]["holes"]["empty"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_prior_labels_clear_the_markers_and_no_text_is_an_internal_id(browser, host, view, size):
+    page = open_view(browser, host, view, size)
+    shown = page.evaluate(SHOWN)
+    markers = [[x - 12, y - 32, x + 12, y + 12] for x, y in (shown["markers"]["a"], shown["markers"]["b"])]
+    labels = page.evaluate(PRIOR_LABELS)
+    if view == "on-the-labels":
+        assert len(labels) == 2  # both circles labelled on the VAE's plane, each moved off the marker on it
+    for text, *box in labels:
+        assert not any(overlap(box, m) for m in markers), (text, box, markers)
+    if size == "wide":  # the Find panel too (built once opened), and everything folded under the map
+        page.get_by_text("Find a digit", exact=False).first.click()
+        page.get_by_text("Test digits nearest to A", exact=False).first.wait_for(timeout=60_000)
+        page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+        page.wait_for_timeout(1500)
+    texts = page.evaluate(VISIBLE_TEXT)
+    assert not [t for t in texts if INTERNAL_ID.search(t)]
+    assert size != "wide" or any(t.startswith("Test digits nearest to A") for t in texts)
+    # The map's title and its buttons say what the plane is, not "the plane".
+    title = page.locator(".le-map .gtitle").text_content()
+    buttons = page.locator(".le-root button").all_inner_texts()
+    assert "the plane" not in title and "the plane" not in buttons
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_static_lede_defines_n01_as_streamlits_help_does(browser, site):
+    """The static lesson's first sentence has a "?" (Streamlit's help beside the same sentence): a hover's tooltip
+    and a press's line say widgets/contract.py PRIOR_WORDS; sections/lesson.py passes the same words."""
+    page = browser.new_page(viewport={"width": 400, "height": 850})
+    page.goto(site + "/?page=lesson")
+    help_button = page.locator(".sh-lede .sh-help")
+    help_button.wait_for(timeout=60_000)
+    assert PRIOR_WORDS in help_button.get_attribute("title")
+    assert not page.locator(".sh-help-text").is_visible()
+    help_button.click()
+    assert page.locator(".sh-help-text").is_visible() and PRIOR_WORDS in page.locator(".sh-help-text").inner_text()
+    page.close()
+
+
+def test_streamlits_lede_help_says_the_same_words():
+    """Streamlit's "?" beside the lesson's first sentence: the recipe, then the same PRIOR_WORDS."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "page.py"), default_timeout=90)
+    at.query_params["page"] = "lesson"
+    at.run()
+    assert not at.exception, at.exception
+    lede = at.markdown[0]
+    assert lede.value.startswith("An autoencoder") and lede.proto.help.endswith(PRIOR_WORDS)

@@ -1,0 +1,139 @@
+// Where N(0, I)'s circle labels sit: of a few angles around each circle, the first (top first) whose label
+// covers no A/B/★ marker, no label already placed, and stays inside the plot; the one kept while it still
+// fits, so a label moves only when a marker comes to cover it. Plotly draws the labels (annotations named
+// "prior:<radius>", plot.js baseLayout); this only moves them (Plotly.relayout).
+
+import { plotly } from "../../core/chart.js";
+
+/**
+ * @typedef {import("../state.js").ExploreState} ExploreState
+ * @typedef {[number, number, number, number]} Box   left, top, right, bottom in plot pixels
+ */
+
+export const ANGLES = [90, 45, 135, 0, 180, -45, -135, -90]; // degrees, counter-clockwise from the right
+const GAP = 4; // px between the circle and its label
+const FONT = "13px sans-serif"; // the labels' font (plot.js)
+const PAD = 8; // the label's background box beyond its text, both sides together
+
+/** The annotation's anchor for a label at `angle` on its circle: outside the circle. @param {number} angle */
+export function anchorAt(angle) {
+  const c = Math.cos((angle * Math.PI) / 180);
+  const s = Math.sin((angle * Math.PI) / 180);
+  const side = (/** @type {number} */ v) => (v > 0.3 ? 1 : v < -0.3 ? -1 : 0);
+  const h = side(c);
+  const v = side(s);
+  return {
+    xanchor: h > 0 ? "left" : h < 0 ? "right" : "center",
+    yanchor: v > 0 ? "bottom" : v < 0 ? "top" : "middle",
+    xshift: GAP * h,
+    yshift: GAP * v,
+    c,
+    s,
+    h,
+    v,
+  };
+}
+
+/**
+ * The label's box in plot pixels (y down) for a circle of centre (cx, cy) and radius r px.
+ * @param {number} cx @param {number} cy @param {number} r @param {number} angle @param {number} width @param {number} height
+ * @returns {Box}
+ */
+export function labelBox(cx, cy, r, angle, width, height) {
+  const { c, s, h, v } = anchorAt(angle);
+  const x = cx + r * c + GAP * h;
+  const y = cy - r * s - GAP * v;
+  const left = h > 0 ? x : h < 0 ? x - width : x - width / 2;
+  const top = v > 0 ? y - height : v < 0 ? y : y - height / 2;
+  return [left, top, left + width, top + height];
+}
+
+/** @param {Box} a @param {Box} b */
+export function overlaps(a, b) {
+  return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+/** The gap between two boxes (0 when they touch or overlap). @param {Box} a @param {Box} b */
+function apart(a, b) {
+  const dx = Math.max(0, a[0] - b[2], b[0] - a[2]);
+  const dy = Math.max(0, a[1] - b[3], b[1] - a[3]);
+  return Math.hypot(dx, dy);
+}
+
+/**
+ * One angle per circle (in order): the kept one when it still fits, else the first of ANGLES that fits (no
+ * obstacle nor earlier label covered, inside `plot`), else the one farthest from every obstacle.
+ * @param {Array<{cx: number, cy: number, r: number, width: number, height: number, current: number | null}>} circles
+ * @param {Box[]} obstacles @param {Box} plot
+ * @returns {number[]}
+ */
+export function chooseAngles(circles, obstacles, plot) {
+  const taken = [...obstacles];
+  return circles.map(({ cx, cy, r, width, height, current }) => {
+    const box = (/** @type {number} */ angle) => labelBox(cx, cy, r, angle, width, height);
+    const within = (/** @type {Box} */ b) => b[0] >= plot[0] && b[1] >= plot[1] && b[2] <= plot[2] && b[3] <= plot[3];
+    const fits = (/** @type {number} */ angle) => {
+      const b = box(angle);
+      return within(b) && !taken.some((o) => overlaps(b, o));
+    };
+    const order = current === null ? ANGLES : [current, ...ANGLES.filter((a) => a !== current)];
+    let angle = order.find(fits);
+    if (angle === undefined) {
+      const room = (/** @type {number} */ a) => Math.min(Infinity, ...taken.map((o) => apart(box(a), o)));
+      angle = ANGLES.reduce((best, a) => (room(a) > room(best) ? a : best), ANGLES[0]);
+    }
+    taken.push(box(angle));
+    return angle;
+  });
+}
+
+/** @type {CanvasRenderingContext2D | null} */
+let measurer = null;
+
+/** A label's width and height in px. @param {string} text */
+function labelSize(text) {
+  measurer = measurer || /** @type {CanvasRenderingContext2D} */ (document.createElement("canvas").getContext("2d"));
+  measurer.font = FONT;
+  return { width: Math.ceil(measurer.measureText(text).width) + PAD, height: 20 };
+}
+
+/**
+ * Moves the prior's labels off the markers (`obstacles`, plot pixels) when they need it.
+ * @param {ExploreState} state @param {import("./area.js").Area} area @param {Box[]} obstacles
+ */
+export function placePriorLabels(state, area, obstacles) {
+  const graph = /** @type {any} */ (state.dom.graph);
+  const annotations = graph.layout?.annotations;
+  const Plotly = plotly();
+  if (!Plotly || !Array.isArray(annotations)) return;
+  const labels = annotations
+    .map((/** @type {any} */ a, /** @type {number} */ i) => ({ a, i }))
+    .filter(({ a }) => typeof a.name === "string" && a.name.startsWith("prior:"));
+  if (!labels.length) return;
+  const circles = labels.map(({ a }) => {
+    const radius = Number(a.name.slice(6));
+    const [cx, cy] = a.centre;
+    const r = Math.abs(area.xa.l2p(cx + radius) - area.xa.l2p(cx));
+    return { cx: area.xa.l2p(cx), cy: area.ya.l2p(cy), r, ...labelSize(a.text), current: a.angle ?? null, radius };
+  });
+  const angles = chooseAngles(circles, obstacles, [0, 0, area.width, area.height]);
+  /** @type {Record<string, unknown>} */
+  const update = {};
+  labels.forEach(({ a, i }, n) => {
+    if (a.angle === angles[n]) return;
+    Object.assign(update, priorLabelAt(a.centre, circles[n].radius, angles[n], `annotations[${i}].`));
+    a.angle = angles[n]; // what is asked for: asked again only when it changes
+  });
+  if (Object.keys(update).length) Plotly.relayout(graph, update);
+}
+
+/**
+ * The placement fields of a label at `angle` on the circle of `radius` around `centre` (data units), each key
+ * prefixed (for Plotly.relayout) or not (for a new layout).
+ * @param {number[]} centre @param {number} radius @param {number} angle @param {string} [prefix]
+ */
+export function priorLabelAt(centre, radius, angle, prefix = "") {
+  const { xanchor, yanchor, xshift, yshift, c, s } = anchorAt(angle);
+  const fields = { x: centre[0] + radius * c, y: centre[1] + radius * s, xanchor, yanchor, xshift, yshift };
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [prefix + k, v]));
+}
