@@ -1,17 +1,19 @@
 // Where the probe's inset sits on its plane (wide screens; a phone's stylesheet puts it under the plane): next
 // to its mark, inside the plot area (the axes' numbers stay readable), and off what the reader must see: the
 // box of N(0, I)'s 2σ circle and the box of the plane's central codes (the frame's `core`, 5-95 percentiles).
-// Beside the cross (four ways round it, the one covering least of them: a point among the codes covers some);
-// for a point off the view, beside the arrow or in a corner, and where none of those is clear, narrowed (picture over text) into the widest strip of the plot area beside both boxes;
-// else the spot covering least of them. Pure geometry first (`clearSpot`, tested in node), the DOM after.
+// Beside the mark (four ways round it; for a point off the view, also the plot area's corners), the first spot
+// that covers none of them, the inset narrowed step by step (its text wraps; the picture over the text when
+// narrow) until one is clear; else, at its natural width, the spot covering least (a point among the codes).
+// Pure geometry first (`clearSpot`, `keepClear`: tests/js/lesson_inset.test.js), the DOM after.
 
 /** @typedef {import("./plane.js").Placement} Placement */
 /** @typedef {import("./types.js").Box} Box */
 /** @typedef {[number, number, number, number]} Rect  left, top, right, bottom in CSS pixels */
 
-const GAP = 12; // between the mark and the inset
-const MARGIN = 6; // between the inset and the plot area's edge or a box it avoids
-const MIN_STRIP = 150; // the narrowest strip an inset is narrowed into
+const GAP = 16; // between the mark and the inset (clear of the square kept round the mark)
+const MARGIN = 4; // kept between the inset and what it avoids
+const WIDTHS = [360, 320, 280, 240, 200, 170, 150]; // the narrower insets tried, in CSS pixels
+const COLUMN_BELOW = 240; // narrower than this, the picture goes over the text
 const RING = 2; // the circle it keeps clear of: N(0, I) at 2σ
 const MARK = 11; // half the square kept clear round the mark (plane.js draws it up to 11 px from its centre)
 
@@ -41,27 +43,6 @@ export function clearSpot(spots, w, h, bounds, avoid) {
 }
 
 /**
- * The strips of `bounds` left, right, above and below every rect of `avoid` (those inside `bounds`), widest
- * (for left and right) or tallest first. @param {Rect} bounds @param {Rect[]} avoid @returns {Rect[]}
- */
-export function freeStrips(bounds, avoid) {
-  const inside = avoid.filter((rect) => overlap(rect, bounds) > 0);
-  if (!inside.length) return [bounds];
-  const left = Math.min(...inside.map((rect) => rect[0]));
-  const top = Math.min(...inside.map((rect) => rect[1]));
-  const right = Math.max(...inside.map((rect) => rect[2]));
-  const bottom = Math.max(...inside.map((rect) => rect[3]));
-  /** @type {Rect[]} */
-  const strips = [
-    [bounds[0], bounds[1], left - MARGIN, bounds[3]],
-    [right + MARGIN, bounds[1], bounds[2], bounds[3]],
-    [bounds[0], bounds[1], bounds[2], top - MARGIN],
-    [bounds[0], bottom + MARGIN, bounds[2], bounds[3]],
-  ];
-  return strips.filter((s) => s[2] > s[0] && s[3] > s[1]).sort((a, b) => b[2] - b[0] - (a[2] - a[0]));
-}
-
-/**
  * What the inset avoids on this drawing, in CSS pixels of the canvas: the 2σ circle's box, the central codes'
  * and the mark itself (an arrow on the edge). @param {Placement} placement @param {Box | undefined} core
  * @returns {Rect[]}
@@ -73,7 +54,7 @@ export function keepClear(placement, core) {
   const rects = [[p.px(-RING), p.py(RING), p.px(RING), p.py(-RING)]];
   if (m) rects.push([m.x - MARK, m.y - MARK, m.x + MARK, m.y + MARK]);
   if (core) rects.push([p.px(core[0]), p.py(core[3]), p.px(core[1]), p.py(core[2])]);
-  return rects;
+  return rects.map(([l, t, r, b]) => /** @type {Rect} */ ([l - MARGIN, t - MARGIN, r + MARGIN, b + MARGIN]));
 }
 
 /**
@@ -82,8 +63,7 @@ export function keepClear(placement, core) {
  * @param {Box | undefined} core
  */
 export function placeInset(box, placement, core) {
-  box.classList.remove("lp-inset-narrow");
-  box.style.maxWidth = "";
+  narrow(box, 0);
   if (!placement?.marker || getComputedStyle(box).position !== "absolute") {
     box.style.left = box.style.top = "";
     return;
@@ -92,42 +72,51 @@ export function placeInset(box, placement, core) {
   /** @type {Rect} */
   const bounds = [area.l, area.t, area.l + area.w, area.t + area.h];
   const avoid = keepClear(placement, core);
-  let w = box.offsetWidth;
-  let h = box.offsetHeight;
+  const natural = box.offsetWidth;
+  /** @type {{x: number, y: number, covered: number} | null} */
+  let first = null;
+  for (const width of [natural, ...WIDTHS.filter((w) => w < natural)]) {
+    if (width < natural) narrow(box, width);
+    const spot = clearSpot(
+      spots(marker, bounds, box.offsetWidth, box.offsetHeight),
+      box.offsetWidth,
+      box.offsetHeight,
+      bounds,
+      avoid,
+    );
+    first ??= spot;
+    if (spot.covered === 0) return moveTo(box, spot);
+  }
+  narrow(box, 0); // nowhere clear: the natural inset where it covers least
+  moveTo(box, /** @type {{x: number, y: number}} */ (first));
+}
+
+/**
+ * Top left corners to try for a `w` x `h` inset: the four ways round the mark, then, for a point off the view,
+ * the plot area's corners. @param {import("./plane.js").ProbeMarker} marker @param {Rect} bounds
+ * @param {number} w @param {number} h @returns {Array<[number, number]>}
+ */
+function spots(marker, bounds, w, h) {
   const { x, y } = marker;
   /** @type {Array<[number, number]>} */
-  const spots = [
+  const found = [
     [x + GAP, y + GAP],
     [x + GAP, y - GAP - h],
     [x - GAP - w, y + GAP],
     [x - GAP - w, y - GAP - h],
   ];
-  if (marker.off) {
-    const [l, t, r, b] = bounds;
-    spots.push([l, t], [r - w, t], [l, b - h], [r - w, b - h]);
-  }
-  let spot = clearSpot(spots, w, h, bounds, avoid);
-  if (spot.covered > 0 && marker.off) {
-    for (const strip of freeStrips(bounds, avoid)) {
-      const room = strip[2] - strip[0];
-      if (room < MIN_STRIP) continue;
-      if (room < w) {
-        box.classList.add("lp-inset-narrow");
-        box.style.maxWidth = `${Math.floor(room)}px`;
-        w = box.offsetWidth;
-        h = box.offsetHeight;
-      }
-      const inStrip = clearSpot([[strip[0], y - h / 2]], w, h, strip, avoid);
-      if (inStrip.covered === 0 && h <= strip[3] - strip[1]) {
-        spot = inStrip;
-        break;
-      }
-      box.classList.remove("lp-inset-narrow");
-      box.style.maxWidth = "";
-      w = box.offsetWidth;
-      h = box.offsetHeight;
-    }
-  }
+  const [l, t, r, b] = bounds;
+  if (marker.off) found.push([l, t], [r - w, t], [l, b - h], [r - w, b - h]);
+  return found;
+}
+
+/** At most `width` CSS pixels wide (0: as wide as its text), the picture over the text when narrow. */
+function narrow(/** @type {HTMLElement} */ box, /** @type {number} */ width) {
+  box.style.maxWidth = width ? `${width}px` : "";
+  box.classList.toggle("lp-inset-narrow", width > 0 && width < COLUMN_BELOW);
+}
+
+function moveTo(/** @type {HTMLElement} */ box, /** @type {{x: number, y: number}} */ spot) {
   box.style.left = `${Math.round(spot.x)}px`;
   box.style.top = `${Math.round(spot.y)}px`;
 }
