@@ -13,11 +13,11 @@ import math
 
 import numpy as np
 import pytest
+from test_lesson_e2e import LAYOUT, PIXELS, PLANE, ROOT_DATA, layout, open_lesson, show_epoch
 
 from explorer.lesson_assets import LESSON_MODELS, lesson_data, same_start
-from explorer.planes import axis_distance, core_box, nearest_words, spacing_words
+from explorer.planes import axis_distance, core_box, nearest_words
 from harness.browser import ROOT, exception_boxes, require_chromium
-from test_lesson_e2e import LAYOUT, PIXELS, PLANE, ROOT_DATA, layout, open_lesson, show_epoch
 from vae.family import load_family, load_lesson_file
 from vae.sampling import nearest_code
 
@@ -196,8 +196,8 @@ def test_the_hole_preset_shows_its_distance_and_keeps_the_circle_and_codes_clear
         else:
             assert canvas["link"] == ""
         inset = seen["insetRects"][side]
-        l, t, w, h = canvas["area"]
-        area = [canvas["left"] + l, canvas["top"] + t, canvas["left"] + l + w, canvas["top"] + t + h]
+        left, top, w, h = canvas["area"]
+        area = [canvas["left"] + left, canvas["top"] + top, canvas["left"] + left + w, canvas["top"] + top + h]
         assert area[0] - 0.5 <= inset[0] and inset[2] <= area[2] + 0.5 and area[1] - 0.5 <= inset[1]
         assert inset[3] <= area[3] + 0.5
         ring = [*page.evaluate(PIXELS, [side, -2.0, 2.0]), *page.evaluate(PIXELS, [side, 2.0, -2.0])]
