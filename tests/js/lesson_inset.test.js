@@ -1,10 +1,10 @@
-// Where the lesson's probe inset may sit (viewer/lesson/inset.js): the first spot clear of every box to avoid,
-// moved inside the plot area, else the one covering least; the boxes kept clear on a drawing.
+// Where the lesson's probe inset may sit (viewer/lesson/inset.js): the spot clear of every box to avoid nearest
+// its mark, moved inside the plot area, else the one covering least; the boxes kept clear on a drawing.
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { projection } from "../../viewer/lesson/geometry.js";
-import { clearSpot, keepClear, overlap } from "../../viewer/lesson/inset.js";
+import { bestSpot, keepClear, overlap } from "../../viewer/lesson/inset.js";
 
 describe("lesson inset", () => {
   test("overlap is the shared area, 0 for rects that only touch", () => {
@@ -12,35 +12,19 @@ describe("lesson inset", () => {
     assert.equal(overlap([0, 0, 10, 10], [10, 0, 20, 10]), 0);
   });
 
-  test("the first clear spot wins; none clear: the least covered, inside the bounds", () => {
+  test("bestSpot: the clear spot nearest the mark; none clear: the least covered, inside the bounds", () => {
     const bounds = /** @type {[number, number, number, number]} */ ([0, 0, 100, 100]);
     const avoid = /** @type {Array<[number, number, number, number]>} */ ([[40, 40, 60, 60]]);
-    assert.deepEqual(
-      clearSpot(
-        [
-          [45, 45],
-          [70, 70],
-        ],
-        20,
-        20,
-        bounds,
-        avoid,
-      ),
-      { x: 70, y: 70, covered: 0 },
-    );
-    // (95, 95) is moved inside the bounds to (80, 80): clear.
-    assert.deepEqual(clearSpot([[95, 95]], 20, 20, bounds, avoid), { x: 80, y: 80, covered: 0 });
-    const spot = clearSpot(
-      [
-        [30, 30],
-        [50, 50],
-      ],
-      20,
-      20,
-      bounds,
-      avoid,
-    );
-    assert.equal(spot.covered, 100); // (30, 30) covers 10 x 10 of the box, (50, 50) the same: the first kept
+    const mark = { x: 50, y: 50 };
+    // (60, 45) and (0, 0) are clear; (60, 45) is nearer the mark; (95, 95) is moved inside to (80, 80).
+    assert.deepEqual(bestSpot([60, 0, 95], [45, 0, 95], 20, 20, bounds, avoid, mark), {
+      x: 60,
+      y: 45,
+      covered: 0,
+      distance: 10,
+    });
+    const spot = bestSpot([30, 45], [30, 45], 20, 20, bounds, avoid, mark);
+    assert.equal(spot.covered, 100); // (30, 30) covers 10 x 10 of the box, the least of the four
     assert.deepEqual([spot.x, spot.y], [30, 30]);
   });
 

@@ -328,7 +328,7 @@ class Lesson {
     this.reveal = null;
     const phone = window.matchMedia("(max-width: 640px)").matches;
     if (reveal.what === "preset") this.nodes.preset.scrollIntoView({ block: phone ? "start" : "nearest" });
-    else insets[0].scrollIntoView({ block: "nearest" });
+    else lowest(insets).scrollIntoView({ block: "nearest" }); // both in view: they start at one height
   }
 
   /** "Decode one draw of N(0, I)": the next draw, probed here at once and reported to the host (the link). */
@@ -543,4 +543,10 @@ class Lesson {
       ...this.counts,
     });
   }
+}
+
+/** The element reaching lowest on the page. @param {HTMLElement[]} elements */
+function lowest(elements) {
+  const bottom = (/** @type {HTMLElement} */ e) => e.getBoundingClientRect().bottom;
+  return elements.reduce((low, e) => (bottom(e) > bottom(low) ? e : low));
 }

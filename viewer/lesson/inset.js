@@ -1,10 +1,12 @@
 // Where the probe's inset sits on its plane (wide screens; a phone's stylesheet puts it under the plane): next
 // to its mark, inside the plot area (the axes' numbers stay readable), and off what the reader must see: the
 // box of N(0, I)'s 2σ circle and the box of the plane's central codes (the frame's `core`, 5-95 percentiles).
-// Beside the mark (four ways round it; for a point off the view, also the plot area's corners), the first spot
-// that covers none of them, the inset narrowed step by step (its text wraps; the picture over the text when
-// narrow) until one is clear; else, at its natural width, the spot covering least (a point among the codes).
-// Pure geometry first (`clearSpot`, `keepClear`: tests/js/lesson_inset.test.js), the DOM after.
+// Tried at its natural width, then narrower (its text wraps; the picture over the text when narrow): of the spots
+// beside the mark, against the plot area's edges and just clear of each box, the clear one nearest the mark,
+// taken at the widest width that has one by the mark (else, for a point off the view, the nearest clear one of any
+// width); where nothing is clear (a point among the codes), the spot by the mark covering least, at the natural
+// width.
+// Pure geometry first (`bestSpot`, `keepClear`: tests/js/lesson_inset.test.js), the DOM after.
 
 /** @typedef {import("./plane.js").Placement} Placement */
 /** @typedef {import("./types.js").Box} Box */
@@ -14,6 +16,8 @@ const GAP = 16; // between the mark and the inset (clear of the square kept roun
 const MARGIN = 4; // kept between the inset and what it avoids
 const WIDTHS = [360, 320, 280, 240, 200, 170, 150]; // the narrower insets tried, in CSS pixels
 const COLUMN_BELOW = 240; // narrower than this, the picture goes over the text
+const FAR = 1e9; // what a spot out of reach counts as covering
+const NEAR = 24; // an inset this close to its mark (CSS pixels) is by it: no narrower one is tried
 const RING = 2; // the circle it keeps clear of: N(0, I) at 2σ
 const MARK = 11; // half the square kept clear round the mark (plane.js draws it up to 11 px from its centre)
 
@@ -25,19 +29,27 @@ export function overlap(a, b) {
 }
 
 /**
- * The first spot (top left corners, for a `w` x `h` inset) that covers none of `avoid`, else the one covering
- * least; each spot is first moved inside `bounds`. @param {Array<[number, number]>} spots @param {number} w
- * @param {number} h @param {Rect} bounds @param {Rect[]} avoid @returns {{x: number, y: number, covered: number}}
+ * The best top left corner for a `w` x `h` inset inside `bounds`, of every pairing of `xs` and `ys` (each first
+ * moved inside `bounds`): of those covering none of `avoid`, the nearest to `mark`; else the one covering least.
+ * A spot farther than `reach` from the mark counts as covering a huge area (FAR): taken only when nothing else is.
+ * @param {number[]} xs @param {number[]} ys @param {number} w @param {number} h @param {Rect} bounds
+ * @param {Rect[]} avoid @param {{x: number, y: number}} mark @param {number} [reach]
+ * @returns {{x: number, y: number, covered: number, distance: number}}
  */
-export function clearSpot(spots, w, h, bounds, avoid) {
-  let best = { x: bounds[0], y: bounds[1], covered: Infinity };
-  for (const [sx, sy] of spots) {
+export function bestSpot(xs, ys, w, h, bounds, avoid, mark, reach = Infinity) {
+  let best = { x: bounds[0], y: bounds[1], covered: Infinity, distance: Infinity };
+  for (const sx of xs) {
     const x = Math.max(bounds[0], Math.min(bounds[2] - w, sx));
-    const y = Math.max(bounds[1], Math.min(bounds[3] - h, sy));
-    let covered = 0;
-    for (const rect of avoid) covered += overlap([x, y, x + w, y + h], rect);
-    if (covered === 0) return { x, y, covered };
-    if (covered < best.covered) best = { x, y, covered };
+    for (const sy of ys) {
+      const y = Math.max(bounds[1], Math.min(bounds[3] - h, sy));
+      let covered = 0;
+      for (const rect of avoid) covered += overlap([x, y, x + w, y + h], rect);
+      const distance = Math.hypot(Math.max(x - mark.x, 0, mark.x - x - w), Math.max(y - mark.y, 0, mark.y - y - h));
+      if (distance > reach) covered += FAR;
+      if (covered < best.covered || (covered === best.covered && distance < best.distance)) {
+        best = { x, y, covered, distance };
+      }
+    }
   }
   return best;
 }
@@ -73,50 +85,32 @@ export function placeInset(box, placement, core) {
   const bounds = [area.l, area.t, area.l + area.w, area.t + area.h];
   const avoid = keepClear(placement, core);
   const natural = box.offsetWidth;
-  /** @type {{x: number, y: number, covered: number} | null} */
-  let first = null;
+  /** @type {{x: number, y: number, covered: number, distance: number, width: number} | null} */
+  let chosen = null;
   for (const width of [natural, ...WIDTHS.filter((w) => w < natural)]) {
     if (width < natural) narrow(box, width);
-    const spot = clearSpot(
-      spots(marker, bounds, box.offsetWidth, box.offsetHeight),
-      box.offsetWidth,
-      box.offsetHeight,
-      bounds,
-      avoid,
-    );
-    first ??= spot;
-    if (spot.covered === 0) return moveTo(box, spot);
+    const w = box.offsetWidth;
+    const h = box.offsetHeight;
+    // Beside the mark, against the plot area's edges, and just clear of each box to avoid.
+    const xs = [marker.x + GAP, marker.x - GAP - w, bounds[0], bounds[2] - w];
+    const ys = [marker.y + GAP, marker.y - GAP - h, marker.y - h / 2, bounds[1], bounds[3] - h];
+    for (const rect of avoid) {
+      xs.push(rect[2], rect[0] - w);
+      ys.push(rect[3], rect[1] - h);
+    }
+    const reach = marker.off ? Infinity : NEAR; // the result of a point in view stays by its "+"
+    const spot = { ...bestSpot(xs, ys, w, h, bounds, avoid, marker, reach), width };
+    if (!chosen || (spot.covered === 0 && (chosen.covered > 0 || spot.distance < chosen.distance))) chosen = spot;
+    if (spot.covered === 0 && spot.distance <= NEAR) break; // clear and by its mark: the widest such
   }
-  narrow(box, 0); // nowhere clear: the natural inset where it covers least
-  moveTo(box, /** @type {{x: number, y: number}} */ (first));
-}
-
-/**
- * Top left corners to try for a `w` x `h` inset: the four ways round the mark, then, for a point off the view,
- * the plot area's corners. @param {import("./plane.js").ProbeMarker} marker @param {Rect} bounds
- * @param {number} w @param {number} h @returns {Array<[number, number]>}
- */
-function spots(marker, bounds, w, h) {
-  const { x, y } = marker;
-  /** @type {Array<[number, number]>} */
-  const found = [
-    [x + GAP, y + GAP],
-    [x + GAP, y - GAP - h],
-    [x - GAP - w, y + GAP],
-    [x - GAP - w, y - GAP - h],
-  ];
-  const [l, t, r, b] = bounds;
-  if (marker.off) found.push([l, t], [r - w, t], [l, b - h], [r - w, b - h]);
-  return found;
+  const spot = /** @type {{x: number, y: number, width: number}} */ (chosen);
+  narrow(box, spot.width < natural ? spot.width : 0);
+  box.style.left = `${Math.round(spot.x)}px`;
+  box.style.top = `${Math.round(spot.y)}px`;
 }
 
 /** At most `width` CSS pixels wide (0: as wide as its text), the picture over the text when narrow. */
 function narrow(/** @type {HTMLElement} */ box, /** @type {number} */ width) {
   box.style.maxWidth = width ? `${width}px` : "";
   box.classList.toggle("lp-inset-narrow", width > 0 && width < COLUMN_BELOW);
-}
-
-function moveTo(/** @type {HTMLElement} */ box, /** @type {{x: number, y: number}} */ spot) {
-  box.style.left = `${Math.round(spot.x)}px`;
-  box.style.top = `${Math.round(spot.y)}px`;
 }
