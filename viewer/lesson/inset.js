@@ -84,6 +84,7 @@ export function placeInset(box, placement, core) {
   /** @type {Rect} */
   const bounds = [area.l, area.t, area.l + area.w, area.t + area.h];
   const avoid = keepClear(placement, core);
+  box.style.left = box.style.top = "0px"; // measured with the wrap's whole width to fill: its width is its own
   const natural = box.offsetWidth;
   /** @type {{x: number, y: number, covered: number, distance: number, width: number} | null} */
   let chosen = null;
