@@ -70,7 +70,8 @@ REDRAW = """async () => {
     await new Promise((resolve) => requestAnimationFrame(resolve));
   }
   return { drawn: completed() - first, seconds: (performance.now() - started) / 1000 }; }"""
-INSETS = "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => i.dataset.where)"
+INSETS = """() => { const insets = [...document.querySelectorAll('.lp-root .lp-inset')];
+  return insets.length === 2 && insets.every((i) => i.dataset.where); }"""
 HOLE_PROBE = "25.14,-21.57"  # the hole preset's point (weights/lesson.json): on the VAE's plane, off its view
 
 

@@ -16,6 +16,9 @@ const GAP = 16; // between the mark and the inset (clear of the square kept roun
 const MARGIN = 4; // kept between the inset and what it avoids
 const WIDTHS = [360, 320, 280, 240, 200, 170, 150]; // the narrower insets tried, in CSS pixels
 const COLUMN_BELOW = 240; // narrower than this, the picture goes over the text
+const KEPT = 8; // placements remembered per inset (the scale toggled, the window resized and back)
+/** @type {WeakMap<HTMLElement, Map<string, {x: number, y: number, width: number, natural: number}>>} */
+const placed = new WeakMap();
 const FAR = 1e9; // what a spot out of reach counts as covering
 const NEAR = 24; // an inset this close to its mark (CSS pixels) is by it: no narrower one is tried
 const RING = 2; // the circle it keeps clear of: N(0, I) at 2σ
@@ -84,6 +87,10 @@ export function placeInset(box, placement, core) {
   /** @type {Rect} */
   const bounds = [area.l, area.t, area.l + area.w, area.t + area.h];
   const avoid = keepClear(placement, core);
+  // The same inset on the same drawing is placed where it was: no measuring (a redraw per frame stays cheap).
+  const key = [box.dataset.key, ...bounds, ...avoid.flat()].map((v) => (typeof v === "number" ? Math.round(v) : v));
+  const known = placed.get(box)?.get(key.join());
+  if (known) return moveTo(box, known, known.width < known.natural ? known.width : 0);
   box.style.left = box.style.top = "0px"; // measured with the wrap's whole width to fill: its width is its own
   const natural = box.offsetWidth;
   /** @type {{x: number, y: number, covered: number, distance: number, width: number} | null} */
@@ -104,8 +111,16 @@ export function placeInset(box, placement, core) {
     if (!chosen || (spot.covered === 0 && (chosen.covered > 0 || spot.distance < chosen.distance))) chosen = spot;
     if (spot.covered === 0 && spot.distance <= NEAR) break; // clear and by its mark: the widest such
   }
-  const spot = /** @type {{x: number, y: number, width: number}} */ (chosen);
-  narrow(box, spot.width < natural ? spot.width : 0);
+  const spot = { .../** @type {{x: number, y: number, width: number}} */ (chosen), natural };
+  const seen = placed.get(box) || new Map();
+  if (seen.size >= KEPT) seen.delete(seen.keys().next().value || "");
+  placed.set(box, seen.set(key.join(), spot));
+  moveTo(box, spot, spot.width < natural ? spot.width : 0);
+}
+
+/** @param {HTMLElement} box @param {{x: number, y: number}} spot @param {number} width  0: its natural width */
+function moveTo(box, spot, width) {
+  narrow(box, width);
   box.style.left = `${Math.round(spot.x)}px`;
   box.style.top = `${Math.round(spot.y)}px`;
 }
