@@ -8,7 +8,10 @@ Prints, as medians with their range:
   * open: a fresh browser context (empty cache) opening ?page=lesson -> both planes drawn, against the
     same context opening the explore view -> its map drawn, measured from navigation start, alternating;
   * scrub: the epoch slider moved one step per animation frame for 3 s -> planes drawn per second
-    (only when the shipped planes have training snapshots).
+    (only when the shipped planes have training snapshots);
+  * probe redraw: with the hole preset's point probed (both insets shown, placed and, where the "+" is on the
+    plot, joined to the nearest code by a line), the scale toggled every animation frame for 3 s -> planes
+    drawn per second.
 "Both planes drawn" is the lesson's own record (its test interface, docs/lesson.md: the performance mark
 "lesson:planes" of each complete drawing, and the root's data-complete-draws count); run with `--app` on an
 older checkout's app.py to compare side by side, the condition then being that checkout's own: its root's
@@ -58,6 +61,18 @@ SCRUB = """async () => {
   }
   const seconds = (performance.now() - started) / 1000;
   return { drawn: completed() - first, seconds, epochs: steps }; }"""
+REDRAW = """async () => {
+  const root = document.querySelector('.lp-root'), buttons = [...document.querySelectorAll('.lp-segmented button')];
+  const completed = () => Number(root.dataset.completeDraws);
+  const first = completed(), started = performance.now();
+  for (let i = 0; performance.now() - started < 3000; i++) {
+    buttons[i % 2].click();
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+  return { drawn: completed() - first, seconds: (performance.now() - started) / 1000 }; }"""
+INSETS = """() => { const insets = [...document.querySelectorAll('.lp-root .lp-inset')];
+  return insets.length === 2 && insets.every((i) => i.dataset.where); }"""
+HOLE_PROBE = "25.14,-21.57"  # the hole preset's point (weights/lesson.json): on the VAE's plane, off its view
 
 
 def spread(values: list[float]) -> str:
@@ -134,6 +149,13 @@ def main() -> None:
             )
         else:
             print("epoch scrub: not measured (no training snapshots: the planes have one frame)")
+        page.goto(f"{server.url}/?page=lesson&probe={HOLE_PROBE}", timeout=1000 * OPEN_TIMEOUT_S)
+        page.wait_for_function(INSETS, polling="raf", timeout=1000 * OPEN_TIMEOUT_S)
+        redraw = page.evaluate(REDRAW)
+        print(
+            f"probe redraw (scale toggled): {redraw['drawn'] / redraw['seconds']:.1f} planes drawn per second "
+            f"({redraw['drawn']} in {redraw['seconds']:.1f} s)"
+        )
         browser.close()
 
 

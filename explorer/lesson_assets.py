@@ -24,6 +24,7 @@ from .assets import STORE, PerFamily, classifier_blob, digits_manifest, encoder_
 from .planes import (
     TILES,
     PlaneFrame,
+    core_box,
     hole_centres,
     lesson_record,
     plane_frames,
@@ -47,6 +48,7 @@ def frame_entry(frame: PlaneFrame) -> dict:
         "mosaic": STORE.put(png(frame.mosaic), "png"),
         "mu": STORE.put(floats(frame.mu), "f32"),
         "empty": "".join("1" if cell else "0" for cell in frame.empty.ravel()),  # row-major, top row first
+        "core": [round(v, 5) for v in core_box(frame.mu)],
         "empty_share": round(frame.empty_share, 4),
         "readable": None if frame.readable_share is None else round(frame.readable_share, 4),
         "covered": frame.digits_covered,
@@ -176,6 +178,7 @@ def beta_row(family: Family) -> dict | None:
         ],
         "marks": [b for b in marks if b in curve["betas"]],
         "separate": [{"beta": beta, "readable": round(float(r), 4)} for beta, r in separate if beta in curve["betas"]],
+        "curveHeading": "Readable share over β",
         "curveTitle": "Share of 1,000 draws read as a digit, over β (log scale): the line, one model trained for "
         "every β; the dots, a VAE trained at that β alone.",
         "start": 1.0 if 1.0 in curve["betas"] else curve["betas"][len(curve["betas"]) // 2],
@@ -344,6 +347,18 @@ def presets(family: Family) -> list[dict]:
     return kept
 
 
+def same_start(family: Family) -> str:
+    """What the player's first epoch shows, measured: when both planes' first snapshots are of the untrained
+    networks (epoch 0) and hold the very same codes and mosaic (the same seed, so the same initial weights),
+    it says so; "" otherwise (their planes differ, and the reader sees how)."""
+    first = [plane_frames(family, name)[0] for name in LESSON_MODELS]
+    if any(frame.epoch != 0 for frame in first):
+        return ""
+    if np.array_equal(first[0].mu, first[1].mu) and np.array_equal(first[0].mosaic, first[1].mosaic):
+        return "both untrained, the same starting network"
+    return "both untrained, from different starting networks"
+
+
 def lede(family: Family) -> str:
     """The lesson's first sentence: the Streamlit page writes it above the viewer, the static site too."""
     ae, vae = (family.models[name].variant.beta for name in LESSON_MODELS)
@@ -407,6 +422,8 @@ def lesson_data(family: Family) -> dict:
             "draw": "Decode one draw of N(0, I)",
             "show_me": "Show me:",
             "after_training": "after training",
+            "start": same_start(family),
+            "rings_off": "beyond this view",
             "epoch": "epoch",
             "legend": legend(family),
             "curves": ["z = 2: readable draws", "z = 2: empty cells"],

@@ -29,6 +29,7 @@ from vae.sampling import READABLE, manifold_codes, nearest_code, plane_box, typi
 from .images import tiled
 
 TILES = 25  # decoded digits per side of a plane's mosaic, and cells per side of the holes' grid
+CORE_PERCENTILES = (5.0, 95.0)  # the box of a plane's central codes: what a probe's inset must not cover
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,29 @@ def spacing_words(spacings: float) -> str:
     if spacings < 1:
         return "within the usual spacing"
     return f"{math.floor(spacings + 0.5)}× the usual spacing"  # halves up, as JS's Math.round (not Python's round)
+
+
+def core_box(codes: np.ndarray) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1): the CORE_PERCENTILES box of a plane's codes, the cloud's middle (viewer/lesson/texts.js
+    places the probe's inset off it)."""
+    low, high = np.percentile(np.asarray(codes, dtype=np.float64), CORE_PERCENTILES, axis=0)
+    return float(low[0]), float(high[0]), float(low[1]), float(high[1])
+
+
+def axis_distance(distance: float) -> str:
+    """A distance on a plane's own axes (latent units), as the inset writes it: "102", "3.2", "0.45", "< 0.01".
+    Rounded halves up, as JS's Math.floor(x + 0.5) (viewer/lesson/probe.js axisDistance is its twin)."""
+    distance = abs(float(distance))
+    digits = 0 if distance >= 10 else 1 if distance >= 1 else 2
+    rounded = math.floor(distance * 10**digits + 0.5) / 10**digits
+    return "< 0.01" if rounded == 0 else f"{rounded:.{digits}f}"
+
+
+def nearest_words(distance: float, spacings: float) -> str:
+    """The probe's line on how far the nearest test code is, in the plot's own units first (what the reader
+    compares with the picture), then in usual spacings: "nearest test code 3.2 away on this plot's axes (64× the
+    usual spacing)". Twin: viewer/lesson/probe.js nearestWords."""
+    return f"nearest test code {axis_distance(distance)} away on this plot's axes ({spacing_words(spacings)})"
 
 
 def small(value: float) -> str:

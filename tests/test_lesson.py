@@ -93,6 +93,7 @@ def texts(at: AppTest) -> list[str]:
     data = screen(at)
     found += [*data["headers"], *data["short"], *(row["label"] for row in data["rows"])]
     found += [data["text"][k] for k in ("samples", "new_samples", "codes", "draw", "epoch", "legend", "waiting")]
+    found += [data["text"][k] for k in ("start", "rings_off", "after_training")]
     found += [*data["text"]["scale"].values(), *data["text"]["curves"], *data["text"]["where"].values()]
     for model in data["planes"]["models"]:
         found += [f"{frame['empty_text']} {frame['empty_value']} {frame['readable_text']}" for frame in model["frames"]]

@@ -160,7 +160,7 @@ def test_a_click_is_decoded_and_compared_on_both_planes(browser, server, family)
     seen = layout(page)
     for inset in seen["insets"]:  # both models read the point: a decoder draws a picture everywhere
         assert re.search(r"reads an? \d \(P = |no digit read at P ≥ |no reading: no test code is near", inset), inset
-        assert "nearest test code:" in inset
+        assert "nearest test code " in inset and "away on this plot's axes" in inset
     # Far outside the VAE's codes the classifier's P would mean nothing: the inset leaves it out.
     assert "no reading" in seen["insets"][1] and "P = " not in seen["insets"][1]
     assert "outside the box of its test codes" in seen["insets"][1]

@@ -77,8 +77,10 @@ export function buildBetaRow(column, data, count) {
     element(scale, "span", "", beta >= 1 ? String(beta) : beta.toFixed(-power)).style.left = at(beta);
   }
   const text = element(row.label, "span", "lp-beta-text");
-  const curve = element(row.label, "canvas", "lp-beta-curve");
-  curve.title = data.curveTitle;
+  const chart = element(row.label, "div", "lp-beta-chart"); // the small chart under its visible title
+  element(chart, "div", "lp-beta-chart-title", data.curveHeading);
+  const curve = element(chart, "canvas", "lp-beta-curve");
+  chart.title = data.curveTitle;
   const index = nearestIndex(data.betas, Math.log10(data.start));
   slider.value = String(Math.log10(data.betas[index]));
   return { box: row.box, slider, text, curve, row, index, key: "" };
@@ -89,11 +91,12 @@ export function buildBetaRow(column, data, count) {
  * weights (and the classifier) are in; `waits` gets what is missing.
  * @param {BetaView} view @param {BetaRow} data @param {import("../core/classifier.js").Classifier | null} classifier
  * @param {number} seed @param {number} count @param {number} threshold @param {Promise<unknown>[]} waits
+ * @param {string} suffix  added to the label (epochs.js: "(after training)" while an earlier epoch is shown)
  */
-export function showBetaRow(view, data, classifier, seed, count, threshold, waits) {
+export function showBetaRow(view, data, classifier, seed, count, threshold, waits, suffix) {
   view.index = nearestIndex(data.betas, Number(view.slider.value));
   const beta = data.betas[view.index];
-  const label = data.labels[view.index];
+  const label = data.labels[view.index] + suffix;
   if (view.text.textContent !== label) view.text.textContent = label;
   view.box.dataset.beta = String(beta);
   view.box.dataset.readable = String(data.readable[view.index]);
@@ -115,7 +118,9 @@ export function showBetaRow(view, data, classifier, seed, count, threshold, wait
   view.key = key;
 }
 
-const CURVE = { width: 210, height: 52, left: 30, bottom: 14, pad: 4, line: "#1f6fb2", dot: "#c0392b", cursor: "#222" };
+const CURVE = { width: 210, height: 52, left: 30, bottom: 14, pad: 4, font: 11, line: "#1f6fb2", dot: "#c0392b" };
+// A projector (the stylesheet's big screen, 1800 px and wider): 13 px numbers, the chart grown to hold them.
+const BIG_CURVE = { ...CURVE, width: 250, height: 64, left: 36, bottom: 17, font: 13 };
 
 /**
  * The readable share over log β (a line; the separately trained models' shares as dots) and the β shown, with
@@ -123,9 +128,11 @@ const CURVE = { width: 210, height: 52, left: 30, bottom: 14, pad: 4, line: "#1f
  * @param {HTMLCanvasElement} canvas @param {BetaRow} data @param {number} index
  */
 function drawCurve(canvas, data, index) {
-  if (canvas.dataset.index === String(index)) return;
-  canvas.dataset.index = String(index);
-  const { width, height, left, bottom: under, pad } = CURVE;
+  const big = window.matchMedia("(min-width: 1800px)").matches;
+  const key = `${index}:${big}`;
+  if (canvas.dataset.index === key) return;
+  canvas.dataset.index = key;
+  const { width, height, left, bottom: under, pad, font } = big ? BIG_CURVE : CURVE;
   const context = sizeCanvas(canvas, width, height);
   context.clearRect(0, 0, width, height);
   const lo = Math.log10(data.betas[0]);
@@ -136,7 +143,7 @@ function drawCurve(canvas, data, index) {
   const top = Math.ceil(Math.max(...shares) * 10) / 10;
   const plot = height - under;
   const y = (/** @type {number} */ share) => plot - pad - ((share - bottom) / (top - bottom)) * (plot - 2 * pad);
-  context.font = "11px sans-serif";
+  context.font = `${font}px sans-serif`;
   context.fillStyle = "#555";
   context.textAlign = "right";
   // The shares at the plot's top and bottom edges, each label inside the canvas.
@@ -167,6 +174,6 @@ function drawCurve(canvas, data, index) {
     context.arc(x(point.beta), y(point.readable), 2.5, 0, 2 * Math.PI);
     context.fill();
   }
-  context.fillStyle = CURVE.cursor;
+  context.fillStyle = "#222"; // the β shown
   context.fillRect(Math.round(x(data.betas[index])) - 0.5, 0, 1, plot);
 }

@@ -104,6 +104,7 @@ export function nearestCode(codes, x, y) {
  * @property {Float64Array} pixels    the decoded point (784)
  * @property {Reading | null} reading null without a classifier
  * @property {number} distance        to the nearest test code, in latent units
+ * @property {number} nearest         that code's index in `codes`
  * @property {number} gaps            that distance over `spacing` (the median gap between neighbouring codes)
  */
 
@@ -116,13 +117,14 @@ export function nearestCode(codes, x, y) {
  */
 export function probe(plane, x, y, threshold) {
   const pixels = decode(plane.decoder, [x, y], new Float64Array(PIXELS));
-  const { distance } = nearestCode(plane.codes, x, y);
+  const { index, distance } = nearestCode(plane.codes, x, y);
   const [x0, x1, y0, y1] = plane.box;
   return {
     inside: x0 <= x && x <= x1 && y0 <= y && y <= y1,
     pixels,
     reading: plane.classifier ? readOf(plane.classifier, pixels, threshold) : null,
     distance,
+    nearest: index,
     gaps: distance / plane.spacing,
   };
 }

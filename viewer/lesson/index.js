@@ -18,6 +18,7 @@ import { buildBetaRow, showBetaRow } from "./beta.js";
 import { buildScreen } from "./build.js";
 import { drawPoint, sampleRow } from "./compute.js";
 import { drawCurves } from "./curves.js";
+import { betaSuffix, epochLabel, labelRows } from "./epochs.js";
 import { union } from "./geometry.js";
 import { Arrivals, fetchFrames, prefetchArrays } from "./loading.js";
 import { epochsOf, frameAt, indicesByDigit, snapshotsKey } from "./manifest.js";
@@ -327,7 +328,7 @@ class Lesson {
     this.reveal = null;
     const phone = window.matchMedia("(max-width: 640px)").matches;
     if (reveal.what === "preset") this.nodes.preset.scrollIntoView({ block: phone ? "start" : "nearest" });
-    else insets[0].scrollIntoView({ block: "nearest" });
+    else lowest(insets).scrollIntoView({ block: "nearest" }); // both in view: they start at one height
   }
 
   /** "Decode one draw of N(0, I)": the next draw, probed here at once and reported to the host (the link). */
@@ -347,31 +348,8 @@ class Lesson {
     if (this.data) showPresets(this.nodes, { ...this.data, preset: null }, -1, (next) => this.applyPreset(next));
   }
 
-  /**
-   * The rows' pictures and figures are the trained models' (the snapshots keep no weights to decode draws
-   * with). At an earlier epoch the z = 2 rows say so, and add the share that epoch's snapshot measured.
-   * @param {number} epoch
-   */
-  labelRows(epoch) {
-    const data = this.data;
-    if (!data) return;
-    const last = this.atLastEpoch();
-    for (const view of this.rows) {
-      let text = view.row.label;
-      const model = data.planes.models[view.row.side];
-      if (!last && view.row.latent === 2 && model) {
-        const frame = frameAt(model, epoch);
-        text += ` ${data.text.after_training}; at epoch ${frame.epoch}: ${frame.readable_text}`;
-      } else if (!last) {
-        text += ` (${data.text.after_training})`; // no snapshots of these models: only the planes move
-      }
-      if (view.label.textContent !== text) view.label.textContent = text;
-      view.box.dataset.epoch = last || view.row.latent !== 2 ? "" : String(epoch);
-    }
-  }
-
-  /** The sample rows for the host's seed, each computed once its decoder and the classifier are in. */
-  computeRows() {
+  /** The sample rows for the host's seed, each computed once its decoder and the classifier are in. @param {number} epoch */
+  computeRows(epoch) {
     const data = this.data;
     if (!data) return;
     const key = String(data.seeds.samples);
@@ -387,7 +365,8 @@ class Lesson {
     }
     if (this.betaRow && data.betaRow) {
       const { seeds, sampleCount, readable } = data;
-      showBetaRow(this.betaRow, data.betaRow, classifier, seeds.samples, sampleCount, readable, waits);
+      const suffix = betaSuffix(data, this.betaRow.box, epoch, this.atLastEpoch());
+      showBetaRow(this.betaRow, data.betaRow, classifier, seeds.samples, sampleCount, readable, waits, suffix);
     }
     for (const wait of waits) this.arrivals.whenArrived(wait, () => this.schedule());
   }
@@ -466,10 +445,10 @@ class Lesson {
     const { nodes, view } = this;
     const epoch = this.epoch();
     nodes.slider.value = String(view.epochIndex);
-    nodes.epochText.textContent = `${data.text.epoch} ${epoch}`;
+    nodes.epochText.textContent = epochLabel(data, epoch, view.epochIndex);
     for (const button of nodes.scaleButtons) button.classList.toggle("lp-on", button.dataset.scale === view.scale);
-    this.computeRows();
-    this.labelRows(epoch);
+    this.computeRows(epoch);
+    labelRows(data, this.rows, epoch, this.atLastEpoch());
     refitRows(this.betaRow ? [...this.rows, this.betaRow.row] : this.rows);
     const width = nodes.planes[0].wrap.clientWidth;
     if (width) {
@@ -529,11 +508,13 @@ class Lesson {
         codes: codesShown && codes.value ? new Float32Array(codes.value) : null,
         byDigit: codesShown ? this.loaded.byDigit : null,
         probe: last ? probe : null,
+        nearest: last && probed?.insets ? probed.insets[side].nearest : null,
+        ringsOff: data.text.rings_off,
       };
       this.placements[side] = drawPlane(plane.canvas, scene, width, height);
       complete &&= mosaic.ready && (!codesShown || (codes.value !== null && this.loaded.byDigit !== null));
       const inset = last && probed?.insets ? probed.insets[side] : null;
-      showInset(plane, inset, this.placements[side], data.text.where.offview);
+      showInset(plane, inset, this.placements[side], data.text.where.offview, frame.core);
     });
     return complete;
   }
@@ -562,4 +543,10 @@ class Lesson {
       ...this.counts,
     });
   }
+}
+
+/** The element reaching lowest on the page. @param {HTMLElement[]} elements */
+function lowest(elements) {
+  const bottom = (/** @type {HTMLElement} */ e) => e.getBoundingClientRect().bottom;
+  return elements.reduce((low, e) => (bottom(e) > bottom(low) ? e : low));
 }

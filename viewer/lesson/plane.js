@@ -28,6 +28,8 @@ const CROSS_PX = 9; // half the probe's cross
  * @property {Float32Array | null} codes      (count, 2)
  * @property {number[][] | null} byDigit      the codes' indices per digit
  * @property {{x: number, y: number} | null} probe
+ * @property {[number, number] | null} nearest  the probe's nearest test code: a thin line joins them
+ * @property {string} ringsOff                  said on the plot when N(0, I)'s circles are all off its view
  */
 
 /**
@@ -80,13 +82,19 @@ export function drawPlane(canvas, scene, width, height) {
   if (scene.codes && scene.byDigit) drawCodes(context, p, scene.codes, scene.byDigit, width);
   drawPrior(context, p);
   const marker = scene.probe ? probeMarker(area, p.px(scene.probe.x), p.py(scene.probe.y)) : null;
+  const link = marker && !marker.off && scene.nearest ? { x: p.px(scene.nearest[0]), y: p.py(scene.nearest[1]) } : null;
+  if (marker && link) drawLink(context, marker, link);
   if (marker) (marker.off ? drawArrow : drawProbe)(context, marker);
   context.restore();
+  const off = ringsOff(shownRange(p, area));
+  if (off.length) drawRingsNote(context, area, narrow, off, scene.ringsOff);
   drawAxes(context, p, area, narrow);
   canvas.dataset.frame = shownRange(p, area).join(",");
   canvas.dataset.area = [area.l, area.t, area.w, area.h].join(",");
   canvas.dataset.probe = marker ? (marker.off ? "off" : "in") : "";
   canvas.dataset.marker = marker ? `${Math.round(marker.x)},${Math.round(marker.y)}` : "";
+  canvas.dataset.link = link ? `${Math.round(link.x)},${Math.round(link.y)}` : "";
+  canvas.dataset.ringsOff = off.join(",");
   return { area, projection: p, marker };
 }
 
@@ -153,6 +161,67 @@ function drawPrior(/** @type {CanvasRenderingContext2D} */ context, /** @type {P
   context.setLineDash([]);
 }
 
+/**
+ * The radii of N(0, I)'s circles (PRIOR_RADII) of which nothing lies in `shown` (x0, x1, y0, y1): a circle
+ * misses the view when the view lies wholly inside it (an untrained network's codes span about ±0.3) or wholly
+ * outside it. @param {Box} shown @returns {number[]}
+ */
+export function ringsOff(shown) {
+  const [x0, x1, y0, y1] = shown;
+  const nearX = Math.max(x0, Math.min(0, x1));
+  const nearY = Math.max(y0, Math.min(0, y1));
+  const near = Math.hypot(nearX, nearY);
+  const far = Math.hypot(Math.max(-x0, x1), Math.max(-y0, y1));
+  return PRIOR_RADII.filter((radius) => radius < near || radius > far);
+}
+
+/** The plot's text size: 13 px on a wide plot (a projector's minimum), smaller on a narrow one. */
+function labelPx(/** @type {Area} */ area, /** @type {boolean} */ narrow) {
+  return narrow ? 9 : area.w >= 560 ? 13 : 11;
+}
+
+/** "N(0, I) 1σ, 2σ: beyond this view", in the circles' yellow on a dark box, in the plot area's top left corner. */
+function drawRingsNote(
+  /** @type {CanvasRenderingContext2D} */ context,
+  /** @type {Area} */ area,
+  /** @type {boolean} */ narrow,
+  /** @type {number[]} */ radii,
+  /** @type {string} */ words,
+) {
+  const size = labelPx(area, narrow) + (narrow ? 0 : 1);
+  const text = `N(0, I) ${radii.map((radius) => `${radius}σ`).join(", ")}: ${words}`;
+  context.font = `${size}px sans-serif`;
+  const pad = Math.round(size / 3);
+  const width = Math.min(context.measureText(text).width, area.w - 4 * pad);
+  context.fillStyle = "rgba(0, 0, 0, 0.72)";
+  context.fillRect(area.l + pad, area.t + pad, width + 2 * pad, size + 2 * pad);
+  context.fillStyle = PRIOR;
+  context.textAlign = "left";
+  context.textBaseline = "top";
+  context.fillText(text, area.l + 2 * pad, area.t + 2 * pad, width);
+}
+
+/** A thin line from the probe's cross to its nearest test code, and a ring on that code: the distance, seen. */
+function drawLink(
+  /** @type {CanvasRenderingContext2D} */ context,
+  /** @type {ProbeMarker} */ from,
+  /** @type {{x: number, y: number}} */ to,
+) {
+  for (const [colour, lineWidth] of /** @type {Array<[string, number]>} */ ([
+    ["#000", 3],
+    [PROBE, 1.2],
+  ])) {
+    context.strokeStyle = colour;
+    context.lineWidth = lineWidth;
+    context.beginPath();
+    context.moveTo(from.x, from.y);
+    context.lineTo(to.x, to.y);
+    context.moveTo(to.x + 4, to.y);
+    context.arc(to.x, to.y, 4, 0, 2 * Math.PI);
+    context.stroke();
+  }
+}
+
 /** The probed point: a cyan cross on a black one, seen on any background. */
 function drawProbe(/** @type {CanvasRenderingContext2D} */ context, /** @type {ProbeMarker} */ { x, y }) {
   for (const [colour, lineWidth] of /** @type {Array<[string, number]>} */ ([
@@ -199,7 +268,7 @@ function drawAxes(
   context.fillStyle = "#444";
   context.strokeStyle = "#999";
   context.lineWidth = 1;
-  context.font = `${narrow ? 9 : area.w >= 560 ? 13 : 11}px sans-serif`; // 13 px: a projector's minimum
+  context.font = `${labelPx(area, narrow)}px sans-serif`;
   const [x0, x1, y0, y1] = shownRange(p, area);
   const step = niceStep(Math.max(x1 - x0, y1 - y0), narrow ? 3 : 7);
   const bottom = area.t + area.h;

@@ -23,6 +23,7 @@ import { classifierFrom, codesFrom, decoderFrom } from "./models.js";
  * @property {"hole" | "codes" | "outside"} where
  * @property {number} digit        the digit read (-1 below the threshold or without a classifier)
  * @property {number} gaps
+ * @property {[number, number]} nearest  the nearest test code (the plane draws a line to it from the probe's "+")
  */
 
 /**
@@ -31,6 +32,25 @@ import { classifierFrom, codesFrom, decoderFrom } from "./models.js";
  */
 export function spacingWords(gaps) {
   return gaps < 1 ? "within the usual spacing" : `${Math.round(gaps)}× the usual spacing`;
+}
+
+/**
+ * A distance on a plane's own axes: "102", "3.2", "0.45", "< 0.01", halves rounded up (explorer/planes.py
+ * axis_distance). @param {number} distance
+ */
+export function axisDistance(distance) {
+  const value = Math.abs(distance);
+  const digits = value >= 10 ? 0 : value >= 1 ? 1 : 2;
+  const rounded = Math.floor(value * 10 ** digits + 0.5) / 10 ** digits;
+  return rounded === 0 ? "< 0.01" : rounded.toFixed(digits);
+}
+
+/**
+ * How far the nearest test code is, in the plot's units (what the reader compares with the picture), then in
+ * usual spacings (explorer/planes.py nearest_words). @param {number} distance @param {number} gaps
+ */
+export function nearestWords(distance, gaps) {
+  return `nearest test code ${axisDistance(distance)} away on this plot's axes (${spacingWords(gaps)})`;
 }
 
 /**
@@ -47,12 +67,13 @@ export function probeInsets(data, point, waits) {
   });
   if ((data.classifier && !classifier) || planes.some((plane) => !plane.decoder || !plane.codes)) return null;
   const title = `z = (${coordinate(point.x)}, ${coordinate(point.y)})${point.drawn ? ", a draw of N(0, I)" : ""}`;
-  return planes.map(({ model, frame, decoder, codes }) => {
+  return planes.map(({ model, frame, decoder, codes: found }) => {
+    const codes = /** @type {Float32Array} */ (found);
     const report = probe(
       {
         decoder: /** @type {import("../core/decoder.js").Decoder} */ (decoder),
         classifier,
-        codes: /** @type {Float32Array} */ (codes),
+        codes,
         box: frame.box,
         spacing: model.spacing,
       },
@@ -77,7 +98,7 @@ export function probeInsets(data, point, waits) {
       );
     }
     lines.push(data.text.where[where]);
-    lines.push(`nearest test code: ${spacingWords(report.gaps)}${report.gaps < 1 ? "" : " away"}`);
+    lines.push(nearestWords(report.distance, report.gaps));
     return {
       title,
       pixels: report.pixels,
@@ -89,6 +110,7 @@ export function probeInsets(data, point, waits) {
       where,
       digit: reading?.readable && where !== "outside" ? reading.digit : -1,
       gaps: report.gaps,
+      nearest: [codes[2 * report.nearest], codes[2 * report.nearest + 1]],
     };
   });
 }

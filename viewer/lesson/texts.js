@@ -2,6 +2,7 @@
 
 import { SIDE, toGrey } from "../core/decoder.js";
 import { element } from "../core/dom.js";
+import { placeInset } from "./inset.js";
 import { epochsOf } from "./manifest.js";
 
 /** @typedef {import("./build.js").Nodes} Nodes */
@@ -63,12 +64,13 @@ export function showPresets(nodes, data, shown, press) {
 
 /**
  * The probe's inset on one plane, next to its marker (the cross, or the arrow on the edge when the point is off
- * this plane's view: then `offView`, a line saying so, is added); on a phone the stylesheet puts the inset under
- * the plane instead, so it never covers one. Hidden when `inset` is null.
+ * this plane's view: then `offView`, a line saying so, is added), off the 2σ circle and the central codes
+ * (inset.js); on a phone the stylesheet puts the inset under the plane instead, so it never covers one. Hidden when `inset` is null.
  * @param {PlaneNodes} plane @param {import("./probe.js").Inset | null} inset
  * @param {import("./plane.js").Placement | null} placement @param {string} offView
+ * @param {import("./types.js").Box} [core]  the box of the plane's central codes, which the inset avoids (inset.js)
  */
-export function showInset(plane, inset, placement, offView) {
+export function showInset(plane, inset, placement, offView, core) {
   const { inset: box, insetImage, insetText } = plane;
   if (!inset) {
     box.style.display = "none";
@@ -94,26 +96,5 @@ export function showInset(plane, inset, placement, offView) {
   box.dataset.digit = String(inset.digit);
   box.dataset.gaps = inset.gaps.toFixed(2);
   box.dataset.off = String(off);
-  placeInset(plane, placement);
-}
-
-/**
- * Beside the marker, inside the plot area (the axes' numbers stay readable): right of it and below, flipped
- * left or up where the area ends. @param {PlaneNodes} plane @param {import("./plane.js").Placement | null} placement
- */
-function placeInset(plane, placement) {
-  const box = plane.inset;
-  if (!placement?.marker || getComputedStyle(box).position !== "absolute") {
-    box.style.left = box.style.top = "";
-    return;
-  }
-  const { area, marker } = placement;
-  const { x, y } = marker;
-  const gap = 12;
-  const right = area.l + area.w;
-  const bottom = area.t + area.h;
-  const left = x + gap + box.offsetWidth > right ? x - gap - box.offsetWidth : x + gap;
-  const top = y + gap + box.offsetHeight > bottom ? y - gap - box.offsetHeight : y + gap;
-  box.style.left = `${Math.max(area.l, Math.min(right - box.offsetWidth, left))}px`;
-  box.style.top = `${Math.max(area.t, Math.min(bottom - box.offsetHeight, top))}px`;
+  placeInset(box, placement, core);
 }

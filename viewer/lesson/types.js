@@ -10,6 +10,7 @@
  * @property {Box} box                 the box of that epoch's test codes (0.5-99.5 percentiles)
  * @property {string} mosaic           URL of the decoder's tiles x tiles mosaic over `box` (PNG)
  * @property {string} mu               URL of the test codes, float32 (count, 2)
+ * @property {Box} core               the box of its central codes (5-95 percentiles): the probe's inset avoids it
  * @property {string} empty            tiles * tiles of "1" (no code in the cell) or "0", row-major, top row first
  * @property {number} empty_share      the share of empty cells, 0-1
  * @property {number | null} readable  the share of N(0, I) draws that read as a digit, 0-1 (null: not measured)
@@ -61,6 +62,7 @@
  * @property {string[]} labels    the row's label per grid β
  * @property {number[]} marks     the separately trained models' β (on the grid)
  * @property {{beta: number, readable: number}[]} separate  their measured shares (the curve's dots)
+ * @property {string} curveHeading  the curve's visible title
  * @property {string} curveTitle  the curve's tooltip
  * @property {number} start       the β shown first
  */
@@ -121,6 +123,8 @@
  * @property {string} draw
  * @property {string} show_me  the presets' label
  * @property {string} after_training  said of the pictures while the player shows an earlier epoch's figures
+ * @property {string} start     said at the first epoch ("both untrained, the same starting network"; "" for none)
+ * @property {string} rings_off said on a plane whose view none of N(0, I)'s circles reaches
  * @property {string} epoch
  * @property {string} legend
  * @property {string[]} curves  the two curves' titles

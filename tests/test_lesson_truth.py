@@ -1,0 +1,255 @@
+"""What a newcomer reads off the lesson's planes and charts is what the data say (issue 24, a fresh reader's
+screenshots): epoch 0 named for what it is, N(0, I)'s rings said when off the view, the β row marked like the
+other rows at an earlier epoch, the probe's distance in the plot's own units with a line to the nearest code,
+an off-view inset clear of the 2σ circle and the codes, the β chart titled, and no canvas text under 13 px on
+a projector. Headless Chromium on the Streamlit host (the lesson's code is viewer/lesson/, the same in both).
+
+    python -m pytest tests/test_lesson_truth.py -x -q
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from test_lesson_e2e import LAYOUT, PIXELS, PLANE, ROOT_DATA, layout, open_lesson, show_epoch
+
+from explorer.lesson_assets import LESSON_MODELS, lesson_data, same_start
+from explorer.planes import axis_distance, core_box, nearest_words
+from harness.browser import ROOT, exception_boxes, require_chromium
+from vae.family import load_family, load_lesson_file
+from vae.sampling import nearest_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+require_chromium()
+
+WEIGHTS = ROOT / "weights"
+PROJECTOR = (1920, 1080)
+MIN_PX = 13  # a projector's smallest readable text (issue 24)
+# Every string drawn on a canvas, with its size in CSS pixels: the context's font size times its transform's
+# scale times the canvas's CSS width over its pixel width (a fillText squeezed to a maxWidth counts smaller).
+CANVAS_TEXT = """(() => {
+  window.__canvasText = [];
+  const proto = CanvasRenderingContext2D.prototype;
+  for (const name of ['fillText', 'strokeText']) {
+    const original = proto[name];
+    proto[name] = function (text, x, y, maxWidth) {
+      const canvas = this.canvas, found = /(\\d+(?:\\.\\d+)?)px/.exec(this.font), t = this.getTransform();
+      const css = canvas.width ? canvas.getBoundingClientRect().width / canvas.width : 0;
+      let px = (found ? Number(found[1]) : 0) * Math.hypot(t.a, t.b) * css;
+      if (maxWidth !== undefined) {
+        const width = this.measureText(String(text)).width;
+        if (width > maxWidth) px *= maxWidth / width;
+      }
+      window.__canvasText.push({ text: String(text), px, canvas: canvas.className || canvas.tagName,
+                                 connected: canvas.isConnected });
+      return original.apply(this, arguments);
+    };
+  }
+})();"""
+DRAWN = "() => window.__canvasText"
+RINGS_OFF = f"(side) => ({PLANE})(side).dataset.ringsOff"
+INSETS_PLACED = "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => i.dataset.where)"
+
+
+@pytest.fixture(scope="module")
+def family():
+    return load_family(WEIGHTS)
+
+
+def hole_preset() -> dict:
+    return next(p for p in load_lesson_file(WEIGHTS)["presets"] if p["query"].get("page") == "lesson")
+
+
+def recording(browser, server, width: int, height: int, query: str = ""):
+    """The lesson with every canvas string recorded from the first drawing on."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(CANVAS_TEXT)
+
+    class Pages:  # open_lesson takes a browser: hand it this context's new_page
+        @staticmethod
+        def new_page(viewport):
+            return context.new_page()
+
+    return context, open_lesson(Pages, server, width, height, query)
+
+
+def first_epochs_equal(family) -> bool:
+    """Measured from the snapshot files themselves: the two models' epoch-0 codes and mosaics, bit for bit."""
+    files = [np.load(WEIGHTS / f"snapshots-{name}.npz") for name in LESSON_MODELS]
+    if any(int(f["epochs"][0]) != 0 for f in files):
+        return False
+    return all(np.array_equal(files[0][k][0], files[1][k][0]) for k in ("mu", "mosaic", "box"))
+
+
+def test_epoch_zero_is_said_from_the_snapshots(family):
+    said = same_start(family)
+    if first_epochs_equal(family):
+        assert said == "both untrained, the same starting network"
+    else:
+        assert said != "both untrained, the same starting network"
+    assert lesson_data(family)["text"]["start"] == said
+
+
+@pytest.mark.parametrize(("width", "height"), [(1500, 1000), (1920, 1080), (400, 850)])
+def test_epoch_zero_names_its_planes_and_the_rings_beyond_them(browser, server, family, width, height):
+    """Epoch 0 on Own scale: the label says both planes are the same untrained network (only there), each plane
+    says N(0, I)'s circles are beyond its view (they are: the codes span about ±0.3), and every row of draws, the
+    β row included, is dimmed and labelled as after training."""
+    context, page = recording(browser, server, width, height)
+    epochs = [int(e) for e in page.evaluate(ROOT_DATA, "epochs").split(",")]
+    assert page.evaluate(RINGS_OFF, 0) == "" and page.evaluate(RINGS_OFF, 1) == ""  # trained: the rings are in view
+    show_epoch(page, 0, epochs[0])
+    label = page.locator(".lp-epoch")
+    assert label.is_visible()
+    expected = f"epoch {epochs[0]}: {same_start(family)}" if same_start(family) else f"epoch {epochs[0]}"
+    assert label.inner_text().replace("\n", " ") == expected
+    for side in (0, 1):
+        x0, x1, y0, y1 = (float(v) for v in page.evaluate(f"(s) => ({PLANE})(s).dataset.frame", side).split(","))
+        near = math.hypot(min(max(0, x0), x1), min(max(0, y0), y1))
+        far = math.hypot(max(-x0, x1), max(-y0, y1))
+        off = [r for r in (1, 2) if r < near or r > far]  # a circle wholly around the view, or wholly beside it
+        assert off == [1, 2], (x0, x1, y0, y1)
+        assert page.evaluate(RINGS_OFF, side) == "1,2"
+    drawn = [t for t in page.evaluate(DRAWN) if t["canvas"] == "lp-canvas"]
+    assert sum(t["text"] == "N(0, I) 1σ, 2σ: beyond this view" for t in drawn) >= 2, drawn[-5:]
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll('.lp-row')].map((row) => ({
+          label: row.querySelector('.lp-row-label').innerText, beta: row.classList.contains('lp-beta-row'),
+          opacity: Number(getComputedStyle(row.querySelector('.lp-strip')).opacity) }))"""
+    )
+    assert any(row["beta"] for row in rows)
+    for row in rows:
+        assert "after training" in row["label"] and row["opacity"] < 0.5, row
+    # Epoch 1 is no longer the same network: the label says only its epoch; the trained models again undimmed.
+    show_epoch(page, 1, epochs[1])
+    assert label.inner_text() == f"epoch {epochs[1]}"
+    show_epoch(page, len(epochs) - 1, epochs[-1])
+    page.wait_for_timeout(100)
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll('.lp-row')].map((row) => [row.querySelector('.lp-row-label').innerText,
+          Number(getComputedStyle(row.querySelector('.lp-strip')).opacity)])"""
+    )
+    assert all("after training" not in text and opacity == 1 for text, opacity in rows), rows
+    assert exception_boxes(page) == 0
+    context.close()
+
+
+def test_the_probe_distance_is_in_the_plots_units_in_both_languages():
+    """The inset's line, "nearest test code 6.1 away on this plot's axes (64× the usual spacing)", is one rule in
+    two languages (viewer/lesson/probe.js nearestWords, explorer/planes.py nearest_words)."""
+    from harness.node import Bridge
+
+    cases = [[0.0, 0.0], [0.004, 0.2], [0.005, 0.3], [0.125, 1.0], [0.995, 2.5], [1.05, 12], [6.05, 63.6]]
+    cases += [[9.96, 103.2], [27.9, 1467.9], [102.5, 2267.4]]
+    bridge = Bridge()
+    try:
+        found = bridge.batch("viewer/lesson/probe.js", "nearestWords", cases)
+        plain = bridge.batch("viewer/lesson/probe.js", "axisDistance", [[d] for d, _ in cases])
+    finally:
+        bridge.close()
+    assert found == [nearest_words(d, g) for d, g in cases]
+    assert plain == [axis_distance(d) for d, _ in cases]
+    assert [axis_distance(d) for d in (0.004, 0.125, 0.995, 6.05, 9.96, 102.5)] == [
+        "< 0.01",
+        "0.13",
+        "1.00",
+        "6.1",
+        "10.0",
+        "103",
+    ]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1500, 1000), (1920, 1080)])
+def test_the_hole_preset_shows_its_distance_and_keeps_the_circle_and_codes_clear(
+    browser, server, family, width, height
+):
+    """On the hole preset each inset gives the nearest test code's distance on the plot's axes (numpy's), a line
+    joins the "+" to that code where the "+" is on the plot, and no inset covers its plane's 2σ circle's box,
+    the box of its central codes (5-95 percentiles) or its mark; each stays inside its plot area."""
+    preset = hole_preset()
+    page = open_lesson(browser, server, width, height)
+    button = page.get_by_role("button", name=preset["title"])
+    button.scroll_into_view_if_needed()
+    button.click()
+    page.wait_for_function(INSETS_PLACED, timeout=60_000)
+    page.wait_for_timeout(300)
+    point = np.asarray([float(v) for v in preset["query"]["probe"].split(",")])
+    seen = page.evaluate(LAYOUT)
+    planes = lesson_data(family)["planes"]["models"]
+    for side, name in enumerate(LESSON_MODELS):
+        loaded = family.models[name]
+        index, distance = nearest_code(point, loaded.atlas.mu)
+        gaps = distance / planes[side]["spacing"]
+        assert nearest_words(distance, gaps) in seen["insets"][side].replace("\n", " "), seen["insets"][side]
+        canvas = page.evaluate(
+            f"""(s) => {{ const c = ({PLANE})(s), r = c.getBoundingClientRect();
+              return {{ probe: c.dataset.probe, link: c.dataset.link, marker: c.dataset.marker,
+                        area: c.dataset.area.split(',').map(Number), left: r.left, top: r.top }}; }}""",
+            side,
+        )
+        if canvas["probe"] == "in":  # the line's far end: the nearest code, where numpy finds it
+            code = page.evaluate(PIXELS, [side, *map(float, loaded.atlas.mu[index])])
+            link = [float(v) for v in canvas["link"].split(",")]
+            assert abs(canvas["left"] + link[0] - code[0]) <= 1 and abs(canvas["top"] + link[1] - code[1]) <= 1
+        else:
+            assert canvas["link"] == ""
+        inset = seen["insetRects"][side]
+        left, top, w, h = canvas["area"]
+        area = [canvas["left"] + left, canvas["top"] + top, canvas["left"] + left + w, canvas["top"] + top + h]
+        assert area[0] - 0.5 <= inset[0] and inset[2] <= area[2] + 0.5 and area[1] - 0.5 <= inset[1]
+        assert inset[3] <= area[3] + 0.5
+        ring = [*page.evaluate(PIXELS, [side, -2.0, 2.0]), *page.evaluate(PIXELS, [side, 2.0, -2.0])]
+        x0, x1, y0, y1 = core_box(loaded.atlas.mu)
+        core = [*page.evaluate(PIXELS, [side, x0, y1]), *page.evaluate(PIXELS, [side, x1, y0])]
+        mx, my = (float(v) for v in canvas["marker"].split(","))
+        mark = [canvas["left"] + mx - 9, canvas["top"] + my - 9, canvas["left"] + mx + 9, canvas["top"] + my + 9]
+        for keep, what in ((ring, "2σ circle"), (core, "central codes"), (mark, "mark")):
+            clipped = [max(keep[0], area[0]), max(keep[1], area[1]), min(keep[2], area[2]), min(keep[3], area[3])]
+            apart = (
+                inset[2] <= clipped[0] + 0.5
+                or inset[0] >= clipped[2] - 0.5
+                or inset[3] <= clipped[1] + 0.5
+                or inset[1] >= clipped[3] - 0.5
+            )
+            assert apart, (name, what, inset, clipped)
+    assert exception_boxes(page) == 0
+    page.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1500, 1000), (1920, 1080), (400, 850)])
+def test_the_beta_chart_has_a_visible_title(browser, server, family, width, height):
+    beta = lesson_data(family)["betaRow"]
+    if beta is None:
+        pytest.skip("no β row shipped")
+    page = open_lesson(browser, server, width, height)
+    title = page.locator(".lp-beta-chart-title")
+    chart = page.locator(".lp-beta-curve")
+    if width >= 600:
+        assert title.is_visible() and title.inner_text() == beta["curveHeading"]
+        top, box = title.bounding_box(), chart.bounding_box()
+        assert top and box and top["y"] + top["height"] <= box["y"] + 1  # over the chart it names
+    else:  # a phone keeps its room for the planes: no chart, so no title
+        assert not chart.is_visible() and not title.is_visible()
+    page.close()
+
+
+def test_no_canvas_text_under_13px_on_a_projector(browser, server):
+    """At 1920 x 1080 every string the lesson draws on a canvas (the planes' axes and notes, the draws' readings,
+    the curves, the β chart) is at least 13 px, at the trained models with a probe and at epoch 0."""
+    context, page = recording(browser, server, *PROJECTOR, f"&probe={hole_preset()['query']['probe']}")
+    page.wait_for_function(INSETS_PLACED, timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll('.lp-posterior-row').length === 4", timeout=30_000)
+    layout(page)
+    epochs = page.evaluate(ROOT_DATA, "epochs").split(",")
+    show_epoch(page, 0, int(epochs[0]))
+    layout(page)
+    drawn = page.evaluate(DRAWN)
+    shown = [t for t in drawn if t["connected"]]
+    kinds = {t["canvas"] for t in shown}
+    assert {"lp-canvas", "lp-strip", "lp-beta-curve"} <= kinds, kinds  # the planes, the readings, the β chart
+    small = sorted({f"{t['px']:.1f}px {t['canvas']}: {t['text']}" for t in shown if t["px"] < MIN_PX - 0.01})
+    assert small == [], small
+    assert not [t for t in drawn if not t["connected"] and t["text"].strip()]  # no text on a canvas off the page
+    context.close()
