@@ -53,11 +53,20 @@ function buildMapColumn(parent) {
 function followResize(state) {
   const root = state.dom.root;
   let frame = 0;
+  let laidOut = "";
   const resize = new ResizeObserver(() => {
     if (frame) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
       if (!root.isConnected || root.clientWidth === 0) return; // leaving the page (another view): nothing to lay out
+      // What the map's size follows only (its width, the window's height: area.js mapSize): a line of the panel
+      // that grows or shrinks with the model's name changes the root's height, and a full Plotly layout for
+      // it, before the frame that shows a β change's strip, cost ~150 ms a press (benchmarks/page_speed.py).
+      const size = `${root.clientWidth}x${window.innerHeight}`;
+      if (size === laidOut) return;
+      laidOut = size;
+      state.stage.resizes += 1;
+      root.dataset.resizes = String(state.stage.resizes);
       root.classList.toggle("le-narrow", root.clientWidth < NARROW_ROOT_PX);
       if (state.host.data) {
         drawBase(state);

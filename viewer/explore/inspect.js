@@ -5,7 +5,7 @@
 //   found.view, found.ends, found.path, found.plot, found.markers, found.digits() ...
 //
 // Beside it, on the root element: data-strip (the shown path's key), data-strip-draws, data-map-draws,
-// data-hover-updates, data-path-decodes, data-sent, data-ack, data-scrub, data-scrub-source; on the tip, data-click (what a
+// data-hover-updates, data-path-decodes, data-resizes, data-sent, data-ack, data-scrub, data-scrub-source; on the tip, data-click (what a
 // click there would pick); and performance marks "le:<what>" / "le:shown:<what>" for each drawing
 // (firstpaint, map, strip:<reason>, scrub). docs/map.md lists them all.
 

@@ -62,7 +62,7 @@ import { Channel } from "../core/protocol.js";
  * @property {Dom} dom
  * @property {{hitGrid: any, overlayPoints: any, pathPixels: number[][],
  *   ringPixels: number[][], holeCells: number,
- *   stripRings: number[], markerPixels: Record<string, number[] | null>,
+ *   stripRings: number[], markerPixels: Record<string, number[] | null>, priorAngles: Record<number, number>,
  *   stripBoxes: number[][] | null, firstPaint: {shown: boolean, key: string, canvas: HTMLCanvasElement | null},
  *   sprite: import("../core/fetch.js").ImageEntry | null, baseVersion: string, loading: string | null,
  *   preloaded: string | null, scratch: Float64Array}} cache
@@ -70,7 +70,7 @@ import { Channel } from "../core/protocol.js";
  *   work: (() => void) | null,
  *   baseFrame: number, baseTimer: number}} timers
  * @property {{painted: boolean, plotted: boolean, gone: boolean, stripDraws: number, mapDraws: number,
- *   hoverUpdates: number, mrDraws: number, pathDecodes: number}} stage
+ *   hoverUpdates: number, mrDraws: number, pathDecodes: number, resizes: number}} stage
  * @property {Array<() => void>} cleanups
  */
 
@@ -104,6 +104,7 @@ export function createState(hostApi, dom) {
       stripRings: [],
       holeCells: 0,
       markerPixels: {},
+      priorAngles: {},
       stripBoxes: null,
       firstPaint: { shown: false, key: "", canvas: null },
       sprite: null,
@@ -122,6 +123,7 @@ export function createState(hostApi, dom) {
       hoverUpdates: 0,
       mrDraws: 0,
       pathDecodes: 0,
+      resizes: 0,
     },
     cleanups: [],
   };

@@ -81,9 +81,9 @@ export function baseTraces(codes, labels, faint) {
  * The map's layout: fixed ranges with equal units where the map has an extent, N(0, I)'s circles where the
  * map is comparable, the decoded backdrop under the plane.
  * @param {{width: number, height: number, narrow: boolean}} size @param {MapInfo} info @param {string} title
- * @param {string} version
+ * @param {string} version @param {Record<number, number>} [angles] each N(0, I) label's angle, by radius
  */
-export function baseLayout(size, info, title, version) {
+export function baseLayout(size, info, title, version, angles = {}) {
   const { width, height, narrow } = size;
   /** @type {any} */
   const layout = {
@@ -135,8 +135,10 @@ export function baseLayout(size, info, title, version) {
         // Named, with its centre and angle, so priorlabels.js can move it off the A/B/★ markers.
         name: `prior:${radius}`,
         centre: [cx, cy],
-        angle: 90,
-        ...priorLabelAt([cx, cy], radius, 90),
+        // Where the last map's label went (priorlabels.js): a new model's layout keeps it, so a β change
+        // does not move it back and then need a second full Plotly render to move it off the markers again.
+        angle: angles[radius] ?? 90,
+        ...priorLabelAt([cx, cy], radius, angles[radius] ?? 90),
         // Plain words first; the share is N(0, I)'s, not the dots' (a newcomer read it as the dots').
         text: labelled++ ? `${radius}σ` : `N(0, I): ${radius}σ`,
         // N(0, I) in plain words (widgets/contract.py), a sentence a line: Plotly's hover label does not wrap.
@@ -183,7 +185,7 @@ export function drawBase(state) {
   if (!Plotly || !labels || !codes || !info) return false;
   const version = `${model.manifest.name}/${map}/${backdrop}${map === "plane" && size.narrow ? "/phone" : ""}`;
   showKey(state, size.narrow);
-  const layout = baseLayout(size, info, mapTitle(state, info, size.narrow), version);
+  const layout = baseLayout(size, info, mapTitle(state, info, size.narrow), version, state.cache.priorAngles);
   graph.style.height = `${layout.height}px`;
   if (state.cache.baseVersion === version && graph._fullLayout) {
     const drawn = graph._fullLayout;

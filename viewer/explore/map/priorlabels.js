@@ -120,11 +120,19 @@ export function placePriorLabels(state, area, obstacles) {
   /** @type {Record<string, unknown>} */
   const update = {};
   labels.forEach(({ a, i }, n) => {
+    state.cache.priorAngles[circles[n].radius] = angles[n]; // the next layout (another model, a resize) starts there
     if (a.angle === angles[n]) return;
     Object.assign(update, priorLabelAt(a.centre, circles[n].radius, angles[n], `annotations[${i}].`));
     a.angle = angles[n]; // what is asked for: asked again only when it changes
   });
-  if (Object.keys(update).length) Plotly.relayout(graph, update);
+  if (!Object.keys(update).length) return;
+  // A relayout renders the whole plot again (~150 ms on these machines): after the frame that shows the strip
+  // and markers, never before it (a β change's strip waited for it: 24 -> 178 ms, benchmarks/page_speed.py).
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      if (graph.layout?.annotations === annotations) Plotly.relayout(graph, update);
+    }, 0),
+  );
 }
 
 /**
