@@ -172,8 +172,11 @@ def beta_row(family: Family) -> dict | None:
         "betas": curve["betas"],
         "readable": curve["readable_share"],
         "covered": curve["digits_covered"],
+        # Its own heading over a band of its own: under the autoencoder's column, a reader took the row for more
+        # of the autoencoder's draws.
+        "heading": f"One model trained for every β (z = {model.latent_size})",
         "labels": [
-            f"One model trained for every β, at β = {b:.2g}: {share(r)} readable, {c} of 10 digits"
+            f"at β = {b:.2g}: {share(r)} readable, {c} of 10 digits"
             for b, r, c in zip(curve["betas"], curve["readable_share"], curve["digits_covered"], strict=True)
         ],
         "marks": [b for b in marks if b in curve["betas"]],
@@ -246,10 +249,13 @@ def table_columns(family: Family) -> tuple[list[str], list[str]]:
         "How many of the 10 digits those readable draws cover.",
         f"z = 2 only: of a {TILES} × {TILES} grid over the box holding 99% of the test codes, the share of cells "
         "with no test code in them (holes).",
-        f"The classifier's mean P on the decoded halfway point between the codes of two test digits ({pairs} pairs).",
+        f"The classifier's mean P on the decoded halfway point between the codes of two test digits ({pairs} random "
+        "pairs).",
         "Test set, nats per digit (a nat is the unit of information with natural logarithms: 1 nat ≈ 1.44 bits). "
-        "−ELBO: the loss, reconstruction + KL; lower is better.",
-        "Test set, nats per digit: how far the codes' q(z|x) sits from N(0, I). 0 for a model that ignores its input.",
+        "−ELBO: a VAE's loss, reconstruction + KL; lower is better. The β = 0 rows never had KL in their loss "
+        "(their σ collapsed), so their KL and −ELBO are large.",
+        "Test set, nats per digit: how far each digit's code, its μ and spread σ, sits from N(0, I). 0 for a model "
+        "that ignores its input.",
     ]
     return columns, notes
 

@@ -159,11 +159,10 @@ def test_a_click_is_decoded_and_compared_on_both_planes(browser, server, family)
     page.wait_for_function(INSET_SHOWN)
     seen = layout(page)
     for inset in seen["insets"]:  # both models read the point: a decoder draws a picture everywhere
-        assert re.search(r"reads an? \d \(P = |no digit read at P ≥ |no reading: no test code is near", inset), inset
+        assert re.search(r"reads an? \d \(P = |no digit read at P ≥ |not read: outside the box", inset), inset
         assert "nearest test code " in inset and "away on this plot's axes" in inset
     # Far outside the VAE's codes the classifier's P would mean nothing: the inset leaves it out.
-    assert "no reading" in seen["insets"][1] and "P = " not in seen["insets"][1]
-    assert "outside the box of its test codes" in seen["insets"][1]
+    assert "not read: outside the box of its test codes" in seen["insets"][1] and "P = " not in seen["insets"][1]
     assert all(in_view(rect, seen["viewport"]) for rect in seen["insetRects"])  # the result is on screen
     # The autoencoder's result sits next to its "+".
     cross = page.evaluate(PIXELS, [0, *probe])
@@ -370,7 +369,8 @@ def test_an_earlier_epoch_is_shown_whole_and_labelled_for_what_it_is(browser, se
     assert seen["insets"] == [None, None]
     labels = page.evaluate("() => [...document.querySelectorAll('.lp-row-label')].map((l) => l.textContent)")
     z2 = [label for label in labels if label.startswith("z = 2:")]
-    assert len(z2) == 2 and all(f"after training; at epoch {epochs[0]}: " in label for label in z2), labels
+    said = f"(these draws, after training); at epoch {epochs[0]}: "
+    assert len(z2) == 2 and all(said in label for label in z2), labels
     values = page.evaluate("() => [...document.querySelectorAll('.lp-curve-values')].map((v) => v.innerText)")
     assert values and all(v.startswith(f"at epoch {epochs[0]}:") for v in values), values
     # Back at the trained models, the probe is marked and read again.

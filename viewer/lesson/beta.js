@@ -50,6 +50,11 @@ export function buildBetaRow(column, data, count) {
   const [row] = buildRows([column], [], [spec], count); // a sample row's box, label and strip
   row.box.classList.add("lp-beta-row");
   column.column.parentElement?.append(row.box); // under both columns, the whole width: a phone keeps its planes
+  // A band of its own under its own heading: under the autoencoder's column it read as that model's draws.
+  const head = document.createElement("div");
+  head.className = "lp-head lp-beta-head";
+  head.textContent = data.heading;
+  row.box.prepend(head);
   row.canvas.dataset.row = "beta";
   const line = element(row.label, "div", "lp-beta-line");
   const slider = element(line, "input", "lp-beta-slider");

@@ -29,7 +29,9 @@ export function labelRows(data, rows, epoch, last) {
     const model = data.planes.models[view.row.side];
     if (!last && view.row.latent === 2 && model) {
       const frame = frameAt(model, epoch);
-      text += ` ${data.text.after_training}; at epoch ${frame.epoch}: ${frame.readable_text}`;
+      // The pictures are the trained model's (dimmed): the label says so before the epoch's own share, which a
+      // reader otherwise took for the share of the readable pictures beside it.
+      text += ` (these draws, ${data.text.after_training}); at epoch ${frame.epoch}: ${frame.readable_text} readable`;
     } else if (!last) {
       text += ` (${data.text.after_training})`; // no snapshots of these models: only the planes move
     }

@@ -89,15 +89,18 @@ export function probeInsets(data, point, waits) {
       const p = reading.p.toFixed(2);
       // Outside the box of the codes the classifier sees pictures unlike any it was trained on: its P there is
       // often confident (P = 1.00 beside a squiggle) and means nothing, so the inset leaves it out and says so.
+      // One rule for both planes, said first: inside the box of a model's codes the inset says what is drawn
+      // (a hole included), outside it does not (a reader saw "no test code is near" on both planes' insets
+      // and could not tell why one was read and the other not).
       lines.push(
         where === "outside"
-          ? "no reading: no test code is near, so the classifier's P would mean nothing"
+          ? "not read: outside the box of its test codes, where the classifier's P would mean nothing"
           : reading.readable
             ? `reads ${DIGIT_ARTICLES[reading.digit]} ${reading.digit} (P = ${p})`
             : `no digit read at P ≥ ${data.readable} (best: ${reading.digit}, P = ${p})`,
       );
     }
-    lines.push(data.text.where[where]);
+    if (!(reading && where === "outside")) lines.push(data.text.where[where]);
     lines.push(nearestWords(report.distance, report.gaps));
     return {
       title,

@@ -62,6 +62,7 @@
  * @property {string[]} labels    the row's label per grid β
  * @property {number[]} marks     the separately trained models' β (on the grid)
  * @property {{beta: number, readable: number}[]} separate  their measured shares (the curve's dots)
+ * @property {string} heading       the row's own heading ("One model trained for every β (z = 20)")
  * @property {string} curveHeading  the curve's visible title
  * @property {string} curveTitle  the curve's tooltip
  * @property {number} start       the β shown first
