@@ -161,7 +161,8 @@ def test_the_table_puts_the_lessons_columns_first(lesson, family):
         assert row[3] == (share(stored["plane"]["empty_share"]) if stored["plane"] else "–")
     # Every term a newcomer meets in it is said in plain words where it appears.
     notes = " ".join(table["notes"])
-    assert f"P ≥ {READABLE:g}" in notes and "nat is" in notes and "halfway" in notes and "−ELBO: the loss" in notes
+    assert f"P ≥ {READABLE:g}" in notes and "nat is" in notes and "halfway" in notes and "−ELBO: a VAE's loss" in notes
+    assert "β = 0 rows never had KL in their loss" in notes  # why the autoencoders' KL and −ELBO are large
 
 
 def test_the_lede_says_how_the_pair_was_trained(lesson, family):

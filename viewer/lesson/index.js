@@ -28,6 +28,7 @@ import { EpochPlayer } from "./player.js";
 import { decoderOf, decodeScratch, hideTip, showTip, tapPoint } from "./pointer.js";
 import { buildPosterior, showPosterior } from "./posterior.js";
 import { probeInsets } from "./probe.js";
+import { Reveal } from "./reveal.js";
 import { buildRows, fillRow, refitRows } from "./samples.js";
 import { markComplete, writeStatus } from "./status.js";
 import { buildTable, showTable } from "./table.js";
@@ -38,7 +39,6 @@ const BOX_PAD = 0.03; // room around the union of boxes a plane fits, as a share
 const MIN_PLANE_PX = 170;
 const MIN_PHONE_PLANE_PX = 150; // a phone's plane (under 300 px wide): the first screen holds both planes
 const WAIT_MS = 20000; // how long the planes may stay incomplete before the screen says so
-const REVEAL_MS = 5000; // how long an action's result may take to arrive and still be scrolled into view
 
 /** @typedef {import("./types.js").LessonData} LessonData */
 /** @typedef {import("./types.js").Scale} Scale */
@@ -122,13 +122,7 @@ class Lesson {
     this.rows = [];
     /** @type {import("./beta.js").BetaView | null} the row that follows β (under the VAE's rows) */
     this.betaRow = null;
-    /**
-     * What the visitor's last action must bring into view once its result is drawn (a phone puts the probe's
-     * insets under the planes, below the first screen): the insets after a tap or a draw, the preset's line
-     * (at the top, the planes and insets under it) after a preset; given up after REVEAL_MS.
-     * @type {{what: "insets" | "preset", until: number} | null}
-     */
-    this.reveal = null;
+    this.reveal = new Reveal(); // what the visitor's last action must bring into view once drawn (reveal.js)
     /** @type {Array<Placement | null>} where each plane's last drawing put the data */
     this.placements = [null, null];
     /** @type {{press: PointerAt | null, hover: PointerAt | null}} */
@@ -281,7 +275,7 @@ class Lesson {
     if (!point) return;
     const sent = this.report({ type: "probe", x: point.x, y: point.y });
     if (sent) this.view.tapped = { ...point, drawn: false, serial: sent.serial };
-    this.revealLater("insets");
+    this.reveal.later("insets");
     this.leavePreset();
     this.schedule();
   }
@@ -302,33 +296,8 @@ class Lesson {
     showPresets(this.nodes, this.data, index, (next) => this.applyPreset(next));
     this.report({ type: "preset", index });
     this.nodes.preset.scrollIntoView({ block: "nearest" });
-    if (preset.query.page === "lesson") this.revealLater("preset");
+    if (preset.query.page === "lesson") this.reveal.later("preset");
     this.schedule();
-  }
-
-  /** @param {"insets" | "preset"} what */
-  revealLater(what) {
-    this.reveal = { what, until: performance.now() + REVEAL_MS };
-  }
-
-  /**
-   * Once the insets are shown, the action's result in view: the insets (nearest: a wide screen, where they sit
-   * on the planes, does not move), or the preset's line at the top with the planes and insets under it on a
-   * phone. Scrolled once, so the visitor's own scrolling is never fought.
-   */
-  revealResult() {
-    const reveal = this.reveal;
-    if (!reveal) return;
-    if (performance.now() > reveal.until) {
-      this.reveal = null;
-      return;
-    }
-    const insets = this.nodes.planes.map((plane) => plane.inset);
-    if (!insets.every((inset) => inset.style.display !== "none" && inset.dataset.where)) return;
-    this.reveal = null;
-    const phone = window.matchMedia("(max-width: 640px)").matches;
-    if (reveal.what === "preset") this.nodes.preset.scrollIntoView({ block: phone ? "start" : "nearest" });
-    else lowest(insets).scrollIntoView({ block: "nearest" }); // both in view: they start at one height
   }
 
   /** "Decode one draw of N(0, I)": the next draw, probed here at once and reported to the host (the link). */
@@ -337,7 +306,7 @@ class Lesson {
     const [x, y] = drawPoint(this.view.draws);
     const sent = this.report({ type: "draw", x, y });
     if (sent) this.view.tapped = { x, y, drawn: true, serial: sent.serial };
-    this.revealLater("insets");
+    this.reveal.later("insets");
     this.leavePreset();
     this.schedule();
   }
@@ -467,7 +436,10 @@ class Lesson {
         markComplete(nodes.root, epoch, view.scale);
       }
     }
-    this.revealResult();
+    this.reveal.show(
+      this.nodes.planes.map((plane) => plane.inset),
+      this.nodes.preset,
+    );
     // A tip waiting for its decoder: the blob's arrival schedules this drawing (whoever asked for it first).
     if (this.pointer.hover) this.showHover();
     this.status(epoch);
@@ -543,10 +515,4 @@ class Lesson {
       ...this.counts,
     });
   }
-}
-
-/** The element reaching lowest on the page. @param {HTMLElement[]} elements */
-function lowest(elements) {
-  const bottom = (/** @type {HTMLElement} */ e) => e.getBoundingClientRect().bottom;
-  return elements.reduce((low, e) => (bottom(e) > bottom(low) ? e : low));
 }
