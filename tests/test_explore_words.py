@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 
 from explorer.figures import MAP_TITLES, MAP_WORDS
@@ -129,4 +130,73 @@ def test_the_words_beside_the_map_say_what_it_shows(browser, host, size):
     assert label.startswith("One model trained for every β"), label
     texts = page.evaluate(VISIBLE_TEXT)
     assert not [t for t in texts if OLD_NAMES.search(t)]
+    page.close()
+
+
+def tiny_vae_file(folder) -> tuple:
+    """A VAE of pytorch/examples' shape (fc1, fc21, fc22, fc3, fc4), hidden 16, latent 2, random weights, saved as
+    safetensors as a tutorial reader would; and a file that is no model at all."""
+    from safetensors.numpy import save_file
+
+    rng = np.random.default_rng(0)
+    shapes = {"fc1": (16, 784), "fc21": (2, 16), "fc22": (2, 16), "fc3": (16, 2), "fc4": (784, 16)}
+    tensors = {}
+    for name, (out, inp) in shapes.items():
+        tensors[f"{name}.weight"] = (rng.standard_normal((out, inp)) * 0.1).astype(np.float32)
+        tensors[f"{name}.bias"] = np.zeros(out, np.float32)
+    good, bad = folder / "tiny.safetensors", folder / "broken.safetensors"
+    save_file(tensors, str(good))
+    bad.write_bytes(b"not a safetensors file at all")
+    return good, bad
+
+
+NATIVE_INPUT = """() => { const e = document.querySelector('.le-yours-input'), b = e.getBoundingClientRect();
+  return {shown: e.checkVisibility({opacityProperty: true, visibilityProperty: true}), w: b.width, h: b.height}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_analytics_say_why_the_map_and_the_chart_differ_and_the_upload_shows_what_is_loaded(
+    browser, host, size, tmp_path
+):
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    # A z = 20 model: the "how typical" chart's words say the map is a 2-D view of its 20 numbers.
+    open_view(page, host, "/?model=z20-beta1&a=3&b=7", "s.path && s.path.frames")
+    dims = page.locator(".le-analytics-dims")
+    page.wait_for_function("() => /20 numbers/.test(document.querySelector('.le-analytics-dims')?.textContent)")
+    dims.scroll_into_view_if_needed()
+    assert dims.is_visible()
+    text = dims.inner_text()
+    assert "2-D view of 20 numbers" in text and "1σ ring" in text and "all 20" in text
+    assert dims.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)") >= 13
+    # A z = 2 model: the map is all of its code, nothing to explain.
+    open_view(
+        page, host, "/?model=z2-beta1&map=plane&a=3&b=7", "s.path && s.path.frames && s.view.model === 'z2-beta1'"
+    )
+    page.wait_for_timeout(500)  # the analytics settle after the strip
+    assert not dims.is_visible()
+    # Your own VAE: before, nothing loaded; after, the control names the file loaded, and no native "No file
+    # chosen" is shown beside it; a refused file after it leaves the loaded one named.
+    good, bad = tiny_vae_file(tmp_path)
+    section = page.locator(".le-yours")
+    section.scroll_into_view_if_needed()
+    assert page.locator(".le-yours-file").inner_text() == "none loaded"
+    assert page.locator(".le-yours-choose").is_visible()
+    native = page.evaluate(NATIVE_INPUT)
+    assert not native["shown"] and native["w"] <= 1 and native["h"] <= 1
+    page.locator(".le-yours-input").set_input_files(str(good))
+    page.wait_for_function("() => document.querySelector('.le-yours')?.dataset.state === 'ready'", timeout=60_000)
+    assert page.locator(".le-yours-file").inner_text() == "tiny.safetensors (loaded)"
+    assert page.locator(".le-yours-choose").inner_text() == "Choose another file"
+    assert "tiny.safetensors" in page.locator(".le-yours-heading").inner_text()
+    assert "No file chosen" not in section.inner_text()
+    page.locator(".le-yours-input").set_input_files(str(bad))
+    page.wait_for_function("() => document.querySelector('.le-yours')?.dataset.state === 'refused'", timeout=60_000)
+    assert page.locator(".le-yours-message").inner_text().startswith("Not loaded")
+    assert page.locator(".le-yours-file").inner_text() == "tiny.safetensors (loaded)"
+    # The label opens the picker: a click on the visible "button" reaches the hidden input.
+    with page.expect_file_chooser(timeout=10_000):
+        page.locator(".le-yours-choose").click()
     page.close()
