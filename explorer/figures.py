@@ -24,10 +24,11 @@ PLOT_CONFIG = {  # the map's Plotly config
     "scrollZoom": True,
 }
 Extent = tuple[float, float, float, float]  # x0, x1, y0, y1
-# The maps in plain words (issue 24): the toolbar's buttons and a phone's title, then each map's title.
+# The maps in plain words (issue 24): the toolbar's buttons and a phone's title, then each map's title, which
+# names a map as its button does (a reader met two names for the z = 2 map).
 MAP_WORDS = {"plane": "2-D plane", "pca": "PCA", "tsne": "t-SNE"}
 MAP_TITLES = {
-    "plane": "its 2-D codes, as they are",
+    "plane": f"{MAP_WORDS['plane']} (the codes as they are)",
     "pca": "PCA (the two directions the codes spread most)",
     "tsne": "t-SNE (neighbours kept together)",
 }

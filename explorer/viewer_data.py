@@ -16,6 +16,11 @@ from .multirate_assets import multirate_data
 
 ASPECT = 0.82  # the map's height over its width on a wide screen (a phone's is set by the viewer)
 PICK_HINT = "Pick a dot for A and another for B; drag A or B to move them; move along the path or the strip to scrub."
+# Once A and B are both set (explorer/state.py Endpoints.click), what the next click does.
+PAIR_HINT = (
+    "A and B are set: a click on a dot starts a new pair from it as A; drag A or B to move them; "
+    "move along the path or the strip to scrub."
+)
 
 
 def family_data(family: Family) -> dict:
@@ -23,6 +28,7 @@ def family_data(family: Family) -> dict:
         "models": {name: assets.model_manifest(family, name) for name in family.models},
         "mapInfo": figures.map_info(family),
         "mapLabels": figures.MAP_WORDS,
+        "hints": {"pick": PICK_HINT, "pair": PAIR_HINT},  # the viewer swaps pick for pair once A and B are set
         "digits": assets.digits_manifest(family),
         "config": figures.PLOT_CONFIG,
         "aspect": ASPECT,
@@ -34,8 +40,9 @@ def family_data(family: Family) -> dict:
 def showcase_text(a_label: str, b_label: str) -> str:
     """What a first visit is looking at (training/showcase.py picked the pair by its stated rule)."""
     return (
-        f"A morph to start with: {a_label} turning into {b_label}, a pair picked so that the "
-        f"classifier reads every frame as a digit at P ≥ {READABLE:g}. Pick two dots for your own pair."
+        f"A morph to start with: {a_label} turning into {b_label}, a pair picked so that a digit "
+        f"classifier reads every frame as a digit at P ≥ {READABLE:g}. The labels under the frames are that "
+        "classifier's reading, which can disagree with your eye. Pick two dots for your own pair."
     )
 
 

@@ -8,6 +8,7 @@ model by its internal id; the static site defines N(0, I) in words, as Streamlit
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -35,7 +36,14 @@ def query(params: dict) -> str:
 
 # B on top of the z = 2 VAE's 2σ circle and A on top of its 1σ circle: where the labels sat before they moved.
 ON_THE_LABELS = "/?model=z2-beta1&map=plane&a=plane:0.00,1.05&b=plane:0.00,2.05"
-VIEWS = {"hole-path": query(HOLE_PATH["query"]), "alike": query(ALIKE["query"]), "on-the-labels": ON_THE_LABELS}
+# A level path just above the z = 2 VAE's 1σ circle, through where its label sits when nothing covers it.
+ACROSS_THE_LABEL = "/?model=z2-beta1&map=plane&frames=10&a=plane:-1.60,1.12&b=plane:1.60,1.12"
+VIEWS = {
+    "hole-path": query(HOLE_PATH["query"]),
+    "alike": query(ALIKE["query"]),
+    "on-the-labels": ON_THE_LABELS,
+    "across-the-label": ACROSS_THE_LABEL,
+}
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +145,54 @@ def test_prior_labels_go_where_no_marker_is():
         bridge.close()
 
 
+def test_prior_labels_keep_off_the_path():
+    """chooseAngles with the path's polyline: no label box comes within LINE_CLEAR px of any segment (the line and
+    the dots at its frames), measured here by sampling each segment every half pixel, and a label left free by the
+    path keeps the top of its circle."""
+    require_node()
+    bridge = Bridge()
+    module = "viewer/explore/map/priorlabels.js"
+    try:
+        clear = int(re.search(r"export const LINE_CLEAR = (\d+)", (ROOT / module).read_text())[1])
+        plot = [0, 0, 600, 500]
+        circles = [
+            {"cx": 300, "cy": 250, "r": 60, "width": 90, "height": 20, "current": None},
+            {"cx": 300, "cy": 250, "r": 120, "width": 50, "height": 20, "current": None},
+        ]
+        far = [[20.0, 480.0], [60.0, 470.0]]  # a path in a corner: the labels stay on top
+        assert bridge.call(module, "chooseAngles", circles, [], plot, [far]) == [90, 90]
+        rng = np.random.default_rng(2)
+        moved = 0
+        for _ in range(60):
+            # A straight path of 10 frames through the middle, at a random slope and offset, and one marker.
+            ends = rng.uniform([0, 0], [600, 500], size=(2, 2))
+            line = (ends[0] + np.linspace(0, 1, 10)[:, None] * (ends[1] - ends[0])).tolist()
+            x, y = rng.uniform([40, 40], [560, 460])
+            obstacles = [[x - 12, y - 32, x + 12, y + 12]]
+            angles = bridge.call(module, "chooseAngles", circles, obstacles, plot, [line])
+            moved += angles != [90, 90]
+            for n, (c, a) in enumerate(zip(circles, angles, strict=True)):
+                box = bridge.call(module, "labelBox", c["cx"], c["cy"], c["r"], a, 90 - 40 * n, 20)
+                assert line_gap(box, line) > clear - 0.5, (box, line)
+                assert not any(overlap(box, o) for o in obstacles)
+        assert moved > 5  # the paths did push labels off the top
+    finally:
+        bridge.close()
+
+
+def line_gap(box, line) -> float:
+    """The least distance from a box to a polyline, sampling each segment every half pixel."""
+    gaps = []
+    for p, q in itertools.pairwise(line):
+        steps = max(2, int(np.hypot(q[0] - p[0], q[1] - p[1]) * 2))
+        t = np.linspace(0, 1, steps)[:, None]
+        points = np.asarray(p) + t * (np.asarray(q) - np.asarray(p))
+        dx = np.maximum.reduce([box[0] - points[:, 0], points[:, 0] - box[2], np.zeros(len(points))])
+        dy = np.maximum.reduce([box[1] - points[:, 1], points[:, 1] - box[3], np.zeros(len(points))])
+        gaps.append(np.hypot(dx, dy).min())
+    return float(min(gaps))
+
+
 def overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -168,6 +224,10 @@ VISIBLE_TEXT = """() => { const out = [];
   for (const e of document.querySelectorAll('[title], [aria-label], option'))
     out.push(e.getAttribute('title') || e.getAttribute('aria-label') || e.textContent);
   return out; }"""
+
+LABEL_ANGLES = """() => Object.fromEntries([...document.querySelectorAll('.le-map.js-plotly-plot')]
+  .flatMap((g) => g.layout.annotations || []).filter((a) => /^prior:/.test(a.name || ''))
+  .map((a) => [a.name, a.angle]))"""
 
 PRIOR_LABELS = """() => [...document.querySelectorAll('.le-map .annotation')]
   .filter((a) => /σ/.test(a.textContent)).map((a) => { const b = a.getBoundingClientRect();
@@ -260,10 +320,15 @@ def test_prior_labels_clear_the_markers_and_no_text_is_an_internal_id(browser, h
     shown = page.evaluate(SHOWN)
     markers = [[x - 12, y - 32, x + 12, y + 12] for x, y in (shown["markers"]["a"], shown["markers"]["b"])]
     labels = page.evaluate(PRIOR_LABELS)
-    if view == "on-the-labels":
+    if view in ("on-the-labels", "across-the-label"):
         assert len(labels) == 2  # both circles labelled on the VAE's plane, each moved off the marker on it
+    path = shown["path"]["pixels"]
     for text, *box in labels:
         assert not any(overlap(box, m) for m in markers), (text, box, markers)
+        # Clear of the path's line and of the dots at its frames (overlay.js: radius 3.6, stroke 1.6).
+        assert line_gap(box, path) > 4.4, (text, box, path)
+    if view == "across-the-label":  # the 1σ label left the top of its circle, where the path runs
+        assert page.evaluate(LABEL_ANGLES)["prior:1"] != 90
     if size == "wide":  # the Find panel too (built once opened), and everything folded under the map
         page.get_by_text("Find a digit", exact=False).first.click()
         page.get_by_text("Test digits nearest to A", exact=False).first.wait_for(timeout=60_000)

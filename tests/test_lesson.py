@@ -412,8 +412,35 @@ def test_the_preset_captions_say_what_they_show(family):
             worst = worst_frames(family, loaded, np.array([[a, b]]))[0]  # recomputed from the shipped model
             assert worst == pytest.approx(preset["figures"]["worst_frame"][name], abs=1e-3)
     alike = presets["Where β = 0 and β = 1 look alike"]
-    for name in ("z20-beta0", "z20-beta1"):
+    a, b = alike["figures"]["pair"]
+    for beta, name in ((0, "z20-beta0"), (1, "z20-beta1")):
         assert f"{figure(alike['figures']['worst_frame'][name])} under" in alike["caption"]
+        # A frame read as a digit that neither end is (a 9 between a 4 and a 5) is named, per row.
+        passed = passed_digits(family, name, a, b)
+        if passed:
+            assert f"the β = {beta} path passes {detour_words(passed)}" in alike["caption"]
+        else:
+            assert f"the β = {beta} path reads only as" in alike["caption"]
+    assert "passes" in alike["caption"]
+
+
+def passed_digits(family, name: str, a: int, b: int) -> list[int]:
+    """The digits the classifier reads at the inner frames of the straight path from a to b, where neither end's
+    label: recomputed here from the shipped model, in path order."""
+    mu = family.models[name].atlas.mu
+    codes = np.stack([mu[a] + t * (mu[b] - mu[a]) for t in np.linspace(0, 1, FRAMES)])[1:-1]
+    read = family.classifier.probabilities(family.models[name].model.decode(codes.astype(np.float32))).argmax(1)
+    return [int(d) for d in read if d not in (family.labels[a], family.labels[b])]
+
+
+def detour_words(digits: list[int]) -> str:
+    """ "2 frames read as a 9, a frame read as a 4 and 3 frames read as a 0", from the digits in path order."""
+    kinds = list(dict.fromkeys(digits))
+    words = [
+        f"{'a frame' if digits.count(d) == 1 else f'{digits.count(d)} frames'} read as {'an' if d == 8 else 'a'} {d}"
+        for d in kinds
+    ]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def test_the_path_preset_crosses_the_most_holes_and_says_what_is_drawn_there(family):
@@ -440,7 +467,16 @@ def test_the_path_preset_crosses_the_most_holes_and_says_what_is_drawn_there(fam
         in path["caption"]
     )
     assert f"this one the most, {counts[AE][pick]} of the {inner} frames between the ends" in path["caption"]
-    assert f"On the VAE's plane: {counts[VAE][pick]} of {inner}." in path["caption"]
+    # The VAE's row: no hole of its own plane, the digits it passes that neither end is, its worst frame.
+    holes = "crosses no hole of its plane" if counts[VAE][pick] == 0 else f"has {counts[VAE][pick]} frames in its holes"
+    assert f"The VAE's path {holes}" in path["caption"]
+    passed = passed_digits(family, VAE, a, b)  # shipped: the 9s, the 4 and the 0s between a 7 and an 8
+    worst = path["figures"]["worst_frame"]
+    if passed:
+        assert f"but passes {detour_words(passed)}" in path["caption"]
+    else:
+        assert ("blurs in between" in path["caption"]) == (worst[VAE] < READABLE)
+    assert f"(worst frame P = {figure(worst[VAE])}; the autoencoder's {figure(worst[AE])})" in path["caption"]
     assert path["figures"]["frames_in_holes"] == {AE: counts[AE][pick], VAE: counts[VAE][pick]}
     ae = family.models[AE]
     codes = interpolate(ae.atlas.mu[a], ae.atlas.mu[b], FRAMES)

@@ -161,6 +161,36 @@ def fair_pairs(family: Family, names: tuple[str, str], pairs: np.ndarray) -> np.
     return pairs[keep]
 
 
+def other_frames(family: Family, loaded: LoadedModel, a: int, b: int) -> list[dict]:
+    """The inner frames of the straight path from test digit a to b that the classifier reads as neither end's
+    digit (a detour through another digit), in path order: path_index (0 is A's code), digit, confidence."""
+    mu = loaded.atlas.mu
+    read = reading(family, loaded.model.decode(interpolate(mu[a], mu[b], FRAMES)[1:-1]))  # (FRAMES - 2, 10)
+    ends = {int(family.labels[a]), int(family.labels[b])}
+    return [
+        {"path_index": i + 1, "digit": int(p.argmax()), "confidence": round(float(p.max()), 3)}
+        for i, p in enumerate(read)
+        if int(p.argmax()) not in ends
+    ]
+
+
+def other_words(frames: list[dict]) -> str:
+    """ "a frame read as a 9", "2 frames read as a 9 and a frame read as a 0" (digits in path order)."""
+    digits = list(dict.fromkeys(f["digit"] for f in frames))
+    counts = [sum(f["digit"] == d for f in frames) for d in digits]
+    return joined(
+        [
+            f"{'a frame' if n == 1 else f'{n} frames'} read as {article(d)} {d}"
+            for d, n in zip(digits, counts, strict=True)
+        ]
+    )
+
+
+def neither(frames: list[dict]) -> str:
+    """ ", neither end's digit" after other_words, plural when the frames read as several digits."""
+    return ", neither end's digit" if len({f["digit"] for f in frames}) == 1 else ", neither end's digits"
+
+
 def digit_words(family: Family, index: int) -> str:
     label = int(family.labels[index])
     return f"#{index} ({article(label)} {label})"
@@ -233,8 +263,25 @@ def hole_path_preset(family: Family, pairs: np.ndarray) -> dict:
         "caption": f"{fair} {crossing} {verb} a straight path with a frame in the autoencoder's holes; this one the "
         f"most, {counts[AUTOENCODER][pick]} of the {inner} {BETWEEN} (ringed on the map), drawn as "
         f"{joined([drawn_words(d, c) for d, c in drawn])}{', crisp where no digit was encoded' if all_read else ''}. "
-        f"On the VAE's plane: {counts[VAE][pick]} of {inner}. {ROWS_BELOW}",
+        f"{vae_path_words(family, counts[VAE][pick], worst, pick, figures)} {ROWS_BELOW}",
     }
+
+
+def vae_path_words(family: Family, in_holes_count: int, worst: dict, pick: int, figures: dict) -> str:
+    """What the VAE's row of the hole path shows: its frames in holes of its own plane, the digits it passes that
+    are neither end's, and its worst frame beside the autoencoder's (recorded in `figures`)."""
+    a, b = figures["pair"]
+    others = other_frames(family, family.models[VAE], a, b)
+    figures["other_frames"] = {VAE: others}
+    holes = "crosses no hole of its plane" if in_holes_count == 0 else f"has {in_holes_count} frames in its holes"
+    if others:
+        how = f"but passes {other_words(others)}{neither(others)}"
+    elif worst[VAE][pick] < READABLE:
+        how = "but blurs in between"
+    else:
+        how = "and reads as a digit throughout"
+    p_vae, p_ae = figure(worst[VAE][pick]), figure(worst[AUTOENCODER][pick])
+    return f"The VAE's path {holes} {how} (worst frame P = {p_vae}; the autoencoder's {p_ae})."
 
 
 def path_presets(family: Family) -> list[dict]:
@@ -249,6 +296,16 @@ def path_presets(family: Family) -> list[dict]:
         below = {name: round(float((v < 0.5).mean()), 3) for name, v in z20.items()}
         worst = {n: round(float(v[pick]), 3) for n, v in z20.items()}
         view = View(model="z20-beta0", map_name="pca", compare=True, a=a, b=b)
+        others = {name: other_frames(family, family.models[name], a, b) for name in names}
+        detours = [
+            f"the β = {beta} path passes {other_words(others[name])}"
+            if others[name]
+            else f"the β = {beta} path reads only as {article(int(family.labels[a]))} {family.labels[a]} or "
+            f"{article(int(family.labels[b]))} {family.labels[b]}"
+            for beta, name in zip((0, 1), names, strict=True)
+        ]
+        passed = others[names[0]] + others[names[1]]
+        suffix = neither(passed) if passed else ""
         presets.append(
             {
                 "title": "Where β = 0 and β = 1 look alike",
@@ -258,11 +315,13 @@ def path_presets(family: Family) -> list[dict]:
                     "fair_pairs": len(z20_pairs),
                     "worst_frame": worst,
                     "share_below_half": below,
+                    "other_frames": others,
                 },
                 "caption": f"Test digits {digit_words(family, a)} and {digit_words(family, b)}, the median of the "
                 f"{len(z20_pairs)} pairs (of {PAIRS} random ones) whose ends both z = 20 models draw as their "
                 f"digits: between two real codes the worst frame reads at P = {figure(worst['z20-beta0'])} "
-                f"under β = 0 and {figure(worst['z20-beta1'])} under β = 1. Over those pairs, a frame drops "
+                f"under β = 0 and {figure(worst['z20-beta1'])} under β = 1; on the way, {joined(detours)}{suffix}. "
+                "Over those pairs, a frame drops "
                 f"below P = 0.5 on {below['z20-beta0']:.0%} of paths at β = 0 and {below['z20-beta1']:.0%} at β = 1. "
                 f"{ROWS_BELOW}",
             }

@@ -21,7 +21,7 @@ import numpy as np
 
 from .checkpoint import CheckpointError
 
-MAP_LABELS = {"plane": "latent plane (exact)", "pca": "PCA", "tsne": "t-SNE"}
+MAP_LABELS = {"plane": "2-D plane", "pca": "PCA", "tsne": "t-SNE"}  # explorer/figures.py MAP_WORDS
 NEIGHBOURS = 10
 
 

@@ -59,7 +59,7 @@ export function buildSlider(bar) {
   const input = /** @type {HTMLInputElement} */ (element(track, "input", "le-mr-input"));
   input.type = "range";
   input.step = "1";
-  input.setAttribute("aria-label", "β of the Multi-Rate VAE (log scale)");
+  input.setAttribute("aria-label", "β of the one model trained for every β (log scale)");
   const marks = element(track, "span", "le-mr-marks");
   marks.title = "the β of the separately trained models (the β buttons above the map)";
   const value = element(head, "span", "le-mr-value");
@@ -71,7 +71,10 @@ export function buildSlider(bar) {
   const curve = /** @type {HTMLDetailsElement} */ (element(box, "details", "le-mr-curve"));
   element(curve, "summary", "", "Rate–distortion curve");
   const chart = /** @type {HTMLCanvasElement} */ (element(curve, "canvas", "le-mr-chart"));
-  chart.setAttribute("aria-label", "rate-distortion: the Multi-Rate VAE's curve and the separately trained models");
+  chart.setAttribute(
+    "aria-label",
+    "rate-distortion: the curve of the one model for every β and the separately trained models",
+  );
   return { box, input, value, marks, list, line, curve, chart };
 }
 

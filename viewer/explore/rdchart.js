@@ -161,7 +161,7 @@ function curveBackground(context, manifest, model, width) {
   const right = width - m.r - 4;
   context.textAlign = "right";
   context.fillStyle = "#1f77b4";
-  context.fillText("— one MR-VAE, β 0.01–10", right, m.t + 14);
+  context.fillText("— one model for every β", right, m.t + 14);
   context.fillStyle = "#d62728";
   context.fillText("○ trained separately", right, m.t + 29);
   const off = manifest.separate.filter((p) => !(p.beta > 0));

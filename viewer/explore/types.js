@@ -73,6 +73,7 @@
  * @property {Record<string, Reading>} [readings]   comparing β: each model's reading of the path under it
  * @property {InsideData} [inside]       explorer/charts.py inside_data: KL per dimension, the geodesic's ratios
  * @property {string} hint
+ * @property {{pick: string, pair: string}} [hints]   the pick hint, and what replaces it once A and B are set
  * @property {boolean} [analyticsBelow]   the host shows the per-frame analytics and downloads under the map
  * @property {object} config              Plotly's config for the map
  * @property {number} aspect

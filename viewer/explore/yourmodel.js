@@ -28,6 +28,9 @@ import { drawControls, drawStrip } from "./yourmodel/strip.js";
 
 export const LABEL = "your model";
 export const ACCEPT = ".safetensors";
+export const CHOOSE = "Choose a .safetensors file";
+export const CHOOSE_ANOTHER = "Choose another file";
+export const NONE_LOADED = "none loaded";
 const STYLES = new URL("./yourmodel.css", import.meta.url).href;
 
 /** @type {YourModel | null} */
@@ -50,11 +53,20 @@ export function mountYourModel(parent, getDigits) {
   intro.textContent =
     "Drop the .safetensors of a VAE you trained (pytorch/examples' vae/main.py: fc1, fc21, fc22, fc3, fc4; " +
     "any hidden size, a latent size of 2 or more, at most 10 MB). It runs in this page only: nothing is sent.";
+  // The native file input is cleared after each try (the same file chosen again is a new change), so it would
+  // say "No file chosen" beside a loaded model: it is kept for the picker and the keyboard, but hidden, and the
+  // label shows what is loaded.
   const picker = element(section, "label", "le-yours-pick");
   picker.append("Your model's file: ");
   const input = /** @type {HTMLInputElement} */ (element(picker, "input", "le-yours-input"));
   input.type = "file";
   input.accept = ACCEPT;
+  const choose = element(picker, "span", "le-yours-choose", CHOOSE);
+  const loaded = element(picker, "span", "le-yours-file", NONE_LOADED);
+  const shownFile = (/** @type {YourModel | null} */ model) => {
+    choose.textContent = model ? CHOOSE_ANOTHER : CHOOSE;
+    loaded.textContent = model ? `${model.file} (loaded)` : NONE_LOADED;
+  };
   const message = element(section, "p", "le-yours-message");
   message.setAttribute("role", "status");
   const body = element(section, "div", "le-yours-body");
@@ -108,6 +120,7 @@ export function mountYourModel(parent, getDigits) {
       });
       current = model;
       picks = 0;
+      shownFile(model);
       show(model, "upload");
       note("map");
       section.dataset.state = "ready";
@@ -132,6 +145,7 @@ export function mountYourModel(parent, getDigits) {
 
   if (current) {
     section.dataset.state = "ready";
+    shownFile(current);
     show(current, "remount");
   }
   return {

@@ -103,7 +103,7 @@ export function drawOverlay(state, moving = false) {
       markerBox(pixel(points.b), 9, "B", false),
       markerBox(pixel(points.drawn), 11, "★ you", true),
     ].filter((box) => box !== null);
-    placePriorLabels(state, area, /** @type {[number, number, number, number][]} */ (boxes));
+    placePriorLabels(state, area, /** @type {[number, number, number, number][]} */ (boxes), path.length ? [path] : []);
   }
 }
 

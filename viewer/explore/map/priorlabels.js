@@ -1,6 +1,6 @@
 // Where N(0, I)'s circle labels sit: of a few angles around each circle, the first (top first) whose label
-// covers no A/B/★ marker, no label already placed, and stays inside the plot; the one kept while it still
-// fits, so a label moves only when a marker comes to cover it. Plotly draws the labels (annotations named
+// covers no A/B/★ marker, no part of the path (its line and frame dots), no label already placed, and stays
+// inside the plot; the one kept while it still fits, so a label moves only when something comes to cover it. Plotly draws the labels (annotations named
 // "prior:<radius>", plot.js baseLayout); this only moves them (Plotly.relayout).
 
 import { plotly } from "../../core/chart.js";
@@ -14,6 +14,7 @@ export const ANGLES = [90, 45, 135, 0, 180, -45, -135, -90]; // degrees, counter
 const GAP = 4; // px between the circle and its label
 const FONT = "13px sans-serif"; // the labels' font (plot.js)
 const PAD = 8; // the label's background box beyond its text, both sides together
+export const LINE_CLEAR = 6; // px kept between a label and the path's centre line (overlay.js: dots 3.6 + 0.8 px, halo 2.5)
 
 /** The annotation's anchor for a label at `angle` on its circle: outside the circle. @param {number} angle */
 export function anchorAt(angle) {
@@ -53,6 +54,58 @@ export function overlaps(a, b) {
   return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 }
 
+/**
+ * The gap between a box and the segment p-q (0 when the segment crosses or touches the box).
+ * @param {Box} box @param {number[]} p @param {number[]} q
+ */
+export function segmentApart(box, p, q) {
+  // Liang-Barsky: does the segment enter the box?
+  let t0 = 0;
+  let t1 = 1;
+  const dx = q[0] - p[0];
+  const dy = q[1] - p[1];
+  const sides = [
+    [-dx, p[0] - box[0]],
+    [dx, box[2] - p[0]],
+    [-dy, p[1] - box[1]],
+    [dy, box[3] - p[1]],
+  ];
+  let inside = true;
+  for (const [d, room] of sides) {
+    if (d === 0) {
+      if (room < 0) inside = false;
+    } else {
+      const t = room / d;
+      if (d < 0) t0 = Math.max(t0, t);
+      else t1 = Math.min(t1, t);
+    }
+  }
+  if (inside && t0 <= t1) return 0;
+  // Apart: the nearest pair is an end of the segment to the box, or a corner of the box to the segment.
+  const toBox = (/** @type {number[]} */ r) =>
+    Math.hypot(Math.max(0, box[0] - r[0], r[0] - box[2]), Math.max(0, box[1] - r[1], r[1] - box[3]));
+  const toSegment = (/** @type {number[]} */ r) => {
+    const length = dx * dx + dy * dy;
+    const t = length ? Math.min(1, Math.max(0, ((r[0] - p[0]) * dx + (r[1] - p[1]) * dy) / length)) : 0;
+    return Math.hypot(p[0] + t * dx - r[0], p[1] + t * dy - r[1]);
+  };
+  const corners = [
+    [box[0], box[1]],
+    [box[2], box[1]],
+    [box[0], box[3]],
+    [box[2], box[3]],
+  ];
+  return Math.min(toBox(p), toBox(q), ...corners.map(toSegment));
+}
+
+/** The gap between a box and a polyline (Infinity for none). @param {Box} box @param {number[][]} line */
+export function lineApart(box, line) {
+  if (line.length === 1) return segmentApart(box, line[0], line[0]);
+  let gap = Infinity;
+  for (let i = 1; i < line.length; i++) gap = Math.min(gap, segmentApart(box, line[i - 1], line[i]));
+  return gap;
+}
+
 /** The gap between two boxes (0 when they touch or overlap). @param {Box} a @param {Box} b */
 function apart(a, b) {
   const dx = Math.max(0, a[0] - b[2], b[0] - a[2]);
@@ -62,24 +115,28 @@ function apart(a, b) {
 
 /**
  * One angle per circle (in order): the kept one when it still fits, else the first of ANGLES that fits (no
- * obstacle nor earlier label covered, inside `plot`), else the one farthest from every obstacle.
+ * obstacle nor earlier label covered, no line within LINE_CLEAR px, inside `plot`), else the one farthest from
+ * every obstacle and line.
  * @param {Array<{cx: number, cy: number, r: number, width: number, height: number, current: number | null}>} circles
  * @param {Box[]} obstacles @param {Box} plot
+ * @param {number[][][]} [lines] polylines in plot pixels (the path: its line and the dots at its frames)
  * @returns {number[]}
  */
-export function chooseAngles(circles, obstacles, plot) {
+export function chooseAngles(circles, obstacles, plot, lines = []) {
   const taken = [...obstacles];
+  const lineGap = (/** @type {Box} */ b) => Math.min(Infinity, ...lines.map((line) => lineApart(b, line)));
   return circles.map(({ cx, cy, r, width, height, current }) => {
     const box = (/** @type {number} */ angle) => labelBox(cx, cy, r, angle, width, height);
     const within = (/** @type {Box} */ b) => b[0] >= plot[0] && b[1] >= plot[1] && b[2] <= plot[2] && b[3] <= plot[3];
     const fits = (/** @type {number} */ angle) => {
       const b = box(angle);
-      return within(b) && !taken.some((o) => overlaps(b, o));
+      return within(b) && !taken.some((o) => overlaps(b, o)) && lineGap(b) > LINE_CLEAR;
     };
     const order = current === null ? ANGLES : [current, ...ANGLES.filter((a) => a !== current)];
     let angle = order.find(fits);
     if (angle === undefined) {
-      const room = (/** @type {number} */ a) => Math.min(Infinity, ...taken.map((o) => apart(box(a), o)));
+      const room = (/** @type {number} */ a) =>
+        Math.min(lineGap(box(a)) - LINE_CLEAR, ...taken.map((o) => apart(box(a), o)));
       angle = ANGLES.reduce((best, a) => (room(a) > room(best) ? a : best), ANGLES[0]);
     }
     taken.push(box(angle));
@@ -98,10 +155,11 @@ function labelSize(text) {
 }
 
 /**
- * Moves the prior's labels off the markers (`obstacles`, plot pixels) when they need it.
+ * Moves the prior's labels off the markers (`obstacles`, plot pixels) and the path (`lines`) when they need it.
  * @param {ExploreState} state @param {import("./area.js").Area} area @param {Box[]} obstacles
+ * @param {number[][][]} [lines]
  */
-export function placePriorLabels(state, area, obstacles) {
+export function placePriorLabels(state, area, obstacles, lines = []) {
   const graph = /** @type {any} */ (state.dom.graph);
   const annotations = graph.layout?.annotations;
   const Plotly = plotly();
@@ -116,7 +174,7 @@ export function placePriorLabels(state, area, obstacles) {
     const r = Math.abs(area.xa.l2p(cx + radius) - area.xa.l2p(cx));
     return { cx: area.xa.l2p(cx), cy: area.ya.l2p(cy), r, ...labelSize(a.text), current: a.angle ?? null, radius };
   });
-  const angles = chooseAngles(circles, obstacles, [0, 0, area.width, area.height]);
+  const angles = chooseAngles(circles, obstacles, [0, 0, area.width, area.height], lines);
   /** @type {Record<string, unknown>} */
   const update = {};
   labels.forEach(({ a, i }, n) => {

@@ -33,6 +33,17 @@ export const PRIOR_DEFINITION =
   "How typical each frame's code is for the model: log N(z; 0, I), the log-density of the prior the VAE packs " +
   "its codes into (in nats, natural-log units; higher is nearer the centre of the cloud).";
 
+/**
+ * Why the map and this chart can disagree on a z > 2 model (a reader saw A inside the 1σ ring, its frame the least
+ * typical here): both are right. @param {number} latent
+ */
+export function mapVersusPrior(latent) {
+  return (
+    `The map is a 2-D view of ${latent} numbers: a frame inside its 1σ ring can still be far from N(0, I)'s ` +
+    `centre in all ${latent}, which this chart counts.`
+  );
+}
+
 /** @type {WeakMap<ExploreState, {key: string, timer: number}>} what each widget last drew */
 const drawn = new WeakMap();
 
@@ -228,8 +239,10 @@ export function buildAnalytics(parent) {
   element(words, "span", "", STEP_DEFINITION);
   words.append(" ");
   element(words, "span", "", PRIOR_DEFINITION);
+  words.append(" ");
+  const dims = element(words, "span", "le-analytics-dims"); // mapVersusPrior, on a model of more than 2 numbers
   const compare = element(box, "div", "le-analytics-compare");
-  return { box, heading, chart, compare };
+  return { box, heading, chart, compare, dims };
 }
 
 /** The host's reading of path `key`, with its probabilities, if it has sent one. @param {Reading | null | undefined} r @param {string} key */
@@ -246,6 +259,9 @@ export function renderAnalytics(state, dom) {
   const data = hostData(state);
   dom.box.hidden = !path?.frames;
   if (!path?.frames) return;
+  const latent = path.codes[0]?.length ?? 2;
+  dom.dims.hidden = latent <= 2;
+  dom.dims.textContent = latent > 2 ? mapVersusPrior(latent) : "";
   const reading = readingOf(data.reading, path.key);
   const readings = state.view.shown.compare ? compareReadings(state) : null;
   const key = [path.key, path.pending, reading ? "r" : "", readings ? readings.length : "", dom.box.clientWidth].join(

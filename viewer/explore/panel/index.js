@@ -118,6 +118,16 @@ function renderPathBar(state) {
   framesLabel.textContent = `${shown.frames} frames`;
 }
 
+/**
+ * The host's hint; once A and B are both set, the pick hint gives way to what the next click does (a new pair).
+ * @param {ExploreState} state
+ */
+export function hintText(state) {
+  const { hint, hints } = hostData(state);
+  const { a, b } = state.view.ends;
+  return a && b && hints && hint === hints.pick ? hints.pair : hint;
+}
+
 /** Redraws everything beside the map from the view. @param {ExploreState} state */
 export function renderPanel(state) {
   renderToolbar(state);
@@ -127,7 +137,7 @@ export function renderPanel(state) {
   renderHolesKey(state);
   drawPreview(state);
   renderCompare(state);
-  state.dom.hint.textContent = [state.view.notice, hostData(state).hint].filter(Boolean).join(" ");
+  state.dom.hint.textContent = [state.view.notice, hintText(state)].filter(Boolean).join(" ");
   state.dom.below.hidden = !state.view.path?.frames;
   fitPath(state);
   renderVerdict(state, state.dom.verdict);

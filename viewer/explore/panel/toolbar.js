@@ -103,7 +103,7 @@ export function renderToolbar(state) {
   const bar = state.dom.toolbar;
   const latentSizes = [...new Set(Object.values(data.models).map((m) => m.latent))].sort((p, q) => q - p);
   const latentHelp = (/** @type {number} */ z) =>
-    z === 2 ? "a 2-D code: the map is the latent plane itself" : `a ${z}-D code, flattened to 2-D`;
+    z === 2 ? "a 2-D code: the 2-D plane shows the codes as they are" : `a ${z}-D code, flattened to 2-D`;
   choices(
     bar.latent,
     latentSizes.map((z) => [z, `z = ${z}`, latentHelp(z)]),
