@@ -18,6 +18,7 @@ from test_lesson_e2e import LAYOUT, PIXELS, PLANE, ROOT_DATA, layout, open_lesso
 from explorer.lesson_assets import LESSON_MODELS, lesson_data, same_start
 from explorer.planes import axis_distance, core_box, nearest_words
 from harness.browser import ROOT, exception_boxes, require_chromium
+from harness.canvas_text import CANVAS_TEXT, DRAWN, MIN_PX
 from vae.family import load_family, load_lesson_file
 from vae.sampling import nearest_code
 
@@ -26,29 +27,6 @@ require_chromium()
 
 WEIGHTS = ROOT / "weights"
 PROJECTOR = (1920, 1080)
-MIN_PX = 13  # a projector's smallest readable text (issue 24)
-# Every string drawn on a canvas, with its size in CSS pixels: the context's font size times its transform's
-# scale times the canvas's CSS width over its pixel width (a fillText squeezed to a maxWidth counts smaller).
-CANVAS_TEXT = """(() => {
-  window.__canvasText = [];
-  const proto = CanvasRenderingContext2D.prototype;
-  for (const name of ['fillText', 'strokeText']) {
-    const original = proto[name];
-    proto[name] = function (text, x, y, maxWidth) {
-      const canvas = this.canvas, found = /(\\d+(?:\\.\\d+)?)px/.exec(this.font), t = this.getTransform();
-      const css = canvas.width ? canvas.getBoundingClientRect().width / canvas.width : 0;
-      let px = (found ? Number(found[1]) : 0) * Math.hypot(t.a, t.b) * css;
-      if (maxWidth !== undefined) {
-        const width = this.measureText(String(text)).width;
-        if (width > maxWidth) px *= maxWidth / width;
-      }
-      window.__canvasText.push({ text: String(text), px, canvas: canvas.className || canvas.tagName,
-                                 connected: canvas.isConnected });
-      return original.apply(this, arguments);
-    };
-  }
-})();"""
-DRAWN = "() => window.__canvasText"
 RINGS_OFF = f"(side) => ({PLANE})(side).dataset.ringsOff"
 INSETS_PLACED = "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => i.dataset.where)"
 

@@ -1,7 +1,7 @@
 """Issue 24's projector rule: at 1920 x 1080 no visible text under 13 px, Plotly's labels included, in both
 hosts, on the explore view (with the β slider, compare rows, the analytics and what is folded under the map
-opened) and on the lesson. Text drawn on canvases is out of reach of the DOM; its sizes are set in the code
-(the strip's letters and the prior's rows, 13 px and up on a big screen).
+opened) and on the lesson; on the static site, the explore view's canvas text too (harness/canvas_text.py; the
+lesson's canvases: tests/test_lesson_truth.py).
 
     python -m pytest tests/test_projector.py -x -q
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from harness.browser import goto_app, goto_static, require_chromium, static_site
+from harness.canvas_text import CANVAS_TEXT, small_canvas_text
 from harness.screenshots import LESSON_READY
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -47,13 +48,16 @@ def explore_text(page) -> list[str]:
 
 
 def test_no_text_under_13px_on_the_static_site(browser, site):
-    page = browser.new_page(viewport=SIZE)
+    context = browser.new_context(viewport=SIZE)
+    context.add_init_script(CANVAS_TEXT)  # and what the explore view draws on canvases (the strip's readings)
+    page = context.new_page()
     goto_static(page, site + EXPLORE)
     assert explore_text(page) == []
+    assert small_canvas_text(page) == []
     page.goto(site + "/?page=lesson")
     page.wait_for_function(LESSON_READY, timeout=120_000)
     assert page.evaluate(SMALL_TEXT) == []
-    page.close()
+    context.close()
 
 
 def test_no_text_under_13px_on_the_streamlit_page(browser, server):

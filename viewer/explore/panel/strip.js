@@ -10,7 +10,7 @@ import { setScrub } from "./preview.js";
 
 const TILE_MIN = 22; // px per strip tile before the strip wraps onto another row
 const TILE_MAX = 56;
-const LABEL_PX = 14; // the reading's row above each tile
+const LABEL_PX = 16; // the reading's row above each tile (13 px text: a projector's minimum)
 
 /**
  * Tile size and rows for `count` tiles in `width` px: one row when tiles of TILE_MIN fit, else wrapped.
@@ -76,7 +76,7 @@ export function renderStrip(state) {
   const reading = matchingReading(state);
   const holes = pathHoles(state); // per decoded frame: in a hole of the z = 2 plane shown
   state.cache.stripRings = [];
-  context.font = "bold 11px sans-serif";
+  context.font = "bold 13px sans-serif";
   context.textAlign = "center";
   boxes.forEach(([x, y, tile], i) => {
     const end = i === 0 ? state.view.ends.a : i === count - 1 ? state.view.ends.b : null;
