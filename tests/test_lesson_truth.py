@@ -13,12 +13,12 @@ import math
 
 import numpy as np
 import pytest
-from test_lesson_e2e import LAYOUT, PIXELS, PLANE, ROOT_DATA, layout, open_lesson, show_epoch
 
 from explorer.lesson_assets import LESSON_MODELS, lesson_data, same_start
 from explorer.planes import axis_distance, core_box, nearest_words
 from harness.browser import ROOT, exception_boxes, require_chromium
 from harness.canvas_text import CANVAS_TEXT, DRAWN, MIN_PX
+from harness.lesson_page import LAYOUT, PIXELS, PLANE, ROOT_DATA, layout, open_lesson, show_epoch
 from vae.family import load_family, load_lesson_file
 from vae.sampling import nearest_code
 
