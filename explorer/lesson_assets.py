@@ -174,14 +174,15 @@ def beta_row(family: Family) -> dict | None:
         "covered": curve["digits_covered"],
         # Its own heading over a band of its own: under the autoencoder's column, a reader took the row for more
         # of the autoencoder's draws.
-        "heading": f"One model trained for every β (z = {model.latent_size})",
+        "heading": f"Another network, trained for every β (z = {model.latent_size})",
         "labels": [
             f"at β = {b:.2g}: {share(r)} readable, {c} of 10 digits"
             for b, r, c in zip(curve["betas"], curve["readable_share"], curve["digits_covered"], strict=True)
         ],
         "marks": [b for b in marks if b in curve["betas"]],
         "separate": [{"beta": beta, "readable": round(float(r), 4)} for beta, r in separate if beta in curve["betas"]],
-        "curveHeading": "Readable share over β",
+        # Its two marks named where they are seen (a reader asked which of them is "the" share at β = 8).
+        "curveHeading": "Readable share: line, this network; dots, each β trained alone",
         "curveTitle": "Share of 1,000 draws read as a digit, over β (log scale): the line, one model trained for "
         "every β; the dots, a VAE trained at that β alone.",
         "start": 1.0 if 1.0 in curve["betas"] else curve["betas"][len(curve["betas"]) // 2],
@@ -420,7 +421,7 @@ def lesson_data(family: Family) -> dict:
             "rows": table_rows(family),
         },
         "text": {
-            "samples": "The same draws under both; under each, the digit a classifier reads "
+            "samples": "Every row decodes the same draws; under each, the digit a classifier reads "
             f"at P ≥ {READABLE:g} ({READABLE:.0%} sure). Shares count {sample_count(family):,} draws.",
             "new_samples": "New draws",
             "scale": {"same": "Same scale", "own": "Own scale"},

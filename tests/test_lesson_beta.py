@@ -84,7 +84,7 @@ def test_the_row_quotes_the_measured_figures():
     ):
         figures = f"{share(readable)} readable, {covered} of 10 digits"
         assert label == f"at β = {beta:.2g}: {figures}"
-    assert row["heading"] == f"One model trained for every β (z = {row['latent']})"
+    assert row["heading"] == f"Another network, trained for every β (z = {row['latent']})"
     separate = {m.variant.beta for m in FAMILY.models.values() if m.variant.latent_size == 20 and m.variant.beta > 0}
     assert set(row["marks"]) == separate  # every separately trained z = 20 VAE is a mark on the grid
     assert row["start"] in row["betas"]

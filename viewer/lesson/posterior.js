@@ -184,7 +184,7 @@ export function showPosterior(nodes, data, later) {
       `Mean L2 distance between a decoded sample and decoded μ over the 784 pixels (0 to 1): ${row.change.toFixed(2)}; ` +
       "n pixels turned fully from black to white make a distance of √n (under one pixel's change: they look alike). " +
       "σ: this digit's, the median of the encoder's spreads, one per dimension of z.";
-    box.appendChild(stripCanvas(digit, row.pixels, section.samples));
+    box.appendChild(stripCanvas(digit, row.pixels, section.samples + 1)); // decoded μ, then every sample
     if (classifier) {
       const reading = readOf(classifier, row.pixels.subarray(0, PIXELS), data.readable);
       if (reading.digit !== label) {
