@@ -331,7 +331,8 @@ def legend(family: Family) -> str:
 
 def presets(family: Family) -> list[dict]:
     """The "Show me" presets of weights/lesson.json (training/presets.py) that have what a button needs: a
-    title, a caption (shown where the preset lands) and a query (the view, in the link's format); `lesson`,
+    title, a caption (its figures, behind a disclosure where the preset lands) and a query (the view, in the
+    link's format); `line`, its one sentence shown where it lands (the caption in a file without one); `lesson`,
     what the lesson's viewer sets that a link does not carry (the scale; "last": the trained models' epoch)."""
     found = load_lesson_file(family.models[LESSON_MODELS[0]].path.parent).get("presets")
     kept = []
@@ -345,6 +346,7 @@ def presets(family: Family) -> list[dict]:
         kept.append(
             {
                 "title": preset["title"],
+                "line": preset["line"] if isinstance(preset.get("line"), str) else preset["caption"],
                 "caption": preset["caption"],
                 "query": query,
                 "scale": settings.get("scale") if settings.get("scale") in ("same", "own") else None,

@@ -30,7 +30,7 @@ KEY = "lesson-planes"  # the lesson's component
 PROBE_KIND = "lesson_probe_kind"  # "draw" when the probe is a draw of N(0, I), else a clicked point
 LEAVE = "lesson_leave"  # a preset switched to the map in the event's callback: the whole page reruns
 PRESET_VIEW = "lesson_preset_view"  # (model, a, b) of the preset last applied: its line stays while they do
-PRESET = "lesson_preset"  # the title and caption of the preset last applied, shown where it lands
+PRESET = "lesson_preset"  # the title, line and caption of the preset last applied, shown where it lands
 LEDE_ON_A_PHONE = "@media (max-width: 640px) { .st-key-lp-lede p { font-size: 14px; line-height: 1.4; } }"
 
 
@@ -155,17 +155,17 @@ def apply_preset(family: Family, preset: dict, in_callback: bool = True) -> str:
             if getattr(view, end) is not None:
                 chosen.use(end, session.endpoint_from_ref(family, view.model, getattr(view, end)))
         view = replace(view, page=page or view.page)
-    st.session_state[PRESET] = {"title": preset["title"], "caption": preset["caption"]}
+    st.session_state[PRESET] = {"title": preset["title"], "line": preset["line"], "caption": preset["caption"]}
     st.session_state[PRESET_VIEW] = (view.model, view.a, view.b)
     st.session_state.pop(PROBE_KIND, None)  # a preset's probe is a point, not a draw
     return view.page
 
 
-def preset_hint(view: View, chosen) -> str | None:
-    """For the explore view's hint (sections/map.py): the line of the preset that opened the map, while the map
-    still shows the preset's model and pair; else None."""
+def preset_hint(view: View, chosen) -> dict | None:
+    """For the explore view's banner (sections/map.py): the title, line and caption of the preset that opened the
+    map, while the map still shows the preset's model and pair; else None."""
     preset, shown = st.session_state.get(PRESET), st.session_state.get(PRESET_VIEW)
     if not preset or not shown:
         return None
     ends = tuple(getattr(end, "index", None) if end is not None else None for end in (chosen.a, chosen.b))
-    return f"{preset['title']}: {preset['caption']}" if (view.model, *ends) == tuple(shown) else None
+    return preset if (view.model, *ends) == tuple(shown) else None

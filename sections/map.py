@@ -11,13 +11,14 @@ the model too.
 from __future__ import annotations
 
 import base64
+import html
 import time
 
 import numpy as np
 import streamlit as st
 
 from explorer import figures, images, untrusted
-from explorer.safe_text import plain, prose
+from explorer.safe_text import cut, plain
 from explorer.share import CONTROLS, PLANE_LIMIT, View, checked_controls
 from explorer.state import POINT_MAPS, Endpoint, Endpoints, map_point, test_digit
 from explorer.viewer_data import PICK_HINT, family_data, showcase_text
@@ -137,7 +138,7 @@ def map_and_morph(family: Family, view: View, drawn: Endpoint | None) -> None:
     chosen = session.endpoints()
     preset = preset_hint(view, chosen)
     if preset:  # above the map, as the static host shows it: on a phone the panel's hint is below the fold
-        notes.info(prose(preset))
+        notes.html(preset_banner(preset))
     session.share_in_url(view)
     status("events", " ".join(st.session_state.get(EVENT_LOG, [])))
     loaded = family.models[view.model]
@@ -162,6 +163,25 @@ def map_and_morph(family: Family, view: View, drawn: Endpoint | None) -> None:
             status("compare", f"{len(compare)} rows")
         if analytics.probabilities is not None:
             status("analytics", f"reads {''.join(str(d) for d in analytics.predicted)}")
+
+
+# The preset's banner, in the colours of st.info; its text wraps (never an ellipsis) and its figures stay closed.
+BANNER_STYLE = (
+    "<style>.le-preset-banner{background:rgba(28,131,225,.1);color:rgb(0,66,128);border-radius:.5rem;"
+    "padding:.6rem 1rem;line-height:1.5;overflow-wrap:anywhere}.le-preset-banner p{margin:0}"
+    ".le-preset-banner summary{cursor:pointer;margin-top:.2rem}.le-preset-banner details p{margin-top:.3rem}</style>"
+)
+
+
+def preset_banner(preset: dict) -> str:
+    """The banner of the preset that opened the map: "title: line" as visible text and the caption (its figures)
+    behind a closed "The figures" disclosure. Everything comes from weights/lesson.json, a file a visitor's copy
+    may have altered: escaped, controls replaced, cut long."""
+    text = {key: html.escape(cut(preset.get(key, ""), 2000)) for key in ("title", "line", "caption")}
+    return (
+        f'{BANNER_STYLE}<div class="le-preset-banner" role="note"><p><b>{text["title"]}:</b> {text["line"]}</p>'
+        f"<details><summary>The figures</summary><p>{text['caption']}</p></details></div>"
+    )
 
 
 def widget_data(

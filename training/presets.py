@@ -3,7 +3,9 @@
     python -m training.presets [--weights weights]   # writes weights/lesson.json (same file on every run)
 
 A preset is a view (a link's query parameters) that makes one point of the lesson,
-with a caption that states what was measured there. Each is picked by a rule, not
+with a caption that states what was measured there and a line: one plain sentence, written
+from the same measurements, that the page shows where the preset lands (the caption sits
+behind a "The figures" disclosure there). Each is picked by a rule, not
 by hand, so re-running the script on the same weights reproduces the file:
 
 hole     of the autoencoder's holes (the cells the lesson shades: explorer/planes.py
@@ -119,11 +121,32 @@ def hole_preset(family: Family) -> dict:
         "query": to_query(view),
         "lesson": {"scale": "own", "epoch": "last"},
         "figures": figures,
+        "line": hole_line(figures[AUTOENCODER]),
         "caption": f"({figure(point[0])}, {figure(point[1])}), a typical hole: no test code within "
         f"{spacing_words(on_ae['spacings'])} ({SPACING}), yet the autoencoder draws "
         f"{drawn_words(on_ae['digit'], on_ae['confidence'])} there; {hole_read_words(measured)}: a hole is where no "
         "digit was encoded, not where nothing is drawn.",
     }
+
+
+def hole_line(on_ae: dict) -> str:
+    """The hole preset's sentence: no digit encoded near the point, and what the autoencoder draws there ("crisp"
+    at P >= READABLE, the caption's threshold)."""
+    if on_ae["confidence"] >= READABLE:
+        return f"No digit was encoded near here, yet the autoencoder draws a crisp {on_ae['digit']}."
+    return "No digit was encoded near here, and the autoencoder draws no clear digit there."
+
+
+def digits_words(digits: list[int]) -> str:
+    """ "a 9, a 4 and a 0": each digit once, in the order given."""
+    return joined([f"{article(d)} {d}" for d in dict.fromkeys(digits)])
+
+
+def vae_row_words(others: list[dict], worst: float) -> str:
+    """What the VAE's row of a path shows, in a few words: the digits it passes that are neither end's."""
+    if others:
+        return f"passes {digits_words([f['digit'] for f in others])}"
+    return "blurs in between" if worst < READABLE else "reads as a digit throughout"
 
 
 def frames_in_holes(family: Family, name: str, pairs: np.ndarray) -> np.ndarray:
@@ -236,10 +259,13 @@ def hole_path_preset(family: Family, pairs: np.ndarray) -> dict:
         "worst_frame": {name: round(float(worst[name][pick]), 3) for name in names},
     }
     if crossing == 0:
+        others = other_frames(family, family.models[VAE], a, b)
         return {
             "title": "A straight path on the autoencoder's plane",
             "query": to_query(view),
             "figures": figures,
+            "line": f"No path between two digits here crosses the autoencoder's holes; this one reads least like a "
+            f"digit on its plane; the VAE's {vae_row_words(others, float(worst[VAE][pick]))} (row below).",
             "caption": f"{fair} none has a straight path with a frame in the autoencoder's holes; this one reads "
             f"least like a digit there, its worst frame at P = {figure(worst[AUTOENCODER][pick])}; on the VAE's "
             f"plane, P = {figure(worst[VAE][pick])}.",
@@ -256,15 +282,39 @@ def hole_path_preset(family: Family, pairs: np.ndarray) -> dict:
     figures["holes_crossed"] = crossed
     all_read = all(c >= READABLE for _, c in drawn)
     verb = "has" if crossing == 1 else "have"
+    caption = (
+        f"{fair} {crossing} {verb} a straight path with a frame in the autoencoder's holes; this one the "
+        f"most, {counts[AUTOENCODER][pick]} of the {inner} {BETWEEN} (ringed on the map), drawn as "
+        f"{joined([drawn_words(d, c) for d, c in drawn])}{', crisp where no digit was encoded' if all_read else ''}. "
+        f"{vae_path_words(family, counts[VAE][pick], worst, pick, figures)} {ROWS_BELOW}"
+    )
     return {
         "title": f"A path through {'a hole' if crossed == 1 else 'holes'} in the autoencoder's plane",
         "query": to_query(view),
         "figures": figures,
-        "caption": f"{fair} {crossing} {verb} a straight path with a frame in the autoencoder's holes; this one the "
-        f"most, {counts[AUTOENCODER][pick]} of the {inner} {BETWEEN} (ringed on the map), drawn as "
-        f"{joined([drawn_words(d, c) for d, c in drawn])}{', crisp where no digit was encoded' if all_read else ''}. "
-        f"{vae_path_words(family, counts[VAE][pick], worst, pick, figures)} {ROWS_BELOW}",
+        "line": hole_path_line(family, figures),
+        "caption": caption,
     }
+
+
+def hole_path_line(family: Family, figures: dict) -> str:
+    """The hole path's sentence, from its figures: the ends' digits, the holes the autoencoder's path crosses, what
+    it draws there (clear digits at P >= READABLE, as the caption's "crisp"), and the VAE's row."""
+    a, b = (int(family.labels[i]) for i in figures["pair"])
+    crossed = figures["holes_crossed"]
+    read = [f["confidence"] >= READABLE for f in figures["hole_frames"]]
+    one = len(read) == 1
+    if all(read):
+        there = f"still draws {'a digit' if one else 'digits'} there"
+    elif not any(read):
+        there = "draws no clear digit there"
+    else:
+        there = "draws a clear digit in only some"
+    vae = vae_row_words(figures["other_frames"][VAE], figures["worst_frame"][VAE])
+    return (
+        f"The autoencoder's path from {article(a)} {a} to {article(b)} {b} crosses "
+        f"{'a hole' if crossed == 1 else f'{crossed} holes'} and {there}; the VAE's {vae} (row below)."
+    )
 
 
 def vae_path_words(family: Family, in_holes_count: int, worst: dict, pick: int, figures: dict) -> str:
@@ -317,6 +367,7 @@ def path_presets(family: Family) -> list[dict]:
                     "share_below_half": below,
                     "other_frames": others,
                 },
+                "line": alike_line(family, (a, b), others, below),
                 "caption": f"Test digits {digit_words(family, a)} and {digit_words(family, b)}, the median of the "
                 f"{len(z20_pairs)} pairs (of {PAIRS} random ones) whose ends both z = 20 models draw as their "
                 f"digits: between two real codes the worst frame reads at P = {figure(worst['z20-beta0'])} "
@@ -327,6 +378,26 @@ def path_presets(family: Family) -> list[dict]:
             }
         )
     return presets
+
+
+ALIKE = 0.05  # two shares of blurred paths this close (5 points) are "about as often"
+
+
+def alike_line(family: Family, pair: tuple[int, int], others: dict, below: dict) -> str:
+    """The β = 0 / β = 1 preset's sentence: the ends' digits, the other digits each path passes, and how often
+    each model's paths blur (a frame below P = 0.5) over all the fair pairs, compared."""
+    a, b = (int(family.labels[i]) for i in pair)
+    beta0, beta1 = ("z20-beta0", "z20-beta1")
+    passed = {name: digits_words([f["digit"] for f in others[name]]) if others[name] else "" for name in others}
+    if passed[beta0] == passed[beta1]:
+        what = f"β = 0 and β = 1 both pass {passed[beta0] or 'no other digit'}"
+    else:
+        what = " and ".join(
+            f"β = {beta} passes {passed[name] or 'no other digit'}" for beta, name in ((0, beta0), (1, beta1))
+        )
+    gap = below[beta1] - below[beta0]
+    how = "about as often" if abs(gap) <= ALIKE else ("more often at β = 1" if gap > 0 else "more often at β = 0")
+    return f"From {article(a)} {a} to {article(b)} {b}, {what}; over all pairs, paths blur {how} (rows below)."
 
 
 def geodesic_threshold(family: Family) -> dict:
@@ -388,7 +459,7 @@ def main(argv=None) -> None:
     path = Path(args.weights) / LESSON_FILE
     path.write_text(json.dumps(table, indent=1, ensure_ascii=False) + "\n")
     for preset in table["presets"]:
-        print(f"{preset['title']}: {preset['caption']}")
+        print(f"{preset['title']}: {preset['line']}\n  {preset['caption']}")
     print("geodesic energy ratios:", table["geodesic"])
     print(f"-> {path}")
 

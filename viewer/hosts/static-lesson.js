@@ -11,6 +11,8 @@ import { parseQuery, round2 } from "../core/share.js";
  *   LessonEvent
  */
 
+/** @typedef {{title: string, line: string, caption: string}} PresetShown  a preset's words, where it lands */
+
 export const LESSON_KEY = "lesson-planes"; // sections/lesson.py KEY: the same event serials' names
 
 export class LessonSession {
@@ -21,9 +23,9 @@ export class LessonSession {
   constructor(lesson, view, catalog) {
     this.lesson = lesson;
     this.catalog = catalog;
-    /** @type {{title: string, caption: string} | null} the preset last applied: its line shows where it lands */
+    /** @type {{title: string, line: string, caption: string} | null} the preset last applied, shown where it lands */
     this.preset = null;
-    /** @type {{query: Record<string, string>, line: string} | null} a preset that opens the map: the page goes there */
+    /** @type {{query: Record<string, string>, shown: PresetShown} | null} a preset that opens the map: the page goes there */
     this.leave = null;
     this.seeds = { samples: view.samples, eps: view.eps };
     /** @type {{x: number, y: number, drawn: boolean} | null} */
@@ -62,12 +64,12 @@ export class LessonSession {
     if (!preset) return;
     const { view } = parseQuery(Object.entries(preset.query), this.catalog);
     if (view.page !== "lesson") {
-      this.leave = { query: preset.query, line: `${preset.title}: ${preset.caption}` };
+      this.leave = { query: preset.query, shown: { title: preset.title, line: preset.line, caption: preset.caption } };
       return;
     }
     this.seeds = { samples: view.samples, eps: view.eps };
     this.probe = view.probe ? { x: view.probe[0], y: view.probe[1], drawn: false } : null;
-    this.preset = { title: preset.title, caption: preset.caption };
+    this.preset = { title: preset.title, line: preset.line, caption: preset.caption };
   }
 
   /** What the lesson is handed (types.js LessonData). */

@@ -15,7 +15,7 @@ import { buildTools, drawnEnd } from "./static-tools.js";
 
 const PLOTLY = "plotly.min.js"; // beside index.html
 const SETTLE_MS = 150; // what the server would compute waits this long after the visitor's last event
-const PRESET_LINE = "le:preset-line"; // sessionStorage: a preset's line, shown on the map it opened
+const PRESET_LINE = "le:preset-line"; // sessionStorage: a preset's words (JSON), shown on the map it opened
 
 /**
  * The view shown ("explore" or "lesson") and what writes the link: the explorer's view, with the lesson's
@@ -43,6 +43,40 @@ function note(/** @type {string} */ text) {
   const line = document.createElement("p");
   line.textContent = text;
   find(".sh-notes").appendChild(line);
+}
+
+/**
+ * The banner of the preset that opened the map, above it: "title: line" as visible text, the caption (its
+ * figures) behind a closed disclosure. Text only, from sessionStorage's JSON; anything else there is ignored.
+ * @param {string} stored
+ */
+function presetNote(stored) {
+  /** @type {unknown} */
+  let words = null;
+  try {
+    words = JSON.parse(stored);
+  } catch {
+    return;
+  }
+  const { title, line, caption } = /** @type {Record<string, unknown>} */ (
+    words && typeof words === "object" ? words : {}
+  );
+  if (typeof title !== "string" || typeof line !== "string" || typeof caption !== "string") return;
+  const box = document.createElement("div");
+  box.className = "sh-preset";
+  box.setAttribute("role", "note");
+  const said = document.createElement("p");
+  const bold = document.createElement("b");
+  bold.textContent = `${title}: `;
+  said.append(bold, line);
+  const figures = document.createElement("details");
+  const summary = document.createElement("summary");
+  summary.textContent = "The figures";
+  const figuresText = document.createElement("p");
+  figuresText.textContent = caption;
+  figures.append(summary, figuresText);
+  box.append(said, figures);
+  find(".sh-notes").appendChild(box);
 }
 
 /** Resolves once the map's codes are on the screen (the viewer's first paint, or Plotly's graph), or after
@@ -205,7 +239,7 @@ function startLesson(site, view) {
           session.take(/** @type {any} */ (message));
           if (session.leave) {
             // A preset that opens the map: its link, opened here, its line shown above the map it lands on.
-            sessionStorage.setItem(PRESET_LINE, session.leave.line);
+            sessionStorage.setItem(PRESET_LINE, JSON.stringify(session.leave.shown));
             window.location.search = `?${new URLSearchParams(session.leave.query)}`;
             return;
           }
@@ -248,7 +282,7 @@ async function start() {
   const presetLine = sessionStorage.getItem(PRESET_LINE);
   if (presetLine) {
     sessionStorage.removeItem(PRESET_LINE);
-    note(presetLine);
+    presetNote(presetLine);
   }
   if (warnings.length) {
     const listed = warnings.map((w) => `${w.key} = “${cut(w.value)}” ${w.why}`).join("; ");

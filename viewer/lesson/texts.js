@@ -35,9 +35,12 @@ export function showTexts(nodes, data) {
   });
 }
 
+const FIGURES = "The figures"; // the summary of a preset's caption, as the hosts' map banners word it
+
 /**
  * The "Show me" buttons (made once per list of presets; a press calls `press` with the preset's index), and
- * the line of the preset shown (`shown`), visible where it lands.
+ * the preset shown (`shown`) where it lands: "title: line" as visible text, its caption (the figures) behind a
+ * closed disclosure, all as text (a shipped file's words are never read as markup).
  * @param {Nodes} nodes @param {LessonData} data @param {number} shown @param {(index: number) => void} press
  */
 export function showPresets(nodes, data, shown, press) {
@@ -53,12 +56,20 @@ export function showPresets(nodes, data, shown, press) {
     });
   }
   const preset = shown >= 0 ? data.presets[shown] : data.preset;
-  nodes.preset.replaceChildren();
   nodes.preset.style.display = preset ? "" : "none";
   nodes.preset.dataset.title = preset ? preset.title : "";
+  // Rebuilt only when the preset changes, so a disclosure the reader opened stays open through other updates.
+  const said = preset ? `${preset.title}|${preset.line}|${preset.caption}` : "";
+  if (nodes.preset.dataset.said === said) return;
+  nodes.preset.dataset.said = said;
+  nodes.preset.replaceChildren();
   if (preset) {
-    element(nodes.preset, "b", "", `${preset.title}: `);
-    element(nodes.preset, "span", "", preset.caption);
+    const line = element(nodes.preset, "p", "lp-preset-line");
+    element(line, "b", "", `${preset.title}: `);
+    element(line, "span", "", preset.line);
+    const figures = element(nodes.preset, "details", "lp-preset-figures");
+    element(figures, "summary", "", FIGURES);
+    element(figures, "p", "", preset.caption);
   }
 }
 

@@ -139,7 +139,8 @@
  * what the lesson sets that a link does not carry.
  * @typedef {object} LessonPreset
  * @property {string} title
- * @property {string} caption              one line, shown where the preset lands
+ * @property {string} line                 one plain sentence, shown where the preset lands
+ * @property {string} caption              its figures, behind a closed "The figures" disclosure there
  * @property {Record<string, string>} query  the link's parameters (page, probe, model, a, b, ...)
  * @property {Scale | null} scale          the planes' scale it shows (null: left as it is)
  * @property {boolean} lastEpoch           it shows the trained models (the player's last epoch)
@@ -161,8 +162,8 @@
  * @property {{samples: number, eps: number}} seeds  the host's seeds (the link's samples and eps)
  * @property {LessonProbe | null} probe  the host's probed point
  * @property {number | null} digit      the test digit the reparameterization starts on (null: the first)
- * @property {{title: string, caption: string} | null} preset  the host's preset last applied (its line shows above
- *   the planes)
+ * @property {{title: string, line: string, caption: string} | null} preset  the host's preset last applied (its
+ *   line shows above the planes)
  * @property {LessonPosterior} posterior
  * @property {LessonPreset[]} presets    the "Show me" buttons
  * @property {LessonTable} table
