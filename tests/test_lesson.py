@@ -309,7 +309,8 @@ def test_every_preset_opens_its_view(family):
         chosen = at.session_state["endpoints"]
         assert (chosen.a.index if chosen.a else None, chosen.b.index if chosen.b else None) == (view.a, view.b)
         if view.page == "lesson":  # its line is shown where it lands, above the planes
-            assert screen(at)["preset"] == {"title": preset["title"], "caption": preset["caption"]}
+            shown = {key: preset[key] for key in ("title", "line", "caption")}
+            assert screen(at)["preset"] == shown
             assert screen(at)["presets"][number]["scale"] == "own" and screen(at)["presets"][number]["lastEpoch"]
             assert screen(at)["probe"] == {"x": view.probe[0], "y": view.probe[1], "drawn": False}
             send(at, 2, "probe", x=0.5, y=0.5)  # the visitor's own probe: the preset's line goes
@@ -491,6 +492,59 @@ def test_the_path_preset_crosses_the_most_holes_and_says_what_is_drawn_there(fam
     assert (reading.max(axis=1) >= READABLE).all() == ("crisp where no digit was encoded" in path["caption"])
     runs = sum(1 for i in in_hole if i - 1 not in in_hole)
     assert path["title"] == f"A path through {'a hole' if runs == 1 else 'holes'} in the autoencoder's plane"
+
+
+def test_the_preset_lines_say_what_was_measured(family):
+    """Each preset's line (the sentence shown where it lands) recomputed from the shipped models: the digit drawn
+    in the hole, the ends' digits, the holes the autoencoder's path crosses and what it draws there, the digits the
+    other paths pass, how often each z = 20 model's paths blur. Plain words: no P values, no random pairs."""
+    presets = {p["title"]: p for p in load_lesson_file(WEIGHTS)["presets"]}
+    named = lambda d: f"{'an' if d == 8 else 'a'} {d}"  # noqa: E731
+    listed = lambda items: items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"  # noqa: E731
+    for preset in presets.values():
+        assert "P =" not in preset["line"] and "random" not in preset["line"] and "None" not in preset["line"]
+        assert len([w for w in preset["line"].split() if any(c.isalnum() for c in w)]) <= 30, preset["line"]
+
+    hole = presets["A hole in the autoencoder's plane"]
+    report = probe_report(family, family.models[AE], np.asarray(hole["figures"]["point"]))
+    crisp = f"yet the autoencoder draws a crisp {report['digit']}." if report["readable"] else "draws no clear digit"
+    assert hole["line"].startswith("No digit was encoded near here") and crisp in hole["line"]
+
+    path = next(p for title, p in presets.items() if title.startswith("A path through"))
+    a, b = path["figures"]["pair"]
+    ae, frame = family.models[AE], plane_frames(family, AE)[-1]
+    codes = interpolate(ae.atlas.mu[a], ae.atlas.mu[b], FRAMES)
+    in_hole = [i for i in range(1, FRAMES - 1) if hole_of(frame, codes[i])]
+    runs = sum(1 for i in in_hole if i - 1 not in in_hole)
+    crossed = "a hole" if runs == 1 else f"{runs} holes"
+    assert path["line"].startswith(
+        f"The autoencoder's path from {named(family.labels[a])} to {named(family.labels[b])} crosses {crossed} and "
+    )
+    readable = family.classifier.probabilities(ae.model.decode(codes[in_hole])).max(axis=1) >= READABLE
+    if readable.all():
+        assert f"still draws {'a digit' if len(in_hole) == 1 else 'digits'} there;" in path["line"]
+    else:
+        assert "still draws" not in path["line"]
+    passed = passed_digits(family, VAE, a, b)  # shipped: a 9, a 4 and a 0 between a 7 and an 8
+    if passed:
+        assert f"the VAE's passes {listed([named(d) for d in dict.fromkeys(passed)])} (row below)." in path["line"]
+    else:
+        assert "the VAE's passes" not in path["line"]
+
+    alike = presets["Where β = 0 and β = 1 look alike"]
+    a, b = alike["figures"]["pair"]
+    assert alike["line"].startswith(f"From {named(family.labels[a])} to {named(family.labels[b])}, ")
+    names = ("z20-beta0", "z20-beta1")
+    words = [listed([named(d) for d in dict.fromkeys(passed_digits(family, name, a, b))]) for name in names]
+    if words[0] == words[1]:
+        assert f"β = 0 and β = 1 both pass {words[0]};" in alike["line"]  # shipped: both pass a 9
+    else:
+        assert f"β = 0 passes {words[0]} and β = 1 passes {words[1]};" in alike["line"]
+    pairs = fair_pairs(family, names, random_pairs(len(family.labels), PAIRS, SEED))
+    blurred = [float((worst_frames(family, family.models[name], pairs) < 0.5).mean()) for name in names]
+    gap = blurred[1] - blurred[0]
+    how = "about as often" if abs(gap) <= 0.05 else f"more often at β = {1 if gap > 0 else 0}"
+    assert f"over all pairs, paths blur {how} (rows below)." in alike["line"]
 
 
 def test_in_holes_is_the_shaded_cells_rule(family):
