@@ -228,7 +228,7 @@ def test_every_preset_brings_its_result_into_view(browser, server):
             epochs = page.evaluate(ROOT_DATA, "epochs").split(",")
             assert page.evaluate(ROOT_DATA, "epoch") == epochs[-1]  # the trained models, whose probe it quotes
             line = page.locator(".lp-preset")
-            assert line.is_visible() and preset["caption"] in line.inner_text()  # its line, visible where it lands
+            assert line.is_visible() and preset["line"] in line.inner_text()  # its line, visible where it lands
         else:
             after = wait_for_status(page, "morph", timeout=90)
             assert f"#{preset['query']['a']}" in after and f"#{preset['query']['b']}" in after
@@ -237,7 +237,7 @@ def test_every_preset_brings_its_result_into_view(browser, server):
             )
             # The preset's line stands above the map (as on the static site) while it shows the preset's pair.
             page.wait_for_function(
-                "(title) => [...document.querySelectorAll('[data-testid=\"stAlert\"]')].some((a) => "
+                "(title) => [...document.querySelectorAll('.le-preset-banner')].some((a) => "
                 "a.textContent.includes(title) && a.getBoundingClientRect().top < innerHeight)",
                 arg=preset["title"],
                 timeout=30_000,
@@ -384,7 +384,7 @@ def test_on_a_phone_a_lesson_preset_lands_with_its_line_and_results_in_view(brow
     page.wait_for_timeout(300)  # the scroll has settled
     seen = page.evaluate(LAYOUT)
     line = page.locator(".lp-preset").bounding_box()
-    assert line and line["y"] >= -0.5 and preset["caption"] in page.locator(".lp-preset").inner_text()
+    assert line and line["y"] >= -0.5 and preset["line"] in page.locator(".lp-preset").inner_text()
     # The line, both planes and the autoencoder's result (the point the preset is about) on one phone screen.
     assert all(in_view(rect, seen["viewport"]) for rect in [*seen["planes"], seen["insetRects"][0]]), seen
     page.close()

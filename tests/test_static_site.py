@@ -488,7 +488,7 @@ def test_a_preset_lands_with_its_line_on_the_static_site(browser, site):
         page.get_by_role("button", name=preset["title"]).click()
         if preset["query"].get("page") == "lesson":
             page.wait_for_function("() => document.querySelector('.lp-preset')?.checkVisibility()", timeout=10_000)
-            assert preset["caption"] in page.locator(".lp-preset").inner_text()
+            assert preset["line"] in page.locator(".lp-preset").inner_text()
             page.wait_for_function(
                 "(probe) => location.search.includes('probe=' + encodeURIComponent(probe))",
                 arg=preset["query"]["probe"],
