@@ -38,14 +38,18 @@ READ = """(selector) => {
     const style = getComputedStyle(e);
     if (style.textOverflow === 'ellipsis' || style.webkitLineClamp !== 'none') cut.push('ellipsis ' + e.tagName);
   }
+  // Up to the first box that scrolls (on either axis): what sticks out of a scroller is scrolled to, not cut.
+  const scrolls = { x: false, y: false };
   for (let e = box.parentElement; e; e = e.parentElement) {
     const style = getComputedStyle(e), a = e.getBoundingClientRect();
     if (style.textOverflow === 'ellipsis') cut.push('ellipsis around');
     const hides = (o) => o === 'hidden' || o === 'clip';
-    if ((hides(style.overflowX) && (r.left < a.left - 1 || r.right > a.right + 1))
-        || (hides(style.overflowY) && (r.top < a.top - 1 || r.bottom > a.bottom + 1))) {
+    if ((!scrolls.x && hides(style.overflowX) && (r.left < a.left - 1 || r.right > a.right + 1))
+        || (!scrolls.y && hides(style.overflowY) && (r.top < a.top - 1 || r.bottom > a.bottom + 1))) {
       cut.push('hidden by ' + e.className);
     }
+    scrolls.x ||= /auto|scroll/.test(style.overflowX);
+    scrolls.y ||= /auto|scroll/.test(style.overflowY);
   }
   if (r.left < -1 || r.right > innerWidth + 1) cut.push('off the screen');
   const details = box.querySelector('details'), summary = details && details.querySelector('summary');
@@ -85,6 +89,12 @@ def check_words(page, selector: str, preset: dict, height: int) -> None:
         "figures": preset["caption"],
         "figuresShown": False,
     }
+    # A press on "The figures" opens them, whole too.
+    page.locator(f"{selector} summary").first.click()
+    page.wait_for_function(f"() => ({READ})({selector!r})?.details.figuresShown", timeout=10_000)
+    opened = page.evaluate(READ, selector)
+    assert preset["caption"] in opened["text"] and opened["cut"] == [], opened["cut"]
+    page.locator(f"{selector} summary").first.click()  # closed again, as the preset left it
 
 
 def markers_on_screen(page, width: int, height: int) -> None:
