@@ -28,6 +28,7 @@ require_chromium()
 WEIGHTS = ROOT / "weights"
 PROJECTOR = (1920, 1080)
 RINGS_OFF = f"(side) => ({PLANE})(side).dataset.ringsOff"
+CHART_PX = 14  # the β chart's smallest text at 1500 and 1920 px (issue 24's readers)
 INSETS_PLACED = "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => i.dataset.where)"
 
 
@@ -198,19 +199,30 @@ def test_the_hole_preset_shows_its_distance_and_keeps_the_circle_and_codes_clear
 
 @pytest.mark.parametrize(("width", "height"), [(1500, 1000), (1920, 1080), (400, 850)])
 def test_the_beta_chart_has_a_visible_title(browser, server, family, width, height):
+    """The β chart's title over it, the line saying why its line and dots differ under it (the figures in the
+    chart's tooltip: tests/test_lesson_assets.py), and every word and number on it at least CHART_PX (readers
+    judged its 11 px labels too small at 1500 x 1000)."""
     beta = lesson_data(family)["betaRow"]
     if beta is None:
         pytest.skip("no β row shipped")
-    page = open_lesson(browser, server, width, height)
+    context, page = recording(browser, server, width, height)
     title = page.locator(".lp-beta-chart-title")
+    why = page.locator(".lp-beta-chart-why")
     chart = page.locator(".lp-beta-curve")
     if width >= 600:
         assert title.is_visible() and title.inner_text() == beta["curveHeading"]
-        top, box = title.bounding_box(), chart.bounding_box()
-        assert top and box and top["y"] + top["height"] <= box["y"] + 1  # over the chart it names
+        assert why.is_visible() and why.inner_text() == beta["curveWhy"]
+        top, box, under = title.bounding_box(), chart.bounding_box(), why.bounding_box()
+        assert top and box and under and top["y"] + top["height"] <= box["y"] + 1  # over the chart it names
+        assert under["y"] >= box["y"] + box["height"] - 1  # and the why under it
+        assert page.locator(".lp-beta-chart").get_attribute("title") == beta["curveTitle"]
+        for words in (title, why):
+            assert float(words.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)")) >= CHART_PX
+        drawn = [t for t in page.evaluate(DRAWN) if t["connected"] and t["canvas"] == "lp-beta-curve"]
+        assert drawn and min(t["px"] for t in drawn) >= CHART_PX - 0.01, drawn
     else:  # a phone keeps its room for the planes: no chart, so no title
-        assert not chart.is_visible() and not title.is_visible()
-    page.close()
+        assert not chart.is_visible() and not title.is_visible() and not why.is_visible()
+    context.close()
 
 
 def test_no_canvas_text_under_13px_on_a_projector(browser, server):
