@@ -85,7 +85,7 @@ export function buildBetaRow(column, data, count) {
   const chart = element(row.label, "div", "lp-beta-chart"); // the small chart under its visible title
   element(chart, "div", "lp-beta-chart-title", data.curveHeading);
   const curve = element(chart, "canvas", "lp-beta-curve");
-  // Why the line and the dots differ, under them (the figures: the chart's tooltip; docs/multirate.md).
+  // Why the line and the dots differ, beside them (the figures: the chart's tooltip; docs/multirate.md).
   if (data.curveWhy) element(chart, "div", "lp-beta-chart-why", data.curveWhy);
   chart.title = data.curveTitle;
   const index = nearestIndex(data.betas, Math.log10(data.start));
@@ -126,9 +126,9 @@ export function showBetaRow(view, data, classifier, seed, count, threshold, wait
 }
 
 // 14 px numbers (readers judged 11 px too small at 1500 x 1000), the chart sized to hold them.
-const CURVE = { width: 280, height: 72, left: 40, bottom: 18, pad: 4, font: 14, line: "#1f6fb2", dot: "#c0392b" };
+const CURVE = { width: 260, height: 62, left: 40, bottom: 18, pad: 4, font: 14, line: "#1f6fb2", dot: "#c0392b" };
 // A projector (the stylesheet's big screen, 1800 px and wider): 15 px numbers, the chart grown to hold them.
-const BIG_CURVE = { ...CURVE, width: 320, height: 80, left: 44, bottom: 19, font: 15 };
+const BIG_CURVE = { ...CURVE, width: 300, height: 70, left: 44, bottom: 19, font: 15 };
 
 /**
  * The readable share over log β (a line; the separately trained models' shares as dots) and the β shown, with
