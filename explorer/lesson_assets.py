@@ -18,14 +18,18 @@ from pathlib import Path
 import numpy as np
 
 from vae.family import AUTOENCODER, VAE, Family, LoadedModel, load_lesson_file
-from vae.sampling import PLANE_PERCENTILES, READABLE, manifold_codes, typical_spacing
+from vae.sampling import PLANE_PERCENTILES, READABLE, manifold_codes, prior_codes, typical_spacing
+from widgets.contract import PRIOR_RADII
 
 from .assets import STORE, PerFamily, classifier_blob, digits_manifest, encoder_blob, floats, model_manifest
 from .planes import (
     TILES,
     PlaneFrame,
     core_box,
+    final_frame,
     hole_centres,
+    in_holes,
+    inside,
     lesson_record,
     plane_frames,
     share,
@@ -105,11 +109,61 @@ def sample_count(family: Family) -> int:
     return lesson_record(family.models[LESSON_MODELS[0]]).get("prior_samples", {}).get("count", 1000)
 
 
-def row_label(loaded: LoadedModel, latent: int) -> str:
+PATCH_SHARE = 0.5  # N(0, I)'s 2σ circle holding less than this share of a plane's test codes: "a small patch"
+MOSTLY = 0.5  # "mostly 6s": more than this share of the readable draws read as that digit
+
+
+def prior_patch(family: Family, loaded: LoadedModel) -> dict | None:
+    """Where the row's N(0, I) draws land among a z = 2 model's test codes (None for other models, or without the
+    checkpoint's measured draws): of the very draws the checkpoint's readable share counts (vae.sampling
+    prior_codes, its count and seed), the share inside the box of its test codes and in a hole (the plane's cell
+    rule); the share of its test codes within N(0, I)'s 2σ circle, the digit most of them are, and the digit most
+    readable draws read as. Why a row's share differs from the plane's caption (issue 24): the caption measures the
+    whole box of the codes, N(0, I) covers only its middle."""
+    measured = lesson_record(loaded).get("prior_samples")
+    if loaded.variant.latent_size != 2 or not measured:
+        return None
+    frame = final_frame(loaded)
+    draws = prior_codes(2, measured["count"], measured["seed"])
+    mu = np.asarray(loaded.atlas.mu, dtype=np.float64)
+    near = np.hypot(mu[:, 0], mu[:, 1]) <= max(PRIOR_RADII)
+    labels = np.asarray(family.labels)[near]
+    per_digit = np.asarray(measured["readable_per_digit"])
+    x0, x1, y0, y1 = frame.box
+    return {
+        "inside": float(np.mean([inside(frame.box, z) for z in draws])),
+        "hole": float(in_holes(frame, draws).mean()),
+        "span": (x1 - x0, y1 - y0),
+        "near": float(near.mean()),
+        "near_digit": int(np.bincount(labels, minlength=10).argmax()) if near.any() else -1,
+        "near_digit_share": float(np.bincount(labels, minlength=10).max() / near.sum()) if near.any() else 0.0,
+        "read_digit": int(per_digit.argmax()),
+        "read_digit_share": float(per_digit.max() / max(per_digit.sum(), 1)),
+    }
+
+
+def row_label(family: Family, loaded: LoadedModel, latent: int) -> tuple[str, str]:
+    """The row's label and its tooltip (the figures behind it). Where N(0, I) covers only a small patch of a
+    z = 2 model's codes, the label says so instead of the digits' count, which moves to the tooltip."""
     measured = lesson_record(loaded).get("prior_samples")
     if not measured:
-        return f"z = {latent}"
-    return f"z = {latent}: {share(measured['readable_share'])} readable, {measured['digits_covered']} of 10 digits"
+        return f"z = {latent}", ""
+    readable = f"z = {latent}: {share(measured['readable_share'])} readable"
+    digits = f"{measured['digits_covered']} of 10 digits"
+    patch = prior_patch(family, loaded)
+    if patch is None or patch["near"] >= PATCH_SHARE:
+        return f"{readable}, {digits}", ""
+    digit = patch["read_digit"]
+    mostly = patch["read_digit_share"] > MOSTLY and patch["near_digit"] == digit
+    label = f"{readable}; N(0, I) covers a small patch of its codes" + (f", mostly {digit}s" if mostly else "")
+    width, height = patch["span"]
+    tip = (
+        f"{digits.capitalize()}. Its test codes spread over {width:.0f} × {height:.0f} units; N(0, I)'s 2σ circle "
+        f"holds {share(patch['near'])} of them, {share(patch['near_digit_share'])} of those {patch['near_digit']}s. "
+        f"Of the {measured['count']:,} draws, {share(patch['inside'])} land inside the box of its test codes, "
+        f"{share(patch['hole'])} in a hole; {share(patch['read_digit_share'])} of the readable ones read {digit}."
+    )
+    return label, tip
 
 
 def sample_rows(family: Family) -> list[dict]:
@@ -120,11 +174,13 @@ def sample_rows(family: Family) -> list[dict]:
             other = f"z{latent}-beta{family.models[name].variant.beta:g}"
             if other in family.models:
                 loaded = family.models[other]
+                label, tip = row_label(family, loaded, latent)
                 rows.append(
                     {
                         "side": side,
                         "latent": latent,
-                        "label": row_label(loaded, latent),
+                        "label": label,
+                        "title": tip,
                         "decoder": decoder_source(family, other),
                     }
                 )
@@ -165,6 +221,7 @@ def beta_row(family: Family) -> dict | None:
         if m.variant.latent_size == 20 and m.variant.beta > 0 and lesson_record(m).get("prior_samples")
     )
     marks = [beta for beta, _ in separate]
+    why = beta_why(family, folder / RATE_FILE, record["sha256"], model.latent_size, curve, dict(separate))
     return {
         "weights": STORE.put(multirate_blob(model), "f32"),
         "latent": model.latent_size,
@@ -184,9 +241,53 @@ def beta_row(family: Family) -> dict | None:
         # Its two marks named where they are seen (a reader asked which of them is "the" share at β = 8).
         "curveHeading": "Readable share: line, this network; dots, each β trained alone",
         "curveTitle": "Share of 1,000 draws read as a digit, over β (log scale): the line, one model trained for "
-        "every β; the dots, a VAE trained at that β alone.",
+        "every β; the dots, a VAE trained at that β alone." + (f" {why['detail']}" if why else ""),
+        "curveWhy": why["line"] if why else "",
         "start": 1.0 if 1.0 in curve["betas"] else curve["betas"][len(curve["betas"]) // 2],
     }
+
+
+RATE_FILE = (
+    "rate-distortion.json"  # training/rate_distortion.py: the MR-VAE beside the separate models (docs/multirate.md)
+)
+
+
+def beta_why(
+    family: Family, path: Path, sha256: str, latent: int, curve: dict, separate: dict[float, float]
+) -> dict | None:
+    """Why the β chart's line (one network for every β) and its dots (a VAE per β) differ, measured: at the largest
+    separately trained β on the grid, the one network's loss (reconstruction + β·KL) above that VAE's and both
+    readable shares; at its lowest β, its KL against the β = 0 autoencoder's (even a small β pulls the codes
+    towards N(0, I)) and both readable shares. A short line for the page, the figures for the chart's tooltip;
+    None unless training/rate_distortion.py measured this very checkpoint."""
+    import json
+
+    if not path.is_file():
+        return None
+    measured = json.loads(path.read_text()).get("models", {}).get(f"z{latent}-mr", {})
+    if measured.get("sha256") != sha256:
+        return None
+    betas, readable = curve["betas"], curve["readable_share"]
+    sides = {float(entry["beta"]): entry for entry in measured.get("side_by_side", [])}
+    high = max((b for b in separate if b in betas and b in sides), default=None)
+    end = measured.get("autoencoder_end") or {}
+    autoencoder = next(
+        (m for m in family.models.values() if m.variant.latent_size == latent and m.variant.beta == 0), None
+    )
+    prior = lesson_record(autoencoder).get("prior_samples") if autoencoder else None
+    if high is None or end.get("beta") != betas[0] or not prior:
+        return None
+    at = betas.index(high)
+    detail = (
+        f"They are different networks. At β = {high:g} the line's loss (reconstruction + β·KL) is "
+        f"{sides[high]['gap_beta_loss']:.1f} nats above that of the VAE trained at β = {high:g} alone, and it reads "
+        f"{share(readable[at])} where that VAE reads {share(separate[high])}: one set of weights for every β fits "
+        f"the high β worse. Its left end is no autoencoder either: at β = {betas[0]:g} its KL is "
+        f"{end['multirate']['kl']:.0f} nats, the β = 0 autoencoder's {end['separate_beta0']['kl']:.0f} (even a small "
+        f"β pulls the codes towards N(0, I)), and it reads {share(readable[0])} where the autoencoder reads "
+        f"{share(prior['readable_share'])}."
+    )
+    return {"line": "One network for all β fits high β worse.", "detail": detail, "high": high}
 
 
 def row_models(family: Family) -> list[str]:
@@ -202,9 +303,7 @@ def row_models(family: Family) -> list[str]:
 def sigma_note(loaded: LoadedModel) -> str:
     """What a model's σ is, in a few words: the autoencoder here is the VAE's architecture trained with β = 0,
     so its encoder still outputs a σ, and with no KL term to keep it open, that σ collapses."""
-    if loaded.variant.beta == 0:
-        return "collapsed"
-    return ""
+    return ""  # the intro says it once, above the rows: "The autoencoder is this network with β = 0: its σ collapses"
 
 
 def posterior_data(family: Family) -> dict:
@@ -233,8 +332,8 @@ def posterior_data(family: Family) -> dict:
             "digit": "Test digit #",
             "new_eps": "New ε",
             "new_eps_help": "New samples of the same q(z|x), the same ε under every model (the link keeps the seed).",
-            "caption": f"Each row: the digit, decoded μ, then {POSTERIOR_SAMPLES} decoded samples z = μ + σ·ε; "
-            "σ is this digit's.",
+            # z = μ + σ·ε: the heading and the intro say it; σ is this digit's: each row's tooltip (posterior.js)
+            "caption": f"Each row: the digit, decoded μ, then {POSTERIOR_SAMPLES} decoded samples.",
         },
     }
 
@@ -313,12 +412,21 @@ def hole_read_words(found: dict) -> str:
     )
 
 
+def legend_help() -> str:
+    """The legend's tooltip: the grid's size and the box it covers (the legend itself says "a grid over its test
+    codes", in fewer words)."""
+    low, high = PLANE_PERCENTILES  # the grid's box (vae.sampling.plane_box): the few codes beyond it are not in it
+    return (
+        f"The grid: {TILES} × {TILES} cells over the box holding the middle {high - low:g}% of a plane's test codes; "
+        "a hole is a cell with no test code in it."
+    )
+
+
 def legend(family: Family) -> str:
     """The planes' caption: what is drawn, what a hole is, and what the decoder draws in one (measured)."""
-    low, high = PLANE_PERCENTILES  # the grid's box (vae.sampling.plane_box): the few codes beyond it are not in it
     text = (
-        f"Each plane: its decoder's pictures on a {TILES} × {TILES} grid over the middle {high - low:g}% of its test "
-        "codes. Shaded: holes, cells with no test code. Yellow: N(0, I) at 1σ and 2σ. "
+        "Each plane: its decoder's pictures on a grid over its test codes. Shaded: holes (no test code). "
+        "Yellow: N(0, I) at 1σ and 2σ. "
     )
     ae = hole_reads(family, AUTOENCODER)
     if "hole_read" in ae:  # "the usual spacing between codes": the unit said in place, in fewer words than SPACING
@@ -424,7 +532,8 @@ def lesson_data(family: Family) -> dict:
         },
         "text": {
             "samples": "Every row decodes the same draws; under each, the digit a classifier reads "
-            f"at P ≥ {READABLE:g} ({READABLE:.0%} sure). Shares count {sample_count(family):,} draws.",
+            f"at P ≥ {READABLE:g} ({READABLE:.0%} sure).",
+            "samples_help": f"The shares in the rows' labels count {sample_count(family):,} draws each.",
             "new_samples": "New draws",
             "scale": {"same": "Same scale", "own": "Own scale"},
             "codes": "Test codes",
@@ -435,6 +544,7 @@ def lesson_data(family: Family) -> dict:
             "rings_off": "beyond this view",
             "epoch": "epoch",
             "legend": legend(family),
+            "legend_help": legend_help(),
             "curves": ["z = 2: readable draws", "z = 2: empty cells"],
             "waiting": "The planes' pictures have not arrived yet; the page keeps asking. Check the connection.",
             "where": {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { projection } from "../../viewer/lesson/geometry.js";
-import { bestSpot, keepClear, overlap } from "../../viewer/lesson/inset.js";
+import { bestSpot, keepClear, mustClear, overlap } from "../../viewer/lesson/inset.js";
 
 describe("lesson inset", () => {
   test("overlap is the shared area, 0 for rects that only touch", () => {
@@ -26,6 +26,33 @@ describe("lesson inset", () => {
     const spot = bestSpot([30, 45], [30, 45], 20, 20, bounds, avoid, mark);
     assert.equal(spot.covered, 100); // (30, 30) covers 10 x 10 of the box, the least of the four
     assert.deepEqual([spot.x, spot.y], [30, 30]);
+  });
+
+  test("bestSpot: a spot over the probe's own marks loses to any other, even one out of reach", () => {
+    const bounds = /** @type {[number, number, number, number]} */ ([0, 0, 100, 100]);
+    const hard = /** @type {Array<[number, number, number, number]>} */ ([[55, 45, 65, 55]]);
+    const mark = { x: 50, y: 50 };
+    // (56, 40) is by the mark but covers the hard rect; (0, 40) is out of reach (FAR) yet clear of it.
+    const spot = bestSpot([56, 0], [40], 20, 20, bounds, [], mark, 10, hard);
+    assert.deepEqual([spot.x, spot.y], [0, 40]);
+    assert.ok(spot.covered < 1e12);
+  });
+
+  test("mustClear: the mark, the nearest code's ring and squares along the line joining them", () => {
+    const area = { l: 0, t: 0, w: 200, h: 200 };
+    const p = projection([-5, 5, -5, 5], area);
+    const marker = { x: 100, y: 100, off: false, angle: 0 };
+    assert.equal(mustClear({ area, projection: p, marker }).length, 1); // no line: the mark alone
+    const rects = mustClear({ area, projection: p, marker, link: { x: 140, y: 100 } });
+    assert.deepEqual(rects[0], [85, 85, 115, 115]); // ±11 px and 4 px of margin
+    assert.deepEqual(rects[1], [130, 90, 150, 110]); // the ring: ±6 px and the margin
+    assert.equal(rects.length, 2 + 9); // 40 px of line, a square every 4 px between its ends
+    for (const [l, t, r, b] of rects.slice(2)) {
+      assert.ok(l >= 93 && r <= 147 && t === 93 && b === 107, String([l, t, r, b]));
+    }
+    // Any inset clear of them all leaves the line whole: no point of it is under the rect.
+    const clear = (/** @type {number[]} */ [l, t, r, b]) => rects.every((q) => overlap([l, t, r, b], q) === 0);
+    assert.ok(!clear([110, 95, 130, 120]) && clear([120, 116, 160, 150]));
   });
 
   test("keepClear: the 2σ circle's box, the mark, the central codes' box, each with a margin", () => {

@@ -85,6 +85,8 @@ export function buildBetaRow(column, data, count) {
   const chart = element(row.label, "div", "lp-beta-chart"); // the small chart under its visible title
   element(chart, "div", "lp-beta-chart-title", data.curveHeading);
   const curve = element(chart, "canvas", "lp-beta-curve");
+  // Why the line and the dots differ, beside them (the figures: the chart's tooltip; docs/multirate.md).
+  if (data.curveWhy) element(chart, "div", "lp-beta-chart-why", data.curveWhy);
   chart.title = data.curveTitle;
   const index = nearestIndex(data.betas, Math.log10(data.start));
   slider.value = String(Math.log10(data.betas[index]));
@@ -123,9 +125,10 @@ export function showBetaRow(view, data, classifier, seed, count, threshold, wait
   view.key = key;
 }
 
-const CURVE = { width: 210, height: 52, left: 30, bottom: 14, pad: 4, font: 11, line: "#1f6fb2", dot: "#c0392b" };
-// A projector (the stylesheet's big screen, 1800 px and wider): 13 px numbers, the chart grown to hold them.
-const BIG_CURVE = { ...CURVE, width: 250, height: 64, left: 36, bottom: 17, font: 13 };
+// 14 px numbers (readers judged 11 px too small at 1500 x 1000), the chart sized to hold them.
+const CURVE = { width: 260, height: 62, left: 40, bottom: 18, pad: 4, font: 14, line: "#1f6fb2", dot: "#c0392b" };
+// A projector (the stylesheet's big screen, 1800 px and wider): 15 px numbers, the chart grown to hold them.
+const BIG_CURVE = { ...CURVE, width: 300, height: 70, left: 44, bottom: 19, font: 15 };
 
 /**
  * The readable share over log β (a line; the separately trained models' shares as dots) and the β shown, with
@@ -176,7 +179,7 @@ function drawCurve(canvas, data, index) {
   context.fillStyle = CURVE.dot;
   for (const point of data.separate) {
     context.beginPath();
-    context.arc(x(point.beta), y(point.readable), 2.5, 0, 2 * Math.PI);
+    context.arc(x(point.beta), y(point.readable), 3, 0, 2 * Math.PI);
     context.fill();
   }
   context.fillStyle = "#222"; // the β shown

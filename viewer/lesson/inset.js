@@ -6,7 +6,10 @@
 // taken at the widest width that has one by the mark (else, for a point off the view, the nearest clear one of any
 // width); where nothing is clear (a point among the codes), the spot by the mark covering least, at the natural
 // width.
-// Pure geometry first (`bestSpot`, `keepClear`: tests/js/lesson_inset.test.js), the DOM after.
+// Above all that, never over what the probe itself draws (`mustClear`): the "+" (or the arrow), the nearest test
+// code's ring and the line joining them (a reader saw the autoencoder's inset hide that ring at 1500 x 1000): a spot
+// covering any of it loses to every spot that does not, of any width, however far.
+// Pure geometry first (`bestSpot`, `keepClear`, `mustClear`: tests/js/lesson_inset.test.js), the DOM after.
 
 /** @typedef {import("./plane.js").Placement} Placement */
 /** @typedef {import("./types.js").Box} Box */
@@ -23,6 +26,10 @@ const FAR = 1e9; // what a spot out of reach counts as covering
 const NEAR = 24; // an inset this close to its mark (CSS pixels) is by it: no narrower one is tried
 const RING = 2; // the circle it keeps clear of: N(0, I) at 2σ
 const MARK = 11; // half the square kept clear round the mark (plane.js draws it up to 11 px from its centre)
+const RING_PX = 6; // half the square kept clear round the nearest code's ring (radius 4, a 3 px black edge)
+const LINE_PX = 3; // half the square kept clear round each point sampled along the line (3 px wide)
+const LINE_STEP = 4; // CSS pixels between those points
+const HARD = 1e12; // what covering the probe's own marks counts as, per square pixel: more than any FAR
 
 /** The area of the overlap of two rects. @param {Rect} a @param {Rect} b */
 export function overlap(a, b) {
@@ -36,10 +43,11 @@ export function overlap(a, b) {
  * moved inside `bounds`): of those covering none of `avoid`, the nearest to `mark`; else the one covering least.
  * A spot farther than `reach` from the mark counts as covering a huge area (FAR): taken only when nothing else is.
  * @param {number[]} xs @param {number[]} ys @param {number} w @param {number} h @param {Rect} bounds
- * @param {Rect[]} avoid @param {{x: number, y: number}} mark @param {number} [reach]
+ * Each square pixel of `hard` covered counts HARD (more than any spot out of reach).
+ * @param {Rect[]} avoid @param {{x: number, y: number}} mark @param {number} [reach] @param {Rect[]} [hard]
  * @returns {{x: number, y: number, covered: number, distance: number}}
  */
-export function bestSpot(xs, ys, w, h, bounds, avoid, mark, reach = Infinity) {
+export function bestSpot(xs, ys, w, h, bounds, avoid, mark, reach = Infinity, hard = []) {
   let best = { x: bounds[0], y: bounds[1], covered: Infinity, distance: Infinity };
   for (const sx of xs) {
     const x = Math.max(bounds[0], Math.min(bounds[2] - w, sx));
@@ -47,6 +55,7 @@ export function bestSpot(xs, ys, w, h, bounds, avoid, mark, reach = Infinity) {
       const y = Math.max(bounds[1], Math.min(bounds[3] - h, sy));
       let covered = 0;
       for (const rect of avoid) covered += overlap([x, y, x + w, y + h], rect);
+      for (const rect of hard) covered += HARD * overlap([x, y, x + w, y + h], rect);
       const distance = Math.hypot(Math.max(x - mark.x, 0, mark.x - x - w), Math.max(y - mark.y, 0, mark.y - y - h));
       if (distance > reach) covered += FAR;
       if (covered < best.covered || (covered === best.covered && distance < best.distance)) {
@@ -73,6 +82,32 @@ export function keepClear(placement, core) {
 }
 
 /**
+ * What the inset must never cover, in CSS pixels of the canvas: the mark (the "+" or the arrow), and, where a line
+ * joins the "+" to the nearest test code, that code's ring and the line, as small squares every LINE_STEP pixels
+ * along it; each with MARGIN. @param {Placement} placement @returns {Rect[]}
+ */
+export function mustClear(placement) {
+  const m = placement.marker;
+  if (!m) return [];
+  /** @type {Rect[]} */
+  const rects = [[m.x - MARK, m.y - MARK, m.x + MARK, m.y + MARK]];
+  const link = placement.link;
+  if (link) {
+    rects.push([link.x - RING_PX, link.y - RING_PX, link.x + RING_PX, link.y + RING_PX]);
+    const steps = Math.ceil(Math.hypot(link.x - m.x, link.y - m.y) / LINE_STEP);
+    for (let i = 1; i < steps; i++) {
+      const x = m.x + ((link.x - m.x) * i) / steps;
+      const y = m.y + ((link.y - m.y) * i) / steps;
+      rects.push([x - LINE_PX, y - LINE_PX, x + LINE_PX, y + LINE_PX]);
+    }
+  }
+  return rects.map(([l, t, r, b]) => /** @type {Rect} */ ([l - MARGIN, t - MARGIN, r + MARGIN, b + MARGIN]));
+}
+
+/** A spot's tier: 0 clear of every `mustClear` rect, more the more of them it covers. @param {number} covered */
+const tier = (covered) => Math.floor(covered / HARD);
+
+/**
  * Places `box` (absolutely positioned in the plane's wrap) by the rules above; clears any placement where the
  * stylesheet does not position it (a phone). @param {HTMLElement} box @param {Placement | null} placement
  * @param {Box | undefined} core
@@ -87,8 +122,12 @@ export function placeInset(box, placement, core) {
   /** @type {Rect} */
   const bounds = [area.l, area.t, area.l + area.w, area.t + area.h];
   const avoid = keepClear(placement, core);
+  const hard = mustClear(placement);
   // The same inset on the same drawing is placed where it was: no measuring (a redraw per frame stays cheap).
-  const key = [box.dataset.key, ...bounds, ...avoid.flat()].map((v) => (typeof v === "number" ? Math.round(v) : v));
+  const link = placement.link ? [placement.link.x, placement.link.y] : [];
+  const key = [box.dataset.key, ...bounds, ...avoid.flat(), ...link].map((v) =>
+    typeof v === "number" ? Math.round(v) : v,
+  );
   const known = placed.get(box)?.get(key.join());
   if (known) return moveTo(box, known, known.width < known.natural ? known.width : 0);
   box.style.left = box.style.top = "0px"; // measured with the wrap's whole width to fill: its width is its own
@@ -102,13 +141,26 @@ export function placeInset(box, placement, core) {
     // Beside the mark, against the plot area's edges, and just clear of each box to avoid.
     const xs = [marker.x + GAP, marker.x - GAP - w, bounds[0], bounds[2] - w];
     const ys = [marker.y + GAP, marker.y - GAP - h, marker.y - h / 2, bounds[1], bounds[3] - h];
-    for (const rect of avoid) {
+    // Clear of each box to avoid, and of the box round everything it must not cover (the line, the rings).
+    const whole = hard.length
+      ? [Math.min(...hard.map((r) => r[0])), Math.min(...hard.map((r) => r[1]))].concat([
+          Math.max(...hard.map((r) => r[2])),
+          Math.max(...hard.map((r) => r[3])),
+        ])
+      : [];
+    for (const rect of whole.length ? [...avoid, whole] : avoid) {
       xs.push(rect[2], rect[0] - w);
       ys.push(rect[3], rect[1] - h);
     }
     const reach = marker.off ? Infinity : NEAR; // the result of a point in view stays by its "+"
-    const spot = { ...bestSpot(xs, ys, w, h, bounds, avoid, marker, reach), width };
-    if (!chosen || (spot.covered === 0 && (chosen.covered > 0 || spot.distance < chosen.distance))) chosen = spot;
+    const spot = { ...bestSpot(xs, ys, w, h, bounds, avoid, marker, reach, hard), width };
+    const better = chosen
+      ? tier(spot.covered) < tier(chosen.covered) ||
+        (tier(spot.covered) === tier(chosen.covered) &&
+          spot.covered === 0 &&
+          (chosen.covered > 0 || spot.distance < chosen.distance))
+      : true;
+    if (better) chosen = spot;
     if (spot.covered === 0 && spot.distance <= NEAR) break; // clear and by its mark: the widest such
   }
   const spot = { .../** @type {{x: number, y: number, width: number}} */ (chosen), natural };

@@ -35,7 +35,8 @@ const CROSS_PX = 9; // half the probe's cross
 /**
  * Where a drawing put the data, and where it marked the probe: at the point itself, or, for a point off the
  * view, on the plot area's edge in its direction (an arrow there: `off`).
- * @typedef {{area: Area, projection: Projection, marker: ProbeMarker | null}} Placement
+ * @typedef {{area: Area, projection: Projection, marker: ProbeMarker | null, link?: {x: number, y: number} | null}}
+ *   Placement  link: the nearest test code's ring, where a line joins it to the "+" (CSS pixels)
  */
 
 /** @typedef {{x: number, y: number, off: boolean, angle: number}} ProbeMarker  CSS pixels; angle: towards the point */
@@ -95,7 +96,7 @@ export function drawPlane(canvas, scene, width, height) {
   canvas.dataset.marker = marker ? `${Math.round(marker.x)},${Math.round(marker.y)}` : "";
   canvas.dataset.link = link ? `${Math.round(link.x)},${Math.round(link.y)}` : "";
   canvas.dataset.ringsOff = off.join(",");
-  return { area, projection: p, marker };
+  return { area, projection: p, marker, link };
 }
 
 /** The frame's box: black, the mosaic over it once loaded, its empty cells shaded, a thin white edge. */

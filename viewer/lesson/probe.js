@@ -89,12 +89,14 @@ export function probeInsets(data, point, waits) {
       const p = reading.p.toFixed(2);
       // Outside the box of the codes the classifier sees pictures unlike any it was trained on: its P there is
       // often confident (P = 1.00 beside a squiggle) and means nothing, so the inset leaves it out and says so.
+      // The picture itself, no code near to anchor it (far off the VAE's codes, specks that looked broken), is
+      // shown faded (lesson.css, data-where="outside") and said to mean nothing.
       // One rule for both planes, said first: inside the box of a model's codes the inset says what is drawn
       // (a hole included), outside it does not (a reader saw "no test code is near" on both planes' insets
       // and could not tell why one was read and the other not).
       lines.push(
         where === "outside"
-          ? "not read: outside the box of its test codes, where the classifier's P would mean nothing"
+          ? "not read: outside the box of its test codes, where its picture (faded) and the classifier's P mean nothing"
           : reading.readable
             ? `reads ${DIGIT_ARTICLES[reading.digit]} ${reading.digit} (P = ${p})`
             : `no digit read at P ≥ ${data.readable} (best: ${reading.digit}, P = ${p})`,

@@ -39,6 +39,7 @@ export function buildRows(columns, rows, specs, count) {
   return specs.map((row) => {
     const box = element(columns[row.side].column, "div", "lp-row");
     const label = element(box, "div", "lp-row-label", row.label);
+    if (row.title) label.title = row.title;
     const canvas = element(box, "canvas", "lp-strip");
     canvas.dataset.row = `${row.side}:${row.latent}`; // the test interface: which row, and (fillRow) its reads
     /** @type {RowView} */

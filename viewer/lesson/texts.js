@@ -19,6 +19,7 @@ export function showTexts(nodes, data) {
     nodes.columns[side].head.textContent = header;
   });
   nodes.sampleText.textContent = text.samples;
+  nodes.sampleText.title = text.samples_help;
   nodes.newSamples.textContent = text.new_samples;
   for (const button of nodes.scaleButtons) {
     button.textContent = text.scale[button.dataset.scale === "own" ? "own" : "same"];
@@ -26,6 +27,7 @@ export function showTexts(nodes, data) {
   nodes.codesText.textContent = text.codes;
   nodes.draw.textContent = text.draw;
   nodes.legend.textContent = text.legend;
+  nodes.legend.title = text.legend_help;
   const epochs = epochsOf(data.planes);
   nodes.epochs.style.display = epochs.length > 1 ? "" : "none";
   nodes.curvesRow.style.display = epochs.length > 1 ? "" : "none";

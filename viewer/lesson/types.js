@@ -46,6 +46,7 @@
  * @property {number} side             0: the autoencoder's column, 1: the VAE's
  * @property {number} latent           20 or 2
  * @property {string} label            the checkpoint's measured figures
+ * @property {string} [title]          the label's tooltip: the figures behind it ("" or absent: none)
  * @property {DecoderSource} decoder
  */
 
@@ -65,6 +66,7 @@
  * @property {string} heading       the row's own heading ("One model trained for every β (z = 20)")
  * @property {string} curveHeading  the curve's visible title
  * @property {string} curveTitle  the curve's tooltip
+ * @property {string} [curveWhy]   why the line and the dots differ, in a few words ("" or absent: not measured)
  * @property {number} start       the β shown first
  */
 
@@ -118,6 +120,7 @@
 /**
  * @typedef {object} LessonText
  * @property {string} samples
+ * @property {string} samples_help     the samples line's tooltip: how many draws the shares count
  * @property {string} new_samples
  * @property {{same: string, own: string}} scale
  * @property {string} codes
@@ -128,6 +131,7 @@
  * @property {string} rings_off said on a plane whose view none of N(0, I)'s circles reaches
  * @property {string} epoch
  * @property {string} legend
+ * @property {string} legend_help      the legend's tooltip: the grid's size and box
  * @property {string[]} curves  the two curves' titles
  * @property {string} waiting   said when the planes' arrays are late
  * @property {{hole: string, codes: string, outside: string, offview: string}} where  where a probed point lies, in
