@@ -103,9 +103,9 @@ def test_the_hole_path_caption_counts_the_frames_the_strip_shows(family):
 
 
 def test_models_have_plain_names_and_no_map_title_an_internal_id(family):
-    assert model_words(Variant(20, 1.0)) == "VAE, z = 20, β = 1"
-    assert model_words(Variant(2, 0.0)) == "VAE, z = 2, β = 0 (an autoencoder)"
-    assert model_words(Variant(20, 0.5)) == "VAE, z = 20, β = 0.5"
+    assert model_words(Variant(20, 1.0)) == "VAE (β = 1), z = 20"
+    assert model_words(Variant(2, 0.0)) == "Autoencoder (β = 0), z = 2"  # as the lesson names it
+    assert model_words(Variant(20, 0.5)) == "VAE (β = 0.5), z = 20"
     assert model_words(MultiRateVariant(20)) == "one VAE for every β, z = 20"
     assert model_words(Variant(20, float("nan"), "mine"), "your model") == "your model, z = 20"
     for name, maps in map_info(family).items():
@@ -297,7 +297,9 @@ def test_the_hole_path_preset_rings_its_frames_in_holes(browser, host, size):
     assert "shaded: holes" in holes["mapKey"]
     assert holes["stripKey"].endswith(f"({len(expected)} of the {frames - 2} frames between the ends)")
     assert f"{len(expected)} of the {frames - 2} frames between the ends" in HOLE_PATH["caption"]
-    assert shown["strip"].startswith(f"{frames} decoded frames (A's code, {frames - 2} between, B's code)")
+    # The caption counts the tiles seen: A's and B's own pictures, then the decoded frames between them.
+    assert shown["strip"].startswith(f"{frames + 2} pictures: A's and B's own at the ends, and {frames} decoded frames")
+    assert f"({frames - 2} between" in shown["strip"] and len(holes["stripBoxes"]) == frames + 2
     for selector in (".le-holes-key", ".le-holes-text"):
         assert page.locator(selector).is_visible()
         assert page.locator(selector).evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)") >= 13
