@@ -65,6 +65,7 @@
  * @property {Record<string, ModelManifest>} models
  * @property {Record<string, Record<string, MapInfo>>} mapInfo
  * @property {Record<string, string>} mapLabels
+ * @property {Record<string, string>} [mapTitles]   each map in a few plain words (explorer/figures.py MAP_TITLES)
  * @property {{labels: string, sprite: string, columns: number}} digits
  * @property {{a: SentEnd | null, b: SentEnd | null}} ends
  * @property {SentEnd | null} drawn

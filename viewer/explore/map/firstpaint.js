@@ -9,7 +9,7 @@ import { currentModel } from "../endpoints.js";
 import { noteDrawn } from "../state.js";
 import { mapInfo, shownMapSize } from "./area.js";
 import { drawOverlay, placeOverlay } from "./overlay.js";
-import { MARGINS, mapTitle, showKey } from "./plot.js";
+import { MARGINS, mapTitle, NARROW_TITLE_Y, showKey } from "./plot.js";
 
 /** @typedef {import("../state.js").ExploreState} ExploreState */
 
@@ -98,7 +98,11 @@ export function paintFirstMap(state) {
   context.fillRect(area.xa._offset, area.ya._offset, area.width, area.height);
   context.fillStyle = "#262730";
   context.font = `${narrow ? 12 : 14}px sans-serif`; // as plot.js titles it
-  context.fillText(mapTitle(state, info, narrow), 8, 20);
+  mapTitle(state, info, narrow) // as plot.js places it: a phone's on two lines, under the modebar
+    .split("<br>")
+    .forEach((line, n) => {
+      context.fillText(line, 8, narrow ? NARROW_TITLE_Y + 12 + 15 * n : 20);
+    });
   const size = state.view.shown.map === "plane" && state.view.shown.backdrop ? 3 : 4;
   context.globalAlpha = 0.75;
   for (let digit = 0; digit < 10; digit++) {
