@@ -18,7 +18,7 @@ import pytest
 from explorer.assets import loaded_words, model_words
 from explorer.figures import map_info
 from explorer.planes import in_holes, plane_frames
-from harness.browser import INSPECT, ROOT, goto_app, goto_static, require_chromium, static_site
+from harness.browser import INSPECT, ROOT
 from harness.node import Bridge, require_node
 from vae.family import AUTOENCODER, LESSON_FILE, VAE, MultiRateVariant, Variant, shared_family, weights_folder
 from widgets.contract import PRIOR_WORDS
@@ -232,20 +232,6 @@ LABEL_ANGLES = """() => Object.fromEntries([...document.querySelectorAll('.le-ma
 PRIOR_LABELS = """() => [...document.querySelectorAll('.le-map .annotation')]
   .filter((a) => /σ/.test(a.textContent)).map((a) => { const b = a.getBoundingClientRect();
     return [a.textContent, b.left, b.top, b.right, b.bottom]; })"""
-
-
-@pytest.fixture(scope="module")
-def site():
-    require_chromium()
-    with static_site() as url:
-        yield url
-
-
-@pytest.fixture(scope="module", params=["static", "streamlit"])
-def host(request, site):
-    if request.param == "static":
-        return site, goto_static
-    return request.getfixturevalue("server").url, goto_app
 
 
 def open_view(browser, host, view: str, size: str):

@@ -17,7 +17,7 @@ import pytest
 from explorer.figures import MAP_TITLES, MAP_WORDS
 from explorer.multirate_assets import multirate_data
 from explorer.viewer_data import PAIR_HINT, PICK_HINT, showcase_text
-from harness.browser import INSPECT, ROOT, goto_app, goto_static, require_chromium, static_site
+from harness.browser import INSPECT, ROOT
 from vae.family import shared_family, weights_folder
 from vae.sampling import READABLE
 
@@ -68,20 +68,6 @@ VISIBLE_TEXT = """() => { const out = [];
   for (const e of document.querySelectorAll('[title], [aria-label], option'))
     out.push(e.getAttribute('title') || e.getAttribute('aria-label') || e.textContent);
   return out; }"""
-
-
-@pytest.fixture(scope="module")
-def site():
-    require_chromium()
-    with static_site() as url:
-        yield url
-
-
-@pytest.fixture(scope="module", params=["static", "streamlit"])
-def host(request, site):
-    if request.param == "static":
-        return site, goto_static
-    return request.getfixturevalue("server").url, goto_app
 
 
 def open_view(page, host, query: str, ready: str) -> dict:
