@@ -276,8 +276,20 @@ def test_the_hole_path_preset_rings_its_frames_in_holes(browser, host, size):
     boxes = [holes["stripBoxes"][i] for i in holes["stripRings"]]
     edges = [[x + 1.5, y + size_ / 2, 0] for x, y, size_ in boxes]
     assert all(hits > 0 for hits in page.evaluate(RING_AT, [".le-strip", edges]))
-    # The backdrop is off: the hole cells are shaded.
+    # The backdrop is off: the hole cells are shaded, in the lesson's fill (one colour for both: core/holes.js).
     assert holes["shaded"] == map_info_holes(AUTOENCODER).count("1")
+    fill = [float(v) for v in HOLE_FILL.search((ROOT / "viewer/core/holes.js").read_text()).groups()]
+    centres = [
+        [x - plot["left"], y - plot["top"]]
+        for x, y in hole_centres_on_screen(AUTOENCODER, plot)
+        if all(np.hypot(x - px, y - py) > 14 for px, py in shown["path"]["pixels"])
+        and all(np.hypot(x - mx, y - my) > 40 for mx, my in shown["markers"].values())
+    ]
+    assert len(centres) > 20
+    colours = page.evaluate(PIXEL_AT, [".le-overlay", centres])
+    want = [fill[0], fill[1], fill[2], round(255 * fill[3])]
+    assert all(max(abs(c - w) for c, w in zip(got, want, strict=True)) <= 3 for got in colours), (want, colours[:5])
+    assert "HOLE_FILL" in (ROOT / "viewer/lesson/plane.js").read_text()  # the lesson shades with the same fill
     # The legend lines, visible, and the strip's count agreeing with the caption's.
     assert "ringed: a frame in a hole, where no test code lies" in holes["mapKey"]
     assert "shaded: holes" in holes["mapKey"]
@@ -293,6 +305,38 @@ def test_the_hole_path_preset_rings_its_frames_in_holes(browser, host, size):
     rows = page.locator(".le-compare-strip").evaluate_all("(c) => c.map((x) => x.dataset.ringed)")
     assert rows == [str(HOLE_PATH["figures"]["frames_in_holes"][m]) for m in (AUTOENCODER, VAE)]
     page.close()
+
+
+HOLE_FILL = re.compile(r'HOLE_FILL = "rgba\((\d+), (\d+), (\d+), ([\d.]+)\)"')
+
+# The colour painted on `selector`'s canvas at each CSS point (x, y) of it, as [r, g, b, a] (a in 0-255).
+PIXEL_AT = """([selector, points]) => { const canvas = document.querySelector(selector);
+  const ratio = canvas.width / canvas.getBoundingClientRect().width, context = canvas.getContext('2d');
+  return points.map(([x, y]) => Array.from(
+    context.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data)); }"""
+
+
+def hole_centres_on_screen(name: str, plot: dict) -> list:
+    """The centres of `name`'s hole cells in viewport px, those inside the plot shown."""
+    grid = map_info(shared_family(weights_folder()))[name]["plane"]["holes"]
+    x0, x1, y0, y1 = grid["box"]
+    tiles = grid["tiles"]
+    (px0, px1), (py0, py1) = plot["x"], plot["y"]
+    out = []
+    for n, cell in enumerate(grid["empty"]):
+        if cell != "1":
+            continue
+        row, column = divmod(n, tiles)
+        x = x0 + (column + 0.5) * (x1 - x0) / tiles
+        y = y1 - (row + 0.5) * (y1 - y0) / tiles
+        sx = plot["left"] + plot["width"] * (x - px0) / (px1 - px0)
+        sy = plot["top"] + plot["height"] * (py1 - y) / (py1 - py0)
+        if (
+            plot["left"] + 2 < sx < plot["left"] + plot["width"] - 2
+            and plot["top"] + 2 < sy < plot["top"] + plot["height"] - 2
+        ):
+            out.append([sx, sy])
+    return out
 
 
 def map_info_holes(name: str) -> str:

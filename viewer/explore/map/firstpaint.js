@@ -101,7 +101,7 @@ export function paintFirstMap(state) {
   mapTitle(state, info, narrow) // as plot.js places it: a phone's on two lines, under the modebar
     .split("<br>")
     .forEach((line, n) => {
-      context.fillText(line, 8, narrow ? NARROW_TITLE_Y + 12 + 15 * n : 20);
+      context.fillText(line, 8, narrow ? NARROW_TITLE_Y - 2 + 15 * n : 20);
     });
   const size = state.view.shown.map === "plane" && state.view.shown.backdrop ? 3 : 4;
   context.globalAlpha = 0.75;

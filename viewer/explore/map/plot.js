@@ -21,8 +21,8 @@ import { priorLabelAt } from "./priorlabels.js";
 
 // A phone's top margin holds the title on two lines (the model, then the map) under Plotly's modebar, which
 // sits at the top right: on one line beside it the two overlapped (issue 24).
-export const MARGINS = { wide: { l: 42, r: 84, t: 34, b: 30 }, narrow: { l: 30, r: 8, t: 58, b: 22 } };
-export const NARROW_TITLE_Y = 26; // px from the graph's top to the title's first line: below the modebar
+export const MARGINS = { wide: { l: 42, r: 84, t: 34, b: 30 }, narrow: { l: 30, r: 8, t: 64, b: 22 } };
+export const NARROW_TITLE_Y = 40; // the title's y (Plotly sets two lines' top ~13 px above it): under the modebar
 
 /** The map's title: on a phone the model, then on a second line the map in words (MAP_TITLES); else the full title. */
 export function mapTitle(
