@@ -33,7 +33,29 @@ export function mapTitle(
   const { map } = state.view.shown;
   const model = modelWords(currentModel(state).manifest); // the β slider's MR-VAE while it is on
   const { mapLabels, mapTitles } = hostData(state);
-  return narrow ? `${model}<br>${mapTitles?.[map] || mapLabels[map] || map}` : info.title;
+  if (narrow) return `${model}<br>${mapTitles?.[map] || mapLabels[map] || map}`;
+  // A title that would run under the modebar (top right) breaks onto a second line at the last " · ", ", " or
+  // ": " that leaves its first line clear of it.
+  const room = shownMapSize(state).width - MODEBAR_ROOM;
+  const title = info.title;
+  if (textWidth(title) <= room) return title;
+  /** @type {string[] | null} */
+  let cut = null;
+  for (const found of title.matchAll(/ · |, |: /g)) {
+    const head = title.slice(0, found.index) + found[0].trim().replace("·", "");
+    if (textWidth(head) <= room) cut = [head, title.slice(found.index + found[0].length)];
+  }
+  return cut ? `${cut[0]}<br>${cut[1]}` : title;
+}
+
+const MODEBAR_ROOM = 200; // px kept free of the title at the map's top right for Plotly's modebar, and a margin
+export const WIDE_TWO_LINES_TOP = 54; // the top margin of a wide map whose title takes two lines
+
+/** A text's width in px in the wide title's font (baseLayout). @param {string} text */
+function textWidth(text, font = "14px sans-serif") {
+  const context = /** @type {CanvasRenderingContext2D} */ (document.createElement("canvas").getContext("2d"));
+  context.font = font;
+  return context.measureText(text).width;
 }
 
 export const PRIOR_LABEL_PX = 24; // a circle narrower than this on the screen is too small to label
@@ -144,7 +166,11 @@ export function baseLayout(size, info, title, version, angles = {}) {
       ? { text: title, x: 0.01, y: 1 - NARROW_TITLE_Y / height, yanchor: "top", font: { size: 12 } }
       : { text: title, x: 0.01, font: { size: 14 } },
     font: { size: narrow ? 11 : 13 }, // axis ticks and the legend: 13 px or more wherever there is room
-    margin: { ...(narrow ? MARGINS.narrow : MARGINS.wide), autoexpand: false },
+    margin: {
+      ...(narrow ? MARGINS.narrow : MARGINS.wide),
+      ...(!narrow && title.includes("<br>") ? { t: WIDE_TWO_LINES_TOP } : {}),
+      autoexpand: false,
+    },
     legend: { title: { text: "digit" }, itemsizing: "constant", x: 1.02, xanchor: "left", y: 1, yanchor: "top" },
     // On a phone the legend would take rows of the screen: the tip names a digit under the finger instead.
     // A finger's swipe scrolls the page (no zoom box, so no "double-click to zoom back out"); the modebar zooms.
