@@ -113,16 +113,23 @@ def decoder_blob(model) -> bytes:
 
 def model_words(variant, label: str | None = None) -> str:
     """A model in plain words, for every title and caption a visitor reads (never an internal id such as
-    "z20-beta1"): "VAE, z = 20, β = 1"; "VAE, z = 2, β = 0 (an autoencoder)"; "one VAE for every β, z = 20" (the
-    Multi-Rate VAE, which has no single β); "your model, z = 20" for an import (`label`: what its β control says)."""
+    "z20-beta1"), named as the lesson names its two models (`KINDS`): "VAE (β = 1), z = 20"; "Autoencoder (β = 0),
+    z = 2" (the VAE's network trained without its KL term); "one VAE for every β, z = 20" (the Multi-Rate VAE, which
+    has no single β); "your model, z = 20" for an import (`label`: what its β control says)."""
     latent = variant.latent_size
     if label:
         return f"{label}, z = {latent}"
     if not hasattr(variant, "beta"):
         return f"one VAE for every β, z = {latent}"
-    if variant.beta == 0:
-        return f"VAE, z = {latent}, β = 0 (an autoencoder)"
-    return f"VAE, z = {latent}, β = {variant.beta:g}"
+    return f"{kind_words(variant.beta)}, z = {latent}"
+
+
+KINDS = {0.0: "Autoencoder", 1.0: "VAE"}  # the lesson's two columns; any other β is a VAE too
+
+
+def kind_words(beta: float) -> str:
+    """A trained β in the lesson's words: "Autoencoder (β = 0)", "VAE (β = 1)", "VAE (β = 0.5)"."""
+    return f"{KINDS.get(float(beta), 'VAE')} (β = {beta:g})"
 
 
 def loaded_words(loaded: LoadedModel) -> str:

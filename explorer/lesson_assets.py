@@ -21,7 +21,17 @@ from vae.family import AUTOENCODER, VAE, Family, LoadedModel, load_lesson_file
 from vae.sampling import PLANE_PERCENTILES, READABLE, manifold_codes, prior_codes, typical_spacing
 from widgets.contract import PRIOR_RADII
 
-from .assets import STORE, PerFamily, classifier_blob, digits_manifest, encoder_blob, floats, model_manifest
+from .assets import (
+    KINDS,
+    STORE,
+    PerFamily,
+    classifier_blob,
+    digits_manifest,
+    encoder_blob,
+    floats,
+    kind_words,
+    model_manifest,
+)
 from .planes import (
     TILES,
     PlaneFrame,
@@ -41,7 +51,6 @@ from .sprites import png
 LESSON_MODELS = (AUTOENCODER, VAE)  # left, right
 SAMPLE_COUNT = 12  # decoded draws per row
 POSTERIOR_SAMPLES = 8  # K samples of q(z|x) per row
-TITLES = {0.0: "Autoencoder", 1.0: "VAE"}
 _BUILT = PerFamily()
 
 
@@ -102,7 +111,7 @@ def encoder_source(family: Family, name: str) -> dict:
 
 
 def kind(beta: float) -> str:
-    return TITLES.get(float(beta), "β")
+    return KINDS.get(float(beta), "β")
 
 
 def sample_count(family: Family) -> int:
@@ -514,7 +523,7 @@ def lesson_data(family: Family) -> dict:
     data = {
         "role": "lesson",
         "planes": lesson_planes(family),
-        "headers": [f"{kind(beta)} (β = {beta:g})" for beta in betas],
+        "headers": [kind_words(beta) for beta in betas],
         "short": [kind(beta) for beta in betas],
         "rows": sample_rows(family),
         "betaRow": beta_row(family),

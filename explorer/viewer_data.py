@@ -28,6 +28,7 @@ def family_data(family: Family) -> dict:
         "models": {name: assets.model_manifest(family, name) for name in family.models},
         "mapInfo": figures.map_info(family),
         "mapLabels": figures.MAP_WORDS,
+        "mapTitles": figures.MAP_TITLES,  # the map buttons' tooltips and a phone's title: "t-SNE (...)" in words
         "hints": {"pick": PICK_HINT, "pair": PAIR_HINT},  # the viewer swaps pick for pair once A and B are set
         "digits": assets.digits_manifest(family),
         "config": figures.PLOT_CONFIG,

@@ -74,6 +74,26 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def site():
+    """The static site (harness/browser.py static_site) on a loopback port, for one test module; its URL."""
+    from harness.browser import require_chromium, static_site
+
+    require_chromium()
+    with static_site() as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["static", "streamlit"])
+def host(request, site):
+    """Each host of the viewer in turn, as (its URL, the function that opens a page of it and waits)."""
+    from harness.browser import goto_app, goto_static
+
+    if request.param == "static":
+        return site, goto_static
+    return request.getfixturevalue("server").url, goto_app
+
+
 def numpy_model(module):
     """The page's numpy model (vae/inference.py) of a torch VAE or classifier: the one place tests convert."""
     import numpy as np

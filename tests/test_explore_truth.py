@@ -18,7 +18,7 @@ import pytest
 from explorer.assets import loaded_words, model_words
 from explorer.figures import map_info
 from explorer.planes import in_holes, plane_frames
-from harness.browser import INSPECT, ROOT, goto_app, goto_static, require_chromium, static_site
+from harness.browser import INSPECT, ROOT
 from harness.node import Bridge, require_node
 from vae.family import AUTOENCODER, LESSON_FILE, VAE, MultiRateVariant, Variant, shared_family, weights_folder
 from widgets.contract import PRIOR_WORDS
@@ -103,9 +103,9 @@ def test_the_hole_path_caption_counts_the_frames_the_strip_shows(family):
 
 
 def test_models_have_plain_names_and_no_map_title_an_internal_id(family):
-    assert model_words(Variant(20, 1.0)) == "VAE, z = 20, β = 1"
-    assert model_words(Variant(2, 0.0)) == "VAE, z = 2, β = 0 (an autoencoder)"
-    assert model_words(Variant(20, 0.5)) == "VAE, z = 20, β = 0.5"
+    assert model_words(Variant(20, 1.0)) == "VAE (β = 1), z = 20"
+    assert model_words(Variant(2, 0.0)) == "Autoencoder (β = 0), z = 2"  # as the lesson names it
+    assert model_words(Variant(20, 0.5)) == "VAE (β = 0.5), z = 20"
     assert model_words(MultiRateVariant(20)) == "one VAE for every β, z = 20"
     assert model_words(Variant(20, float("nan"), "mine"), "your model") == "your model, z = 20"
     for name, maps in map_info(family).items():
@@ -234,20 +234,6 @@ PRIOR_LABELS = """() => [...document.querySelectorAll('.le-map .annotation')]
     return [a.textContent, b.left, b.top, b.right, b.bottom]; })"""
 
 
-@pytest.fixture(scope="module")
-def site():
-    require_chromium()
-    with static_site() as url:
-        yield url
-
-
-@pytest.fixture(scope="module", params=["static", "streamlit"])
-def host(request, site):
-    if request.param == "static":
-        return site, goto_static
-    return request.getfixturevalue("server").url, goto_app
-
-
 def open_view(browser, host, view: str, size: str):
     url, goto = host
     width, height = SIZES[size]
@@ -290,14 +276,28 @@ def test_the_hole_path_preset_rings_its_frames_in_holes(browser, host, size):
     boxes = [holes["stripBoxes"][i] for i in holes["stripRings"]]
     edges = [[x + 1.5, y + size_ / 2, 0] for x, y, size_ in boxes]
     assert all(hits > 0 for hits in page.evaluate(RING_AT, [".le-strip", edges]))
-    # The backdrop is off: the hole cells are shaded.
+    # The backdrop is off: the hole cells are shaded, in the lesson's fill (one colour for both: core/holes.js).
     assert holes["shaded"] == map_info_holes(AUTOENCODER).count("1")
+    fill = [float(v) for v in HOLE_FILL.search((ROOT / "viewer/core/holes.js").read_text()).groups()]
+    centres = [
+        [x - plot["left"], y - plot["top"]]
+        for x, y in hole_centres_on_screen(AUTOENCODER, plot)
+        if all(np.hypot(x - px, y - py) > 14 for px, py in shown["path"]["pixels"])
+        and all(np.hypot(x - mx, y - my) > 40 for mx, my in shown["markers"].values())
+    ]
+    assert len(centres) > 20
+    colours = page.evaluate(PIXEL_AT, [".le-overlay", centres])
+    want = [fill[0], fill[1], fill[2], round(255 * fill[3])]
+    assert all(max(abs(c - w) for c, w in zip(got, want, strict=True)) <= 3 for got in colours), (want, colours[:5])
+    assert "HOLE_FILL" in (ROOT / "viewer/lesson/plane.js").read_text()  # the lesson shades with the same fill
     # The legend lines, visible, and the strip's count agreeing with the caption's.
     assert "ringed: a frame in a hole, where no test code lies" in holes["mapKey"]
     assert "shaded: holes" in holes["mapKey"]
     assert holes["stripKey"].endswith(f"({len(expected)} of the {frames - 2} frames between the ends)")
     assert f"{len(expected)} of the {frames - 2} frames between the ends" in HOLE_PATH["caption"]
-    assert shown["strip"].startswith(f"{frames} decoded frames (A's code, {frames - 2} between, B's code)")
+    # The caption counts the tiles seen: A's and B's own pictures, then the decoded frames between them.
+    assert shown["strip"].startswith(f"{frames + 2} pictures: A's and B's own at the ends, and {frames} decoded frames")
+    assert f"{frames - 2} between" in shown["strip"] and len(holes["stripBoxes"]) == frames + 2
     for selector in (".le-holes-key", ".le-holes-text"):
         assert page.locator(selector).is_visible()
         assert page.locator(selector).evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)") >= 13
@@ -305,6 +305,38 @@ def test_the_hole_path_preset_rings_its_frames_in_holes(browser, host, size):
     rows = page.locator(".le-compare-strip").evaluate_all("(c) => c.map((x) => x.dataset.ringed)")
     assert rows == [str(HOLE_PATH["figures"]["frames_in_holes"][m]) for m in (AUTOENCODER, VAE)]
     page.close()
+
+
+HOLE_FILL = re.compile(r'HOLE_FILL = "rgba\((\d+), (\d+), (\d+), ([\d.]+)\)"')
+
+# The colour painted on `selector`'s canvas at each CSS point (x, y) of it, as [r, g, b, a] (a in 0-255).
+PIXEL_AT = """([selector, points]) => { const canvas = document.querySelector(selector);
+  const ratio = canvas.width / canvas.getBoundingClientRect().width, context = canvas.getContext('2d');
+  return points.map(([x, y]) => Array.from(
+    context.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data)); }"""
+
+
+def hole_centres_on_screen(name: str, plot: dict) -> list:
+    """The centres of `name`'s hole cells in viewport px, those inside the plot shown."""
+    grid = map_info(shared_family(weights_folder()))[name]["plane"]["holes"]
+    x0, x1, y0, y1 = grid["box"]
+    tiles = grid["tiles"]
+    (px0, px1), (py0, py1) = plot["x"], plot["y"]
+    out = []
+    for n, cell in enumerate(grid["empty"]):
+        if cell != "1":
+            continue
+        row, column = divmod(n, tiles)
+        x = x0 + (column + 0.5) * (x1 - x0) / tiles
+        y = y1 - (row + 0.5) * (y1 - y0) / tiles
+        sx = plot["left"] + plot["width"] * (x - px0) / (px1 - px0)
+        sy = plot["top"] + plot["height"] * (py1 - y) / (py1 - py0)
+        if (
+            plot["left"] + 2 < sx < plot["left"] + plot["width"] - 2
+            and plot["top"] + 2 < sy < plot["top"] + plot["height"] - 2
+        ):
+            out.append([sx, sy])
+    return out
 
 
 def map_info_holes(name: str) -> str:

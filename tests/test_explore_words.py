@@ -17,7 +17,7 @@ import pytest
 from explorer.figures import MAP_TITLES, MAP_WORDS
 from explorer.multirate_assets import multirate_data
 from explorer.viewer_data import PAIR_HINT, PICK_HINT, showcase_text
-from harness.browser import INSPECT, ROOT, goto_app, goto_static, require_chromium, static_site
+from harness.browser import INSPECT, ROOT
 from vae.family import shared_family, weights_folder
 from vae.sampling import READABLE
 
@@ -68,20 +68,6 @@ VISIBLE_TEXT = """() => { const out = [];
   for (const e of document.querySelectorAll('[title], [aria-label], option'))
     out.push(e.getAttribute('title') || e.getAttribute('aria-label') || e.textContent);
   return out; }"""
-
-
-@pytest.fixture(scope="module")
-def site():
-    require_chromium()
-    with static_site() as url:
-        yield url
-
-
-@pytest.fixture(scope="module", params=["static", "streamlit"])
-def host(request, site):
-    if request.param == "static":
-        return site, goto_static
-    return request.getfixturevalue("server").url, goto_app
 
 
 def open_view(page, host, query: str, ready: str) -> dict:
@@ -199,4 +185,96 @@ def test_the_analytics_say_why_the_map_and_the_chart_differ_and_the_upload_shows
     # The label opens the picker: a click on the visible "button" reaches the hidden input.
     with page.expect_file_chooser(timeout=10_000):
         page.locator(".le-yours-choose").click()
+    page.close()
+
+
+# --- issue 24's last words and pictures: the β card's terms, the phone's title, N(0, I)'s small rings ----------------
+
+TITLE_AND_MODEBAR = """() => { const box = (e) => { if (!e) return null; const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom]; };
+  const one = (selector) => box(document.querySelector(selector));
+  return {title: one('.le-map .gtitle'), modebar: one('.le-map .modebar'),
+    buttons: [...document.querySelectorAll('.le-map .modebar-btn')].map(box)}; }"""
+
+PRIOR_TEXTS = """() => [...document.querySelectorAll('.le-map .annotation')].map((a) => a.textContent)
+  .filter((t) => /σ/.test(t))"""
+
+
+def overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_beta_card_and_the_map_buttons_say_their_terms_in_plain_words(browser, host, size):
+    """ "KL term", "nats", "Multi-Rate VAE" and "t-SNE" each come with a few plain words where they first appear:
+    in the text itself (a phone has no hover) or, for the label and the buttons, their tooltips."""
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    open_view(page, host, "/?model=z20-beta1&map=pca&a=3&b=7", "s.path && s.path.frames && s.plotlyDrawn")
+    assert page.locator(".le-mr-label").get_attribute("title").startswith("Multi-Rate VAE: one network trained")
+    line = page.locator(".le-mr-line").inner_text()
+    assert "the KL term (how far the codes are from N(0, I))" in line, line
+    assert "nats" not in line or "nats: the unit of information, like bits" in line, line
+    for button, words in ((MAP_WORDS["tsne"], MAP_TITLES["tsne"]), (MAP_WORDS["pca"], MAP_TITLES["pca"])):
+        assert page.get_by_role("button", name=button, exact=True).get_attribute("title") == words
+    assert "neighbours" in MAP_TITLES["tsne"]
+    # At a β of the slider the line gives the model's figures in nats, and says what a nat is.
+    open_view(page, host, "/?model=z20-beta1&map=pca&a=3&b=7&mr=0.5", "s.view.mr > 0 && s.plotlyDrawn")
+    line = page.locator(".le-mr-line").inner_text()
+    assert "nats per test digit (nats: the unit of information, like bits" in line, line
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_maps_title_and_plotlys_modebar_do_not_overlap(browser, host, size):
+    """Plotly's toolbar sits at the map's top right; the title (on a phone two lines: the model, then the map in
+    words) never runs under it, and the zoom buttons stay on the screen, for the longest titles the map has."""
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    for query in ("/?a=3&b=7", "/?model=z2-beta0&map=plane&a=3&b=7", "/?model=z20-beta1&map=pca&a=3&b=7&mr=0.5"):
+        open_view(page, host, query, "s.path && s.path.frames && s.plotlyDrawn")
+        page.locator(".le-map").hover()  # Plotly shows its modebar on hover
+        page.wait_for_timeout(300)
+        found = page.evaluate(TITLE_AND_MODEBAR)
+        assert found["title"] and found["modebar"] and found["buttons"], (query, found)
+        assert not overlap(found["title"], found["modebar"]), (query, found)
+        assert all(b[0] >= 0 and b[2] <= width and b[1] >= 0 for b in found["buttons"]), (query, found)
+        if size == "phone":
+            title = page.locator(".le-map .gtitle").text_content()
+            assert any(words in title for words in MAP_TITLES.values()), title
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", list(SIZES))
+def test_n01_rings_too_small_to_label_are_said_in_words(browser, host, size):
+    """On the autoencoder's own axes N(0, I)'s rings are a few px across: no σ label is drawn there (it would be
+    unreadable over the codes) and the line under the map says where the rings are and how wide, with the width
+    in px the test measures from the plot's scale; on the VAE's plane they are wide enough to label and no line
+    is needed."""
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    shown = open_view(page, host, "/?model=z2-beta0&map=plane&a=3&b=7", "s.path && s.path.frames && s.plotlyDrawn")
+    plot = shown["plot"]
+    across = 4 * plot["width"] / (plot["x"][1] - plot["x"][0])  # 2σ: 4 units, in screen px
+    key = shown["holes"]["mapKey"]
+    assert across < 48, across  # small on every screen: the case this test is about
+    assert page.evaluate(PRIOR_TEXTS) == []
+    assert "N(0, I): the small dashed rings at (0, 0), too small here to label" in key, key
+    said = re.search(r"2σ: 4 units, (\d+) px across, on axes (\d+) units wide", key)
+    assert said and abs(int(said[1]) - across) <= 1.5, (key, across)
+    assert page.locator(".le-holes-key").is_visible()
+    open_view(
+        page, host, "/?model=z2-beta1&map=plane&a=3&b=7", "s.path && s.path.frames && s.view.model === 'z2-beta1'"
+    )
+    page.wait_for_function("() => document.querySelectorAll('.le-map .annotation').length > 0", timeout=60_000)
+    plot = page.evaluate(SHOWN)["plot"]
+    assert 2 * plot["width"] / (plot["x"][1] - plot["x"][0]) >= 24  # the 1σ ring: wide enough to label
+    assert len(page.evaluate(PRIOR_TEXTS)) == 2
+    assert "too small here to label" not in page.evaluate(SHOWN)["holes"]["mapKey"]
     page.close()

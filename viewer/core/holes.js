@@ -2,6 +2,9 @@
 // percentiles) that hold no test code. One rule for the lesson's probe and shading and the explore map's rings
 // and shading; explorer/planes.py in_holes is its numpy twin (tests/test_explore_truth.py holds them together).
 
+/** A hole cell's fill, the lesson's plane and the explore map alike: one look for one idea. */
+export const HOLE_FILL = "rgba(255, 40, 90, 0.5)";
+
 /**
  * A plane's grid of holes (explorer/figures.py map_info `holes`, explorer/lesson_assets.py frame_entry).
  * @typedef {object} HoleGrid

@@ -43,6 +43,10 @@ import { hostData, noteDrawn } from "./state.js";
 const REST_MS = 150; // a drag that rests this long hands its codes to Plotly
 const TILES_PER_FRAME = 7; // of the z = 2 backdrop's 14 x 14 (10 x 10 on a phone), re-decoded a frame of a drag
 export const SLIDER_LABEL = "One model trained for every β (Multi-Rate VAE)";
+// The few terms the slider's card uses, in plain words where each first appears (issue 24).
+const MR_WORDS = "Multi-Rate VAE: one network trained at every β at once; the slider picks the β it runs at.";
+const KL_WORDS = "the KL term (how far the codes are from N(0, I))";
+export const NATS_WORDS = "nats: the unit of information, like bits (1 nat ≈ 1.44 bits)";
 export const PRESETS_LABEL = "Trained separately:";
 
 hooks.loaded = (state) => {
@@ -54,7 +58,7 @@ hooks.loaded = (state) => {
 export function buildSlider(bar) {
   const box = element(bar, "div", "le-mr");
   const head = element(box, "label", "le-mr-head");
-  element(head, "span", "le-mr-label", SLIDER_LABEL);
+  element(head, "span", "le-mr-label", SLIDER_LABEL).title = MR_WORDS;
   const track = element(head, "span", "le-mr-track");
   const input = /** @type {HTMLInputElement} */ (element(track, "input", "le-mr-input"));
   input.type = "range";
@@ -67,6 +71,7 @@ export function buildSlider(bar) {
   list.id = `le-mr-marks-${Math.random().toString(36).slice(2)}`;
   input.setAttribute("list", list.id);
   const line = element(box, "p", "le-mr-line");
+  line.title = `β weighs ${KL_WORDS}; ${NATS_WORDS}.`;
   // On a phone the curve folds away under its title, so the map stays in sight; elsewhere it is open.
   const curve = /** @type {HTMLDetailsElement} */ (element(box, "details", "le-mr-curve"));
   element(curve, "summary", "", "Rate–distortion curve");
@@ -75,6 +80,7 @@ export function buildSlider(bar) {
     "aria-label",
     "rate-distortion: the curve of the one model for every β and the separately trained models",
   );
+  chart.title = `rate: ${KL_WORDS}; distortion: how far its reconstructions are from the digits; ${NATS_WORDS}`;
   return { box, input, value, marks, list, line, curve, chart };
 }
 
@@ -237,20 +243,18 @@ function settle(/** @type {ExploreState} */ state) {
 /** The line beside the slider: what β does, with the shown model's figures. @param {ExploreState} state */
 function lineText(/** @type {ExploreState} */ state, /** @type {MultiRateManifest} */ manifest) {
   const shown = state.view.shown;
-  const doing =
-    "β weighs the KL term, which pulls every code towards N(0, I): higher β, codes packed and digits blurred; lower β, sharper digits.";
+  const doing = `β weighs ${KL_WORDS}: higher β pulls codes together and blurs digits; lower β, sharper digits.`;
   if (shown.mr !== null && shown.mr !== undefined) {
     const beta = shown.mr;
     const recon = figureAt(manifest.figures.reconstruction, manifest.betas, beta);
     const kl = figureAt(manifest.figures.kl, manifest.betas, beta);
-    return `${doing} Shown: ${modelWords(manifest)}, at β = ${betaText(beta)}, reconstruction ${recon.toFixed(1)} nats, KL ${kl.toFixed(1)} nats per test digit.`;
+    return `${doing} Shown: ${modelWords(manifest)}, at β = ${betaText(beta)}, reconstruction ${recon.toFixed(1)} nats, KL ${kl.toFixed(1)} nats per test digit (${NATS_WORDS}).`;
   }
   // Off, on a phone, the box sits above the map: the gist only, so the map and the morph keep the first screen.
-  if (state.dom.root.classList.contains("le-narrow"))
-    return "β weighs the KL term, which pulls every code towards N(0, I). Drag to see one model at every β.";
+  if (state.dom.root.classList.contains("le-narrow")) return `β weighs ${KL_WORDS}. Drag to see one model at every β.`;
   const point = manifest.separate.find((p) => p.model === shown.model);
   const figures = point
-    ? `, reconstruction ${point.distortion.toFixed(1)} nats, KL ${point.rate.toFixed(1)} nats per test digit`
+    ? `, reconstruction ${point.distortion.toFixed(1)} nats, KL ${point.rate.toFixed(1)} nats per test digit (${NATS_WORDS})`
     : "";
   const words = modelWords(hostData(state).models[shown.model] || {});
   return `${doing} Shown: ${words}, trained separately${figures}. Drag to see one model at every β.`;

@@ -150,17 +150,7 @@ export function computePath(state) {
   const path = pathFor(state, name, a, b);
   path.a = a;
   path.b = b;
-  // Decoded once per path (the view refreshes on every arrival); the MR-VAE's decoder changes its weights in
-  // place with β, so its exact β is part of what the frames were decoded for.
-  const key = `${path.key}|${path.pending}|${beta}`;
-  const last = decodedPaths.get(decoder);
-  if (last && last.key === key && sameCode(last.a, a) && sameCode(last.b, b)) {
-    path.frames = last.frames;
-    return path;
-  }
-  path.frames = path.codes.map((code) => decode(decoder, code, new Float64Array(PIXELS)));
-  countDecode(state);
-  decodedPaths.set(decoder, { key, a: Float32Array.from(a), b: Float32Array.from(b), frames: path.frames });
+  path.frames = decodedFrames(state, decoder, path, a, b, beta);
   return path;
 }
 
@@ -170,14 +160,33 @@ export function computePath(state) {
  */
 const decodedPaths = new WeakMap();
 
+/**
+ * `path`'s frames under `decoder`, decoded once per path: the view refreshes on every arrival (a model, a blob,
+ * Plotly, a reading), and decoding again each time held the main thread for seconds on a compare link. The shown
+ * strip and each compare row ask here, so the shown model's row reuses the strip's frames. The MR-VAE's decoder
+ * changes its weights in place with β, so the β is part of what the frames were decoded for.
+ * @param {ExploreState} state @param {import("../core/decoder.js").Decoder} decoder @param {Path} path
+ * @param {ArrayLike<number>} a @param {ArrayLike<number>} b @param {number} beta
+ * @returns {Float64Array[]}
+ */
+export function decodedFrames(state, decoder, path, a, b, beta) {
+  const key = `${path.key}|${path.pending}|${beta}`;
+  const last = decodedPaths.get(decoder);
+  if (last && last.key === key && sameCode(last.a, a) && sameCode(last.b, b)) return last.frames;
+  const frames = path.codes.map((code) => decode(decoder, code, new Float64Array(PIXELS)));
+  countDecode(state);
+  decodedPaths.set(decoder, { key, a: Float32Array.from(a), b: Float32Array.from(b), frames });
+  return frames;
+}
+
 /** One more path decoded (a test reads the count: refreshes must not decode again). @param {ExploreState} state */
-export function countDecode(state) {
+function countDecode(state) {
   state.stage.pathDecodes += 1;
   state.dom.root.dataset.pathDecodes = String(state.stage.pathDecodes);
 }
 
 /** Whether two codes hold the same numbers. @param {ArrayLike<number>} x @param {ArrayLike<number>} y */
-export function sameCode(x, y) {
+function sameCode(x, y) {
   if (x.length !== y.length) return false;
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;

@@ -1,16 +1,15 @@
 // The holes of a z = 2 model's plane on the explore map (viewer/core/holes.js: the lesson's one rule): the path's
 // frames that fall in a hole are ringed on the map and in the strip (and in each compare row, on that model's own
-// plane), the hole cells are shaded faintly when the decoded backdrop is off, and one line under the map and one
+// plane), the hole cells are shaded as the lesson shades them when the decoded backdrop is off, and one line under the map and one
 // under the strip say what a ring and the shading mean. Nothing here on PCA, t-SNE or the β slider's model.
 
-import { holeCells, inHole } from "../core/holes.js";
+import { HOLE_FILL, holeCells, inHole } from "../core/holes.js";
 import { shownMultiRate } from "./multirate.js";
 import { hostData } from "./state.js";
 
 /** @typedef {import("./state.js").ExploreState} ExploreState */
 
 export const RING = "#c2185b"; // a frame in a hole: on the map's path and around its picture in the strip
-const SHADE = "rgba(194, 24, 91, 0.09)"; // a hole cell, when no decoded digits are drawn behind the codes
 export const RING_WORDS = "ringed: a frame in a hole, where no test code lies";
 export const SHADE_WORDS = "shaded: holes, cells of a 25 × 25 grid over the codes with none in them";
 
@@ -49,7 +48,7 @@ export function pathHoles(state) {
 export function shadeHoles(state, context, pixel) {
   const grid = holeGrid(state);
   if (!grid || state.view.shown.backdrop) return 0;
-  context.fillStyle = SHADE;
+  context.fillStyle = HOLE_FILL; // the lesson's look, so a reader who saw its holes knows these
   const cells = holeCells(grid, grid.tiles);
   for (const [x0, x1, y0, y1] of cells) {
     const [left, top] = /** @type {number[]} */ (pixel([x0, y1]));
@@ -79,11 +78,11 @@ export function ringTile(context, /** @type {number} */ x, /** @type {number} */
 }
 
 /**
- * The two legend lines: under the map (shading and rings) and under the strip (rings, with the count), empty
- * where they would say nothing.
- * @param {ExploreState} state
+ * The two legend lines: under the map (shading and rings, and `note`: N(0, I)'s circles in words where they are
+ * too small to label) and under the strip (rings, with the count), empty where they would say nothing.
+ * @param {ExploreState} state @param {string} [note]
  */
-export function renderHolesKey(state) {
+export function renderHolesKey(state, note = "") {
   const holes = pathHoles(state);
   const grid = holeGrid(state);
   const ringed = holes ? holes.filter(Boolean).length : 0;
@@ -91,7 +90,7 @@ export function renderHolesKey(state) {
   const frames = holes?.length ?? 0;
   const endsIn = holes ? Number(holes[0]) + Number(frames > 1 && holes[frames - 1]) : 0;
   const among = endsIn ? `${ringed} of the ${frames} frames` : `${ringed} of the ${frames - 2} frames between the ends`;
-  const mapLine = [shaded ? SHADE_WORDS : "", ringed ? RING_WORDS : ""].filter(Boolean).join("; ");
+  const mapLine = [shaded ? SHADE_WORDS : "", ringed ? RING_WORDS : "", note].filter(Boolean).join("; ");
   const stripLine = holes ? `${RING_WORDS} (${among})` : "";
   setLine(state.dom.holesKey, mapLine);
   setLine(state.dom.holesText, stripLine);

@@ -14,7 +14,7 @@ import { blob } from "../core/fetch.js";
  */
 
 /**
- * A model in plain words (explorer/assets.py model_words: "VAE, z = 20, β = 1"), never its internal id.
+ * A model in plain words (explorer/assets.py model_words: "VAE (β = 1), z = 20", "Autoencoder (β = 0), z = 2"), never its internal id.
  * @param {{words?: string, label?: string}} manifest
  */
 export function modelWords(manifest) {

@@ -20,7 +20,7 @@
  * @property {number} latent
  * @property {number} hidden
  * @property {number} beta
- * @property {string} [words]             the model in plain words: "VAE, z = 20, β = 1" (explorer/assets.py model_words)
+ * @property {string} [words]             the model in plain words: "VAE (β = 1), z = 20", "Autoencoder (β = 0), z = 2" (explorer/assets.py model_words)
  * @property {string} [label]             an import's name on the β controls ("your model" where β is unknown)
  * @property {number} count               how many test digits its codes hold
  * @property {string} decoder             URL of the decoder's float32 blob
@@ -65,6 +65,7 @@
  * @property {Record<string, ModelManifest>} models
  * @property {Record<string, Record<string, MapInfo>>} mapInfo
  * @property {Record<string, string>} mapLabels
+ * @property {Record<string, string>} [mapTitles]   each map in a few plain words (explorer/figures.py MAP_TITLES)
  * @property {{labels: string, sprite: string, columns: number}} digits
  * @property {{a: SentEnd | null, b: SentEnd | null}} ends
  * @property {SentEnd | null} drawn

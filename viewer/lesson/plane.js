@@ -5,9 +5,9 @@
 
 import { DIGIT_COLOURS, PRIOR_RADII } from "../core/constants.js";
 import { sizeCanvas } from "../core/dom.js";
+import { HOLE_FILL } from "../core/holes.js";
 import { niceStep, plotArea, projection, shownRange, ticks, tickText } from "./geometry.js";
 
-const EMPTY_FILL = "rgba(255, 40, 90, 0.5)";
 const OUTSIDE_FILL = "#5a5a5e"; // the plot where no box of codes reaches
 const PRIOR = "#ffd400";
 const PROBE = "#00e5ff";
@@ -120,7 +120,7 @@ function drawMosaic(
   const { tiles } = scene;
   const cw = width / tiles;
   const ch = height / tiles;
-  context.fillStyle = EMPTY_FILL;
+  context.fillStyle = HOLE_FILL;
   for (let r = 0; r < tiles; r++) {
     for (let c = 0; c < tiles; c++) {
       if (scene.frame.empty[r * tiles + c] === "1") context.fillRect(left + c * cw, top + r * ch, cw, ch);

@@ -9,7 +9,7 @@ import { currentModel } from "../endpoints.js";
 import { noteDrawn } from "../state.js";
 import { mapInfo, shownMapSize } from "./area.js";
 import { drawOverlay, placeOverlay } from "./overlay.js";
-import { MARGINS, mapTitle, showKey } from "./plot.js";
+import { MARGINS, mapTitle, NARROW_TITLE_Y, showKey, WIDE_TWO_LINES_TOP } from "./plot.js";
 
 /** @typedef {import("../state.js").ExploreState} ExploreState */
 
@@ -38,7 +38,8 @@ export function previewArea(state) {
   const info = mapInfo(state);
   if (!codes || !info) return null;
   const { width, height, narrow } = shownMapSize(state);
-  const margin = narrow ? MARGINS.narrow : MARGINS.wide;
+  const twoLines = !narrow && mapTitle(state, info, narrow).includes("<br>"); // as plot.js lays it out
+  const margin = narrow ? MARGINS.narrow : twoLines ? { ...MARGINS.wide, t: WIDE_TWO_LINES_TOP } : MARGINS.wide;
   const room = { w: width - margin.l - margin.r, h: height - margin.t - margin.b };
   const [x0, x1, y0, y1] = paintRange(codes, info.extent);
   let sx = room.w / (x1 - x0);
@@ -98,7 +99,11 @@ export function paintFirstMap(state) {
   context.fillRect(area.xa._offset, area.ya._offset, area.width, area.height);
   context.fillStyle = "#262730";
   context.font = `${narrow ? 12 : 14}px sans-serif`; // as plot.js titles it
-  context.fillText(mapTitle(state, info, narrow), 8, 20);
+  mapTitle(state, info, narrow) // as plot.js places it: a phone's on two lines, under the modebar
+    .split("<br>")
+    .forEach((line, n) => {
+      context.fillText(line, 8, narrow ? NARROW_TITLE_Y - 2 + 15 * n : 20 + 17 * n);
+    });
   const size = state.view.shown.map === "plane" && state.view.shown.backdrop ? 3 : 4;
   context.globalAlpha = 0.75;
   for (let digit = 0; digit < 10; digit++) {

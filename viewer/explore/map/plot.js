@@ -19,9 +19,12 @@ import { priorLabelAt } from "./priorlabels.js";
  * @typedef {import("../types.js").MapInfo} MapInfo
  */
 
-export const MARGINS = { wide: { l: 42, r: 84, t: 34, b: 30 }, narrow: { l: 30, r: 8, t: 32, b: 22 } };
+// A phone's top margin holds the title on two lines (the model, then the map) under Plotly's modebar, which
+// sits at the top right: on one line beside it the two overlapped (issue 24).
+export const MARGINS = { wide: { l: 42, r: 84, t: 34, b: 30 }, narrow: { l: 30, r: 8, t: 64, b: 22 } };
+export const NARROW_TITLE_Y = 40; // the title's y (Plotly sets two lines' top ~13 px above it): under the modebar
 
-/** The map's title: on a phone the model and the map's short name; else the full title. */
+/** The map's title: on a phone the model, then on a second line the map in words (MAP_TITLES); else the full title. */
 export function mapTitle(
   /** @type {ExploreState} */ state,
   /** @type {MapInfo} */ info,
@@ -29,7 +32,68 @@ export function mapTitle(
 ) {
   const { map } = state.view.shown;
   const model = modelWords(currentModel(state).manifest); // the β slider's MR-VAE while it is on
-  return narrow ? `${model} · ${hostData(state).mapLabels[map] || map}` : info.title;
+  const { mapLabels, mapTitles } = hostData(state);
+  if (narrow) return `${model}<br>${mapTitles?.[map] || mapLabels[map] || map}`;
+  // A title that would run under the modebar (top right) breaks onto a second line at the last " · ", ", " or
+  // ": " that leaves its first line clear of it.
+  const room = shownMapSize(state).width - MODEBAR_ROOM;
+  const title = info.title;
+  if (textWidth(title) <= room) return title;
+  /** @type {string[] | null} */
+  let cut = null;
+  for (const found of title.matchAll(/ · |, |: /g)) {
+    const head = title.slice(0, found.index) + found[0].trim().replace("·", "");
+    if (textWidth(head) <= room) cut = [head, title.slice(found.index + found[0].length)];
+  }
+  return cut ? `${cut[0]}<br>${cut[1]}` : title;
+}
+
+const MODEBAR_ROOM = 200; // px kept free of the title at the map's top right for Plotly's modebar, and a margin
+export const WIDE_TWO_LINES_TOP = 54; // the top margin of a wide map whose title takes two lines
+
+/** A text's width in px in the wide title's font (baseLayout). @param {string} text */
+function textWidth(text, font = "14px sans-serif") {
+  const context = /** @type {CanvasRenderingContext2D} */ (document.createElement("canvas").getContext("2d"));
+  context.font = font;
+  return context.measureText(text).width;
+}
+
+export const PRIOR_LABEL_PX = 24; // a circle narrower than this on the screen is too small to label
+
+/**
+ * How many screen px one unit of the map spans before any zoom (equal units: the tighter axis decides), or 0 for a
+ * map without an extent. @param {{width: number, height: number, narrow: boolean}} size @param {MapInfo} info
+ */
+export function unitPixels(size, info) {
+  if (!info.extent) return 0;
+  const margin = size.narrow ? MARGINS.narrow : MARGINS.wide;
+  const [x0, x1, y0, y1] = info.extent;
+  return Math.min((size.width - margin.l - margin.r) / (x1 - x0), (size.height - margin.t - margin.b) / (y1 - y0));
+}
+
+/**
+ * Whether N(0, I)'s circle of `radius` gets a label: wide enough on the screen to read one (PRIOR_LABEL_PX), and
+ * big enough beside the codes that its label does not print over them (an autoencoder's map spans tens of units).
+ * @param {{width: number, height: number, narrow: boolean}} size @param {MapInfo} info @param {number} radius
+ */
+export function circleLabelled(size, info, radius) {
+  if (!info.extent) return true;
+  const span = Math.max(info.extent[1] - info.extent[0], info.extent[3] - info.extent[2]);
+  return 2 * radius >= LABELLED_CIRCLE * span && 2 * radius * unitPixels(size, info) >= PRIOR_LABEL_PX;
+}
+
+/**
+ * N(0, I)'s circles in words where they are too small to label (the largest unlabelled), else "": where they are,
+ * how wide, on axes how wide. @param {{width: number, height: number, narrow: boolean}} size @param {MapInfo} info
+ */
+export function priorNote(size, info) {
+  if (!info.prior || !info.extent) return "";
+  const largest = PRIOR_RADII[PRIOR_RADII.length - 1];
+  if (circleLabelled(size, info, largest)) return "";
+  const [cx, cy] = info.prior.map((v) => Math.round(v * 10) / 10 + 0); // + 0: no "-0"
+  const span = Math.round(Math.max(info.extent[1] - info.extent[0], info.extent[3] - info.extent[2]));
+  const px = Math.round(2 * largest * unitPixels(size, info));
+  return `N(0, I): the small dashed rings at (${cx}, ${cy}), too small here to label (${largest}σ: ${2 * largest} units, ${px} px across, on axes ${span} units wide)`;
 }
 
 /** A phone's map has no legend: the widget's own line of colours stands above it (it moves the map down). */
@@ -77,6 +141,13 @@ export function baseTraces(codes, labels, faint) {
   });
 }
 
+/** priorNote of the map shown, at the size it is laid out. @param {ExploreState} state */
+export function shownPriorNote(state) {
+  const size = shownMapSize(state);
+  const info = mapInfo(state, size.narrow);
+  return info ? priorNote(size, info) : "";
+}
+
 /**
  * The map's layout: fixed ranges with equal units where the map has an extent, N(0, I)'s circles where the
  * map is comparable, the decoded backdrop under the plane.
@@ -91,9 +162,15 @@ export function baseLayout(size, info, title, version, angles = {}) {
     height,
     autosize: false,
     uirevision: version,
-    title: { text: title, x: 0.01, font: { size: narrow ? 12 : 14 } },
+    title: narrow
+      ? { text: title, x: 0.01, y: 1 - NARROW_TITLE_Y / height, yanchor: "top", font: { size: 12 } }
+      : { text: title, x: 0.01, font: { size: 14 } },
     font: { size: narrow ? 11 : 13 }, // axis ticks and the legend: 13 px or more wherever there is room
-    margin: { ...(narrow ? MARGINS.narrow : MARGINS.wide), autoexpand: false },
+    margin: {
+      ...(narrow ? MARGINS.narrow : MARGINS.wide),
+      ...(!narrow && title.includes("<br>") ? { t: WIDE_TWO_LINES_TOP } : {}),
+      autoexpand: false,
+    },
     legend: { title: { text: "digit" }, itemsizing: "constant", x: 1.02, xanchor: "left", y: 1, yanchor: "top" },
     // On a phone the legend would take rows of the screen: the tip names a digit under the finger instead.
     // A finger's swipe scrolls the page (no zoom box, so no "double-click to zoom back out"); the modebar zooms.
@@ -114,9 +191,8 @@ export function baseLayout(size, info, title, version, angles = {}) {
   }
   if (info.prior) {
     const [cx, cy] = info.prior;
-    // A circle too small to hold its label beside the codes (an autoencoder's map spans tens of units) is
-    // drawn unlabelled: its label would print over the codes and the A/B markers, and say nothing readable.
-    const span = info.extent ? Math.max(info.extent[1] - info.extent[0], info.extent[3] - info.extent[2]) : 0;
+    // A circle too small to hold its label (circleLabelled) is drawn unlabelled: its label would print over the
+    // codes and the A/B markers, and say nothing readable; the line under the map says it in words (priorNote).
     let labelled = 0;
     for (const radius of PRIOR_RADII) {
       layout.shapes.push({
@@ -130,7 +206,7 @@ export function baseLayout(size, info, title, version, angles = {}) {
         line: { color: "#444", width: 1.2, dash: "dash" },
         layer: "above",
       });
-      if (span && 2 * radius < LABELLED_CIRCLE * span) continue;
+      if (!circleLabelled(size, info, radius)) continue;
       layout.annotations.push({
         // Named, with its centre and angle, so priorlabels.js can move it off the A/B/★ markers.
         name: `prior:${radius}`,

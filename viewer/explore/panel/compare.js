@@ -1,9 +1,8 @@
 // Compare all β: the same two endpoints under every model of the shown latent size, one row each.
 
-import { decode, PIXELS } from "../../core/decoder.js";
 import { element, sizeCanvas } from "../../core/dom.js";
 import { refresh } from "../controller.js";
-import { codeUnder, countDecode, pathFor, sameCode } from "../endpoints.js";
+import { codeUnder, decodedFrames, pathFor } from "../endpoints.js";
 import { codesInHoles, holeGrid, ringTile } from "../holes.js";
 import { loadModel, modelEntry, sameLatent } from "../models.js";
 import { hostData } from "../state.js";
@@ -18,14 +17,6 @@ import { formatBeta } from "./toolbar.js";
 const LABEL_PX = 70; // the row's "β = ..." label
 
 /**
- * Each row's decoded frames and what they were decoded from. The view is refreshed on every arrival (a model,
- * a blob, Plotly, a reading), and decoding every row again each time held the main thread for seconds on a
- * compare link (a 8.8 s task on the static site, Plotly then 21 s late): a row decodes once per path.
- * @type {WeakMap<ModelEntry, {key: string, a: ArrayLike<number>, b: ArrayLike<number>, frames: Float64Array[]}>}
- */
-const decoded = new WeakMap();
-
-/**
  * The path's frames under another model and, on a z = 2 plane, which lie in that model's holes; null while a code
  * is missing. @param {ExploreState} state @param {ModelEntry} entry
  */
@@ -37,13 +28,8 @@ function betaFrames(state, entry) {
   const path = pathFor(state, entry.manifest.name, a, b);
   const grid = holeGrid(state, entry.manifest.name);
   const holes = grid ? codesInHoles(grid, path.codes) : null;
-  const key = `${path.key}|${path.pending ? "pending" : "final"}`;
-  const last = decoded.get(entry);
-  if (last && last.key === key && sameCode(last.a, a) && sameCode(last.b, b)) return { frames: last.frames, holes };
-  const frames = path.codes.map((code) => decode(decoder, code, new Float64Array(PIXELS)));
-  countDecode(state);
-  decoded.set(entry, { key, a: Float32Array.from(a), b: Float32Array.from(b), frames });
-  return { frames, holes };
+  // Decoded once per path (endpoints.js decodedFrames: a compare link once held the main thread 8.8 s re-decoding).
+  return { frames: decodedFrames(state, decoder, path, a, b, entry.manifest.beta), holes };
 }
 
 /**

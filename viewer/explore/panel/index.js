@@ -6,6 +6,7 @@ import { button, element } from "../../core/dom.js";
 import { emit, refresh } from "../controller.js";
 import { renderHolesKey } from "../holes.js";
 import { fitPath } from "../map/fit.js";
+import { shownPriorNote } from "../map/plot.js";
 import { hostData } from "../state.js";
 import { buildAnalytics, renderAnalytics, renderVerdict } from "./analytics.js";
 import { buildCard, renderCards } from "./cards.js";
@@ -134,7 +135,7 @@ export function renderPanel(state) {
   renderCards(state);
   renderPathBar(state);
   renderStrip(state);
-  renderHolesKey(state);
+  renderHolesKey(state, shownPriorNote(state));
   drawPreview(state);
   renderCompare(state);
   state.dom.hint.textContent = [state.view.notice, hintText(state)].filter(Boolean).join(" ");

@@ -102,8 +102,17 @@ export function renderStrip(state) {
       ? "straight line for now: the geodesic is being computed"
       : `${path.method} path`;
   const read = reading ? "; above each, the digit a classifier reads (darker: surer)" : "";
-  const between = frames.length > 2 ? ` (A's code, ${frames.length - 2} between, B's code)` : "";
-  stripText.textContent = `${frames.length} decoded frames${between} on a ${method}${read}`;
+  stripText.textContent = stripWords(frames.length, method, read);
+}
+
+/**
+ * What the strip's tiles are, counted as they are seen: A's and B's own pictures at the ends (the tiles labelled A
+ * and B) and the decoded frames between them (A's code decoded first, B's last).
+ * @param {number} frames @param {string} method @param {string} read
+ */
+export function stripWords(frames, method, read) {
+  const between = frames > 2 ? ` (A's code, ${frames - 2} between, B's code)` : "";
+  return `${frames + 2} pictures: A's and B's own at the ends, and ${frames} decoded frames${between} on a ${method}${read}`;
 }
 
 /** Scrubs to the point of the path under the pointer on the strip. @param {ExploreState} state @param {PointerEvent} event */

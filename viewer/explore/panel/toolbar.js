@@ -139,7 +139,7 @@ export function renderToolbar(state) {
   const maps = mrMap ? [mrMap] : Object.keys(model.maps);
   choices(
     bar.maps,
-    maps.map((m) => [m, data.mapLabels[m] || m]),
+    maps.map((m) => [m, data.mapLabels[m] || m, data.mapTitles?.[m]]), // its title's words: what "t-SNE" is
     shown.map,
     (map) => changeView(state, { map }),
   );
