@@ -378,6 +378,17 @@ def test_on_a_phone_the_slider_off_is_short_and_turning_it_on_keeps_it_in_view(b
 
 
 @pytest.mark.browser
+def test_a_link_asking_for_tsne_with_the_slider_on_opens_on_the_sliders_map(browser, host):
+    # The MR-VAE ships codes for one map (PCA at z = 20): such a link hung the page (its main thread never
+    # returned), so nothing below could even be asked; now the page opens on the slider's map, says so in its link.
+    context, page = open_page(browser, host, "/?model=z20-beta1&map=tsne&a=3&b=7&mr=0.5")
+    assert settled_beta(page) == 0.501
+    check_codes_and_morph(page, 20, 3, 7)
+    assert wait_for_query(page, "map", "pca")["mr"] == "0.501"
+    context.close()
+
+
+@pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("size", ["phone", "full-hd"])
 def test_a_link_opens_at_its_beta_with_the_slider_in_view(browser, host, size):

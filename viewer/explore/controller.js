@@ -13,6 +13,7 @@ import { computePath, currentModel, endFrom, localEnd } from "./endpoints.js";
 import { drawOverlay } from "./map/overlay.js";
 import { drawBase } from "./map/plot.js";
 import { allParts, hasPart, loadModel, modelEntry } from "./models.js";
+import { fitSliderMap } from "./multirate.js";
 import { renderPanel } from "./panel/index.js";
 import { channelFor, hostData, noteDrawn } from "./state.js";
 
@@ -55,7 +56,7 @@ export function receive(/** @type {ExploreState} */ state, /** @type {ExplorerDa
       view.shown.mr = null;
       view.notice = "Comparing all β: the separately trained models; the β slider is off.";
       queueMicrotask(() => emit(state, { type: "view", ...viewEvent(view.shown) }));
-    }
+    } else if (fitSliderMap(state)) queueMicrotask(() => emit(state, { type: "view", ...viewEvent(view.shown) }));
   } else {
     // Keep the widget's endpoints, but take the codes the host has computed for them since.
     for (const name of /** @type {const} */ (["a", "b"])) {

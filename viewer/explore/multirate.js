@@ -45,6 +45,25 @@ export function multirateManifest(state, latent) {
   return hostData(state).multirate?.[`z${latent}-mr`] || null;
 }
 
+/**
+ * With the β slider on, the map is the MR-VAE's own (it ships codes for no other map: a link asking for t-SNE with
+ * the slider on hung the page); where no MR-VAE was trained for the shown latent size the slider goes off.
+ * @param {ExploreState} state @returns {boolean} whether the view changed
+ */
+export function fitSliderMap(state) {
+  const shown = state.view.shown;
+  if (shown.mr === null || shown.mr === undefined) return false;
+  const model = hostData(state).models[shown.model];
+  const manifest = model ? multirateManifest(state, model.latent) : null;
+  if (!manifest) {
+    shown.mr = null;
+    return true;
+  }
+  if (shown.map === manifest.map.name) return false;
+  shown.map = manifest.map.name;
+  return true;
+}
+
 /** The MR-VAE for the shown model's latent size, if shipped. @param {ExploreState} state */
 export function shownManifest(state) {
   const model = hostData(state).models[state.view.shown.model];

@@ -4,7 +4,7 @@ import { element } from "../../core/dom.js";
 import { renderSlider } from "../beta.js";
 import { emit, refresh, viewEvent } from "../controller.js";
 import { sameLatent } from "../models.js";
-import { multirateManifest } from "../multirate.js";
+import { fitSliderMap, multirateManifest } from "../multirate.js";
 import { hostData } from "../state.js";
 
 /** @typedef {import("../state.js").ExploreState} ExploreState */
@@ -80,12 +80,7 @@ export function changeView(state, change) {
   if ("model" in change && !("map" in change) && !models[shown.model].maps[shown.map]) {
     shown.map = Object.keys(models[shown.model].maps)[0];
   }
-  if (shown.mr !== null && shown.mr !== undefined) {
-    // The β slider stays on across latent sizes where an MR-VAE was trained, on its own map.
-    const multirate = multirateManifest(state, models[shown.model].latent);
-    if (multirate) shown.map = multirate.map.name;
-    else shown.mr = null;
-  }
+  fitSliderMap(state); // the β slider stays on across latent sizes where an MR-VAE was trained, on its own map
   refresh(state, "view");
   sendView(state);
 }
