@@ -23,6 +23,7 @@ from explorer.share import CONTROLS, PLANE_LIMIT, View, checked_controls
 from explorer.state import POINT_MAPS, Endpoint, Endpoints, map_point, test_digit
 from explorer.viewer_data import PICK_HINT, family_data, showcase_text
 from vae.family import Family, weights_folder
+from widgets.contract import PRESET_FIGURES
 from widgets.morph_map import morph_map, new_events
 
 from . import session
@@ -180,7 +181,7 @@ def preset_banner(preset: dict) -> str:
     text = {key: html.escape(cut(preset.get(key, ""), 2000)) for key in ("title", "line", "caption")}
     return (
         f'{BANNER_STYLE}<div class="le-preset-banner" role="note"><p><b>{text["title"]}:</b> {text["line"]}</p>'
-        f"<details><summary>The figures</summary><p>{text['caption']}</p></details></div>"
+        f"<details><summary>{PRESET_FIGURES}</summary><p>{text['caption']}</p></details></div>"
     )
 
 

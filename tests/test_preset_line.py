@@ -13,6 +13,7 @@ import pytest
 from harness.browser import INSPECT, MAP_READY, ROOT, goto_static, require_chromium, static_site, wait_for_status
 from harness.lesson_page import open_lesson
 from vae.family import load_lesson_file
+from widgets.contract import PRESET_FIGURES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 require_chromium()
@@ -85,7 +86,7 @@ def check_words(page, selector: str, preset: dict, height: int) -> None:
     assert seen["top"] >= -1 and seen["bottom"] <= height + 1, seen  # on the screen where the preset lands
     assert seen["details"] == {
         "open": False,
-        "summary": "The figures",
+        "summary": PRESET_FIGURES,
         "figures": preset["caption"],
         "figuresShown": False,
     }
@@ -182,4 +183,4 @@ def test_the_streamlit_banner_escapes_what_it_echoes():
 
     made = preset_banner({"title": "<script>x</script>", "line": "a & <img src=x>", "caption": "[l](http://e)\n<b>"})
     assert "<script>" not in made and "<img" not in made and "&lt;img src=x&gt;" in made and "&amp;" in made
-    assert "<details><summary>The figures</summary>" in made and "<details open" not in made
+    assert f"<details><summary>{PRESET_FIGURES}</summary>" in made and "<details open" not in made

@@ -56,6 +56,8 @@ PRIOR_WORDS = (
     "with a spread of 1. A VAE's loss pulls its codes towards it, so that a random draw of it decodes to a digit; "
     "an autoencoder's loss has no such pull."
 )
+# The summary of a preset's caption, folded under its one-line explanation wherever it lands (both hosts).
+PRESET_FIGURES = "The figures"
 
 STREAMLIT_CONFIG = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
 # vae/drawing.py's bounds and thresholds, for viewer/core/drawing.js (the same preprocessing in the browser).
@@ -92,6 +94,7 @@ CONSTANTS = {
     "MAX_PENDING": MAX_PENDING,
     "PRIOR_RADII": list(PRIOR_RADII),
     "PRIOR_WORDS": PRIOR_WORDS,
+    "PRESET_FIGURES": PRESET_FIGURES,
     # The URL's rules (explorer/share.py parse_query), so a link reads the same in every host:
     "URL_RULES": {
         "defaultModel": DEFAULT_MODEL,

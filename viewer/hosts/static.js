@@ -3,7 +3,7 @@
 // plays the server's part for the explorer in the browser (static-session.js). Plotly loads after the map's
 // first paint, so the codes are on the screen before the library is even evaluated.
 
-import { PRIOR_WORDS } from "../core/constants.js";
+import { PRESET_FIGURES, PRIOR_WORDS } from "../core/constants.js";
 import { blob } from "../core/fetch.js";
 import { cut, drawingFromText, parseQuery, toQuery } from "../core/share.js";
 import { mountExplorer } from "../explore/index.js";
@@ -71,7 +71,7 @@ function presetNote(stored) {
   said.append(bold, line);
   const figures = document.createElement("details");
   const summary = document.createElement("summary");
-  summary.textContent = "The figures";
+  summary.textContent = PRESET_FIGURES;
   const figuresText = document.createElement("p");
   figuresText.textContent = caption;
   figures.append(summary, figuresText);

@@ -1,5 +1,6 @@
 // The screen's words, all from the host's data: headers, buttons, legend, curve titles, the probe's insets.
 
+import { PRESET_FIGURES } from "../core/constants.js";
 import { SIDE, toGrey } from "../core/decoder.js";
 import { element } from "../core/dom.js";
 import { placeInset } from "./inset.js";
@@ -37,7 +38,6 @@ export function showTexts(nodes, data) {
   });
 }
 
-const FIGURES = "The figures"; // the summary of a preset's caption, as the hosts' map banners word it
 
 /**
  * The "Show me" buttons (made once per list of presets; a press calls `press` with the preset's index), and
@@ -70,7 +70,7 @@ export function showPresets(nodes, data, shown, press) {
     element(line, "b", "", `${preset.title}: `);
     element(line, "span", "", preset.line);
     const figures = element(nodes.preset, "details", "lp-preset-figures");
-    element(figures, "summary", "", FIGURES);
+    element(figures, "summary", "", PRESET_FIGURES);
     element(figures, "p", "", preset.caption);
   }
 }
