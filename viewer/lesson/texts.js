@@ -38,7 +38,6 @@ export function showTexts(nodes, data) {
   });
 }
 
-
 /**
  * The "Show me" buttons (made once per list of presets; a press calls `press` with the preset's index), and
  * the preset shown (`shown`) where it lands: "title: line" as visible text, its caption (the figures) behind a
