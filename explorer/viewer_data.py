@@ -42,7 +42,7 @@ def showcase_text(a_label: str, b_label: str) -> str:
     """What a first visit is looking at (training/showcase.py picked the pair by its stated rule)."""
     return (
         f"A morph to start with: {a_label} turning into {b_label}, a pair picked so that a digit "
-        f"classifier reads every frame as a digit at P ≥ {READABLE:g}. The labels under the frames are that "
+        f"classifier reads every frame as a digit at P ≥ {READABLE:g}. The labels above the frames are that "
         "classifier's reading, which can disagree with your eye. Pick two dots for your own pair."
     )
 

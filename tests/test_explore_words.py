@@ -23,7 +23,7 @@ from vae.sampling import READABLE
 
 SIZES = {"wide": (1500, 1000), "full-hd": (1920, 1080), "phone": (400, 850)}
 SHOWCASE = json.loads((ROOT / "weights" / "showcase.json").read_text())
-READING_WORDS = "The labels under the frames are that classifier's reading, which can disagree with your eye."
+READING_WORDS = "The labels above the frames are that classifier's reading, which can disagree with your eye."
 # The z = 2 map's former names, and the Multi-Rate VAE's short name: none may be shown.
 OLD_MAP_NAMES = re.compile(r"latent plane \(exact\)|2-D codes, as they are")
 OLD_NAMES = re.compile(f"{OLD_MAP_NAMES.pattern}|MR-VAE")

@@ -137,15 +137,24 @@ def hole_line(on_ae: dict) -> str:
     return "No digit was encoded near here, and the autoencoder draws no clear digit there."
 
 
-def digits_words(digits: list[int]) -> str:
-    """ "a 9, a 4 and a 0": each digit once, in the order given."""
-    return joined([f"{article(d)} {d}" for d in dict.fromkeys(digits)])
+# Where a line points for the rows it speaks of: under the morph at every size (on a phone, below the map too).
+ROWS = "rows under the morph"
 
 
-def vae_row_words(others: list[dict], worst: float) -> str:
-    """What the VAE's row of a path shows, in a few words: the digits it passes that are neither end's."""
+def digits_words(frames: list[dict]) -> str:
+    """ "a 9, a 4 (unsure) and a 0": each digit once, in path order; "(unsure)" where none of its frames reads at
+    P >= READABLE, so the line claims no more than the strip's grey label shows."""
+    digits = list(dict.fromkeys(f["digit"] for f in frames))
+    sure = {d: max(f["confidence"] for f in frames if f["digit"] == d) >= READABLE for d in digits}
+    return joined([f"{article(d)} {d}{'' if sure[d] else ' (unsure)'}" for d in digits])
+
+
+def vae_row_words(others: list[dict], worst: float, in_holes_count: int) -> str:
+    """What the VAE's row of a path shows, in a few words: where it stays (among its codes, when no frame is in a
+    hole of its plane) and the digits it passes that are neither end's."""
+    stays = "stays among codes, passing" if in_holes_count == 0 else "passes"
     if others:
-        return f"passes {digits_words([f['digit'] for f in others])}"
+        return f"{stays} {digits_words(others)}"
     return "blurs in between" if worst < READABLE else "reads as a digit throughout"
 
 
@@ -265,7 +274,8 @@ def hole_path_preset(family: Family, pairs: np.ndarray) -> dict:
             "query": to_query(view),
             "figures": figures,
             "line": f"No path between two digits here crosses the autoencoder's holes; this one reads least like a "
-            f"digit on its plane; the VAE's {vae_row_words(others, float(worst[VAE][pick]))} (row below).",
+            f"digit on its plane; the VAE's {vae_row_words(others, float(worst[VAE][pick]), int(counts[VAE][pick]))} "
+            f"({ROWS}).",
             "caption": f"{fair} none has a straight path with a frame in the autoencoder's holes; this one reads "
             f"least like a digit there, its worst frame at P = {figure(worst[AUTOENCODER][pick])}; on the VAE's "
             f"plane, P = {figure(worst[VAE][pick])}.",
@@ -303,18 +313,15 @@ def hole_path_line(family: Family, figures: dict) -> str:
     a, b = (int(family.labels[i]) for i in figures["pair"])
     crossed = figures["holes_crossed"]
     read = [f["confidence"] >= READABLE for f in figures["hole_frames"]]
-    one = len(read) == 1
+    holes = "a hole" if crossed == 1 else f"{crossed} holes"
     if all(read):
-        there = f"still draws {'a digit' if one else 'digits'} there"
+        what = f"draws {'a digit' if len(read) == 1 else 'digits'} in {holes}"
     elif not any(read):
-        there = "draws no clear digit there"
+        what = f"crosses {holes}, drawing no clear digit there"
     else:
-        there = "draws a clear digit in only some"
-    vae = vae_row_words(figures["other_frames"][VAE], figures["worst_frame"][VAE])
-    return (
-        f"The autoencoder's path from {article(a)} {a} to {article(b)} {b} crosses "
-        f"{'a hole' if crossed == 1 else f'{crossed} holes'} and {there}; the VAE's {vae} (row below)."
-    )
+        what = f"crosses {holes}, drawing a clear digit in only some"
+    vae = vae_row_words(figures["other_frames"][VAE], figures["worst_frame"][VAE], figures["frames_in_holes"][VAE])
+    return f"The autoencoder's {a} → {b} path {what}; the VAE's {vae} ({ROWS})."
 
 
 def vae_path_words(family: Family, in_holes_count: int, worst: dict, pick: int, figures: dict) -> str:
@@ -367,7 +374,7 @@ def path_presets(family: Family) -> list[dict]:
                     "share_below_half": below,
                     "other_frames": others,
                 },
-                "line": alike_line(family, (a, b), others, below),
+                "line": alike_line(family, (a, b), others, below, len(z20_pairs)),
                 "caption": f"Test digits {digit_words(family, a)} and {digit_words(family, b)}, the median of the "
                 f"{len(z20_pairs)} pairs (of {PAIRS} random ones) whose ends both z = 20 models draw as their "
                 f"digits: between two real codes the worst frame reads at P = {figure(worst['z20-beta0'])} "
@@ -383,21 +390,19 @@ def path_presets(family: Family) -> list[dict]:
 ALIKE = 0.05  # two shares of blurred paths this close (5 points) are "about as often"
 
 
-def alike_line(family: Family, pair: tuple[int, int], others: dict, below: dict) -> str:
+def alike_line(family: Family, pair: tuple[int, int], others: dict, below: dict, count: int) -> str:
     """The β = 0 / β = 1 preset's sentence: the ends' digits, the other digits each path passes, and how often
     each model's paths blur (a frame below P = 0.5) over all the fair pairs, compared."""
     a, b = (int(family.labels[i]) for i in pair)
     beta0, beta1 = ("z20-beta0", "z20-beta1")
-    passed = {name: digits_words([f["digit"] for f in others[name]]) if others[name] else "" for name in others}
+    passed = {name: digits_words(others[name]) if others[name] else "" for name in others}
     if passed[beta0] == passed[beta1]:
         what = f"β = 0 and β = 1 both pass {passed[beta0] or 'no other digit'}"
     else:
-        what = " and ".join(
-            f"β = {beta} passes {passed[name] or 'no other digit'}" for beta, name in ((0, beta0), (1, beta1))
-        )
+        what = f"β = 0 passes {passed[beta0] or 'no other digit'}, β = 1 {passed[beta1] or 'no other digit'}"
     gap = below[beta1] - below[beta0]
-    how = "about as often" if abs(gap) <= ALIKE else ("more often at β = 1" if gap > 0 else "more often at β = 0")
-    return f"From {article(a)} {a} to {article(b)} {b}, {what}; over all pairs, paths blur {how} (rows below)."
+    how = "both blur about as often" if abs(gap) <= ALIKE else f"paths blur more often at β = {1 if gap > 0 else 0}"
+    return f"From {article(a)} {a} to {article(b)} {b}, {what} ({ROWS}); over {count} such pairs, {how}."
 
 
 def geodesic_threshold(family: Family) -> dict:
