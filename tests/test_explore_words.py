@@ -254,9 +254,9 @@ def test_the_maps_title_and_plotlys_modebar_do_not_overlap(browser, host, size):
 @pytest.mark.parametrize("size", list(SIZES))
 def test_n01_rings_too_small_to_label_are_said_in_words(browser, host, size):
     """On the autoencoder's own axes N(0, I)'s rings are a few px across: no σ label is drawn there (it would be
-    unreadable over the codes) and the line under the map says where the rings are and how wide, with the width
-    in px the test measures from the plot's scale; on the VAE's plane they are wide enough to label and no line
-    is needed."""
+    unreadable over the codes) and the line under the map says where the rings are and how wide, in the map's
+    units (no px: the axes' span the test measures from the plot's range); on the VAE's plane they are wide
+    enough to label and no line is needed."""
     width, height = SIZES[size]
     page = browser.new_page(viewport={"width": width, "height": height})
     shown = open_view(page, host, "/?model=z2-beta0&map=plane&a=3&b=7", "s.path && s.path.frames && s.plotlyDrawn")
@@ -266,8 +266,10 @@ def test_n01_rings_too_small_to_label_are_said_in_words(browser, host, size):
     assert across < 48, across  # small on every screen: the case this test is about
     assert page.evaluate(PRIOR_TEXTS) == []
     assert "N(0, I): the small dashed rings at (0, 0), too small here to label" in key, key
-    said = re.search(r"2σ: 4 units, (\d+) px across, on axes (\d+) units wide", key)
-    assert said and abs(int(said[1]) - across) <= 1.5, (key, across)
+    said = re.search(r"\(2σ: 4 units across, on axes (\d+) units wide\)", key)
+    span = max(plot["x"][1] - plot["x"][0], plot["y"][1] - plot["y"][0])
+    assert said and abs(int(said[1]) - span) <= 1, (key, span)
+    assert " px" not in key, key
     assert page.locator(".le-holes-key").is_visible()
     open_view(
         page, host, "/?model=z2-beta1&map=plane&a=3&b=7", "s.path && s.path.frames && s.view.model === 'z2-beta1'"
