@@ -280,3 +280,35 @@ def test_n01_rings_too_small_to_label_are_said_in_words(browser, host, size):
     assert len(page.evaluate(PRIOR_TEXTS)) == 2
     assert "too small here to label" not in page.evaluate(SHOWN)["holes"]["mapKey"]
     page.close()
+
+
+# Each Plotly axis title and subtitle of the analytics chart: [text, its box, the chart's box], boxes as
+# [left, top, right, bottom] in viewport px.
+ANALYTICS_TITLES = """() => { const chart = document.querySelector('.le-analytics-chart .main-svg');
+  const c = chart.getBoundingClientRect(), box = (b) => [b.left, b.top, b.right, b.bottom];
+  return [...document.querySelectorAll('.le-analytics-chart .ytitle, .le-analytics-chart .y2title,'
+      + ' .le-analytics-chart .xtitle, .le-analytics-chart .annotation-text')]
+    .map((t) => [t.textContent, box(t.getBoundingClientRect()), box(c)]); }"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [*SIZES, "small-phone"])
+@pytest.mark.parametrize("model", ["z20-beta1", "z2-beta0"])
+def test_the_analytics_titles_fit_inside_the_chart(browser, host, size, model):
+    """Every axis title and subtitle of the chart under the map, "how typical under N(0, I)"'s included, lies
+    inside the chart's box at every size: none clipped (a phone once showed the y title as "…z)")."""
+    width, height = {**SIZES, "small-phone": (320, 640)}[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    open_view(page, host, f"/?model={model}&a=3&b=7", "s.path && s.path.frames")
+    page.wait_for_function("() => document.querySelectorAll('.le-analytics-chart .y2title').length > 0")
+    page.locator(".le-analytics-chart").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    titles = page.evaluate(ANALYTICS_TITLES)
+    texts = [text for text, _, _ in titles]
+    assert any("how typical under N(0, I)" in text for text in texts), texts
+    assert "log p(z)" in texts, texts
+    for text, (left, top, right, bottom), (c_left, c_top, c_right, c_bottom) in titles:
+        assert left >= c_left - 0.5 and right <= c_right + 0.5, (text, left, right, c_left, c_right)
+        assert top >= c_top - 0.5 and bottom <= c_bottom + 0.5, (text, top, bottom, c_top, c_bottom)
+    page.close()
