@@ -465,3 +465,54 @@ def assert_round_ticks(ticks: list[float], low: float, high: float) -> None:
     assert np.allclose(steps, steps[0])
     mantissa = steps[0] / 10 ** np.floor(np.log10(steps[0]) + 1e-9)
     assert min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-6, ticks
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_autoencoders_kl_is_said_to_be_measured_not_trained(browser, host):
+    """The slider's line gives the shown separate model's KL; for the autoencoder (β = 0, no KL in its loss) it
+    says the figure is measured, not in its loss; a VAE's line (β > 0, the KL is in its loss) does not."""
+    context, page = open_page(browser, host, "/?model=z2-beta0&map=plane&a=3&b=7")
+    line = page.locator(".le-mr-line")
+    page.wait_for_function("() => document.querySelector('.le-mr-line')?.textContent.includes('Shown:')")
+    separate = {p["beta"]: p for p in multirate_data(FAMILY)["z2-mr"]["separate"]}
+    text = line.inner_text()
+    assert line.is_visible()
+    assert f"KL {separate[0]['rate']:.1f} nats per test digit, measured, not in its loss (nats:" in text, text
+    page.get_by_role("button", name="β = 1", exact=True).click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('model') === 'z2-beta1'")
+    page.wait_for_function(
+        f"() => document.querySelector('.le-mr-line').textContent.includes('KL {separate[1]['rate']:.1f} nats')"
+    )
+    assert "not in its loss" not in line.inner_text()
+    context.close()
+
+
+LEGEND = """() => { const chart = document.querySelector('.le-mr-chart'), context = document.createElement('canvas')
+  .getContext('2d'); context.font = '13px sans-serif';
+  return {width: chart.getBoundingClientRect().width, lines: (chart.dataset.legend || '').split('\\n')
+    .map((line) => { const [colour, ...words] = line.split(' '); const text = words.join(' ');
+      return [colour, text, context.measureText(text).width]; })}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_rate_distortion_legend_names_the_filled_dot(browser, host):
+    """The chart fills one dot, the model shown now: the one model at the slider's β (blue) or the separately
+    trained model shown (red). Its legend says so, "● shown now" in that dot's colour, inside the chart."""
+    context, page = open_page(browser, host, "/?model=z20-beta1&a=3&b=7&mr=0.5")
+    assert settled_beta(page) == 0.501
+    page.wait_for_function("() => document.querySelector('.le-mr-chart')?.dataset.legend")
+    legend = page.evaluate(LEGEND)
+    assert [line[:2] for line in legend["lines"][:3]] == [
+        ["#1f77b4", "— one model for every β"],
+        ["#d62728", "○ trained separately"],
+        ["#1f77b4", "● shown now"],
+    ]
+    assert all(width <= legend["width"] - 52 for _, _, width in legend["lines"]), legend  # clear of the y ticks
+    page.get_by_role("button", name="β = 1", exact=True).click()
+    page.wait_for_function("() => document.querySelector('.le-root').dataset.mr === ''")
+    page.wait_for_function("() => document.querySelector('.le-mr-chart').dataset.legend.includes('#d62728 ● shown')")
+    assert ["#d62728", "● shown now"] in [line[:2] for line in page.evaluate(LEGEND)["lines"]]
+    assert ["#1f77b4", "● shown now"] not in [line[:2] for line in page.evaluate(LEGEND)["lines"]]
+    context.close()

@@ -215,6 +215,19 @@ RING_AT = """([selector, points]) => { const canvas = document.querySelector(sel
         if (data[i] > 150 && data[i + 1] < 80 && data[i + 2] > 60 && data[i + 2] < 140 && data[i + 3] > 200) hits++; } }
     return hits; }); }"""
 
+# Around each CSS point (x, y) of `selector`'s canvas, on the circle of radius r (48 points): how many are white
+# (a halo's colour).
+RING_COLOURS = """([selector, points]) => { const canvas = document.querySelector(selector);
+  const ratio = canvas.width / canvas.getBoundingClientRect().width;
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  return points.map(([x, y, r]) => { let white = 0;
+    for (let k = 0; k < 48; k++) { const t = 2 * Math.PI * k / 48;
+      const px = Math.round((x + r * Math.cos(t)) * ratio), py = Math.round((y + r * Math.sin(t)) * ratio);
+      if (px < 0 || py < 0 || px >= canvas.width || py >= canvas.height) continue;
+      const i = 4 * (py * canvas.width + px);
+      if (data[i] > 235 && data[i + 1] > 235 && data[i + 2] > 235 && data[i + 3] > 150) white++; }
+    return white; }); }"""
+
 VISIBLE_TEXT = """() => { const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
@@ -271,6 +284,11 @@ def test_the_hole_path_preset_rings_its_frames_in_holes(browser, host, size):
         if all(np.hypot(x - rx, y - ry) > 20 for rx, ry in holes["rings"])
     ]
     assert all(hits == 0 for hits in page.evaluate(RING_AT, [".le-overlay", far]))
+    # Each ring is on no white halo (it hid the hole's fill under a phone's small cells): just outside its stroke,
+    # white only where the path's own haloed line and frame dots cross, a few of the 48 points around (with the
+    # halo: 10 to 16 at every size; without: 0 to 6).
+    around = page.evaluate(RING_COLOURS, [".le-overlay", [[x, y, 9.9] for x, y, _ in rings]])
+    assert all(white <= 8 for white in around), around
     # In the strip: the same frames' pictures (tile 0 is A's own picture), ringed in the same colour.
     assert holes["stripRings"] == [i + 1 for i in expected]
     boxes = [holes["stripBoxes"][i] for i in holes["stripRings"]]

@@ -254,9 +254,9 @@ def test_the_maps_title_and_plotlys_modebar_do_not_overlap(browser, host, size):
 @pytest.mark.parametrize("size", list(SIZES))
 def test_n01_rings_too_small_to_label_are_said_in_words(browser, host, size):
     """On the autoencoder's own axes N(0, I)'s rings are a few px across: no σ label is drawn there (it would be
-    unreadable over the codes) and the line under the map says where the rings are and how wide, with the width
-    in px the test measures from the plot's scale; on the VAE's plane they are wide enough to label and no line
-    is needed."""
+    unreadable over the codes) and the line under the map says where the rings are and how wide, in the map's
+    units (no px: the axes' span the test measures from the plot's range); on the VAE's plane they are wide
+    enough to label and no line is needed."""
     width, height = SIZES[size]
     page = browser.new_page(viewport={"width": width, "height": height})
     shown = open_view(page, host, "/?model=z2-beta0&map=plane&a=3&b=7", "s.path && s.path.frames && s.plotlyDrawn")
@@ -266,8 +266,10 @@ def test_n01_rings_too_small_to_label_are_said_in_words(browser, host, size):
     assert across < 48, across  # small on every screen: the case this test is about
     assert page.evaluate(PRIOR_TEXTS) == []
     assert "N(0, I): the small dashed rings at (0, 0), too small here to label" in key, key
-    said = re.search(r"2σ: 4 units, (\d+) px across, on axes (\d+) units wide", key)
-    assert said and abs(int(said[1]) - across) <= 1.5, (key, across)
+    said = re.search(r"\(2σ: 4 units across, on axes (\d+) units wide\)", key)
+    span = max(plot["x"][1] - plot["x"][0], plot["y"][1] - plot["y"][0])
+    assert said and abs(int(said[1]) - span) <= 1, (key, span)
+    assert " px" not in key, key
     assert page.locator(".le-holes-key").is_visible()
     open_view(
         page, host, "/?model=z2-beta1&map=plane&a=3&b=7", "s.path && s.path.frames && s.view.model === 'z2-beta1'"
@@ -277,4 +279,36 @@ def test_n01_rings_too_small_to_label_are_said_in_words(browser, host, size):
     assert 2 * plot["width"] / (plot["x"][1] - plot["x"][0]) >= 24  # the 1σ ring: wide enough to label
     assert len(page.evaluate(PRIOR_TEXTS)) == 2
     assert "too small here to label" not in page.evaluate(SHOWN)["holes"]["mapKey"]
+    page.close()
+
+
+# Each Plotly axis title and subtitle of the analytics chart: [text, its box, the chart's box], boxes as
+# [left, top, right, bottom] in viewport px.
+ANALYTICS_TITLES = """() => { const chart = document.querySelector('.le-analytics-chart .main-svg');
+  const c = chart.getBoundingClientRect(), box = (b) => [b.left, b.top, b.right, b.bottom];
+  return [...document.querySelectorAll('.le-analytics-chart .ytitle, .le-analytics-chart .y2title,'
+      + ' .le-analytics-chart .xtitle, .le-analytics-chart .annotation-text')]
+    .map((t) => [t.textContent, box(t.getBoundingClientRect()), box(c)]); }"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [*SIZES, "small-phone"])
+@pytest.mark.parametrize("model", ["z20-beta1", "z2-beta0"])
+def test_the_analytics_titles_fit_inside_the_chart(browser, host, size, model):
+    """Every axis title and subtitle of the chart under the map, "how typical under N(0, I)"'s included, lies
+    inside the chart's box at every size: none clipped (a phone once showed the y title as "…z)")."""
+    width, height = {**SIZES, "small-phone": (320, 640)}[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    open_view(page, host, f"/?model={model}&a=3&b=7", "s.path && s.path.frames")
+    page.wait_for_function("() => document.querySelectorAll('.le-analytics-chart .y2title').length > 0")
+    page.locator(".le-analytics-chart").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    titles = page.evaluate(ANALYTICS_TITLES)
+    texts = [text for text, _, _ in titles]
+    assert any("how typical under N(0, I)" in text for text in texts), texts
+    assert "log p(z)" in texts, texts
+    for text, (left, top, right, bottom), (c_left, c_top, c_right, c_bottom) in titles:
+        assert left >= c_left - 0.5 and right <= c_right + 0.5, (text, left, right, c_left, c_right)
+        assert top >= c_top - 0.5 and bottom <= c_bottom + 0.5, (text, top, bottom, c_top, c_bottom)
     page.close()

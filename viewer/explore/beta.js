@@ -47,6 +47,7 @@ export const SLIDER_LABEL = "One model trained for every β (Multi-Rate VAE)";
 const MR_WORDS = "Multi-Rate VAE: one network trained at every β at once; the slider picks the β it runs at.";
 const KL_WORDS = "the KL term (how far the codes are from N(0, I))";
 export const NATS_WORDS = "nats: the unit of information, like bits (1 nat ≈ 1.44 bits)";
+export const AUTOENCODER_KL = "measured, not in its loss"; // β = 0: the KL is not trained, only read
 export const PRESETS_LABEL = "Trained separately:";
 
 hooks.loaded = (state) => {
@@ -253,8 +254,10 @@ function lineText(/** @type {ExploreState} */ state, /** @type {MultiRateManifes
   // Off, on a phone, the box sits above the map: the gist only, so the map and the morph keep the first screen.
   if (state.dom.root.classList.contains("le-narrow")) return `β weighs ${KL_WORDS}. Drag to see one model at every β.`;
   const point = manifest.separate.find((p) => p.model === shown.model);
+  // An autoencoder (β = 0) has no KL in its loss, yet its codes have one, measured: say so, or a reader asks why.
+  const measured = point?.beta === 0 ? `, ${AUTOENCODER_KL}` : "";
   const figures = point
-    ? `, reconstruction ${point.distortion.toFixed(1)} nats, KL ${point.rate.toFixed(1)} nats per test digit (${NATS_WORDS})`
+    ? `, reconstruction ${point.distortion.toFixed(1)} nats, KL ${point.rate.toFixed(1)} nats per test digit${measured} (${NATS_WORDS})`
     : "";
   const words = modelWords(hostData(state).models[shown.model] || {});
   return `${doing} Shown: ${words}, trained separately${figures}. Drag to see one model at every β.`;

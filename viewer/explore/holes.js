@@ -58,14 +58,14 @@ export function shadeHoles(state, context, pixel) {
   return cells.length;
 }
 
-/** A ring around a frame in a hole on the map, on a white halo. @param {CanvasRenderingContext2D} context */
+/**
+ * A ring around a frame in a hole on the map: hollow and on no halo, so the hole's fill shows inside and around it
+ * (a white halo once hid a phone's 12 x 18 px cell: "ringed" read as "on white"). @param {CanvasRenderingContext2D} context
+ */
 export function ringAt(context, /** @type {number} */ x, /** @type {number} */ y) {
   context.beginPath();
   context.arc(x, y, 8, 0, 2 * Math.PI);
-  context.lineWidth = 5;
-  context.strokeStyle = "rgba(255,255,255,0.9)";
-  context.stroke();
-  context.lineWidth = 2.5;
+  context.lineWidth = 3;
   context.strokeStyle = RING;
   context.stroke();
 }

@@ -1,5 +1,6 @@
 // The β slider's rate-distortion chart (beta.js draws it beside the slider): the Multi-Rate VAE's sweep as a
-// line, each separately trained model as a ring, the shown β (or the shown separate model) filled. Rate = KL,
+// line, each separately trained model as a ring, the shown β (or the shown separate model) filled, which the
+// legend names ("● shown now", in the filled dot's colour). Rate = KL,
 // distortion = reconstruction, both in nats per test digit. Each axis carries 3 to 5 round ticks (niceTicks);
 // the text is 13 px at every size (issue 24: nothing under 13 px on a projector).
 
@@ -42,7 +43,7 @@ export function niceTicks(low, high, most = MOST_TICKS) {
 }
 
 /** @type {WeakMap<HTMLCanvasElement, {key: string, background: HTMLCanvasElement, px: (r: number) => number,
- *   py: (d: number) => number, rateTicks: string[], distortionTicks: string[]}>} */
+ *   py: (d: number) => number, rateTicks: string[], distortionTicks: string[], legend: string[][]}>} */
 const curves = new WeakMap();
 
 /**
@@ -65,6 +66,7 @@ export function drawCurve(canvas, manifest, beta, model) {
     sizeCanvas(canvas, width, HEIGHT);
     canvas.dataset.rateTicks = drawn.rateTicks.join(" "); // for tests: the ticks drawn on each axis
     canvas.dataset.distortionTicks = drawn.distortionTicks.join(" ");
+    canvas.dataset.legend = drawn.legend.map(([colour, words]) => `${colour} ${words}`).join("\n"); // for tests
   }
   const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
   context.setTransform(1, 0, 0, 1, 0, 0);
@@ -158,16 +160,23 @@ function curveBackground(context, manifest, model, width) {
     context.fillStyle = "#d62728";
     context.fillText(`β=${point.beta}`, px(point.rate) + 5, py(point.distortion) - 4);
   }
+  // The legend, one [colour, words] a line: the filled dot is the model shown now, the one model at the slider's β
+  // (blue, model null: the slider is on) or the separately trained model shown (red); none where that is off scale.
+  const off = manifest.separate.filter((p) => !(p.beta > 0));
+  const filled = model === null ? "#1f77b4" : inRange.some((p) => p.model === model) ? "#d62728" : null;
+  const legend = [
+    ["#1f77b4", "— one model for every β"],
+    ["#d62728", "○ trained separately"],
+    ...(filled ? [[filled, "● shown now"]] : []),
+    ...(off.length ? [["#d62728", off.map((p) => `β=0: KL ${p.rate.toFixed(0)}, off scale`).join("; ")]] : []),
+  ];
   const right = width - m.r - 4;
   context.textAlign = "right";
-  context.fillStyle = "#1f77b4";
-  context.fillText("— one model for every β", right, m.t + 14);
-  context.fillStyle = "#d62728";
-  context.fillText("○ trained separately", right, m.t + 29);
-  const off = manifest.separate.filter((p) => !(p.beta > 0));
-  if (off.length)
-    context.fillText(off.map((p) => `β=0: KL ${p.rate.toFixed(0)}, off scale`).join("; "), right, m.t + 44);
+  legend.forEach(([colour, words], i) => {
+    context.fillStyle = colour;
+    context.fillText(words, right, m.t + 14 + 15 * i);
+  });
   context.textAlign = "left";
   const labels = (/** @type {ReturnType<typeof niceTicks>} */ axis) => axis.ticks.map((t) => t.toFixed(axis.decimals));
-  return { px, py, rateTicks: labels(x), distortionTicks: labels(y) };
+  return { px, py, rateTicks: labels(x), distortionTicks: labels(y), legend };
 }

@@ -84,7 +84,7 @@ export function circleLabelled(size, info, radius) {
 
 /**
  * N(0, I)'s circles in words where they are too small to label (the largest unlabelled), else "": where they are,
- * how wide, on axes how wide. @param {{width: number, height: number, narrow: boolean}} size @param {MapInfo} info
+ * how wide, on axes how wide (in the map's units: its px are the screen's business, not the reader's). @param {{width: number, height: number, narrow: boolean}} size @param {MapInfo} info
  */
 export function priorNote(size, info) {
   if (!info.prior || !info.extent) return "";
@@ -92,8 +92,7 @@ export function priorNote(size, info) {
   if (circleLabelled(size, info, largest)) return "";
   const [cx, cy] = info.prior.map((v) => Math.round(v * 10) / 10 + 0); // + 0: no "-0"
   const span = Math.round(Math.max(info.extent[1] - info.extent[0], info.extent[3] - info.extent[2]));
-  const px = Math.round(2 * largest * unitPixels(size, info));
-  return `N(0, I): the small dashed rings at (${cx}, ${cy}), too small here to label (${largest}σ: ${2 * largest} units, ${px} px across, on axes ${span} units wide)`;
+  return `N(0, I): the small dashed rings at (${cx}, ${cy}), too small here to label (${largest}σ: ${2 * largest} units across, on axes ${span} units wide)`;
 }
 
 /** A phone's map has no legend: the widget's own line of colours stands above it (it moves the map down). */
