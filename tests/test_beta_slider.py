@@ -378,6 +378,27 @@ def test_on_a_phone_the_slider_off_is_short_and_turning_it_on_keeps_it_in_view(b
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("latent", [2, 20])
+def test_the_line_says_where_beta_barely_changes_the_pictures(browser, site, latent):
+    # z = 2: the whole range moves the reconstruction by 7.5%, so dragging changes little; the line says so with
+    # the manifest's own figures, and z = 20 (a 2.3x range) promises sharper digits without that caveat.
+    manifest = multirate_data(FAMILY)[f"z{latent}-mr"]
+    recon = manifest["figures"]["reconstruction"]
+    small = max(recon) - min(recon) < 0.25 * min(recon)
+    assert small == (latent == 2)
+    model, map_name = ("z2-beta1", "plane") if latent == 2 else ("z20-beta1", "pca")
+    context, page = open_page(browser, (site, goto_static), f"/?model={model}&map={map_name}&a=3&b=7&mr=0.5")
+    settled_beta(page)
+    line = page.locator(".le-mr-line").inner_text()
+    said = (
+        f"At z = {latent} the effect is small: reconstruction {recon[0]:.1f} nats at β = 0.01, "
+        f"{recon[-1]:.1f} at β = 10."
+    )
+    assert (said in line) == small, line
+    context.close()
+
+
+@pytest.mark.browser
 def test_a_link_asking_for_tsne_with_the_slider_on_opens_on_the_sliders_map(browser, host):
     # The MR-VAE ships codes for one map (PCA at z = 20): such a link hung the page (its main thread never
     # returned), so nothing below could even be asked; now the page opens on the slider's map, says so in its link.
