@@ -96,7 +96,7 @@ export function probeInsets(data, point, waits) {
       // and could not tell why one was read and the other not).
       lines.push(
         where === "outside"
-          ? "not read: outside the box of its test codes, where its picture (faded) and the classifier's P mean nothing"
+          ? `not read: ${data.text.where.outside}, where its picture (faded) and the classifier's P mean nothing`
           : reading.readable
             ? `reads ${DIGIT_ARTICLES[reading.digit]} ${reading.digit} (P = ${p})`
             : `no digit read at P ≥ ${data.readable} (best: ${reading.digit}, P = ${p})`,
