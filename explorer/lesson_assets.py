@@ -312,7 +312,7 @@ def row_models(family: Family) -> list[str]:
 def sigma_note(loaded: LoadedModel) -> str:
     """What a model's σ is, in a few words: the autoencoder here is the VAE's architecture trained with β = 0,
     so its encoder still outputs a σ, and with no KL term to keep it open, that σ collapses."""
-    return ""  # the intro says it once, above the rows: "The autoencoder is this network with β = 0: its σ collapses"
+    return ""  # the intro says it once, above the rows: "With β = 0, the autoencoder's σ collapses"
 
 
 def posterior_data(family: Family) -> dict:
@@ -337,7 +337,7 @@ def posterior_data(family: Family) -> dict:
         "text": {
             "heading": "One digit, encoded: z = μ + σ·ε",
             "intro": "Each encoder gives a digit a mean μ and a spread σ; training decodes z = μ + σ·ε, "
-            "ε ~ N(0, I). The autoencoder is this network with β = 0: its σ collapses.",
+            "ε ~ N(0, I). With β = 0, the autoencoder's σ collapses.",
             "digit": "Test digit #",
             "new_eps": "New ε",
             "new_eps_help": "New samples of the same q(z|x), the same ε under every model (the link keeps the seed).",
@@ -421,6 +421,13 @@ def hole_read_words(found: dict) -> str:
     )
 
 
+def box_share() -> str:
+    """ "99%": the share of a plane's test codes its grid's box holds (vae.sampling.plane_box), said wherever the
+    box is named, since the few codes beyond it visibly lie outside the grid (issue 24)."""
+    low, high = PLANE_PERCENTILES
+    return f"{high - low:g}%"
+
+
 def legend_help() -> str:
     """The legend's tooltip: the grid's size and the box it covers (the legend itself says "a grid over its test
     codes", in fewer words)."""
@@ -434,7 +441,8 @@ def legend_help() -> str:
 def legend(family: Family) -> str:
     """The planes' caption: what is drawn, what a hole is, and what the decoder draws in one (measured)."""
     text = (
-        "Each plane: its decoder's pictures on a grid over its test codes. Shaded: holes (no test code). "
+        f"Each plane decodes a grid over {box_share()} of its test codes; grey: not decoded. "
+        "Shaded: holes (no test code). "
         "Yellow: N(0, I) at 1σ and 2σ. "
     )
     ae = hole_reads(family, AUTOENCODER)
@@ -533,16 +541,18 @@ def lesson_data(family: Family) -> dict:
         "posterior": posterior_data(family),
         "presets": presets(family),
         "table": {
-            "heading": "The figures, per model",
+            "heading": "Figures after training, per model",  # not the slider's epoch
             "help": "What the columns mean",
             "columns": columns,
             "notes": notes,
             "rows": table_rows(family),
         },
         "text": {
-            "samples": "Every row decodes the same draws; under each, the digit a classifier reads "
-            f"at P ≥ {READABLE:g} ({READABLE:.0%} sure).",
-            "samples_help": f"The shares in the rows' labels count {sample_count(family):,} draws each.",
+            # The count said in place: readers took a row's share for a share of its 12 pictures (issue 24).
+            "samples": f"Every row decodes the same draws (shares count {sample_count(family):,}); under each, the "
+            f"digit a classifier reads at P ≥ {READABLE:g}.",
+            "samples_help": f"The shares in the rows' labels count {sample_count(family):,} draws each; P ≥ "
+            f"{READABLE:g}: the classifier is {READABLE:.0%} sure.",
             "new_samples": "New draws",
             "scale": {"same": "Same scale", "own": "Own scale"},
             "codes": "Test codes",
@@ -559,7 +569,7 @@ def lesson_data(family: Family) -> dict:
             "where": {
                 "hole": "in a hole: no test code in this cell, so no digit anchors this picture",
                 "codes": "among its test codes",
-                "outside": "outside the box of its test codes",
+                "outside": f"outside the box of {box_share()} of its test codes",
                 "offview": "off this view: the arrow on its edge points to it",
             },
         },

@@ -9,14 +9,17 @@ Without Chromium these tests skip locally but fail in CI (CI=true), where .ci/ru
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
 import pytest
 
+from explorer.lesson_assets import sample_count
 from explorer.planes import share
-from harness.browser import ROOT, exception_boxes, require_chromium, status, wait_for_status
+from harness.browser import ROOT, exception_boxes, goto_static, require_chromium, status, wait_for_status
 from harness.lesson_page import (
+    COMPLETE,
     INSET_SHOWN,
     LAYOUT,
     PIXELS,
@@ -29,7 +32,7 @@ from harness.lesson_page import (
     show_epoch,
 )
 from vae.family import load_family, load_lesson_file
-from vae.sampling import plane_box
+from vae.sampling import PLANE_PERCENTILES, plane_box
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 require_chromium()
@@ -38,6 +41,7 @@ WEIGHTS = ROOT / "weights"
 AE, VAE = "z2-beta0", "z2-beta1"
 WORD_BUDGET = 350  # words of prose on the whole lesson view, the page's own header included
 SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
+BOX = f"{PLANE_PERCENTILES[1] - PLANE_PERCENTILES[0]:g}%"  # the share of its test codes a plane's grid covers
 PATHS = re.compile(r"\w/\w|\.py\b|\.json\b|\.npz\b|\.safetensors\b")
 
 
@@ -110,7 +114,8 @@ def test_a_click_is_decoded_and_compared_on_both_planes(browser, server, family)
         assert re.search(r"reads an? \d \(P = |no digit read at P ≥ |not read: outside the box", inset), inset
         assert "nearest test code " in inset and "away on this plot's axes" in inset
     # Far outside the VAE's codes the classifier's P would mean nothing: the inset leaves it out.
-    assert "not read: outside the box of its test codes" in seen["insets"][1] and "P = " not in seen["insets"][1]
+    assert f"not read: outside the box of {BOX} of its test codes" in seen["insets"][1]
+    assert "P = " not in seen["insets"][1]
     assert all(in_view(rect, seen["viewport"]) for rect in seen["insetRects"])  # the result is on screen
     # The autoencoder's result sits next to its "+".
     cross = page.evaluate(PIXELS, [0, *probe])
@@ -387,4 +392,63 @@ def test_on_a_phone_a_lesson_preset_lands_with_its_line_and_results_in_view(brow
     assert line and line["y"] >= -0.5 and preset["line"] in page.locator(".lp-preset").inner_text()
     # The line, both planes and the autoencoder's result (the point the preset is about) on one phone screen.
     assert all(in_view(rect, seen["viewport"]) for rect in [*seen["planes"], seen["insetRects"][0]]), seen
+    page.close()
+
+
+def lesson_on(browser, host: str, request, width: int, height: int, query: str = ""):
+    """The lesson on the static host (the exported site) or on the Streamlit one, fully drawn."""
+    if host == "streamlit":
+        return open_lesson(browser, request.getfixturevalue("server"), width, height, query)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    goto_static(page, f"{request.getfixturevalue('site')}/?page=lesson{query}")
+    page.wait_for_function(COMPLETE, timeout=60_000)
+    return page
+
+
+BOTH_READ = "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => i.dataset.where)"
+
+
+@pytest.mark.parametrize("host", ["static", "streamlit"])
+@pytest.mark.parametrize(("width", "height"), [(1500, 1000), (400, 850)])
+def test_the_words_say_what_the_figures_count(browser, request, family, host, width, height):
+    """Issue 24's fresh readers: a row's share is of the 1,000 draws, not of the pictures shown (said in visible
+    words, not only a tooltip); the grid covers the box of 99% of a plane's test codes, grey beyond it (the
+    legend and the probe's inset say so, so a code outside the grid is no surprise); the table's figures are
+    those after training, whatever epoch the slider shows."""
+    page = lesson_on(browser, host, request, width, height, "&probe=60.00,-60.00")  # outside both boxes
+    note = page.locator(".lp-sample-note span")
+    assert note.is_visible() and f"(shares count {sample_count(family):,})" in note.inner_text()
+    legend = page.locator(".lp-legend")
+    assert legend.is_visible() and f"grid over {BOX} of its test codes; grey: not decoded" in legend.inner_text()
+    page.wait_for_function(BOTH_READ, timeout=60_000)
+    insets = page.evaluate("() => [...document.querySelectorAll('.lp-root .lp-inset')].map((i) => i.innerText)")
+    assert len(insets) == 2
+    for inset in insets:
+        assert f"not read: outside the box of {BOX} of its test codes" in inset.replace("\n", " "), inset
+    summary = page.locator(".lp-table summary")
+    summary.scroll_into_view_if_needed()
+    assert summary.is_visible() and summary.inner_text() == "Figures after training, per model"
+    page.close()
+
+
+# Each table header's lines of text, in viewport pixels (a wrapped name has several).
+HEADER_LINES = """() => [...document.querySelectorAll('.lp-table thead th')].map((th) => {
+  const range = document.createRange(); range.selectNodeContents(th);
+  return [...range.getClientRects()].map((r) => [r.left, r.top, r.right, r.bottom]); })"""
+
+
+@pytest.mark.parametrize("host", ["static", "streamlit"])
+def test_on_a_phone_the_table_headers_stay_apart(browser, request, host):
+    """At 400 px the headers wrap between words; a wrapped name's last word (midpoint P's "P") must not run into
+    the next column's ("−ELBO"): every line of a header sits at least 10 px clear of its neighbour's lines."""
+    page = lesson_on(browser, host, request, 400, 850)
+    page.locator(".lp-table summary").scroll_into_view_if_needed()
+    page.locator(".lp-table summary").click()
+    lines = page.evaluate(HEADER_LINES)
+    assert len(lines) == 7 and all(lines), lines
+    for left, right in itertools.pairwise(lines):
+        for a in left:
+            for b in right:
+                if a[1] < b[3] and b[1] < a[3]:  # on the same line: side by side
+                    assert b[0] - a[2] >= 10, (a, b, lines)
     page.close()

@@ -132,7 +132,7 @@ export function placeInset(box, placement, core) {
   if (known) return moveTo(box, known, known.width < known.natural ? known.width : 0);
   box.style.left = box.style.top = "0px"; // measured with the wrap's whole width to fill: its width is its own
   const natural = box.offsetWidth;
-  /** @type {{x: number, y: number, covered: number, distance: number, width: number} | null} */
+  /** @type {{x: number, y: number, covered: number, distance: number, width: number, fits: boolean} | null} */
   let chosen = null;
   for (const width of [natural, ...WIDTHS.filter((w) => w < natural)]) {
     if (width < natural) narrow(box, width);
@@ -153,12 +153,16 @@ export function placeInset(box, placement, core) {
       ys.push(rect[3], rect[1] - h);
     }
     const reach = marker.off ? Infinity : NEAR; // the result of a point in view stays by its "+"
-    const spot = { ...bestSpot(xs, ys, w, h, bounds, avoid, marker, reach, hard), width };
+    // An inset taller or wider than the plot area would spill over the axes: one that fits wins over it.
+    const fits = h <= bounds[3] - bounds[1] && w <= bounds[2] - bounds[0];
+    const spot = { ...bestSpot(xs, ys, w, h, bounds, avoid, marker, reach, hard), width, fits };
     const better = chosen
-      ? tier(spot.covered) < tier(chosen.covered) ||
-        (tier(spot.covered) === tier(chosen.covered) &&
-          spot.covered === 0 &&
-          (chosen.covered > 0 || spot.distance < chosen.distance))
+      ? (fits && !chosen.fits) ||
+        (fits === chosen.fits &&
+          (tier(spot.covered) < tier(chosen.covered) ||
+            (tier(spot.covered) === tier(chosen.covered) &&
+              spot.covered === 0 &&
+              (chosen.covered > 0 || spot.distance < chosen.distance))))
       : true;
     if (better) chosen = spot;
     if (spot.covered === 0 && spot.distance <= NEAR) break; // clear and by its mark: the widest such

@@ -176,12 +176,15 @@ export function ringsOff(shown) {
   return PRIOR_RADII.filter((radius) => radius < near || radius > far);
 }
 
-/** The plot's text size: 13 px on a wide plot (a projector's minimum), smaller on a narrow one. */
+/** The plot's text size: 13 px on a wide plot (a projector's minimum), 11 px elsewhere, a phone's included. */
 function labelPx(/** @type {Area} */ area, /** @type {boolean} */ narrow) {
-  return narrow ? 9 : area.w >= 560 ? 13 : 11;
+  return !narrow && area.w >= 560 ? 13 : 11;
 }
 
-/** "N(0, I) 1σ, 2σ: beyond this view", in the circles' yellow on a dark box, in the plot area's top left corner. */
+/**
+ * "N(0, I) 1σ, 2σ: beyond this view", in the circles' yellow on a dark box, in the plot area's top left corner;
+ * on two lines where one does not fit the plot (a phone), never squeezed below the plot's text size.
+ */
 function drawRingsNote(
   /** @type {CanvasRenderingContext2D} */ context,
   /** @type {Area} */ area,
@@ -190,16 +193,21 @@ function drawRingsNote(
   /** @type {string} */ words,
 ) {
   const size = labelPx(area, narrow) + (narrow ? 0 : 1);
-  const text = `N(0, I) ${radii.map((radius) => `${radius}σ`).join(", ")}: ${words}`;
+  const head = `N(0, I) ${radii.map((radius) => `${radius}σ`).join(", ")}:`;
   context.font = `${size}px sans-serif`;
   const pad = Math.round(size / 3);
-  const width = Math.min(context.measureText(text).width, area.w - 4 * pad);
+  const room = area.w - 4 * pad;
+  const lines = context.measureText(`${head} ${words}`).width <= room ? [`${head} ${words}`] : [head, words];
+  const width = Math.max(...lines.map((line) => context.measureText(line).width));
+  const lineHeight = size + 2;
   context.fillStyle = "rgba(0, 0, 0, 0.72)";
-  context.fillRect(area.l + pad, area.t + pad, width + 2 * pad, size + 2 * pad);
+  context.fillRect(area.l + pad, area.t + pad, width + 2 * pad, lines.length * lineHeight - 2 + 2 * pad);
   context.fillStyle = PRIOR;
   context.textAlign = "left";
   context.textBaseline = "top";
-  context.fillText(text, area.l + 2 * pad, area.t + 2 * pad, width);
+  lines.forEach((line, i) => {
+    context.fillText(line, area.l + 2 * pad, area.t + 2 * pad + i * lineHeight);
+  });
 }
 
 /** A thin line from the probe's cross to its nearest test code, and a ring on that code: the distance, seen. */

@@ -93,10 +93,11 @@ export function probeInsets(data, point, waits) {
       // shown faded (lesson.css, data-where="outside") and said to mean nothing.
       // One rule for both planes, said first: inside the box of a model's codes the inset says what is drawn
       // (a hole included), outside it does not (a reader saw "no test code is near" on both planes' insets
-      // and could not tell why one was read and the other not).
+      // and could not tell why one was read and the other not). "P", not "the classifier's P": the box's "99%"
+      // (issue 24) took those words' room, and an off-view inset must still fit its plot (its tooltip says P).
       lines.push(
         where === "outside"
-          ? "not read: outside the box of its test codes, where its picture (faded) and the classifier's P mean nothing"
+          ? `not read: ${data.text.where.outside}, where its picture (faded) and P mean nothing`
           : reading.readable
             ? `reads ${DIGIT_ARTICLES[reading.digit]} ${reading.digit} (P = ${p})`
             : `no digit read at P ≥ ${data.readable} (best: ${reading.digit}, P = ${p})`,
