@@ -312,3 +312,30 @@ def test_the_analytics_titles_fit_inside_the_chart(browser, host, size, model):
         assert left >= c_left - 0.5 and right <= c_right + 0.5, (text, left, right, c_left, c_right)
         assert top >= c_top - 0.5 and bottom <= c_bottom + 0.5, (text, top, bottom, c_top, c_bottom)
     page.close()
+
+
+@pytest.mark.browser
+def test_the_strip_marks_a_reading_under_p_0_9_as_unsure(browser, site):
+    # The lesson and the presets call a reading under P = READABLE "unsure"; the strip's shade alone let a
+    # P = 0.66 label look as sure as a P = 0.99 one. Every label is recomputed in numpy: digit, "?" below READABLE.
+    from harness.browser import goto_static
+    from harness.canvas_text import CANVAS_TEXT, DRAWN
+    from vae.paths import interpolate
+
+    family = shared_family(weights_folder())
+    a, b = 7102, 9590  # the "Where β = 0 and β = 1 look alike" pair: its β = 0 path reads a 9 at P = 0.66
+    loaded = family.models["z20-beta0"]
+    frames = loaded.model.decode(interpolate(loaded.atlas.mu[a], loaded.atlas.mu[b], 10))
+    read = family.classifier.probabilities(frames)
+    expected = [f"{int(p.argmax())}{'' if p.max() >= READABLE else '?'}" for p in read]
+    assert any(label.endswith("?") for label in expected)
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    context.add_init_script(CANVAS_TEXT)
+    page = context.new_page()
+    open_view(page, (site, goto_static), f"/?model=z20-beta0&map=pca&a={a}&b={b}", "s.path && s.plotlyDrawn")
+    page.wait_for_function("() => window.__canvasText.some((t) => t.canvas === 'le-strip' && t.text === 'B')")
+    drawn = [t["text"] for t in page.evaluate(DRAWN) if t["canvas"] == "le-strip" and t["connected"]]
+    last = len(drawn) - 1 - drawn[::-1].index("A")  # the strip's last drawing: A, its 10 readings, B
+    assert drawn[last : last + 12] == ["A", *expected, "B"]
+    assert f"unsure, P < {READABLE:g}" in page.locator(".le-strip-text").inner_text()
+    context.close()

@@ -26,6 +26,7 @@ from explorer.state import LEVELS, POINT_MAPS, article
 from vae import drawing
 from vae.family import DEFAULT_MODEL
 from vae.paths import METHODS
+from vae.sampling import READABLE
 
 VIEWER = Path(__file__).resolve().parent.parent / "viewer"
 CONSTANTS_JS = VIEWER / "core" / "constants.js"
@@ -95,6 +96,7 @@ CONSTANTS = {
     "PRIOR_RADII": list(PRIOR_RADII),
     "PRIOR_WORDS": PRIOR_WORDS,
     "PRESET_FIGURES": PRESET_FIGURES,
+    "READABLE": READABLE,  # a frame "reads as a digit" at this P: the strip greys its label below it
     # The URL's rules (explorer/share.py parse_query), so a link reads the same in every host:
     "URL_RULES": {
         "defaultModel": DEFAULT_MODEL,

@@ -9,6 +9,7 @@ export const MAX_PENDING = 64;
 export const PRIOR_RADII = [1.0, 2.0];
 export const PRIOR_WORDS = "N(0, I) is the standard normal distribution over codes: each number of a code drawn on its own, centred on 0 with a spread of 1. A VAE's loss pulls its codes towards it, so that a random draw of it decodes to a digit; an autoencoder's loss has no such pull.";
 export const PRESET_FIGURES = "The figures";
+export const READABLE = 0.9;
 export const URL_RULES = {"defaultModel": "z20-beta1", "seedRange": [0, 9999], "pages": ["explore", "lesson"], "planeLimit": 100.0, "drawingLimit": 1200, "drawingBytes": 392, "drawingLevels": 16, "maxDigits": 9, "numberText": "[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)", "pointTextLimit": 40, "endpointLimit": 60, "pointMaps": ["plane", "pca"], "quoteLimit": 40, "ellipsis": "…", "empty": "(empty)", "mrRange": [0.01, 10.0], "mrSteps": 100, "mrTextLimit": 20};
 export const DRAWING = {"MAX_UPLOAD_BYTES": 5242880, "MAX_UPLOAD_PIXELS": 25000000, "ACCEPTED_FORMATS": ["PNG", "JPEG", "MPO"], "BOMB_PIXELS": 178956970, "MIN_SIDE": 8, "MAX_ASPECT": 30, "WORK_SIDE": 560, "INK_THRESHOLD": 0.15, "MIN_CONTRAST": 0.1, "MIN_EXTENT": 0.08, "NOISE_GRID": 56, "NOISE_FRAGMENTS": 30, "NOISE_COVERAGE": 0.6, "BOX": 20, "FIELD": 28, "CENTRE": 14.0, "SIGNATURES": [["47494638", "a GIF"], ["424d", "a BMP"], ["49492a00", "a TIFF"], ["4d4d002a", "a TIFF"], ["25504446", "a PDF"], ["25215053", "a PostScript/EPS file"], ["c5d0d3c6", "an EPS file"], ["00000100", "an icon (ICO)"], ["38425053", "a Photoshop file"], ["ff0a", "a JPEG XL"]]};
 export const GIF_SCALE = 10;

@@ -1,6 +1,7 @@
 // The strip: A's own picture, the decoded frames, B's own picture, with the digit the classifier reads over
 // each frame once the host has said; scrubbed by moving across it.
 
+import { READABLE } from "../../core/constants.js";
 import { sizeCanvas } from "../../core/dom.js";
 import { pathHoles, ringTile } from "../holes.js";
 import { paintOriginal, paintPixels } from "./paint.js";
@@ -91,8 +92,11 @@ export function renderStrip(state) {
       context.fillStyle = "#d62728";
       context.fillText(i === 0 ? "A" : "B", x + tile / 2, y - 3);
     } else if (reading) {
-      context.fillStyle = `rgba(17,17,17,${0.25 + 0.75 * reading.confidence[i - 1]})`;
-      context.fillText(String(reading.digits[i - 1]), x + tile / 2, y - 3);
+      // One rule with every caption: a reading under P = READABLE is "unsure", grey with a "?" (the lesson's words,
+      // the presets' "(unsure)"); a shade alone let a P = 0.66 label look as sure as a P = 0.99 one.
+      const sure = reading.confidence[i - 1] >= READABLE;
+      context.fillStyle = sure ? "#111111" : "#8a8a8a";
+      context.fillText(`${reading.digits[i - 1]}${sure ? "" : "?"}`, x + tile / 2, y - 3);
     }
   });
   state.cache.stripBoxes = boxes;
@@ -101,7 +105,7 @@ export function renderStrip(state) {
     : path.pending
       ? "straight line for now: the geodesic is being computed"
       : `${path.method} path`;
-  const read = reading ? "; above each, the digit a classifier reads (darker: surer)" : "";
+  const read = reading ? `; above each, the digit a classifier reads (grey with ?: unsure, P < ${READABLE})` : "";
   stripText.textContent = stripWords(frames.length, method, read);
 }
 
