@@ -441,7 +441,7 @@ def legend_help() -> str:
 def legend(family: Family) -> str:
     """The planes' caption: what is drawn, what a hole is, and what the decoder draws in one (measured)."""
     text = (
-        f"Each plane decodes a grid over {box_share()} of its test codes; grey: not decoded. "
+        f"Each plane decodes a grid over {box_share()} of its test codes; dark grey: not decoded. "
         "Shaded: holes (no test code). "
         "Yellow: N(0, I) at 1σ and 2σ. "
     )

@@ -419,7 +419,7 @@ def test_the_words_say_what_the_figures_count(browser, request, family, host, wi
     note = page.locator(".lp-sample-note span")
     assert note.is_visible() and f"(shares count {sample_count(family):,})" in note.inner_text()
     legend = page.locator(".lp-legend")
-    assert legend.is_visible() and f"grid over {BOX} of its test codes; grey: not decoded" in legend.inner_text()
+    assert legend.is_visible() and f"grid over {BOX} of its test codes; dark grey: not decoded" in legend.inner_text()
     page.wait_for_function(BOTH_READ, timeout=60_000)
     insets = page.evaluate("() => [...document.querySelectorAll('.lp-root .lp-inset')].map((i) => i.innerText)")
     assert len(insets) == 2
@@ -446,6 +446,11 @@ def test_on_a_phone_the_table_headers_stay_apart(browser, request, host):
     page.locator(".lp-table summary").click()
     lines = page.evaluate(HEADER_LINES)
     assert len(lines) == 7 and all(lines), lines
+    # ... and every column shows without scrolling its box (the padding that first kept them apart hid KL).
+    box = page.evaluate(
+        "() => { const s = document.querySelector('.lp-table-scroll'); return [s.scrollWidth, s.clientWidth]; }"
+    )
+    assert box[0] <= box[1], box
     for left, right in itertools.pairwise(lines):
         for a in left:
             for b in right:
