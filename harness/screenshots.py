@@ -176,7 +176,8 @@ def features(browser, url: str, out: Path) -> None:
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     goto_app(page, url + "/?model=z20-beta1&map=pca&a=3&b=7&compare=1")
     page.wait_for_function("() => document.querySelectorAll('.le-compare-row:not(.le-loading)').length >= 6")
-    page.locator(".le-compare-row").first.evaluate("el => el.scrollIntoView({block: 'start'})")  # every row
+    # The title, every row and the map beside them: centre the rows' box, not its first row (that cut the map).
+    page.locator(".le-compare-title").first.evaluate("el => el.parentElement.scrollIntoView({block: 'center'})")
     settle(page)
     page.screenshot(path=str(out / "compare-betas.png"))
     goto_app(page, url + "/?model=z2-beta1&map=plane&a=3&b=7")

@@ -112,6 +112,18 @@ def lands_on_map(preset: dict) -> bool:
     return preset["query"].get("page") != "lesson"
 
 
+def check_landing(page, host: str, preset: dict, size: str) -> None:
+    """Where the preset landed (the map's banner in `host`, or the lesson's line): its words, and on a phone a path
+    preset's A and B on the first screen."""
+    width, height = SIZES[size]
+    if not lands_on_map(preset):
+        check_words(page, LESSON_LINE, preset, height)
+        return
+    check_words(page, MAP_BANNER[host], preset, height)
+    if size == "phone":
+        markers_on_screen(page, width, height)
+
+
 def test_every_preset_has_a_short_line():
     """The line is one plain sentence: short, no P values, no counts of random pairs (the caption keeps those)."""
     for preset in PRESETS:
@@ -133,11 +145,7 @@ def test_a_preset_lands_with_its_line_on_the_static_site(browser, site, size, in
     if lands_on_map(preset):
         page.wait_for_function("(a) => location.search.includes('a=' + a)", arg=preset["query"]["a"])
         page.wait_for_function(MAP_READY, timeout=120_000)
-        check_words(page, MAP_BANNER["static"], preset, height)
-        if size == "phone":
-            markers_on_screen(page, width, height)
-    else:
-        check_words(page, LESSON_LINE, preset, height)
+    check_landing(page, "static", preset, size)
     context.close()
 
 
@@ -155,11 +163,7 @@ def test_a_preset_lands_with_its_line_on_the_streamlit_page(browser, server, siz
         page.wait_for_function(
             "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0", timeout=30_000
         )
-        check_words(page, MAP_BANNER["streamlit"], preset, height)
-        if size == "phone":
-            markers_on_screen(page, width, height)
-    else:
-        check_words(page, LESSON_LINE, preset, height)
+    check_landing(page, "streamlit", preset, size)
     page.close()
 
 
