@@ -394,6 +394,86 @@ def test_prior_labels_clear_the_markers_and_no_text_is_an_internal_id(browser, h
     page.close()
 
 
+def shown_axes(page) -> list[float]:
+    """The data range the map shows (the test interface's `plot`): [x0, x1, y0, y1]."""
+    plot = page.evaluate(SHOWN)["plot"]
+    return [*plot["x"], *plot["y"]]
+
+
+def apart_digits(page) -> list[int]:
+    """Two test digits a click can only mean (no other marker within 8 px), 40 px or more from each other and
+    from the A and B markers (a press near a marker grabs it)."""
+    from harness.browser import isolated_digits
+
+    shown = page.evaluate(SHOWN)
+    where = {d[0]: d[1:3] for d in page.evaluate(f"() => {INSPECT}.digits()")}
+    taken = [m for m in shown["markers"].values() if m]
+    chosen = []
+    for index in isolated_digits(page, 60, 8.0):
+        if all(np.hypot(where[index][0] - x, where[index][1] - y) >= 40 for x, y in taken):
+            chosen.append(index)
+            taken.append(where[index])
+        if len(chosen) == 2:
+            return chosen
+    raise AssertionError("no two isolated digits apart from each other and the markers")
+
+
+def click_pair(page, first: int, second: int, fast: bool) -> None:
+    """Clicks test digits `first` (A: both ends were set, so a new pair) then `second` (B) and waits for the path.
+    At a person's pace, or `fast`: both clicks inside Plotly's doubleClickDelay, with the page's clock paused so
+    that the machine's speed cannot spread them apart (the screenshot script's two clicks were that fast)."""
+    from harness.browser import digit_pixels
+
+    spots = [digit_pixels(page, first), digit_pixels(page, second)]
+    if fast:
+        page.clock.pause_at(page.evaluate("() => Date.now()") + 1000)
+        page.mouse.click(*spots[0])
+        page.mouse.click(*spots[1])
+        page.clock.resume()
+    else:
+        page.mouse.click(*spots[0])
+        page.wait_for_function(f"() => {INSPECT}?.ends.a?.index === {first}", timeout=60_000)
+        page.wait_for_timeout(300)
+        page.mouse.click(*spots[1])
+    page.wait_for_function(
+        f"() => {{ const s = {INSPECT}; return s && s.ends.a?.index === {first} && s.ends.b?.index === {second}"
+        " && s.path && !s.path.pending && s.markers.b; }",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(600)  # fit.js asks for new axes 150 ms after a path rests; a double-click's relayout
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_axes_stay_the_same_through_clicks_and_beta_changes(browser, host, family):
+    """The title says "the same axes for every β": they are the shared extent on arrival, after A then B at a
+    person's pace, after a β change, and after two clicks as fast as a script's (Plotly read those as a
+    double-click, whose default "reset+autosize" autoranged the axes: x -3.56..3.85 instead of -3.13..3.49)."""
+    url, goto = host
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.clock.install()  # runs at the real pace until paused (click_pair)
+    goto(page, url + "/?model=z20-beta1&map=pca")
+    page.wait_for_timeout(800)
+    extent = map_info(family)["z20-beta1"]["pca"]["extent"]
+    assert map_info(family)["z20-beta2"]["pca"]["extent"] == extent
+    assert np.allclose(shown_axes(page), extent, atol=1e-9, rtol=0)
+    first, second = apart_digits(page)
+    click_pair(page, first, second, fast=False)
+    assert np.allclose(shown_axes(page), extent, atol=1e-9, rtol=0)
+    draws = int(page.locator(".le-root").get_attribute("data-map-draws"))
+    page.get_by_role("button", name="β = 2", exact=True).click()
+    page.wait_for_function(
+        f"() => {{ const s = {INSPECT}; return s && s.view.model === 'z20-beta2' && s.path && !s.path.pending &&"
+        f" +document.querySelector('.le-root').dataset.mapDraws > {draws}; }}",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(600)
+    assert np.allclose(shown_axes(page), extent, atol=1e-9, rtol=0)
+    click_pair(page, *apart_digits(page), fast=True)
+    assert np.allclose(shown_axes(page), extent, atol=1e-9, rtol=0)
+    page.close()
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_the_static_lede_defines_n01_as_streamlits_help_does(browser, site):
