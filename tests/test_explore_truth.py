@@ -394,6 +394,74 @@ def test_prior_labels_clear_the_markers_and_no_text_is_an_internal_id(browser, h
     page.close()
 
 
+# Each labelled N(0, I) circle: its radius and centre (data units), its annotation's anchor (x, y) and angle, and
+# the label's box as drawn, in the viewport.
+RING_LABELS = """() => { const graph = document.querySelector('.le-map.js-plotly-plot');
+  const drawn = [...graph.querySelectorAll('.annotation')];
+  return (graph.layout.annotations || []).filter((a) => /^prior:/.test(a.name || '')).map((a) => {
+    const element = drawn.find((e) => e.textContent === a.text), b = element.getBoundingClientRect();
+    return {radius: +a.name.slice(6), centre: a.centre, x: a.x, y: a.y, angle: a.angle,
+      box: [b.left, b.top, b.right, b.bottom]}; }); }"""
+
+
+def assert_labels_on_their_rings(page) -> list[dict]:
+    """Each N(0, I) label names the circle it sits on: its anchor and the centre of its drawn box lie within 10% of
+    its circle's radius (data units), and its box covers neither the A nor the B marker (nor the ★, when shown)."""
+    shown = page.evaluate(SHOWN)
+    plot = shown["plot"]
+    (x0, x1), (y0, y1) = plot["x"], plot["y"]
+    labels = page.evaluate(RING_LABELS)
+    assert labels
+    markers = [[x - 12, y - 32, x + 12, y + 12] for x, y in shown["markers"].values() if x is not None]
+    for label in labels:
+        cx, cy = label["centre"]
+        radius = label["radius"]
+        assert abs(np.hypot(label["x"] - cx, label["y"] - cy) - radius) <= 0.1 * radius, label
+        left, top, right, bottom = label["box"]
+        x = x0 + ((left + right) / 2 - plot["left"]) * (x1 - x0) / plot["width"]
+        y = y1 - ((top + bottom) / 2 - plot["top"]) * (y1 - y0) / plot["height"]
+        assert abs(np.hypot(x - cx, y - cy) - radius) <= 0.1 * radius, (label, x, y)
+        assert not any(overlap(label["box"], m) for m in markers), (label, markers)
+    return labels
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["wide", "phone"])
+def test_prior_labels_stay_on_their_rings(browser, host, size):
+    """On arrival, and after clicking A and B on a level line through the top of the 1σ circle (where its label
+    sits when free), each label is on the circle it names, clear of the markers; the 1σ label slid along its
+    circle (it once moved outward, to radius ~1.3, and read as the 2σ circle's label)."""
+    url, goto = host
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    goto(page, url)
+    page.wait_for_timeout(800)
+    shown = page.evaluate(SHOWN)
+    assert shown["view"]["map"] == "pca"
+    assert [label["angle"] for label in assert_labels_on_their_rings(page)] == [90, 90]  # both free on arrival
+    before = shown["ends"]["a"]["id"]
+    plot = shown["plot"]
+    (x0, x1), (y0, y1) = plot["x"], plot["y"]
+    for x in (-1.6, 1.6):
+        page.mouse.click(
+            plot["left"] + (x - x0) * plot["width"] / (x1 - x0), plot["top"] + (y1 - 1.0) * plot["height"] / (y1 - y0)
+        )
+        page.wait_for_timeout(400)
+    page.wait_for_function(
+        f"() => {{ const s = {INSPECT}; return s && s.ends.a && s.ends.a.id !== {json.dumps(before)} && s.ends.b"
+        " && s.path && !s.path.pending && s.markers.b; }",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(800)  # the labels' relayout, a frame after the overlay
+    labels = assert_labels_on_their_rings(page)
+    assert next(label["angle"] for label in labels if label["radius"] == 1) != 90
+    path = page.evaluate(SHOWN)["path"]["pixels"]
+    for label in labels:
+        assert line_gap(label["box"], path) > 4.4, (label, path)
+    page.close()
+
+
 def shown_axes(page) -> list[float]:
     """The data range the map shows (the test interface's `plot`): [x0, x1, y0, y1]."""
     plot = page.evaluate(SHOWN)["plot"]
