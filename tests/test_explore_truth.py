@@ -116,8 +116,9 @@ def test_models_have_plain_names_and_no_map_title_an_internal_id(family):
 
 
 def test_prior_labels_go_where_no_marker_is():
-    """priorlabels.js chooseAngles: a label keeps the top of its circle while it is free, leaves it for the first
-    free angle when a marker covers it, and never lands on a marker or the other label when a free angle exists."""
+    """priorlabels.js chooseAngles: a label keeps the top of its circle while it is free, slides along its circle to
+    the free angle nearest the top when a marker covers it, is centred on its circle, and never lands on a marker or
+    the other label (hidden, null, when its whole circle is covered)."""
     require_node()
     bridge = Bridge()
     try:
@@ -128,19 +129,27 @@ def test_prior_labels_go_where_no_marker_is():
         ]
         assert bridge.call("viewer/explore/map/priorlabels.js", "chooseAngles", circles, [], plot) == [90, 90]
         rng = np.random.default_rng(0)
+        hidden = 0
         for _ in range(60):
             centres = rng.uniform([40, 40], [560, 460], size=(3, 2))
             obstacles = [[x - 12, y - 32, x + 12, y + 12] for x, y in centres.tolist()]
             angles = bridge.call("viewer/explore/map/priorlabels.js", "chooseAngles", circles, obstacles, plot)
+            hidden += angles.count(None)
             boxes = [
                 bridge.call(
                     "viewer/explore/map/priorlabels.js", "labelBox", c["cx"], c["cy"], c["r"], a, 90 - 40 * n, 20
                 )
                 for n, (c, a) in enumerate(zip(circles, angles, strict=True))
+                if a is not None
             ]
+            for box, c in zip(boxes, [c for c, a in zip(circles, angles, strict=True) if a is not None], strict=True):
+                # Centred on its own circle: it names that circle, not the next one out.
+                centre = [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2]
+                assert abs(np.hypot(centre[0] - c["cx"], centre[1] - c["cy"]) - c["r"]) < 1e-6
             for box in boxes:
                 assert not any(overlap(box, o) for o in obstacles), (box, obstacles)
-            assert not overlap(*boxes)
+            assert len(boxes) < 2 or not overlap(*boxes)
+        assert hidden <= 3  # a label is hidden only when its whole circle is covered: rare with three markers
     finally:
         bridge.close()
 
@@ -172,6 +181,8 @@ def test_prior_labels_keep_off_the_path():
             angles = bridge.call(module, "chooseAngles", circles, obstacles, plot, [line])
             moved += angles != [90, 90]
             for n, (c, a) in enumerate(zip(circles, angles, strict=True)):
+                if a is None:
+                    continue
                 box = bridge.call(module, "labelBox", c["cx"], c["cy"], c["r"], a, 90 - 40 * n, 20)
                 assert line_gap(box, line) > clear - 0.5, (box, line)
                 assert not any(overlap(box, o) for o in obstacles)
@@ -379,6 +390,8 @@ def test_prior_labels_clear_the_markers_and_no_text_is_an_internal_id(browser, h
         assert line_gap(box, path) > 4.4, (text, box, path)
     if view == "across-the-label":  # the 1σ label left the top of its circle, where the path runs
         assert page.evaluate(LABEL_ANGLES)["prior:1"] != 90
+    if page.evaluate(RING_LABELS):  # each on its own circle, or hidden and named under the map
+        assert_labels_on_their_rings(page)
     if size == "wide":  # the Find panel too (built once opened), and everything folded under the map
         page.get_by_text("Find a digit", exact=False).first.click()
         page.get_by_text("Test digits nearest to A", exact=False).first.wait_for(timeout=60_000)
@@ -399,14 +412,15 @@ def test_prior_labels_clear_the_markers_and_no_text_is_an_internal_id(browser, h
 RING_LABELS = """() => { const graph = document.querySelector('.le-map.js-plotly-plot');
   const drawn = [...graph.querySelectorAll('.annotation')];
   return (graph.layout.annotations || []).filter((a) => /^prior:/.test(a.name || '')).map((a) => {
-    const element = drawn.find((e) => e.textContent === a.text), b = element.getBoundingClientRect();
-    return {radius: +a.name.slice(6), centre: a.centre, x: a.x, y: a.y, angle: a.angle,
-      box: [b.left, b.top, b.right, b.bottom]}; }); }"""
+    const element = drawn.find((e) => e.textContent === a.text), b = element?.getBoundingClientRect();
+    return {radius: +a.name.slice(6), centre: a.centre, x: a.x, y: a.y, angle: a.angle, hidden: a.visible === false,
+      box: b ? [b.left, b.top, b.right, b.bottom] : null}; }); }"""
 
 
 def assert_labels_on_their_rings(page) -> list[dict]:
     """Each N(0, I) label names the circle it sits on: its anchor and the centre of its drawn box lie within 10% of
-    its circle's radius (data units), and its box covers neither the A nor the B marker (nor the ★, when shown)."""
+    its circle's radius (data units), and its box covers neither the A nor the B marker (nor the ★, when shown); a
+    label with no room on its circle is hidden, and the line under the map names its ring."""
     shown = page.evaluate(SHOWN)
     plot = shown["plot"]
     (x0, x1), (y0, y1) = plot["x"], plot["y"]
@@ -416,6 +430,10 @@ def assert_labels_on_their_rings(page) -> list[dict]:
     for label in labels:
         cx, cy = label["centre"]
         radius = label["radius"]
+        if label["hidden"]:
+            assert label["box"] is None
+            assert f"{radius:g}σ" in page.locator(".le-holes-key").inner_text(), label
+            continue
         assert abs(np.hypot(label["x"] - cx, label["y"] - cy) - radius) <= 0.1 * radius, label
         left, top, right, bottom = label["box"]
         x = x0 + ((left + right) / 2 - plot["left"]) * (x1 - x0) / plot["width"]
@@ -458,7 +476,7 @@ def test_prior_labels_stay_on_their_rings(browser, host, size):
     assert next(label["angle"] for label in labels if label["radius"] == 1) != 90
     path = page.evaluate(SHOWN)["path"]["pixels"]
     for label in labels:
-        assert line_gap(label["box"], path) > 4.4, (label, path)
+        assert label["box"] and line_gap(label["box"], path) > 4.4, (label, path)
     page.close()
 
 

@@ -7,6 +7,9 @@
 // (annotations named "prior:<radius>", plot.js baseLayout); this only moves them (Plotly.relayout).
 
 import { plotly } from "../../core/chart.js";
+import { PRIOR_RADII } from "../../core/constants.js";
+import { renderHolesKey } from "../holes.js";
+import { shownPriorNote } from "./plot.js";
 
 /**
  * @typedef {import("../state.js").ExploreState} ExploreState
@@ -115,22 +118,15 @@ export function lineApart(box, line) {
   return gap;
 }
 
-/** The gap between two boxes (0 when they touch or overlap). @param {Box} a @param {Box} b */
-function apart(a, b) {
-  const dx = Math.max(0, a[0] - b[2], b[0] - a[2]);
-  const dy = Math.max(0, a[1] - b[3], b[1] - a[3]);
-  return Math.hypot(dx, dy);
-}
-
 /**
  * One angle per circle (in order), each label centred on its own circle: the kept one when it still fits, else the
  * first of ANGLES (nearest the top) that fits (no obstacle, earlier label nor other circle covered, no line within
- * LINE_CLEAR px, inside `plot`); else the first that fits but for the other circles; else the one farthest from
- * every obstacle and line.
+ * LINE_CLEAR px, inside `plot`); else the first that fits but for the other circles; else null: no room on its
+ * circle (a small circle under a marker and the path), the label is hidden and the note under the map names it.
  * @param {Array<{cx: number, cy: number, r: number, width: number, height: number, current: number | null}>} circles
  * @param {Box[]} obstacles @param {Box} plot
  * @param {number[][][]} [lines] polylines in plot pixels (the path: its line and the dots at its frames)
- * @returns {number[]}
+ * @returns {Array<number | null>}
  */
 export function chooseAngles(circles, obstacles, plot, lines = []) {
   const taken = [...obstacles];
@@ -146,12 +142,8 @@ export function chooseAngles(circles, obstacles, plot, lines = []) {
     const alone = (/** @type {number} */ angle) =>
       fits(angle) && !others.some((o) => crossesCircle(box(angle), o.cx, o.cy, o.r));
     const order = current === null ? ANGLES : [current, ...ANGLES.filter((a) => a !== current)];
-    let angle = order.find(alone) ?? order.find(fits);
-    if (angle === undefined) {
-      const room = (/** @type {number} */ a) =>
-        Math.min(lineGap(box(a)) - LINE_CLEAR, ...taken.map((o) => apart(box(a), o)));
-      angle = ANGLES.reduce((best, a) => (room(a) > room(best) ? a : best), ANGLES[0]);
-    }
+    const angle = order.find(alone) ?? order.find(fits);
+    if (angle === undefined) return null;
     taken.push(box(angle));
     return angle;
   });
@@ -159,6 +151,24 @@ export function chooseAngles(circles, obstacles, plot, lines = []) {
 
 /** @type {CanvasRenderingContext2D | null} */
 let measurer = null;
+
+/** @type {WeakMap<ExploreState, string>} the hidden labels' words each widget's note last showed */
+const noted = new WeakMap();
+
+/**
+ * Where a label found no room on its circle (hidden): N(0, I)'s circles that show no label, in words for the line
+ * under the map; "" when every label that fits the map shows. @param {any} graph the map's graph div
+ */
+export function hiddenPriorNote(graph) {
+  const labels = (graph.layout?.annotations || []).filter(
+    (/** @type {any} */ a) => typeof a.name === "string" && a.name.startsWith("prior:"),
+  );
+  if (!labels.some((/** @type {any} */ a) => a.visible === false)) return "";
+  const shown = labels.filter((/** @type {any} */ a) => a.visible !== false).map((/** @type {any} */ a) => a.name);
+  const rings = PRIOR_RADII.filter((radius) => !shown.includes(`prior:${radius}`)).map((radius) => `${radius}σ`);
+  const [ring, are, it] = rings.length > 1 ? ["rings", "are", "them"] : ["ring", "is", "it"];
+  return `N(0, I): the dashed ${ring} at ${rings.join(" and ")} ${are} unlabelled here (A, B and the path leave no room on ${it})`;
+}
 
 /** A label's width and height in px. @param {string} text */
 function labelSize(text) {
@@ -192,11 +202,22 @@ export function placePriorLabels(state, area, obstacles, lines = []) {
   /** @type {Record<string, unknown>} */
   const update = {};
   labels.forEach(({ a, i }, n) => {
-    state.cache.priorAngles[circles[n].radius] = angles[n]; // the next layout (another model, a resize) starts there
-    if (a.angle === angles[n]) return;
-    Object.assign(update, priorLabelAt(a.centre, circles[n].radius, angles[n], `annotations[${i}].`));
-    a.angle = angles[n]; // what is asked for: asked again only when it changes
+    const angle = angles[n];
+    const prefix = `annotations[${i}].`;
+    if ((a.visible !== false) !== (angle !== null)) {
+      update[`${prefix}visible`] = angle !== null;
+      a.visible = angle !== null;
+    }
+    if (angle === null || a.angle === angle) return;
+    state.cache.priorAngles[circles[n].radius] = angle; // the next layout (another model, a resize) starts there
+    Object.assign(update, priorLabelAt(a.centre, circles[n].radius, angle, prefix));
+    a.angle = angle; // what is asked for: asked again only when it changes
   });
+  const hidden = hiddenPriorNote(graph);
+  if (noted.get(state) !== hidden) {
+    noted.set(state, hidden);
+    renderHolesKey(state, shownPriorNote(state)); // the line under the map names a ring left unlabelled
+  }
   if (!Object.keys(update).length) return;
   // A relayout renders the whole plot again (~150 ms on these machines): after the frame that shows the strip
   // and markers, never before it (a β change's strip waited for it: 24 -> 178 ms, benchmarks/page_speed.py).
