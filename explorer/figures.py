@@ -18,6 +18,9 @@ from .planes import TILES, empty_cells
 
 PLOT_CONFIG = {  # the map's Plotly config
     "doubleClickDelay": 100,  # two quick clicks would otherwise read as a double-click (a zoom reset)
+    # A double-click (or two clicks within the delay) returns to the shared axes; Plotly's default
+    # "reset+autosize" autoranges axes already at their first range, breaking "the same axes for every β".
+    "doubleClick": "reset",
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"],
     "responsive": True,

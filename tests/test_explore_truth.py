@@ -116,8 +116,9 @@ def test_models_have_plain_names_and_no_map_title_an_internal_id(family):
 
 
 def test_prior_labels_go_where_no_marker_is():
-    """priorlabels.js chooseAngles: a label keeps the top of its circle while it is free, leaves it for the first
-    free angle when a marker covers it, and never lands on a marker or the other label when a free angle exists."""
+    """priorlabels.js chooseAngles: a label keeps the top of its circle while it is free, slides along its circle to
+    the free angle nearest the top when a marker covers it, is centred on its circle, and never lands on a marker or
+    the other label (hidden, null, when its whole circle is covered)."""
     require_node()
     bridge = Bridge()
     try:
@@ -128,19 +129,27 @@ def test_prior_labels_go_where_no_marker_is():
         ]
         assert bridge.call("viewer/explore/map/priorlabels.js", "chooseAngles", circles, [], plot) == [90, 90]
         rng = np.random.default_rng(0)
+        hidden = 0
         for _ in range(60):
             centres = rng.uniform([40, 40], [560, 460], size=(3, 2))
             obstacles = [[x - 12, y - 32, x + 12, y + 12] for x, y in centres.tolist()]
             angles = bridge.call("viewer/explore/map/priorlabels.js", "chooseAngles", circles, obstacles, plot)
+            hidden += angles.count(None)
             boxes = [
                 bridge.call(
                     "viewer/explore/map/priorlabels.js", "labelBox", c["cx"], c["cy"], c["r"], a, 90 - 40 * n, 20
                 )
                 for n, (c, a) in enumerate(zip(circles, angles, strict=True))
+                if a is not None
             ]
+            for box, c in zip(boxes, [c for c, a in zip(circles, angles, strict=True) if a is not None], strict=True):
+                # Centred on its own circle: it names that circle, not the next one out.
+                centre = [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2]
+                assert abs(np.hypot(centre[0] - c["cx"], centre[1] - c["cy"]) - c["r"]) < 1e-6
             for box in boxes:
                 assert not any(overlap(box, o) for o in obstacles), (box, obstacles)
-            assert not overlap(*boxes)
+            assert len(boxes) < 2 or not overlap(*boxes)
+        assert hidden <= 3  # a label is hidden only when its whole circle is covered: rare with three markers
     finally:
         bridge.close()
 
@@ -172,6 +181,8 @@ def test_prior_labels_keep_off_the_path():
             angles = bridge.call(module, "chooseAngles", circles, obstacles, plot, [line])
             moved += angles != [90, 90]
             for n, (c, a) in enumerate(zip(circles, angles, strict=True)):
+                if a is None:
+                    continue
                 box = bridge.call(module, "labelBox", c["cx"], c["cy"], c["r"], a, 90 - 40 * n, 20)
                 assert line_gap(box, line) > clear - 0.5, (box, line)
                 assert not any(overlap(box, o) for o in obstacles)
@@ -379,6 +390,8 @@ def test_prior_labels_clear_the_markers_and_no_text_is_an_internal_id(browser, h
         assert line_gap(box, path) > 4.4, (text, box, path)
     if view == "across-the-label":  # the 1σ label left the top of its circle, where the path runs
         assert page.evaluate(LABEL_ANGLES)["prior:1"] != 90
+    if page.evaluate(RING_LABELS):  # each on its own circle, or hidden and named under the map
+        assert_labels_on_their_rings(page)
     if size == "wide":  # the Find panel too (built once opened), and everything folded under the map
         page.get_by_text("Find a digit", exact=False).first.click()
         page.get_by_text("Test digits nearest to A", exact=False).first.wait_for(timeout=60_000)
@@ -391,6 +404,159 @@ def test_prior_labels_clear_the_markers_and_no_text_is_an_internal_id(browser, h
     title = page.locator(".le-map .gtitle").text_content()
     buttons = page.locator(".le-root button").all_inner_texts()
     assert "the plane" not in title and "the plane" not in buttons
+    page.close()
+
+
+# Each labelled N(0, I) circle: its radius and centre (data units), its annotation's anchor (x, y) and angle, and
+# the label's box as drawn, in the viewport.
+RING_LABELS = """() => { const graph = document.querySelector('.le-map.js-plotly-plot');
+  const drawn = [...graph.querySelectorAll('.annotation')];
+  return (graph.layout.annotations || []).filter((a) => /^prior:/.test(a.name || '')).map((a) => {
+    const element = drawn.find((e) => e.textContent === a.text), b = element?.getBoundingClientRect();
+    return {radius: +a.name.slice(6), centre: a.centre, x: a.x, y: a.y, angle: a.angle, hidden: a.visible === false,
+      box: b ? [b.left, b.top, b.right, b.bottom] : null}; }); }"""
+
+
+def assert_labels_on_their_rings(page) -> list[dict]:
+    """Each N(0, I) label names the circle it sits on: its anchor and the centre of its drawn box lie within 10% of
+    its circle's radius (data units), and its box covers neither the A nor the B marker (nor the ★, when shown); a
+    label with no room on its circle is hidden, and the line under the map names its ring."""
+    shown = page.evaluate(SHOWN)
+    plot = shown["plot"]
+    (x0, x1), (y0, y1) = plot["x"], plot["y"]
+    labels = page.evaluate(RING_LABELS)
+    assert labels
+    markers = [[x - 12, y - 32, x + 12, y + 12] for x, y in shown["markers"].values() if x is not None]
+    for label in labels:
+        cx, cy = label["centre"]
+        radius = label["radius"]
+        if label["hidden"]:
+            assert label["box"] is None
+            assert f"{radius:g}σ" in page.locator(".le-holes-key").inner_text(), label
+            continue
+        assert abs(np.hypot(label["x"] - cx, label["y"] - cy) - radius) <= 0.1 * radius, label
+        left, top, right, bottom = label["box"]
+        x = x0 + ((left + right) / 2 - plot["left"]) * (x1 - x0) / plot["width"]
+        y = y1 - ((top + bottom) / 2 - plot["top"]) * (y1 - y0) / plot["height"]
+        assert abs(np.hypot(x - cx, y - cy) - radius) <= 0.1 * radius, (label, x, y)
+        assert not any(overlap(label["box"], m) for m in markers), (label, markers)
+    return labels
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["wide", "phone"])
+def test_prior_labels_stay_on_their_rings(browser, host, size):
+    """On arrival, and after clicking A and B on a level line through the top of the 1σ circle (where its label
+    sits when free), each label is on the circle it names, clear of the markers; the 1σ label slid along its
+    circle (it once moved outward, to radius ~1.3, and read as the 2σ circle's label)."""
+    url, goto = host
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    goto(page, url)
+    page.wait_for_timeout(800)
+    shown = page.evaluate(SHOWN)
+    assert shown["view"]["map"] == "pca"
+    assert [label["angle"] for label in assert_labels_on_their_rings(page)] == [90, 90]  # both free on arrival
+    before = shown["ends"]["a"]["id"]
+    plot = shown["plot"]
+    (x0, x1), (y0, y1) = plot["x"], plot["y"]
+    for x in (-1.6, 1.6):
+        page.mouse.click(
+            plot["left"] + (x - x0) * plot["width"] / (x1 - x0), plot["top"] + (y1 - 1.0) * plot["height"] / (y1 - y0)
+        )
+        page.wait_for_timeout(400)
+    page.wait_for_function(
+        f"() => {{ const s = {INSPECT}; return s && s.ends.a && s.ends.a.id !== {json.dumps(before)} && s.ends.b"
+        " && s.path && !s.path.pending && s.markers.b; }",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(800)  # the labels' relayout, a frame after the overlay
+    labels = assert_labels_on_their_rings(page)
+    assert next(label["angle"] for label in labels if label["radius"] == 1) != 90
+    path = page.evaluate(SHOWN)["path"]["pixels"]
+    for label in labels:
+        assert label["box"] and line_gap(label["box"], path) > 4.4, (label, path)
+    page.close()
+
+
+def shown_axes(page) -> list[float]:
+    """The data range the map shows (the test interface's `plot`): [x0, x1, y0, y1]."""
+    plot = page.evaluate(SHOWN)["plot"]
+    return [*plot["x"], *plot["y"]]
+
+
+def apart_digits(page) -> list[int]:
+    """Two test digits a click can only mean (no other marker within 8 px), 40 px or more from each other and
+    from the A and B markers (a press near a marker grabs it)."""
+    from harness.browser import isolated_digits
+
+    shown = page.evaluate(SHOWN)
+    where = {d[0]: d[1:3] for d in page.evaluate(f"() => {INSPECT}.digits()")}
+    taken = [m for m in shown["markers"].values() if m]
+    chosen = []
+    for index in isolated_digits(page, 60, 8.0):
+        if all(np.hypot(where[index][0] - x, where[index][1] - y) >= 40 for x, y in taken):
+            chosen.append(index)
+            taken.append(where[index])
+        if len(chosen) == 2:
+            return chosen
+    raise AssertionError("no two isolated digits apart from each other and the markers")
+
+
+def click_pair(page, first: int, second: int, fast: bool) -> None:
+    """Clicks test digits `first` (A: both ends were set, so a new pair) then `second` (B) and waits for the path.
+    At a person's pace, or `fast`: both clicks inside Plotly's doubleClickDelay, with the page's clock paused so
+    that the machine's speed cannot spread them apart (the screenshot script's two clicks were that fast)."""
+    from harness.browser import digit_pixels
+
+    spots = [digit_pixels(page, first), digit_pixels(page, second)]
+    if fast:
+        page.clock.pause_at(page.evaluate("() => Date.now()") + 1000)
+        page.mouse.click(*spots[0])
+        page.mouse.click(*spots[1])
+        page.clock.resume()
+    else:
+        page.mouse.click(*spots[0])
+        page.wait_for_function(f"() => {INSPECT}?.ends.a?.index === {first}", timeout=60_000)
+        page.wait_for_timeout(300)
+        page.mouse.click(*spots[1])
+    page.wait_for_function(
+        f"() => {{ const s = {INSPECT}; return s && s.ends.a?.index === {first} && s.ends.b?.index === {second}"
+        " && s.path && !s.path.pending && s.markers.b; }",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(600)  # fit.js asks for new axes 150 ms after a path rests; a double-click's relayout
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_axes_stay_the_same_through_clicks_and_beta_changes(browser, host, family):
+    """The title says "the same axes for every β": they are the shared extent on arrival, after A then B at a
+    person's pace, after a β change, and after two clicks as fast as a script's (Plotly read those as a
+    double-click, whose default "reset+autosize" autoranged the axes: x -3.56..3.85 instead of -3.13..3.49)."""
+    url, goto = host
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.clock.install()  # runs at the real pace until paused (click_pair)
+    goto(page, url + "/?model=z20-beta1&map=pca")
+    page.wait_for_timeout(800)
+    extent = map_info(family)["z20-beta1"]["pca"]["extent"]
+    assert map_info(family)["z20-beta2"]["pca"]["extent"] == extent
+    assert np.allclose(shown_axes(page), extent, atol=1e-9, rtol=0)
+    first, second = apart_digits(page)
+    click_pair(page, first, second, fast=False)
+    assert np.allclose(shown_axes(page), extent, atol=1e-9, rtol=0)
+    draws = int(page.locator(".le-root").get_attribute("data-map-draws"))
+    page.get_by_role("button", name="β = 2", exact=True).click()
+    page.wait_for_function(
+        f"() => {{ const s = {INSPECT}; return s && s.view.model === 'z20-beta2' && s.path && !s.path.pending &&"
+        f" +document.querySelector('.le-root').dataset.mapDraws > {draws}; }}",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(600)
+    assert np.allclose(shown_axes(page), extent, atol=1e-9, rtol=0)
+    click_pair(page, *apart_digits(page), fast=True)
+    assert np.allclose(shown_axes(page), extent, atol=1e-9, rtol=0)
     page.close()
 
 

@@ -12,7 +12,7 @@ import { mapInfo, shownMapSize } from "./area.js";
 import { paintFirstMap, removeFirstPaint } from "./firstpaint.js";
 import { forgetHits } from "./hit.js";
 import { drawOverlay, placeOverlay } from "./overlay.js";
-import { priorLabelAt } from "./priorlabels.js";
+import { hiddenPriorNote, priorLabelAt } from "./priorlabels.js";
 
 /**
  * @typedef {import("../state.js").ExploreState} ExploreState
@@ -140,11 +140,14 @@ export function baseTraces(codes, labels, faint) {
   });
 }
 
-/** priorNote of the map shown, at the size it is laid out. @param {ExploreState} state */
+/**
+ * priorNote of the map shown, at the size it is laid out, and the circles whose label found no room on them.
+ * @param {ExploreState} state
+ */
 export function shownPriorNote(state) {
   const size = shownMapSize(state);
   const info = mapInfo(state, size.narrow);
-  return info ? priorNote(size, info) : "";
+  return [info ? priorNote(size, info) : "", hiddenPriorNote(state.dom.graph)].filter(Boolean).join("; ");
 }
 
 /**

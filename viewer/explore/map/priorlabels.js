@@ -1,52 +1,64 @@
-// Where N(0, I)'s circle labels sit: of a few angles around each circle, the first (top first) whose label
-// covers no A/B/★ marker, no part of the path (its line and frame dots), no label already placed, and stays
-// inside the plot; the one kept while it still fits, so a label moves only when something comes to cover it. Plotly draws the labels (annotations named
-// "prior:<radius>", plot.js baseLayout); this only moves them (Plotly.relayout).
+// Where N(0, I)'s circle labels sit: always ON the circle each names, centred on it (its background hides the
+// dashed line under it), so no label reads as another ring's (issue 24: a label pushed outward off the path sat
+// between the 1σ and 2σ circles). A label slides along its own circle: the angle kept while it still fits, else
+// the free angle nearest the top, where free means it covers no A/B/★ marker, no part of the path (its line and
+// frame dots), no label already placed, no other circle, and stays inside the plot; failing that the same
+// without the other circles; failing that the least covered angle, still on its circle. Plotly draws the labels
+// (annotations named "prior:<radius>", plot.js baseLayout); this only moves them (Plotly.relayout).
 
 import { plotly } from "../../core/chart.js";
+import { PRIOR_RADII } from "../../core/constants.js";
+import { renderHolesKey } from "../holes.js";
+import { shownPriorNote } from "./plot.js";
 
 /**
  * @typedef {import("../state.js").ExploreState} ExploreState
  * @typedef {[number, number, number, number]} Box   left, top, right, bottom in plot pixels
  */
 
-export const ANGLES = [90, 45, 135, 0, 180, -45, -135, -90]; // degrees, counter-clockwise from the right
-const GAP = 4; // px between the circle and its label
+const STEP = 15; // degrees between the angles tried
+// Degrees counter-clockwise from the right, nearest the top first (90, 105, 75, 120, 60, ... -90).
+export const ANGLES = [
+  90,
+  ...Array.from({ length: 180 / STEP - 1 }, (_, k) => (k + 1) * STEP).flatMap((d) => [90 + d, 90 - d]),
+  -90,
+];
 const FONT = "13px sans-serif"; // the labels' font (plot.js)
 const PAD = 8; // the label's background box beyond its text, both sides together
 export const LINE_CLEAR = 6; // px kept between a label and the path's centre line (overlay.js: dots 3.6 + 0.8 px, halo 2.5)
 
-/** The annotation's anchor for a label at `angle` on its circle: outside the circle. @param {number} angle */
+/** The annotation's anchor for a label at `angle` on its circle: its centre on the circle. @param {number} angle */
 export function anchorAt(angle) {
-  const c = Math.cos((angle * Math.PI) / 180);
-  const s = Math.sin((angle * Math.PI) / 180);
-  const side = (/** @type {number} */ v) => (v > 0.3 ? 1 : v < -0.3 ? -1 : 0);
-  const h = side(c);
-  const v = side(s);
   return {
-    xanchor: h > 0 ? "left" : h < 0 ? "right" : "center",
-    yanchor: v > 0 ? "bottom" : v < 0 ? "top" : "middle",
-    xshift: GAP * h,
-    yshift: GAP * v,
-    c,
-    s,
-    h,
-    v,
+    xanchor: "center",
+    yanchor: "middle",
+    xshift: 0,
+    yshift: 0,
+    c: Math.cos((angle * Math.PI) / 180),
+    s: Math.sin((angle * Math.PI) / 180),
   };
 }
 
 /**
- * The label's box in plot pixels (y down) for a circle of centre (cx, cy) and radius r px.
+ * The label's box in plot pixels (y down) for a circle of centre (cx, cy) and radius r px: centred on the circle.
  * @param {number} cx @param {number} cy @param {number} r @param {number} angle @param {number} width @param {number} height
  * @returns {Box}
  */
 export function labelBox(cx, cy, r, angle, width, height) {
-  const { c, s, h, v } = anchorAt(angle);
-  const x = cx + r * c + GAP * h;
-  const y = cy - r * s - GAP * v;
-  const left = h > 0 ? x : h < 0 ? x - width : x - width / 2;
-  const top = v > 0 ? y - height : v < 0 ? y : y - height / 2;
-  return [left, top, left + width, top + height];
+  const { c, s } = anchorAt(angle);
+  const x = cx + r * c;
+  const y = cy - r * s;
+  return [x - width / 2, y - height / 2, x + width / 2, y + height / 2];
+}
+
+/** Whether a box crosses the circle of centre (cx, cy) and radius r (px). @param {Box} b @param {number} cx @param {number} cy @param {number} r */
+export function crossesCircle(b, cx, cy, r) {
+  const near = Math.hypot(Math.max(0, b[0] - cx, cx - b[2]), Math.max(0, b[1] - cy, cy - b[3]));
+  const far = Math.hypot(
+    Math.max(Math.abs(b[0] - cx), Math.abs(b[2] - cx)),
+    Math.max(Math.abs(b[1] - cy), Math.abs(b[3] - cy)),
+  );
+  return near <= r && r <= far;
 }
 
 /** @param {Box} a @param {Box} b */
@@ -106,39 +118,32 @@ export function lineApart(box, line) {
   return gap;
 }
 
-/** The gap between two boxes (0 when they touch or overlap). @param {Box} a @param {Box} b */
-function apart(a, b) {
-  const dx = Math.max(0, a[0] - b[2], b[0] - a[2]);
-  const dy = Math.max(0, a[1] - b[3], b[1] - a[3]);
-  return Math.hypot(dx, dy);
-}
-
 /**
- * One angle per circle (in order): the kept one when it still fits, else the first of ANGLES that fits (no
- * obstacle nor earlier label covered, no line within LINE_CLEAR px, inside `plot`), else the one farthest from
- * every obstacle and line.
+ * One angle per circle (in order), each label centred on its own circle: the kept one when it still fits, else the
+ * first of ANGLES (nearest the top) that fits (no obstacle, earlier label nor other circle covered, no line within
+ * LINE_CLEAR px, inside `plot`); else the first that fits but for the other circles; else null: no room on its
+ * circle (a small circle under a marker and the path), the label is hidden and the note under the map names it.
  * @param {Array<{cx: number, cy: number, r: number, width: number, height: number, current: number | null}>} circles
  * @param {Box[]} obstacles @param {Box} plot
  * @param {number[][][]} [lines] polylines in plot pixels (the path: its line and the dots at its frames)
- * @returns {number[]}
+ * @returns {Array<number | null>}
  */
 export function chooseAngles(circles, obstacles, plot, lines = []) {
   const taken = [...obstacles];
   const lineGap = (/** @type {Box} */ b) => Math.min(Infinity, ...lines.map((line) => lineApart(b, line)));
-  return circles.map(({ cx, cy, r, width, height, current }) => {
+  return circles.map(({ cx, cy, r, width, height, current }, n) => {
     const box = (/** @type {number} */ angle) => labelBox(cx, cy, r, angle, width, height);
     const within = (/** @type {Box} */ b) => b[0] >= plot[0] && b[1] >= plot[1] && b[2] <= plot[2] && b[3] <= plot[3];
+    const others = circles.filter((_, m) => m !== n);
     const fits = (/** @type {number} */ angle) => {
       const b = box(angle);
       return within(b) && !taken.some((o) => overlaps(b, o)) && lineGap(b) > LINE_CLEAR;
     };
+    const alone = (/** @type {number} */ angle) =>
+      fits(angle) && !others.some((o) => crossesCircle(box(angle), o.cx, o.cy, o.r));
     const order = current === null ? ANGLES : [current, ...ANGLES.filter((a) => a !== current)];
-    let angle = order.find(fits);
-    if (angle === undefined) {
-      const room = (/** @type {number} */ a) =>
-        Math.min(lineGap(box(a)) - LINE_CLEAR, ...taken.map((o) => apart(box(a), o)));
-      angle = ANGLES.reduce((best, a) => (room(a) > room(best) ? a : best), ANGLES[0]);
-    }
+    const angle = order.find(alone) ?? order.find(fits);
+    if (angle === undefined) return null;
     taken.push(box(angle));
     return angle;
   });
@@ -146,6 +151,24 @@ export function chooseAngles(circles, obstacles, plot, lines = []) {
 
 /** @type {CanvasRenderingContext2D | null} */
 let measurer = null;
+
+/** @type {WeakMap<ExploreState, string>} the hidden labels' words each widget's note last showed */
+const noted = new WeakMap();
+
+/**
+ * Where a label found no room on its circle (hidden): N(0, I)'s circles that show no label, in words for the line
+ * under the map; "" when every label that fits the map shows. @param {any} graph the map's graph div
+ */
+export function hiddenPriorNote(graph) {
+  const labels = (graph.layout?.annotations || []).filter(
+    (/** @type {any} */ a) => typeof a.name === "string" && a.name.startsWith("prior:"),
+  );
+  if (!labels.some((/** @type {any} */ a) => a.visible === false)) return "";
+  const shown = labels.filter((/** @type {any} */ a) => a.visible !== false).map((/** @type {any} */ a) => a.name);
+  const rings = PRIOR_RADII.filter((radius) => !shown.includes(`prior:${radius}`)).map((radius) => `${radius}σ`);
+  const [ring, are, it] = rings.length > 1 ? ["rings", "are", "them"] : ["ring", "is", "it"];
+  return `N(0, I): the dashed ${ring} at ${rings.join(" and ")} ${are} unlabelled here (A, B and the path leave no room on ${it})`;
+}
 
 /** A label's width and height in px. @param {string} text */
 function labelSize(text) {
@@ -155,7 +178,8 @@ function labelSize(text) {
 }
 
 /**
- * Moves the prior's labels off the markers (`obstacles`, plot pixels) and the path (`lines`) when they need it.
+ * Slides the prior's labels along their circles off the markers (`obstacles`, plot pixels) and the path (`lines`)
+ * when they need it.
  * @param {ExploreState} state @param {import("./area.js").Area} area @param {Box[]} obstacles
  * @param {number[][][]} [lines]
  */
@@ -178,11 +202,22 @@ export function placePriorLabels(state, area, obstacles, lines = []) {
   /** @type {Record<string, unknown>} */
   const update = {};
   labels.forEach(({ a, i }, n) => {
-    state.cache.priorAngles[circles[n].radius] = angles[n]; // the next layout (another model, a resize) starts there
-    if (a.angle === angles[n]) return;
-    Object.assign(update, priorLabelAt(a.centre, circles[n].radius, angles[n], `annotations[${i}].`));
-    a.angle = angles[n]; // what is asked for: asked again only when it changes
+    const angle = angles[n];
+    const prefix = `annotations[${i}].`;
+    if ((a.visible !== false) !== (angle !== null)) {
+      update[`${prefix}visible`] = angle !== null;
+      a.visible = angle !== null;
+    }
+    if (angle === null || a.angle === angle) return;
+    state.cache.priorAngles[circles[n].radius] = angle; // the next layout (another model, a resize) starts there
+    Object.assign(update, priorLabelAt(a.centre, circles[n].radius, angle, prefix));
+    a.angle = angle; // what is asked for: asked again only when it changes
   });
+  const hidden = hiddenPriorNote(graph);
+  if (noted.get(state) !== hidden) {
+    noted.set(state, hidden);
+    renderHolesKey(state, shownPriorNote(state)); // the line under the map names a ring left unlabelled
+  }
   if (!Object.keys(update).length) return;
   // A relayout renders the whole plot again (~150 ms on these machines): after the frame that shows the strip
   // and markers, never before it (a β change's strip waited for it: 24 -> 178 ms, benchmarks/page_speed.py).
