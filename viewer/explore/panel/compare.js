@@ -1,8 +1,8 @@
 // Compare all β: the same two endpoints under every model of the shown latent size, one row each, labelled as the
 // strip is (readings.js: A, B and the digit the host's classifier reads in each frame, grey with "?" when unsure).
 //
-// Marks for tests: each row's canvas carries data-ringed (frames in a hole) and data-read (its labels, space-separated,
-// as written on it); the box's id is "le-compare" (a link may point at it).
+// Marks for tests: each row carries data-model (its model's name), its canvas data-ringed (frames in a hole) and
+// data-read (its labels, space-separated, as written on it); the box's id is "le-compare" (a link may point at it).
 
 import { element, sizeCanvas } from "../../core/dom.js";
 import { refresh } from "../controller.js";
@@ -92,6 +92,7 @@ export function renderCompare(state) {
     element(box, "div", "le-compare-words", `Above each frame, ${READING_WORDS}.`);
     for (const manifest of group) {
       const row = element(box, "div", "le-compare-row");
+      row.dataset.model = manifest.name;
       element(row, "span", "le-compare-label", manifest.label ?? `β = ${formatBeta(manifest.beta)}`);
       element(row, "canvas", "le-compare-strip");
     }
