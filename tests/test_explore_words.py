@@ -381,3 +381,33 @@ def test_the_compare_rows_label_each_frame_as_the_strip_does(browser, host):
     words = page.locator(".le-compare-words").inner_text()
     assert f"unsure, P < {READABLE:g}" in words, words
     context.close()
+
+
+FIRST_ROW = """() => { const row = document.querySelector('.le-compare-row'); if (!row) return null;
+  const b = row.getBoundingClientRect(), main = document.querySelector('[data-testid="stMain"]');
+  const scrolled = window.scrollY + (main ? main.scrollTop : 0);
+  return {top: b.top, bottom: b.bottom, height: innerHeight, scrolled}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_on_a_phone_a_tap_on_compare_all_beta_brings_the_first_row_into_view(browser, host):
+    """At 400 x 850 the rows land under the map and the morph, below the first screen: the tap scrolls the first
+    row into view, so it visibly did something (issue 24 item 6). Nothing scrolls on arrival."""
+    context = browser.new_context(viewport={"width": 400, "height": 850}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    open_view(page, host, "/?model=z20-beta1&map=pca&a=3&b=7", "s.path && s.path.frames && s.plotlyDrawn")
+    assert page.evaluate(FIRST_ROW) is None
+    assert (
+        page.evaluate("() => window.scrollY + (document.querySelector('[data-testid=\"stMain\"]')?.scrollTop || 0)")
+        == 0
+    )
+    page.get_by_role("button", name="Compare all β").tap()
+    page.wait_for_function(
+        f"() => {{ const r = ({FIRST_ROW})(); return r && r.bottom > 0 && r.top < r.height; }}", timeout=30_000
+    )
+    page.wait_for_timeout(1500)  # the smooth scroll has ended, and the rows loading since have not pushed it away
+    seen = page.evaluate(FIRST_ROW)
+    assert seen["scrolled"] > 0, seen  # it came into view by a scroll: below the first screen before the tap
+    assert seen["bottom"] > 0 and seen["top"] < seen["height"], seen
+    context.close()
