@@ -566,6 +566,8 @@ def test_the_slider_off_says_no_beta_is_applied_and_on_says_its_beta(browser, ho
     the blue accent, "β = ...", no "Off" in its tooltip."""
     phone = size == "phone"
     context, page = open_page(browser, host, "/?model=z20-beta1&a=3&b=7", SIZES[size], phone)
+    # The host's first answer in (its reading of the strip): a drag before it could be undone by that answer.
+    page.wait_for_function(f"() => {{ const s = {INSPECT}; return s && s.reading && s.plotlyDrawn; }}", timeout=60_000)
     off = page.evaluate(SLIDER_LOOK)
     assert off["value"] == OFF_WORDS, off
     assert off["accent"] == GREY, off
