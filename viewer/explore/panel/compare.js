@@ -11,7 +11,7 @@ import { codesInHoles, holeGrid, ringTile } from "../holes.js";
 import { loadModel, modelEntry, sameLatent } from "../models.js";
 import { hostData } from "../state.js";
 import { paintOriginal, paintPixels } from "./paint.js";
-import { labelTiles, LABEL_PX as READING_PX, READING_WORDS, readingOf } from "./readings.js";
+import { labelRows, labelTiles, LABEL_PX as READING_PX, READING_WORDS, readingOf } from "./readings.js";
 import { formatBeta } from "./toolbar.js";
 
 /**
@@ -56,7 +56,9 @@ function readingFor(state, name) {
 function drawRow(state, canvas, frames, holes, reading, width) {
   const count = frames.length + 2;
   const tile = Math.max(14, Math.min(36, Math.floor((width - 4 * count) / count)));
-  const context = sizeCanvas(canvas, count * (tile + 2) + 8, READING_PX + tile);
+  const rows = labelRows(tile + 2);
+  const top = rows * READING_PX; // the tiles' top, under their labels
+  const context = sizeCanvas(canvas, count * (tile + 2) + 8, top + tile);
   context.imageSmoothingEnabled = false;
   const scratch = state.dom.tile;
   const boxes = [];
@@ -65,12 +67,12 @@ function drawRow(state, canvas, frames, holes, reading, width) {
     if (end) paintOriginal(state, scratch, end);
     else paintPixels(scratch, frames[i - 1]);
     const x = i * (tile + 2) + (i > 0 ? 4 : 0) + (i === count - 1 ? 4 : 0);
-    context.drawImage(scratch, x, READING_PX, tile, tile);
-    if (!end && holes?.[i - 1]) ringTile(context, x, READING_PX, tile);
-    boxes.push([x, READING_PX, tile]);
+    context.drawImage(scratch, x, top, tile, tile);
+    if (!end && holes?.[i - 1]) ringTile(context, x, top, tile);
+    boxes.push([x, top, tile]);
   }
   canvas.dataset.ringed = holes ? String(holes.filter(Boolean).length) : "";
-  canvas.dataset.read = labelTiles(context, boxes, reading).join(" ");
+  canvas.dataset.read = labelTiles(context, boxes, reading, rows).join(" ");
 }
 
 /** @param {ExploreState} state */

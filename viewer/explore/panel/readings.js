@@ -11,6 +11,7 @@ import { READABLE } from "../../core/constants.js";
  */
 
 export const LABEL_PX = 16; // the labels' row above each tile (13 px text: a projector's minimum)
+const LABEL_WIDTH = 18; // px a label such as "9?" takes at 13 px bold, with a little air: narrower tiles stagger them
 const FONT = "bold 13px sans-serif";
 const END = "#d62728";
 const SURE = "#111111";
@@ -42,13 +43,24 @@ export function frameLabel(reading, frame) {
 }
 
 /**
+ * The rows of labels tiles `pitch` px apart need: 1, or 2 where a label is wider than the pitch (a phone's compare
+ * row at many frames): every other label then sits a row higher, so none runs into its neighbour.
+ * @param {number} pitch
+ */
+export function labelRows(pitch) {
+  return pitch < LABEL_WIDTH ? 2 : 1;
+}
+
+/**
  * Writes the labels above a strip's tiles: boxes[0] is A's own picture, the last B's, the frames between; each
- * box [x, y, size] with its tile's top at y (the label sits in the LABEL_PX above it). Without a reading only A
- * and B. Returns the labels written, in order (a test reads them).
+ * box [x, y, size] with its tile's top at y (the label sits in the LABEL_PX above it; with `rows` 2, every other
+ * label LABEL_PX higher still). Without a reading only A and B. Returns the labels written, in order (a test
+ * reads them).
  * @param {CanvasRenderingContext2D} context @param {number[][]} boxes @param {Reading | null} reading
+ * @param {number} [rows] 1 or 2 (labelRows)
  * @returns {string[]}
  */
-export function labelTiles(context, boxes, reading) {
+export function labelTiles(context, boxes, reading, rows = 1) {
   context.font = FONT;
   context.textAlign = "center";
   const written = [];
@@ -59,7 +71,7 @@ export function labelTiles(context, boxes, reading) {
       i === 0 || i === last ? { text: i === 0 ? "A" : "B", color: END } : reading ? frameLabel(reading, i - 1) : null;
     if (!label) continue;
     context.fillStyle = label.color;
-    context.fillText(label.text, x + tile / 2, y - 3);
+    context.fillText(label.text, x + tile / 2, y - 3 - (rows > 1 && i % 2 ? LABEL_PX : 0));
     written.push(label.text);
   }
   return written;
