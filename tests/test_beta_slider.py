@@ -537,3 +537,96 @@ def test_the_rate_distortion_legend_names_the_filled_dot(browser, host):
     assert ["#d62728", "● shown now"] in [line[:2] for line in page.evaluate(LEGEND)["lines"]]
     assert ["#1f77b4", "● shown now"] not in [line[:2] for line in page.evaluate(LEGEND)["lines"]]
     context.close()
+
+
+# --- issue 24's read-through: the slider off looks off, its marks say what they are, the MR strip says why -------
+
+OFF_WORDS = "off: no β applied; drag it"
+GREY = "rgb(154, 156, 163)"  # explore.css: the off slider's accent
+SLIDER_LOOK = """() => { const input = document.querySelector('.le-mr-input');
+  return {value: document.querySelector('.le-mr-value').textContent, title: input.title,
+    accent: getComputedStyle(input).accentColor,
+    marks: [...document.querySelectorAll('.le-mr-mark')].map((m) => m.textContent),
+    marksTitle: document.querySelector('.le-mr-marks').title}; }"""
+
+
+def slider_marks(latent: int) -> list[str]:
+    """The β of the separately trained models of a latent size inside the slider's range, as the marks write them."""
+    manifest = multirate_data(FAMILY)[f"z{latent}-mr"]
+    low, high = manifest["betaRange"]
+    return [f"{p['beta']:g}" for p in manifest["separate"] if low <= p["beta"] <= high]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["phone", "full-hd"])
+def test_the_slider_off_says_no_beta_is_applied_and_on_says_its_beta(browser, host, size):
+    """Off, the thumb rests at the shown model's β (here 1): it reads as "set to 1" unless the words and the look say
+    otherwise. Off: grey, "no β applied", a tooltip saying why the thumb sits there; on (a finger's drag on a phone):
+    the blue accent, "β = ...", no "Off" in its tooltip."""
+    phone = size == "phone"
+    context, page = open_page(browser, host, "/?model=z20-beta1&a=3&b=7", SIZES[size], phone)
+    # The host's first answer in (its reading of the strip): a drag before it could be undone by that answer.
+    page.wait_for_function(f"() => {{ const s = {INSPECT}; return s && s.reading && s.plotlyDrawn; }}", timeout=60_000)
+    off = page.evaluate(SLIDER_LOOK)
+    assert off["value"] == OFF_WORDS, off
+    assert off["accent"] == GREY, off
+    assert off["title"].startswith("Off: the thumb rests at the shown model's β"), off
+    drag_slider(page, 0.5, 0.3, touch=phone)
+    beta = settled_beta(page)
+    on = page.evaluate(SLIDER_LOOK)
+    assert on["value"] == f"β = {mr_text(mr_step(beta))}", on
+    assert on["accent"] != GREY and not on["title"].startswith("Off"), on
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_both_beta_sliders_say_what_their_marks_are_and_mark_the_same_models(browser, site):
+    """The explore view's slider labels its marks (0.5 ... 8), the lesson's labels its scale's powers of ten
+    (0.01 ... 10) and marks the trained models with bare ticks: readers took them for two definitions. Both mark
+    the z = 20 models trained separately inside the range 0.01 to 10, and each one's tooltip says so, listing them."""
+    from harness.screenshots import LESSON_READY
+
+    marks = slider_marks(20)
+    listed = ", ".join(marks)
+    low, high = (f"{b:g}" for b in multirate_data(FAMILY)["z20-mr"]["betaRange"])
+    context, page = open_page(browser, (site, goto_static), "/?model=z20-beta1&a=3&b=7")
+    seen = page.evaluate(SLIDER_LOOK)
+    assert seen["marks"] == marks, seen
+    for title in (seen["marksTitle"], seen["title"]):
+        assert f"β from {low} to {high} (log scale)" in title, title
+        assert f"the β of the separately trained models (the β buttons): {listed}" in title, title
+    page.goto(site + "/?page=lesson")
+    page.wait_for_function(LESSON_READY, timeout=120_000)
+    ticks = [t.get_attribute("title").split(":")[0] for t in page.locator(".lp-beta-tick").all()]
+    assert ticks == [f"β = {m}" for m in marks], ticks
+    title = page.locator(".lp-beta-slider").get_attribute("title")
+    assert f"β from {low} to {high} (log scale)" in title, title
+    assert f"the ticks: the β of the separately trained models: {listed}" in title, title
+    context.close()
+
+
+@pytest.mark.browser
+def test_the_sliders_strip_says_why_it_has_no_digit_labels(browser, host):
+    """The hosts classify the separately trained models' paths only: at a slider β the strip writes A and B and no
+    reading (none would be of these frames), and its caption says why; back on a β button the labels return."""
+    from harness.canvas_text import CANVAS_TEXT, DRAWN
+
+    url, goto = host
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    context.add_init_script(CANVAS_TEXT)
+    page = context.new_page()
+    goto(page, url + "/?model=z20-beta1&a=3&b=7&mr=0.5")
+    settled_beta(page)
+    page.wait_for_timeout(500)
+    text = page.locator(".le-strip-text").inner_text()
+    assert "no digit labels: the classifier reads the separately trained models' frames, not the slider's" in text
+    drawn = [t["text"] for t in page.evaluate(DRAWN) if t["canvas"] == "le-strip" and t["connected"]]
+    last = len(drawn) - 1 - drawn[::-1].index("A")
+    assert drawn[last:] == ["A", "B"], drawn[last:]  # the strip's last drawing: its ends only
+    page.get_by_role("button", name="β = 1", exact=True).click()
+    page.wait_for_function(
+        "() => /the digit a classifier reads/.test(document.querySelector('.le-strip-text').textContent)"
+    )
+    context.close()

@@ -339,3 +339,75 @@ def test_the_strip_marks_a_reading_under_p_0_9_as_unsure(browser, site):
     assert drawn[last : last + 12] == ["A", *expected, "B"]
     assert f"unsure, P < {READABLE:g}" in page.locator(".le-strip-text").inner_text()
     context.close()
+
+
+ROWS_READ = """() => { const rows = [...document.querySelectorAll('.le-compare-row')];
+  return rows.length > 1 && rows.every((r) => (r.querySelector('canvas').dataset.read || '').split(' ').length > 2)
+    ? Object.fromEntries(rows.map((r) => [r.dataset.model, r.querySelector('canvas').dataset.read])) : null; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_compare_rows_label_each_frame_as_the_strip_does(browser, host):
+    """The rows under the morph carry the classifier's reading over each frame, by the strip's rule (readings.js:
+    a digit, with "?" in grey under P = READABLE), so a preset's "β = 1 passes a 9 (rows under the morph)" can be
+    checked there. Two rows recomputed in numpy; on a projector (1920 x 1080) the labels are 13 px or more."""
+    from harness.canvas_text import CANVAS_TEXT, DRAWN, MIN_PX
+    from vae.paths import interpolate
+
+    family = shared_family(weights_folder())
+    a, b = 7102, 9590  # the "Where β = 0 and β = 1 look alike" preset's pair: its β = 0 row reads a 9 at P = 0.66
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    context.add_init_script(CANVAS_TEXT)
+    page = context.new_page()
+    query = f"/?model=z20-beta1&map=pca&method=linear&frames=10&compare=1&a={a}&b={b}"
+    open_view(page, host, query, "s.path && s.plotlyDrawn")
+    rows = page.wait_for_function(ROWS_READ, timeout=60_000).json_value()
+    drawn = [t for t in page.evaluate(DRAWN) if t["canvas"] == "le-compare-strip" and t["connected"]]
+    texts = [t["text"] for t in drawn]
+    unsure = 0
+    for name in ("z20-beta0", "z20-beta1"):
+        loaded = family.models[name]
+        read = family.classifier.probabilities(
+            loaded.model.decode(interpolate(loaded.atlas.mu[a], loaded.atlas.mu[b], 10))
+        )
+        expected = ["A", *[f"{int(p.argmax())}{'' if p.max() >= READABLE else '?'}" for p in read], "B"]
+        unsure += sum(label.endswith("?") for label in expected)
+        assert rows[name].split(" ") == expected, (name, rows[name], expected)
+        # written on the canvas as its mark says
+        assert any(texts[i : i + len(expected)] == expected for i in range(len(texts))), (name, texts)
+    assert unsure  # the rule's grey "?" is exercised, not only sure digits
+    assert drawn and min(t["px"] for t in drawn) >= MIN_PX - 0.01
+    words = page.locator(".le-compare-words").inner_text()
+    assert f"unsure, P < {READABLE:g}" in words, words
+    context.close()
+
+
+FIRST_ROW = """() => { const row = document.querySelector('.le-compare-row'); if (!row) return null;
+  const b = row.getBoundingClientRect(), main = document.querySelector('[data-testid="stMain"]');
+  const scrolled = window.scrollY + (main ? main.scrollTop : 0);
+  return {top: b.top, bottom: b.bottom, height: innerHeight, scrolled}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_on_a_phone_a_tap_on_compare_all_beta_brings_the_first_row_into_view(browser, host):
+    """At 400 x 850 the rows land under the map and the morph, below the first screen: the tap scrolls the first
+    row into view, so it visibly did something (issue 24 item 6). Nothing scrolls on arrival."""
+    context = browser.new_context(viewport={"width": 400, "height": 850}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    open_view(page, host, "/?model=z20-beta1&map=pca&a=3&b=7", "s.path && s.path.frames && s.plotlyDrawn")
+    assert page.evaluate(FIRST_ROW) is None
+    assert (
+        page.evaluate("() => window.scrollY + (document.querySelector('[data-testid=\"stMain\"]')?.scrollTop || 0)")
+        == 0
+    )
+    page.get_by_role("button", name="Compare all β").tap()
+    page.wait_for_function(
+        f"() => {{ const r = ({FIRST_ROW})(); return r && r.bottom > 0 && r.top < r.height; }}", timeout=30_000
+    )
+    page.wait_for_timeout(1500)  # the smooth scroll has ended, and the rows loading since have not pushed it away
+    seen = page.evaluate(FIRST_ROW)
+    assert seen["scrolled"] > 0, seen  # it came into view by a scroll: below the first screen before the tap
+    assert seen["bottom"] > 0 and seen["top"] < seen["height"], seen
+    context.close()

@@ -31,6 +31,8 @@ SMALL_TEXT = """() => { const small = [];
     if (size < 13) small.push(`${size}px ${element.getAttribute('class') || element.tagName}: ${text.slice(0, 40)}`);
   }
   return small; }"""
+ROWS_LABELLED = """() => { const rows = [...document.querySelectorAll('.le-compare-strip')];
+  return rows.length > 1 && rows.every((c) => (c.dataset.read || '').split(' ').length > 2); }"""
 OPEN_UNDER_THE_MAP = "() => document.querySelectorAll('.le-under details').forEach((d) => { d.open = true; })"
 
 
@@ -53,6 +55,7 @@ def test_no_text_under_13px_on_the_static_site(browser, site):
     page = context.new_page()
     goto_static(page, site + EXPLORE)
     assert explore_text(page) == []
+    page.wait_for_function(ROWS_LABELLED, timeout=60_000)  # the compare rows' readings are among what is measured
     assert small_canvas_text(page) == []
     page.goto(site + "/?page=lesson")
     page.wait_for_function(LESSON_READY, timeout=120_000)

@@ -50,6 +50,18 @@ const KL_WORDS = "the KL term (how far the codes are from N(0, I))";
 export const NATS_WORDS = "nats: the unit of information, like bits (1 nat ≈ 1.44 bits)";
 export const AUTOENCODER_KL = "measured, not in its loss"; // β = 0: the KL is not trained, only read
 export const PRESETS_LABEL = "Trained separately:";
+// Off, the thumb rests at the shown model's β (a separately trained one): the words say no β of the slider's is applied.
+export const OFF_WORDS = "off: no β applied; drag it";
+
+/**
+ * What the slider's scale and marks are (its tooltip; the lesson's β slider says the same of its own: the same
+ * models, the z = 20 ones inside the same range): "β from 0.01 to 10 (log scale); marks: ... 0.5, 1, 2, 4, 8".
+ * @param {[number, number]} range @param {number[]} marks
+ */
+export function ticksWords(range, marks) {
+  const where = marks.length ? marks.map((beta) => `${beta}`).join(", ") : "none in this range";
+  return `β from ${betaText(range[0])} to ${betaText(range[1])} (log scale); the red marks: the β of the separately trained models (the β buttons): ${where}`;
+}
 
 hooks.loaded = (state) => {
   if (!state.stage.gone) refresh(state, "mr");
@@ -67,7 +79,6 @@ export function buildSlider(bar) {
   input.step = "1";
   input.setAttribute("aria-label", "β of the one model trained for every β (log scale)");
   const marks = element(track, "span", "le-mr-marks");
-  marks.title = "the β of the separately trained models (the β buttons above the map)";
   const value = element(head, "span", "le-mr-value");
   const list = element(box, "datalist");
   list.id = `le-mr-marks-${Math.random().toString(36).slice(2)}`;
@@ -314,17 +325,21 @@ export function renderSlider(state) {
     input.max = String(mrStep(high));
     list.replaceChildren();
     marks.replaceChildren();
-    for (const point of manifest.separate) {
-      if (!(point.beta >= low && point.beta <= high)) continue;
+    const marked = manifest.separate.map((point) => point.beta).filter((beta) => beta >= low && beta <= high);
+    for (const beta of marked) {
       const option = element(list, "option");
-      option.setAttribute("value", String(mrStep(point.beta)));
-      const mark = element(marks, "span", "le-mr-mark", `${point.beta}`);
-      mark.style.left = `${(100 * (mrStep(point.beta) - mrStep(low))) / (mrStep(high) - mrStep(low))}%`;
+      option.setAttribute("value", String(mrStep(beta)));
+      const mark = element(marks, "span", "le-mr-mark", `${beta}`);
+      mark.style.left = `${(100 * (mrStep(beta) - mrStep(low))) / (mrStep(high) - mrStep(low))}%`;
     }
+    marks.title = ticksWords(manifest.betaRange, marked);
   }
   const beta = on ? /** @type {number} */ (state.view.shown.mr) : model.beta > 0 ? model.beta : manifest.betaRange[0];
   input.value = String(mrStep(beta));
-  value.textContent = on ? `β = ${betaText(beta)}` : "off: drag it";
+  value.textContent = on ? `β = ${betaText(beta)}` : OFF_WORDS;
+  // Off, the thumb sits at the shown model's β, greyed (explore.css): its tooltip says why it is there.
+  const rests = `Off: the thumb rests at the shown model's β, trained separately; drag it to apply a β. `;
+  input.title = `${on ? "" : rests}${marks.title}`;
   line.textContent = lineText(state, manifest);
   drawCurve(chart, manifest, on ? beta : null, on ? null : state.view.shown.model);
 }

@@ -77,6 +77,11 @@ export function buildBetaRow(column, data, count) {
   }
   // The scale under the slider: β at each power of ten it spans, so a newcomer reads where the thumb is.
   const scale = element(line, "div", "lp-beta-scale");
+  // What the numbers and the ticks are (the explore view's β slider labels the same models' β: its tooltip says so).
+  const ticks = data.marks.length ? data.marks.join(", ") : "none in this range";
+  const range = `β from ${data.betas[0]} to ${data.betas[data.betas.length - 1]} (log scale): the numbers under it`;
+  slider.title = `${range}; the ticks: the β of the separately trained models: ${ticks}`;
+  scale.title = slider.title;
   for (let power = Math.ceil(lo - 1e-9); power <= lo + span + 1e-9; power++) {
     const beta = 10 ** power;
     element(scale, "span", "", beta >= 1 ? String(beta) : beta.toFixed(-power)).style.left = at(beta);

@@ -1,17 +1,17 @@
 // The strip: A's own picture, the decoded frames, B's own picture, with the digit the classifier reads over
 // each frame once the host has said; scrubbed by moving across it.
 
-import { READABLE } from "../../core/constants.js";
 import { sizeCanvas } from "../../core/dom.js";
 import { pathHoles, ringTile } from "../holes.js";
+import { shownMultiRate } from "../multirate.js";
 import { paintOriginal, paintPixels } from "./paint.js";
 import { setScrub } from "./preview.js";
+import { LABEL_PX, labelTiles, READING_WORDS, readingOf } from "./readings.js";
 
 /** @typedef {import("../state.js").ExploreState} ExploreState */
 
 const TILE_MIN = 22; // px per strip tile before the strip wraps onto another row
 const TILE_MAX = 56;
-const LABEL_PX = 16; // the reading's row above each tile (13 px text: a projector's minimum)
 
 /**
  * Tile size and rows for `count` tiles in `width` px: one row when tiles of TILE_MIN fit, else wrapped.
@@ -48,15 +48,6 @@ export function stripBoxes(width, count) {
   return { boxes, cssWidth, cssHeight: rows * (tile + LABEL_PX) };
 }
 
-/** The host's reading when it is of the shown path. @param {ExploreState} state */
-function matchingReading(state) {
-  const reading = state.host.data?.reading;
-  const path = state.view.path;
-  return reading && path?.frames && reading.key === path.key && reading.digits.length === path.frames.length
-    ? reading
-    : null;
-}
-
 /** @param {ExploreState} state */
 export function renderStrip(state) {
   const { strip, stripText, tile: scratch } = state.dom;
@@ -74,11 +65,9 @@ export function renderStrip(state) {
   const context = sizeCanvas(strip, cssWidth, cssHeight);
   context.imageSmoothingEnabled = false;
   context.clearRect(0, 0, cssWidth, cssHeight);
-  const reading = matchingReading(state);
+  const reading = readingOf(state.host.data?.reading, path);
   const holes = pathHoles(state); // per decoded frame: in a hole of the z = 2 plane shown
   state.cache.stripRings = [];
-  context.font = "bold 13px sans-serif";
-  context.textAlign = "center";
   boxes.forEach(([x, y, tile], i) => {
     const end = i === 0 ? state.view.ends.a : i === count - 1 ? state.view.ends.b : null;
     if (end) paintOriginal(state, scratch, end);
@@ -88,26 +77,23 @@ export function renderStrip(state) {
       ringTile(context, x, y, tile);
       state.cache.stripRings.push(i); // the tile's place in the strip: 0 is A's own picture
     }
-    if (end) {
-      context.fillStyle = "#d62728";
-      context.fillText(i === 0 ? "A" : "B", x + tile / 2, y - 3);
-    } else if (reading) {
-      // One rule with every caption: a reading under P = READABLE is "unsure", grey with a "?" (the lesson's words,
-      // the presets' "(unsure)"); a shade alone let a P = 0.66 label look as sure as a P = 0.99 one.
-      const sure = reading.confidence[i - 1] >= READABLE;
-      context.fillStyle = sure ? "#111111" : "#8a8a8a";
-      context.fillText(`${reading.digits[i - 1]}${sure ? "" : "?"}`, x + tile / 2, y - 3);
-    }
   });
+  // One rule with the compare rows and every caption (readings.js): a reading under P = READABLE is grey with a "?".
+  labelTiles(context, boxes, reading);
   state.cache.stripBoxes = boxes;
   const method = path.straight
     ? "straight line: geodesics are computed for the separately trained models (the β buttons), not the slider's"
     : path.pending
       ? "straight line for now: the geodesic is being computed"
       : `${path.method} path`;
-  const read = reading ? `; above each, the digit a classifier reads (grey with ?: unsure, P < ${READABLE})` : "";
+  // The hosts read the separately trained models' paths only (the β buttons): the slider's frames stay unlabelled.
+  const read = reading ? `; above each, ${READING_WORDS}` : shownMultiRate(state) ? `; ${UNREAD_WORDS}` : "";
   stripText.textContent = stripWords(frames.length, method, read);
 }
+
+/** Why the β slider's frames carry no digits: the hosts classify the β buttons' paths, not the slider's. */
+export const UNREAD_WORDS =
+  "no digit labels: the classifier reads the separately trained models' frames, not the slider's";
 
 /**
  * What the strip's tiles are, counted as they are seen: A's and B's own pictures at the ends (the tiles labelled A
