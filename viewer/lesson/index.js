@@ -30,6 +30,7 @@ import { buildPosterior, showPosterior } from "./posterior.js";
 import { probeInsets } from "./probe.js";
 import { Reveal } from "./reveal.js";
 import { buildRows, fillRow, refitRows } from "./samples.js";
+import { showScaleNote } from "./scale.js";
 import { markComplete, writeStatus } from "./status.js";
 import { buildTable, showTable } from "./table.js";
 import { showInset, showPresets, showTexts } from "./texts.js";
@@ -487,6 +488,11 @@ class Lesson {
       complete &&= mosaic.ready && (!codesShown || (codes.value !== null && this.loaded.byDigit !== null));
       const inset = last && probed?.insets ? probed.insets[side] : null;
       showInset(plane, inset, this.placements[side], data.text.where.offview, frame.core);
+    });
+    this.nodes.planes.forEach((plane, side) => {
+      const codes = codesShown ? blob(frameAt(models[side], epoch).mu).value : null;
+      const drawn = codes ? new Float32Array(codes) : null;
+      showScaleNote(plane.scaleNote, data.text, side, this.view.scale === "own", this.placements, drawn);
     });
     return complete;
   }
