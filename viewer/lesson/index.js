@@ -47,6 +47,23 @@ const WAIT_MS = 20000; // how long the planes may stay incomplete before the scr
 /** @typedef {import("./plane.js").Placement} Placement */
 
 /**
+ * Where the probe shows on a plane, for Own scale's note to keep clear of (scale.js): its mark, the ring on its
+ * nearest code and its inset, when on the plot, in CSS pixels from the canvas's top left.
+ * @param {import("./build.js").PlaneNodes} plane @param {Placement | null} placement
+ * @returns {import("./scale.js").Rect[]}
+ */
+function probeRects(plane, placement) {
+  const rects = [];
+  for (const at of [placement?.marker, placement?.link])
+    if (at) rects.push({ x: at.x - 12, y: at.y - 12, w: 24, h: 24 });
+  const { inset } = plane;
+  if (inset.offsetParent === plane.wrap && inset.offsetWidth) {
+    rects.push({ x: inset.offsetLeft, y: inset.offsetTop, w: inset.offsetWidth, h: inset.offsetHeight });
+  }
+  return rects;
+}
+
+/**
  * What the visitor set in the browser alone.
  * @typedef {object} LessonView
  * @property {number} epochIndex  the snapshot shown: an index into the epochs (epochsOf)
@@ -492,7 +509,16 @@ class Lesson {
     this.nodes.planes.forEach((plane, side) => {
       const codes = codesShown ? blob(frameAt(models[side], epoch).mu).value : null;
       const drawn = codes ? new Float32Array(codes) : null;
-      showScaleNote(plane.scaleNote, data.text, side, this.view.scale === "own", this.placements, drawn);
+      const own = this.view.scale === "own";
+      showScaleNote(
+        plane.scaleNote,
+        data.text,
+        side,
+        own,
+        this.placements,
+        drawn,
+        probeRects(plane, this.placements[side]),
+      );
     });
     return complete;
   }

@@ -33,14 +33,20 @@ export function fill(template, ratio, other, spans) {
     .replaceAll("{other_span}", span(spans[1]));
 }
 
+/** @typedef {{x: number, y: number, w: number, h: number}} Rect  CSS pixels from the canvas's top left */
+
+const COVERED = 1e6; // a corner over the probe's mark, its nearest code's ring or its inset: taken last
+
 /**
  * Shows or hides `note` (a plane's .lp-scale-note) for this drawing, in the plot area's corner (bottom left,
- * bottom right or top right: the top left is the "beyond this view" badge's) over the fewest test codes.
+ * bottom right or top right: the top left is the "beyond this view" badge's) clear of the probe's mark, ring and
+ * inset (`keepClear`) where it can be, then over the fewest test codes.
  * @param {HTMLElement} note @param {LessonText} text @param {number} side @param {boolean} own  Own scale shown
  * @param {Array<Placement | null>} placements
  * @param {Float32Array | null} codes  this plane's test codes drawn, (count, 2); null: none shown
+ * @param {Rect[]} keepClear
  */
-export function showScaleNote(note, text, side, own, placements, codes) {
+export function showScaleNote(note, text, side, own, placements, codes, keepClear) {
   const ratio = widerBy(placements)[side];
   const placement = placements[side];
   const other = placements[1 - side];
@@ -62,7 +68,11 @@ export function showScaleNote(note, text, side, own, placements, codes) {
     { x: area.l + area.w - 4 - w, y: area.t + area.h - 4 - h },
     { x: area.l + area.w - 4 - w, y: area.t + 4 },
   ];
-  const under = corners.map((c) => (codes ? codesIn(codes, projection, c.x, c.y, w, h) : 0));
+  const under = corners.map(
+    (c) =>
+      (codes ? codesIn(codes, projection, c.x, c.y, w, h) : 0) +
+      COVERED * keepClear.filter((r) => r.x < c.x + w && c.x < r.x + r.w && r.y < c.y + h && c.y < r.y + r.h).length,
+  );
   const best = corners[under.indexOf(Math.min(...under))];
   note.style.left = `${Math.round(best.x)}px`;
   note.style.top = `${Math.round(best.y)}px`;
