@@ -512,6 +512,7 @@ class Lesson {
       const own = this.view.scale === "own";
       showScaleNote(
         plane.scaleNote,
+        plane.title,
         data.text,
         side,
         own,

@@ -41,24 +41,28 @@ const COVERED = 1e6; // a corner over the probe's mark, its nearest code's ring 
  * Shows or hides `note` (a plane's .lp-scale-note) for this drawing, in the plot area's corner (bottom left,
  * bottom right or top right: the top left is the "beyond this view" badge's) clear of the probe's mark, ring and
  * inset (`keepClear`) where it can be, then over the fewest test codes.
- * @param {HTMLElement} note @param {LessonText} text @param {number} side @param {boolean} own  Own scale shown
+ * The note lets the pointer through (a tap on it probes the plane beneath); its figures are the plane's title's
+ * tooltip (`heading`).
+ * @param {HTMLElement} note @param {HTMLElement} heading @param {LessonText} text @param {number} side
+ * @param {boolean} own  Own scale shown
  * @param {Array<Placement | null>} placements
  * @param {Float32Array | null} codes  this plane's test codes drawn, (count, 2); null: none shown
  * @param {Rect[]} keepClear
  */
-export function showScaleNote(note, text, side, own, placements, codes, keepClear) {
+export function showScaleNote(note, heading, text, side, own, placements, codes, keepClear) {
   const ratio = widerBy(placements)[side];
   const placement = placements[side];
   const other = placements[1 - side];
   if (!own || !text.wider || !placement || !other || !(ratio >= WIDER_AT)) {
     if (note.style.display !== "none") note.style.display = "none";
+    heading.removeAttribute("title");
     return;
   }
   const { area, projection } = placement;
   const spans = [area.w / projection.s, other.area.w / other.projection.s];
   const words = fill(text.wider.note, ratio, text.wider.other[side], spans);
   if (note.textContent !== words) note.textContent = words;
-  note.title = fill(text.wider.help, ratio, text.wider.other[side], spans);
+  heading.title = fill(text.wider.help, ratio, text.wider.other[side], spans);
   note.style.maxWidth = `${area.w - 8}px`;
   note.style.display = "";
   const w = note.offsetWidth;
