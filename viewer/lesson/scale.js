@@ -1,6 +1,6 @@
 // Own scale's note. Fitted each to its own codes, the two planes look the same size though one's axes may span
-// many times the other's (after training the autoencoder's about ±50, the VAE's about ±5, so the autoencoder's
-// N(0, I) circles shrink to a small ring). The wider plane says so on its plot, in the circles' yellow: the
+// many times the other's (after training the autoencoder's codes spread far wider than the VAE's, so on its plot
+// N(0, I)'s circles shrink to a small ring). The wider plane says so on its plot, in the circles' yellow: the
 // ratio of the two drawings' scales (pixels per unit, both axes alike), never a constant; on Same scale, or
 // where the ratio is under WIDER_AT (the untrained networks' planes are alike), nothing is said.
 
@@ -20,7 +20,7 @@ export function widerBy(placements) {
 }
 
 /**
- * "axes 10× wider than the VAE's" from the data's template; `ratio` rounded, `spans` the two plots' widths in
+ * "axes 10× the VAE's, circles 10× smaller" from the data's template; `ratio` rounded, `spans` the two plots' widths in
  * data units (this plane's, the other's) for the tooltip.
  * @param {string} template @param {number} ratio @param {string} other @param {number[]} spans
  */
