@@ -13,6 +13,7 @@ once per family; app.py's preload calls `prepare_lesson` so no visitor waits for
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,7 @@ from .assets import (
     model_manifest,
 )
 from .planes import (
+    SPACING,
     TILES,
     PlaneFrame,
     core_box,
@@ -158,21 +160,43 @@ def row_label(family: Family, loaded: LoadedModel, latent: int) -> tuple[str, st
     if not measured:
         return f"z = {latent}", ""
     readable = f"z = {latent}: {share(measured['readable_share'])} readable"
-    digits = f"{measured['digits_covered']} of 10 digits"
+    digits = readable_help(
+        measured["readable_share"], measured["count"], measured["digits_covered"], measured.get("readable_per_digit")
+    )
     patch = prior_patch(family, loaded)
     if patch is None or patch["near"] >= PATCH_SHARE:
-        return f"{readable}, {digits}", ""
+        return f"{readable}, {digit_kind_words(measured['digits_covered'])}", digits
     digit = patch["read_digit"]
     mostly = patch["read_digit_share"] > MOSTLY and patch["near_digit"] == digit
     label = f"{readable}; N(0, I) covers a small patch of its codes" + (f", mostly {digit}s" if mostly else "")
     width, height = patch["span"]
     tip = (
-        f"{digits.capitalize()}. Its test codes spread over {width:.0f} × {height:.0f} units; N(0, I)'s 2σ circle "
+        f"{digits} Its test codes spread over {width:.0f} × {height:.0f} units; N(0, I)'s 2σ circle "
         f"holds {share(patch['near'])} of them, {share(patch['near_digit_share'])} of those {patch['near_digit']}s. "
         f"Of the {measured['count']:,} draws, {share(patch['inside'])} land inside the box of its test codes, "
         f"{share(patch['hole'])} in a hole; {share(patch['read_digit_share'])} of the readable ones read {digit}."
     )
     return label, tip
+
+
+def readable_help(readable: float, count: int, covered: int, per_digit: list[int] | None = None) -> str:
+    """A row's tooltip: what its label's figures count, the digits themselves where known."""
+    kinds = digit_kinds(per_digit) if per_digit else ""
+    return (
+        f"Of {count:,} draws of N(0, I), {share(readable)} read as a digit (P ≥ {READABLE:g}); those read as "
+        f"{covered} of the 10 digits{kinds}."
+    )
+
+
+def digit_kind_words(covered: int) -> str:
+    """ "3 digit kinds": how many of the 10 digits the readable draws cover ("3 of 10 digits" read as "3 of these
+    pictures", issue 24)."""
+    return f"{covered} digit kind" + ("" if covered == 1 else "s")
+
+
+def digit_kinds(per_digit: list[int]) -> str:
+    """ ": 0, 5, 8", the digits the readable draws read as (for a tooltip), from the per-digit counts."""
+    return ": " + ", ".join(str(d) for d, n in enumerate(per_digit) if n)
 
 
 def sample_rows(family: Family) -> list[dict]:
@@ -242,7 +266,7 @@ def beta_row(family: Family) -> dict | None:
         # of the autoencoder's draws.
         "heading": f"Another network, trained for every β (z = {model.latent_size})",
         "labels": [
-            f"at β = {b:.2g}: {share(r)} readable, {c} of 10 digits"
+            f"at β = {b:.2g}: {share(r)} readable, {digit_kind_words(c)}"
             for b, r, c in zip(curve["betas"], curve["readable_share"], curve["digits_covered"], strict=True)
         ],
         "marks": [b for b in marks if b in curve["betas"]],
@@ -336,8 +360,8 @@ def posterior_data(family: Family) -> dict:
         "models": models,
         "text": {
             "heading": "One digit, encoded: z = μ + σ·ε",
-            "intro": "Each encoder gives a digit a mean μ and a spread σ; training decodes z = μ + σ·ε, "
-            "ε ~ N(0, I). With β = 0, the autoencoder's σ collapses.",
+            "intro": "Each encoder gives a digit a mean μ and a spread σ; ε ~ N(0, I). With β = 0, the autoencoder's "
+            "σ collapses.",
             "digit": "Test digit #",
             "new_eps": "New ε",
             "new_eps_help": "New samples of the same q(z|x), the same ε under every model (the link keeps the seed).",
@@ -428,28 +452,49 @@ def box_share() -> str:
     return f"{high - low:g}%"
 
 
-def legend_help() -> str:
-    """The legend's tooltip: the grid's size and the box it covers (the legend itself says "a grid over its test
-    codes", in fewer words)."""
+def circle_share(radius: float) -> float:
+    """The share of N(0, I)'s draws in 2-D within `radius` of 0: 1 - exp(-r²/2) (the squared distance of a 2-D
+    standard normal draw is chi-squared with 2 degrees of freedom, an exponential of mean 2)."""
+    return 1.0 - math.exp(-(radius**2) / 2)
+
+
+def circle_words() -> str:
+    """ "circles (1σ, 2σ) holding 39% and 86% of N(0, I)'s draws": the yellow circles in plain words first, the
+    radii the planes' badge names them by in brackets (PRIOR_RADII; issue 24: "1σ/2σ" met with no words)."""
+    names = ", ".join(f"{radius:g}σ" for radius in PRIOR_RADII)
+    shares = " and ".join(share(circle_share(radius)) for radius in PRIOR_RADII)
+    return f"circles ({names}) holding {shares} of N(0, I)'s draws"
+
+
+def legend_help(family: Family | None = None) -> str:
+    """The legend's tooltip: the grid's size and the box it covers, the circles' radii, the unit of distance and,
+    measured, what the autoencoder's decoder draws in its holes against elsewhere (the legend itself says it in
+    fewer words)."""
     low, high = PLANE_PERCENTILES  # the grid's box (vae.sampling.plane_box): the few codes beyond it are not in it
-    return (
+    radii = " and ".join(f"{radius:g}" for radius in PRIOR_RADII)
+    text = (
         f"The grid: {TILES} × {TILES} cells over the box holding the middle {high - low:g}% of a plane's test codes; "
-        "a hole is a cell with no test code in it."
+        f"a hole is a cell with no test code in it. The yellow circles: radius {radii} around 0 (1σ, 2σ). "
+        f"{SPACING[0].upper()}{SPACING[1:]}."
     )
+    ae = hole_reads(family, AUTOENCODER) if family is not None else {}
+    if "hole_read" in ae:
+        text += f" After training, {hole_read_words(ae)}."
+    return text
 
 
 def legend(family: Family) -> str:
-    """The planes' caption: what is drawn, what a hole is, and what the decoder draws in one (measured)."""
+    """The planes' caption: what is drawn, what a hole is, and what the decoder draws in one (measured: the figures
+    in its tooltip, legend_help)."""
     text = (
-        f"Each plane decodes a grid over {box_share()} of its test codes; dark grey: not decoded. "
-        "Shaded: holes (no test code). "
-        "Yellow: N(0, I) at 1σ and 2σ. "
+        f"Each plane decodes a grid of cells over {box_share()} of its test codes; dark grey: not decoded. "
+        f"Shaded: holes, cells with no test code. Yellow: {circle_words()}. "
     )
     ae = hole_reads(family, AUTOENCODER)
-    if "hole_read" in ae:  # "the usual spacing between codes": the unit said in place, in fewer words than SPACING
+    if "hole_read" in ae:  # "the usual spacing between neighbouring codes": the unit in place; SPACING in the tip
         text += (
-            f"After training a hole's picture can look crisp ({hole_read_words(ae)}), though no test code lies "
-            f"near it (a median {spacing_words(ae['hole_spacings'])} between codes). "
+            "After training a hole's picture can look crisp, though no test code lies near it "
+            f"(a median {spacing_words(ae['hole_spacings'])} between neighbouring codes). "
         )
     return text + "Click to probe."
 
@@ -481,6 +526,20 @@ def presets(family: Family) -> list[dict]:
     return kept
 
 
+def wider_words(family: Family) -> dict:
+    """Own scale's note on the wider plane (viewer/lesson/scale.js fills in the ratio of the two plots' scales and
+    their spans, measured on the drawing): the planes look the same size though the autoencoder's axes span about
+    ten times the VAE's, so its N(0, I) circles are a small ring (issue 24). `other`, per side, the other plane."""
+    names = [kind(family.models[name].variant.beta) for name in LESSON_MODELS]
+    names = [name if name.isupper() else name.lower() for name in names]  # "VAE", "autoencoder"
+    return {
+        "note": "axes {ratio}× the {other}'s, circles {ratio}× smaller",
+        "help": "Own scale fits each plane to its own codes, so both look the same size: this plot spans {span} "
+        "units across, the {other}'s {other_span}, so N(0, I)'s circles are drawn {ratio}× smaller here.",
+        "other": [names[1], names[0]],
+    }
+
+
 def same_start(family: Family) -> str:
     """What the player's first epoch shows, measured: when both planes' first snapshots are of the untrained
     networks (epoch 0) and hold the very same codes and mosaic (the same seed, so the same initial weights),
@@ -493,13 +552,17 @@ def same_start(family: Family) -> str:
     return "both untrained, from different starting networks"
 
 
+# β in plain words, once: the lede says it where β first appears (issue 24: a newcomer met β with no words).
+BETA_WORDS = "β sets how hard training pulls those codes towards N(0, I)"
+
+
 def lede(family: Family) -> str:
     """The lesson's first sentence: the Streamlit page writes it above the viewer, the static site too."""
     ae, vae = (family.models[name].variant.beta for name in LESSON_MODELS)
     return (
         f"An autoencoder (β = {ae:g}) and a VAE (β = {vae:g}), {trained_alike(family)}, squeeze a digit into "
-        "a few numbers (20 in the top rows, 2 in the planes) and draw it back; only the VAE's loss pulls those "
-        "codes towards N(0, I). Decoded draws of N(0, I):"
+        f"a few numbers (20 in the top rows, 2 in the planes) and draw it back; {BETA_WORDS}. Decoded draws of "
+        "N(0, I):"
     )
 
 
@@ -507,7 +570,7 @@ def trained_alike(family: Family) -> str:
     """ "trained alike" when the pair's records say so, else how they differ (epochs)."""
     epochs = [family.models[name].record.get("info", {}).get("epochs") for name in LESSON_MODELS]
     if epochs[0] == epochs[1]:
-        return f"trained alike ({epochs[0]} epochs each)"
+        return "trained alike"  # their epochs: in the lede's tooltip (recipe)
     return f"trained alike except for the epochs ({epochs[0]} and {epochs[1]})"
 
 
@@ -515,9 +578,9 @@ def recipe(family: Family) -> str:
     info = family.models[LESSON_MODELS[1]].record.get("info", {})
     optimizer = info.get("optimizer", {})
     lr = optimizer.get("lr") if isinstance(optimizer, dict) else None
-    parts = [f"batch {info.get('batch_size')}", f"seed {info.get('seed')}"]
+    parts = [f"{info.get('epochs')} epochs", f"batch {info.get('batch_size')}", f"seed {info.get('seed')}"]
     if lr is not None:
-        parts.insert(0, f"Adam at {lr:g}")
+        parts.insert(1, f"Adam at {lr:g}")
     return "The same recipe for both: " + ", ".join(parts) + "; the loss is reconstruction + β·KL."
 
 
@@ -550,7 +613,7 @@ def lesson_data(family: Family) -> dict:
         "text": {
             # The count said in place: readers took a row's share for a share of its 12 pictures (issue 24).
             "samples": f"Every row decodes the same draws (shares count {sample_count(family):,}); under each, the "
-            f"digit a classifier reads at P ≥ {READABLE:g}.",
+            f"digit a classifier reads at P ≥ {READABLE:g} ({READABLE:.0%} sure).",
             "samples_help": f"The shares in the rows' labels count {sample_count(family):,} draws each; P ≥ "
             f"{READABLE:g}: the classifier is {READABLE:.0%} sure.",
             "new_samples": "New draws",
@@ -561,9 +624,10 @@ def lesson_data(family: Family) -> dict:
             "after_training": "after training",
             "start": same_start(family),
             "rings_off": "beyond this view",
+            "wider": wider_words(family),
             "epoch": "epoch",
             "legend": legend(family),
-            "legend_help": legend_help(),
+            "legend_help": legend_help(family),
             "curves": ["z = 2: readable draws", "z = 2: empty cells"],
             "waiting": "The planes' pictures have not arrived yet; the page keeps asking. Check the connection.",
             "where": {

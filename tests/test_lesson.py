@@ -139,15 +139,21 @@ def test_the_first_screen_holds_the_draws_and_both_planes_with_their_measured_fi
     for (side, latent), row in rows.items():
         name = f"z{latent}-beta{side}"
         measured = family.models[name].record["info"]["lesson"]["prior_samples"]
-        readable, digits = (
-            f"z = {latent}: {share(measured['readable_share'])} readable",
-            f"{measured['digits_covered']}",
+        readable, covered = f"z = {latent}: {share(measured['readable_share'])} readable", measured["digits_covered"]
+        # "3 digit kinds", never "3 of 10 digits" (read as 3 of the pictures, issue 24); the tooltip says what the
+        # figures count and names the digits. Where N(0, I) covers a small patch of the codes, the label says so
+        # and the digit kinds move to its tooltip (tests/test_lesson_assets.py recomputes those words).
+        read = [d for d, n in enumerate(measured["readable_per_digit"]) if n]
+        assert len(read) == covered
+        tip = (
+            f"Of {measured['count']:,} draws of N(0, I), {share(measured['readable_share'])} read as a digit "
+            f"(P ≥ {READABLE:g}); those read as {covered} of the 10 digits: {', '.join(map(str, read))}."
         )
-        # Where N(0, I) covers a small patch of the codes, the label says so and the digits move to its tooltip
-        # (tests/test_lesson_assets.py recomputes those words).
-        assert row["label"] == f"{readable}, {digits} of 10 digits" or (
-            row["label"].startswith(f"{readable}; ") and row["title"].startswith(f"{digits} of 10 digits")
+        kinds = f"{covered} digit kind{'' if covered == 1 else 's'}"
+        assert (row["label"] == f"{readable}, {kinds}" and row["title"] == tip) or (
+            row["label"].startswith(f"{readable}; ") and row["title"].startswith(tip)
         )
+        assert " of 10 digits" not in row["label"]
         # The viewer decodes the draws with that very model's decoder (the map's own blob).
         assert row["decoder"]["decoder"] == model_manifest(family, name)["decoder"]
     # The page hands the viewer data, not results: the seeds and the probe, no picture and no reading.
@@ -175,7 +181,8 @@ def test_the_lede_says_how_the_pair_was_trained(lesson, family):
     epochs = [family.models[n].record["info"]["epochs"] for n in (AE, VAE)]
     lede = lesson.markdown[0].value
     if epochs[0] == epochs[1]:
-        assert f"trained alike ({epochs[0]} epochs each)" in lede
+        assert "trained alike, " in lede
+        assert lesson.markdown[0].proto.help.startswith(f"The same recipe for both: {epochs[0]} epochs, ")
     else:
         assert f"trained alike except for the epochs ({epochs[0]} and {epochs[1]})" in lede
 
@@ -399,7 +406,7 @@ def test_the_preset_captions_say_what_they_show(family):
     read = family.classifier.probabilities(ae.model.decode(manifold_codes(frame.box, TILES))).max(axis=1) >= READABLE
     words = f"{share(read[frame.empty.ravel()].mean())} of the autoencoder's hole pictures read as a digit, "
     words += f"{share(read[~frame.empty.ravel()].mean())} elsewhere"
-    assert words in hole["caption"] and words in lesson_data(family)["text"]["legend"]
+    assert words in hole["caption"] and words in lesson_data(family)["text"]["legend_help"]
     assert "the emptiest" not in hole["caption"]
     assert hole["lesson"] == {"scale": "own", "epoch": "last"}
 
@@ -701,13 +708,17 @@ def test_the_legend_says_what_a_hole_is_from_measurements(family):
     assert found["hole_read"] == pytest.approx(read[empty].mean()) and found["holes"] == empty.sum()
     nearest = [nearest_code(code, loaded.atlas.mu)[1] for code in codes[empty]]
     assert found["hole_spacings"] == pytest.approx(np.median(nearest) / typical_spacing(loaded.atlas.mu))
-    legend = lesson_data(family)["text"]["legend"]
-    assert f"{share(read[empty].mean())} of the autoencoder's hole pictures read as a digit" in legend
-    assert f"{share(read[~empty].mean())} elsewhere" in legend
+    text = lesson_data(family)["text"]
+    legend, legend_help = text["legend"], text["legend_help"]
+    # The figures behind "can look crisp", in the legend's tooltip (the page's word budget, issue 24).
+    assert f"{share(read[empty].mean())} of the autoencoder's hole pictures read as a digit" in legend_help
+    assert f"{share(read[~empty].mean())} elsewhere" in legend_help
     median = spacing_words(np.median(nearest) / typical_spacing(loaded.atlas.mu))
-    assert f"(a median {median} between codes)" in legend  # the unit, said where it is used
+    assert f"(a median {median} between neighbouring codes)" in legend  # the unit, said where it is used
     assert legend.count("the usual spacing") == 1 and " gap" not in legend
+    assert SPACING[0].upper() + SPACING[1:] in legend_help  # and defined in its tooltip
     assert "no test code lies near it" in legend and legend.startswith("Each plane") and "After training" in legend
+    assert "Shaded: holes, cells with no test code." in legend  # "cells" said where it is first met
     assert read[empty].mean() > 0.5  # the reason for the words: a hole's picture is often crisp
 
 

@@ -57,10 +57,8 @@ def test_the_autoencoders_z2_row_says_its_draws_cover_a_small_patch_of_its_codes
         label, tip = rows[(side, 2)]["label"], rows[(side, 2)]["title"]
         if side == 1:  # the VAE's codes sit within N(0, I): no patch to speak of, the label unchanged
             assert near.mean() > 0.5
-            assert (
-                label == f"z = 2: {share(record['readable_share'])} readable, {record['digits_covered']} of 10 digits"
-            )
-            assert tip == ""
+            assert label == f"z = 2: {share(record['readable_share'])} readable, {record['digits_covered']} digit kinds"
+            assert tip.startswith("Of 1,000 draws of N(0, I)") and "patch" not in tip
             continue
         # The draws, decoded and read again: the record's share and digits are this model's.
         z = draws_of(record)
@@ -84,7 +82,7 @@ def test_the_autoencoders_z2_row_says_its_draws_cover_a_small_patch_of_its_codes
         column = np.minimum(TILES - 1, ((z[:, 0] - x0) / (x1 - x0) * TILES).astype(int)).clip(0)
         row = np.minimum(TILES - 1, ((y1 - z[:, 1]) / (y1 - y0) * TILES).astype(int)).clip(0)
         hole = inside & empty[row, column]
-        assert f"{record['digits_covered']} of 10 digits." in tip
+        assert f"those read as {record['digits_covered']} of the 10 digits: " in tip
         assert f"holds {share(near.mean())} of them, {share(counts.max() / near.sum())} of those {digit}s" in tip
         assert f"{share(inside.mean())} land inside the box of its test codes, {share(hole.mean())} in a hole" in tip
         assert f"{share(per_digit[digit] / read.sum())} of the readable ones read {digit}" in tip
@@ -119,3 +117,33 @@ def test_the_beta_chart_says_why_its_line_and_dots_differ(family):
     )
     assert f"it reads {share(readable[0])} where the autoencoder reads {share(autoencoder)}" in title
     assert row["curveWhy"] and len(row["curveWhy"].split()) <= 10  # a few words on the page, the figures in the tip
+
+
+def test_the_yellow_circles_are_said_by_the_share_of_draws_they_hold(family):
+    """The legend names N(0, I)'s circles by what they hold (issue 24: "1σ, 2σ" met with no words): the share of
+    2-D standard normal draws within each radius, 1 - exp(-r²/2), held here to 400,000 draws counted."""
+    from explorer.lesson_assets import circle_share, lesson_data
+
+    draws = np.random.default_rng(7).standard_normal((400_000, 2))
+    radius = np.hypot(draws[:, 0], draws[:, 1])
+    for r in PRIOR_RADII:
+        assert circle_share(r) == pytest.approx(np.mean(radius <= r), abs=0.003)
+    assert [share(circle_share(r)) for r in PRIOR_RADII] == ["39%", "86%"]  # the shipped radii, 1 and 2
+    legend = lesson_data(family)["text"]["legend"]
+    assert f"holding {share(circle_share(1.0))} and {share(circle_share(2.0))} of N(0, I)'s draws" in legend
+
+
+def test_every_row_of_draws_counts_digit_kinds_not_pictures(family):
+    """Issue 24: "3 of 10 digits" above 12 pictures read as "3 of these pictures". Every row's label (the β row's
+    too) says "N digit kinds", N recomputed from the stored per-digit counts of the readable draws."""
+    for row in sample_rows(family):
+        name = f"z{row['latent']}-beta{family.models['z2-beta0' if row['side'] == 0 else 'z2-beta1'].variant.beta:g}"
+        measured = family.models[name].record["info"]["lesson"]["prior_samples"]
+        kinds = int(np.count_nonzero(measured["readable_per_digit"]))
+        said = f"{kinds} digit kind{'' if kinds == 1 else 's'}"
+        assert said in row["label"] or said.replace("digit kinds", "of the 10 digits") in row["title"], row
+        assert "of 10 digits" not in row["label"]
+    beta = beta_row(family)
+    if beta is not None:
+        for label, covered in zip(beta["labels"], beta["covered"], strict=True):
+            assert label.endswith(f", {covered} digit kind{'' if covered == 1 else 's'}"), label

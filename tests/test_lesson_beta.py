@@ -82,7 +82,7 @@ def test_the_row_quotes_the_measured_figures():
     for beta, readable, covered, label in zip(
         row["betas"], row["readable"], row["covered"], row["labels"], strict=True
     ):
-        figures = f"{share(readable)} readable, {covered} of 10 digits"
+        figures = f"{share(readable)} readable, {covered} digit kind{'' if covered == 1 else 's'}"
         assert label == f"at β = {beta:.2g}: {figures}"
     assert row["heading"] == f"Another network, trained for every β (z = {row['latent']})"
     separate = {m.variant.beta for m in FAMILY.models.values() if m.variant.latent_size == 20 and m.variant.beta > 0}

@@ -17,7 +17,7 @@ import pytest
 
 from explorer.lesson_assets import LESSON_MODELS, lesson_data, same_start
 from explorer.planes import axis_distance, core_box, nearest_words
-from harness.browser import ROOT, exception_boxes, require_chromium, static_site
+from harness.browser import ROOT, exception_boxes, require_chromium, static_site, status, wait_for_status
 from harness.canvas_text import CANVAS_TEXT, DRAWN, MIN_PX
 from harness.lesson_page import LAYOUT, PIXELS, PLANE, ROOT_DATA, layout, open_lesson, show_epoch
 from vae.family import load_family, load_lesson_file
@@ -345,3 +345,103 @@ def test_no_inset_covers_its_probe_its_nearest_code_or_the_line(browser, server,
         if name == "shot":  # far off the VAE's codes: outside its box, so faded
             assert planes[1]["where"] == "outside"
         page.close()
+
+
+SCALE_NOTES = """() => [...document.querySelectorAll('.lp-root .lp-plane')].map((plane) => {
+  const note = plane.querySelector('.lp-scale-note'), canvas = plane.querySelector('.lp-canvas');
+  const r = note.getBoundingClientRect(), c = canvas.getBoundingClientRect();
+  return { shown: note.checkVisibility(), text: note.innerText, title: plane.querySelector('.lp-title').title,
+           frame: canvas.dataset.frame.split(',').map(Number), area: canvas.dataset.area.split(',').map(Number),
+           box: [r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top] }; })"""
+
+
+def lesson_at(browser, host: str, server, site, width: int, height: int):
+    """The lesson on the Streamlit host or on the static site, fully drawn."""
+    if host == "streamlit":
+        return open_lesson(browser, server, width, height)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{site}/?page=lesson", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.lp-root')?.dataset.complete", timeout=60_000)
+    return page
+
+
+@pytest.mark.parametrize("host", ["streamlit", "static"])
+@pytest.mark.parametrize(("width", "height"), [(1500, 1000), (400, 850)])
+def test_own_scale_says_how_much_wider_a_planes_axes_are(browser, server, site, family, host, width, height):
+    """Issue 24: on Own scale the two planes look the same size though the autoencoder's axes span about ten times
+    the VAE's, its N(0, I) circles a small ring. The wider plane says by how much, the ratio read off the two
+    drawings' ranges (data-frame over data-area: units per pixel), inside its plot area; nothing is said on Same
+    scale, nor at epoch 0, where both planes are the untrained network's."""
+    page = lesson_at(browser, host, server, site, width, height)
+    assert page.evaluate(ROOT_DATA, "scale") == "own"
+    notes = page.evaluate(SCALE_NOTES)
+    per_px = [(n["frame"][1] - n["frame"][0]) / n["area"][2] for n in notes]
+    ratio = per_px[0] / per_px[1]  # the autoencoder's units per pixel over the VAE's
+    assert ratio >= 2, ratio  # the shipped pair: the reason for the words
+    wider = round(ratio)
+    assert notes[0]["shown"] and not notes[1]["shown"], notes
+    assert notes[0]["text"] == f"axes {wider}× the VAE's, circles {wider}× smaller", notes[0]
+    # The figures, in the plane's title's tooltip (the note lets a tap through): the plots' widths in data units.
+    spans = [n["frame"][1] - n["frame"][0] for n in notes]
+    said = [float(v) for v in re.findall(r"spans ([\d.]+) units across, the VAE's ([\d.]+)", notes[0]["title"])[0]]
+    # written to whole units from 10 on, to tenths under it
+    assert all(abs(s - t) <= (0.5 if t >= 10 else 0.05) + 1e-6 for s, t in zip(said, spans, strict=True)), said
+    left, top, w, h = notes[0]["area"]
+    box = notes[0]["box"]
+    assert box[0] >= left - 0.5 and box[1] >= top - 0.5 and box[2] <= left + w + 0.5 and box[3] <= top + h + 0.5
+    if host == "streamlit":  # the note lets a tap through: a tap on it probes the plane beneath, then moves off
+        box = page.locator(".lp-scale-note").first.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        previous = status(page, "lesson")
+        page.mouse.move(x, y)
+        page.mouse.click(x, y)
+        assert "probe (" in wait_for_status(page, "lesson", previous=previous, timeout=60)
+        page.wait_for_function(f"() => ({PLANE})(0).dataset.probe === 'in'", timeout=30_000)
+        mark = [float(v) for v in page.evaluate(f"() => ({PLANE})(0).dataset.marker").split(",")]
+        after = page.evaluate(SCALE_NOTES)[0]
+        assert after["shown"] and not covers(after["box"], mark, MARK_PX), (after, mark)
+    page.get_by_role("button", name="Same scale").click()
+    page.wait_for_function("() => document.querySelector('.lp-root').dataset.complete.endsWith(':same')")
+    assert not any(n["shown"] or n["title"] for n in page.evaluate(SCALE_NOTES))
+    page.get_by_role("button", name="Own scale").click()
+    page.wait_for_function("() => document.querySelector('.lp-root').dataset.complete.endsWith(':own')")
+    assert page.evaluate(SCALE_NOTES)[0]["shown"]
+    epochs = [int(e) for e in page.evaluate(ROOT_DATA, "epochs").split(",")]
+    if len(epochs) > 1 and same_start(family).startswith("both untrained, the same"):
+        show_epoch(page, 0, epochs[0])
+        notes = page.evaluate(SCALE_NOTES)
+        per_px = [(n["frame"][1] - n["frame"][0]) / n["area"][2] for n in notes]
+        assert per_px[0] == pytest.approx(per_px[1], rel=1e-3) and not any(n["shown"] for n in notes)
+    page.close()
+
+
+LESSON_WORDS = """() => ({ text: document.body.innerText,
+  titles: [...document.querySelectorAll('.lp-root [title]')].map((e) => e.title) })"""
+
+
+@pytest.mark.parametrize("host", ["streamlit", "static"])
+def test_a_newcomers_terms_come_with_plain_words(browser, server, site, family, host):
+    """Issue 24: β, the yellow circles' 1σ and 2σ, "cells" and "the usual spacing" each come with plain words where
+    a newcomer meets them (the circles' shares computed from N(0, I), not typed in), and the lesson names the loss's
+    first term one way: "reconstruction", never "distortion"."""
+    from explorer.lesson_assets import BETA_WORDS, circle_share
+    from explorer.planes import SPACING, share
+    from widgets.contract import PRIOR_RADII
+
+    page = lesson_at(browser, host, server, site, 1500, 1000)
+    page.wait_for_function("() => document.querySelectorAll('.lp-posterior-row').length === 4", timeout=30_000)
+    seen = page.evaluate(LESSON_WORDS)
+    text, titles = seen["text"], " ".join(seen["titles"])
+    # β: glossed in the first sentence that names it.
+    first = next(line for line in text.splitlines() if "β" in line)
+    assert BETA_WORDS in first, first
+    legend = page.locator(".lp-legend").inner_text()
+    shares = " and ".join(share(circle_share(r)) for r in PRIOR_RADII)
+    names = ", ".join(f"{r:g}σ" for r in PRIOR_RADII)
+    assert f"Yellow: circles ({names}) holding {shares} of N(0, I)'s draws." in legend
+    assert "Shaded: holes, cells with no test code." in legend  # before "cells" is used alone (the titles)
+    assert "the usual spacing between neighbouring codes" in legend
+    assert SPACING[0].upper() + SPACING[1:] in page.locator(".lp-legend").get_attribute("title")
+    assert "distortion" not in (text + titles).lower()
+    assert "reconstruction" in titles  # the loss's first term, in the tooltips that name it
+    page.close()

@@ -21,6 +21,7 @@ export const MODEL_COLOURS = ["#c0392b", "#1f6fb2"]; // autoencoder, VAE: header
  * @property {HTMLDivElement} inset
  * @property {HTMLImageElement} insetImage
  * @property {HTMLDivElement} insetText
+ * @property {HTMLDivElement} scaleNote  Own scale: how many times wider its axes are than the other plane's (scale.js)
  */
 
 /**
@@ -117,7 +118,9 @@ function buildPlane(row, side) {
   const insetImage = element(inset, "img");
   insetImage.alt = "";
   const insetText = element(inset, "div", "lp-inset-text");
-  return { side, box, title, wrap, canvas, tip, tipCanvas, tipText, inset, insetImage, insetText };
+  const scaleNote = element(wrap, "div", "lp-scale-note");
+  scaleNote.style.display = "none";
+  return { side, box, title, wrap, canvas, tip, tipCanvas, tipText, inset, insetImage, insetText, scaleNote };
 }
 
 /** @param {HTMLDivElement} root */

@@ -30,6 +30,7 @@ import { buildPosterior, showPosterior } from "./posterior.js";
 import { probeInsets } from "./probe.js";
 import { Reveal } from "./reveal.js";
 import { buildRows, fillRow, refitRows } from "./samples.js";
+import { showScaleNote } from "./scale.js";
 import { markComplete, writeStatus } from "./status.js";
 import { buildTable, showTable } from "./table.js";
 import { showInset, showPresets, showTexts } from "./texts.js";
@@ -44,6 +45,23 @@ const WAIT_MS = 20000; // how long the planes may stay incomplete before the scr
 /** @typedef {import("./types.js").Scale} Scale */
 /** @typedef {import("./pointer.js").PointerAt} PointerAt */
 /** @typedef {import("./plane.js").Placement} Placement */
+
+/**
+ * Where the probe shows on a plane, for Own scale's note to keep clear of (scale.js): its mark, the ring on its
+ * nearest code and its inset, when on the plot, in CSS pixels from the canvas's top left.
+ * @param {import("./build.js").PlaneNodes} plane @param {Placement | null} placement
+ * @returns {import("./scale.js").Rect[]}
+ */
+function probeRects(plane, placement) {
+  const rects = [];
+  for (const at of [placement?.marker, placement?.link])
+    if (at) rects.push({ x: at.x - 12, y: at.y - 12, w: 24, h: 24 });
+  const { inset } = plane;
+  if (inset.offsetParent === plane.wrap && inset.offsetWidth) {
+    rects.push({ x: inset.offsetLeft, y: inset.offsetTop, w: inset.offsetWidth, h: inset.offsetHeight });
+  }
+  return rects;
+}
 
 /**
  * What the visitor set in the browser alone.
@@ -487,6 +505,21 @@ class Lesson {
       complete &&= mosaic.ready && (!codesShown || (codes.value !== null && this.loaded.byDigit !== null));
       const inset = last && probed?.insets ? probed.insets[side] : null;
       showInset(plane, inset, this.placements[side], data.text.where.offview, frame.core);
+    });
+    this.nodes.planes.forEach((plane, side) => {
+      const codes = codesShown ? blob(frameAt(models[side], epoch).mu).value : null;
+      const drawn = codes ? new Float32Array(codes) : null;
+      const own = this.view.scale === "own";
+      showScaleNote(
+        plane.scaleNote,
+        plane.title,
+        data.text,
+        side,
+        own,
+        this.placements,
+        drawn,
+        probeRects(plane, this.placements[side]),
+      );
     });
     return complete;
   }

@@ -131,7 +131,9 @@
  * @property {string} rings_off said on a plane whose view none of N(0, I)'s circles reaches
  * @property {string} epoch
  * @property {string} legend
- * @property {string} legend_help      the legend's tooltip: the grid's size and box
+ * @property {string} legend_help      the legend's tooltip: the grid's size and box, the circles, the unit
+ * @property {{note: string, help: string, other: string[]} | undefined} wider  Own scale's note on the wider plane
+ *   (scale.js): templates with {ratio}, {other}, {span}, {other_span}; `other`, per side, the other plane's name
  * @property {string[]} curves  the two curves' titles
  * @property {string} waiting   said when the planes' arrays are late
  * @property {{hole: string, codes: string, outside: string, offview: string}} where  where a probed point lies, in
