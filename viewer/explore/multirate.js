@@ -5,9 +5,13 @@
 //                between the two frames around β, 20,000 multiply-adds, instead of encoding 10,000 digits
 //   live         the gated network at the exact β (core/multirate.js setBeta): the morph's endpoints are
 //                encoded from their pictures and its frames decoded, and the z = 2 plane's backdrop decoded
+//   read         no host sees the slider's frames, so the digit classifier (core/classifier.js, the blob the host
+//                names in its data) reads them here, once the strip has rested READ_AFTER_MS on a path (a drag
+//                paints 30+ frames a second: none of them waits for it), once per (β, path) (sliderReading)
 //
 // Module scope: one entry per MR-VAE per page, like models.js.
 
+import { makeClassifier, read } from "../core/classifier.js";
 import { decode, PIXELS, SIDE } from "../core/decoder.js";
 import { encode } from "../core/encoder.js";
 import { blob, image } from "../core/fetch.js";
@@ -20,6 +24,8 @@ import { hostData } from "./state.js";
  * @typedef {import("./state.js").ExploreState} ExploreState
  * @typedef {import("./types.js").MultiRateManifest} MultiRateManifest
  * @typedef {import("./types.js").End} End
+ * @typedef {import("./types.js").Path} Path
+ * @typedef {import("./types.js").Reading} Reading
  * @typedef {import("./models.js").ModelEntry} ModelEntry
  *
  * @typedef {object} MultiRateEntry
@@ -289,4 +295,90 @@ export function multirateInfo(state, entry, phone = false) {
     backdrop = entry.backdrop.url;
   }
   return { title: map.title, extent: map.extent, prior: map.prior, backdrop };
+}
+
+export const READ_AFTER_MS = 200; // the strip unchanged this long (a drag rests or ends, a link opens): its frames are read
+const FRAMES_PER_TASK = 4; // frames read per task once it rests
+const READINGS_KEPT = 64; // (β, path) readings remembered: dragging back to a β seen shows its labels at once
+
+/** @type {Map<string, Promise<import("../core/classifier.js").Classifier>>} blob URL -> the classifier, once a page */
+const classifiers = new Map();
+/** @type {Map<string, Reading>} "β|path key" -> the classifier's reading of those frames, the oldest first */
+const readings = new Map();
+/** @type {WeakMap<ExploreState, {key: string, timer: number}>} per widget: the path waiting to be read */
+const waiting = new WeakMap();
+/** @type {WeakMap<ExploreState, number>} per widget: the slider's strips read so far (root data-mr-reads) */
+const readCounts = new WeakMap();
+
+/**
+ * Remembers `value` under `key` in `cache`, the newest last, dropping the oldest past `keep` (pure: a unit test
+ * holds it). @template T @param {Map<string, T>} cache @param {string} key @param {T} value @param {number} keep
+ */
+export function remember(cache, key, value, keep) {
+  cache.delete(key);
+  cache.set(key, value);
+  while (cache.size > keep) cache.delete(/** @type {string} */ (cache.keys().next().value));
+}
+
+/** The classifier at `url`, fetched and unpacked once per page (a failed fetch is tried again later). @param {string} url */
+function classifierAt(url) {
+  let found = classifiers.get(url);
+  if (!found) {
+    found = blob(url).promise.then((buffer) => makeClassifier(buffer));
+    classifiers.set(url, found);
+    found.catch(() => classifiers.delete(url));
+  }
+  return found;
+}
+
+/**
+ * The classifier's reading of the slider's strip (readings.js's shape, keyed like the path: one digit and its
+ * probability per frame, as core/classifier.js read gives them, numpy's PathAnalytics.predicted/.confidence), or
+ * null while it is not read yet: then a read is set for when the strip has shown this path for READ_AFTER_MS,
+ * after which `redraw` draws the labels. Nothing is read on a drag's frames, and each (β, path) once.
+ * @param {ExploreState} state @param {MultiRateEntry} entry @param {Path} path @param {() => void} redraw
+ * @returns {Reading | null}
+ */
+export function sliderReading(state, entry, path, redraw) {
+  const key = `${entry.beta}|${path.key}`;
+  const found = readings.get(key);
+  if (found) return found.digits.length === path.frames?.length ? found : null;
+  const url = hostData(state).classifier;
+  if (!url || !path.frames || path.pending || waiting.get(state)?.key === key) return null;
+  clearTimeout(waiting.get(state)?.timer);
+  const timer = window.setTimeout(() => {
+    const done = () => {
+      if (waiting.get(state)?.key === key) waiting.delete(state);
+    };
+    // Still the strip's path at this β (else the strip that replaced it set its own read).
+    const still = () =>
+      !state.stage.gone && state.view.path?.key === path.key && state.view.shown.mr === entry.beta && !!path.frames;
+    classifierAt(url).then(
+      (classifier) => {
+        done();
+        const frames = /** @type {Float64Array[]} */ (path.frames);
+        /** @type {{digits: number[], confidence: number[]}} */
+        const made = { digits: [], confidence: [] };
+        // A few frames a task (~4 ms each here), so a drag that starts again waits for no more than those.
+        const step = (/** @type {number} */ from) => {
+          if (!still()) return;
+          const part = read(classifier, frames.slice(from, from + FRAMES_PER_TASK));
+          made.digits.push(...part.digits);
+          made.confidence.push(...part.confidence);
+          if (from + FRAMES_PER_TASK < frames.length) window.setTimeout(() => step(from + FRAMES_PER_TASK), 0);
+          else {
+            remember(readings, key, { key: path.key, ...made }, READINGS_KEPT);
+            const count = (readCounts.get(state) || 0) + 1;
+            readCounts.set(state, count);
+            state.dom.root.dataset.mrReads = String(count); // a test checks a drag's frames read nothing
+            redraw();
+          }
+        };
+        step(0);
+      },
+      done, // not fetched: the next strip with this path asks again
+    );
+  }, READ_AFTER_MS);
+  waiting.set(state, { key, timer });
+  return null;
 }

@@ -79,6 +79,8 @@
  * @property {object} config              Plotly's config for the map
  * @property {number} aspect
  * @property {Record<string, MultiRateManifest>} [multirate]   the β slider's models (explorer/multirate_assets.py)
+ * @property {string | null} [classifier]   URL of the digit classifier's float32 blob (explorer/viewer_data.py
+ *   classifier_url): the viewer reads the β slider's frames with it (multirate.js sliderReading)
  *
  * @typedef {object} MultiRateMap          the MR-VAE's one map, on axes fixed for every β
  * @property {string} name                "pca" or "plane"

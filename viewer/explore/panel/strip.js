@@ -1,9 +1,11 @@
 // The strip: A's own picture, the decoded frames, B's own picture, with the digit the classifier reads over
-// each frame once the host has said; scrubbed by moving across it.
+// each frame once the host has said (the β slider's frames, which no host sees: once the viewer has read them,
+// multirate.js sliderReading); scrubbed by moving across it. Its canvas's data-read: the labels written on it,
+// space-separated; data-read-key: the path they are of ("" without digits).
 
 import { sizeCanvas } from "../../core/dom.js";
 import { pathHoles, ringTile } from "../holes.js";
-import { shownMultiRate } from "../multirate.js";
+import { shownMultiRate, sliderReading } from "../multirate.js";
 import { paintOriginal, paintPixels } from "./paint.js";
 import { setScrub } from "./preview.js";
 import { LABEL_PX, labelTiles, READING_WORDS, readingOf } from "./readings.js";
@@ -65,7 +67,10 @@ export function renderStrip(state) {
   const context = sizeCanvas(strip, cssWidth, cssHeight);
   context.imageSmoothingEnabled = false;
   context.clearRect(0, 0, cssWidth, cssHeight);
-  const reading = readingOf(state.host.data?.reading, path);
+  const multirate = shownMultiRate(state);
+  const reading = multirate
+    ? sliderReading(state, multirate, path, () => renderStrip(state))
+    : readingOf(state.host.data?.reading, path);
   const holes = pathHoles(state); // per decoded frame: in a hole of the z = 2 plane shown
   state.cache.stripRings = [];
   boxes.forEach(([x, y, tile], i) => {
@@ -79,21 +84,22 @@ export function renderStrip(state) {
     }
   });
   // One rule with the compare rows and every caption (readings.js): a reading under P = READABLE is grey with a "?".
-  labelTiles(context, boxes, reading);
+  strip.dataset.read = labelTiles(context, boxes, reading).join(" ");
+  strip.dataset.readKey = reading ? reading.key : "";
   state.cache.stripBoxes = boxes;
   const method = path.straight
     ? "straight line: geodesics are computed for the separately trained models (the β buttons), not the slider's"
     : path.pending
       ? "straight line for now: the geodesic is being computed"
       : `${path.method} path`;
-  // The hosts read the separately trained models' paths only (the β buttons): the slider's frames stay unlabelled.
-  const read = reading ? `; above each, ${READING_WORDS}` : shownMultiRate(state) ? `; ${UNREAD_WORDS}` : "";
+  // The slider's frames are read once it rests (multirate.js): until then the caption says the labels are coming.
+  const unread = multirate && state.host.data?.classifier ? `; ${READ_SOON_WORDS}` : "";
+  const read = reading ? `; above each, ${READING_WORDS}` : unread;
   stripText.textContent = stripWords(frames.length, method, read);
 }
 
-/** Why the β slider's frames carry no digits: the hosts classify the β buttons' paths, not the slider's. */
-export const UNREAD_WORDS =
-  "no digit labels: the classifier reads the separately trained models' frames, not the slider's";
+/** The slider's strip before its frames are read: what the labels will be, and when. */
+export const READ_SOON_WORDS = `once the slider rests, above each ${READING_WORDS}`;
 
 /**
  * What the strip's tiles are, counted as they are seen: A's and B's own pictures at the ends (the tiles labelled A
