@@ -542,7 +542,7 @@ def test_the_rate_distortion_legend_names_the_filled_dot(browser, host):
 
 # --- issue 24's read-through: the slider off looks off, its marks say what they are, the MR strip says why -------
 
-OFF_WORDS = "off: no β applied; drag it"
+OFF_WORDS = "off: shows β = 1 trained alone; drag it"  # the page opens on z20-beta1
 GREY = "rgb(154, 156, 163)"  # explore.css: the off slider's accent
 SLIDER_LOOK = """() => { const input = document.querySelector('.le-mr-input');
   return {value: document.querySelector('.le-mr-value').textContent, title: input.title,
@@ -561,10 +561,10 @@ def slider_marks(latent: int) -> list[str]:
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("size", ["phone", "full-hd"])
-def test_the_slider_off_says_no_beta_is_applied_and_on_says_its_beta(browser, host, size):
+def test_the_slider_off_says_what_its_thumb_shows_and_on_says_its_beta(browser, host, size):
     """Off, the thumb rests at the shown model's β (here 1): it reads as "set to 1" unless the words and the look say
-    otherwise. Off: grey, "no β applied", a tooltip saying why the thumb sits there; on (a finger's drag on a phone):
-    the blue accent, "β = ...", no "Off" in its tooltip."""
+    otherwise. Off: grey, "shows β = 1 trained alone", a tooltip saying why the thumb sits there; on (a finger's drag
+    on a phone): the blue accent, "β = ...", no "Off" in its tooltip."""
     phone = size == "phone"
     context, page = open_page(browser, host, "/?model=z20-beta1&a=3&b=7", SIZES[size], phone)
     # The host's first answer in (its reading of the strip): a drag before it could be undone by that answer.

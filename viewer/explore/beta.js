@@ -50,8 +50,14 @@ const KL_WORDS = "the KL term (how far the codes are from N(0, I))";
 export const NATS_WORDS = "nats: the unit of information, like bits (1 nat ≈ 1.44 bits)";
 export const AUTOENCODER_KL = "measured, not in its loss"; // β = 0: the KL is not trained, only read
 export const PRESETS_LABEL = "Trained separately:";
-// Off, the thumb rests at the shown model's β (a separately trained one): the words say no β of the slider's is applied.
-export const OFF_WORDS = "off: no β applied; drag it";
+/**
+ * Off, the thumb rests at the shown model's β (a separately trained one): the words say so, so that a thumb on "1"
+ * beside "off" reads as what it is (readers took "off: no β applied" beside a thumb at 1 for a contradiction).
+ * @param {number} beta the shown model's β (0: the autoencoder)
+ */
+export function offWords(beta) {
+  return beta > 0 ? `off: shows β = ${betaText(beta)} trained alone; drag it` : "off: shows the autoencoder; drag it";
+}
 
 /**
  * What the slider's scale and marks are (its tooltip; the lesson's β slider says the same of its own: the same
@@ -336,7 +342,7 @@ export function renderSlider(state) {
   }
   const beta = on ? /** @type {number} */ (state.view.shown.mr) : model.beta > 0 ? model.beta : manifest.betaRange[0];
   input.value = String(mrStep(beta));
-  value.textContent = on ? `β = ${betaText(beta)}` : OFF_WORDS;
+  value.textContent = on ? `β = ${betaText(beta)}` : offWords(model.beta);
   // Off, the thumb sits at the shown model's β, greyed (explore.css): its tooltip says why it is there.
   const rests = `Off: the thumb rests at the shown model's β, trained separately; drag it to apply a β. `;
   input.title = `${on ? "" : rests}${marks.title}`;
