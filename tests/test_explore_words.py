@@ -307,7 +307,7 @@ def test_the_analytics_titles_fit_inside_the_chart(browser, host, size, model):
     titles = page.evaluate(ANALYTICS_TITLES)
     texts = [text for text, _, _ in titles]
     assert any("how typical under N(0, I)" in text for text in texts), texts
-    assert "log p(z)" in texts, texts
+    assert "log N(z; 0, I)" in texts, texts  # one name, as its hover and its words
     for text, (left, top, right, bottom), (c_left, c_top, c_right, c_bottom) in titles:
         assert left >= c_left - 0.5 and right <= c_right + 0.5, (text, left, right, c_left, c_right)
         assert top >= c_top - 0.5 and bottom <= c_bottom + 0.5, (text, top, bottom, c_top, c_bottom)

@@ -93,7 +93,7 @@ export function buildSlider(bar) {
   line.title = `β weighs ${KL_WORDS}; ${NATS_WORDS}.`;
   // On a phone the curve folds away under its title, so the map stays in sight; elsewhere it is open.
   const curve = /** @type {HTMLDetailsElement} */ (element(box, "details", "le-mr-curve"));
-  element(curve, "summary", "", "Rate–distortion curve");
+  element(curve, "summary", "", "Rate–distortion curve (distortion: the reconstruction loss)");
   const chart = /** @type {HTMLCanvasElement} */ (element(curve, "canvas", "le-mr-chart"));
   chart.setAttribute(
     "aria-label",

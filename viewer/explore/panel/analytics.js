@@ -124,19 +124,19 @@ export function analyticsFigure(analytics, heading) {
   ];
   const subtitles = [
     "change from the frame before",
-    "how typical under N(0, I) (high: near 0)", // fits a 320 px phone (a 288 px chart on Streamlit)
+    "how typical under N(0, I) (high: central)", // fits a 320 px phone (a 288 px chart on Streamlit)
     "what a digit classifier reads",
   ];
   /** @type {Record<string, any>} */
   const layout = {
     height: classified ? 480 : 270,
-    margin: { l: 66, r: 10, t: heading ? 50 : 26, b: 40 }, // room for "log p(z)" beside its ticks
+    margin: { l: 66, r: 10, t: heading ? 50 : 26, b: 40 }, // room for "log N(z; 0, I)" beside its ticks
     title: title(heading),
     showlegend: false,
     font: { size: 13 },
     xaxis: { anchor: `y${rows}`, title: { text: "frame" }, dtick: count <= 16 ? 1 : null },
     yaxis: { domain: domains[0], title: { text: "change" } },
-    yaxis2: { domain: domains[1], title: { text: "log p(z)" } },
+    yaxis2: { domain: domains[1], title: { text: "log N(z; 0, I)" } }, // one name: the hover and the words say it so
     annotations: subtitles.slice(0, rows).map((text, row) => ({
       text,
       xref: "paper",

@@ -73,7 +73,7 @@ export function klFigure(order, kl, active) {
         x: order.map((d) => `z${d}`),
         y: order.map((d) => Math.round(kl[d] * 1000) / 1000),
         marker: { color: order.map((d) => (active[d] ? "#d62728" : "#bbbbbb")) },
-        hovertemplate: "%{x}: KL %{y:.2f} nats (information it carries about the digit)<extra></extra>",
+        hovertemplate: "%{x}: KL %{y:.2f} nats (information it carries, averaged over the test digits)<extra></extra>",
       },
     ],
     layout: {
@@ -99,8 +99,8 @@ export function buildTraversals(parent) {
     words: [
       "le-traversal-words",
       "Hold one digit's code fixed and sweep one latent dimension from −3 to +3 (the prior's standard " +
-        "deviations). Rows are sorted by how much information the dimension carries about the digit (its KL, in " +
-        "nats: natural-log units); dimensions the model has switched off leave the digit unchanged.",
+        "deviations). Rows are sorted by how much information the dimension carries (its KL averaged over the test " +
+        "digits, in nats: natural-log units); dimensions the model has switched off leave the digit unchanged.",
     ],
     label: ["le-traversal-index", "Test digit #"],
   });
