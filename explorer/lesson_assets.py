@@ -569,8 +569,8 @@ def lede(family: Family) -> str:
     ae, vae = (family.models[name].variant.beta for name in LESSON_MODELS)
     return (
         f"An autoencoder (β = {ae:g}) and a VAE (β = {vae:g}), {trained_alike(family)}, squeeze a digit into "
-        f"a code z of 20 or 2 numbers (each row says which) and draw it back; {BETA_WORDS}. Decoded draws of "
-        "N(0, I):"
+        f"a code z of 20 or 2 numbers (rows say which) and draw it back; {BETA_WORDS}. Decoded random codes, drawn "
+        "from N(0, I):"
     )
 
 
@@ -621,7 +621,7 @@ def lesson_data(family: Family) -> dict:
         "text": {
             # The count said in place: readers took a row's share for a share of its 12 pictures (issue 24).
             "samples": f"Each z's rows decode the same draws (shares count {sample_count(family):,}); under each, the "
-            f"digit a classifier reads at P ≥ {READABLE:g} ({READABLE:.0%} sure).",
+            f"digit a classifier reads (≥ {READABLE:.0%} sure).",  # P ≥ 0.9 in the tooltip
             "samples_help": f"The shares in the rows' labels count {sample_count(family):,} draws each; P ≥ "
             f"{READABLE:g}: the classifier is {READABLE:.0%} sure.",
             "new_samples": "New draws",
