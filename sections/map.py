@@ -23,7 +23,7 @@ from explorer.share import CONTROLS, PLANE_LIMIT, View, checked_controls
 from explorer.state import POINT_MAPS, Endpoint, Endpoints, map_point, test_digit
 from explorer.viewer_data import PICK_HINT, family_data, showcase_text
 from vae.family import Family, weights_folder
-from widgets.contract import PRESET_FIGURES
+from widgets.contract import PRESET_FIGURES, PRESET_ROWS, PRESET_ROWS_ID
 from widgets.morph_map import morph_map, new_events
 
 from . import session
@@ -179,6 +179,9 @@ def preset_banner(preset: dict) -> str:
     behind a closed "The figures" disclosure. Everything comes from weights/lesson.json, a file a visitor's copy
     may have altered: escaped, controls replaced, cut long."""
     text = {key: html.escape(cut(preset.get(key, ""), 2000)) for key in ("title", "line", "caption")}
+    # "rows under the morph": a link to the rows' box (on a phone they lie below the first screen), as the static
+    # host's banner does (viewer/hosts/static.js linkedRows); the phrase holds nothing html.escape changes.
+    text["line"] = text["line"].replace(PRESET_ROWS, f'<a href="#{PRESET_ROWS_ID}">{PRESET_ROWS}</a>', 1)
     return (
         f'{BANNER_STYLE}<div class="le-preset-banner" role="note"><p><b>{text["title"]}:</b> {text["line"]}</p>'
         f"<details><summary>{PRESET_FIGURES}</summary><p>{text['caption']}</p></details></div>"

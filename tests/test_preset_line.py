@@ -13,7 +13,7 @@ import pytest
 from harness.browser import INSPECT, MAP_READY, ROOT, goto_static, require_chromium, static_site, wait_for_status
 from harness.lesson_page import open_lesson
 from vae.family import load_lesson_file
-from widgets.contract import PRESET_FIGURES
+from widgets.contract import PRESET_FIGURES, PRESET_ROWS, PRESET_ROWS_ID
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 require_chromium()
@@ -190,3 +190,36 @@ def test_the_streamlit_banner_escapes_what_it_echoes():
     made = preset_banner({"title": "<script>x</script>", "line": "a & <img src=x>", "caption": "[l](http://e)\n<b>"})
     assert "<script>" not in made and "<img" not in made and "&lt;img src=x&gt;" in made and "&amp;" in made
     assert f"<details><summary>{PRESET_FIGURES}</summary>" in made and "<details open" not in made
+
+
+ROWS_IN_VIEW = """() => { const row = document.querySelector('.le-compare-row');
+  if (!row) return false; const r = row.getBoundingClientRect();
+  return r.bottom > 0 && r.top < innerHeight; }"""
+
+
+@pytest.mark.parametrize("host_name", ["static", "streamlit"])
+def test_a_phone_reaches_the_rows_a_preset_line_names_by_its_link(browser, site, server, host_name):
+    """On a phone the rows a path preset's line names ("rows under the morph") lie below the first screen; the words
+    are a link that brings the first row into view, in both hosts."""
+    preset = next(p for p in PRESETS if PRESET_ROWS in p["line"])
+    width, height = SIZES["phone"]
+    if host_name == "static":
+        context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
+        page = context.new_page()
+        page.goto(site + "/?page=lesson", timeout=120_000)
+        page.wait_for_function(LESSON_READY, timeout=120_000)
+    else:
+        context, page = None, open_lesson(browser, server, width, height)
+    button = page.get_by_role("button", name=preset["title"])
+    button.scroll_into_view_if_needed()
+    button.click()
+    banner = MAP_BANNER[host_name]
+    page.wait_for_function(f"() => !!document.querySelector('{banner} a')", timeout=120_000)
+    page.wait_for_function("() => !!document.querySelector('.le-compare-row')", timeout=120_000)
+    page.wait_for_timeout(500)
+    assert not page.evaluate(ROWS_IN_VIEW)  # below the first screen until asked for: the link has work to do
+    link = page.locator(f"{banner} a")
+    assert link.inner_text() == PRESET_ROWS and link.get_attribute("href") == f"#{PRESET_ROWS_ID}"
+    link.click()
+    page.wait_for_function(ROWS_IN_VIEW, timeout=10_000)
+    (context or page).close()

@@ -59,6 +59,7 @@ from vae.family import AUTOENCODER, LESSON_FILE, VAE, Family, LoadedModel, load_
 from vae.geodesic import geodesic_path
 from vae.paths import interpolate
 from vae.sampling import READABLE, plane_box, random_pairs
+from widgets.contract import PRESET_ROWS
 
 GRID = 41  # candidate points per side of the autoencoder's plane
 PAIRS = 200  # random test pairs for the path presets
@@ -137,8 +138,9 @@ def hole_line(on_ae: dict) -> str:
     return "No digit was encoded near here, and the autoencoder draws no clear digit there."
 
 
-# Where a line points for the rows it speaks of: under the morph at every size (on a phone, below the map too).
-ROWS = "rows under the morph"
+# Where a line points for the rows it speaks of: under the morph at every size (on a phone, below the map too; both
+# hosts make the words a link to them).
+ROWS = PRESET_ROWS
 
 
 def digits_words(frames: list[dict]) -> str:

@@ -59,6 +59,10 @@ PRIOR_WORDS = (
 )
 # The summary of a preset's caption, folded under its one-line explanation wherever it lands (both hosts).
 PRESET_FIGURES = "The figures"
+# Where a preset's line points for the rows it speaks of (training/presets.py writes it; both hosts make it a link to
+# the rows' box, id PRESET_ROWS_ID: on a phone they lie below the first screen).
+PRESET_ROWS = "rows under the morph"
+PRESET_ROWS_ID = "le-compare"
 
 STREAMLIT_CONFIG = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
 # vae/drawing.py's bounds and thresholds, for viewer/core/drawing.js (the same preprocessing in the browser).
@@ -96,6 +100,8 @@ CONSTANTS = {
     "PRIOR_RADII": list(PRIOR_RADII),
     "PRIOR_WORDS": PRIOR_WORDS,
     "PRESET_FIGURES": PRESET_FIGURES,
+    "PRESET_ROWS": PRESET_ROWS,
+    "PRESET_ROWS_ID": PRESET_ROWS_ID,
     "READABLE": READABLE,  # a frame "reads as a digit" at this P: the strip greys its label below it
     # The URL's rules (explorer/share.py parse_query), so a link reads the same in every host:
     "URL_RULES": {

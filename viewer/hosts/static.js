@@ -3,7 +3,7 @@
 // plays the server's part for the explorer in the browser (static-session.js). Plotly loads after the map's
 // first paint, so the codes are on the screen before the library is even evaluated.
 
-import { PRESET_FIGURES, PRIOR_WORDS } from "../core/constants.js";
+import { PRESET_FIGURES, PRESET_ROWS, PRESET_ROWS_ID, PRIOR_WORDS } from "../core/constants.js";
 import { blob } from "../core/fetch.js";
 import { cut, drawingFromText, parseQuery, toQuery } from "../core/share.js";
 import { mountExplorer } from "../explore/index.js";
@@ -50,6 +50,20 @@ function note(/** @type {string} */ text) {
  * figures) behind a closed disclosure. Text only, from sessionStorage's JSON; anything else there is ignored.
  * @param {string} stored
  */
+/**
+ * A preset's line as nodes, its "rows under the morph" a link to the rows' box (on a phone they lie below the first
+ * screen; a reader could not find them). Text stays text: the line comes from sessionStorage.
+ * @param {string} line @returns {(string | HTMLAnchorElement)[]}
+ */
+function linkedRows(line) {
+  const at = line.indexOf(PRESET_ROWS);
+  if (at < 0) return [line];
+  const link = document.createElement("a");
+  link.href = `#${PRESET_ROWS_ID}`;
+  link.textContent = PRESET_ROWS;
+  return [line.slice(0, at), link, line.slice(at + PRESET_ROWS.length)];
+}
+
 function presetNote(stored) {
   /** @type {unknown} */
   let words = null;
@@ -68,7 +82,7 @@ function presetNote(stored) {
   const said = document.createElement("p");
   const bold = document.createElement("b");
   bold.textContent = `${title}: `;
-  said.append(bold, line);
+  said.append(bold, ...linkedRows(line));
   const figures = document.createElement("details");
   const summary = document.createElement("summary");
   summary.textContent = PRESET_FIGURES;
