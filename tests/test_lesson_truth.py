@@ -9,6 +9,7 @@ a projector. Headless Chromium on the Streamlit host (the lesson's code is viewe
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -450,4 +451,29 @@ def test_a_newcomers_terms_come_with_plain_words(browser, server, site, family, 
     assert SPACING[0].upper() + SPACING[1:] in page.locator(".lp-legend").get_attribute("title")
     assert "distortion" not in (text + titles).lower()
     assert "reconstruction" in titles  # the loss's first term, in the tooltips that name it
+    page.close()
+
+
+# Each body row's cells, as the left and right of their text in viewport pixels.
+TABLE_CELLS = """() => [...document.querySelectorAll('.lp-table tbody tr')].map((tr) => [...tr.children].map((cell) => {
+  const range = document.createRange(); range.selectNodeContents(cell);
+  const r = range.getBoundingClientRect(); return [r.left, r.right]; }))"""
+TABLE_GAP_PX = 8  # between two neighbouring columns' figures
+
+
+@pytest.mark.parametrize("host", ["streamlit", "static"])
+def test_on_a_phone_the_tables_figures_stay_apart(browser, server, site, host):
+    """Issue 24: on a phone the figures table's −ELBO and KL columns nearly touched ("540.2 477.1"): every pair of
+    neighbouring cells' texts sits at least TABLE_GAP_PX apart, and the table still fits its box (no scrolling)."""
+    page = lesson_at(browser, host, server, site, 400, 850)
+    page.locator(".lp-table summary").scroll_into_view_if_needed()
+    page.locator(".lp-table summary").click()
+    rows = page.evaluate(TABLE_CELLS)
+    assert len(rows) > 1 and all(len(row) == 7 for row in rows), rows
+    gaps = [b[0] - a[1] for row in rows for a, b in itertools.pairwise(row)]
+    assert min(gaps) >= TABLE_GAP_PX, (min(gaps), rows)
+    box = page.evaluate(
+        "() => { const s = document.querySelector('.lp-table-scroll'); return [s.scrollWidth, s.clientWidth]; }"
+    )
+    assert box[0] <= box[1], box
     page.close()
