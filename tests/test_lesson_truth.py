@@ -345,7 +345,17 @@ def test_no_inset_covers_its_probe_its_nearest_code_or_the_line(browser, server,
                 assert plane["opacity"] == 1 and "(faded)" not in plane["text"], said
         if name == "shot":  # far off the VAE's codes: outside its box, so faded
             assert planes[1]["where"] == "outside"
+        # A symbol and its figure stay on one line: "best: 8, P =⏎0.65" was read at 1500 x 1000.
+        pairs = page.evaluate(INSET_PAIRS)
+        said_p = re.findall(r"P [=≥] [\d.]+", " ".join(plane["text"] for plane in planes))
+        assert sorted(said_p) == sorted(text for text, _ in pairs if text.startswith("P ")), (said_p, pairs)
+        assert all(lines == 1 for _, lines in pairs), (host, width, name, pairs)
         page.close()
+
+
+# Each inset's unbreakable pairs ("P = 0.65"): their text and how many lines each takes.
+INSET_PAIRS = """() => [...document.querySelectorAll('.lp-root .lp-inset .lp-pair')].map((s) =>
+  [s.textContent, s.getClientRects().length])"""
 
 
 SCALE_NOTES = """() => [...document.querySelectorAll('.lp-root .lp-plane')].map((plane) => {
