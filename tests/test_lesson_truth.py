@@ -31,6 +31,7 @@ WEIGHTS = ROOT / "weights"
 PROJECTOR = (1920, 1080)
 RINGS_OFF = f"(side) => ({PLANE})(side).dataset.ringsOff"
 CHART_PX = 14  # the β chart's smallest text at 1500 and 1920 px (issue 24's readers)
+OFF_VIEW_BESIDE_PX = 60  # an off-view inset's farthest from its edge arrow (CSS pixels)
 INSETS_PLACED = "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => i.dataset.where)"
 
 
@@ -188,6 +189,10 @@ def test_the_hole_preset_shows_its_distance_and_keeps_the_circle_and_codes_clear
         core = [*page.evaluate(PIXELS, [side, x0, y1]), *page.evaluate(PIXELS, [side, x1, y0])]
         mx, my = (float(v) for v in canvas["marker"].split(","))
         mark = [canvas["left"] + mx - 9, canvas["top"] + my - 9, canvas["left"] + mx + 9, canvas["top"] + my + 9]
+        if canvas["probe"] != "in":  # off the view: the box sits beside the arrow it speaks of (170 px off at 1500)
+            ax, ay = canvas["left"] + mx, canvas["top"] + my
+            apart = math.hypot(max(inset[0] - ax, 0, ax - inset[2]), max(inset[1] - ay, 0, ay - inset[3]))
+            assert apart <= OFF_VIEW_BESIDE_PX, (name, apart, inset, (ax, ay))
         for keep, what in ((ring, "2σ circle"), (core, "central codes"), (mark, "mark")):
             clipped = [max(keep[0], area[0]), max(keep[1], area[1]), min(keep[2], area[2]), min(keep[3], area[3])]
             apart = (
