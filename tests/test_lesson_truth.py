@@ -9,6 +9,7 @@ a projector. Headless Chromium on the Streamlit host (the lesson's code is viewe
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -30,6 +31,7 @@ WEIGHTS = ROOT / "weights"
 PROJECTOR = (1920, 1080)
 RINGS_OFF = f"(side) => ({PLANE})(side).dataset.ringsOff"
 CHART_PX = 14  # the β chart's smallest text at 1500 and 1920 px (issue 24's readers)
+OFF_VIEW_BESIDE_PX = 60  # an off-view inset's farthest from its edge arrow (CSS pixels)
 INSETS_PLACED = "() => [...document.querySelectorAll('.lp-root .lp-inset')].every((i) => i.dataset.where)"
 
 
@@ -192,6 +194,10 @@ def test_the_hole_preset_shows_its_distance_and_keeps_the_circle_and_codes_clear
         core = [*page.evaluate(PIXELS, [side, x0, y1]), *page.evaluate(PIXELS, [side, x1, y0])]
         mx, my = (float(v) for v in canvas["marker"].split(","))
         mark = [canvas["left"] + mx - 9, canvas["top"] + my - 9, canvas["left"] + mx + 9, canvas["top"] + my + 9]
+        if canvas["probe"] != "in":  # off the view: the box sits beside the arrow it speaks of (170 px off at 1500)
+            ax, ay = canvas["left"] + mx, canvas["top"] + my
+            apart = math.hypot(max(inset[0] - ax, 0, ax - inset[2]), max(inset[1] - ay, 0, ay - inset[3]))
+            assert apart <= OFF_VIEW_BESIDE_PX, (name, apart, inset, (ax, ay))
         for keep, what in ((ring, "2σ circle"), (core, "central codes"), (mark, "mark")):
             clipped = [max(keep[0], area[0]), max(keep[1], area[1]), min(keep[2], area[2]), min(keep[3], area[3])]
             apart = (
@@ -349,7 +355,17 @@ def test_no_inset_covers_its_probe_its_nearest_code_or_the_line(browser, server,
                 assert plane["opacity"] == 1 and "(faded)" not in plane["text"], said
         if name == "shot":  # far off the VAE's codes: outside its box, so faded
             assert planes[1]["where"] == "outside"
+        # A symbol and its figure stay on one line: "best: 8, P =⏎0.65" was read at 1500 x 1000.
+        pairs = page.evaluate(INSET_PAIRS)
+        said_p = re.findall(r"P [=≥] [\d.]+", " ".join(plane["text"] for plane in planes))
+        assert sorted(said_p) == sorted(text for text, _ in pairs if text.startswith("P ")), (said_p, pairs)
+        assert all(lines == 1 for _, lines in pairs), (host, width, name, pairs)
         page.close()
+
+
+# Each inset's unbreakable pairs ("P = 0.65"): their text and how many lines each takes.
+INSET_PAIRS = """() => [...document.querySelectorAll('.lp-root .lp-inset .lp-pair')].map((s) =>
+  [s.textContent, s.getClientRects().length])"""
 
 
 SCALE_NOTES = """() => [...document.querySelectorAll('.lp-root .lp-plane')].map((plane) => {
@@ -375,7 +391,8 @@ def lesson_at(browser, host: str, server, site, width: int, height: int):
 def test_own_scale_says_how_much_wider_a_planes_axes_are(browser, server, site, family, host, width, height):
     """Issue 24: on Own scale the two planes look the same size though the autoencoder's axes span about ten times
     the VAE's, its N(0, I) circles a small ring. The wider plane says by how much, the ratio read off the two
-    drawings' ranges (data-frame over data-area: units per pixel), inside its plot area; nothing is said on Same
+    drawings' ranges (data-frame over data-area: units per pixel), inside its plot area on a wide screen, outside it
+    on a phone (400 x 850, where the note covered a quarter of the ~150 px plane); nothing is said on Same
     scale, nor at epoch 0, where both planes are the untrained network's."""
     page = lesson_at(browser, host, server, site, width, height)
     assert page.evaluate(ROOT_DATA, "scale") == "own"
@@ -393,8 +410,13 @@ def test_own_scale_says_how_much_wider_a_planes_axes_are(browser, server, site, 
     assert all(abs(s - t) <= (0.5 if t >= 10 else 0.05) + 1e-6 for s, t in zip(said, spans, strict=True)), said
     left, top, w, h = notes[0]["area"]
     box = notes[0]["box"]
-    assert box[0] >= left - 0.5 and box[1] >= top - 0.5 and box[2] <= left + w + 0.5 and box[3] <= top + h + 0.5
-    if host == "streamlit":  # the note lets a tap through: a tap on it probes the plane beneath, then moves off
+    if width > 640:  # on a wide screen, on the plot: inside its area
+        assert box[0] >= left - 0.5 and box[1] >= top - 0.5 and box[2] <= left + w + 0.5 and box[3] <= top + h + 0.5
+    else:  # a phone's ~150 px plane: over it the note hid a quarter of the codes; outside the plot area, on screen
+        assert box[2] <= left or box[0] >= left + w or box[3] <= top or box[1] >= top + h, (box, notes[0]["area"])
+        page_box = page.locator(".lp-scale-note").first.bounding_box()
+        assert page_box["x"] >= 0 and page_box["x"] + page_box["width"] <= width, page_box
+    if host == "streamlit" and width > 640:  # the note on the plot lets a tap through: it probes the plane beneath
         box = page.locator(".lp-scale-note").first.bounding_box()
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         previous = status(page, "lesson")
@@ -449,4 +471,29 @@ def test_a_newcomers_terms_come_with_plain_words(browser, server, site, family, 
     assert SPACING[0].upper() + SPACING[1:] in page.locator(".lp-legend").get_attribute("title")
     assert "distortion" not in (text + titles).lower()
     assert "reconstruction" in titles  # the loss's first term, in the tooltips that name it
+    page.close()
+
+
+# Each body row's cells, as the left and right of their text in viewport pixels.
+TABLE_CELLS = """() => [...document.querySelectorAll('.lp-table tbody tr')].map((tr) => [...tr.children].map((cell) => {
+  const range = document.createRange(); range.selectNodeContents(cell);
+  const r = range.getBoundingClientRect(); return [r.left, r.right]; }))"""
+TABLE_GAP_PX = 8  # between two neighbouring columns' figures
+
+
+@pytest.mark.parametrize("host", ["streamlit", "static"])
+def test_on_a_phone_the_tables_figures_stay_apart(browser, server, site, host):
+    """Issue 24: on a phone the figures table's −ELBO and KL columns nearly touched ("540.2 477.1"): every pair of
+    neighbouring cells' texts sits at least TABLE_GAP_PX apart, and the table still fits its box (no scrolling)."""
+    page = lesson_at(browser, host, server, site, 400, 850)
+    page.locator(".lp-table summary").scroll_into_view_if_needed()
+    page.locator(".lp-table summary").click()
+    rows = page.evaluate(TABLE_CELLS)
+    assert len(rows) > 1 and all(len(row) == 7 for row in rows), rows
+    gaps = [b[0] - a[1] for row in rows for a, b in itertools.pairwise(row)]
+    assert min(gaps) >= TABLE_GAP_PX, (min(gaps), rows)
+    box = page.evaluate(
+        "() => { const s = document.querySelector('.lp-table-scroll'); return [s.scrollWidth, s.clientWidth]; }"
+    )
+    assert box[0] <= box[1], box
     page.close()

@@ -110,6 +110,9 @@ function buildPlane(row, side) {
   title.style.color = MODEL_COLOURS[side];
   const wrap = element(box, "div", "lp-wrap");
   const canvas = element(wrap, "canvas", "lp-canvas");
+  // Right after the plot: where a phone's stylesheet leaves it in the flow, it is the line under the plot.
+  const scaleNote = element(wrap, "div", "lp-scale-note");
+  scaleNote.style.display = "none";
   const tip = element(wrap, "div", "lp-tip");
   const tipCanvas = element(tip, "canvas");
   tipCanvas.width = tipCanvas.height = SIDE;
@@ -118,8 +121,6 @@ function buildPlane(row, side) {
   const insetImage = element(inset, "img");
   insetImage.alt = "";
   const insetText = element(inset, "div", "lp-inset-text");
-  const scaleNote = element(wrap, "div", "lp-scale-note");
-  scaleNote.style.display = "none";
   return { side, box, title, wrap, canvas, tip, tipCanvas, tipText, inset, insetImage, insetText, scaleNote };
 }
 

@@ -5,6 +5,7 @@
 // often a crisp one, but no digit was encoded near it, so nothing anchors that picture to a digit.
 
 import { DIGIT_ARTICLES } from "../core/constants.js";
+import { element } from "../core/dom.js";
 import { inHole } from "../core/holes.js";
 import { probe } from "./compute.js";
 import { coordinate } from "./geometry.js";
@@ -51,6 +52,41 @@ export function axisDistance(distance) {
  */
 export function nearestWords(distance, gaps) {
   return `nearest test code ${axisDistance(distance)} away on this plot's axes (${spacingWords(gaps)})`;
+}
+
+// A symbol's pair ("P = 0.65", "P ≥ 0.9", "β = 1"): a line may break before or after it, never inside (a reader saw
+// "best: 8, P =⏎0.65"). Its spaces stay plain spaces, the words identical (tests read them), held by CSS instead.
+const PAIR = /[^\s(]+ [=≥] [^\s,;)]+/g;
+
+/**
+ * A line cut into its plain runs and its pairs, in order (the pairs flagged). @param {string} line
+ * @returns {Array<[string, boolean]>}
+ */
+export function linePieces(line) {
+  /** @type {Array<[string, boolean]>} */
+  const pieces = [];
+  let at = 0;
+  for (const match of line.matchAll(PAIR)) {
+    const start = /** @type {number} */ (match.index);
+    if (start > at) pieces.push([line.slice(at, start), false]);
+    pieces.push([match[0], true]);
+    at = start + match[0].length;
+  }
+  if (at < line.length) pieces.push([line.slice(at), false]);
+  return pieces;
+}
+
+/**
+ * One inset line, a div appended to `parent`, each pair in a span.lp-pair that does not wrap (lesson.css).
+ * @param {HTMLElement} parent @param {string} line
+ */
+export function showLine(parent, line) {
+  const div = element(parent, "div");
+  for (const [text, pair] of linePieces(line)) {
+    if (pair) element(div, "span", "lp-pair", text);
+    else div.append(text);
+  }
+  return div;
 }
 
 /**

@@ -38,9 +38,10 @@ export function fill(template, ratio, other, spans) {
 const COVERED = 1e6; // a corner over the probe's mark, its nearest code's ring or its inset: taken last
 
 /**
- * Shows or hides `note` (a plane's .lp-scale-note) for this drawing, in the plot area's corner (bottom left,
- * bottom right or top right: the top left is the "beyond this view" badge's) clear of the probe's mark, ring and
- * inset (`keepClear`) where it can be, then over the fewest test codes.
+ * Shows or hides `note` (a plane's .lp-scale-note) for this drawing; on a wide screen in the plot area's corner
+ * (bottom left, bottom right or top right: the top left is the "beyond this view" badge's) clear of the probe's
+ * mark, ring and inset (`keepClear`) where it can be, then over the fewest test codes; where the stylesheet does not position
+ * it (a phone, lesson.css), on the line right under the plot.
  * The note lets the pointer through (a tap on it probes the plane beneath); its figures are the plane's title's
  * tooltip (`heading`).
  * @param {HTMLElement} note @param {HTMLElement} heading @param {LessonText} text @param {number} side
@@ -63,8 +64,13 @@ export function showScaleNote(note, heading, text, side, own, placements, codes,
   const words = fill(text.wider.note, ratio, text.wider.other[side], spans);
   if (note.textContent !== words) note.textContent = words;
   heading.title = fill(text.wider.help, ratio, text.wider.other[side], spans);
-  note.style.maxWidth = `${area.w - 8}px`;
   note.style.display = "";
+  if (getComputedStyle(note).position !== "absolute") {
+    // A phone: the plane is ~150 px wide, the note would cover a quarter of it; the stylesheet puts it under.
+    note.style.left = note.style.top = note.style.maxWidth = "";
+    return;
+  }
+  note.style.maxWidth = `${area.w - 8}px`;
   const w = note.offsetWidth;
   const h = note.offsetHeight;
   const corners = [
