@@ -323,7 +323,7 @@ def beta_why(
     # The two ends readers asked about (the line flat near 49% at β = 0.01 beside the autoencoder's 2.4%).
     nearer = end["multirate"]["kl"] < end["separate_beta0"]["kl"]
     line = f"Even β = {betas[0]:g} keeps its codes near N(0, I); " if nearer else "One network for all β: "
-    line += "high β fits worse."
+    line += "high β reads worse."  # what the chart plots (a reader took "fits" for a claim about it)
     return {"line": line, "detail": detail, "high": high}
 
 
@@ -491,7 +491,7 @@ def legend(family: Family) -> str:
     """The planes' caption: what is drawn, what a hole is, and what the decoder draws in one (measured: the figures
     in its tooltip, legend_help)."""
     text = (
-        f"Each plane decodes a grid over {box_share()} of its test codes; dark grey: not decoded. "
+        f"Each plane decodes a grid over {box_share()} of test codes; dark grey: not decoded. "
         f"Shaded: holes, cells with no test code. Yellow: {circle_words()}. "
     )
     ae = hole_reads(family, AUTOENCODER)
@@ -569,8 +569,8 @@ def lede(family: Family) -> str:
     ae, vae = (family.models[name].variant.beta for name in LESSON_MODELS)
     return (
         f"An autoencoder (β = {ae:g}) and a VAE (β = {vae:g}), {trained_alike(family)}, squeeze a digit into "
-        f"a code z of 20 or 2 numbers (rows say which) and draw it back; {BETA_WORDS}. Decoded random codes, drawn "
-        "from N(0, I):"
+        f"a code z of 20 or 2 numbers (rows say which) and draw it back; {BETA_WORDS}. Decoded random codes from "
+        "N(0, I):"
     )
 
 

@@ -161,7 +161,12 @@ def phone_swipe(browser, url: str, out: Path, host: str) -> None:
     settle(page)
     page.screenshot(path=str(out / f"phone-swipe-{host}-before.png"))
     cdp = context.new_cdp_session(page)
-    x, y0, y1 = 200, 600, 250
+    # A swipe over the map, not over A or B: a finger on an endpoint drags it, by design (a finger drags an
+    # endpoint, tests/test_e2e.py); the opening pair sits wherever its codes are, once under x = 200.
+    y0, y1 = 600, 250
+    ends = page.evaluate(f"() => {{ const s = {INSPECT}; return s && s.markers ? [s.markers.a, s.markers.b] : []; }}")
+    ends = [end for end in ends if end]
+    x = max((100, 200, 300), key=lambda x: min((abs(x - e[0]) for e in ends if abs(y0 - e[1]) < 80), default=1e9))
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y0}]})
     for step in range(1, 11):
         y = y0 + (y1 - y0) * step / 10

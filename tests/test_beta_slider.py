@@ -542,7 +542,7 @@ def test_the_rate_distortion_legend_names_the_filled_dot(browser, host):
 
 # --- issue 24's read-through: the slider off looks off, its marks say what they are, the MR strip says why -------
 
-OFF_WORDS = "off: shows β = 1 trained alone; drag it"  # the page opens on z20-beta1
+OFF_WORDS = "off: β = 1 trained alone"  # the page opens on z20-beta1
 GREY = "rgb(154, 156, 163)"  # explore.css: the off slider's accent
 SLIDER_LOOK = """() => { const input = document.querySelector('.le-mr-input');
   return {value: document.querySelector('.le-mr-value').textContent, title: input.title,
@@ -563,7 +563,7 @@ def slider_marks(latent: int) -> list[str]:
 @pytest.mark.parametrize("size", ["phone", "full-hd"])
 def test_the_slider_off_says_what_its_thumb_shows_and_on_says_its_beta(browser, host, size):
     """Off, the thumb rests at the shown model's β (here 1): it reads as "set to 1" unless the words and the look say
-    otherwise. Off: grey, "shows β = 1 trained alone", a tooltip saying why the thumb sits there; on (a finger's drag
+    otherwise. Off: grey, "β = 1 trained alone", a tooltip saying why the thumb sits there; on (a finger's drag
     on a phone): the blue accent, "β = ...", no "Off" in its tooltip."""
     phone = size == "phone"
     context, page = open_page(browser, host, "/?model=z20-beta1&a=3&b=7", SIZES[size], phone)

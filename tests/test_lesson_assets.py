@@ -118,7 +118,7 @@ def test_the_beta_chart_says_why_its_line_and_dots_differ(family):
     assert f"it reads {share(readable[0])} where the autoencoder reads {share(autoencoder)}" in title
     # A few words on the page, the figures in the tip; both ends said (readers asked why the line stays near 49% at
     # β = 0.01 beside the autoencoder's 2.4%).
-    assert row["curveWhy"] == f"Even β = {betas[0]:g} keeps its codes near N(0, I); high β fits worse."
+    assert row["curveWhy"] == f"Even β = {betas[0]:g} keeps its codes near N(0, I); high β reads worse."
 
 
 def test_the_yellow_circles_are_said_by_the_share_of_draws_they_hold(family):

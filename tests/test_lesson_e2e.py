@@ -419,7 +419,7 @@ def test_the_words_say_what_the_figures_count(browser, request, family, host, wi
     note = page.locator(".lp-sample-note span")
     assert note.is_visible() and f"(shares count {sample_count(family):,})" in note.inner_text()
     legend = page.locator(".lp-legend")
-    said = f"grid over {BOX} of its test codes; dark grey: not decoded"
+    said = f"grid over {BOX} of test codes; dark grey: not decoded"
     assert legend.is_visible() and said in legend.inner_text()
     page.wait_for_function(BOTH_READ, timeout=60_000)
     insets = page.evaluate("() => [...document.querySelectorAll('.lp-root .lp-inset')].map((i) => i.innerText)")

@@ -56,7 +56,8 @@ export const PRESETS_LABEL = "Trained separately:";
  * @param {number} beta the shown model's β (0: the autoencoder)
  */
 export function offWords(beta) {
-  return beta > 0 ? `off: shows β = ${betaText(beta)} trained alone; drag it` : "off: shows the autoencoder; drag it";
+  // Short: on a phone a longer line wraps and pushes the morph down; the card's line says "Drag to see ...".
+  return beta > 0 ? `off: β = ${betaText(beta)} trained alone` : "off: the autoencoder";
 }
 
 /**
