@@ -632,6 +632,8 @@ def lesson_data(family: Family) -> dict:
             "after_training": "after training",
             "start": same_start(family),
             "rings_off": "beyond this view",
+            # at epoch 0 the untrained codes span about ±0.3: "beyond" read as "the draws land elsewhere"
+            "rings_around": "around this whole view",
             "wider": wider_words(family),
             "epoch": "epoch",
             "legend": legend(family),

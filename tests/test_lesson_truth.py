@@ -101,8 +101,9 @@ def test_epoch_zero_names_its_planes_and_the_rings_beyond_them(browser, server, 
         assert page.evaluate(RINGS_OFF, side) == "1,2"
     drawn = [t["text"] for t in page.evaluate(DRAWN) if t["canvas"] == "lp-canvas"]
     # One line where it fits, on two (after the colon) on a phone's narrow plane, never squeezed (below)
+    # The view lies wholly inside both circles: said so ("beyond this view" was read as "the draws land elsewhere").
     notes = [t if t.endswith("view") else f"{t} {drawn[i + 1]}" for i, t in enumerate(drawn) if t.startswith("N(0")]
-    assert len(notes) >= 2 and set(notes) == {"N(0, I) 1σ, 2σ: beyond this view"}, drawn[-5:]
+    assert len(notes) >= 2 and set(notes) == {"N(0, I) 1σ, 2σ: around this whole view"}, drawn[-5:]
     rows = page.evaluate(
         """() => [...document.querySelectorAll('.lp-row')].map((row) => ({
           label: row.querySelector('.lp-row-label').innerText, beta: row.classList.contains('lp-beta-row'),
@@ -265,7 +266,7 @@ PHONE_PX = 11  # a phone's smallest readable canvas text on the planes (issue 24
 
 
 def test_no_plane_text_under_11px_on_a_phone(browser, server):
-    """At 400 x 850 every string drawn on the planes (their tick labels, the "N(0, I) 1σ, 2σ: beyond this view"
+    """At 400 x 850 every string drawn on the planes (their tick labels, the "N(0, I) 1σ, 2σ: around this whole view"
     badge of epoch 0) is at least PHONE_PX, at the trained models with a probe and at epoch 0."""
     context, page = recording(browser, server, *PHONE, f"&probe={hole_preset()['query']['probe']}")
     page.wait_for_function(INSETS_PLACED, timeout=60_000)
@@ -275,7 +276,7 @@ def test_no_plane_text_under_11px_on_a_phone(browser, server):
     layout(page)
     shown = [t for t in page.evaluate(DRAWN) if t["connected"] and t["canvas"] == "lp-canvas" and t["text"].strip()]
     texts = {t["text"] for t in shown}
-    assert any(t.endswith("beyond this view") for t in texts) and any(t.startswith("N(0, I)") for t in texts), texts
+    assert any(t.endswith("whole view") for t in texts) and any(t.startswith("N(0, I)") for t in texts), texts
     assert any(re.fullmatch(r"−?\d+(\.\d+)?", t) for t in texts), texts  # and the ticks
     small = sorted({f"{t['px']:.1f}px: {t['text']}" for t in shown if t["px"] < PHONE_PX - 0.01})
     assert small == [], small

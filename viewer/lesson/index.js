@@ -500,6 +500,7 @@ class Lesson {
         probe: last ? probe : null,
         nearest: last && probed?.insets ? probed.insets[side].nearest : null,
         ringsOff: data.text.rings_off,
+        ringsAround: data.text.rings_around,
       };
       this.placements[side] = drawPlane(plane.canvas, scene, width, height);
       complete &&= mosaic.ready && (!codesShown || (codes.value !== null && this.loaded.byDigit !== null));

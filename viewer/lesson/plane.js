@@ -30,6 +30,7 @@ const CROSS_PX = 9; // half the probe's cross
  * @property {{x: number, y: number} | null} probe
  * @property {[number, number] | null} nearest  the probe's nearest test code: a thin line joins them
  * @property {string} ringsOff                  said on the plot when N(0, I)'s circles are all off its view
+ * @property {string} ringsAround               said instead when the view lies wholly inside them
  */
 
 /**
@@ -88,7 +89,8 @@ export function drawPlane(canvas, scene, width, height) {
   if (marker) (marker.off ? drawArrow : drawProbe)(context, marker);
   context.restore();
   const off = ringsOff(shownRange(p, area));
-  if (off.length) drawRingsNote(context, area, narrow, off, scene.ringsOff);
+  const around = off.length > 0 && off.every((radius) => ringAround(shownRange(p, area), radius));
+  if (off.length) drawRingsNote(context, area, narrow, off, around ? scene.ringsAround : scene.ringsOff);
   drawAxes(context, p, area, narrow);
   canvas.dataset.frame = shownRange(p, area).join(",");
   canvas.dataset.area = [area.l, area.t, area.w, area.h].join(",");
@@ -174,6 +176,15 @@ export function ringsOff(shown) {
   const near = Math.hypot(nearX, nearY);
   const far = Math.hypot(Math.max(-x0, x1), Math.max(-y0, y1));
   return PRIOR_RADII.filter((radius) => radius < near || radius > far);
+}
+
+/**
+ * Whether N(0, I)'s circle of `radius` lies wholly around the view `shown` (x0, x1, y0, y1): the view's farthest
+ * corner inside it. @param {Box} shown @param {number} radius
+ */
+export function ringAround(shown, radius) {
+  const [x0, x1, y0, y1] = shown;
+  return radius > Math.hypot(Math.max(-x0, x1), Math.max(-y0, y1));
 }
 
 /** The plot's text size: 13 px on a wide plot (a projector's minimum), 11 px elsewhere, a phone's included. */

@@ -129,6 +129,7 @@
  * @property {string} after_training  said of the pictures while the player shows an earlier epoch's figures
  * @property {string} start     said at the first epoch ("both untrained, the same starting network"; "" for none)
  * @property {string} rings_off said on a plane whose view none of N(0, I)'s circles reaches
+ * @property {string} rings_around said instead when the whole view lies inside every such circle (epoch 0)
  * @property {string} epoch
  * @property {string} legend
  * @property {string} legend_help      the legend's tooltip: the grid's size and box, the circles, the unit
