@@ -223,3 +223,18 @@ def classifier_blob(classifier) -> bytes:
         classifier.b_fc2,
     )
     return b"".join(floats(part) for part in parts)
+
+
+_CLASSIFIER = PerFamily()
+
+
+def classifier_url(family: Family) -> str | None:
+    """URL of the digit classifier's blob (viewer/core/classifier.js makeClassifier), or None without one; once
+    per family. The explorer's data (viewer_data.py) and the lesson's (lesson_assets.py) name the same one."""
+    built = _CLASSIFIER.get(family)
+    if "url" not in built:
+        classifier = family.classifier
+        url = STORE.put(classifier_blob(classifier), "f32") if classifier is not None else None
+        with _CLASSIFIER.lock:
+            built.setdefault("url", url)
+    return built["url"]

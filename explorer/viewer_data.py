@@ -12,7 +12,6 @@ from vae.family import Family
 from vae.sampling import READABLE
 
 from . import assets, charts, figures
-from .assets import PerFamily
 from .multirate_assets import multirate_data
 
 ASPECT = 0.82  # the map's height over its width on a wide screen (a phone's is set by the viewer)
@@ -36,23 +35,8 @@ def family_data(family: Family) -> dict:
         "aspect": ASPECT,
         "inside": charts.inside_data(family),
         "multirate": multirate_data(family),  # the β slider's one model for every β (multirate_assets.py)
-        "classifier": classifier_url(family),  # the viewer reads the β slider's frames itself (no host sees them)
+        "classifier": assets.classifier_url(family),  # the viewer reads the β slider's frames itself (no host does)
     }
-
-
-_CLASSIFIER = PerFamily()
-
-
-def classifier_url(family: Family) -> str | None:
-    """URL of the digit classifier's blob (viewer/core/classifier.js makeClassifier), or None without one; once
-    per family. The Streamlit page and the static site hand the widget the same one."""
-    built = _CLASSIFIER.get(family)
-    if "url" not in built:
-        classifier = family.classifier
-        url = assets.STORE.put(assets.classifier_blob(classifier), "f32") if classifier is not None else None
-        with _CLASSIFIER.lock:
-            built.setdefault("url", url)
-    return built["url"]
 
 
 def showcase_text(a_label: str, b_label: str) -> str:
