@@ -641,7 +641,7 @@ def lesson_data(family: Family) -> dict:
             "curves": ["z = 2: readable draws", "z = 2: empty cells"],
             "waiting": "The planes' pictures have not arrived yet; the page keeps asking. Check the connection.",
             "where": {
-                "hole": "in a hole: no test code in this cell, so no digit anchors this picture",
+                "hole": "in a hole: no test code in this cell",
                 "codes": "among its test codes",
                 "outside": f"outside the box of {box_share()} of its test codes",
                 "offview": "off this view: the arrow on its edge points to it",

@@ -27,6 +27,7 @@ from vae.family import Family, LoadedModel
 from vae.sampling import READABLE, manifold_codes, nearest_code, plane_box, typical_spacing
 
 from .images import tiled
+from .state import article
 
 TILES = 25  # decoded digits per side of a plane's mosaic, and cells per side of the holes' grid
 CORE_PERCENTILES = (5.0, 95.0)  # the box of a plane's central codes: what a probe's inset must not cover
@@ -198,13 +199,14 @@ def figure(value: float, digits: int = 2) -> str:
 SPACING = "the usual spacing: how far a test code typically sits from its nearest neighbour"  # said once per caption
 
 
-def spacing_words(spacings: float) -> str:
+def spacing_words(spacings: float, whose: str = "the") -> str:
     """ "within the usual spacing", "103× the usual spacing": a distance in typical spacings between neighbouring
-    codes (vae.sampling.typical_spacing; viewer/lesson/probe.js is its twin). A caption that uses it first says
-    what it means once, with SPACING."""
+    codes (vae.sampling.typical_spacing; viewer/lesson/probe.js is its twin); `whose` names whose spacing ("this
+    plane's" in a probe: each model has its own). A caption that uses it first says what it means once, with
+    SPACING."""
     if spacings < 1:
-        return "within the usual spacing"
-    return f"{math.floor(spacings + 0.5)}× the usual spacing"  # halves up, as JS's Math.round (not Python's round)
+        return f"within {whose} usual spacing"
+    return f"{math.floor(spacings + 0.5)}× {whose} usual spacing"  # halves up, as JS's Math.round (not round)
 
 
 def core_box(codes: np.ndarray) -> tuple[float, float, float, float]:
@@ -223,11 +225,14 @@ def axis_distance(distance: float) -> str:
     return "< 0.01" if rounded == 0 else f"{rounded:.{digits}f}"
 
 
-def nearest_words(distance: float, spacings: float) -> str:
-    """The probe's line on how far the nearest test code is, in the plot's own units first (what the reader
-    compares with the picture), then in usual spacings: "nearest test code 3.2 away on this plot's axes (64× the
-    usual spacing)". Twin: viewer/lesson/probe.js nearestWords."""
-    return f"nearest test code {axis_distance(distance)} away on this plot's axes ({spacing_words(spacings)})"
+def nearest_words(distance: float, spacings: float, digit: int) -> str:
+    """The probe's line on the nearest test code (ringed on the plane): its digit, then how far it is, in the plot's
+    own units first (what the reader compares with the picture), then in this plane's usual spacings: "nearest
+    test code (ringed): a 1, 3.2 away on this plot's axes (64× this plane's usual spacing)". Twin:
+    viewer/lesson/probe.js nearestWords."""
+    spacing = spacing_words(spacings, "this plane's")
+    away = f"{axis_distance(distance)} away on this plot's axes ({spacing})"
+    return f"nearest test code (ringed): {article(digit)} {digit}, {away}"
 
 
 def small(value: float) -> str:

@@ -127,20 +127,24 @@ def test_epoch_zero_names_its_planes_and_the_rings_beyond_them(browser, server, 
 
 
 def test_the_probe_distance_is_in_the_plots_units_in_both_languages():
-    """The inset's line, "nearest test code 6.1 away on this plot's axes (64× the usual spacing)", is one rule in
-    two languages (viewer/lesson/probe.js nearestWords, explorer/planes.py nearest_words)."""
+    """The inset's line, "nearest test code (ringed): a 1, 6.1 away on this plot's axes (64× this plane's usual
+    spacing)", is one rule in two languages (viewer/lesson/probe.js nearestWords, explorer/planes.py
+    nearest_words)."""
     from harness.node import Bridge
 
-    cases = [[0.0, 0.0], [0.004, 0.2], [0.005, 0.3], [0.125, 1.0], [0.995, 2.5], [1.05, 12], [6.05, 63.6]]
-    cases += [[9.96, 103.2], [27.9, 1467.9], [102.5, 2267.4]]
+    cases = [[0.0, 0.0, 0], [0.004, 0.2, 1], [0.005, 0.3, 2], [0.125, 1.0, 3], [0.995, 2.5, 4], [1.05, 12, 5]]
+    cases += [[6.05, 63.6, 6], [9.96, 103.2, 7], [27.9, 1467.9, 8], [102.5, 2267.4, 9]]
     bridge = Bridge()
     try:
         found = bridge.batch("viewer/lesson/probe.js", "nearestWords", cases)
         plain = bridge.batch("viewer/lesson/probe.js", "axisDistance", [[d] for d, _ in cases])
     finally:
         bridge.close()
-    assert found == [nearest_words(d, g) for d, g in cases]
-    assert plain == [axis_distance(d) for d, _ in cases]
+    assert found == [nearest_words(d, g, n) for d, g, n in cases]
+    assert plain == [axis_distance(d) for d, _, _ in cases]
+    assert found[8] == "nearest test code (ringed): an 8, 28 away on this plot's axes (1468× this plane's usual " + (
+        "spacing)"
+    )
     assert [axis_distance(d) for d in (0.004, 0.125, 0.995, 6.05, 9.96, 102.5)] == [
         "< 0.01",
         "0.13",
@@ -172,7 +176,8 @@ def test_the_hole_preset_shows_its_distance_and_keeps_the_circle_and_codes_clear
         loaded = family.models[name]
         index, distance = nearest_code(point, loaded.atlas.mu)
         gaps = distance / planes[side]["spacing"]
-        assert nearest_words(distance, gaps) in seen["insets"][side].replace("\n", " "), seen["insets"][side]
+        words = nearest_words(distance, gaps, int(family.labels[index]))
+        assert words in seen["insets"][side].replace("\n", " "), seen["insets"][side]
         canvas = page.evaluate(
             f"""(s) => {{ const c = ({PLANE})(s), r = c.getBoundingClientRect();
               return {{ probe: c.dataset.probe, link: c.dataset.link, marker: c.dataset.marker,

@@ -9,12 +9,14 @@ behind a "The figures" disclosure there). Each is picked by a rule, not
 by hand, so re-running the script on the same weights reproduces the file:
 
 hole     of the autoencoder's holes (the cells the lesson shades: explorer/planes.py
-         empty_cells), the centre at the median distance from the nearest test code, in
-         typical spacings between neighbouring codes: what the autoencoder draws there, and
-         the lesson's one measure of its holes, the legend's (explorer/lesson_assets.py
-         hole_reads: the share of hole pictures read as a digit, and elsewhere). A hole is not
-         where a decoder draws nothing: it is where no digit was encoded. The page opens it at
-         the last epoch, each plane on its own scale.
+         empty_cells), the centre at the upper quartile of the distance from the nearest test
+         code, in typical spacings between neighbouring codes (a deep hole: near the codes a
+         hole's picture mostly continues its nearest code's digit, which readers took for
+         "carried over"; the caption measures how often, near and deep): what the autoencoder
+         draws there, its nearest code's digit, and the lesson's one measure of its holes, the
+         legend's (explorer/lesson_assets.py hole_reads: the share of hole pictures read as a
+         digit, and elsewhere). A hole is not where a decoder draws nothing: it is where no
+         digit was encoded. The page opens it at the last epoch, each plane on its own scale.
 crossing 200 random pairs of test digits (seed 0), kept when the two digits differ and both
          z = 2 models draw each end (its decoded code) as its own digit at P >= READABLE,
          so the path changes class under both; of those, the one whose straight path puts
@@ -58,7 +60,7 @@ from explorer.state import article
 from vae.family import AUTOENCODER, LESSON_FILE, VAE, Family, LoadedModel, load_family
 from vae.geodesic import geodesic_path
 from vae.paths import interpolate
-from vae.sampling import READABLE, plane_box, random_pairs
+from vae.sampling import READABLE, nearest_code, plane_box, random_pairs
 from widgets.contract import PRESET_ROWS
 
 GRID = 41  # candidate points per side of the autoencoder's plane
@@ -66,6 +68,7 @@ PAIRS = 200  # random test pairs for the path presets
 GEODESIC_PAIRS = 24  # random pairs per model for the verdict's distribution
 FRAMES = 10
 SEED = 0
+DEEP = 0.75  # the hole preset's quantile of the autoencoder's holes by distance from the codes: deeper than 3 in 4
 # The map shows one model's strip; compare mode draws every β's under the morph, often below the fold.
 ROWS_BELOW = "Every β's strip: in the rows under the morph."
 # The frames a caption counts: the strip shows FRAMES decoded frames, A's code and B's among them.
@@ -78,13 +81,29 @@ def reading(family: Family, pictures: np.ndarray) -> np.ndarray:
 
 
 def probe_figures(family: Family, loaded: LoadedModel, point: np.ndarray) -> dict:
-    """What the lesson's probe card says about `point` on one plane."""
+    """What the lesson's probe card says about `point` on one plane, its nearest test code's digit included."""
     probabilities = reading(family, loaded.model.decode(point[None].astype(np.float32)))[0]
+    index, _ = nearest_code(point, loaded.atlas.mu)
     return {
         "spacings": round(float(spacings_away(loaded, point)[0]), 3),
         "digit": int(probabilities.argmax()),
         "confidence": round(float(probabilities.max()), 3),
+        "nearest_digit": int(family.labels[index]),
     }
+
+
+def hole_neighbours(family: Family, centres: np.ndarray, away: np.ndarray) -> dict:
+    """Of the autoencoder's hole pictures read as a digit (one at each hole's centre, as the mosaic draws them), the
+    share that reads as the nearest test code's digit, in the nearer half of the holes (by distance from the codes,
+    `away`) and in the deeper half: how far a hole's picture is anchored by its neighbours."""
+    loaded = family.models[AUTOENCODER]
+    mu = np.asarray(loaded.atlas.mu, dtype=np.float64)
+    nearest = np.asarray([nearest_code(c, mu)[0] for c in centres])
+    probabilities = reading(family, loaded.model.decode(centres.astype(np.float32)))
+    read = probabilities.max(axis=1) >= READABLE
+    same = probabilities.argmax(axis=1) == np.asarray(family.labels)[nearest]
+    deep = away > np.median(away)
+    return {"near_same": float(same[read & ~deep].mean()), "deep_same": float(same[read & deep].mean())}
 
 
 def drawn_words(digit: int, confidence: float) -> str:
@@ -95,47 +114,57 @@ def drawn_words(digit: int, confidence: float) -> str:
 
 
 def hole_preset(family: Family) -> dict:
-    """A typical hole of the autoencoder's plane: of the shaded cells the lesson draws (explorer/planes.py
-    empty_cells: the TILES x TILES grid, a cell with no test code), the centre at the median distance from the
-    nearest code, the distance the legend quotes. The caption says what the autoencoder draws there and quotes
-    the legend's one measure of its holes (explorer/lesson_assets.py hole_reads: hole pictures read as a digit,
-    and elsewhere), so it never suggests that a hole is where a decoder draws nothing."""
+    """A deep hole of the autoencoder's plane: of the shaded cells the lesson draws (explorer/planes.py
+    empty_cells: the TILES x TILES grid, a cell with no test code), the centre at the DEEP quantile of the distance
+    from the nearest code. Near the codes a hole's picture mostly continues its nearest code's digit (readers of
+    the median hole saw an 8 "carried over" from the 8s beside it); the caption measures how often, near and deep
+    (hole_neighbours), and quotes the legend's one measure of its holes (explorer/lesson_assets.py hole_reads:
+    hole pictures read as a digit, and elsewhere), so it never suggests that a hole is where a decoder draws
+    nothing."""
     ae, vae = family.models[AUTOENCODER], family.models[VAE]
     frame = plane_frames(family, AUTOENCODER)[-1]
     centres = hole_centres(frame)
     away = spacings_away(ae, centres)
-    point = centres[int(np.argsort(away, kind="stable")[len(away) // 2])].round(2)  # the median distance
+    point = centres[int(np.argsort(away, kind="stable")[int(len(away) * DEEP)])].round(2)
     measured = hole_reads(family, AUTOENCODER)
+    neighbours = hole_neighbours(family, centres, away)
     on_ae = probe_figures(family, ae, point)
     on_vae = probe_figures(family, vae, point)
     figures = {
         "point": point.tolist(),
+        "deeper_than": DEEP,
         AUTOENCODER: {**on_ae, "in_hole": bool(in_holes(frame, point)[0])},
         VAE: {**on_vae, "inside": bool(inside(plane_box(vae.atlas.mu), point))},
         "holes": measured["holes"],
         "hole_read": round(measured["hole_read"], 4),
         "other_read": round(measured["other_read"], 4),
+        **{key: round(value, 4) for key, value in neighbours.items()},
     }
     view = View(model=AUTOENCODER, map_name="plane", page="lesson", probe=(float(point[0]), float(point[1])))
+    nearest = f"{article(on_ae['nearest_digit'])} {on_ae['nearest_digit']}"
     return {
         "title": "A hole in the autoencoder's plane",
         "query": to_query(view),
         "lesson": {"scale": "own", "epoch": "last"},
         "figures": figures,
         "line": hole_line(figures[AUTOENCODER]),
-        "caption": f"({figure(point[0])}, {figure(point[1])}), a typical hole: no test code within "
-        f"{spacing_words(on_ae['spacings'])} ({SPACING}), yet the autoencoder draws "
-        f"{drawn_words(on_ae['digit'], on_ae['confidence'])} there; {hole_read_words(measured)}: a hole is where no "
-        "digit was encoded, not where nothing is drawn.",
+        "caption": f"({figure(point[0])}, {figure(point[1])}), a deep hole (deeper than {DEEP:.0%} of them): no "
+        f"test code within {spacing_words(on_ae['spacings'])} ({SPACING}); the nearest is {nearest}, yet the "
+        f"autoencoder draws {drawn_words(on_ae['digit'], on_ae['confidence'])} there. Of the pictures read as a "
+        f"digit in the nearer half of its holes, {neighbours['near_same']:.0%} read as their nearest code's digit; "
+        f"in the deeper half, {neighbours['deep_same']:.0%}. {hole_read_words(measured).capitalize()}: a hole is "
+        "where no digit was encoded, not where nothing is drawn.",
     }
 
 
 def hole_line(on_ae: dict) -> str:
-    """The hole preset's sentence: no digit encoded near the point, and what the autoencoder draws there ("crisp"
-    at P >= READABLE, the caption's threshold)."""
-    if on_ae["confidence"] >= READABLE:
-        return f"No digit was encoded near here, yet the autoencoder draws a crisp {on_ae['digit']}."
-    return "No digit was encoded near here, and the autoencoder draws no clear digit there."
+    """The hole preset's sentence: no digit encoded near the point, what the autoencoder draws there ("crisp" at
+    P >= READABLE, the caption's threshold) and its nearest code's digit, when that differs."""
+    if on_ae["confidence"] < READABLE:
+        return "No digit was encoded near here, and the autoencoder draws no clear digit there."
+    drawn, nearest = on_ae["digit"], on_ae["nearest_digit"]
+    also = "" if drawn == nearest else f", though its nearest code is {article(nearest)} {nearest}"
+    return f"No digit was encoded near here, yet the autoencoder draws a crisp {drawn}{also}."
 
 
 # Where a line points for the rows it speaks of: under the morph at every size (on a phone, below the map too; both
@@ -317,7 +346,7 @@ def hole_path_line(family: Family, figures: dict) -> str:
     read = [f["confidence"] >= READABLE for f in figures["hole_frames"]]
     holes = "a hole" if crossed == 1 else f"{crossed} holes"
     if all(read):
-        what = f"draws {'a digit' if len(read) == 1 else 'digits'} in {holes}"
+        what = f"draws {'a clear digit' if len(read) == 1 else 'clear digits'} in {holes}, where no digit was encoded"
     elif not any(read):
         what = f"crosses {holes}, drawing no clear digit there"
     else:
@@ -389,9 +418,6 @@ def path_presets(family: Family) -> list[dict]:
     return presets
 
 
-ALIKE = 0.05  # two shares of blurred paths this close (5 points) are "about as often"
-
-
 def alike_line(family: Family, pair: tuple[int, int], others: dict, below: dict, count: int) -> str:
     """The β = 0 / β = 1 preset's sentence: the ends' digits, the other digits each path passes, and how often
     each model's paths blur (a frame below P = 0.5) over all the fair pairs, compared."""
@@ -402,9 +428,9 @@ def alike_line(family: Family, pair: tuple[int, int], others: dict, below: dict,
         what = f"β = 0 and β = 1 both pass {passed[beta0] or 'no other digit'}"
     else:
         what = f"β = 0 passes {passed[beta0] or 'no other digit'}, β = 1 {passed[beta1] or 'no other digit'}"
-    gap = below[beta1] - below[beta0]
-    how = "both blur about as often" if abs(gap) <= ALIKE else f"paths blur more often at β = {1 if gap > 0 else 0}"
-    return f"From {article(a)} {a} to {article(b)} {b}, {what} ({ROWS}); over {count} such pairs, {how}."
+    # "blur": a frame read below P = 0.5, said in the line (readers asked what "such pairs" and "blur" meant).
+    shares = f"{below[beta0]:.0%} of paths blur (a frame at P < 0.5) at β = 0, {below[beta1]:.0%} at β = 1"
+    return f"From {article(a)} {a} to {article(b)} {b}, {what} ({ROWS}); of {count} random pairs like it, {shares}."
 
 
 def geodesic_threshold(family: Family) -> dict:

@@ -2,10 +2,13 @@
 // shipped models, and said in words that hold for every point: the picture the decoder draws there, what the
 // classifier reads in it, and where the point lies relative to the test codes. A hole (a cell of the grid
 // with no test code) is not a place where the decoder draws nothing: it draws a picture there as anywhere,
-// often a crisp one, but no digit was encoded near it, so nothing anchors that picture to a digit.
+// often a crisp one, but no digit was encoded near it. Measured (training/presets.py hole_neighbours): near the
+// codes a hole's picture mostly reads as its nearest code's digit, deep in a hole mostly not; the inset names the
+// nearest code's digit so a reader sees which.
 
 import { DIGIT_ARTICLES } from "../core/constants.js";
 import { element } from "../core/dom.js";
+import { blob } from "../core/fetch.js";
 import { inHole } from "../core/holes.js";
 import { probe } from "./compute.js";
 import { coordinate } from "./geometry.js";
@@ -29,10 +32,12 @@ import { classifierFrom, codesFrom, decoderFrom } from "./models.js";
 
 /**
  * A distance in units of the usual spacing between neighbouring codes: "within the usual spacing",
- * "103× the usual spacing" (explorer/planes.py spacing_words). @param {number} gaps
+ * "103× the usual spacing"; `whose` names whose spacing ("this plane's": each model has its own, and readers
+ * compared two planes' figures as one scale) (explorer/planes.py spacing_words).
+ * @param {number} gaps @param {string} [whose]
  */
-export function spacingWords(gaps) {
-  return gaps < 1 ? "within the usual spacing" : `${Math.round(gaps)}× the usual spacing`;
+export function spacingWords(gaps, whose = "the") {
+  return gaps < 1 ? `within ${whose} usual spacing` : `${Math.round(gaps)}× ${whose} usual spacing`;
 }
 
 /**
@@ -47,11 +52,14 @@ export function axisDistance(distance) {
 }
 
 /**
- * How far the nearest test code is, in the plot's units (what the reader compares with the picture), then in
- * usual spacings (explorer/planes.py nearest_words). @param {number} distance @param {number} gaps
+ * The nearest test code (the ringed one the line joins to the "+"): its digit, so a reader can tell a picture that
+ * continues its neighbours from one that does not, and how far it is, in the plot's units (what the reader
+ * compares with the picture), then in this plane's usual spacings (explorer/planes.py nearest_words).
+ * @param {number} distance @param {number} gaps @param {number} digit
  */
-export function nearestWords(distance, gaps) {
-  return `nearest test code ${axisDistance(distance)} away on this plot's axes (${spacingWords(gaps)})`;
+export function nearestWords(distance, gaps, digit) {
+  const away = `${axisDistance(distance)} away on this plot's axes (${spacingWords(gaps, "this plane's")})`;
+  return `nearest test code (ringed): ${DIGIT_ARTICLES[digit]} ${digit}, ${away}`;
 }
 
 // A symbol's pair ("P = 0.65", "P ≥ 0.9", "β = 1"): a line may break before or after it, never inside (a reader saw
@@ -97,11 +105,16 @@ export function showLine(parent, line) {
  */
 export function probeInsets(data, point, waits) {
   const classifier = data.classifier ? classifierFrom(data.classifier, waits) : null;
+  const labels = blob(data.planes.labels);
+  if (!labels.value) waits.push(labels.promise);
   const planes = data.planes.models.map((model) => {
     const frame = model.frames[model.frames.length - 1];
     return { model, frame, decoder: decoderFrom(model.decoder, waits), codes: codesFrom(frame.mu, waits) };
   });
-  if ((data.classifier && !classifier) || planes.some((plane) => !plane.decoder || !plane.codes)) return null;
+  if ((data.classifier && !classifier) || !labels.value || planes.some((plane) => !plane.decoder || !plane.codes)) {
+    return null;
+  }
+  const digits = new Uint8Array(labels.value); // the test digits' labels, in the codes' order
   const title = `z = (${coordinate(point.x)}, ${coordinate(point.y)})${point.drawn ? ", a draw of N(0, I)" : ""}`;
   return planes.map(({ model, frame, decoder, codes: found }) => {
     const codes = /** @type {Float32Array} */ (found);
@@ -140,7 +153,7 @@ export function probeInsets(data, point, waits) {
       );
     }
     if (!(reading && where === "outside")) lines.push(data.text.where[where]);
-    lines.push(nearestWords(report.distance, report.gaps));
+    lines.push(nearestWords(report.distance, report.gaps, digits[report.nearest]));
     return {
       title,
       pixels: report.pixels,
