@@ -137,7 +137,7 @@ def test_the_probe_distance_is_in_the_plots_units_in_both_languages():
     bridge = Bridge()
     try:
         found = bridge.batch("viewer/lesson/probe.js", "nearestWords", cases)
-        plain = bridge.batch("viewer/lesson/probe.js", "axisDistance", [[d] for d, _ in cases])
+        plain = bridge.batch("viewer/lesson/probe.js", "axisDistance", [[d] for d, _, _ in cases])
     finally:
         bridge.close()
     assert found == [nearest_words(d, g, n) for d, g, n in cases]
