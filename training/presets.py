@@ -346,7 +346,7 @@ def hole_path_line(family: Family, figures: dict) -> str:
     read = [f["confidence"] >= READABLE for f in figures["hole_frames"]]
     holes = "a hole" if crossed == 1 else f"{crossed} holes"
     if all(read):
-        what = f"draws {'a clear digit' if len(read) == 1 else 'clear digits'} in {holes}, where no digit was encoded"
+        what = f"draws {'a clear digit' if len(read) == 1 else 'clear digits'} even in {holes}"
     elif not any(read):
         what = f"crosses {holes}, drawing no clear digit there"
     else:
@@ -418,6 +418,9 @@ def path_presets(family: Family) -> list[dict]:
     return presets
 
 
+ALIKE = 0.05  # two shares of paths that lose the digit this close (5 points) are "as often"
+
+
 def alike_line(family: Family, pair: tuple[int, int], others: dict, below: dict, count: int) -> str:
     """The β = 0 / β = 1 preset's sentence: the ends' digits, the other digits each path passes, and how often
     each model's paths blur (a frame below P = 0.5) over all the fair pairs, compared."""
@@ -428,9 +431,13 @@ def alike_line(family: Family, pair: tuple[int, int], others: dict, below: dict,
         what = f"β = 0 and β = 1 both pass {passed[beta0] or 'no other digit'}"
     else:
         what = f"β = 0 passes {passed[beta0] or 'no other digit'}, β = 1 {passed[beta1] or 'no other digit'}"
-    # "blur": a frame read below P = 0.5, said in the line (readers asked what "such pairs" and "blur" meant).
-    shares = f"{below[beta0]:.0%} of paths blur (a frame at P < 0.5) at β = 0, {below[beta1]:.0%} at β = 1"
-    return f"From {article(a)} {a} to {article(b)} {b}, {what} ({ROWS}); of {count} random pairs like it, {shares}."
+    # Plain words (readers asked what "over 156 such pairs" and "blur" meant): a path "loses the digit" where a
+    # frame reads below P = 0.5; the caption gives both shares and the pairs' count.
+    gap = below[beta1] - below[beta0]
+    how = (
+        "both lose the digit as often" if abs(gap) <= ALIKE else f"β = {1 if gap > 0 else 0} loses the digit more often"
+    )
+    return f"From {article(a)} {a} to {article(b)} {b}, {what} ({ROWS}); on pairs like it, {how}."
 
 
 def geodesic_threshold(family: Family) -> dict:
