@@ -11,7 +11,8 @@
 //
 // Module scope: one entry per MR-VAE per page, like models.js.
 
-import { makeClassifier, read } from "../core/classifier.js";
+import { read } from "../core/classifier.js";
+import { loadClassifier } from "../core/classifier-loader.js";
 import { decode, PIXELS, SIDE } from "../core/decoder.js";
 import { encode } from "../core/encoder.js";
 import { blob, image } from "../core/fetch.js";
@@ -301,8 +302,6 @@ export const READ_AFTER_MS = 200; // the strip unchanged this long (a drag rests
 const FRAMES_PER_TASK = 4; // frames read per task once it rests
 const READINGS_KEPT = 64; // (β, path) readings remembered: dragging back to a β seen shows its labels at once
 
-/** @type {Map<string, Promise<import("../core/classifier.js").Classifier>>} blob URL -> the classifier, once a page */
-const classifiers = new Map();
 /** @type {Map<string, Reading>} "β|path key" -> the classifier's reading of those frames, the oldest first */
 const readings = new Map();
 /** @type {WeakMap<ExploreState, {key: string, timer: number}>} per widget: the path waiting to be read */
@@ -318,17 +317,6 @@ export function remember(cache, key, value, keep) {
   cache.delete(key);
   cache.set(key, value);
   while (cache.size > keep) cache.delete(/** @type {string} */ (cache.keys().next().value));
-}
-
-/** The classifier at `url`, fetched and unpacked once per page (a failed fetch is tried again later). @param {string} url */
-function classifierAt(url) {
-  let found = classifiers.get(url);
-  if (!found) {
-    found = blob(url).promise.then((buffer) => makeClassifier(buffer));
-    classifiers.set(url, found);
-    found.catch(() => classifiers.delete(url));
-  }
-  return found;
 }
 
 /**
@@ -353,7 +341,7 @@ export function sliderReading(state, entry, path, redraw) {
     // Still the strip's path at this β (else the strip that replaced it set its own read).
     const still = () =>
       !state.stage.gone && state.view.path?.key === path.key && state.view.shown.mr === entry.beta && !!path.frames;
-    classifierAt(url).then(
+    loadClassifier(url).then(
       (classifier) => {
         done();
         const frames = /** @type {Float64Array[]} */ (path.frames);
