@@ -11,7 +11,7 @@
 //
 // Module scope: one entry per MR-VAE per page, like models.js.
 
-import { read } from "../core/classifier.js";
+import { CLASSES, classify } from "../core/classifier.js";
 import { loadClassifier } from "../core/classifier-loader.js";
 import { decode, PIXELS, SIDE } from "../core/decoder.js";
 import { encode } from "../core/encoder.js";
@@ -320,8 +320,18 @@ export function remember(cache, key, value, keep) {
 }
 
 /**
+ * The slider's reading of `path` at the shown β if it has been read (sliderReading), else null: what the
+ * analytics panel draws its classifier row from while the slider is on. @param {ExploreState} state @param {Path} path
+ */
+export function sliderReadingOf(state, path) {
+  const found = readings.get(`${state.view.shown.mr}|${path.key}`);
+  return found && found.digits.length === path.frames?.length ? found : null;
+}
+
+/**
  * The classifier's reading of the slider's strip (readings.js's shape, keyed like the path: one digit and its
- * probability per frame, as core/classifier.js read gives them, numpy's PathAnalytics.predicted/.confidence), or
+ * probability per frame, as core/classifier.js read gives them, numpy's PathAnalytics.predicted/.confidence,
+ * and all ten probabilities per frame for the analytics' heatmap, PathAnalytics.probabilities), or
  * null while it is not read yet: then a read is set for when the strip has shown this path for READ_AFTER_MS,
  * after which `redraw` draws the labels. Nothing is read on a drag's frames, and each (β, path) once.
  * @param {ExploreState} state @param {MultiRateEntry} entry @param {Path} path @param {() => void} redraw
@@ -345,14 +355,19 @@ export function sliderReading(state, entry, path, redraw) {
       (classifier) => {
         done();
         const frames = /** @type {Float64Array[]} */ (path.frames);
-        /** @type {{digits: number[], confidence: number[]}} */
-        const made = { digits: [], confidence: [] };
+        /** @type {{digits: number[], confidence: number[], probabilities: number[][]}} */
+        const made = { digits: [], confidence: [], probabilities: [] };
         // A few frames a task (~4 ms each here), so a drag that starts again waits for no more than those.
         const step = (/** @type {number} */ from) => {
           if (!still()) return;
-          const part = read(classifier, frames.slice(from, from + FRAMES_PER_TASK));
-          made.digits.push(...part.digits);
-          made.confidence.push(...part.confidence);
+          for (const frame of frames.slice(from, from + FRAMES_PER_TASK)) {
+            const p = classify(classifier, frame);
+            let best = 0; // core/classifier.js read's rule: the first on a tie, numpy's argmax
+            for (let d = 1; d < CLASSES; d++) if (p[d] > p[best]) best = d;
+            made.digits.push(best);
+            made.confidence.push(p[best]);
+            made.probabilities.push(Array.from(p)); // the analytics' heatmap, as the hosts send theirs
+          }
           if (from + FRAMES_PER_TASK < frames.length) window.setTimeout(() => step(from + FRAMES_PER_TASK), 0);
           else {
             remember(readings, key, { key: path.key, ...made }, READINGS_KEPT);
