@@ -1,10 +1,10 @@
 """Issue 24's projector rule: at 1920 x 1080 no visible text under 13 px, Plotly's labels included, in both
 hosts, on the explore view and on the lesson. The explore view is measured in the states a teacher reaches: the
-β slider on with its strip read and the analytics' classifier row drawn for it, the compare rows labelled and what
-is folded under the map opened; the map's hover tip; a Plotly hover label over the analytics; the slider off on a
-β button with the per-β chart. In each, the explore view's canvas text too (harness/canvas_text.py; the lesson's
-canvases: tests/test_lesson_truth.py), and every text in the explore view, shown or not yet (the digit key of a
-visitor's own model, a tip before its hover), computes to 13 px or more.
+β slider on with its strip read and the analytics' classifier row drawn for it; the map's hover tip; a Plotly
+hover label over the analytics; the compare rows labelled with the per-β chart (they turn the slider off); a
+visitor's own model uploaded; what is folded under the map opened. In each, the explore view's canvas text too
+(harness/canvas_text.py; the lesson's canvases: tests/test_lesson_truth.py), and every text in the explore view,
+shown or not yet (a tip before its hover), computes to 13 px or more.
 
     python -m pytest tests/test_projector.py -x -q
 """
@@ -85,7 +85,7 @@ def small_in(page, state: str) -> list[str]:
     return [f"{state}: {text}" for text in found]
 
 
-def explore_states(page, goto, url: str) -> list[str]:
+def explore_states(page, goto, url: str, trained) -> list[str]:
     """Walks the explore view through the states a teacher reaches and returns what is small in each."""
     goto(page, url + SLIDER)
     page.wait_for_function(SLIDER_READ, timeout=60_000)
@@ -110,25 +110,30 @@ def explore_states(page, goto, url: str) -> list[str]:
     page.wait_for_function(PER_BETA_CHART, timeout=60_000)
     small += [f"compare rows, per-β chart: {t}" for t in explore_text(page)]
     small += small_in(page, "compare rows, per-β chart")
+    # A visitor's own model (pytorch/examples' VAE, tests/conftest.py tutorial_vae): its map, key and strip.
+    page.locator(".le-yours-input").set_input_files(str(trained.safetensors))
+    page.wait_for_function("() => document.querySelector('.le-yours')?.dataset.state === 'ready'", timeout=60_000)
+    page.locator(".le-yours").scroll_into_view_if_needed()
+    small += small_in(page, "a visitor's own model")
     return small
 
 
-def test_no_text_under_13px_on_the_static_site(browser, site):
+def test_no_text_under_13px_on_the_static_site(browser, site, tutorial_vae):
     context = browser.new_context(viewport=SIZE)
     context.add_init_script(CANVAS_TEXT)  # and what the explore view draws on canvases (the strip's readings)
     page = context.new_page()
-    assert explore_states(page, goto_static, site) == []
+    assert explore_states(page, goto_static, site, tutorial_vae) == []
     page.goto(site + "/?page=lesson")
     page.wait_for_function(LESSON_READY, timeout=120_000)
     assert page.evaluate(SMALL_TEXT) == []
     context.close()
 
 
-def test_no_text_under_13px_on_the_streamlit_page(browser, server):
+def test_no_text_under_13px_on_the_streamlit_page(browser, server, tutorial_vae):
     context = browser.new_context(viewport=SIZE)
     context.add_init_script(CANVAS_TEXT)
     page = context.new_page()
-    assert explore_states(page, goto_app, server.url) == []
+    assert explore_states(page, goto_app, server.url, tutorial_vae) == []
     page.goto(server.url + "/?page=lesson")  # goto_app waits for a map, which the lesson has not
     page.wait_for_function(LESSON_READY, timeout=120_000)
     assert page.evaluate(SMALL_TEXT) == []
