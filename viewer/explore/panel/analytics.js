@@ -317,7 +317,7 @@ export function renderAnalytics(state, dom) {
  * on (the viewer reads its frames itself) @param {boolean} classifier the host names a classifier the viewer can load
  */
 export function unreadWords(slider, classifier) {
-  if (slider && !classifier) return "What a digit classifier reads: no classifier came with this page, so none.";
+  if (!classifier) return "What a digit classifier reads: no classifier came with this page, so none.";
   if (slider) return "What a digit classifier reads: shown here once the β slider rests.";
   return "What a digit classifier reads: shown here once the host has read these frames.";
 }
