@@ -1,6 +1,6 @@
 // The lesson's models in the browser, each made once per page from its blob (fetched once by URL,
-// core/fetch.js): decoders and encoders; the classifier comes from core/classifier-loader.js. A getter returns null until its blob has arrived;
-// `missing` lists the promises a caller may wait on.
+// core/fetch.js): decoders and encoders; the classifier from core/classifier-loader.js, the viewer's one loader.
+// A getter returns null until its model has arrived; `waits` gets the promises a caller may wait on.
 
 import { loadedClassifier } from "../core/classifier-loader.js";
 import { makeDecoder } from "../core/decoder.js";
