@@ -642,13 +642,40 @@ def assert_strip_reads_as_numpy(page, latent: int, a: int, b: int) -> list[str]:
     return expected
 
 
+# The analytics panel's classifier row once drawn for the slider's path at β `mr`: its heatmap (rows digits, columns
+# frames), the words standing in for the row, and whether those words are shown; else null.
+PANEL_AT = """(mr) => { const box = document.querySelector('.le-analytics');
+  const gd = box.querySelector('.le-analytics-chart .le-chart');
+  if (!(box.dataset.readKey || '').includes(`-mr@${mr}|`) || !gd || !gd.data) return null;
+  const heat = gd.data.find((t) => t.type === 'heatmap');
+  const unread = box.querySelector('.le-analytics-unread');
+  return heat ? {z: heat.z, unread: !unread.hidden, words: unread.textContent} : null; }"""
+PANEL_TOLERANCE = 2e-3  # the heatmap holds 3 decimals (5e-4); the frames differ from numpy's by under 1/255
+
+
+def assert_panel_reads_as_numpy(page, latent: int, a: int, b: int) -> float:
+    """Waits for the analytics panel's classifier row of the slider's path at the β shown, and holds its ten
+    probabilities per frame to numpy's (NumpyClassifier on the MR-VAE's frames at that β); the largest gap."""
+    shown = page.evaluate("() => document.querySelector('.le-root').dataset.mr")
+    found = page.wait_for_function(PANEL_AT, arg=shown, timeout=30_000).json_value()
+    assert not found["unread"], found["words"]
+    expected = FAMILY.classifier.probabilities(numpy_morph(latent, float(shown), a, b))
+    heat = np.asarray(found["z"], dtype=float).T  # (frames, digits)
+    assert heat.shape == expected.shape == (10, 10), heat.shape
+    gap = float(np.abs(heat - expected).max())
+    assert gap < PANEL_TOLERANCE, (shown, gap)
+    return gap
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_the_sliders_strip_is_labelled_by_the_classifier_as_numpy_reads_it(browser, host):
     """Issue 24: the slider's strip was the only one without digits. Now the viewer reads the slider's frames with
     the classifier both hosts name in its data, once a drag rests (not on its frames: fewer reads than strip
     redraws), by the one rule of readings.js (grey with "?" under P = READABLE); each label is numpy's: the
-    MR-VAE's frames at the shown β, classified by NumpyClassifier. Back on a β button the host's reading returns."""
+    MR-VAE's frames at the shown β, classified by NumpyClassifier. The analytics panel's classifier row shows the
+    same reading's ten probabilities per frame, numpy's within PANEL_TOLERANCE (its row was empty with the slider on).
+    Back on a β button the host's reading returns."""
     from harness.canvas_text import CANVAS_TEXT, DRAWN
 
     url, goto = host
@@ -665,6 +692,8 @@ def test_the_sliders_strip_is_labelled_by_the_classifier_as_numpy_reads_it(brows
         drag_slider(page, start, end)
         settled_beta(page, previous=before)
         expected = assert_strip_reads_as_numpy(page, 20, 3, 7)
+        gap = assert_panel_reads_as_numpy(page, 20, 3, 7)
+        print(f"panel's probabilities vs numpy's at β = {page.evaluate(ROOT_COUNT, 'mr')}: largest gap {gap:.2e}")
         unsure += sum(label.endswith("?") for label in expected)
         read, drawn = (page.evaluate(ROOT_COUNT, name) - n for name, n in (("mrReads", reads), ("stripDraws", strips)))
         # The drag's frames were drawn, not read (the first drag's, while the MR-VAE loads, may draw only a few).

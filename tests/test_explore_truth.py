@@ -586,3 +586,37 @@ def test_streamlits_lede_help_says_the_same_words():
     assert not at.exception, at.exception
     lede = at.markdown[0]
     assert lede.value.startswith("An autoencoder") and lede.proto.help.endswith(PRIOR_WORDS)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["phone", "wide"])
+def test_endpoint_labels_stay_inside_the_plot(browser, host, size):
+    """A read-through saw A's label poke above the phone map's top edge (the overlay clips it there). With A just
+    under the plot's top edge and B in its top right corner, each label's drawn box (le:inspect `labels`, measured
+    from the text) lies within the plot area: A's goes under its marker, B's moves in from the side."""
+    url, goto = host
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    goto(page, url + "/?model=z2-beta1&map=plane")
+    page.wait_for_function(f"() => {{ const s = {INSPECT}; return s && s.plotlyDrawn && s.plot; }}", timeout=60_000)
+    plot = page.evaluate(SHOWN)["plot"]
+    (x0, x1), (y0, y1) = plot["x"], plot["y"]
+    near_top = y1 - 0.01 * (y1 - y0)
+    a, b = (0.5 * (x0 + x1), near_top), (x1 - 0.01 * (x1 - x0), near_top)
+    goto(page, url + f"/?model=z2-beta1&map=plane&a=plane:{a[0]:.2f},{a[1]:.2f}&b=plane:{b[0]:.2f},{b[1]:.2f}")
+    page.wait_for_function(
+        f"() => {{ const s = {INSPECT}; return s && s.plotlyDrawn && s.labels && s.labels.a && s.labels.b; }}",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(400)
+    shown = page.evaluate(SHOWN)
+    plot, markers = shown["plot"], shown["markers"]
+    assert markers["a"][1] - plot["top"] < 0.05 * plot["height"], (markers, plot)  # A is near the top
+    edges = [plot["left"], plot["top"], plot["left"] + plot["width"], plot["top"] + plot["height"]]
+    for end in ("a", "b"):
+        left, top, right, bottom = shown["labels"][end]
+        assert left >= edges[0] - 0.5 and top >= edges[1] - 0.5, (end, shown["labels"][end], edges)
+        assert right <= edges[2] + 0.5 and bottom <= edges[3] + 0.5, (end, shown["labels"][end], edges)
+    assert shown["labels"]["a"][1] > markers["a"][1]  # under its marker
+    page.close()

@@ -1,14 +1,15 @@
 // viewer/explore/multirate.js sliderReading, the β slider's strip read in the page: nothing is read while the
 // strip keeps changing (a drag), the last path shown is read once it has rested READ_AFTER_MS, by
-// core/classifier.js read (4 frames a task, the same digits and probabilities as one read of them all), and
+// core/classifier.js read (4 frames a task, the same digits and probabilities as one read of them all, and each
+// frame's ten probabilities as classify gives them, for the analytics panel: sliderReadingOf), and
 // remembered per (β, path); `remember` keeps the newest readings. A fake widget state stands in for the page;
 // the classifier is the shipped one (tests/js/classifier.test.js holds it to numpy), fetched from a data: URL.
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { makeClassifier, read } from "../../viewer/core/classifier.js";
+import { classify, makeClassifier, read } from "../../viewer/core/classifier.js";
 import { decode, makeDecoder, PIXELS } from "../../viewer/core/decoder.js";
-import { READ_AFTER_MS, remember, sliderReading } from "../../viewer/explore/multirate.js";
+import { READ_AFTER_MS, remember, sliderReading, sliderReadingOf } from "../../viewer/explore/multirate.js";
 import { f32, fixture } from "./fixtures.js";
 import { safetensorsBlob } from "./safetensors.js";
 
@@ -72,8 +73,12 @@ describe("the β slider's strip is read once it rests", () => {
     assert.equal(redraws, 1);
     assert.equal(state.dom.root.dataset.mrReads, "1");
     const found = sliderReading(state, entry, last, () => redraws++);
-    const whole = read(makeClassifier(BLOB.buffer.slice(0)), decoded);
-    assert.deepEqual(found, { key: last.key, ...whole });
+    const classifier = makeClassifier(BLOB.buffer.slice(0));
+    const whole = read(classifier, decoded);
+    const probabilities = decoded.map((frame) => Array.from(classify(classifier, frame)));
+    assert.deepEqual(found, { key: last.key, ...whole, probabilities });
+    assert.equal(sliderReadingOf(state, last), found); // what the analytics panel draws its classifier row from
+    assert.equal(sliderReadingOf(fakeState(0.6, last), last), null); // another β: not read
     await wait(READ_AFTER_MS * 2);
     assert.equal(redraws, 1); // remembered: not read again
     // Another β on the same path's name is another reading, not the remembered one.

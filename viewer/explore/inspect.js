@@ -15,6 +15,14 @@ import { visibleDigits } from "./map/hit.js";
 
 /** @typedef {import("./state.js").ExploreState} ExploreState */
 
+/** A plot-pixel box in viewport pixels. @param {(p: number[]) => number[] | null} page @param {number[] | null | undefined} box */
+function labelBox(page, box) {
+  if (!box) return null;
+  const [left, top] = page([box[0], box[1]]) || [];
+  const [right, bottom] = page([box[2], box[3]]) || [];
+  return left === undefined ? null : [left, top, right, bottom];
+}
+
 /**
  * A snapshot of what the widget shows, in viewport pixels where it is about places.
  * @param {ExploreState} state
@@ -68,6 +76,11 @@ export function inspect(state) {
         }
       : null,
     markers: { a: page(cache.markerPixels.a), b: page(cache.markerPixels.b) },
+    // The boxes A's and B's labels drew on the map, in viewport pixels [left, top, right, bottom] (null: none).
+    labels: {
+      a: labelBox(page, cache.markerPixels.aLabel),
+      b: labelBox(page, cache.markerPixels.bLabel),
+    },
     // The visible digits of the map (legend toggles respected) in viewport pixels: [index, x, y, digit].
     digits: () =>
       (visibleDigits(state) || []).map((d) => [

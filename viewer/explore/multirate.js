@@ -11,7 +11,8 @@
 //
 // Module scope: one entry per MR-VAE per page, like models.js.
 
-import { makeClassifier, read } from "../core/classifier.js";
+import { CLASSES, classify } from "../core/classifier.js";
+import { loadClassifier } from "../core/classifier-loader.js";
 import { decode, PIXELS, SIDE } from "../core/decoder.js";
 import { encode } from "../core/encoder.js";
 import { blob, image } from "../core/fetch.js";
@@ -301,8 +302,6 @@ export const READ_AFTER_MS = 200; // the strip unchanged this long (a drag rests
 const FRAMES_PER_TASK = 4; // frames read per task once it rests
 const READINGS_KEPT = 64; // (β, path) readings remembered: dragging back to a β seen shows its labels at once
 
-/** @type {Map<string, Promise<import("../core/classifier.js").Classifier>>} blob URL -> the classifier, once a page */
-const classifiers = new Map();
 /** @type {Map<string, Reading>} "β|path key" -> the classifier's reading of those frames, the oldest first */
 const readings = new Map();
 /** @type {WeakMap<ExploreState, {key: string, timer: number}>} per widget: the path waiting to be read */
@@ -320,20 +319,19 @@ export function remember(cache, key, value, keep) {
   while (cache.size > keep) cache.delete(/** @type {string} */ (cache.keys().next().value));
 }
 
-/** The classifier at `url`, fetched and unpacked once per page (a failed fetch is tried again later). @param {string} url */
-function classifierAt(url) {
-  let found = classifiers.get(url);
-  if (!found) {
-    found = blob(url).promise.then((buffer) => makeClassifier(buffer));
-    classifiers.set(url, found);
-    found.catch(() => classifiers.delete(url));
-  }
-  return found;
+/**
+ * The slider's reading of `path` at the shown β if it has been read (sliderReading), else null: what the
+ * analytics panel draws its classifier row from while the slider is on. @param {ExploreState} state @param {Path} path
+ */
+export function sliderReadingOf(state, path) {
+  const found = readings.get(`${state.view.shown.mr}|${path.key}`);
+  return found && found.digits.length === path.frames?.length ? found : null;
 }
 
 /**
  * The classifier's reading of the slider's strip (readings.js's shape, keyed like the path: one digit and its
- * probability per frame, as core/classifier.js read gives them, numpy's PathAnalytics.predicted/.confidence), or
+ * probability per frame, as core/classifier.js read gives them, numpy's PathAnalytics.predicted/.confidence,
+ * and all ten probabilities per frame for the analytics' heatmap, PathAnalytics.probabilities), or
  * null while it is not read yet: then a read is set for when the strip has shown this path for READ_AFTER_MS,
  * after which `redraw` draws the labels. Nothing is read on a drag's frames, and each (β, path) once.
  * @param {ExploreState} state @param {MultiRateEntry} entry @param {Path} path @param {() => void} redraw
@@ -353,18 +351,23 @@ export function sliderReading(state, entry, path, redraw) {
     // Still the strip's path at this β (else the strip that replaced it set its own read).
     const still = () =>
       !state.stage.gone && state.view.path?.key === path.key && state.view.shown.mr === entry.beta && !!path.frames;
-    classifierAt(url).then(
+    loadClassifier(url).then(
       (classifier) => {
         done();
         const frames = /** @type {Float64Array[]} */ (path.frames);
-        /** @type {{digits: number[], confidence: number[]}} */
-        const made = { digits: [], confidence: [] };
+        /** @type {{digits: number[], confidence: number[], probabilities: number[][]}} */
+        const made = { digits: [], confidence: [], probabilities: [] };
         // A few frames a task (~4 ms each here), so a drag that starts again waits for no more than those.
         const step = (/** @type {number} */ from) => {
           if (!still()) return;
-          const part = read(classifier, frames.slice(from, from + FRAMES_PER_TASK));
-          made.digits.push(...part.digits);
-          made.confidence.push(...part.confidence);
+          for (const frame of frames.slice(from, from + FRAMES_PER_TASK)) {
+            const p = classify(classifier, frame);
+            let best = 0; // core/classifier.js read's rule: the first on a tie, numpy's argmax
+            for (let d = 1; d < CLASSES; d++) if (p[d] > p[best]) best = d;
+            made.digits.push(best);
+            made.confidence.push(p[best]);
+            made.probabilities.push(Array.from(p)); // the analytics' heatmap, as the hosts send theirs
+          }
           if (from + FRAMES_PER_TASK < frames.length) window.setTimeout(() => step(from + FRAMES_PER_TASK), 0);
           else {
             remember(readings, key, { key: path.key, ...made }, READINGS_KEPT);

@@ -3,7 +3,8 @@
 // code under the other models (its decoded picture, encoded: explorer/state.py Endpoint.latent). Each
 // network is fetched the first time it is needed.
 
-import { CLASSES, classify, makeClassifier } from "../core/classifier.js";
+import { CLASSES, classify } from "../core/classifier.js";
+import { loadClassifier } from "../core/classifier-loader.js";
 import { decode, PIXELS } from "../core/decoder.js";
 import { encode, makeEncoder } from "../core/encoder.js";
 import { blob } from "../core/fetch.js";
@@ -21,8 +22,6 @@ import { loadModel, modelEntry, testCode } from "../explore/models.js";
 
 /** @type {Map<string, Promise<import("../core/encoder.js").Encoder>>} */
 const encoders = new Map();
-/** @type {Promise<import("../core/classifier.js").Classifier> | null} */
-let classifier = null;
 
 /** A model's encoder, fetched once. @param {Site} site @param {string} name */
 export function encoderOf(site, name) {
@@ -37,16 +36,9 @@ export function encoderOf(site, name) {
   return found;
 }
 
-/** @param {Site} site */
+/** The site's classifier (core/classifier-loader.js: once per page), or null where none is shipped. @param {Site} site */
 function classifierOf(site) {
-  if (!site.inference.classifier) return null;
-  if (!classifier) {
-    classifier = blob(site.inference.classifier).promise.then((buffer) => makeClassifier(buffer));
-    classifier.catch(() => {
-      classifier = null;
-    });
-  }
-  return classifier;
+  return site.inference.classifier ? loadClassifier(site.inference.classifier) : null;
 }
 
 /**

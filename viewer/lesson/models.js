@@ -1,8 +1,8 @@
 // The lesson's models in the browser, each made once per page from its blob (fetched once by URL,
-// core/fetch.js): decoders, encoders and the classifier. A getter returns null until its blob has arrived;
-// `missing` lists the promises a caller may wait on.
+// core/fetch.js): decoders and encoders; the classifier from core/classifier-loader.js, the viewer's one loader.
+// A getter returns null until its model has arrived; `waits` gets the promises a caller may wait on.
 
-import { makeClassifier } from "../core/classifier.js";
+import { loadedClassifier } from "../core/classifier-loader.js";
 import { makeDecoder } from "../core/decoder.js";
 import { makeEncoder } from "../core/encoder.js";
 import { blob } from "../core/fetch.js";
@@ -44,7 +44,7 @@ export function encoderFrom(source, waits) {
 
 /** @param {string} url @param {Promise<unknown>[]} [waits] @returns {import("../core/classifier.js").Classifier | null} */
 export function classifierFrom(url, waits) {
-  return fromBlob(url, makeClassifier, waits);
+  return loadedClassifier(url, waits); // one loader for the whole viewer (core/classifier-loader.js)
 }
 
 /** The test codes of a plane (float32 pairs), once arrived. @param {string} url @param {Promise<unknown>[]} [waits] */

@@ -85,9 +85,12 @@ export function drawOverlay(state, moving = false) {
   }
   state.cache.ringPixels = ringed;
   // The star's label goes under it: a drawing used as A or B has that endpoint's label above the same spot.
-  marker(context, pixel(points.drawn), "star", "#ffd400", "★ you", true);
-  marker(context, pixel(points.a), "diamond", "#111", "A");
-  marker(context, pixel(points.b), "square", "#111", "B");
+  // Each label stays inside the plot (the overlay clips at its edges): under its marker near the top, above it
+  // near the bottom, shifted in from a side.
+  const size = { width: area.width, height: area.height };
+  marker(context, pixel(points.drawn), "star", "#ffd400", "★ you", true, size);
+  const labelA = marker(context, pixel(points.a), "diamond", "#111", "A", false, size);
+  const labelB = marker(context, pixel(points.b), "square", "#111", "B", false, size);
   const scrub = pixel(points.scrub);
   if (scrub) {
     context.beginPath();
@@ -96,12 +99,13 @@ export function drawOverlay(state, moving = false) {
     context.strokeStyle = "#d62728";
     context.stroke();
   }
-  state.cache.markerPixels = { a: pixel(points.a), b: pixel(points.b) };
+  // The endpoints' labels' boxes too (le:inspect `labels`): a test holds them inside the plot.
+  state.cache.markerPixels = { a: pixel(points.a), b: pixel(points.b), aLabel: labelA, bLabel: labelB };
   if (!moving && state.dom.graph._fullLayout) {
     const boxes = [
-      markerBox(pixel(points.a), 9, "A", false),
-      markerBox(pixel(points.b), 9, "B", false),
-      markerBox(pixel(points.drawn), 11, "★ you", true),
+      markerBox(pixel(points.a), 9, "A", false, size),
+      markerBox(pixel(points.b), 9, "B", false, size),
+      markerBox(pixel(points.drawn), 11, "★ you", true, size),
     ].filter((box) => box !== null);
     placePriorLabels(state, area, /** @type {[number, number, number, number][]} */ (boxes), path.length ? [path] : []);
   }
@@ -129,16 +133,45 @@ function drawPath(/** @type {CanvasRenderingContext2D} */ context, /** @type {nu
   }
 }
 
+const LABEL_PX = 14; // bold 14 px labels
+const LABEL_GAP = 5; // between a marker and its label's baseline (above) or its top (under)
+
 /**
- * What a marker and its label cover, in plot pixels [left, top, right, bottom] (marker() draws them: the label,
- * bold 14 px, above the shape or, for the star, under it). @param {number[] | null} xy @param {number} r
- * @param {string} label @param {boolean} below @returns {number[] | null}
+ * Where a marker's label goes, in plot pixels: its centre x, its baseline y and the box it may cover [left, top,
+ * right, bottom] (bold 14 px: about 10 px a letter, with the halo). Above the marker (the star's under it), unless
+ * that crosses the plot's top (then under) or, for a label under, its bottom (then above); moved in from a side.
+ * @param {number[]} xy @param {number} r @param {string} label @param {boolean} below
+ * @param {{width: number, height: number}} [size] the plot area; none: no edges
  */
-export function markerBox(xy, r, label, below) {
+export function labelPlace(xy, r, label, below, size) {
+  const [x, y] = xy;
+  const half = 7 + 5 * label.length;
+  const above = (/** @type {number} */ baseline) => baseline - LABEL_PX - 2; // the label's top
+  const baselineAbove = y - r - LABEL_GAP;
+  const baselineUnder = y + r + LABEL_GAP + LABEL_PX - 4;
+  let under = below;
+  if (size && !under && above(baselineAbove) < 0) under = true;
+  else if (size && under && baselineUnder + 6 > size.height && above(baselineAbove) >= 0) under = false;
+  const cx = size ? Math.min(Math.max(x, half), Math.max(half, size.width - half)) : x;
+  const baseline = under ? baselineUnder : baselineAbove;
+  return { x: cx, baseline, box: [cx - half, above(baseline), cx + half, baseline + 6] };
+}
+
+/**
+ * What a marker and its label cover, in plot pixels [left, top, right, bottom] (marker() draws them).
+ * @param {number[] | null} xy @param {number} r @param {string} label @param {boolean} below
+ * @param {{width: number, height: number}} [size] @returns {number[] | null}
+ */
+export function markerBox(xy, r, label, below, size) {
   if (!xy) return null;
   const [x, y] = xy;
-  const half = Math.max(r, 5 + 5 * label.length) + 2; // bold 14 px: about 10 px a letter, and the halo
-  return below ? [x - half, y - r - 2, x + half, y + r + 20] : [x - half, y - r - 21, x + half, y + r + 2];
+  const box = labelPlace(xy, r, label, below, size).box;
+  return [
+    Math.min(box[0], x - r - 2),
+    Math.min(box[1], y - r - 2),
+    Math.max(box[2], x + r + 2),
+    Math.max(box[3], y + r + 2),
+  ];
 }
 
 /** The outline of a marker's shape around (x, y). */
@@ -162,12 +195,14 @@ function shapePath(/** @type {CanvasRenderingContext2D} */ context, /** @type {s
 }
 
 /**
- * A marker (diamond, square or star) with its label above it.
+ * A marker (diamond, square or star) with its label above it (labelPlace); returns the label's box.
  * @param {CanvasRenderingContext2D} context @param {number[] | null} xy @param {string} shape
  * @param {string} fill @param {string} label @param {boolean} [below] the label under the marker
+ * @param {{width: number, height: number}} [size] the plot area, whose edges the label keeps inside
+ * @returns {number[] | null}
  */
-function marker(context, xy, shape, fill, label, below = false) {
-  if (!xy) return;
+function marker(context, xy, shape, fill, label, below = false, size = undefined) {
+  if (!xy) return null;
   const [x, y] = xy;
   const r = shape === "star" ? 11 : 9;
   shapePath(context, shape, x, y, r);
@@ -176,11 +211,20 @@ function marker(context, xy, shape, fill, label, below = false) {
   context.stroke();
   context.fillStyle = fill;
   context.fill();
-  context.font = "bold 14px sans-serif";
+  context.font = `bold ${LABEL_PX}px sans-serif`;
   context.textAlign = "center";
   context.lineWidth = 3;
-  const labelY = below ? y + r + 15 : y - r - 5;
-  context.strokeText(label, x, labelY);
+  const place = labelPlace(xy, r, label, below, size);
+  context.strokeText(label, place.x, place.baseline);
   context.fillStyle = "#111";
-  context.fillText(label, x, labelY);
+  context.fillText(label, place.x, place.baseline);
+  // The box the text drew (measured, with its 1.5 px halo), not the estimate it was placed by.
+  const drawn = context.measureText(label);
+  const halo = context.lineWidth / 2;
+  return [
+    place.x - drawn.actualBoundingBoxLeft - halo,
+    place.baseline - drawn.actualBoundingBoxAscent - halo,
+    place.x + drawn.actualBoundingBoxRight + halo,
+    place.baseline + drawn.actualBoundingBoxDescent + halo,
+  ];
 }

@@ -2,13 +2,15 @@
 // the prior, what a digit classifier reads) and, comparing every β, what each β's frames read as. The same
 // charts in both hosts, drawn with the page's Plotly. `pathAnalytics` mirrors vae/analytics.py analyse_path
 // (step, log_prior), held to numpy by tests/test_analytics.py; the classifier's probabilities come with the
-// host's reading (sections/morph.py reading, hosts/static-compute.js readingFor).
+// host's reading (sections/morph.py reading, hosts/static-compute.js readingFor), or, while the β slider is on
+// (no host sees its frames), with the viewer's own reading of the slider's strip (multirate.js sliderReading).
 
 import { drawChart } from "../../core/chart.js";
 import { element } from "../../core/dom.js";
 import { grade } from "../../core/geodesic.js";
 import { pathKey } from "../endpoints.js";
 import { wordsFor } from "../models.js";
+import { sliderReadingOf } from "../multirate.js";
 import { hostData } from "../state.js";
 
 /**
@@ -242,7 +244,11 @@ export function buildAnalytics(parent) {
   words.append(" ");
   const dims = element(words, "span", "le-analytics-dims"); // mapVersusPrior, on a model of more than 2 numbers
   const compare = element(box, "div", "le-analytics-compare");
-  return { box, heading, chart, compare, dims };
+  // In place of the classifier's row while it has no probabilities: why, in a few words (never an empty row).
+  const unread = element(box, "p", "le-analytics-unread");
+  unread.hidden = true;
+  box.insertBefore(unread, words);
+  return { box, heading, chart, compare, dims, unread };
 }
 
 /** The host's reading of path `key`, with its probabilities, if it has sent one. @param {Reading | null | undefined} r @param {string} key */
@@ -262,7 +268,11 @@ export function renderAnalytics(state, dom) {
   const latent = path.codes[0]?.length ?? 2;
   dom.dims.hidden = latent <= 2;
   dom.dims.textContent = latent > 2 ? mapVersusPrior(latent) : "";
-  const reading = readingOf(data.reading, path.key);
+  // The slider's own path (its model named with its β, endpoints.js pathFor); until the MR-VAE is in, the separate
+  // model's path stays shown, with the host's reading.
+  const slider =
+    state.view.shown.mr !== null && state.view.shown.mr !== undefined && path.key.split("|")[0].includes("@");
+  const reading = slider ? sliderReadingOf(state, path) : readingOf(data.reading, path.key);
   const readings = state.view.shown.compare ? compareReadings(state) : null;
   const key = [path.key, path.pending, reading ? "r" : "", readings ? readings.length : "", dom.box.clientWidth].join(
     "|",
@@ -277,6 +287,9 @@ export function renderAnalytics(state, dom) {
     const { step, logPrior } = pathAnalytics(path.codes, frames);
     const sent = reading?.probabilities;
     const analytics = { step, logPrior, probabilities: sent && sent.length === frames.length ? sent : null };
+    dom.unread.hidden = !!analytics.probabilities;
+    dom.box.dataset.readKey = analytics.probabilities ? path.key : ""; // a test waits for this path's row
+    dom.unread.textContent = analytics.probabilities ? "" : unreadWords(slider, !!data.classifier);
     const method = path.pending ? "straight line while the geodesic is computed" : `${path.method} path`;
     // The path's own model (endpoints.js pathFor names it first in the key): the β slider's is "z20-mr@0.1".
     const model = wordsFor(data, path.key.split("|")[0]);
@@ -297,6 +310,16 @@ export function renderAnalytics(state, dom) {
       });
     }
   }, SETTLE_MS);
+}
+
+/**
+ * What stands in for the classifier's row while it has no probabilities. @param {boolean} slider the β slider is
+ * on (the viewer reads its frames itself) @param {boolean} classifier the host names a classifier the viewer can load
+ */
+export function unreadWords(slider, classifier) {
+  if (!classifier) return "What a digit classifier reads: no classifier came with this page, so none.";
+  if (slider) return "What a digit classifier reads: shown here once the β slider rests.";
+  return "What a digit classifier reads: shown here once the host has read these frames.";
 }
 
 /** Comparing β: each model's reading of this very path under it, when the host has sent every one. @param {ExploreState} state */

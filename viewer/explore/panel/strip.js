@@ -6,6 +6,7 @@
 import { sizeCanvas } from "../../core/dom.js";
 import { pathHoles, ringTile } from "../holes.js";
 import { shownMultiRate, sliderReading } from "../multirate.js";
+import { renderAnalytics } from "./analytics.js";
 import { paintOriginal, paintPixels } from "./paint.js";
 import { setScrub } from "./preview.js";
 import { LABEL_PX, labelTiles, READING_WORDS, readingOf } from "./readings.js";
@@ -69,7 +70,10 @@ export function renderStrip(state) {
   context.clearRect(0, 0, cssWidth, cssHeight);
   const multirate = shownMultiRate(state);
   const reading = multirate
-    ? sliderReading(state, multirate, path, () => renderStrip(state))
+    ? sliderReading(state, multirate, path, () => {
+        renderStrip(state);
+        renderAnalytics(state, state.dom.analytics); // its classifier row reads the same frames
+      })
     : readingOf(state.host.data?.reading, path);
   const holes = pathHoles(state); // per decoded frame: in a hole of the z = 2 plane shown
   state.cache.stripRings = [];

@@ -9,6 +9,8 @@ import { sizeCanvas } from "../../core/dom.js";
 
 export const MAP_PX = 420;
 const DOT = 2;
+const END_LABEL_PX = 13; // A and B, white in their dots: a projector's smallest readable text (issue 24)
+const END_RADIUS = 9; // room for a 13 px letter
 
 /** The map's data box, padded: [x0, x1, y0, y1]. @param {Float32Array} coords */
 function extent(coords) {
@@ -58,10 +60,10 @@ export function yourMap(canvas) {
     ends.forEach(([px, py], k) => {
       context.fillStyle = "#262730";
       context.beginPath();
-      context.arc(px, py, 6, 0, 2 * Math.PI);
+      context.arc(px, py, END_RADIUS, 0, 2 * Math.PI);
       context.fill();
       context.fillStyle = "#fff";
-      context.font = "bold 9px sans-serif";
+      context.font = `bold ${END_LABEL_PX}px sans-serif`;
       context.textAlign = "center";
       context.textBaseline = "middle";
       context.fillText(k ? "B" : "A", px, py);
