@@ -225,14 +225,15 @@ def axis_distance(distance: float) -> str:
     return "< 0.01" if rounded == 0 else f"{rounded:.{digits}f}"
 
 
-def nearest_words(distance: float, spacings: float, digit: int) -> str:
+def nearest_words(distance: float, spacings: float, digit: int, ringed: bool = True) -> str:
     """The probe's line on the nearest test code (ringed on the plane): its digit, then how far it is, in the plot's
     own units first (what the reader compares with the picture), then in this plane's usual spacings: "nearest
     test code (ringed): a 1, 3.2 away on this plot's axes (64× this plane's usual spacing)". Twin:
-    viewer/lesson/probe.js nearestWords."""
+    viewer/lesson/probe.js nearestWords. `ringed`: whether the plane draws the ring (not while the probe is off
+    the view)."""
     spacing = spacing_words(spacings, "this plane's")
     away = f"{axis_distance(distance)} away on this plot's axes ({spacing})"
-    return f"nearest test code (ringed): {article(digit)} {digit}, {away}"
+    return f"nearest test code{' (ringed)' if ringed else ''}: {article(digit)} {digit}, {away}"
 
 
 def small(value: float) -> str:

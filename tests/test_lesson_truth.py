@@ -134,14 +134,16 @@ def test_the_probe_distance_is_in_the_plots_units_in_both_languages():
 
     cases = [[0.0, 0.0, 0], [0.004, 0.2, 1], [0.005, 0.3, 2], [0.125, 1.0, 3], [0.995, 2.5, 4], [1.05, 12, 5]]
     cases += [[6.05, 63.6, 6], [9.96, 103.2, 7], [27.9, 1467.9, 8], [102.5, 2267.4, 9]]
+    cases += [[0.5, 3.0, 1, False], [27.9, 1467.9, 8, True]]
     bridge = Bridge()
     try:
         found = bridge.batch("viewer/lesson/probe.js", "nearestWords", cases)
-        plain = bridge.batch("viewer/lesson/probe.js", "axisDistance", [[d] for d, _, _ in cases])
+        plain = bridge.batch("viewer/lesson/probe.js", "axisDistance", [[case[0]] for case in cases])
     finally:
         bridge.close()
-    assert found == [nearest_words(d, g, n) for d, g, n in cases]
-    assert plain == [axis_distance(d) for d, _, _ in cases]
+    assert found == [nearest_words(*case) for case in cases]
+    assert plain == [axis_distance(case[0]) for case in cases]
+    assert found[-2].startswith("nearest test code: a 1, 0.50 away")  # no ring drawn: not said
     assert found[8] == "nearest test code (ringed): an 8, 28 away on this plot's axes (1468× this plane's usual " + (
         "spacing)"
     )
@@ -176,14 +178,15 @@ def test_the_hole_preset_shows_its_distance_and_keeps_the_circle_and_codes_clear
         loaded = family.models[name]
         index, distance = nearest_code(point, loaded.atlas.mu)
         gaps = distance / planes[side]["spacing"]
-        words = nearest_words(distance, gaps, int(family.labels[index]))
-        assert words in seen["insets"][side].replace("\n", " "), seen["insets"][side]
         canvas = page.evaluate(
             f"""(s) => {{ const c = ({PLANE})(s), r = c.getBoundingClientRect();
               return {{ probe: c.dataset.probe, link: c.dataset.link, marker: c.dataset.marker,
                         area: c.dataset.area.split(',').map(Number), left: r.left, top: r.top }}; }}""",
             side,
         )
+        # "(ringed)" only where the ring is drawn: the "+" on the view (the hole preset's is off the VAE's)
+        words = nearest_words(distance, gaps, int(family.labels[index]), ringed=canvas["probe"] == "in")
+        assert words in seen["insets"][side].replace("\n", " "), seen["insets"][side]
         if canvas["probe"] == "in":  # the line's far end: the nearest code, where numpy finds it
             code = page.evaluate(PIXELS, [side, *map(float, loaded.atlas.mu[index])])
             link = [float(v) for v in canvas["link"].split(",")]

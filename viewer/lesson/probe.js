@@ -22,7 +22,8 @@ import { classifierFrom, codesFrom, decoderFrom } from "./models.js";
  * @typedef {object} Inset
  * @property {string} title
  * @property {Float64Array} pixels
- * @property {string[]} lines
+ * @property {string[]} lines        all but the nearest code's line, which says "ringed" only where the ring is drawn
+ * @property {{distance: number, gaps: number, digit: number}} away  the nearest test code, for that line
  * @property {string} detail       the inset's tooltip: the figures behind the words
  * @property {"hole" | "codes" | "outside"} where
  * @property {number} digit        the digit read (-1 below the threshold or without a classifier)
@@ -55,11 +56,12 @@ export function axisDistance(distance) {
  * The nearest test code (the ringed one the line joins to the "+"): its digit, so a reader can tell a picture that
  * continues its neighbours from one that does not, and how far it is, in the plot's units (what the reader
  * compares with the picture), then in this plane's usual spacings (explorer/planes.py nearest_words).
- * @param {number} distance @param {number} gaps @param {number} digit
+ * `ringed`: whether the plane draws the ring (not while the "+" is off the view and only its arrow shows).
+ * @param {number} distance @param {number} gaps @param {number} digit @param {boolean} [ringed]
  */
-export function nearestWords(distance, gaps, digit) {
+export function nearestWords(distance, gaps, digit, ringed = true) {
   const away = `${axisDistance(distance)} away on this plot's axes (${spacingWords(gaps, "this plane's")})`;
-  return `nearest test code (ringed): ${DIGIT_ARTICLES[digit]} ${digit}, ${away}`;
+  return `nearest test code${ringed ? " (ringed)" : ""}: ${DIGIT_ARTICLES[digit]} ${digit}, ${away}`;
 }
 
 // A symbol's pair ("P = 0.65", "P ≥ 0.9", "β = 1"): a line may break before or after it, never inside (a reader saw
@@ -153,7 +155,6 @@ export function probeInsets(data, point, waits) {
       );
     }
     if (!(reading && where === "outside")) lines.push(data.text.where[where]);
-    lines.push(nearestWords(report.distance, report.gaps, digits[report.nearest]));
     return {
       title,
       pixels: report.pixels,
@@ -163,6 +164,7 @@ export function probeInsets(data, point, waits) {
         "the median distance from a test code of this model to its nearest neighbour. P: the classifier's probability of the " +
         `digit it rates highest; a picture "reads as a digit" at P ≥ ${data.readable}.`,
       where,
+      away: { distance: report.distance, gaps: report.gaps, digit: digits[report.nearest] },
       digit: reading?.readable && where !== "outside" ? reading.digit : -1,
       gaps: report.gaps,
       nearest: [codes[2 * report.nearest], codes[2 * report.nearest + 1]],

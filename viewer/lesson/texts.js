@@ -5,7 +5,7 @@ import { SIDE, toGrey } from "../core/decoder.js";
 import { element } from "../core/dom.js";
 import { placeInset } from "./inset.js";
 import { epochsOf } from "./manifest.js";
-import { showLine } from "./probe.js";
+import { nearestWords, showLine } from "./probe.js";
 
 /** @typedef {import("./build.js").Nodes} Nodes */
 /** @typedef {import("./build.js").PlaneNodes} PlaneNodes */
@@ -102,7 +102,9 @@ export function showInset(plane, inset, placement, offView, core) {
     /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(pixels, 0, 0);
     insetImage.src = canvas.toDataURL();
     insetText.replaceChildren();
-    for (const line of [inset.title, ...inset.lines, ...(off ? [offView] : [])]) showLine(insetText, line);
+    const { distance, gaps, digit } = inset.away;
+    const nearest = nearestWords(distance, gaps, digit, !off); // no ring is drawn while the "+" is off the view
+    for (const line of [inset.title, ...inset.lines, nearest, ...(off ? [offView] : [])]) showLine(insetText, line);
   }
   box.title = inset.detail;
   box.dataset.where = inset.where;
