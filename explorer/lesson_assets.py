@@ -32,6 +32,7 @@ from .assets import (
     floats,
     kind_words,
     model_manifest,
+    model_words,
 )
 from .planes import (
     SPACING,
@@ -86,6 +87,9 @@ def lesson_planes(family: Family) -> dict:
             {
                 "name": name,
                 "beta": family.models[name].variant.beta,
+                # The plane's title names its z (issue 24: the rows above say z = 20 and z = 2, the titles said
+                # neither); the explorer's name for the model, "Autoencoder (β = 0), z = 2".
+                "title": model_words(family.models[name].variant),
                 "frames": [frame_entry(frame) for frame in plane_frames(family, name)],
                 # the shipped decoder, for the hover tip and the probe (the map's own blob: fetched once)
                 "decoder": decoder_source(family, name),

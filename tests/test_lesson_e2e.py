@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pytest
 
+from explorer.assets import kind_words
 from explorer.lesson_assets import sample_count
 from explorer.planes import share
 from harness.browser import ROOT, exception_boxes, goto_static, require_chromium, status, wait_for_status
@@ -55,6 +56,14 @@ def family():
     return load_family(WEIGHTS)
 
 
+# How many lines of text each plane's title takes (0 when its text is cut short: a wide screen's title is one
+# line, ellipsed where it overflows).
+TITLE_LINES = """() => [...document.querySelectorAll('.lp-root .lp-title')].map((title) => {
+  const range = document.createRange(); range.selectNodeContents(title);
+  const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  return title.scrollWidth > title.clientWidth ? 0 : lines; })"""
+
+
 @pytest.mark.parametrize("width, height", [(1500, 1000), (1920, 1080), (400, 850)])
 def test_the_first_screen_shows_the_evidence_without_scrolling(browser, server, family, width, height):
     page = open_lesson(browser, server, width, height)
@@ -67,10 +76,14 @@ def test_the_first_screen_shows_the_evidence_without_scrolling(browser, server, 
     assert page.evaluate(ROOT_DATA, "scale") == "own"
     # At least two rows of decoded prior draws, whole (four: z = 20 and z = 2 per model).
     assert sum(in_view(rect, seen["viewport"]) for rect in seen["strips"]) >= 2
-    # Each plane's holes: its title quotes the shipped share of empty cells.
+    # Each plane's holes: its title quotes the shipped share of empty cells, after the model's name with its z (the
+    # rows above say z = 20 and z = 2; issue 24: the titles said neither), on at most two lines on a phone.
     for title, name in zip(seen["titles"], (AE, VAE), strict=True):
-        stored = family.models[name].record["info"]["lesson"]["plane"]["empty_share"]
-        assert title.endswith(f"{share(stored)} of cells empty"), title
+        loaded = family.models[name]
+        stored = loaded.record["info"]["lesson"]["plane"]["empty_share"]
+        name_words = f"{kind_words(loaded.variant.beta)}, z = {loaded.variant.latent_size}"
+        assert loaded.variant.latent_size == 2 and title == f"{name_words} · {share(stored)} of cells empty", title
+    assert all(1 <= lines <= 2 for lines in page.evaluate(TITLE_LINES)), page.evaluate(TITLE_LINES)
     assert exception_boxes(page) == 0
     page.close()
 

@@ -480,7 +480,7 @@ class Lesson {
     models.forEach((model, side) => {
       const plane = this.nodes.planes[side];
       const frame = frameAt(model, epoch);
-      plane.title.textContent = `${data.headers[side]} · ${frame.empty_text}`;
+      plane.title.textContent = `${model.title} · ${frame.empty_text}`;
       const mosaic = image(frame.mosaic);
       const codes = blob(frame.mu);
       if (!mosaic.ready) this.arrivals.whenArrived(mosaic.promise, () => this.schedule());
