@@ -32,6 +32,7 @@ from .assets import (
     floats,
     kind_words,
     model_manifest,
+    model_words,
 )
 from .planes import (
     SPACING,
@@ -69,7 +70,7 @@ def frame_entry(frame: PlaneFrame) -> dict:
         "covered": frame.digits_covered,
         "empty_text": f"{share(frame.empty_share)} of cells empty",
         "empty_value": share(frame.empty_share),
-        "readable_text": "–" if frame.readable_share is None else share(frame.readable_share),
+        "readable_text": "–" if frame.readable_share is None else draws_share(frame.readable_share),
     }
 
 
@@ -86,6 +87,9 @@ def lesson_planes(family: Family) -> dict:
             {
                 "name": name,
                 "beta": family.models[name].variant.beta,
+                # The plane's title names its z (issue 24: the rows above say z = 20 and z = 2, the titles said
+                # neither); the explorer's name for the model, "Autoencoder (β = 0), z = 2".
+                "title": model_words(family.models[name].variant),
                 "frames": [frame_entry(frame) for frame in plane_frames(family, name)],
                 # the shipped decoder, for the hover tip and the probe (the map's own blob: fetched once)
                 "decoder": decoder_source(family, name),
@@ -110,6 +114,14 @@ def encoder_source(family: Family, name: str) -> dict:
         "latent": manifest["latent"],
         "hidden": manifest["hidden"],
     }
+
+
+def draws_share(value: float) -> str:
+    """A readable share of N(0, I)'s draws, with one decimal wherever the lesson says one (rows, β row, curves,
+    table, tooltips): two measurements, the z = 20 VAE's 48.5% and the β row's 49.0% at β = 1, both read "49%" and
+    readers took one for a copy of the other (issue 24). One rule for every such share, so no two that differ read
+    alike; a share of 1,000 draws is a whole number of tenths of a percent."""
+    return f"{float(value):.1%}"
 
 
 def kind(beta: float) -> str:
@@ -159,7 +171,7 @@ def row_label(family: Family, loaded: LoadedModel, latent: int) -> tuple[str, st
     measured = lesson_record(loaded).get("prior_samples")
     if not measured:
         return f"z = {latent}", ""
-    readable = f"z = {latent}: {share(measured['readable_share'])} readable"
+    readable = f"z = {latent}: {draws_share(measured['readable_share'])} readable"
     digits = readable_help(
         measured["readable_share"], measured["count"], measured["digits_covered"], measured.get("readable_per_digit")
     )
@@ -183,7 +195,7 @@ def readable_help(readable: float, count: int, covered: int, per_digit: list[int
     """A row's tooltip: what its label's figures count, the digits themselves where known."""
     kinds = digit_kinds(per_digit) if per_digit else ""
     return (
-        f"Of {count:,} draws of N(0, I), {share(readable)} read as a digit (P ≥ {READABLE:g}); those read as "
+        f"Of {count:,} draws of N(0, I), {draws_share(readable)} read as a digit (P ≥ {READABLE:g}); those read as "
         f"{covered} of the 10 digits{kinds}."
     )
 
@@ -266,7 +278,7 @@ def beta_row(family: Family) -> dict | None:
         # of the autoencoder's draws.
         "heading": f"Another network, trained for every β (z = {model.latent_size})",
         "labels": [
-            f"at β = {b:.2g}: {share(r)} readable, {digit_kind_words(c)}"
+            f"at β = {b:.2g}: {draws_share(r)} readable, {digit_kind_words(c)}"
             for b, r, c in zip(curve["betas"], curve["readable_share"], curve["digits_covered"], strict=True)
         ],
         "marks": [b for b in marks if b in curve["betas"]],
@@ -314,11 +326,11 @@ def beta_why(
     detail = (
         f"They are different networks. At β = {high:g} the line's loss (reconstruction + β·KL) is "
         f"{sides[high]['gap_beta_loss']:.1f} nats above that of the VAE trained at β = {high:g} alone, and it reads "
-        f"{share(readable[at])} where that VAE reads {share(separate[high])}: one set of weights for every β fits "
-        f"the high β worse. Its left end is no autoencoder either: at β = {betas[0]:g} its KL is "
+        f"{draws_share(readable[at])} where that VAE reads {draws_share(separate[high])}: one set of weights for every "
+        f"β fits the high β worse. Its left end is no autoencoder either: at β = {betas[0]:g} its KL is "
         f"{end['multirate']['kl']:.0f} nats, the β = 0 autoencoder's {end['separate_beta0']['kl']:.0f} (even a small "
-        f"β pulls the codes towards N(0, I)), and it reads {share(readable[0])} where the autoencoder reads "
-        f"{share(prior['readable_share'])}."
+        f"β pulls the codes towards N(0, I)), and it reads {draws_share(readable[0])} where the autoencoder reads "
+        f"{draws_share(prior['readable_share'])}."
     )
     # The two ends readers asked about (the line flat near 49% at β = 0.01 beside the autoencoder's 2.4%).
     nearer = end["multirate"]["kl"] < end["separate_beta0"]["kl"]
@@ -407,7 +419,7 @@ def table_rows(family: Family) -> list[list[str]]:
         rows.append(
             [
                 f"z = {loaded.variant.latent_size}, β = {loaded.variant.beta:g}",
-                cell(prior.get("readable_share"), share),
+                cell(prior.get("readable_share"), draws_share),
                 cell(prior.get("digits_covered"), str),
                 cell(plane.get("empty_share") if isinstance(plane, dict) else None, share),
                 cell(middle.get("mean_confidence"), lambda v: f"{v:.2f}"),

@@ -57,7 +57,7 @@ def test_the_autoencoders_z2_row_says_its_draws_cover_a_small_patch_of_its_codes
         label, tip = rows[(side, 2)]["label"], rows[(side, 2)]["title"]
         if side == 1:  # the VAE's codes sit within N(0, I): no patch to speak of, the label unchanged
             assert near.mean() > 0.5
-            assert label == f"z = 2: {share(record['readable_share'])} readable, {record['digits_covered']} digit kinds"
+            assert label == f"z = 2: {record['readable_share']:.1%} readable, {record['digits_covered']} digit kinds"
             assert tip.startswith("Of 1,000 draws of N(0, I)") and "patch" not in tip
             continue
         # The draws, decoded and read again: the record's share and digits are this model's.
@@ -73,7 +73,7 @@ def test_the_autoencoders_z2_row_says_its_draws_cover_a_small_patch_of_its_codes
         # among the readable draws.
         assert near.mean() < 0.5 and int(counts.argmax()) == digit and per_digit[digit] / read.sum() > 0.5
         patch = f"N(0, I) covers a small patch of its codes, mostly {digit}s"
-        assert label == f"z = 2: {share(record['readable_share'])} readable; {patch}"
+        assert label == f"z = 2: {record['readable_share']:.1%} readable; {patch}"
         # The tooltip's figures: where the draws land (inside the box of its codes, in a hole) and the patch.
         box = plane_box(mu)
         x0, x1, y0, y1 = box
@@ -105,7 +105,7 @@ def test_the_beta_chart_says_why_its_line_and_dots_differ(family):
     separate = family.models[side["separate"]["model"]].record["info"]["lesson"]["prior_samples"]["readable_share"]
     title = row["curveTitle"]
     assert f"At β = {high:g} the line's loss (reconstruction + β·KL) is {gap:.1f} nats above" in title
-    assert f"it reads {share(readable[betas.index(high)])} where that VAE reads {share(separate)}" in title
+    assert f"it reads {readable[betas.index(high)]:.1%} where that VAE reads {separate:.1%}" in title
     assert readable[betas.index(high)] < separate  # "fits high β worse": fewer readable draws too
     # Its left end against the β = 0 autoencoder's row: far smaller KL, far more readable draws.
     end = rate["autoencoder_end"]
@@ -115,7 +115,7 @@ def test_the_beta_chart_says_why_its_line_and_dots_differ(family):
         f"its KL is {end['multirate']['kl']:.0f} nats, the β = 0 autoencoder's {end['separate_beta0']['kl']:.0f}"
         in title
     )
-    assert f"it reads {share(readable[0])} where the autoencoder reads {share(autoencoder)}" in title
+    assert f"it reads {readable[0]:.1%} where the autoencoder reads {autoencoder:.1%}" in title
     # A few words on the page, the figures in the tip; both ends said (readers asked why the line stays near 49% at
     # β = 0.01 beside the autoencoder's 2.4%).
     assert row["curveWhy"] == f"Even β = {betas[0]:g} keeps its codes near N(0, I); high β reads worse."

@@ -24,7 +24,6 @@ from explorer.assets import classifier_blob
 from explorer.lesson_assets import BETA_FILE, SAMPLE_COUNT, beta_row
 from explorer.lesson_draws import sample_row
 from explorer.multirate_assets import multirate_blob
-from explorer.planes import share
 from harness.node import require_node
 from training.lesson_beta import beta_grid, measure
 from vae.family import shared_family, weights_folder
@@ -82,7 +81,7 @@ def test_the_row_quotes_the_measured_figures():
     for beta, readable, covered, label in zip(
         row["betas"], row["readable"], row["covered"], row["labels"], strict=True
     ):
-        figures = f"{share(readable)} readable, {covered} digit kind{'' if covered == 1 else 's'}"
+        figures = f"{readable:.1%} readable, {covered} digit kind{'' if covered == 1 else 's'}"
         assert label == f"at β = {beta:.2g}: {figures}"
     assert row["heading"] == f"Another network, trained for every β (z = {row['latent']})"
     separate = {m.variant.beta for m in FAMILY.models.values() if m.variant.latent_size == 20 and m.variant.beta > 0}
@@ -185,7 +184,7 @@ def test_dragging_the_slider_changes_the_row_to_the_measured_figure(browser, ser
     i = row["betas"].index(moved["beta"])
     assert moved["beta"] >= 8.0
     assert moved["readable"] == row["readable"][i] == SHIPPED["models"]["z20-mr"]["readable_share"][i]
-    assert moved["label"] == row["labels"][i] and share(row["readable"][i]) in moved["label"]
+    assert moved["label"] == row["labels"][i] and f"{row['readable'][i]:.1%}" in moved["label"]
     expected = sample_row(
         MODEL, FAMILY.classifier, int(moved["key"].split(":")[1]), SAMPLE_COUNT, READABLE, moved["beta"]
     )

@@ -2,6 +2,8 @@
 // its events). Top to bottom: for each model a column of rows of decoded N(0, I) draws (samples.js); one bar
 // of controls; the two z = 2 planes side by side (plane.js); the curves over training epochs (curves.js).
 //
+// The rows of draws are rows.js's: laid out with each update, computed, labelled and fitted with each drawing.
+//
 // Everything the browser can do alone, it does alone: the scale (one pair of axes for both planes, or each
 // its own), showing the codes, scrubbing or playing the epochs (player.js), the hover tip (pointer.js). A
 // tap on a plane, "decode one draw" and "new draws" go to the host as events of core/protocol.js, queued
@@ -14,22 +16,20 @@ import { DIGIT_COLOURS, MAX_PENDING } from "../core/constants.js";
 import { listen, useStylesheet } from "../core/dom.js";
 import { blob, image } from "../core/fetch.js";
 import { Channel } from "../core/protocol.js";
-import { buildBetaRow, showBetaRow } from "./beta.js";
 import { buildScreen } from "./build.js";
-import { drawPoint, sampleRow } from "./compute.js";
+import { drawPoint } from "./compute.js";
 import { drawCurves } from "./curves.js";
-import { betaSuffix, epochLabel, labelRows } from "./epochs.js";
+import { epochLabel } from "./epochs.js";
 import { union } from "./geometry.js";
 import { Arrivals, fetchFrames, prefetchArrays } from "./loading.js";
 import { epochsOf, frameAt, indicesByDigit, snapshotsKey } from "./manifest.js";
-import { classifierFrom, decoderFrom } from "./models.js";
 import { drawPlane } from "./plane.js";
 import { EpochPlayer } from "./player.js";
 import { decoderOf, decodeScratch, hideTip, showTip, tapPoint } from "./pointer.js";
 import { buildPosterior, showPosterior } from "./posterior.js";
 import { probeInsets } from "./probe.js";
 import { Reveal } from "./reveal.js";
-import { buildRows, fillRow, refitRows } from "./samples.js";
+import { DrawRows } from "./rows.js";
 import { showScaleNote } from "./scale.js";
 import { markComplete, writeStatus } from "./status.js";
 import { buildTable, showTable } from "./table.js";
@@ -80,7 +80,6 @@ function probeRects(plane, placement) {
  * @property {number[][] | null} byDigit   the test codes' indices per digit (from the labels)
  * @property {boolean} labelsAsked
  * @property {string} snapshots            snapshotsKey of the planes the player steps through
- * @property {string} rows                 which sample rows are laid out (the models')
  * @property {Float64Array} scratch        one decoded picture (the hover tip)
  * @property {string} probeKey             the point `insets` were computed for
  * @property {import("./probe.js").Inset[] | null} insets
@@ -131,15 +130,10 @@ class Lesson {
       byDigit: null,
       labelsAsked: false,
       snapshots: "",
-      rows: "",
       scratch: decodeScratch(),
       probeKey: "",
       insets: null,
     };
-    /** @type {import("./samples.js").RowView[]} */
-    this.rows = [];
-    /** @type {import("./beta.js").BetaView | null} the row that follows β (under the VAE's rows) */
-    this.betaRow = null;
     this.reveal = new Reveal(); // what the visitor's last action must bring into view once drawn (reveal.js)
     /** @type {Array<Placement | null>} where each plane's last drawing put the data */
     this.placements = [null, null];
@@ -151,6 +145,7 @@ class Lesson {
     this.builtAt = performance.now();
     /** @type {Array<() => void>} */
     this.cleanups = [];
+    this.draws = new DrawRows(this.nodes.columns, this.cleanups, () => this.schedule());
     this.styled = false; // the stylesheet is in: data can be applied (the layout measured)
     this.player = new EpochPlayer(
       () => this.nextEpoch(),
@@ -231,17 +226,7 @@ class Lesson {
       this.view.epochIndex = epochsOf(data.planes).length - 1; // the shipped models first; play starts at 0
     }
     this.loadLabels(data.planes.labels);
-    const rows = data.rows.map((row) => `${row.side}:${row.label}:${row.decoder.decoder}`).join("|");
-    if (this.loaded.rows !== rows) {
-      this.loaded.rows = rows;
-      this.rows = buildRows(this.nodes.columns, this.rows, data.rows, data.sampleCount);
-      this.betaRow?.box.remove();
-      this.betaRow = null;
-      if (data.betaRow) {
-        this.betaRow = buildBetaRow(this.nodes.columns[1], data.betaRow, data.sampleCount);
-        listen(this.cleanups, this.betaRow.slider, "input", () => this.schedule());
-      }
-    }
+    this.draws.layout(data);
     showTexts(this.nodes, data);
     showPresets(this.nodes, data, this.view.preset, (index) => this.applyPreset(index));
     if (!this.channel) this.channel = new Channel(data.name, MAX_PENDING);
@@ -335,29 +320,6 @@ class Lesson {
     if (this.data) showPresets(this.nodes, { ...this.data, preset: null }, -1, (next) => this.applyPreset(next));
   }
 
-  /** The sample rows for the host's seed, each computed once its decoder and the classifier are in. @param {number} epoch */
-  computeRows(epoch) {
-    const data = this.data;
-    if (!data) return;
-    const key = String(data.seeds.samples);
-    /** @type {Promise<unknown>[]} */
-    const waits = [];
-    const classifier = data.classifier ? classifierFrom(data.classifier, waits) : null;
-    for (const view of this.rows) {
-      if (view.computed === key) continue;
-      const decoder = decoderFrom(view.row.decoder, waits);
-      if (!decoder || (data.classifier && !classifier)) continue;
-      const { pixels, reads } = sampleRow(decoder, classifier, data.seeds.samples, data.sampleCount, data.readable);
-      fillRow(view, pixels, reads, key);
-    }
-    if (this.betaRow && data.betaRow) {
-      const { seeds, sampleCount, readable } = data;
-      const suffix = betaSuffix(data, this.betaRow.box, epoch, this.atLastEpoch());
-      showBetaRow(this.betaRow, data.betaRow, classifier, seeds.samples, sampleCount, readable, waits, suffix);
-    }
-    for (const wait of waits) this.arrivals.whenArrived(wait, () => this.schedule());
-  }
-
   /** The probed point (a tap or draw waiting for the host, else the host's) and both planes' insets for it. */
   probed() {
     const data = this.data;
@@ -434,9 +396,9 @@ class Lesson {
     nodes.slider.value = String(view.epochIndex);
     nodes.epochText.textContent = epochLabel(data, epoch, view.epochIndex);
     for (const button of nodes.scaleButtons) button.classList.toggle("lp-on", button.dataset.scale === view.scale);
-    this.computeRows(epoch);
-    labelRows(data, this.rows, epoch, this.atLastEpoch());
-    refitRows(this.betaRow ? [...this.rows, this.betaRow.row] : this.rows);
+    for (const wait of this.draws.show(data, epoch, this.atLastEpoch())) {
+      this.arrivals.whenArrived(wait, () => this.schedule());
+    }
     const width = nodes.planes[0].wrap.clientWidth;
     if (width) {
       const complete = this.drawPlanes(data, epoch, width, this.planeHeight(width));
@@ -480,7 +442,7 @@ class Lesson {
     models.forEach((model, side) => {
       const plane = this.nodes.planes[side];
       const frame = frameAt(model, epoch);
-      plane.title.textContent = `${data.headers[side]} · ${frame.empty_text}`;
+      plane.title.textContent = `${model.title} · ${frame.empty_text}`;
       const mosaic = image(frame.mosaic);
       const codes = blob(frame.mu);
       if (!mosaic.ready) this.arrivals.whenArrived(mosaic.promise, () => this.schedule());

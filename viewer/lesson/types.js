@@ -24,6 +24,7 @@
  * @typedef {object} LessonModel
  * @property {string} name                  "z2-beta0", "z2-beta1"
  * @property {number} beta
+ * @property {string} title                 "Autoencoder (β = 0), z = 2": the plane's title, before its empty cells
  * @property {LessonFrame[]} frames         oldest epoch first; the last is the shipped model
  * @property {{decoder: string, latent: number, hidden: number}} decoder  the shipped decoder's blob (hover tip, probe)
  * @property {number} spacing               the median distance between neighbouring test codes (a "gap")
