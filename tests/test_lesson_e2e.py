@@ -88,6 +88,19 @@ def test_the_first_screen_shows_the_evidence_without_scrolling(browser, server, 
     page.close()
 
 
+def test_on_the_static_host_a_phone_sees_both_planes_whole(browser, site):
+    """The static host's system font wraps the lesson's words more than Streamlit's: its phone planes ended 15 px
+    under the first screen while a fixed 150 px tall. They take what is left of the screen instead."""
+    page = browser.new_page(viewport={"width": 400, "height": 850})
+    goto_static(page, f"{site}/?page=lesson")
+    page.wait_for_function(COMPLETE, timeout=60_000)
+    seen = layout(page)
+    assert seen["scroll"] == 0
+    assert all(in_view(rect, seen["viewport"]) for rect in seen["planes"]), seen["planes"]
+    assert all(rect[3] - rect[1] >= 120 for rect in seen["planes"]), seen["planes"]  # still a plane, not a strip
+    page.close()
+
+
 @pytest.mark.parametrize(("width", "height"), [(1500, 1000), (1920, 1080), (400, 850)])
 def test_the_lesson_view_is_few_words_and_no_notation_none_or_paths(browser, server, width, height):
     page = open_lesson(browser, server, width, height)

@@ -38,7 +38,9 @@ import { showInset, showPresets, showTexts } from "./texts.js";
 const STYLESHEET = new URL("./lesson.css", import.meta.url).href;
 const BOX_PAD = 0.03; // room around the union of boxes a plane fits, as a share of its longer side
 const MIN_PLANE_PX = 170;
-const MIN_PHONE_PLANE_PX = 150; // a phone's plane (under 300 px wide): the first screen holds both planes
+// A phone's plane (under 300 px wide) fills what is left of the first screen, within these bounds: the static host's
+// system font wraps the words above more than Streamlit's, and a fixed 150 px left its planes 15 px under the fold.
+const PHONE_PLANE_PX = { min: 120, max: 170 };
 const WAIT_MS = 20000; // how long the planes may stay incomplete before the screen says so
 
 /** @typedef {import("./types.js").LessonData} LessonData */
@@ -495,8 +497,12 @@ class Lesson {
   planeHeight(width) {
     let top = this.nodes.planes[0].wrap.getBoundingClientRect().top;
     for (let at = this.nodes.root.parentElement; at; at = at.parentElement) top += at.scrollTop; // <html>: the window's
+    if (width < 300) {
+      const room = window.innerHeight - top - 6; // a phone's legend sits under the fold: the planes come first
+      return Math.round(Math.min(PHONE_PLANE_PX.max, width * 1.05, Math.max(PHONE_PLANE_PX.min, room)));
+    }
     const room = window.innerHeight - top - (this.nodes.legend.offsetHeight + 14);
-    return Math.round(Math.max(width < 300 ? MIN_PHONE_PLANE_PX : MIN_PLANE_PX, Math.min(room, width * 1.05)));
+    return Math.round(Math.max(MIN_PLANE_PX, Math.min(room, width * 1.05)));
   }
 
   /** The root's test interface (status.js). @param {number} epoch */
