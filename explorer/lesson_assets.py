@@ -335,7 +335,9 @@ def beta_why(
     # The two ends readers asked about (the line flat near 49% at β = 0.01 beside the autoencoder's 2.4%).
     nearer = end["multirate"]["kl"] < end["separate_beta0"]["kl"]
     line = f"Even β = {betas[0]:g} keeps its codes near N(0, I); " if nearer else "One network for all β: "
-    line += "high β reads worse."  # what the chart plots (a reader took "fits" for a claim about it)
+    # What the chart plots (a reader took "fits" for a claim about it), and against what: readers saw the dots rise
+    # with β beside "high β reads worse" and took the words for a contradiction.
+    line += "high β reads worse than trained alone." if readable[at] < separate[high] else "high β reads worse."
     return {"line": line, "detail": detail, "high": high}
 
 
@@ -581,7 +583,7 @@ def lede(family: Family) -> str:
     ae, vae = (family.models[name].variant.beta for name in LESSON_MODELS)
     return (
         f"An autoencoder (β = {ae:g}) and a VAE (β = {vae:g}), {trained_alike(family)}, squeeze a digit into "
-        f"a code z of 20 or 2 numbers (rows say which) and draw it back; {BETA_WORDS}. Decoded random codes from "
+        f"a code z of 20 or 2 numbers (rows say which) and draw it back; {BETA_WORDS}. Decoded draws of "
         "N(0, I):"
     )
 
@@ -656,7 +658,7 @@ def lesson_data(family: Family) -> dict:
                 "hole": "in a hole: no test code in this cell",
                 "codes": "among its test codes",
                 "outside": f"outside the box of {box_share()} of its test codes",
-                "offview": "off this view: the arrow on its edge points to it",
+                "offview": "off this view: the arrow on its edge points towards this z",
             },
         },
     }

@@ -49,4 +49,4 @@ def showcase_text(a_label: str, b_label: str) -> str:
 
 
 TITLE = "Latent Explorer"
-TAGLINE = "10,000 MNIST test digits placed where a variational autoencoder encodes them."
+TAGLINE = "10,000 MNIST test digits placed where (variational) autoencoders encode them."

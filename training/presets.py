@@ -418,7 +418,7 @@ def path_presets(family: Family) -> list[dict]:
     return presets
 
 
-ALIKE = 0.05  # two shares of paths that lose the digit this close (5 points) are "as often"
+ALIKE = 0.05  # two shares of paths with an unreadable frame this close (5 points) are "as often"
 
 
 def alike_line(family: Family, pair: tuple[int, int], others: dict, below: dict, count: int) -> str:
@@ -431,13 +431,12 @@ def alike_line(family: Family, pair: tuple[int, int], others: dict, below: dict,
         what = f"β = 0 and β = 1 both pass {passed[beta0] or 'no other digit'}"
     else:
         what = f"β = 0 passes {passed[beta0] or 'no other digit'}, β = 1 {passed[beta1] or 'no other digit'}"
-    # Plain words (readers asked what "over 156 such pairs" and "blur" meant): a path "loses the digit" where a
+    # Plain words (readers asked what "over 156 such pairs", "blur" and "lose the digit" meant): an unreadable
     # frame reads below P = 0.5; the caption gives both shares and the pairs' count.
     gap = below[beta1] - below[beta0]
-    how = (
-        "both lose the digit as often" if abs(gap) <= ALIKE else f"β = {1 if gap > 0 else 0} loses the digit more often"
-    )
-    return f"From {article(a)} {a} to {article(b)} {b}, {what} ({ROWS}); on pairs like it, {how}."
+    more = f"β = {1 if gap > 0 else 0} passes an unreadable frame more often"
+    how = "both pass an unreadable frame as often" if abs(gap) <= ALIKE else more
+    return f"From {article(a)} {a} to {article(b)} {b}, {what} ({ROWS}); over many pairs, {how}."
 
 
 def geodesic_threshold(family: Family) -> dict:

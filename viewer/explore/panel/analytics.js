@@ -34,6 +34,8 @@ export const STEP_DEFINITION =
 export const PRIOR_DEFINITION =
   "How typical each frame's code is for the model: log N(z; 0, I), the log-density of the prior the VAE packs " +
   "its codes into (in nats, natural-log units; higher is nearer the centre of the cloud).";
+// The classifier's row has no legend of its own (a reader asked what the rings and the blues meant).
+export const READS_DEFINITION = "What a digit classifier reads: dark cells are likely digits, ○ its pick.";
 
 /**
  * Why the map and this chart can disagree on a z > 2 model (a reader saw A inside the 1σ ring, its frame the least
@@ -136,7 +138,13 @@ export function analyticsFigure(analytics, heading) {
     title: title(heading),
     showlegend: false,
     font: { size: 13 },
-    xaxis: { anchor: `y${rows}`, title: { text: "frame" }, dtick: count <= 16 ? 1 : null },
+    // The strip shows A and B beside the decoded frames; the charts count the decoded frames only (a reader could not
+    // match "frame 0" to the strip's "A").
+    xaxis: {
+      anchor: `y${rows}`,
+      title: { text: `frame (0: A's code, ${count - 1}: B's)` },
+      dtick: count <= 16 ? 1 : null,
+    },
     yaxis: { domain: domains[0], title: { text: "change" } },
     yaxis2: { domain: domains[1], title: { text: "log N(z; 0, I)" } }, // one name: the hover and the words say it so
     annotations: subtitles.slice(0, rows).map((text, row) => ({
@@ -241,6 +249,8 @@ export function buildAnalytics(parent) {
   element(words, "span", "", STEP_DEFINITION);
   words.append(" ");
   element(words, "span", "", PRIOR_DEFINITION);
+  words.append(" ");
+  element(words, "span", "", READS_DEFINITION);
   words.append(" ");
   const dims = element(words, "span", "le-analytics-dims"); // mapVersusPrior, on a model of more than 2 numbers
   const compare = element(box, "div", "le-analytics-compare");
