@@ -594,7 +594,7 @@ def test_streamlits_lede_help_says_the_same_words():
 def test_endpoint_labels_stay_inside_the_plot(browser, host, size):
     """A read-through saw A's label poke above the phone map's top edge (the overlay clips it there). With A just
     under the plot's top edge and B in its top right corner, each label's drawn box (le:inspect `labels`, measured
-    from the text) lies within the plot area: A's goes under its marker, B's moves in from the side."""
+    from the text) lies within the plot area: A's goes beside its marker, away from B; B's under its own."""
     url, goto = host
     width, height = SIZES[size]
     page = browser.new_page(viewport={"width": width, "height": height})
@@ -618,5 +618,10 @@ def test_endpoint_labels_stay_inside_the_plot(browser, host, size):
         left, top, right, bottom = shown["labels"][end]
         assert left >= edges[0] - 0.5 and top >= edges[1] - 0.5, (end, shown["labels"][end], edges)
         assert right <= edges[2] + 0.5 and bottom <= edges[3] + 0.5, (end, shown["labels"][end], edges)
-    assert shown["labels"]["a"][1] > markers["a"][1]  # under its marker
+    # A's goes beside its marker, on the side away from B (under it, by the path's first frame, it read as that
+    # frame's); B, in the corner, has no room on its far side: under its marker.
+    a_label, b_label = shown["labels"]["a"], shown["labels"]["b"]
+    beside = a_label[1] < markers["a"][1] + 9 and a_label[3] > markers["a"][1] - 9  # level with its 9 px marker
+    assert a_label[2] < markers["a"][0] and beside, (a_label, markers["a"])
+    assert b_label[1] > markers["b"][1], (b_label, markers["b"])
     page.close()

@@ -89,8 +89,10 @@ export function drawOverlay(state, moving = false) {
   // near the bottom, shifted in from a side.
   const size = { width: area.width, height: area.height };
   marker(context, pixel(points.drawn), "star", "#ffd400", "★ you", true, size);
-  const labelA = marker(context, pixel(points.a), "diamond", "#111", "A", false, size);
-  const labelB = marker(context, pixel(points.b), "square", "#111", "B", false, size);
+  const [pa, pb] = [pixel(points.a), pixel(points.b)];
+  const away = pa && pb ? Math.sign(pa[0] - pb[0]) : 0; // A's label's side away from B (B's: the other)
+  const labelA = marker(context, pa, "diamond", "#111", "A", false, size, away);
+  const labelB = marker(context, pb, "square", "#111", "B", false, size, -away);
   const scrub = pixel(points.scrub);
   if (scrub) {
     context.beginPath();
@@ -103,8 +105,8 @@ export function drawOverlay(state, moving = false) {
   state.cache.markerPixels = { a: pixel(points.a), b: pixel(points.b), aLabel: labelA, bLabel: labelB };
   if (!moving && state.dom.graph._fullLayout) {
     const boxes = [
-      markerBox(pixel(points.a), 9, "A", false, size),
-      markerBox(pixel(points.b), 9, "B", false, size),
+      markerBox(pa, 9, "A", false, size, away),
+      markerBox(pb, 9, "B", false, size, -away),
       markerBox(pixel(points.drawn), 11, "★ you", true, size),
     ].filter((box) => box !== null);
     placePriorLabels(state, area, /** @type {[number, number, number, number][]} */ (boxes), path.length ? [path] : []);
@@ -139,17 +141,28 @@ const LABEL_GAP = 5; // between a marker and its label's baseline (above) or its
 /**
  * Where a marker's label goes, in plot pixels: its centre x, its baseline y and the box it may cover [left, top,
  * right, bottom] (bold 14 px: about 10 px a letter, with the halo). Above the marker (the star's under it), unless
- * that crosses the plot's top (then under) or, for a label under, its bottom (then above); moved in from a side.
+ * that crosses the plot's top (then beside it, on the `away` side when it fits there, else under) or, for a label
+ * under, its bottom (then above); moved in from a side.
  * @param {number[]} xy @param {number} r @param {string} label @param {boolean} below
  * @param {{width: number, height: number}} [size] the plot area; none: no edges
+ * @param {number} [away] -1 or 1: the side away from the other endpoint (0: none)
  */
-export function labelPlace(xy, r, label, below, size) {
+export function labelPlace(xy, r, label, below, size, away = 0) {
   const [x, y] = xy;
   const half = 7 + 5 * label.length;
   const above = (/** @type {number} */ baseline) => baseline - LABEL_PX - 2; // the label's top
   const baselineAbove = y - r - LABEL_GAP;
   const baselineUnder = y + r + LABEL_GAP + LABEL_PX - 4;
   let under = below;
+  if (size && !under && above(baselineAbove) < 0 && away) {
+    // Beside the marker, on the side away from the other endpoint: under it, the label sat by the path's first
+    // frame and read as that frame's (a read-through, phone).
+    const cx = x + away * (r + LABEL_GAP + half - 4);
+    if (cx - half >= 0 && cx + half <= size.width) {
+      const baseline = Math.max(LABEL_PX + 2, y + LABEL_PX / 2 - 2);
+      return { x: cx, baseline, box: [cx - half, above(baseline), cx + half, baseline + 6] };
+    }
+  }
   if (size && !under && above(baselineAbove) < 0) under = true;
   else if (size && under && baselineUnder + 6 > size.height && above(baselineAbove) >= 0) under = false;
   const cx = size ? Math.min(Math.max(x, half), Math.max(half, size.width - half)) : x;
@@ -160,12 +173,12 @@ export function labelPlace(xy, r, label, below, size) {
 /**
  * What a marker and its label cover, in plot pixels [left, top, right, bottom] (marker() draws them).
  * @param {number[] | null} xy @param {number} r @param {string} label @param {boolean} below
- * @param {{width: number, height: number}} [size] @returns {number[] | null}
+ * @param {{width: number, height: number}} [size] @param {number} [away] @returns {number[] | null}
  */
-export function markerBox(xy, r, label, below, size) {
+export function markerBox(xy, r, label, below, size, away = 0) {
   if (!xy) return null;
   const [x, y] = xy;
-  const box = labelPlace(xy, r, label, below, size).box;
+  const box = labelPlace(xy, r, label, below, size, away).box;
   return [
     Math.min(box[0], x - r - 2),
     Math.min(box[1], y - r - 2),
@@ -199,9 +212,10 @@ function shapePath(/** @type {CanvasRenderingContext2D} */ context, /** @type {s
  * @param {CanvasRenderingContext2D} context @param {number[] | null} xy @param {string} shape
  * @param {string} fill @param {string} label @param {boolean} [below] the label under the marker
  * @param {{width: number, height: number}} [size] the plot area, whose edges the label keeps inside
+ * @param {number} [away] the side away from the other endpoint (labelPlace)
  * @returns {number[] | null}
  */
-function marker(context, xy, shape, fill, label, below = false, size = undefined) {
+function marker(context, xy, shape, fill, label, below = false, size = undefined, away = 0) {
   if (!xy) return null;
   const [x, y] = xy;
   const r = shape === "star" ? 11 : 9;
@@ -214,7 +228,7 @@ function marker(context, xy, shape, fill, label, below = false, size = undefined
   context.font = `bold ${LABEL_PX}px sans-serif`;
   context.textAlign = "center";
   context.lineWidth = 3;
-  const place = labelPlace(xy, r, label, below, size);
+  const place = labelPlace(xy, r, label, below, size, away);
   context.strokeText(label, place.x, place.baseline);
   context.fillStyle = "#111";
   context.fillText(label, place.x, place.baseline);
