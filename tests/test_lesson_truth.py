@@ -506,3 +506,20 @@ def test_on_a_phone_the_tables_figures_stay_apart(browser, server, site, host):
     )
     assert box[0] <= box[1], box
     page.close()
+
+
+def test_the_inset_says_ringed_only_where_the_ring_is_seen(browser, server):
+    """A probe among the codes lies a fraction of a unit from its nearest code: its ring (radius 4 px) sits under
+    the "+" there, and readers looked for it in vain; "(ringed)" is said only where the ring is drawn clear of the
+    cross (viewer/lesson/plane.js RING_CLEAR_PX, 15 px)."""
+    page = open_lesson(browser, server, 1500, 1000, "&probe=0.50,-1.20")
+    page.wait_for_function(INSETS_PLACED, timeout=60_000)
+    page.wait_for_timeout(300)
+    texts = page.evaluate("() => [...document.querySelectorAll('.lp-root .lp-inset')].map((i) => i.innerText)")
+    for side, text in enumerate(texts):
+        canvas = page.evaluate(f"(s) => {{ const c = ({PLANE})(s); return [c.dataset.marker, c.dataset.link]; }}", side)
+        marker, link = ([float(v) for v in value.split(",")] if value else None for value in canvas)
+        seen = bool(marker and link) and math.hypot(link[0] - marker[0], link[1] - marker[1]) > 15
+        assert ("nearest test code (ringed):" in text) == seen, (side, canvas, text)
+        assert "nearest test code" in text
+    page.close()

@@ -12,6 +12,9 @@ const OUTSIDE_FILL = "#5a5a5e"; // the plot where no box of codes reaches
 const PRIOR = "#ffd400";
 const PROBE = "#00e5ff";
 const CROSS_PX = 9; // half the probe's cross
+// The nearest code's ring (radius 4) is seen clear of the "+" only this far from it: nearer, the inset does not
+// call it "ringed" (readers looked for a ring hidden under the cross).
+export const RING_CLEAR_PX = CROSS_PX + 6;
 
 /** @typedef {import("./types.js").Box} Box */
 /** @typedef {import("./types.js").LessonFrame} LessonFrame */

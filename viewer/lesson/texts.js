@@ -5,6 +5,7 @@ import { SIDE, toGrey } from "../core/decoder.js";
 import { element } from "../core/dom.js";
 import { placeInset } from "./inset.js";
 import { epochsOf } from "./manifest.js";
+import { RING_CLEAR_PX } from "./plane.js";
 import { nearestWords, showLine } from "./probe.js";
 
 /** @typedef {import("./build.js").Nodes} Nodes */
@@ -92,7 +93,10 @@ export function showInset(plane, inset, placement, offView, core) {
   }
   box.style.display = "";
   const off = Boolean(placement?.marker?.off);
-  const key = `${inset.title}|${plane.side}|${off}`;
+  const mark = placement?.marker;
+  const link = placement?.link;
+  const ringed = Boolean(mark && link && !off && Math.hypot(link.x - mark.x, link.y - mark.y) > RING_CLEAR_PX);
+  const key = `${inset.title}|${plane.side}|${off}|${ringed}`;
   if (box.dataset.key !== key) {
     box.dataset.key = key;
     const canvas = document.createElement("canvas");
@@ -103,7 +107,7 @@ export function showInset(plane, inset, placement, offView, core) {
     insetImage.src = canvas.toDataURL();
     insetText.replaceChildren();
     const { distance, gaps, digit } = inset.away;
-    const nearest = nearestWords(distance, gaps, digit, !off); // no ring is drawn while the "+" is off the view
+    const nearest = nearestWords(distance, gaps, digit, ringed); // no ring drawn off the view, or none seen under the "+"
     for (const line of [inset.title, ...inset.lines, nearest, ...(off ? [offView] : [])]) showLine(insetText, line);
   }
   box.title = inset.detail;
