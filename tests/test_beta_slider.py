@@ -543,10 +543,9 @@ def test_the_rate_distortion_legend_names_the_filled_dot(browser, host):
 # --- issue 24's read-through: the slider off looks off, its marks say what they are, the MR strip says why -------
 
 OFF_WORDS = "off: β = 1 trained alone"  # the page opens on z20-beta1
-GREY = "rgb(154, 156, 163)"  # explore.css: the off slider's accent
 SLIDER_LOOK = """() => { const input = document.querySelector('.le-mr-input');
   return {value: document.querySelector('.le-mr-value').textContent, title: input.title,
-    accent: getComputedStyle(input).accentColor,
+    bare: getComputedStyle(input).appearance === 'none',
     marks: [...document.querySelectorAll('.le-mr-mark')].map((m) => m.textContent),
     marksTitle: document.querySelector('.le-mr-marks').title}; }"""
 
@@ -562,22 +561,22 @@ def slider_marks(latent: int) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("size", ["phone", "full-hd"])
 def test_the_slider_off_says_what_its_thumb_shows_and_on_says_its_beta(browser, host, size):
-    """Off, the thumb rests at the shown model's β (here 1): it reads as "set to 1" unless the words and the look say
-    otherwise. Off: grey, "β = 1 trained alone", a tooltip saying why the thumb sits there; on (a finger's drag
-    on a phone): the blue accent, "β = ...", no "Off" in its tooltip."""
+    """Off, a thumb resting at the shown model's β (here 1) read as "set to 1", greyed or not: off, the slider is
+    a bare track (no thumb, explore.css), "β = 1 trained alone", a tooltip saying what the map shows; on (a
+    finger's drag on a phone): the native slider with its thumb, "β = ...", no "Off" in its tooltip."""
     phone = size == "phone"
     context, page = open_page(browser, host, "/?model=z20-beta1&a=3&b=7", SIZES[size], phone)
     # The host's first answer in (its reading of the strip): a drag before it could be undone by that answer.
     page.wait_for_function(f"() => {{ const s = {INSPECT}; return s && s.reading && s.plotlyDrawn; }}", timeout=60_000)
     off = page.evaluate(SLIDER_LOOK)
     assert off["value"] == OFF_WORDS, off
-    assert off["accent"] == GREY, off
-    assert off["title"].startswith("Off: the thumb rests at the shown model's β"), off
+    assert off["bare"], off  # appearance: none, its thumb styled to nothing (explore.css)
+    assert off["title"].startswith("Off: the map shows a model trained separately"), off
     drag_slider(page, 0.5, 0.3, touch=phone)
     beta = settled_beta(page)
     on = page.evaluate(SLIDER_LOOK)
     assert on["value"] == f"β = {mr_text(mr_step(beta))}", on
-    assert on["accent"] != GREY and not on["title"].startswith("Off"), on
+    assert not on["bare"] and not on["title"].startswith("Off"), on
     context.close()
 
 

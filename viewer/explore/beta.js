@@ -344,8 +344,8 @@ export function renderSlider(state) {
   const beta = on ? /** @type {number} */ (state.view.shown.mr) : model.beta > 0 ? model.beta : manifest.betaRange[0];
   input.value = String(mrStep(beta));
   value.textContent = on ? `β = ${betaText(beta)}` : offWords(model.beta);
-  // Off, the thumb sits at the shown model's β, greyed (explore.css): its tooltip says why it is there.
-  const rests = `Off: the thumb rests at the shown model's β, trained separately; drag it to apply a β. `;
+  // Off, the slider is a bare track (explore.css; its value kept at the shown model's β, where a keyboard starts).
+  const rests = "Off: the map shows a model trained separately; press or drag the track to apply a β. ";
   input.title = `${on ? "" : rests}${marks.title}`;
   line.textContent = lineText(state, manifest);
   drawCurve(chart, manifest, on ? beta : null, on ? null : state.view.shown.model);
