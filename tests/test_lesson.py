@@ -550,7 +550,7 @@ def test_the_preset_lines_say_what_was_measured(family):
 
     hole = presets["A hole in the autoencoder's plane"]
     report = probe_report(family, family.models[AE], np.asarray(hole["figures"]["point"]))
-    crisp = f"yet the autoencoder draws a crisp {report['digit']}." if report["readable"] else "draws no clear digit"
+    crisp = f"yet the autoencoder draws a crisp {report['digit']}" if report["readable"] else "draws no clear digit"
     assert hole["line"].startswith("No digit was encoded near here") and crisp in hole["line"]
 
     path = next(p for title, p in presets.items() if title.startswith("A path through"))

@@ -102,8 +102,18 @@ def explore_states(page, goto, url: str, trained) -> list[str]:
             continue
     assert page.evaluate(TIP_SHOWN), "the map's hover tip never showed"
     small += small_in(page, "the map's hover tip")
-    page.mouse.move(*page.evaluate(HEATMAP_CENTRE))
-    page.wait_for_function(HOVER_LABEL, timeout=10_000)
+    # Plotly shows a hover label on pointer moves over the subplot: a few moves, each given time (a loaded CI machine
+    # once let a single move's 10 s pass without one).
+    for dx in (0, 6, -6, 12, -12):
+        x, y = page.evaluate(HEATMAP_CENTRE)
+        page.mouse.move(x + dx - 3, y)
+        page.mouse.move(x + dx, y, steps=3)
+        try:
+            page.wait_for_function(HOVER_LABEL, timeout=8_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    assert page.evaluate(HOVER_LABEL), "no hover label over the analytics' classifier row"
     small += small_in(page, "a hover label over the analytics")
     goto(page, url + COMPARE)
     page.wait_for_function(ROWS_LABELLED, timeout=60_000)  # the compare rows' readings are among what is measured
