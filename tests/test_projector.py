@@ -85,6 +85,22 @@ def small_in(page, state: str) -> list[str]:
     return [f"{state}: {text}" for text in found]
 
 
+SPOTS = ((0.5, 0.5), (0.3, 0.6), (0.6, 0.35), (0.45, 0.7))  # on the map, until its tip shows (a digit or a point)
+
+
+def hover_until(page, spots, shown: str, timeout_ms: int) -> bool:
+    """Moves the pointer onto each spot in turn (from 3 px to its left, so it is a move) until `shown` holds."""
+    for x, y in spots:
+        page.mouse.move(x - 3, y)
+        page.mouse.move(x, y, steps=3)
+        try:
+            page.wait_for_function(shown, timeout=timeout_ms)
+            return True
+        except PlaywrightTimeout:
+            continue
+    return bool(page.evaluate(shown))
+
+
 def explore_states(page, goto, url: str, trained) -> list[str]:
     """Walks the explore view through the states a teacher reaches and returns what is small in each."""
     goto(page, url + SLIDER)
@@ -93,27 +109,14 @@ def explore_states(page, goto, url: str, trained) -> list[str]:
     small += small_in(page, "slider on, analytics")
     page.evaluate("() => window.scrollTo(0, 0)")
     plot = page.evaluate(f"() => ({INSPECT}).plot")
-    for fx, fy in ((0.5, 0.5), (0.3, 0.6), (0.6, 0.35), (0.45, 0.7)):  # until the tip shows (a digit or a point)
-        page.mouse.move(plot["left"] + fx * plot["width"], plot["top"] + fy * plot["height"])
-        try:
-            page.wait_for_function(TIP_SHOWN, timeout=3_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    assert page.evaluate(TIP_SHOWN), "the map's hover tip never showed"
+    spots = [(plot["left"] + fx * plot["width"], plot["top"] + fy * plot["height"]) for fx, fy in SPOTS]
+    assert hover_until(page, spots, TIP_SHOWN, 3_000), "the map's hover tip never showed"
     small += small_in(page, "the map's hover tip")
     # Plotly shows a hover label on pointer moves over the subplot: a few moves, each given time (a loaded CI machine
     # once let a single move's 10 s pass without one).
-    for dx in (0, 6, -6, 12, -12):
-        x, y = page.evaluate(HEATMAP_CENTRE)
-        page.mouse.move(x + dx - 3, y)
-        page.mouse.move(x + dx, y, steps=3)
-        try:
-            page.wait_for_function(HOVER_LABEL, timeout=8_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    assert page.evaluate(HOVER_LABEL), "no hover label over the analytics' classifier row"
+    x, y = page.evaluate(HEATMAP_CENTRE)
+    spots = [(x + dx, y) for dx in (0, 6, -6, 12, -12)]
+    assert hover_until(page, spots, HOVER_LABEL, 8_000), "no hover label over the analytics' classifier row"
     small += small_in(page, "a hover label over the analytics")
     goto(page, url + COMPARE)
     page.wait_for_function(ROWS_LABELLED, timeout=60_000)  # the compare rows' readings are among what is measured
