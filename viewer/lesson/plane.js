@@ -14,7 +14,17 @@ const PROBE = "#00e5ff";
 const CROSS_PX = 9; // half the probe's cross
 // The nearest code's ring (radius 4) is seen clear of the "+" only this far from it: nearer, the inset does not
 // call it "ringed" (readers looked for a ring hidden under the cross).
-export const RING_CLEAR_PX = CROSS_PX + 6;
+const RING_CLEAR_PX = CROSS_PX + 6;
+
+/**
+ * Whether a drawing's nearest-code ring can be seen: drawn (the "+" on the view) and clear of the cross.
+ * @param {Placement | null} placement
+ */
+export function ringSeen(placement) {
+  const mark = placement?.marker;
+  const link = placement?.link;
+  return Boolean(mark && link && !mark.off && Math.hypot(link.x - mark.x, link.y - mark.y) > RING_CLEAR_PX);
+}
 
 /** @typedef {import("./types.js").Box} Box */
 /** @typedef {import("./types.js").LessonFrame} LessonFrame */

@@ -5,7 +5,7 @@ import { SIDE, toGrey } from "../core/decoder.js";
 import { element } from "../core/dom.js";
 import { placeInset } from "./inset.js";
 import { epochsOf } from "./manifest.js";
-import { RING_CLEAR_PX } from "./plane.js";
+import { ringSeen } from "./plane.js";
 import { nearestWords, showLine } from "./probe.js";
 
 /** @typedef {import("./build.js").Nodes} Nodes */
@@ -93,9 +93,7 @@ export function showInset(plane, inset, placement, offView, core) {
   }
   box.style.display = "";
   const off = Boolean(placement?.marker?.off);
-  const mark = placement?.marker;
-  const link = placement?.link;
-  const ringed = Boolean(mark && link && !off && Math.hypot(link.x - mark.x, link.y - mark.y) > RING_CLEAR_PX);
+  const ringed = ringSeen(placement);
   const key = `${inset.title}|${plane.side}|${off}|${ringed}`;
   if (box.dataset.key !== key) {
     box.dataset.key = key;

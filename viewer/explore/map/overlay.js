@@ -85,8 +85,8 @@ export function drawOverlay(state, moving = false) {
   }
   state.cache.ringPixels = ringed;
   // The star's label goes under it: a drawing used as A or B has that endpoint's label above the same spot.
-  // Each label stays inside the plot (the overlay clips at its edges): under its marker near the top, above it
-  // near the bottom, shifted in from a side.
+  // Each label stays inside the plot (the overlay clips at its edges): beside its marker near the top (away from
+  // the other endpoint) or under it, above it near the bottom, shifted in from a side (labelPlace).
   const size = { width: area.width, height: area.height };
   marker(context, pixel(points.drawn), "star", "#ffd400", "★ you", true, size);
   const [pa, pb] = [pixel(points.a), pixel(points.b)];
@@ -102,7 +102,7 @@ export function drawOverlay(state, moving = false) {
     context.stroke();
   }
   // The endpoints' labels' boxes too (le:inspect `labels`): a test holds them inside the plot.
-  state.cache.markerPixels = { a: pixel(points.a), b: pixel(points.b), aLabel: labelA, bLabel: labelB };
+  state.cache.markerPixels = { a: pa, b: pb, aLabel: labelA, bLabel: labelB };
   if (!moving && state.dom.graph._fullLayout) {
     const boxes = [
       markerBox(pa, 9, "A", false, size, away),
